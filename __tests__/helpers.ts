@@ -1,0 +1,42 @@
+/** Synthesis helpers: build constructs in a throwaway stack and read the JSON back. */
+import { Testing } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AuthorWorksStack } from "../environments/stack-base";
+import type { AwsContext } from "../modules/iam";
+
+export const TEST_AWS: AwsContext = { accountId: "123456789012", region: "us-east-1" };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
+/** Builds `build(stack)` in a stack with an AWS provider and returns the parsed Terraform JSON. */
+export function synthWith(build: (stack: AuthorWorksStack) => void): Json {
+  const app = Testing.app();
+  const stack = new AuthorWorksStack(app, "test");
+  new AwsProvider(stack, "aws", { region: TEST_AWS.region });
+  build(stack);
+  return JSON.parse(Testing.synth(stack, true));
+}
+
+/** All resources of one type: `{ logicalId: config }`. */
+export function resourcesOf(json: Json, type: string): Record<string, Json> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The one resource of `type` with logical id `id`; fails the test if absent. */
+export function resource(json: Json, type: string, id: string): Json {
+  const r = resourcesOf(json, type)[id];
+  if (!r) throw new Error(`no ${type}.${id}; have: ${Object.keys(resourcesOf(json, type)).join(", ") || "none"}`);
+  return r;
+}
+
+export function dataOf(json: Json, type: string): Record<string, Json> {
+  return json.data?.[type] ?? {};
+}
+
+/** The statements of an aws_iam_policy_document data source. */
+export function statements(json: Json, id: string): Json[] {
+  const doc = dataOf(json, "aws_iam_policy_document")[id];
+  if (!doc) throw new Error(`no aws_iam_policy_document.${id}; have: ${Object.keys(dataOf(json, "aws_iam_policy_document")).join(", ")}`);
+  return doc.statement;
+}

@@ -1,0 +1,28 @@
+import { App } from "cdktf";
+import { resolveStateSettings } from "../providers/state";
+import { BootstrapStack } from "./bootstrap-stack";
+import { loadEnvironments } from "./config";
+import { EnvironmentStack } from "./environment-stack";
+import type { EnvironmentConfig } from "./types";
+
+export interface BuildAppOptions {
+  /** Environment files to build. */
+  readonly environments: readonly EnvironmentConfig[];
+  /** Process environment (state bucket, Terraform Cloud). @default {} */
+  readonly processEnv?: Readonly<Record<string, string | undefined>>;
+  /** Output directory. @default cdktf's (`cdktf.out`, or what the CLI passes) */
+  readonly outdir?: string;
+}
+
+/**
+ * Validates every input first, then builds the stacks. Nothing is constructed (and
+ * so nothing can be written) unless every environment and setting is valid.
+ */
+export function buildApp(options: BuildAppOptions): App {
+  const environments = loadEnvironments(options.environments);
+  const app = new App(options.outdir ? { outdir: options.outdir } : undefined);
+  const state = resolveStateSettings(options.processEnv ?? {}, (key) => app.node.tryGetContext(key));
+  new BootstrapStack(app, state.bootstrap);
+  for (const env of environments) new EnvironmentStack(app, env, state.environments);
+  return app;
+}

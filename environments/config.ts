@@ -1,0 +1,239 @@
+/**
+ * The one place environment files are validated and resolved (derived values filled
+ * in). main.ts calls `loadEnvironments()` before building any stack, so a bad value
+ * stops synth with a single ConfigError and nothing is written.
+ */
+import {
+  CLOUDWATCH_RETENTION_DAYS,
+  ELASTICACHE_NODE_TYPES,
+  ELASTICACHE_SNAPSHOT_RETENTION,
+  RDS_BACKUP_RETENTION,
+  RDS_MONITORING_INTERVALS,
+  RDS_POSTGRES_INSTANCE_CLASSES,
+  RDS_POSTGRES_MAJOR_VERSIONS,
+  REGIONS,
+  VALKEY_VERSIONS,
+  isValidPerformanceInsightsRetention,
+} from "../variables/aws-catalog";
+import { Cidr, cidrSubnet, contains, overlaps, parseCidr } from "../variables/cidr";
+import { ENVIRONMENT_NAMES, EnvironmentName } from "../variables/project";
+import { DATABASE_SERVICES, SERVICE_NAMES } from "../variables/services";
+import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, S3_BUCKET_NAME } from "../variables/validation";
+import type { DatabaseOverride, EnvironmentConfig, SubnetLayout } from "./types";
+
+/** One service database with the environment's defaults and overrides applied. */
+export interface ResolvedDatabase {
+  readonly service: string;
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  readonly maxAllocatedStorageGb: number;
+}
+
+/** An environment after validation, with derived values filled in. */
+export interface ResolvedEnvironment extends EnvironmentConfig {
+  /** Availability-zone IDs used, in order (subnet i sits in azIds[i]). */
+  readonly azIds: readonly string[];
+  readonly subnets: SubnetLayout;
+  readonly databases: readonly ResolvedDatabase[];
+}
+
+const VPC_PREFIX = { min: 16, max: 24 } as const;
+/** The derived layout splits the VPC in quarters: three private, the last for public and database. */
+const DERIVED_LAYOUT_MAX_AZS = 3;
+
+/**
+ * Default subnet layout for a VPC: private subnets get a quarter of the VPC each
+ * (pods take their IPs from them with the VPC CNI: a /18 in a /16 is 16k addresses),
+ * public and database subnets are small slices of the last quarter.
+ */
+export function deriveSubnets(vpcCidr: string, azCount: number): SubnetLayout {
+  const lastQuarter = cidrSubnet(vpcCidr, 2, 3);
+  const range = [...Array(azCount).keys()];
+  return {
+    private: range.map((i) => cidrSubnet(vpcCidr, 2, i)),
+    public: range.map((i) => cidrSubnet(lastQuarter, 6, i)),
+    database: range.map((i) => cidrSubnet(lastQuarter, 6, 8 + i)),
+  };
+}
+
+function checkNetwork(c: Checker, cfg: EnvironmentConfig): { azIds: string[]; subnets: SubnetLayout } | undefined {
+  const azIds = REGIONS[cfg.region] ?? [];
+  const vpc = parseCidr(cfg.network.cidr);
+  if (!vpc || vpc.prefix < VPC_PREFIX.min || vpc.prefix > VPC_PREFIX.max) {
+    c.fail("network.cidr", cfg.network.cidr, `an IPv4 network address in CIDR form a.b.c.d/n with n from ${VPC_PREFIX.min} to ${VPC_PREFIX.max}`);
+  }
+  const azOk = c.intRange("network.azCount", cfg.network.azCount, 2, Math.max(2, azIds.length), `(the usable AZs of ${cfg.region})`);
+  c.oneOf("network.natGateways", cfg.network.natGateways, ["single", "one-per-az"]);
+  if (!vpc || !azOk || azIds.length === 0) return undefined;
+
+  let subnets = cfg.network.subnets;
+  if (!subnets) {
+    if (cfg.network.azCount > DERIVED_LAYOUT_MAX_AZS) {
+      c.fail("network.subnets", undefined, `explicit subnet lists when network.azCount is above ${DERIVED_LAYOUT_MAX_AZS} (the derived layout covers up to ${DERIVED_LAYOUT_MAX_AZS} AZs)`);
+      return undefined;
+    }
+    subnets = deriveSubnets(cfg.network.cidr, cfg.network.azCount);
+  }
+
+  const seen: Array<{ field: string; cidr: Cidr }> = [];
+  for (const tier of ["public", "private", "database"] as const) {
+    const list = subnets[tier] ?? [];
+    if (list.length !== cfg.network.azCount) {
+      c.fail(`network.subnets.${tier}`, list, `exactly ${cfg.network.azCount} CIDRs, one per availability zone (network.azCount)`);
+    }
+    list.forEach((text, i) => {
+      const field = `network.subnets.${tier}[${i}]`;
+      const sub = parseCidr(text);
+      if (!sub || sub.prefix > 28) {
+        c.fail(field, text, "an IPv4 network address in CIDR form a.b.c.d/n with n at most 28");
+        return;
+      }
+      if (!contains(vpc, sub)) c.fail(field, text, `a block inside the VPC ${cfg.network.cidr}`);
+      const clash = seen.find((s) => overlaps(s.cidr, sub));
+      if (clash) c.problem(`${field}: ${text} overlaps ${clash.field} (${clash.cidr.text}); accepted: subnets that do not overlap`);
+      seen.push({ field, cidr: sub });
+    });
+  }
+  return { azIds: azIds.slice(0, cfg.network.azCount), subnets };
+}
+
+function checkOverrides(c: Checker, overrides: readonly DatabaseOverride[]): void {
+  const seen = new Set<string>();
+  const dbServices = DATABASE_SERVICES.map((s) => s.name);
+  overrides.forEach((o, i) => {
+    const field = `database.overrides[${i}].service`;
+    if (!SERVICE_NAMES.includes(o.service)) {
+      c.fail(field, o.service, `a service from variables/services.ts that owns a database: ${dbServices.join(", ")}`);
+    } else if (!dbServices.includes(o.service)) {
+      c.fail(field, o.service, `a service that owns a database: ${dbServices.join(", ")}`);
+    }
+    if (seen.has(o.service)) c.fail(field, o.service, "each service at most once (it is listed twice)");
+    seen.add(o.service);
+  });
+}
+
+function resolveDatabases(cfg: EnvironmentConfig): ResolvedDatabase[] {
+  const db = cfg.database;
+  return DATABASE_SERVICES.map((s) => {
+    const o = db.overrides?.find((x) => x.service === s.name);
+    return {
+      service: s.name,
+      instanceClass: o?.instanceClass ?? db.instanceClass,
+      allocatedStorageGb: o?.allocatedStorageGb ?? db.allocatedStorageGb,
+      maxAllocatedStorageGb: o?.maxAllocatedStorageGb ?? db.maxAllocatedStorageGb,
+    };
+  });
+}
+
+/** Kubernetes quantities: cpu in millicores ("500m", "1", "0.5"), memory in bytes ("512Mi", "1Gi"). */
+function cpuMillis(q: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
+  return m ? Number(m[1]) * (m[2] ? 1 : 1000) : undefined;
+}
+function memoryBytes(q: string): number | undefined {
+  const units: Record<string, number> = { "": 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
+  return m ? Number(m[1]) * units[m[2] ?? ""] : undefined;
+}
+
+function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
+  const g = cfg.workloads.gateway;
+  c.intRange("workloads.gateway.replicas", g.replicas, 1, 100);
+  const [rc, lc] = [cpuMillis(g.requests.cpu), cpuMillis(g.limits.cpu)];
+  const [rm, lm] = [memoryBytes(g.requests.memory), memoryBytes(g.limits.memory)];
+  if (rc === undefined) c.fail("workloads.gateway.requests.cpu", g.requests.cpu, 'a Kubernetes CPU quantity such as "500m" or "1"');
+  if (lc === undefined) c.fail("workloads.gateway.limits.cpu", g.limits.cpu, 'a Kubernetes CPU quantity such as "500m" or "1"');
+  if (rm === undefined) c.fail("workloads.gateway.requests.memory", g.requests.memory, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"');
+  if (lm === undefined) c.fail("workloads.gateway.limits.memory", g.limits.memory, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"');
+  if (rc !== undefined && lc !== undefined && rc > lc) c.problem(`workloads.gateway.requests.cpu (${g.requests.cpu}) exceeds workloads.gateway.limits.cpu (${g.limits.cpu}); accepted: requests <= limits`);
+  if (rm !== undefined && lm !== undefined && rm > lm) c.problem(`workloads.gateway.requests.memory (${g.requests.memory}) exceeds workloads.gateway.limits.memory (${g.limits.memory}); accepted: requests <= limits`);
+  const a = cfg.workloads.autoscaling;
+  c.intRange("workloads.autoscaling.minReplicas", a.minReplicas, 1, 1000);
+  c.intRange("workloads.autoscaling.maxReplicas", a.maxReplicas, 1, 1000);
+  c.ordered("workloads.autoscaling.minReplicas", a.minReplicas, "workloads.autoscaling.maxReplicas", a.maxReplicas);
+  c.intRange("workloads.autoscaling.cpuUtilizationPercent", a.cpuUtilizationPercent, 1, 100, "%");
+  c.intRange("workloads.autoscaling.memoryUtilizationPercent", a.memoryUtilizationPercent, 1, 100, "%");
+}
+
+/** Validates one environment file; throws a ConfigError listing every problem. */
+export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment {
+  const c = new Checker(String(cfg.name));
+  c.oneOf("name", cfg.name, ENVIRONMENT_NAMES);
+  if (cfg.accountId !== undefined) c.matches("accountId", cfg.accountId, AWS_ACCOUNT_ID, "a 12-digit AWS account id");
+  const regions = Object.keys(REGIONS);
+  c.oneOf("region", cfg.region, regions);
+  if (cfg.drRegion !== undefined) {
+    c.oneOf("drRegion", cfg.drRegion, regions);
+    if (cfg.drRegion === cfg.region) c.fail("drRegion", cfg.drRegion, `a region other than region (${cfg.region})`);
+  }
+  c.matches("owner", cfg.owner, /^[\w .:/=+@-]{1,256}$/, "a tag value (1-256 letters, digits, spaces and _ . : / = + - @)");
+  c.matches("costCenter", cfg.costCenter, /^[\w .:/=+@-]{1,256}$/, "a tag value (1-256 letters, digits, spaces and _ . : / = + - @)");
+
+  const network = checkNetwork(c, cfg);
+
+  const db = cfg.database;
+  c.oneOf("database.engineVersion", db.engineVersion, RDS_POSTGRES_MAJOR_VERSIONS, `a PostgreSQL major version RDS supports: ${RDS_POSTGRES_MAJOR_VERSIONS.join(", ")}`);
+  checkOverrides(c, db.overrides ?? []);
+  for (const [i, o] of [{ service: "*", ...db }, ...(db.overrides ?? [])].entries()) {
+    const field = i === 0 ? "database" : `database.overrides[${i - 1}]`;
+    if (o.instanceClass !== undefined) {
+      c.oneOf(`${field}.instanceClass`, o.instanceClass, RDS_POSTGRES_INSTANCE_CLASSES, "an RDS for PostgreSQL instance class such as db.t4g.micro, db.m7g.large or db.r6g.large (see variables/aws-catalog.ts)");
+    }
+    if (o.allocatedStorageGb !== undefined) c.intRange(`${field}.allocatedStorageGb`, o.allocatedStorageGb, 20, 65536, "GiB (gp3)");
+    if (o.maxAllocatedStorageGb !== undefined) c.intRange(`${field}.maxAllocatedStorageGb`, o.maxAllocatedStorageGb, 20, 65536, "GiB (gp3)");
+  }
+  if (network) {
+    for (const d of resolveDatabases(cfg)) {
+      if (d.allocatedStorageGb > d.maxAllocatedStorageGb) {
+        c.problem(`database allocatedStorageGb (${d.allocatedStorageGb}) is greater than maxAllocatedStorageGb (${d.maxAllocatedStorageGb}) for service "${d.service}"; accepted: allocatedStorageGb <= maxAllocatedStorageGb`);
+      }
+    }
+  }
+  c.intRange("database.backupRetentionDays", db.backupRetentionDays, RDS_BACKUP_RETENTION.min, RDS_BACKUP_RETENTION.max, "days (RDS's limit; longer retention belongs to AWS Backup)");
+  c.oneOf("database.monitoringIntervalSeconds", db.monitoringIntervalSeconds, RDS_MONITORING_INTERVALS);
+  if (!isValidPerformanceInsightsRetention(db.performanceInsightsRetentionDays)) {
+    c.fail("database.performanceInsightsRetentionDays", db.performanceInsightsRetentionDays, "7, 731, or a multiple of 31 up to 713 (days)");
+  }
+  c.intRange("database.proxy.maxConnectionsPercent", db.proxy.maxConnectionsPercent, 1, 100, "%");
+
+  const cache = cfg.cache;
+  c.oneOf("cache.engineVersion", cache.engineVersion, Object.keys(VALKEY_VERSIONS), `a Valkey version ElastiCache offers: ${Object.keys(VALKEY_VERSIONS).join(", ")}`);
+  c.oneOf("cache.nodeType", cache.nodeType, ELASTICACHE_NODE_TYPES, "an ElastiCache node type such as cache.t4g.micro or cache.r7g.large (see variables/aws-catalog.ts)");
+  c.intRange("cache.nodes", cache.nodes, 1, 6, "(a primary and up to 5 replicas)");
+  c.intRange("cache.snapshotRetentionDays", cache.snapshotRetentionDays, ELASTICACHE_SNAPSHOT_RETENTION.min, ELASTICACHE_SNAPSHOT_RETENTION.max, "days");
+
+  c.matches("storage.bucketPrefix", cfg.storage.bucketPrefix, DNS_LABEL, "a lower-case DNS label (letters, digits, hyphens; starts and ends with a letter or digit)");
+  const longest = `${cfg.storage.bucketPrefix}-artifacts-${cfg.name}`;
+  if (cfg.storage.bucketPrefix && !S3_BUCKET_NAME.test(longest)) {
+    c.fail("storage.bucketPrefix", cfg.storage.bucketPrefix, `a prefix that keeps bucket names valid (the longest is "${longest}", at most 63 characters)`);
+  }
+  c.intRange("storage.logExpirationDays", cfg.storage.logExpirationDays, 1, 3650, "days");
+  c.oneOf("logRetentionDays", cfg.logRetentionDays, CLOUDWATCH_RETENTION_DAYS, `a retention CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} (days)`);
+  checkWorkloads(c, cfg);
+  if (!(typeof cfg.monthlyBudgetUsd === "number" && cfg.monthlyBudgetUsd > 0)) c.fail("monthlyBudgetUsd", cfg.monthlyBudgetUsd, "a positive amount in USD");
+
+  c.done();
+  // c.done() threw if network was undefined (every undefined path records a problem).
+  return { ...cfg, ...network!, databases: resolveDatabases(cfg) };
+}
+
+/**
+ * Validates every environment, then checks what relates them: names are unique and
+ * VPC CIDRs do not overlap (so the VPCs can be peered).
+ */
+export function loadEnvironments(configs: readonly EnvironmentConfig[]): ResolvedEnvironment[] {
+  const resolved = configs.map(resolveEnvironment);
+  for (const [i, a] of resolved.entries()) {
+    for (const b of resolved.slice(i + 1)) {
+      if (a.name === b.name) throw new ConfigError(b.name, [`name: "${b.name}" is defined twice; accepted: each environment once`]);
+      if (overlaps(parseCidr(a.network.cidr)!, parseCidr(b.network.cidr)!)) {
+        throw new ConfigError(b.name, [
+          `network.cidr: ${b.network.cidr} overlaps environment "${a.name}" (${a.network.cidr}); accepted: a VPC CIDR no other environment uses, so VPCs can be peered`,
+        ]);
+      }
+    }
+  }
+  return resolved;
+}
+
+export type { EnvironmentName };

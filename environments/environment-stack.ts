@@ -1,0 +1,71 @@
+import { Construct } from "constructs";
+import { TerraformOutput } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { AwsContext } from "../modules/iam";
+import { DataKeys } from "../modules/kms";
+import { Network } from "../modules/vpc";
+import { awsProviders, AwsProviders } from "../providers/aws";
+import { configureBackend } from "../providers/backend";
+import type { CloudStateSettings, S3StateSettings } from "../providers/state";
+import { namePrefix } from "../variables/project";
+import type { ResolvedEnvironment } from "./config";
+import { AuthorWorksStack } from "./stack-base";
+
+/**
+ * The AWS layer of one environment (stack name = environment name): keys, network,
+ * storage, databases and cache. Everything environment-specific comes from `env`.
+ */
+export class EnvironmentStack extends AuthorWorksStack {
+  public readonly env: ResolvedEnvironment;
+  public readonly providers: AwsProviders;
+  public readonly aws: AwsContext;
+  public readonly keys: DataKeys;
+  public readonly network: Network;
+
+  constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
+    super(scope, env.name);
+    this.env = env;
+    const prefix = namePrefix(env.name);
+    configureBackend(this, env.name, state);
+    this.providers = awsProviders(this, {
+      environment: env.name,
+      region: env.region,
+      drRegion: env.drRegion,
+      accountId: env.accountId,
+      owner: env.owner,
+      costCenter: env.costCenter,
+    });
+    new RandomProvider(this, "random");
+    const identity = new DataAwsCallerIdentity(this, "current");
+    this.aws = { accountId: identity.accountId, region: env.region };
+
+    this.keys = new DataKeys(this, "keys", { aws: this.aws, namePrefix: prefix, deletionWindowDays: env.protectData ? 30 : 7 });
+
+    this.network = new Network(this, "network", {
+      namePrefix: prefix,
+      aws: this.aws,
+      cidr: env.network.cidr,
+      azIds: env.azIds,
+      subnets: env.subnets,
+      natGateways: env.network.natGateways,
+      flowLogRetentionDays: env.logRetentionDays,
+      logsKeyArn: this.keys.logs.arn,
+    });
+
+    this.outputs({
+      vpc_id: [this.network.vpcId, "VPC id"],
+      private_subnet_ids: [this.network.privateSubnetIds, "Private subnets (workloads, EKS nodes and pods)"],
+      public_subnet_ids: [this.network.publicSubnetIds, "Public subnets (internet-facing load balancers)"],
+      database_subnet_ids: [this.network.databaseSubnetIds, "Database subnets (no route out of the VPC)"],
+      app_security_group_id: [this.network.securityGroups.app.id, "Security group of the application tier"],
+      web_security_group_id: [this.network.securityGroups.web.id, "Security group of the load balancers"],
+    });
+  }
+
+  private outputs(values: Record<string, [unknown, string]>): void {
+    for (const [name, [value, description]] of Object.entries(values)) {
+      new TerraformOutput(this, name, { value, description });
+    }
+  }
+}

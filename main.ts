@@ -1,0 +1,16 @@
+/** The app: which stacks exist. Everything else lives in environments/. */
+import { buildApp } from "./environments/app";
+import { ENVIRONMENTS } from "./environments";
+import { ConfigError } from "./variables/validation";
+import { StateSettingsError } from "./providers/state";
+
+try {
+  buildApp({ environments: ENVIRONMENTS, processEnv: process.env }).synth();
+} catch (e) {
+  if (e instanceof ConfigError || e instanceof StateSettingsError) {
+    // A bad value in an environment file or setting: say which, without a stack trace.
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}

@@ -1,0 +1,143 @@
+/**
+ * Customer-managed KMS keys, one per data class. Each key policy names its users:
+ * the account may administer the key through IAM, but cryptographic use is allowed
+ * only through the AWS services of that data class (kms:ViaService) or the IAM
+ * principals listed in `users`.
+ */
+import { Construct } from "constructs";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { AwsContext, PolicyStatement, policyDocument } from "../iam";
+
+export const DATA_CLASSES = ["storage", "database", "logs", "secrets"] as const;
+export type DataClass = (typeof DATA_CLASSES)[number];
+
+/** The AWS services that encrypt each data class on a caller's behalf. */
+export const DATA_CLASS_SERVICES: Readonly<Record<DataClass, readonly string[]>> = {
+  storage: ["s3"],
+  database: ["rds", "elasticache"],
+  logs: [],
+  secrets: ["secretsmanager"],
+};
+
+const KEY_ADMIN_ACTIONS = [
+  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+  "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+];
+/** What a user of the key needs to encrypt and decrypt data (envelope encryption). */
+export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+export interface EncryptionKeyProps {
+  readonly aws: AwsContext;
+  /** Alias without the `alias/` prefix, e.g. `authorworks-dev-storage`. */
+  readonly alias: string;
+  readonly description: string;
+  /** Service short names (`s3`, `rds`) that may use the key for callers in this account. @default none */
+  readonly viaServices?: readonly string[];
+  /** Allow CloudWatch Logs to encrypt this account's log groups in the region. @default false */
+  readonly cloudWatchLogs?: boolean;
+  /** IAM principal ARNs allowed to use the key directly. @default none */
+  readonly users?: readonly string[];
+  /** Days between scheduling deletion and deletion (7-30). @default 30 */
+  readonly deletionWindowDays?: number;
+}
+
+/** One customer-managed key with yearly rotation and an alias. */
+export class EncryptionKey extends Construct {
+  public readonly key: KmsKey;
+  public readonly arn: string;
+  public readonly keyId: string;
+  /** `alias/<alias>` */
+  public readonly aliasName: string;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    const { aws } = props;
+    const root = `arn:${aws.partition ?? "aws"}:iam::${aws.accountId}:root`;
+    const statements: PolicyStatement[] = [
+      {
+        sid: "KeyAdministrationThroughIam",
+        actions: KEY_ADMIN_ACTIONS,
+        resources: ["*"],
+        principals: [{ type: "AWS", identifiers: [root] }],
+      },
+    ];
+    if (props.viaServices?.length) {
+      statements.push({
+        sid: "UseThroughNamedServices",
+        actions: [...KEY_USE_ACTIONS, "kms:CreateGrant", "kms:ListGrants"],
+        resources: ["*"],
+        principals: [{ type: "AWS", identifiers: [root] }],
+        conditions: [
+          { test: "StringEquals", variable: "kms:ViaService", values: props.viaServices.map((s) => `${s}.${aws.region}.amazonaws.com`) },
+          { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
+        ],
+      });
+    }
+    if (props.cloudWatchLogs) {
+      statements.push({
+        sid: "CloudWatchLogsForThisAccount",
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources: ["*"],
+        principals: [{ type: "Service", identifiers: [`logs.${aws.region}.amazonaws.com`] }],
+        conditions: [
+          { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [`arn:${aws.partition ?? "aws"}:logs:${aws.region}:${aws.accountId}:log-group:*`] },
+        ],
+      });
+    }
+    if (props.users?.length) {
+      statements.push({
+        sid: "NamedUsers",
+        actions: KEY_USE_ACTIONS,
+        resources: ["*"],
+        principals: [{ type: "AWS", identifiers: [...props.users] }],
+      });
+    }
+    const policy = policyDocument(this, "policy", statements);
+    this.key = new KmsKey(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      rotationPeriodInDays: 365,
+      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      policy: policy.json,
+    });
+    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    this.arn = this.key.arn;
+    this.keyId = this.key.keyId;
+    this.aliasName = `alias/${props.alias}`;
+  }
+}
+
+export interface DataKeysProps {
+  readonly aws: AwsContext;
+  /** Name prefix for the aliases: `<prefix>-<data class>`. */
+  readonly namePrefix: string;
+  /** @default 30 */
+  readonly deletionWindowDays?: number;
+}
+
+/** One key per data class: storage (S3), database (RDS, ElastiCache), logs (CloudWatch), secrets. */
+export class DataKeys extends Construct {
+  public readonly storage: EncryptionKey;
+  public readonly database: EncryptionKey;
+  public readonly logs: EncryptionKey;
+  public readonly secrets: EncryptionKey;
+
+  constructor(scope: Construct, id: string, props: DataKeysProps) {
+    super(scope, id);
+    const make = (cls: DataClass, description: string): EncryptionKey =>
+      new EncryptionKey(this, cls, {
+        aws: props.aws,
+        alias: `${props.namePrefix}-${cls}`,
+        description: `${props.namePrefix}: ${description}`,
+        viaServices: DATA_CLASS_SERVICES[cls],
+        cloudWatchLogs: cls === "logs",
+        deletionWindowDays: props.deletionWindowDays,
+      });
+    this.storage = make("storage", "object storage (S3)");
+    this.database = make("database", "databases and caches (RDS, ElastiCache, Performance Insights)");
+    this.logs = make("logs", "CloudWatch log groups");
+    this.secrets = make("secrets", "Secrets Manager secrets");
+  }
+}

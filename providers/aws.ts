@@ -1,0 +1,36 @@
+import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { defaultTags, EnvironmentName } from "../variables/project";
+
+export interface AwsProvidersProps {
+  readonly environment: EnvironmentName | "shared";
+  readonly region: string;
+  /** Disaster-recovery region: adds the aliased provider `aws.dr`. @default none */
+  readonly drRegion?: string;
+  /** When set, the provider refuses every other account (`allowed_account_ids`). @default no guard */
+  readonly accountId?: string;
+  readonly owner: string;
+  readonly costCenter: string;
+}
+
+export interface AwsProviders {
+  readonly primary: AwsProvider;
+  /** Provider for the DR region, or undefined when the environment has none. */
+  readonly dr?: AwsProvider;
+}
+
+/**
+ * The AWS providers of one stack: the default one in the primary region and,
+ * where the environment has one, `aws.dr` in the DR region. Both carry the
+ * project's default tags and the account guard.
+ */
+export function awsProviders(stack: Construct, props: AwsProvidersProps): AwsProviders {
+  const common = {
+    defaultTags: [{ tags: defaultTags({ environment: props.environment, owner: props.owner, costCenter: props.costCenter }) }],
+    ...(props.accountId ? { allowedAccountIds: [props.accountId] } : {}),
+  };
+  return {
+    primary: new AwsProvider(stack, "aws", { region: props.region, ...common }),
+    dr: props.drRegion ? new AwsProvider(stack, "aws-dr", { alias: "dr", region: props.drRegion, ...common }) : undefined,
+  };
+}

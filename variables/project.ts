@@ -1,0 +1,46 @@
+/**
+ * What every environment shares: the project name, how things are named, and the tag set.
+ */
+
+/** Lower-case project name; the first part of every resource name. */
+export const PROJECT = "authorworks";
+
+/** The environments this project knows. Anything else is refused by validation. */
+export const ENVIRONMENT_NAMES = ["dev", "staging", "production"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** `authorworks-<env>`: the prefix of every resource name in one environment. */
+export function namePrefix(env: EnvironmentName): string {
+  return `${PROJECT}-${env}`;
+}
+
+/** `authorworks-<env>-<parts...>`, the convention for resource names. */
+export function resourceName(env: EnvironmentName, ...parts: string[]): string {
+  return [namePrefix(env), ...parts].join("-");
+}
+
+export interface TagOptions {
+  readonly environment: EnvironmentName | "shared";
+  /** Team that answers for the resources (tag `Owner`). */
+  readonly owner: string;
+  /** Cost centre for billing reports (tag `CostCenter`). */
+  readonly costCenter: string;
+}
+
+/**
+ * The tagging strategy: every resource carries these through the AWS provider's
+ * `default_tags`, so modules add only `Name` and resource-specific tags.
+ */
+export function defaultTags(opts: TagOptions): Record<string, string> {
+  return {
+    Project: PROJECT,
+    Environment: opts.environment,
+    ManagedBy: "terraform",
+    Owner: opts.owner,
+    CostCenter: opts.costCenter,
+    Repository: "authorworks-infra",
+  };
+}
+
+/** Owner and cost centre of what no single environment owns (the state backend). */
+export const SHARED_OWNERSHIP = { owner: "platform", costCenter: "authorworks-shared" } as const;

@@ -1,0 +1,40 @@
+/**
+ * The service catalogue: which AuthorWorks services exist and what each one owns.
+ * Environments size things; this file says what exists. Adding a service here adds
+ * its database (if it owns data) to every environment.
+ */
+
+export interface ServiceDefinition {
+  /** Short name, a DNS label: used in resource names (`authorworks-<env>-<name>`). */
+  readonly name: string;
+  /** Kubernetes/ECR name as in the spec (`authorworks-<name>`). */
+  readonly workload: string;
+  readonly description: string;
+  /** The service owns relational data: it gets its own PostgreSQL instance. */
+  readonly ownsDatabase: boolean;
+  /** Buckets (by purpose, see variables/storage.ts) the service reads and writes. */
+  readonly buckets: readonly string[];
+  /** Container port, the same in every environment. */
+  readonly port: number;
+}
+
+export const SERVICES: readonly ServiceDefinition[] = [
+  { name: "gateway", workload: "authorworks-gateway", description: "Public API gateway", ownsDatabase: false, buckets: [], port: 8080 },
+  { name: "user", workload: "authorworks-user-service", description: "Accounts, profiles, authentication", ownsDatabase: true, buckets: [], port: 8080 },
+  { name: "content", workload: "authorworks-content", description: "Books, chapters, manuscripts", ownsDatabase: true, buckets: ["content", "media"], port: 8080 },
+  { name: "editor", workload: "authorworks-editor", description: "Collaborative editing sessions and revisions", ownsDatabase: true, buckets: [], port: 8080 },
+  { name: "subscription", workload: "authorworks-subscription", description: "Plans, billing state, entitlements", ownsDatabase: true, buckets: [], port: 8080 },
+  { name: "export", workload: "authorworks-export", description: "EPUB/PDF export jobs", ownsDatabase: false, buckets: ["content", "exports"], port: 8080 },
+  { name: "notification", workload: "authorworks-notification", description: "E-mail and in-app notifications", ownsDatabase: false, buckets: [], port: 8080 },
+];
+
+export const SERVICE_NAMES: readonly string[] = SERVICES.map((s) => s.name);
+
+export function service(name: string): ServiceDefinition {
+  const found = SERVICES.find((s) => s.name === name);
+  if (!found) throw new Error(`unknown service "${name}"; known: ${SERVICE_NAMES.join(", ")}`);
+  return found;
+}
+
+/** Services that get a PostgreSQL instance. */
+export const DATABASE_SERVICES: readonly ServiceDefinition[] = SERVICES.filter((s) => s.ownsDatabase);
