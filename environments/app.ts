@@ -19,9 +19,13 @@ export interface BuildAppOptions {
  * so nothing can be written) unless every environment and setting is valid.
  */
 export function buildApp(options: BuildAppOptions): App {
+  const processEnv = options.processEnv ?? {};
   const environments = loadEnvironments(options.environments);
+  // The CLI hands cdktf.json's context over in CDKTF_CONTEXT_JSON; read it before `new App`,
+  // which creates the output directory.
+  const context = JSON.parse(processEnv.CDKTF_CONTEXT_JSON ?? "{}") as Record<string, unknown>;
+  const state = resolveStateSettings(processEnv, (key) => context[key]);
   const app = new App(options.outdir ? { outdir: options.outdir } : undefined);
-  const state = resolveStateSettings(options.processEnv ?? {}, (key) => app.node.tryGetContext(key));
   new BootstrapStack(app, state.bootstrap);
   for (const env of environments) new EnvironmentStack(app, env, state.environments);
   return app;

@@ -182,13 +182,13 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
     if (o.allocatedStorageGb !== undefined) c.intRange(`${field}.allocatedStorageGb`, o.allocatedStorageGb, 20, 65536, "GiB (gp3)");
     if (o.maxAllocatedStorageGb !== undefined) c.intRange(`${field}.maxAllocatedStorageGb`, o.maxAllocatedStorageGb, 20, 65536, "GiB (gp3)");
   }
-  if (network) {
-    for (const d of resolveDatabases(cfg)) {
-      if (d.allocatedStorageGb > d.maxAllocatedStorageGb) {
-        c.problem(`database allocatedStorageGb (${d.allocatedStorageGb}) is greater than maxAllocatedStorageGb (${d.maxAllocatedStorageGb}) for service "${d.service}"; accepted: allocatedStorageGb <= maxAllocatedStorageGb`);
-      }
-    }
-  }
+  c.ordered("database.allocatedStorageGb", db.allocatedStorageGb, "database.maxAllocatedStorageGb", db.maxAllocatedStorageGb);
+  (db.overrides ?? []).forEach((o, i) => {
+    if (o.allocatedStorageGb === undefined && o.maxAllocatedStorageGb === undefined) return;
+    const low = o.allocatedStorageGb ?? db.allocatedStorageGb;
+    const high = o.maxAllocatedStorageGb ?? db.maxAllocatedStorageGb;
+    c.ordered(`database.overrides[${i}].allocatedStorageGb`, low, `database.overrides[${i}].maxAllocatedStorageGb`, high);
+  });
   c.intRange("database.backupRetentionDays", db.backupRetentionDays, RDS_BACKUP_RETENTION.min, RDS_BACKUP_RETENTION.max, "days (RDS's limit; longer retention belongs to AWS Backup)");
   c.oneOf("database.monitoringIntervalSeconds", db.monitoringIntervalSeconds, RDS_MONITORING_INTERVALS);
   if (!isValidPerformanceInsightsRetention(db.performanceInsightsRetentionDays)) {

@@ -130,7 +130,7 @@ export class Network extends Construct {
     // Public: default route to the internet gateway.
     const publicRt = new RouteTable(this, "public-routes", { vpcId: this.vpc.id, tags: { Name: `${name}-public` } });
     new Route(this, "public-default-route", { routeTableId: publicRt.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
-    publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-${azIds[i]}-routes`, { subnetId: s.id, routeTableId: publicRt.id }));
+    publicSubnets.forEach((s, i) => new RouteTableAssociation(this, `public-${azIds[i]}-association`, { subnetId: s.id, routeTableId: publicRt.id }));
 
     // NAT: in the first AZ only, or in every AZ.
     const natAzs = props.natGateways === "single" ? azIds.slice(0, 1) : azIds;
@@ -175,7 +175,7 @@ export class Network extends Construct {
       kmsKeyId: props.logsKeyArn,
     });
     this.flowLogGroupName = logGroup.name;
-    const flowRole = new ServiceRole(this, "flow-log-role", {
+    const flowRole = new ServiceRole(this, "flow-logs", {
       name: `${name}-vpc-flow-logs`,
       description: `Delivers VPC flow logs of ${name} to CloudWatch Logs`,
       service: "vpc-flow-logs.amazonaws.com",

@@ -1,0 +1,140 @@
+import { Testing } from "cdktf";
+import { buildApp } from "../../environments/app";
+import { ENVIRONMENTS } from "../../environments";
+import { dev } from "../../environments/dev";
+import { Json } from "../helpers";
+
+/** Synthesizes the real app and returns each stack's Terraform JSON by name. */
+function synthApp(processEnv: Record<string, string> = {}, environments = ENVIRONMENTS): Record<string, Json> {
+  const app = buildApp({ environments, processEnv, outdir: Testing.app().outdir });
+  const out: Record<string, Json> = {};
+  for (const stack of app.node.children) out[stack.node.id] = JSON.parse(Testing.synth(stack as never, true));
+  return out;
+}
+
+const stacks = synthApp();
+
+describe("the app", () => {
+  test("has exactly the bootstrap stack and one stack per environment", () => {
+    expect(Object.keys(stacks)).toEqual(["bootstrap", "dev", "staging", "production"]);
+  });
+
+  test.each(["dev", "staging", "production"])("%s: S3 backend with its own key, DynamoDB locking, encryption", (env) => {
+    expect(stacks[env].terraform.backend).toEqual({
+      s3: { bucket: "authorworks-terraform-state", key: `${env}/terraform.tfstate`, region: "us-east-1", dynamodb_table: "authorworks-terraform-locks", encrypt: true },
+    });
+  });
+
+  test("the bucket and table names come from the environment without code changes", () => {
+    const custom = synthApp({ AUTHORWORKS_STATE_BUCKET: "acme-tfstate", AUTHORWORKS_STATE_LOCK_TABLE: "acme-locks" });
+    expect(custom.staging.terraform.backend.s3).toMatchObject({ bucket: "acme-tfstate", dynamodb_table: "acme-locks", key: "staging/terraform.tfstate" });
+    expect(custom.bootstrap.resource.aws_s3_bucket.state_bucket.bucket).toBe("acme-tfstate");
+    expect(custom.bootstrap.resource.aws_dynamodb_table.state_lock_table.name).toBe("acme-locks");
+  });
+
+  test("with TF_CLOUD_ORGANIZATION the environments use Terraform Cloud workspaces authorworks-<env>", () => {
+    const cloud = synthApp({ TF_CLOUD_ORGANIZATION: "authorworks" });
+    for (const env of ["dev", "staging", "production"]) {
+      expect(cloud[env].terraform.cloud).toEqual({ organization: "authorworks", workspaces: { name: `authorworks-${env}` } });
+      expect(cloud[env].terraform.backend).toBeUndefined();
+    }
+    expect(cloud.bootstrap.terraform.backend.local).toBeDefined();
+  });
+
+  test("bootstrap starts on a local backend and can be moved into its own bucket", () => {
+    expect(stacks.bootstrap.terraform.backend).toEqual({ local: { path: "terraform.bootstrap.tfstate" } });
+    const migrated = synthApp({ AUTHORWORKS_BOOTSTRAP_BACKEND: "s3" });
+    expect(migrated.bootstrap.terraform.backend.s3).toMatchObject({ key: "bootstrap/terraform.tfstate", dynamodb_table: "authorworks-terraform-locks" });
+  });
+});
+
+describe("providers", () => {
+  test.each([
+    ["dev", "authorworks-dev"],
+    ["production", "authorworks-production"],
+  ])("%s: default tags on every resource through the provider", (env, costCenter) => {
+    const [aws] = stacks[env].provider.aws;
+    expect(aws.default_tags).toEqual([
+      { tags: { Project: "authorworks", Environment: env, ManagedBy: "terraform", Owner: "platform", CostCenter: costCenter, Repository: "authorworks-infra" } },
+    ]);
+  });
+
+  test("an environment that names its account can only be applied to that account", () => {
+    const guarded = synthApp({}, [{ ...dev, accountId: "111122223333" }]);
+    expect(guarded.dev.provider.aws[0].allowed_account_ids).toEqual(["111122223333"]);
+    expect(stacks.dev.provider.aws[0].allowed_account_ids).toBeUndefined();
+  });
+
+  test("only production has the aliased DR provider, in us-west-2", () => {
+    expect(stacks.production.provider.aws.map((p: Json) => [p.alias, p.region])).toEqual([
+      [undefined, "us-east-1"],
+      ["dr", "us-west-2"],
+    ]);
+    expect(stacks.dev.provider.aws).toHaveLength(1);
+    expect(stacks.staging.provider.aws).toHaveLength(1);
+  });
+});
+
+describe("bootstrap stack", () => {
+  const r = stacks.bootstrap.resource;
+
+  test("state bucket and lock table cannot be destroyed by an apply", () => {
+    expect(r.aws_s3_bucket.state_bucket.lifecycle).toEqual({ prevent_destroy: true });
+    expect(r.aws_dynamodb_table.state_lock_table.lifecycle).toEqual({ prevent_destroy: true });
+    expect(r.aws_kms_key.state_key_key.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test("bucket: versioned, KMS-encrypted with its key, private, owner-enforced, TLS only, old versions expire", () => {
+    expect(r.aws_s3_bucket_versioning.state_versioning.versioning_configuration).toEqual({ status: "Enabled" });
+    expect(r.aws_s3_bucket_server_side_encryption_configuration.state_encryption.rule[0]).toEqual({
+      apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_key_key.arn}" },
+      bucket_key_enabled: true,
+    });
+    expect(r.aws_s3_bucket_public_access_block.state_public_access_block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(r.aws_s3_bucket_ownership_controls.state_ownership.rule.object_ownership).toBe("BucketOwnerEnforced");
+    const [deny] = stacks.bootstrap.data.aws_iam_policy_document.state_bucket_policy_document.statement;
+    expect(deny).toMatchObject({ effect: "Deny", actions: ["s3:*"], condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
+    const [rule] = r.aws_s3_bucket_lifecycle_configuration.state_lifecycle.rule;
+    expect(rule.noncurrent_version_expiration).toEqual([{ noncurrent_days: 90, newer_noncurrent_versions: 10 }]);
+    expect(r.aws_s3_bucket_lifecycle_configuration.state_lifecycle.depends_on).toEqual(["aws_s3_bucket_versioning.state_versioning"]);
+  });
+
+  test("lock table: LockID hash key, point-in-time recovery, KMS encryption", () => {
+    expect(r.aws_dynamodb_table.state_lock_table).toMatchObject({
+      hash_key: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      billing_mode: "PAY_PER_REQUEST",
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true, kms_key_arn: "${aws_kms_key.state_key_key.arn}" },
+      deletion_protection_enabled: true,
+    });
+  });
+});
+
+describe("environment stacks", () => {
+  const count = (env: string, type: string) => Object.keys(stacks[env].resource[type] ?? {}).length;
+
+  test.each([
+    ["dev", 2, 1],
+    ["staging", 3, 1],
+    ["production", 3, 3],
+  ])("%s: %i AZs per tier, %i NAT gateway(s)", (env, azs, nats) => {
+    expect(count(env, "aws_subnet")).toBe(azs * 3);
+    expect(count(env, "aws_nat_gateway")).toBe(nats);
+    expect(count(env, "aws_eip")).toBe(nats);
+  });
+
+  test.each([
+    ["dev", "10.10.0.0/16", 30],
+    ["staging", "10.20.0.0/16", 90],
+    ["production", "10.30.0.0/16", 365],
+  ])("%s: VPC %s, flow logs kept %i days with the logs key", (env, cidr, days) => {
+    expect(stacks[env].resource.aws_vpc.network_vpc.cidr_block).toBe(cidr);
+    expect(stacks[env].resource.aws_cloudwatch_log_group.network_flow_log_group).toMatchObject({ retention_in_days: days, kms_key_id: "${aws_kms_key.keys_logs_key.arn}" });
+  });
+
+  test("keys: 30-day deletion window where data is protected, 7 in dev", () => {
+    expect(stacks.dev.resource.aws_kms_key.keys_storage_key.deletion_window_in_days).toBe(7);
+    expect(stacks.production.resource.aws_kms_key.keys_storage_key.deletion_window_in_days).toBe(30);
+  });
+});

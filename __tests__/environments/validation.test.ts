@@ -1,0 +1,154 @@
+import { Testing, TerraformStack } from "cdktf";
+import { existsSync, mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { buildApp } from "../../environments/app";
+import { deriveSubnets, loadEnvironments, resolveEnvironment } from "../../environments/config";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import type { EnvironmentConfig } from "../../environments/types";
+import { ConfigError } from "../../variables/validation";
+
+type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** dev with some fields replaced (deep merge; arrays replace). */
+function devWith(patch: DeepPartial<EnvironmentConfig>): EnvironmentConfig {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (b === undefined) return a;
+    if (Array.isArray(b) || typeof b !== "object" || b === null || typeof a !== "object" || a === null) return b;
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
+    return out;
+  };
+  return merge(dev, patch) as EnvironmentConfig;
+}
+
+/** The ConfigError message that `config` produces (fails if none). */
+function errorOf(config: EnvironmentConfig | EnvironmentConfig[]): string {
+  try {
+    if (Array.isArray(config)) loadEnvironments(config);
+    else resolveEnvironment(config);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("the committed environments", () => {
+  test("all three validate and resolve", () => {
+    const envs = loadEnvironments([dev, staging, production]);
+    expect(envs.map((e) => e.name)).toEqual(["dev", "staging", "production"]);
+    expect(envs.map((e) => e.azIds.length)).toEqual([2, 3, 3]);
+    expect(envs.map((e) => e.network.cidr)).toEqual(["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"]);
+  });
+
+  test("the derived layout gives pod-sized private subnets and small public/database ones", () => {
+    expect(deriveSubnets("10.30.0.0/16", 3)).toEqual({
+      private: ["10.30.0.0/18", "10.30.64.0/18", "10.30.128.0/18"],
+      public: ["10.30.192.0/24", "10.30.193.0/24", "10.30.194.0/24"],
+      database: ["10.30.200.0/24", "10.30.201.0/24", "10.30.202.0/24"],
+    });
+  });
+
+  test("one database per data-owning service, with per-service overrides applied", () => {
+    const env = resolveEnvironment(devWith({ database: { overrides: [{ service: "content", instanceClass: "db.t4g.small", allocatedStorageGb: 40 }] } }));
+    const content = env.databases.find((d) => d.service === "content");
+    const user = env.databases.find((d) => d.service === "user");
+    expect(content).toEqual({ service: "content", instanceClass: "db.t4g.small", allocatedStorageGb: 40, maxAllocatedStorageGb: 100 });
+    expect(user).toEqual({ service: "user", instanceClass: "db.t4g.micro", allocatedStorageGb: 20, maxAllocatedStorageGb: 100 });
+  });
+});
+
+describe("bad input stops synth with one message naming environment, field and what is accepted", () => {
+  const cases: Array<[string, DeepPartial<EnvironmentConfig> | EnvironmentConfig[], RegExp[]]> = [
+    ["malformed VPC CIDR", { network: { cidr: "10.10.0.0/33" } }, [/network\.cidr: got "10\.10\.0\.0\/33"/, /accepted: an IPv4 network address in CIDR form/]],
+    ["VPC CIDR with host bits", { network: { cidr: "10.10.1.0/16" } }, [/network\.cidr/, /CIDR form a\.b\.c\.d\/n with n from 16 to 24/]],
+    [
+      "overlapping subnets",
+      { network: { subnets: { public: ["10.10.192.0/24", "10.10.193.0/24"], private: ["10.10.0.0/18", "10.10.64.0/18"], database: ["10.10.192.0/25", "10.10.201.0/24"] } } },
+      [/network\.subnets\.database\[0\]: 10\.10\.192\.0\/25 overlaps network\.subnets\.public\[0\]/, /accepted: subnets that do not overlap/],
+    ],
+    [
+      "subnet outside the VPC",
+      { network: { subnets: { public: ["10.10.192.0/24", "10.99.0.0/24"], private: ["10.10.0.0/18", "10.10.64.0/18"], database: ["10.10.200.0/24", "10.10.201.0/24"] } } },
+      [/network\.subnets\.public\[1\]: got "10\.99\.0\.0\/24"; accepted: a block inside the VPC 10\.10\.0\.0\/16/],
+    ],
+    ["more AZs than the region has", { network: { azCount: 6 } }, [/network\.azCount: got 6; accepted: a whole number from 2 to 5 \(the usable AZs of us-east-1\)/]],
+    [
+      "min > max (autoscaling)",
+      { workloads: { autoscaling: { minReplicas: 12, maxReplicas: 10 } } },
+      [/workloads\.autoscaling\.minReplicas \(12\) is greater than workloads\.autoscaling\.maxReplicas \(10\); accepted: workloads\.autoscaling\.minReplicas <= workloads\.autoscaling\.maxReplicas/],
+    ],
+    ["min > max (storage)", { database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } }, [/database\.allocatedStorageGb \(200\) is greater than database\.maxAllocatedStorageGb \(100\); accepted: database\.allocatedStorageGb <= database\.maxAllocatedStorageGb/]],
+    [
+      "min > max (override above the default ceiling)",
+      { database: { overrides: [{ service: "editor", allocatedStorageGb: 500 }] } },
+      [/database\.overrides\[0\]\.allocatedStorageGb \(500\) is greater than database\.overrides\[0\]\.maxAllocatedStorageGb \(100\)/],
+    ],
+    ["instance class RDS does not offer for PostgreSQL", { database: { instanceClass: "db.t2.micro" } }, [/database\.instanceClass: got "db\.t2\.micro"; accepted: an RDS for PostgreSQL instance class/]],
+    ["cache node type ElastiCache does not offer", { cache: { nodeType: "cache.t1.micro" } }, [/cache\.nodeType: got "cache\.t1\.micro"; accepted: an ElastiCache node type/]],
+    ["backup retention RDS does not accept", { database: { backupRetentionDays: 90 } }, [/database\.backupRetentionDays: got 90; accepted: a whole number from 1 to 35 days/]],
+    ["log retention CloudWatch does not accept", { logRetentionDays: 45 }, [/logRetentionDays: got 45; accepted: a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60/]],
+    ["snapshot retention ElastiCache does not accept", { cache: { snapshotRetentionDays: 40 } }, [/cache\.snapshotRetentionDays: got 40; accepted: a whole number from 0 to 35 days/]],
+    ["unknown service name", { database: { overrides: [{ service: "billing" }] } }, [/database\.overrides\[0\]\.service: got "billing"; accepted: a service from variables\/services\.ts that owns a database: user, content, editor, subscription/]],
+    ["duplicate service name", { database: { overrides: [{ service: "content" }, { service: "content" }] } }, [/database\.overrides\[1\]\.service: got "content"; accepted: each service at most once/]],
+    ["service without a database", { database: { overrides: [{ service: "gateway" }] } }, [/database\.overrides\[0\]\.service: got "gateway"; accepted: a service that owns a database/]],
+    ["requests above limits", { workloads: { gateway: { requests: { cpu: "2" } } } }, [/workloads\.gateway\.requests\.cpu \(2\) exceeds workloads\.gateway\.limits\.cpu \(500m\); accepted: requests <= limits/]],
+    ["DR region equal to the primary", { drRegion: "us-east-1" }, [/drRegion: got "us-east-1"; accepted: a region other than region/]],
+    ["unknown region", { region: "mars-north-1" }, [/region: got "mars-north-1"; accepted: one of "us-east-1"/]],
+    ["account id not 12 digits", { accountId: "1234" }, [/accountId: got "1234"; accepted: a 12-digit AWS account id/]],
+    ["a budget of zero", { monthlyBudgetUsd: 0 }, [/monthlyBudgetUsd: got 0; accepted: a positive amount in USD/]],
+    ["engine version not offered", { cache: { engineVersion: "6.2" } }, [/cache\.engineVersion: got "6\.2"; accepted: a Valkey version ElastiCache offers: 7\.2, 8\.0/]],
+    ["VPCs of two environments overlap", [dev, { ...staging, network: { ...staging.network, cidr: "10.10.0.0/16" } }], [/environment "staging"/, /network\.cidr: 10\.10\.0\.0\/16 overlaps environment "dev"/]],
+  ];
+
+  test.each(cases)("%s", (_name, input, expected) => {
+    const message = errorOf(Array.isArray(input) ? input : devWith(input));
+    const env = Array.isArray(input) ? "staging" : "dev";
+    expect(message).toContain(`Invalid configuration for environment "${env}"`);
+    for (const re of expected) expect(message).toMatch(re);
+    // One problem, one line: each case breaks exactly one rule.
+    expect(message.split("\n").filter((l) => l.startsWith("  - "))).toHaveLength(1);
+  });
+
+  test("every problem in a file is reported in the one message", () => {
+    const message = errorOf(devWith({ logRetentionDays: 45, cache: { nodes: 9 } }));
+    expect(message).toMatch(/logRetentionDays: got 45/);
+    expect(message).toMatch(/cache\.nodes: got 9; accepted: a whole number from 1 to 6/);
+  });
+
+  test("nothing is written when an environment is invalid", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "aw-")), "out");
+    try {
+      expect(() => buildApp({ environments: [devWith({ network: { cidr: "nonsense" } })], outdir }).synth()).toThrow(ConfigError);
+      expect(existsSync(outdir)).toBe(false);
+    } finally {
+      rmSync(join(outdir, ".."), { recursive: true, force: true });
+    }
+  });
+});
+
+describe("bad state settings", () => {
+  test("stop synth before the output directory is created", () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), "aw-")), "out");
+    try {
+      expect(() => buildApp({ environments: [dev], processEnv: { AUTHORWORKS_STATE_BUCKET: "Not A Bucket" }, outdir })).toThrow(/AUTHORWORKS_STATE_BUCKET/);
+      expect(existsSync(outdir)).toBe(false);
+    } finally {
+      rmSync(join(outdir, ".."), { recursive: true, force: true });
+    }
+  });
+
+  test("cdktf context (cdktf.json or --context) is read through CDKTF_CONTEXT_JSON", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "aw-"));
+    try {
+      const app = buildApp({ environments: [dev], processEnv: { CDKTF_CONTEXT_JSON: JSON.stringify({ stateBucket: "ctx-state" }) }, outdir });
+      const json = JSON.parse(Testing.synth(app.node.findChild("dev") as TerraformStack));
+      expect(json.terraform.backend.s3.bucket).toBe("ctx-state");
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

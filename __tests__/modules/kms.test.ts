@@ -1,0 +1,44 @@
+import { DataKeys, EncryptionKey } from "../../modules/kms";
+import { TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+
+describe("kms module", () => {
+  const json = synthWith((stack) => new DataKeys(stack, "keys", { aws: TEST_AWS, namePrefix: "authorworks-test", deletionWindowDays: 7 }));
+
+  test("one rotating key and alias per data class", () => {
+    expect(Object.keys(resourcesOf(json, "aws_kms_key")).sort()).toEqual(["keys_database_key", "keys_logs_key", "keys_secrets_key", "keys_storage_key"]);
+    for (const cls of ["storage", "database", "logs", "secrets"]) {
+      expect(resource(json, "aws_kms_key", `keys_${cls}_key`)).toMatchObject({ enable_key_rotation: true, rotation_period_in_days: 365, deletion_window_in_days: 7 });
+      expect(resource(json, "aws_kms_alias", `keys_${cls}_alias`)).toEqual({ name: `alias/authorworks-test-${cls}`, target_key_id: `\${aws_kms_key.keys_${cls}_key.key_id}` });
+    }
+  });
+
+  test("the account administers keys through IAM but cannot use them outside the named services", () => {
+    const [admin, use] = statements(json, "keys_database_policy");
+    expect(admin.principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:root"] }]);
+    expect(admin.actions).not.toContain("kms:Decrypt");
+    expect(admin.actions).not.toContain("kms:*");
+    expect(use.actions).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*", "kms:CreateGrant"]));
+    expect(use.condition).toEqual([
+      { test: "StringEquals", variable: "kms:ViaService", values: ["rds.us-east-1.amazonaws.com", "elasticache.us-east-1.amazonaws.com"] },
+      { test: "StringEquals", variable: "kms:CallerAccount", values: ["123456789012"] },
+    ]);
+    expect(statements(json, "keys_storage_policy")[1].condition[0].values).toEqual(["s3.us-east-1.amazonaws.com"]);
+    expect(statements(json, "keys_secrets_policy")[1].condition[0].values).toEqual(["secretsmanager.us-east-1.amazonaws.com"]);
+  });
+
+  test("the logs key lets CloudWatch Logs encrypt only this account's log groups in the region", () => {
+    const logs = statements(json, "keys_logs_policy");
+    expect(logs).toHaveLength(2);
+    expect(logs[1].principals).toEqual([{ type: "Service", identifiers: ["logs.us-east-1.amazonaws.com"] }]);
+    expect(logs[1].condition).toEqual([{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:us-east-1:123456789012:log-group:*"] }]);
+    expect(resource(json, "aws_kms_key", "keys_logs_key").policy).toBe("${data.aws_iam_policy_document.keys_logs_policy.json}");
+  });
+
+  test("named users get exactly the envelope-encryption actions", () => {
+    const single = synthWith((stack) => new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "a", description: "d", users: ["arn:aws:iam::123456789012:role/app"] }));
+    const [, users] = statements(single, "k_policy");
+    expect(users.principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:role/app"] }]);
+    expect(users.actions).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
+    expect(resource(single, "aws_kms_key", "k_key").deletion_window_in_days).toBe(30);
+  });
+});
