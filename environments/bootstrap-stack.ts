@@ -9,6 +9,7 @@ import { SHARED_OWNERSHIP } from "../variables/project";
 import { AuthorWorksStack } from "./stack-base";
 
 export const BOOTSTRAP_STACK = "bootstrap";
+export const BOOTSTRAP_LOCAL_STATE = "../../../terraform.bootstrap.tfstate";
 
 /**
  * The remote-state bucket and lock table. Its own state starts on a local backend
@@ -22,7 +23,9 @@ export class BootstrapStack extends AuthorWorksStack {
     if (settings.backend === "s3") {
       new S3Backend(this, { bucket: settings.bucket, key: stateKey(BOOTSTRAP_STACK), region: settings.region, dynamodbTable: settings.lockTable, encrypt: true });
     } else {
-      new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
+      // Relative to cdktf.out/stacks/bootstrap: the file lands in the project root (git-ignored),
+      // outside the output directory that every synth rewrites.
+      new LocalBackend(this, { path: BOOTSTRAP_LOCAL_STATE });
     }
     awsProviders(this, { environment: "shared", region: settings.region, ...SHARED_OWNERSHIP });
     const identity = new DataAwsCallerIdentity(this, "current");

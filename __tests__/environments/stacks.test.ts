@@ -42,7 +42,7 @@ describe("the app", () => {
   });
 
   test("bootstrap starts on a local backend and can be moved into its own bucket", () => {
-    expect(stacks.bootstrap.terraform.backend).toEqual({ local: { path: "terraform.bootstrap.tfstate" } });
+    expect(stacks.bootstrap.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
     const migrated = synthApp({ AUTHORWORKS_BOOTSTRAP_BACKEND: "s3" });
     expect(migrated.bootstrap.terraform.backend.s3).toMatchObject({ key: "bootstrap/terraform.tfstate", dynamodb_table: "authorworks-terraform-locks" });
   });
