@@ -4,6 +4,7 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsContext } from "../modules/iam";
 import { DataKeys } from "../modules/kms";
+import { ValkeyCache } from "../modules/redis";
 import { Network } from "../modules/vpc";
 import { awsProviders, AwsProviders } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
@@ -22,6 +23,7 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly aws: AwsContext;
   public readonly keys: DataKeys;
   public readonly network: Network;
+  public readonly cache: ValkeyCache;
 
   constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
     super(scope, env.name);
@@ -53,6 +55,22 @@ export class EnvironmentStack extends AuthorWorksStack {
       logsKeyArn: this.keys.logs.arn,
     });
 
+    this.cache = new ValkeyCache(this, "cache", {
+      namePrefix: prefix,
+      aws: this.aws,
+      engineVersion: env.cache.engineVersion,
+      nodeType: env.cache.nodeType,
+      nodes: env.cache.nodes,
+      snapshotRetentionDays: env.cache.snapshotRetentionDays,
+      protectData: env.protectData,
+      subnetGroupName: this.network.cacheSubnetGroupName,
+      securityGroupIds: [this.network.securityGroups.db.id],
+      databaseKeyArn: this.keys.database.arn,
+      secretsKeyArn: this.keys.secrets.arn,
+      logsKeyArn: this.keys.logs.arn,
+      logRetentionDays: env.logRetentionDays,
+    });
+
     this.outputs({
       vpc_id: [this.network.vpcId, "VPC id"],
       private_subnet_ids: [this.network.privateSubnetIds, "Private subnets (workloads, EKS nodes and pods)"],
@@ -60,6 +78,9 @@ export class EnvironmentStack extends AuthorWorksStack {
       database_subnet_ids: [this.network.databaseSubnetIds, "Database subnets (no route out of the VPC)"],
       app_security_group_id: [this.network.securityGroups.app.id, "Security group of the application tier"],
       web_security_group_id: [this.network.securityGroups.web.id, "Security group of the load balancers"],
+      cache_primary_endpoint: [this.cache.primaryEndpoint, "Valkey primary endpoint (TLS, port 6379)"],
+      cache_reader_endpoint: [this.cache.readerEndpoint, "Valkey reader endpoint"],
+      cache_auth_token_secret_arn: [this.cache.authTokenSecretArn, "Secrets Manager secret with the Valkey auth token"],
     });
   }
 

@@ -47,6 +47,7 @@ export const ELASTICACHE_NODE_TYPES: ReadonlySet<string> = new Set([
 export const VALKEY_VERSIONS: Readonly<Record<string, string>> = {
   "7.2": "valkey7",
   "8.0": "valkey8",
+  "8.1": "valkey8",
 };
 
 /** The only retention periods CloudWatch Logs accepts (days). 0 (never expire) is refused on purpose. */

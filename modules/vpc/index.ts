@@ -21,6 +21,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { APP_PORT, CACHE_PORT, POSTGRES_PORT } from "../../variables/ports";
 import { AwsContext, ServiceRole } from "../iam";
 
 export type SubnetTier = "public" | "private" | "database";
@@ -57,9 +58,6 @@ export interface TierSecurityGroups {
   readonly db: SecurityGroup;
 }
 
-export const POSTGRES_PORT = 5432;
-export const CACHE_PORT = 6379;
-
 export class Network extends Construct {
   public readonly vpc: Vpc;
   public readonly vpcId: string;
@@ -84,7 +82,7 @@ export class Network extends Construct {
     super(scope, id);
     const name = props.namePrefix;
     const clusterName = props.clusterName ?? name;
-    const appPort = props.appPort ?? 8080;
+    const appPort = props.appPort ?? APP_PORT;
     const azIds = props.azIds;
 
     this.vpc = new Vpc(this, "vpc", {
