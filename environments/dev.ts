@@ -15,7 +15,8 @@ export const dev: EnvironmentConfig = {
     backupRetentionDays: 7,
     monitoringIntervalSeconds: 60,
     performanceInsightsRetentionDays: 7,
-    proxy: { enabled: true, maxConnectionsPercent: 90 },
+    // RDS Proxy bills at least 2 vCPUs per proxy (~$22/month each): four would exceed the dev budget.
+    proxy: { enabled: false, maxConnectionsPercent: 90 },
   },
   cache: { engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1 },
   storage: { bucketPrefix: "authorworks", logExpirationDays: 30 },

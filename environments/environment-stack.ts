@@ -4,7 +4,9 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsContext } from "../modules/iam";
 import { DataKeys } from "../modules/kms";
+import { ServiceDatabases } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
+import { ObjectStorage } from "../modules/s3";
 import { Network } from "../modules/vpc";
 import { awsProviders, AwsProviders } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
@@ -23,6 +25,8 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly aws: AwsContext;
   public readonly keys: DataKeys;
   public readonly network: Network;
+  public readonly storage: ObjectStorage;
+  public readonly databases: ServiceDatabases;
   public readonly cache: ValkeyCache;
 
   constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
@@ -55,6 +59,36 @@ export class EnvironmentStack extends AuthorWorksStack {
       logsKeyArn: this.keys.logs.arn,
     });
 
+    this.storage = new ObjectStorage(this, "storage", {
+      environment: env.name,
+      bucketPrefix: env.storage.bucketPrefix,
+      aws: this.aws,
+      kmsKeyArn: this.keys.storage.arn,
+      logExpirationDays: env.storage.logExpirationDays,
+      // Unprotected environments can be torn down even with objects left in the buckets.
+      forceDestroy: !env.protectData,
+    });
+
+    this.databases = new ServiceDatabases(this, "rds", {
+      namePrefix: prefix,
+      aws: this.aws,
+      engineVersion: env.database.engineVersion,
+      databases: env.databases,
+      multiAz: env.database.multiAz,
+      backupRetentionDays: env.database.backupRetentionDays,
+      monitoringIntervalSeconds: env.database.monitoringIntervalSeconds,
+      performanceInsightsRetentionDays: env.database.performanceInsightsRetentionDays,
+      proxy: env.database.proxy,
+      protectData: env.protectData,
+      dbSubnetGroupName: this.network.dbSubnetGroupName,
+      securityGroupIds: [this.network.securityGroups.db.id],
+      subnetIds: this.network.databaseSubnetIds,
+      databaseKeyArn: this.keys.database.arn,
+      secretsKeyArn: this.keys.secrets.arn,
+      logsKeyArn: this.keys.logs.arn,
+      logRetentionDays: env.logRetentionDays,
+    });
+
     this.cache = new ValkeyCache(this, "cache", {
       namePrefix: prefix,
       aws: this.aws,
@@ -78,6 +112,15 @@ export class EnvironmentStack extends AuthorWorksStack {
       database_subnet_ids: [this.network.databaseSubnetIds, "Database subnets (no route out of the VPC)"],
       app_security_group_id: [this.network.securityGroups.app.id, "Security group of the application tier"],
       web_security_group_id: [this.network.securityGroups.web.id, "Security group of the load balancers"],
+      bucket_names: [Object.fromEntries(Object.entries(this.storage.buckets).map(([purpose, b]) => [purpose, b.name])), "S3 bucket names by purpose"],
+      database_endpoints: [
+        Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.proxyEndpoint ?? d.address])),
+        "PostgreSQL endpoint per service (the RDS Proxy where enabled; IAM authentication)",
+      ],
+      database_master_secret_arns: [
+        Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.masterUserSecretArn])),
+        "Secrets Manager secret of each database's master user (managed and rotated by RDS)",
+      ],
       cache_primary_endpoint: [this.cache.primaryEndpoint, "Valkey primary endpoint (TLS, port 6379)"],
       cache_reader_endpoint: [this.cache.readerEndpoint, "Valkey reader endpoint"],
       cache_auth_token_secret_arn: [this.cache.authTokenSecretArn, "Secrets Manager secret with the Valkey auth token"],

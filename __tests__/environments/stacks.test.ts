@@ -138,3 +138,59 @@ describe("environment stacks", () => {
     expect(stacks.production.resource.aws_kms_key.keys_storage_key.deletion_window_in_days).toBe(30);
   });
 });
+
+describe("data layer per environment", () => {
+  const res = (env: string, type: string): Json[] => Object.values(stacks[env].resource[type] ?? {});
+
+  test.each([
+    ["dev", "db.t4g.micro", false, 7, false, 0],
+    ["staging", "db.t4g.medium", true, 30, true, 4],
+    ["production", "db.r6g.large", true, 35, true, 4],
+  ])("%s: one PostgreSQL per data-owning service (%s, Multi-AZ %s, %i-day backups, protected %s), %i proxies", (env, cls, multiAz, days, protect, proxies) => {
+    const dbs = res(env, "aws_db_instance");
+    expect(dbs.map((d) => d.identifier).sort()).toEqual(["content", "editor", "subscription", "user"].map((s) => `authorworks-${env}-${s}`));
+    for (const d of dbs) {
+      expect(d).toMatchObject({ instance_class: cls, multi_az: multiAz, backup_retention_period: days, deletion_protection: protect, skip_final_snapshot: !protect });
+      expect(d.storage_encrypted).toBe(true);
+      expect(d.kms_key_id).toBe("${aws_kms_key.keys_database_key.arn}");
+      expect(d.manage_master_user_password).toBe(true);
+      expect(d.db_subnet_group_name).toBe("${aws_db_subnet_group.network_db_subnet_group.name}");
+      expect(d.vpc_security_group_ids).toEqual(["${aws_security_group.network_db_security_group.id}"]);
+    }
+    expect(res(env, "aws_db_proxy")).toHaveLength(proxies);
+  });
+
+  test.each([
+    ["dev", 1, false],
+    ["staging", 2, true],
+    ["production", 3, true],
+  ])("%s: Valkey with %i node(s), failover %s, in the cache subnet group", (env, nodes, failover) => {
+    const [rg] = res(env, "aws_elasticache_replication_group");
+    expect(rg).toMatchObject({ num_cache_clusters: nodes, automatic_failover_enabled: failover, multi_az_enabled: failover, at_rest_encryption_enabled: "true", transit_encryption_enabled: true });
+    expect(rg.subnet_group_name).toBe("${aws_elasticache_subnet_group.network_cache_subnet_group.name}");
+  });
+
+  test.each(["dev", "staging", "production"])("%s: six buckets named <prefix>-<purpose>-%s, KMS with the storage key except logs", (env) => {
+    const buckets = res(env, "aws_s3_bucket").map((b) => b.bucket).sort();
+    expect(buckets).toEqual(["artifacts", "backups", "content", "exports", "logs", "media"].map((p) => `authorworks-${p}-${env}`));
+    const sse = stacks[env].resource.aws_s3_bucket_server_side_encryption_configuration;
+    expect(sse.storage_content_encryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.keys_storage_key.arn}" });
+    expect(sse.storage_logs_encryption.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
+  });
+
+  test("buckets can be emptied on destroy only where data is not protected", () => {
+    expect(res("dev", "aws_s3_bucket").every((b) => b.force_destroy === true)).toBe(true);
+    expect(res("production", "aws_s3_bucket").every((b) => !b.force_destroy)).toBe(true);
+  });
+
+  test.each(["dev", "staging", "production"])("%s: no secret is a literal in the synthesized JSON", (env) => {
+    const text = JSON.stringify(stacks[env]);
+    // Attributes that carry a secret value must be absent or references.
+    for (const key of ["password", "master_password", "auth_token", "secret_string"]) {
+      for (const m of text.matchAll(new RegExp(`"${key}":("[^"]*"|[^,}]*)`, "g"))) {
+        expect(m[1]).toMatch(/^"\$\{[^}]+\}"$|^"\$\{jsonencode\(/);
+      }
+    }
+    expect(text).not.toMatch(/"password":/);
+  });
+});

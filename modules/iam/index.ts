@@ -4,7 +4,7 @@
  * checked by Terraform), and service roles with a scoped trust policy.
  */
 import { Construct } from "constructs";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -29,18 +29,14 @@ export interface PolicyStatement {
   readonly conditions?: Condition[];
 }
 
+/** A typed statement as the `statement` block of `aws_iam_policy_document`. */
+export function statementBlock(s: PolicyStatement): DataAwsIamPolicyDocumentStatement {
+  return { sid: s.sid, effect: s.effect ?? "Allow", actions: s.actions, resources: s.resources, principals: s.principals, condition: s.conditions };
+}
+
 /** An `aws_iam_policy_document` data source; use `.json` where a policy string is needed. */
 export function policyDocument(scope: Construct, id: string, statements: readonly PolicyStatement[]): DataAwsIamPolicyDocument {
-  return new DataAwsIamPolicyDocument(scope, id, {
-    statement: statements.map((s) => ({
-      sid: s.sid,
-      effect: s.effect ?? "Allow",
-      actions: s.actions,
-      resources: s.resources,
-      principals: s.principals,
-      condition: s.conditions,
-    })),
-  });
+  return new DataAwsIamPolicyDocument(scope, id, { statement: statements.map(statementBlock) });
 }
 
 export interface ServiceRoleProps {

@@ -1,0 +1,400 @@
+/**
+ * Object storage: the buckets of `variables/storage.ts` for one environment, each with
+ * default encryption, all four public-access blocks, ACLs disabled, a TLS-only bucket
+ * policy, server access logging into the logs bucket, versioning where the catalogue
+ * asks for it and a lifecycle configuration. Consumers get access through grant methods.
+ */
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import {
+  S3BucketLifecycleConfiguration,
+  S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { AwsContext, PolicyStatement, policyDocument, statementBlock } from "../iam";
+import { EnvironmentName, PROJECT } from "../../variables/project";
+import {
+  ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS,
+  ACCESS_LOG_BUCKET,
+  BUCKETS,
+  BucketDefinition,
+  BucketPurpose,
+  LifecyclePolicy,
+  TRANSITION_MINIMUM_OBJECT_SIZE,
+  Transition,
+  accessLogPrefix,
+  bucketName,
+} from "../../variables/storage";
+import { S3_BUCKET_NAME } from "../../variables/validation";
+
+export type { BucketPurpose } from "../../variables/storage";
+
+/** Object actions a reader needs (current versions only). */
+export const S3_READ_OBJECT_ACTIONS = ["s3:GetObject"];
+/** Object actions a writer needs on top of reading, including multipart uploads. */
+export const S3_WRITE_OBJECT_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"];
+
+export interface StorageBucketProps {
+  /** What the bucket is for, from `variables/storage.ts`. */
+  readonly definition: BucketDefinition;
+  /** Bucket name (globally unique). */
+  readonly bucketName: string;
+  readonly aws: AwsContext;
+  /** Storage KMS key ARN; used when `definition.encryption` is `kms`. */
+  readonly kmsKeyArn: string;
+  /** Expiry of the logs bucket's objects, for a lifecycle with `fromEnvironment: "logExpirationDays"`. */
+  readonly logExpirationDays: number;
+  /** Bucket receiving this bucket's S3 server access logs. @default none (no access logging) */
+  readonly accessLogTarget?: StorageBucket;
+  /** Let `terraform destroy` delete a non-empty bucket. @default false */
+  readonly forceDestroy?: boolean;
+}
+
+/** The storage classes S3 refuses to transition into before this many days (current versions). */
+const MINIMUM_TRANSITION_DAYS: Partial<Record<Transition["storageClass"], number>> = { STANDARD_IA: 30 };
+
+/**
+ * Lifecycle transitions that can coexist with the expiry: S3 refuses a transition on or
+ * after the expiration day, so an environment with short log retention (dev: 30 days)
+ * simply keeps its logs in Standard until they expire.
+ */
+export function effectiveTransitions(transitions: readonly Transition[], expirationDays: number | undefined): Transition[] {
+  return transitions.filter((t) => expirationDays === undefined || t.days < expirationDays);
+}
+
+/** `content/` -> `content`, used to keep construct ids and policy names stable and readable. */
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/**
+ * One bucket with its encryption, public access block, ownership controls, TLS-only
+ * policy, optional access logging, versioning and lifecycle.
+ */
+export class StorageBucket extends Construct {
+  public readonly purpose: BucketPurpose;
+  public readonly definition: BucketDefinition;
+  public readonly bucket: S3Bucket;
+  /** Bucket name (reference to the resource, so users depend on it). */
+  public readonly name: string;
+  public readonly arn: string;
+  /** Terraform id (the bucket name). */
+  public readonly id: string;
+  /** `<bucket>.s3.<region>.amazonaws.com`, the origin domain CloudFront needs. */
+  public readonly regionalDomainName: string;
+  public readonly versioning?: S3BucketVersioningA;
+  public readonly policy: S3BucketPolicy;
+  public readonly policyDocument: DataAwsIamPolicyDocument;
+  public readonly lifecycle: S3BucketLifecycleConfiguration;
+  public readonly logging?: S3BucketLoggingA;
+  /** Key prefix of this bucket's server access logs in the target bucket. @default undefined (not logged) */
+  public readonly accessLogPrefix?: string;
+
+  private readonly aws: AwsContext;
+  private readonly kmsKeyArn?: string;
+  private readonly statements: PolicyStatement[];
+
+  constructor(scope: Construct, id: string, props: StorageBucketProps) {
+    super(scope, id);
+    const def = props.definition;
+    this.purpose = def.purpose;
+    this.definition = def;
+    this.aws = props.aws;
+    this.kmsKeyArn = def.encryption === "kms" ? props.kmsKeyArn : undefined;
+
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy ?? false,
+      tags: { Name: props.bucketName, Purpose: def.purpose },
+    });
+    this.name = this.bucket.bucket;
+    this.arn = this.bucket.arn;
+    this.id = this.bucket.id;
+    this.regionalDomainName = this.bucket.bucketRegionalDomainName;
+
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket: this.bucket.id,
+      rule: [
+        this.kmsKeyArn
+          ? {
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn },
+              // One KMS call per bucket key period instead of per object: cheaper, fewer throttles.
+              bucketKeyEnabled: true,
+              blockedEncryptionTypes: ["SSE-C"],
+            }
+          : {
+              // SSE-S3: the only default encryption S3 server access log delivery supports.
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
+              blockedEncryptionTypes: ["SSE-C"],
+            },
+      ],
+    });
+
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+
+    // ACLs off: the bucket owner owns every object; access is decided by policies only.
+    new S3BucketOwnershipControls(this, "ownership", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+
+    this.statements = [
+      {
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        actions: ["s3:*"],
+        resources: [this.arn, `${this.arn}/*`],
+        principals: [{ type: "*", identifiers: ["*"] }],
+        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ];
+    this.policyDocument = policyDocument(this, "policy-document", this.statements);
+    this.policy = new S3BucketPolicy(this, "policy", {
+      bucket: this.bucket.id,
+      policy: this.policyDocument.json,
+      // Both calls change the bucket's access settings; S3 rejects them when concurrent.
+      dependsOn: [publicAccessBlock],
+    });
+
+    if (def.versioned) {
+      this.versioning = new S3BucketVersioningA(this, "versioning", {
+        bucket: this.bucket.id,
+        versioningConfiguration: { status: "Enabled" },
+      });
+    }
+
+    if (props.accessLogTarget) {
+      const target = props.accessLogTarget;
+      this.accessLogPrefix = accessLogPrefix(def.purpose);
+      target.addPolicyStatements({
+        sid: `ServerAccessLogsFrom${def.purpose.charAt(0).toUpperCase()}${def.purpose.slice(1)}`,
+        actions: ["s3:PutObject"],
+        resources: [`${target.arn}/${this.accessLogPrefix}*`],
+        principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+        conditions: [
+          { test: "ArnLike", variable: "aws:SourceArn", values: [this.arn] },
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
+        ],
+      });
+      this.logging = new S3BucketLoggingA(this, "logging", {
+        bucket: this.bucket.id,
+        targetBucket: target.id,
+        targetPrefix: this.accessLogPrefix,
+        // Date-partitioned keys, so Athena can prune by day.
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+        // Delivery permission exists before logging starts.
+        dependsOn: [target.policy],
+      });
+    }
+
+    this.lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket: this.bucket.id,
+      transitionDefaultMinimumObjectSize: TRANSITION_MINIMUM_OBJECT_SIZE,
+      rule: lifecycleRules(def, props.logExpirationDays),
+      // Noncurrent-version rules on a bucket whose versioning is not on yet are rejected.
+      dependsOn: this.versioning ? [this.versioning] : undefined,
+    });
+
+    this.node.addValidation({
+      validate: () => {
+        const errors: string[] = [];
+        if (!S3_BUCKET_NAME.test(props.bucketName)) errors.push(`bucket name "${props.bucketName}" is not a valid S3 bucket name (3-63 lower-case letters, digits, hyphens)`);
+        if (!def.versioned && def.lifecycle.noncurrentVersions) errors.push(`bucket "${def.purpose}" has a noncurrent-version policy but is not versioned`);
+        if (def.encryption === "kms" && !props.kmsKeyArn) errors.push(`bucket "${def.purpose}" needs kmsKeyArn`);
+        const exp = expirationDays(def.lifecycle, props.logExpirationDays);
+        if (exp !== undefined && !(Number.isInteger(exp) && exp >= 1)) errors.push(`bucket "${def.purpose}": expiration must be a whole number of days >= 1 (got ${exp})`);
+        for (const t of def.lifecycle.transitions) {
+          const min = MINIMUM_TRANSITION_DAYS[t.storageClass] ?? 0;
+          if (t.days < min) errors.push(`bucket "${def.purpose}": S3 refuses a transition to ${t.storageClass} before ${min} days (got ${t.days})`);
+        }
+        return errors;
+      },
+    });
+  }
+
+  /**
+   * Adds statements to this bucket's policy (e.g. CloudFront Origin Access Control on the
+   * media bucket). Can be called any time before synthesis; the policy is re-rendered.
+   */
+  public addPolicyStatements(...statements: PolicyStatement[]): void {
+    this.statements.push(...statements);
+    this.policyDocument.putStatement(this.statements.map(statementBlock));
+  }
+
+  /** Statements for reading objects (under `keyPrefix`, if given) and decrypting them. */
+  public readStatements(keyPrefix?: string): PolicyStatement[] {
+    return this.accessStatements("read", keyPrefix);
+  }
+
+  /** Statements for reading, writing and deleting objects (under `keyPrefix`, if given). */
+  public readWriteStatements(keyPrefix?: string): PolicyStatement[] {
+    return this.accessStatements("read-write", keyPrefix);
+  }
+
+  /** Inline policy on `role`: read objects of this bucket (under `keyPrefix`). Idempotent per role, mode and prefix. */
+  public grantRead(role: IamRole, keyPrefix?: string): IamRolePolicy {
+    return this.grant(role, "read", keyPrefix);
+  }
+
+  /** Inline policy on `role`: read, write and delete objects of this bucket (under `keyPrefix`). Idempotent per role, mode and prefix. */
+  public grantReadWrite(role: IamRole, keyPrefix?: string): IamRolePolicy {
+    return this.grant(role, "read-write", keyPrefix);
+  }
+
+  private grant(role: IamRole, mode: "read" | "read-write", keyPrefix?: string): IamRolePolicy {
+    const suffix = keyPrefix ? `-${slug(keyPrefix)}` : "";
+    // The role's path within its stack: unique and stable (a role's node id alone is often just "role").
+    const stackPath = TerraformStack.of(role).node.path;
+    const rolePath = role.node.path.slice(stackPath ? stackPath.length + 1 : 0);
+    const id = `grant-${slug(rolePath)}-${mode}${suffix}`;
+    const existing = this.node.tryFindChild(id) as Construct | undefined;
+    if (existing) return existing.node.findChild("policy") as IamRolePolicy;
+
+    const scope = new Construct(this, id);
+    const doc = policyDocument(scope, "document", this.accessStatements(mode, keyPrefix));
+    return new IamRolePolicy(scope, "policy", {
+      name: `s3-${this.purpose}-${mode}${suffix}`,
+      role: role.name,
+      policy: doc.json,
+    });
+  }
+
+  private accessStatements(mode: "read" | "read-write", keyPrefix?: string): PolicyStatement[] {
+    if (keyPrefix !== undefined && (keyPrefix === "" || keyPrefix.startsWith("/") || /[*?]/.test(keyPrefix))) {
+      throw new Error(`key prefix "${keyPrefix}" for bucket "${this.purpose}": use a non-empty prefix without a leading "/" or wildcards, e.g. "exports/"`);
+    }
+    const objects = `${this.arn}/${keyPrefix ?? ""}*`;
+    const write = mode === "read-write";
+    const statements: PolicyStatement[] = [
+      {
+        sid: "ListBucket",
+        actions: ["s3:ListBucket"],
+        resources: [this.arn],
+        conditions: keyPrefix ? [{ test: "StringLike", variable: "s3:prefix", values: [`${keyPrefix}*`] }] : undefined,
+      },
+      {
+        sid: write ? "ReadWriteObjects" : "ReadObjects",
+        actions: write ? [...S3_READ_OBJECT_ACTIONS, ...S3_WRITE_OBJECT_ACTIONS] : [...S3_READ_OBJECT_ACTIONS],
+        resources: [objects],
+      },
+    ];
+    if (this.kmsKeyArn) {
+      statements.push({
+        sid: write ? "EncryptDecryptThroughS3" : "DecryptThroughS3",
+        actions: write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+        resources: [this.kmsKeyArn],
+        conditions: [
+          { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${this.aws.region}.amazonaws.com`] },
+          // With S3 Bucket Keys the encryption context is the bucket ARN (object ARN without): either way, this bucket only.
+          { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [this.arn, `${this.arn}/*`] },
+        ],
+      });
+    }
+    return statements;
+  }
+}
+
+function expirationDays(policy: LifecyclePolicy, logExpirationDays: number): number | undefined {
+  const e = policy.expiration;
+  if (!e) return undefined;
+  return "days" in e ? e.days : logExpirationDays;
+}
+
+/** The catalogue's lifecycle policy as S3 rules; every rule covers the whole bucket (`filter {}`). */
+export function lifecycleRules(def: BucketDefinition, logExpirationDays: number): S3BucketLifecycleConfigurationRule[] {
+  const policy = def.lifecycle;
+  const exp = expirationDays(policy, logExpirationDays);
+  const transitions = effectiveTransitions(policy.transitions, exp);
+  const rules: S3BucketLifecycleConfigurationRule[] = [
+    {
+      id: "abort-incomplete-multipart-uploads",
+      status: "Enabled",
+      filter: [{}],
+      abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS }],
+    },
+  ];
+  if (transitions.length || exp !== undefined) {
+    rules.push({
+      id: "current-versions",
+      status: "Enabled",
+      filter: [{}],
+      transition: transitions.length ? transitions.map((t) => ({ days: t.days, storageClass: t.storageClass })) : undefined,
+      expiration: exp !== undefined ? [{ days: exp }] : undefined,
+    });
+  }
+  const nc = policy.noncurrentVersions;
+  if (def.versioned && nc) {
+    rules.push({
+      id: "noncurrent-versions",
+      status: "Enabled",
+      filter: [{}],
+      noncurrentVersionTransition: nc.transitions?.length
+        ? nc.transitions.map((t) => ({ noncurrentDays: t.days, storageClass: t.storageClass }))
+        : undefined,
+      noncurrentVersionExpiration: [{ noncurrentDays: nc.expireAfterDays, newerNoncurrentVersions: nc.keepNewest }],
+      // A delete marker with no versions left behind is clutter that slows listing.
+      expiration: [{ expiredObjectDeleteMarker: true }],
+    });
+  }
+  return rules;
+}
+
+export interface ObjectStorageProps {
+  /** Environment name: the last part of every bucket name. */
+  readonly environment: EnvironmentName;
+  /** First part of every bucket name: `<prefix>-<purpose>-<env>`. @default "authorworks" */
+  readonly bucketPrefix?: string;
+  /** Account and region: log-delivery conditions and the KMS `kms:ViaService` condition of grants. */
+  readonly aws: AwsContext;
+  /** ARN of the storage KMS key (`DataKeys.storage.arn`); default encryption of every bucket but logs. */
+  readonly kmsKeyArn: string;
+  /** Days after which objects in the logs bucket expire (the environment's `storage.logExpirationDays`). */
+  readonly logExpirationDays: number;
+  /** Let `terraform destroy` delete non-empty buckets (dev only). @default false */
+  readonly forceDestroy?: boolean;
+}
+
+/** Every bucket of the catalogue for one environment. */
+export class ObjectStorage extends Construct {
+  public readonly buckets: Readonly<Record<BucketPurpose, StorageBucket>>;
+
+  constructor(scope: Construct, id: string, props: ObjectStorageProps) {
+    super(scope, id);
+    const prefix = props.bucketPrefix ?? PROJECT;
+    const make = (def: BucketDefinition, accessLogTarget?: StorageBucket): StorageBucket =>
+      new StorageBucket(this, def.purpose, {
+        definition: def,
+        bucketName: bucketName(prefix, def.purpose, props.environment),
+        aws: props.aws,
+        kmsKeyArn: props.kmsKeyArn,
+        logExpirationDays: props.logExpirationDays,
+        forceDestroy: props.forceDestroy,
+        accessLogTarget,
+      });
+
+    // The log target first: the others add their delivery statements to its policy.
+    const logDef = BUCKETS.find((b) => b.purpose === ACCESS_LOG_BUCKET)!;
+    const logs = make(logDef);
+    const buckets = { [logDef.purpose]: logs } as Record<BucketPurpose, StorageBucket>;
+    for (const def of BUCKETS) {
+      if (def.purpose === ACCESS_LOG_BUCKET) continue;
+      buckets[def.purpose] = make(def, def.accessLogged ? logs : undefined);
+    }
+    this.buckets = buckets;
+  }
+}
