@@ -1,0 +1,446 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { resolveEnvironment, ResolvedEnvironment } from "../../environments/config";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import type { EnvironmentConfig } from "../../environments/types";
+import { DataKeys } from "../../modules/kms";
+import { ServiceDatabases, ServiceDatabasesProps, checkWindows, databaseName } from "../../modules/rds";
+import { DATABASE_SERVICES } from "../../variables/services";
+import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+
+const KEYS = {
+  database: "${aws_kms_key.keys_database_key.arn}",
+  secrets: "${aws_kms_key.keys_secrets_key.arn}",
+  logs: "${aws_kms_key.keys_logs_key.arn}",
+};
+const SUBNET_GROUP = "authorworks-test-database";
+const SGS = ["sg-0database"];
+const SUBNETS = ["subnet-0a", "subnet-0b", "subnet-0c"];
+
+/** Props exactly as the environment stack builds them from a resolved environment. */
+function propsFor(env: ResolvedEnvironment, keys: DataKeys): ServiceDatabasesProps {
+  const db = env.database;
+  return {
+    namePrefix: `authorworks-${env.name}`,
+    aws: TEST_AWS,
+    engineVersion: db.engineVersion,
+    databases: env.databases,
+    multiAz: db.multiAz,
+    backupRetentionDays: db.backupRetentionDays,
+    monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+    performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
+    proxy: db.proxy,
+    protectData: env.protectData,
+    dbSubnetGroupName: SUBNET_GROUP,
+    securityGroupIds: SGS,
+    subnetIds: SUBNETS,
+    databaseKeyArn: keys.database.arn,
+    secretsKeyArn: keys.secrets.arn,
+    logsKeyArn: keys.logs.arn,
+    logRetentionDays: env.logRetentionDays,
+  };
+}
+
+/** Synthesizes the module for `cfg`; `change` adjusts the props, `extra` adds consumers (grants). */
+function synth(
+  cfg: EnvironmentConfig,
+  change: (p: ServiceDatabasesProps) => ServiceDatabasesProps = (p) => p,
+  extra?: (rds: ServiceDatabases, stack: Construct) => void,
+): Json {
+  const env = resolveEnvironment(cfg);
+  return synthWith((stack) => {
+    const keys = new DataKeys(stack, "keys", { aws: TEST_AWS, namePrefix: `authorworks-${env.name}` });
+    const rds = new ServiceDatabases(stack, "rds", change(propsFor(env, keys)));
+    extra?.(rds, stack);
+  });
+}
+
+const instance = (json: Json, service: string): Json => resource(json, "aws_db_instance", `rds_${service}_instance`);
+
+const byEnv = { dev: synth(dev), staging: synth(staging), production: synth(production) };
+
+describe("instances per service", () => {
+  test("one instance per database service of the catalogue, named authorworks-<env>-<service>", () => {
+    const instances = resourcesOf(byEnv.staging, "aws_db_instance");
+    expect(Object.keys(instances)).toHaveLength(DATABASE_SERVICES.length);
+    expect(Object.values(instances).map((i) => i.identifier).sort()).toEqual(DATABASE_SERVICES.map((s) => `authorworks-staging-${s.name}`).sort());
+    expect(instance(byEnv.staging, "content").db_name).toBe("content_db");
+    // "user" is a reserved word in PostgreSQL; the suffix keeps every name valid.
+    expect(instance(byEnv.staging, "user").db_name).toBe("user_db");
+  });
+
+  test("engine: PostgreSQL major from the config, minors automatic, no major upgrades, rsa2048 CA", () => {
+    const i = instance(byEnv.production, "content");
+    expect(i).toMatchObject({
+      engine: "postgres",
+      engine_version: "17",
+      auto_minor_version_upgrade: true,
+      allow_major_version_upgrade: false,
+      ca_cert_identifier: "rds-ca-rsa2048-g1",
+      port: 5432,
+    });
+  });
+
+  test("storage: gp3, encrypted with the database key, autoscaling to the env's ceiling", () => {
+    const i = instance(byEnv.production, "editor");
+    expect(i).toMatchObject({ storage_type: "gp3", storage_encrypted: true, kms_key_id: KEYS.database, allocated_storage: 100, max_allocated_storage: 1000 });
+    expect(instance(byEnv.dev, "editor")).toMatchObject({ allocated_storage: 20, max_allocated_storage: 100 });
+  });
+
+  test("network: the vpc module's subnet group and db-tier security group, never public", () => {
+    const i = instance(byEnv.dev, "user");
+    expect(i.db_subnet_group_name).toBe(SUBNET_GROUP);
+    expect(i.vpc_security_group_ids).toEqual(SGS);
+    expect(i.publicly_accessible).toBe(false);
+  });
+
+  test("a per-service override changes only that service", () => {
+    const json = synth({ ...production, database: { ...production.database, overrides: [{ service: "content", instanceClass: "db.r6g.xlarge", maxAllocatedStorageGb: 2000 }] } });
+    expect(instance(json, "content")).toMatchObject({ instance_class: "db.r6g.xlarge", max_allocated_storage: 2000 });
+    expect(instance(json, "user")).toMatchObject({ instance_class: "db.r6g.large", max_allocated_storage: 1000 });
+  });
+});
+
+describe("per-environment differences", () => {
+  test.each([
+    ["dev", "db.t4g.micro", false, 7, 60, 7],
+    ["staging", "db.t4g.medium", true, 30, 30, 7],
+    ["production", "db.r6g.large", true, 35, 15, 31],
+  ] as const)("%s: class %s, multi_az %s, backups %i d, monitoring %i s, PI %i d", (env, cls, multiAz, backup, monitoring, pi) => {
+    for (const s of DATABASE_SERVICES) {
+      expect(instance(byEnv[env], s.name)).toMatchObject({
+        instance_class: cls,
+        multi_az: multiAz,
+        backup_retention_period: backup,
+        monitoring_interval: monitoring,
+        performance_insights_retention_period: pi,
+      });
+    }
+  });
+
+  test("dev is disposable: no deletion protection, no final snapshot, changes apply at once", () => {
+    const i = instance(byEnv.dev, "content");
+    expect(i).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, apply_immediately: true, delete_automated_backups: true });
+    expect(i.final_snapshot_identifier).toBeUndefined();
+  });
+
+  test.each(["staging", "production"] as const)("%s protects data: deletion protection, final snapshot, kept backups, changes in the window", (env) => {
+    const i = instance(byEnv[env], "subscription");
+    expect(i).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: `authorworks-${env}-subscription-final`,
+      apply_immediately: false,
+      delete_automated_backups: false,
+      copy_tags_to_snapshot: true,
+    });
+  });
+});
+
+describe("credentials and authentication", () => {
+  test("the master password is managed by Secrets Manager under the secrets key; IAM auth is on", () => {
+    const i = instance(byEnv.production, "user");
+    expect(i).toMatchObject({ manage_master_user_password: true, master_user_secret_kms_key_id: KEYS.secrets, iam_database_authentication_enabled: true, username: "dbadmin" });
+  });
+
+  test.each(["dev", "staging", "production"] as const)("%s: no password attribute anywhere in the JSON", (env) => {
+    const text = JSON.stringify(byEnv[env]);
+    const keys = [...text.matchAll(/"([A-Za-z_]*password[A-Za-z_]*)":/gi)].map((m) => m[1]);
+    // The knob that names a password without holding one; any other key (password, password_wo...) fails.
+    expect(new Set(keys)).toEqual(new Set(["manage_master_user_password"]));
+    expect(text).not.toMatch(/"(master_)?password(_wo)?":/);
+    expect(resourcesOf(byEnv[env], "random_password")).toEqual({});
+  });
+});
+
+describe("parameter group", () => {
+  const params = (json: Json, service = "content"): Record<string, Json> =>
+    Object.fromEntries(resource(json, "aws_db_parameter_group", `rds_${service}_parameters`).parameter.map((p: Json) => [p.name, p]));
+
+  test("family follows the major version and the instance uses the group", () => {
+    const pg = resource(byEnv.dev, "aws_db_parameter_group", "rds_content_parameters");
+    expect(pg).toMatchObject({ family: "postgres17", name: "authorworks-dev-content-postgres17", lifecycle: { create_before_destroy: true } });
+    expect(instance(byEnv.dev, "content").parameter_group_name).toBe("${aws_db_parameter_group.rds_content_parameters.name}");
+    const pg16 = resource(synth({ ...dev, database: { ...dev.database, engineVersion: "16" } }), "aws_db_parameter_group", "rds_content_parameters");
+    expect(pg16).toMatchObject({ family: "postgres16", name: "authorworks-dev-content-postgres16" });
+  });
+
+  test("forces TLS and sets the logging parameters; static ones wait for a reboot", () => {
+    const p = params(byEnv.production);
+    expect(p["rds.force_ssl"]).toEqual({ name: "rds.force_ssl", value: "1", apply_method: "immediate" });
+    expect(p.log_min_duration_statement.value).toBe("1000");
+    for (const name of ["log_connections", "log_disconnections", "log_lock_waits"]) expect(p[name].value).toBe("1");
+    expect(p.log_temp_files.value).toBe("10240");
+    expect(p.shared_preload_libraries).toEqual({ name: "shared_preload_libraries", value: "pg_stat_statements", apply_method: "pending-reboot" });
+  });
+
+  test("props tune the threshold and add or replace parameters by name", () => {
+    const json = synth(dev, (p) => ({ ...p, slowStatementMs: 250, parameters: [{ name: "log_temp_files", value: "0" }, { name: "idle_in_transaction_session_timeout", value: "600000" }] }));
+    const p = params(json, "editor");
+    expect(p.log_min_duration_statement.value).toBe("250");
+    expect(p.log_temp_files.value).toBe("0");
+    expect(p.idle_in_transaction_session_timeout.value).toBe("600000");
+    expect(Object.values(p).filter((x) => x.name === "log_temp_files")).toHaveLength(1);
+  });
+});
+
+describe("monitoring and logs", () => {
+  test("Enhanced Monitoring role: assumed by monitoring.rds.amazonaws.com, AWS managed policy, instances wait for it", () => {
+    const role = resource(byEnv.staging, "aws_iam_role", "rds_monitoring_role_role");
+    expect(role.name).toBe("authorworks-staging-rds-monitoring");
+    const trust = statements(byEnv.staging, "rds_monitoring_role_trust");
+    expect(trust).toEqual([expect.objectContaining({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }] })]);
+    expect(resource(byEnv.staging, "aws_iam_role_policy_attachment", "rds_monitoring_policy")).toEqual({
+      role: "${aws_iam_role.rds_monitoring_role_role.name}",
+      policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+    });
+    const i = instance(byEnv.staging, "editor");
+    expect(i.monitoring_role_arn).toBe("${aws_iam_role.rds_monitoring_role_role.arn}");
+    expect(i.depends_on).toContain("aws_iam_role_policy_attachment.rds_monitoring_policy");
+  });
+
+  test("monitoring interval 0: no role, no role ARN on the instances", () => {
+    const json = synth(dev, (p) => ({ ...p, monitoringIntervalSeconds: 0 }));
+    expect(resourcesOf(json, "aws_iam_role").rds_monitoring_role_role).toBeUndefined();
+    expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toEqual({});
+    expect(instance(json, "content").monitoring_interval).toBe(0);
+    expect(instance(json, "content").monitoring_role_arn).toBeUndefined();
+  });
+
+  test("Performance Insights on, encrypted with the database key", () => {
+    expect(instance(byEnv.dev, "user")).toMatchObject({ performance_insights_enabled: true, performance_insights_kms_key_id: KEYS.database });
+  });
+
+  test.each([
+    ["dev", 30, false],
+    ["production", 365, true],
+  ] as const)("%s: log exports into module-made groups with retention %i d and the logs key, created first (proxy: %s)", (env, days, proxy) => {
+    const i = instance(byEnv[env], "content");
+    expect(i.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
+    for (const type of ["postgresql", "upgrade"]) {
+      const group = resource(byEnv[env], "aws_cloudwatch_log_group", `rds_content_${type}_logs`);
+      expect(group).toMatchObject({ name: `/aws/rds/instance/authorworks-${env}-content/${type}`, retention_in_days: days, kms_key_id: KEYS.logs });
+      expect(i.depends_on).toContain(`aws_cloudwatch_log_group.rds_content_${type}_logs`);
+    }
+    if (!proxy) {
+      expect(resourcesOf(byEnv[env], "aws_cloudwatch_log_group").rds_content_proxy_logs).toBeUndefined();
+      return;
+    }
+    const proxyLogs = resource(byEnv[env], "aws_cloudwatch_log_group", "rds_content_proxy_logs");
+    expect(proxyLogs).toMatchObject({ name: `/aws/rds/proxy/authorworks-${env}-content`, retention_in_days: days, kms_key_id: KEYS.logs });
+    expect(resource(byEnv[env], "aws_db_proxy", "rds_content_proxy").depends_on).toContain("aws_cloudwatch_log_group.rds_content_proxy_logs");
+  });
+});
+
+describe("windows", () => {
+  test("defaults: daily backup 03:00-04:00, weekly maintenance after it", () => {
+    expect(instance(byEnv.dev, "content")).toMatchObject({ backup_window: "03:00-04:00", maintenance_window: "sun:04:30-sun:05:30" });
+  });
+
+  test("overlapping windows are refused at synth; touching or separate ones pass", () => {
+    expect(() => checkWindows("03:00-04:00", "sun:03:30-sun:04:30")).toThrow(/overlaps/);
+    expect(() => checkWindows("23:30-00:30", "mon:00:00-mon:01:00")).toThrow(/overlaps/);
+    expect(() => checkWindows("03:00-04:00", "sat:23:45-sun:03:15")).toThrow(/overlaps/);
+    expect(() => checkWindows("03:00-04:00", "sun:04:00-sun:05:00")).not.toThrow();
+    expect(() => checkWindows("22:00-23:00", "wed:01:00-wed:02:00")).not.toThrow();
+    expect(() => checkWindows("3:00-4:00", "sun:04:30-sun:05:30")).toThrow(/hh:mm/);
+    expect(() => checkWindows("03:00-03:15", "sun:04:30-sun:05:30")).toThrow(/30 minutes/);
+    expect(() => synth(dev, (p) => ({ ...p, maintenanceWindow: "tue:03:00-tue:04:00" }))).toThrow(/overlaps/);
+  });
+});
+
+describe("RDS Proxy", () => {
+  test("one proxy per instance: PostgreSQL, TLS required, end-to-end IAM auth, no secret auth blocks", () => {
+    expect(Object.keys(resourcesOf(byEnv.production, "aws_db_proxy"))).toHaveLength(DATABASE_SERVICES.length);
+    const proxy = resource(byEnv.production, "aws_db_proxy", "rds_content_proxy");
+    expect(proxy).toMatchObject({
+      name: "authorworks-production-content",
+      engine_family: "POSTGRESQL",
+      require_tls: true,
+      default_auth_scheme: "IAM_AUTH",
+      role_arn: "${aws_iam_role.rds_content_proxy_role_role.arn}",
+      vpc_security_group_ids: SGS,
+      vpc_subnet_ids: SUBNETS,
+    });
+    // The proxy signs in with IAM tokens, not with the master secret (or any secret).
+    expect(proxy.auth).toBeUndefined();
+    expect(JSON.stringify(proxy)).not.toContain("master_user_secret");
+    expect(proxy.depends_on).toEqual(["aws_cloudwatch_log_group.rds_content_proxy_logs"]);
+    // IAM tokens to the instance need IAM database authentication on the instance.
+    expect(instance(byEnv.production, "content").iam_database_authentication_enabled).toBe(true);
+  });
+
+  test("proxy role: assumed by RDS, no secret or KMS access, no db users until one is granted", () => {
+    const trust = statements(byEnv.staging, "rds_user_proxy_role_trust");
+    expect(trust[0].principals).toEqual([{ type: "Service", identifiers: ["rds.amazonaws.com"] }]);
+    expect(resource(byEnv.staging, "aws_iam_role", "rds_user_proxy_role_role").name).toBe("authorworks-staging-user-proxy");
+    expect(resourcesOf(byEnv.staging, "aws_iam_role_policy")).toEqual({});
+    const rdsDocs = Object.entries(byEnv.staging.data.aws_iam_policy_document as Json).filter(([id]) => id.startsWith("rds_"));
+    expect(rdsDocs.map(([id]) => id).filter((id) => id.startsWith("rds_user_"))).toEqual(["rds_user_proxy_role_trust"]);
+    expect(JSON.stringify(rdsDocs)).not.toMatch(/secretsmanager|kms:|rds-db:connect/);
+  });
+
+  test("default target group pools up to the env's share of max_connections; the target is the instance", () => {
+    const json = synth(staging, (p) => ({ ...p, proxy: { enabled: true, maxConnectionsPercent: 75 } }));
+    expect(resource(json, "aws_db_proxy_default_target_group", "rds_editor_proxy_target_group")).toMatchObject({
+      db_proxy_name: "${aws_db_proxy.rds_editor_proxy.name}",
+      connection_pool_config: { max_connections_percent: 75 },
+    });
+    expect(resource(json, "aws_db_proxy_target", "rds_editor_proxy_target")).toEqual({
+      db_proxy_name: "${aws_db_proxy.rds_editor_proxy.name}",
+      target_group_name: "${aws_db_proxy_default_target_group.rds_editor_proxy_target_group.name}",
+      db_instance_identifier: "${aws_db_instance.rds_editor_instance.identifier}",
+    });
+    expect(resource(byEnv.production, "aws_db_proxy_default_target_group", "rds_editor_proxy_target_group").connection_pool_config.max_connections_percent).toBe(90);
+  });
+
+  test("proxy disabled: no proxy, role, secret policy, target or proxy log group", () => {
+    const json = synth(dev, (p) => ({ ...p, proxy: { enabled: false, maxConnectionsPercent: 90 } }));
+    for (const type of ["aws_db_proxy", "aws_db_proxy_default_target_group", "aws_db_proxy_target", "aws_iam_role_policy"]) {
+      expect(resourcesOf(json, type)).toEqual({});
+    }
+    expect(Object.keys(resourcesOf(json, "aws_iam_role"))).toEqual(["rds_monitoring_role_role"]);
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_log_group")).filter((k) => k.includes("proxy"))).toEqual([]);
+  });
+});
+
+describe("outputs and grantConnect", () => {
+  test("outputs are references to the instance and proxy", () => {
+    const names = ["address", "endpoint", "port", "arn", "resourceId", "masterUserSecretArn", "proxyEndpoint"] as const;
+    let plain: Record<string, unknown> = {};
+    const json = synth(staging, undefined, (rds, stack) => {
+      const c = rds.instances.content;
+      for (const n of names) new TerraformOutput(stack, n, { value: c[n] });
+      plain = { identifier: c.identifier, databaseName: c.databaseName, services: Object.keys(rds.instances).sort() };
+    });
+    const out = Object.fromEntries(names.map((n) => [n, json.output[n].value]));
+    expect(out).toEqual({
+      address: "${aws_db_instance.rds_content_instance.address}",
+      endpoint: "${aws_db_instance.rds_content_instance.endpoint}",
+      port: "${aws_db_instance.rds_content_instance.port}",
+      arn: "${aws_db_instance.rds_content_instance.arn}",
+      resourceId: "${aws_db_instance.rds_content_instance.resource_id}",
+      masterUserSecretArn: "${aws_db_instance.rds_content_instance.master_user_secret[0].secret_arn}",
+      proxyEndpoint: "${aws_db_proxy.rds_content_proxy.endpoint}",
+    });
+    expect(plain).toEqual({ identifier: "authorworks-staging-content", databaseName: databaseName("content"), services: DATABASE_SERVICES.map((s) => s.name).sort() });
+  });
+
+  test("proxy disabled: proxyEndpoint is undefined", () => {
+    let endpoint: string | undefined = "unset";
+    synth(dev, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false } }), (rds) => {
+      endpoint = rds.instances.content.proxyEndpoint;
+    });
+    expect(endpoint).toBeUndefined();
+  });
+
+  const withGrants = (cfg: EnvironmentConfig, proxy: boolean, grant: (rds: ServiceDatabases, role: IamRole, stack: Construct) => void): Json =>
+    synth(
+      cfg,
+      (p) => ({ ...p, proxy: { ...p.proxy, enabled: proxy } }),
+      (rds, stack) => grant(rds, new IamRole(stack, "app-role", { name: "content-app", assumeRolePolicy: "{}" }), stack),
+    );
+  const withGrant = (cfg: EnvironmentConfig, proxy: boolean): Json => withGrants(cfg, proxy, (rds, role) => rds.instances.content.grantConnect(role, "content_app"));
+  const PROXY_USER = 'arn:aws:rds-db:us-east-1:123456789012:dbuser:${element(split(":", aws_db_proxy.rds_content_proxy.arn), 6)}/content_app';
+  const INSTANCE_USER = "arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.rds_content_instance.resource_id}/content_app";
+
+  test("through the proxy: the app role may connect as exactly that user on the proxy's prx- id", () => {
+    const json = withGrant(staging, true);
+    expect(resource(json, "aws_iam_role_policy", "rds_content_connect_content_app")).toEqual({
+      name: "authorworks-staging-content-connect-content_app",
+      role: "${aws_iam_role.app_role.name}",
+      policy: "${data.aws_iam_policy_document.rds_content_connect_content_app_document.json}",
+    });
+    expect(statements(json, "rds_content_connect_content_app_document")).toEqual([
+      { sid: "ConnectWithIamToken", effect: "Allow", actions: ["rds-db:connect"], resources: [PROXY_USER] },
+    ]);
+  });
+
+  test("through the proxy: the proxy role may sign in to its instance as exactly that user", () => {
+    const json = withGrant(staging, true);
+    expect(resource(json, "aws_iam_role_policy", "rds_content_proxy_connect_content_app")).toEqual({
+      name: "authorworks-staging-content-proxy-connect-content_app",
+      role: "${aws_iam_role.rds_content_proxy_role_role.id}",
+      policy: "${data.aws_iam_policy_document.rds_content_proxy_connect_content_app_document.json}",
+    });
+    expect(statements(json, "rds_content_proxy_connect_content_app_document")).toEqual([
+      { sid: "ProxySignsInWithIamToken", effect: "Allow", actions: ["rds-db:connect"], resources: [INSTANCE_USER] },
+    ]);
+    // Only the granted database's proxy learns the user; the others stay without permissions.
+    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy")).sort()).toEqual(["rds_content_connect_content_app", "rds_content_proxy_connect_content_app"]);
+  });
+
+  test("through the proxy: one proxy policy per user, however many roles are granted it", () => {
+    const json = withGrants(staging, true, (rds, role, stack) => {
+      const c = rds.instances.content;
+      c.grantConnect(role, "content_app");
+      c.grantConnect(new IamRole(stack, "worker-role", { name: "content-worker", assumeRolePolicy: "{}" }), "content_app", "connect-content_app-worker");
+      c.grantConnect(role, "content_reader");
+    });
+    const policies = resourcesOf(json, "aws_iam_role_policy");
+    const proxyPolicies = Object.entries(policies).filter(([, p]) => p.role === "${aws_iam_role.rds_content_proxy_role_role.id}");
+    expect(proxyPolicies.map(([id]) => id).sort()).toEqual(["rds_content_proxy_connect_content_app", "rds_content_proxy_connect_content_reader"]);
+    expect(statements(json, "rds_content_proxy_connect_content_reader_document")[0].resources).toEqual([INSTANCE_USER.replace("content_app", "content_reader")]);
+    expect(policies.rds_content_connect_content_app_worker.role).toBe("${aws_iam_role.worker_role.name}");
+    expect(statements(json, "rds_content_connect_content_app_worker_document")[0].resources).toEqual([PROXY_USER]);
+  });
+
+  test("connectArn (policies built elsewhere) is the proxy user ARN and also lets the proxy sign in as the user", () => {
+    const json = withGrants(staging, true, (rds, _role, stack) => {
+      new TerraformOutput(stack, "arn", { value: rds.instances.content.connectArn("content_app") });
+    });
+    expect(json.output.arn.value).toBe(PROXY_USER);
+    expect(statements(json, "rds_content_proxy_connect_content_app_document")[0].resources).toEqual([INSTANCE_USER]);
+    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))).toEqual(["rds_content_proxy_connect_content_app"]);
+  });
+
+  test("without a proxy: rds-db:connect on the instance's resource id, and no proxy policies", () => {
+    const json = withGrant(dev, false);
+    expect(statements(json, "rds_content_connect_content_app_document")[0].resources).toEqual([INSTANCE_USER]);
+    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))).toEqual(["rds_content_connect_content_app"]);
+    let policy: unknown = "unset";
+    withGrants(dev, false, (rds) => {
+      policy = rds.instances.content.allowProxyUser("content_app");
+    });
+    expect(policy).toBeUndefined();
+  });
+
+  test.each([
+    ["a wildcard", "*", /not a PostgreSQL role name/],
+    ["a pattern", "content_*", /not a PostgreSQL role name/],
+    ["an upper-case name", "Content", /not a PostgreSQL role name/],
+    ["the master user", "dbadmin", /master user/],
+  ])("%s user is refused, with or without the proxy, and nothing is created", (_, user, message) => {
+    for (const proxy of [true, false]) {
+      let created: Json = {};
+      expect(() =>
+        withGrants(dev, proxy, (rds, role, stack) => {
+          try {
+            rds.instances.user.grantConnect(role, user);
+          } finally {
+            created = { policies: stack.node.findAll().filter((c) => c.node.path.includes("connect")).map((c) => c.node.path) };
+          }
+        }),
+      ).toThrow(message);
+      expect(created).toEqual({ policies: [] });
+    }
+  });
+});
+
+describe("input checks", () => {
+  test.each([
+    ["no security group", (p: ServiceDatabasesProps) => ({ ...p, securityGroupIds: [] }), /securityGroupIds is empty/],
+    ["proxy in one subnet", (p: ServiceDatabasesProps) => ({ ...p, proxy: { ...p.proxy, enabled: true }, subnetIds: ["subnet-0a"] }), /two availability zones/],
+    ["duplicate service", (p: ServiceDatabasesProps) => ({ ...p, databases: [p.databases[0], p.databases[0]] }), /listed twice/],
+    ["bad master user", (p: ServiceDatabasesProps) => ({ ...p, masterUsername: "Admin-1" }), /masterUsername/],
+  ])("%s is refused", (_, change, message) => {
+    expect(() => synth(dev, change)).toThrow(message);
+  });
+
+  test("one subnet is fine without a proxy (the instance uses the subnet group)", () => {
+    expect(() => synth(dev, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false }, subnetIds: ["subnet-0a"] }))).not.toThrow();
+  });
+});

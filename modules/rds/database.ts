@@ -1,0 +1,318 @@
+/**
+ * One service's PostgreSQL instance with everything that belongs to it: parameter
+ * group, log groups, and (optionally) an RDS Proxy in front of it.
+ */
+import { Construct } from "constructs";
+import { Fn, ITerraformDependable } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbProxy } from "@cdktf/provider-aws/lib/db-proxy";
+import { DbProxyDefaultTargetGroup } from "@cdktf/provider-aws/lib/db-proxy-default-target-group";
+import { DbProxyTarget } from "@cdktf/provider-aws/lib/db-proxy-target";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { AwsContext, ServiceRole, arnPrefix, policyDocument } from "../iam";
+import { DbParameter, parameterGroupFamily } from "./parameters";
+import type { ServiceDatabasesProps } from "./index";
+
+/** PostgreSQL's port; the db-tier security group opens it. */
+export const POSTGRES_PORT = 5432;
+/** RDS CA with RSA-2048 keys, valid to 2061; clients pin the RDS CA bundle. */
+export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
+/** Log types RDS for PostgreSQL exports to CloudWatch Logs. */
+export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+/** A PostgreSQL role name usable in an rds-db:connect ARN (no wildcards). */
+const DB_USER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Sizes of one service database (`ResolvedDatabase` from environments/config.ts fits). */
+export interface DatabaseSpec {
+  /** Service name from variables/services.ts; becomes part of the identifier and the construct id. */
+  readonly service: string;
+  /** DB instance class, e.g. `db.t4g.micro`. */
+  readonly instanceClass: string;
+  /** Initial gp3 storage (GiB). */
+  readonly allocatedStorageGb: number;
+  /** Storage autoscaling ceiling (GiB). */
+  readonly maxAllocatedStorageGb: number;
+}
+
+/** Settings shared by every database of one environment (built by `ServiceDatabases`). */
+export interface PostgresDatabaseProps
+  extends Pick<
+    ServiceDatabasesProps,
+    | "aws" | "engineVersion" | "multiAz" | "backupRetentionDays" | "monitoringIntervalSeconds"
+    | "performanceInsightsRetentionDays" | "proxy" | "protectData" | "dbSubnetGroupName" | "securityGroupIds"
+    | "subnetIds" | "databaseKeyArn" | "secretsKeyArn" | "logsKeyArn" | "logRetentionDays"
+  > {
+  readonly spec: DatabaseSpec;
+  /** `authorworks-<env>-<service>`. */
+  readonly identifier: string;
+  readonly backupWindow: string;
+  readonly maintenanceWindow: string;
+  /** Enhanced Monitoring role; required when the interval is above 0. */
+  readonly monitoringRoleArn?: string;
+  /** What the instance waits for (the monitoring role's policy attachment). */
+  readonly dependsOn?: ITerraformDependable[];
+  readonly masterUsername: string;
+  readonly databaseName: string;
+  readonly parameters: readonly DbParameter[];
+}
+
+/** A service's PostgreSQL instance and its RDS Proxy. */
+export class PostgresDatabase extends Construct {
+  public readonly service: string;
+  /** `authorworks-<env>-<service>` (instance identifier and proxy name). */
+  public readonly identifier: string;
+  public readonly instance: DbInstance;
+  public readonly parameterGroup: DbParameterGroup;
+  /** Log groups by export type (`postgresql`, `upgrade`), created before the instance. */
+  public readonly logGroups: Readonly<Record<(typeof LOG_EXPORTS)[number], CloudwatchLogGroup>>;
+  /** Instance host name (without port). */
+  public readonly address: string;
+  /** `host:port` of the instance. */
+  public readonly endpoint: string;
+  public readonly port: number;
+  public readonly arn: string;
+  /** `db-...` resource id (the `dbi_resource_id` used in rds-db:connect ARNs). */
+  public readonly resourceId: string;
+  /** Database created at launch, owned by the master user. */
+  public readonly databaseName: string;
+  public readonly masterUsername: string;
+  /**
+   * The Secrets Manager secret RDS manages (and rotates) for the master user. For direct
+   * admin connections to `address` (migrations creating users); the proxy does not use it.
+   */
+  public readonly masterUserSecretArn: string;
+  /** The proxy, when the environment enables it. */
+  public readonly proxy?: DbProxy;
+  /** Proxy host name; applications connect here (IAM token, TLS) rather than to `address`. @default undefined when the proxy is disabled */
+  public readonly proxyEndpoint?: string;
+  /** `prx-...`, the proxy's resource id in rds-db:connect ARNs. */
+  public readonly proxyResourceId?: string;
+  /** The role the proxy assumes to sign in to the instance (rds-db:connect per allowed user). */
+  public readonly proxyRole?: ServiceRole;
+
+  private readonly aws: AwsContext;
+  private readonly proxyUserPolicies = new Map<string, IamRolePolicy>();
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    const { spec, identifier } = props;
+    this.service = spec.service;
+    this.identifier = identifier;
+    this.aws = props.aws;
+    const tags = { Name: identifier, Service: spec.service };
+
+    this.parameterGroup = new DbParameterGroup(this, "parameters", {
+      // The family is part of the name: a major upgrade creates the new group first, then moves the instance.
+      name: `${identifier}-${parameterGroupFamily(props.engineVersion)}`,
+      family: parameterGroupFamily(props.engineVersion),
+      description: `${identifier}: TLS only, slow-statement, connection and lock logging`,
+      parameter: props.parameters.map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod ?? "immediate" })),
+      tags,
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // Created before the instance so RDS writes into groups with retention and KMS, not
+    // into never-expiring groups of its own that Terraform does not know about.
+    const logGroup = (type: (typeof LOG_EXPORTS)[number]): CloudwatchLogGroup =>
+      new CloudwatchLogGroup(this, `${type}-logs`, {
+        name: `/aws/rds/instance/${identifier}/${type}`,
+        retentionInDays: props.logRetentionDays,
+        kmsKeyId: props.logsKeyArn,
+        tags: { ...tags, Name: `${identifier}-${type}` },
+      });
+    this.logGroups = { postgresql: logGroup("postgresql"), upgrade: logGroup("upgrade") };
+
+    const monitoring = props.monitoringIntervalSeconds > 0;
+    if (monitoring && !props.monitoringRoleArn) {
+      throw new Error(`rds: ${identifier}: monitoringIntervalSeconds is ${props.monitoringIntervalSeconds} but no monitoring role was given`);
+    }
+    this.instance = new DbInstance(this, "instance", {
+      identifier,
+      engine: "postgres",
+      // The major only: RDS picks the newest minor and upgrades minors in the maintenance window.
+      engineVersion: props.engineVersion,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: false,
+      instanceClass: spec.instanceClass,
+      caCertIdentifier: CA_CERT_IDENTIFIER,
+
+      allocatedStorage: spec.allocatedStorageGb,
+      maxAllocatedStorage: spec.maxAllocatedStorageGb,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: props.databaseKeyArn,
+
+      dbName: props.databaseName,
+      username: props.masterUsername,
+      // RDS generates, stores and rotates the password in Secrets Manager: it never passes through Terraform.
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.secretsKeyArn,
+      iamDatabaseAuthenticationEnabled: true,
+
+      multiAz: props.multiAz,
+      dbSubnetGroupName: props.dbSubnetGroupName,
+      vpcSecurityGroupIds: [...props.securityGroupIds],
+      publiclyAccessible: false,
+      port: POSTGRES_PORT,
+      parameterGroupName: this.parameterGroup.name,
+
+      backupRetentionPeriod: props.backupRetentionDays,
+      backupWindow: props.backupWindow,
+      maintenanceWindow: props.maintenanceWindow,
+      copyTagsToSnapshot: true,
+      deletionProtection: props.protectData,
+      skipFinalSnapshot: !props.protectData,
+      finalSnapshotIdentifier: props.protectData ? `${identifier}-final` : undefined,
+      // Protected environments keep their automated backups (point-in-time restore) after a delete.
+      deleteAutomatedBackups: !props.protectData,
+      // Protected environments take disruptive changes (class, storage type) in the maintenance window.
+      applyImmediately: !props.protectData,
+
+      monitoringInterval: props.monitoringIntervalSeconds,
+      monitoringRoleArn: monitoring ? props.monitoringRoleArn : undefined,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: props.databaseKeyArn,
+      performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays,
+      enabledCloudwatchLogsExports: [...LOG_EXPORTS],
+
+      tags,
+      dependsOn: [this.logGroups.postgresql, this.logGroups.upgrade, ...(props.dependsOn ?? [])],
+    });
+
+    this.address = this.instance.address;
+    this.endpoint = this.instance.endpoint;
+    this.port = this.instance.port;
+    this.arn = this.instance.arn;
+    this.resourceId = this.instance.resourceId;
+    this.databaseName = props.databaseName;
+    this.masterUsername = props.masterUsername;
+    this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+
+    if (props.proxy.enabled) {
+      // End-to-end IAM authentication (default_auth_scheme = IAM_AUTH): clients sign in to the
+      // proxy with an IAM token, and the proxy signs in to the instance with an IAM token of
+      // its own for the same user. No secret per user, and the proxy never reads the master
+      // secret. The role starts without permissions: allowProxyUser adds rds-db:connect per user.
+      this.proxyRole = new ServiceRole(this, "proxy-role", {
+        name: `${identifier}-proxy`,
+        description: `RDS Proxy ${identifier}: signs in to its one instance with IAM tokens, as the users granted`,
+        service: "rds.amazonaws.com",
+      });
+      // RDS Proxy writes its own log group; create it first with retention and KMS.
+      const proxyLogs = new CloudwatchLogGroup(this, "proxy-logs", {
+        name: `/aws/rds/proxy/${identifier}`,
+        retentionInDays: props.logRetentionDays,
+        kmsKeyId: props.logsKeyArn,
+        tags: { ...tags, Name: `${identifier}-proxy` },
+      });
+      const proxy = new DbProxy(this, "proxy", {
+        name: identifier,
+        engineFamily: "POSTGRESQL",
+        // IAM tokens are bearer credentials: TLS is mandatory for them (and for everything else).
+        requireTls: true,
+        debugLogging: false,
+        idleClientTimeout: 1800,
+        roleArn: this.proxyRole.arn,
+        // With IAM_AUTH no `auth` block is needed (the provider requires one only for NONE).
+        defaultAuthScheme: "IAM_AUTH",
+        vpcSecurityGroupIds: [...props.securityGroupIds],
+        vpcSubnetIds: [...props.subnetIds],
+        tags,
+        dependsOn: [proxyLogs],
+      });
+      const targetGroup = new DbProxyDefaultTargetGroup(this, "proxy-target-group", {
+        dbProxyName: proxy.name,
+        connectionPoolConfig: {
+          maxConnectionsPercent: props.proxy.maxConnectionsPercent,
+          connectionBorrowTimeout: 120,
+        },
+      });
+      new DbProxyTarget(this, "proxy-target", {
+        dbProxyName: proxy.name,
+        targetGroupName: targetGroup.name,
+        dbInstanceIdentifier: this.instance.identifier,
+      });
+      this.proxy = proxy;
+      this.proxyEndpoint = proxy.endpoint;
+      // The proxy ARN is arn:<partition>:rds:<region>:<account>:db-proxy:prx-<id>; the last field is the id.
+      this.proxyResourceId = Fn.element(Fn.split(":", proxy.arn), 6);
+    }
+  }
+
+  /**
+   * Lets the proxy sign in to the instance as `dbUser` (`rds-db:connect` on
+   * `dbuser:<instance resource_id>/<dbUser>` in the proxy role), which end-to-end IAM
+   * authentication needs for every user that connects through the proxy. Idempotent: one
+   * `aws_iam_role_policy` (construct id `proxy-connect-<dbUser>`) per user. `grantConnect`
+   * and `connectArn` call it; call it yourself only for users whose client policy is
+   * written elsewhere without `connectArn`.
+   * @returns the proxy role's policy for `dbUser`, or undefined when the proxy is disabled.
+   */
+  public allowProxyUser(dbUser: string): IamRolePolicy | undefined {
+    this.checkDbUser(dbUser);
+    if (!this.proxyRole) return undefined;
+    const existing = this.proxyUserPolicies.get(dbUser);
+    if (existing) return existing;
+    const doc = policyDocument(this, `proxy-connect-${dbUser}-document`, [
+      { sid: "ProxySignsInWithIamToken", actions: ["rds-db:connect"], resources: [this.instanceConnectArn(dbUser)] },
+    ]);
+    const policy = new IamRolePolicy(this, `proxy-connect-${dbUser}`, {
+      name: `${this.identifier}-proxy-connect-${dbUser}`,
+      role: this.proxyRole.role.id,
+      policy: doc.json,
+    });
+    this.proxyUserPolicies.set(dbUser, policy);
+    return policy;
+  }
+
+  /**
+   * The `rds-db:connect` resource a client needs to sign in as `dbUser`: on the proxy's
+   * `prx-...` id when there is a proxy (clients connect there), else on the instance's
+   * `resource_id`. With a proxy this also lets the proxy sign in as `dbUser`
+   * (`allowProxyUser`), so a policy built from this ARN works end to end.
+   */
+  public connectArn(dbUser: string): string {
+    this.checkDbUser(dbUser);
+    if (this.proxyResourceId === undefined) return this.instanceConnectArn(dbUser);
+    this.allowProxyUser(dbUser);
+    return `${arnPrefix(this.aws, "rds-db")}:dbuser:${this.proxyResourceId}/${dbUser}`;
+  }
+
+  /**
+   * Lets `role` sign in as `dbUser` with an IAM token: `rds-db:connect` on exactly that
+   * user, on the proxy when enabled (and the proxy role on the instance for the same user),
+   * else on the instance. The PostgreSQL role must exist with LOGIN and `rds_iam` granted
+   * (a migration's job). Wildcard users are refused.
+   * @param id construct id of the policy. @default `connect-<dbUser>`
+   */
+  public grantConnect(role: IamRole, dbUser: string, id?: string): IamRolePolicy {
+    const policyId = id ?? `connect-${dbUser}`;
+    const doc = policyDocument(this, `${policyId}-document`, [
+      { sid: "ConnectWithIamToken", actions: ["rds-db:connect"], resources: [this.connectArn(dbUser)] },
+    ]);
+    return new IamRolePolicy(this, policyId, {
+      name: `${this.identifier}-connect-${dbUser}`,
+      role: role.name,
+      policy: doc.json,
+    });
+  }
+
+  /** `dbuser:<instance resource_id>/<dbUser>`: direct connections, and the proxy's own sign-in. */
+  private instanceConnectArn(dbUser: string): string {
+    return `${arnPrefix(this.aws, "rds-db")}:dbuser:${this.resourceId}/${dbUser}`;
+  }
+
+  private checkDbUser(dbUser: string): void {
+    if (!DB_USER.test(dbUser)) {
+      throw new Error(`rds: ${this.identifier}: dbUser "${dbUser}" is not a PostgreSQL role name (lower-case letters, digits, _; at most 63; no wildcards)`);
+    }
+    // Granting rds_iam to a PostgreSQL role turns its password off, which would break the
+    // RDS-managed (and rotated) master password; applications use their own users.
+    if (dbUser === this.masterUsername) {
+      throw new Error(`rds: ${this.identifier}: "${dbUser}" is the master user; it signs in with its managed secret, directly to the instance, not with IAM tokens`);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * One PostgreSQL instance per service that owns data (variables/services.ts), sized
+ * by the environment, each with its own parameter group, log groups and RDS Proxy.
+ * See README.md for the design and for why RDS Proxy stands in for PgBouncer.
+ */
+import { Construct } from "constructs";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AwsContext, ServiceRole } from "../iam";
+import { DatabaseSpec, PostgresDatabase } from "./database";
+import { DbParameter, defaultParameters, mergeParameters } from "./parameters";
+import { checkWindows } from "./windows";
+
+export { CA_CERT_IDENTIFIER, LOG_EXPORTS, POSTGRES_PORT, PostgresDatabase } from "./database";
+export type { DatabaseSpec, PostgresDatabaseProps } from "./database";
+export { defaultParameters, parameterGroupFamily } from "./parameters";
+export type { DbParameter } from "./parameters";
+export { checkWindows } from "./windows";
+
+/** Daily automated backup window (UTC): 03:00-04:00 is night in the Americas and early morning in Europe. */
+export const DEFAULT_BACKUP_WINDOW = "03:00-04:00";
+/** Weekly maintenance window (UTC), after the backup window of the same night. */
+export const DEFAULT_MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
+const MASTER_USERNAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+export interface ServiceDatabasesProps {
+  /** `authorworks-<env>`; instance identifiers are `<namePrefix>-<service>`. */
+  readonly namePrefix: string;
+  /** Account, region and partition for ARNs (rds-db:connect, managed policies). */
+  readonly aws: AwsContext;
+  /** PostgreSQL major version, e.g. "17" (parameter group family `postgres17`); minors upgrade automatically. */
+  readonly engineVersion: string;
+  /** One entry per service database (`ResolvedEnvironment.databases`); the service name is the construct id. */
+  readonly databases: readonly DatabaseSpec[];
+  /** Synchronous standby in a second AZ. */
+  readonly multiAz: boolean;
+  /** Automated backup retention (days, 1-35). */
+  readonly backupRetentionDays: number;
+  /** Enhanced Monitoring interval (seconds: 0, 1, 5, 10, 15, 30, 60); 0 turns it off and creates no role. */
+  readonly monitoringIntervalSeconds: number;
+  /** Performance Insights retention (7, 731 or a multiple of 31 days). */
+  readonly performanceInsightsRetentionDays: number;
+  /** RDS Proxy per instance (connection pooling, end-to-end IAM authentication, failover). */
+  readonly proxy: {
+    readonly enabled: boolean;
+    /** Share of the instance's max_connections the proxy may open (1-100). */
+    readonly maxConnectionsPercent: number;
+  };
+  /** Deletion protection, final snapshot, retained automated backups, changes in the maintenance window. */
+  readonly protectData: boolean;
+  /** DB subnet group (from the vpc module) over the database subnets. */
+  readonly dbSubnetGroupName: string;
+  /** Security groups of the database tier (instances and proxies). */
+  readonly securityGroupIds: readonly string[];
+  /** Database subnet ids, for the proxies (at least two AZs). */
+  readonly subnetIds: readonly string[];
+  /** KMS key for storage, snapshots and Performance Insights. */
+  readonly databaseKeyArn: string;
+  /** KMS key for the RDS-managed master user secrets. */
+  readonly secretsKeyArn: string;
+  /** KMS key for the CloudWatch log groups. */
+  readonly logsKeyArn: string;
+  /** Retention of the database and proxy log groups (days, a CloudWatch value). */
+  readonly logRetentionDays: number;
+  /** Daily backup window, `hh:mm-hh:mm` UTC; must not overlap the maintenance window. @default "03:00-04:00" */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` UTC. @default "sun:04:30-sun:05:30" */
+  readonly maintenanceWindow?: string;
+  /** Master user name (its password lives only in Secrets Manager). @default "dbadmin" */
+  readonly masterUsername?: string;
+  /** Statements slower than this are logged (ms). @default 1000 */
+  readonly slowStatementMs?: number;
+  /** Parameters added to (or replacing, by name) the defaults of every instance. @default none */
+  readonly parameters?: readonly DbParameter[];
+}
+
+/** The database created in each instance: `<service>` with `-` as `_`, suffixed `_db` ("user" alone is reserved in PostgreSQL). */
+export function databaseName(service: string): string {
+  return `${service.replace(/-/g, "_")}_db`;
+}
+
+/** PostgreSQL instances (and proxies) for every service that owns data. */
+export class ServiceDatabases extends Construct {
+  /** By service name, e.g. `instances.content`. */
+  public readonly instances: Readonly<Record<string, PostgresDatabase>>;
+  /** The Enhanced Monitoring role shared by the instances. @default undefined when the interval is 0 */
+  public readonly monitoringRole?: ServiceRole;
+
+  constructor(scope: Construct, id: string, props: ServiceDatabasesProps) {
+    super(scope, id);
+    validate(props);
+    const backupWindow = props.backupWindow ?? DEFAULT_BACKUP_WINDOW;
+    const maintenanceWindow = props.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
+    checkWindows(backupWindow, maintenanceWindow);
+
+    let monitoringAttachment: IamRolePolicyAttachment | undefined;
+    if (props.monitoringIntervalSeconds > 0) {
+      this.monitoringRole = new ServiceRole(this, "monitoring-role", {
+        name: `${props.namePrefix}-rds-monitoring`,
+        description: `${props.namePrefix}: RDS Enhanced Monitoring publishes OS metrics to CloudWatch Logs`,
+        service: "monitoring.rds.amazonaws.com",
+      });
+      // Attached here (not through ServiceRole) so the instances can wait for it: RDS checks the role on create.
+      monitoringAttachment = new IamRolePolicyAttachment(this, "monitoring-policy", {
+        role: this.monitoringRole.name,
+        policyArn: `arn:${props.aws.partition ?? "aws"}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+      });
+    }
+
+    const parameters = mergeParameters(defaultParameters({ slowStatementMs: props.slowStatementMs ?? 1000, tempFileKb: 10240 }), props.parameters ?? []);
+    const instances: Record<string, PostgresDatabase> = {};
+    for (const spec of props.databases) {
+      instances[spec.service] = new PostgresDatabase(this, spec.service, {
+        ...props,
+        spec,
+        identifier: `${props.namePrefix}-${spec.service}`,
+        backupWindow,
+        maintenanceWindow,
+        monitoringRoleArn: this.monitoringRole?.arn,
+        dependsOn: monitoringAttachment ? [monitoringAttachment] : undefined,
+        masterUsername: props.masterUsername ?? "dbadmin",
+        databaseName: databaseName(spec.service),
+        parameters,
+      });
+    }
+    this.instances = instances;
+  }
+}
+
+/** What the module relies on beyond environments/config.ts validation (which checks ranges and catalogues). */
+function validate(props: ServiceDatabasesProps): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const d of props.databases) {
+    if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(d.service)) problems.push(`service "${d.service}" is not a lower-case DNS label`);
+    if (seen.has(d.service)) problems.push(`service "${d.service}" is listed twice`);
+    seen.add(d.service);
+    if (d.allocatedStorageGb > d.maxAllocatedStorageGb) problems.push(`${d.service}: allocatedStorageGb ${d.allocatedStorageGb} exceeds maxAllocatedStorageGb ${d.maxAllocatedStorageGb}`);
+  }
+  if (!/^\d+(\.\d+)?$/.test(props.engineVersion)) problems.push(`engineVersion "${props.engineVersion}" is not a PostgreSQL version such as "17"`);
+  if (props.securityGroupIds.length === 0) problems.push("securityGroupIds is empty (instances would get the VPC default group)");
+  if (props.proxy.enabled && props.subnetIds.length < 2) problems.push("the proxy needs subnetIds in at least two availability zones");
+  if (props.masterUsername !== undefined && !MASTER_USERNAME.test(props.masterUsername)) {
+    problems.push(`masterUsername "${props.masterUsername}" must be 1-63 lower-case letters, digits or _, starting with a letter`);
+  }
+  if (problems.length) throw new Error(`rds: ${problems.join("; ")}`);
+}
