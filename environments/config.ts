@@ -19,7 +19,7 @@ import { Cidr, cidrSubnet, contains, overlaps, parseCidr } from "../variables/ci
 import { ENVIRONMENT_NAMES, EnvironmentName } from "../variables/project";
 import { DATABASE_SERVICES, SERVICE_NAMES } from "../variables/services";
 import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, S3_BUCKET_NAME } from "../variables/validation";
-import type { DatabaseOverride, EnvironmentConfig, SubnetLayout } from "./types";
+import type { DatabaseOverride, EnvironmentConfig, SubnetLayout, WorkloadOverride, WorkloadSize } from "./types";
 
 /** One service database with the environment's defaults and overrides applied. */
 export interface ResolvedDatabase {
@@ -136,18 +136,41 @@ function memoryBytes(q: string): number | undefined {
   return m ? Number(m[1]) * units[m[2] ?? ""] : undefined;
 }
 
+function checkSize(c: Checker, field: string, size: WorkloadOverride, base: WorkloadSize): void {
+  const replicas = size.replicas ?? base.replicas;
+  const requests = { ...base.requests, ...size.requests };
+  const limits = { ...base.limits, ...size.limits };
+  if (size.replicas !== undefined) c.intRange(`${field}.replicas`, replicas, 1, 100);
+  const quantities: Array<[string, string, (q: string) => number | undefined, string]> = [
+    ["requests.cpu", requests.cpu, cpuMillis, 'a Kubernetes CPU quantity such as "500m" or "1"'],
+    ["limits.cpu", limits.cpu, cpuMillis, 'a Kubernetes CPU quantity such as "500m" or "1"'],
+    ["requests.memory", requests.memory, memoryBytes, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"'],
+    ["limits.memory", limits.memory, memoryBytes, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"'],
+  ];
+  const parsed = new Map<string, number | undefined>();
+  for (const [name, q, parse, accepted] of quantities) {
+    const v = parse(q);
+    parsed.set(name, v);
+    if (v === undefined) c.fail(`${field}.${name}`, q, accepted);
+  }
+  for (const r of ["cpu", "memory"] as const) {
+    const [req, lim] = [parsed.get(`requests.${r}`), parsed.get(`limits.${r}`)];
+    if (req !== undefined && lim !== undefined && req > lim) {
+      c.problem(`${field}.requests.${r} (${requests[r]}) exceeds ${field}.limits.${r} (${limits[r]}); accepted: requests <= limits`);
+    }
+  }
+}
+
 function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
-  const g = cfg.workloads.gateway;
-  c.intRange("workloads.gateway.replicas", g.replicas, 1, 100);
-  const [rc, lc] = [cpuMillis(g.requests.cpu), cpuMillis(g.limits.cpu)];
-  const [rm, lm] = [memoryBytes(g.requests.memory), memoryBytes(g.limits.memory)];
-  if (rc === undefined) c.fail("workloads.gateway.requests.cpu", g.requests.cpu, 'a Kubernetes CPU quantity such as "500m" or "1"');
-  if (lc === undefined) c.fail("workloads.gateway.limits.cpu", g.limits.cpu, 'a Kubernetes CPU quantity such as "500m" or "1"');
-  if (rm === undefined) c.fail("workloads.gateway.requests.memory", g.requests.memory, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"');
-  if (lm === undefined) c.fail("workloads.gateway.limits.memory", g.limits.memory, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"');
-  if (rc !== undefined && lc !== undefined && rc > lc) c.problem(`workloads.gateway.requests.cpu (${g.requests.cpu}) exceeds workloads.gateway.limits.cpu (${g.limits.cpu}); accepted: requests <= limits`);
-  if (rm !== undefined && lm !== undefined && rm > lm) c.problem(`workloads.gateway.requests.memory (${g.requests.memory}) exceeds workloads.gateway.limits.memory (${g.limits.memory}); accepted: requests <= limits`);
-  const a = cfg.workloads.autoscaling;
+  const w = cfg.workloads;
+  c.matches("workloads.imageTag", w.imageTag, /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "an OCI image tag (letters, digits, _ . -; at most 128 characters)");
+  c.intRange("workloads.defaults.replicas", w.defaults.replicas, 1, 100);
+  checkSize(c, "workloads.defaults", w.defaults, w.defaults);
+  for (const [name, size] of Object.entries(w.overrides ?? {})) {
+    if (!SERVICE_NAMES.includes(name)) c.fail("workloads.overrides", name, `service names from variables/services.ts: ${SERVICE_NAMES.join(", ")}`);
+    else checkSize(c, `workloads.overrides.${name}`, size ?? {}, w.defaults);
+  }
+  const a = w.autoscaling;
   c.intRange("workloads.autoscaling.minReplicas", a.minReplicas, 1, 1000);
   c.intRange("workloads.autoscaling.maxReplicas", a.maxReplicas, 1, 1000);
   c.ordered("workloads.autoscaling.minReplicas", a.minReplicas, "workloads.autoscaling.maxReplicas", a.maxReplicas);

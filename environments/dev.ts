@@ -23,8 +23,24 @@ export const dev: EnvironmentConfig = {
   logRetentionDays: 30,
   protectData: false,
   workloads: {
-    gateway: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    imageTag: "latest-dev",
+    defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
   monthlyBudgetUsd: 80,
+  kubernetes: {
+    version: "1.34",
+    publicAccessCidrs: ["203.0.113.0/24"],
+    adminRoleName: "AuthorWorksPlatformAdmin",
+    developerRoleName: "AuthorWorksDeveloper",
+    nodeGroups: {
+      system: { instanceTypes: ["t4g.medium"], minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGb: 30 },
+      application: { instanceTypes: ["t4g.large"], minSize: 1, desiredSize: 2, maxSize: 4, diskSizeGb: 50 },
+      spot: { instanceTypes: ["m7g.large", "m6g.large", "c7g.large", "c6g.large"], minSize: 0, desiredSize: 0, maxSize: 4, diskSizeGb: 50 },
+    },
+  },
+  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io" },
+  dns: { zoneName: "dev.authorworks.io", parentZoneName: "authorworks.io", privateZoneName: "dev.authorworks.internal", dnssec: false },
+  edge: { priceClass: "PriceClass_100", aliases: ["media.dev.authorworks.io"], wafRateLimit: 2000 },
+  security: { guardDuty: true, securityHub: false, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },
 };

@@ -24,8 +24,26 @@ export const production: EnvironmentConfig = {
   logRetentionDays: 365,
   protectData: true,
   workloads: {
-    gateway: { replicas: 5, requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } },
+    imageTag: "1.0.0",
+    defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    // The spec's production overlay for the gateway.
+    overrides: { gateway: { replicas: 5, requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } } },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
   monthlyBudgetUsd: 4000,
+  kubernetes: {
+    version: "1.34",
+    publicAccessCidrs: [],
+    adminRoleName: "AuthorWorksPlatformAdmin",
+    developerRoleName: "AuthorWorksDeveloper",
+    nodeGroups: {
+      system: { instanceTypes: ["m7g.large"], minSize: 3, desiredSize: 3, maxSize: 4, diskSizeGb: 50 },
+      application: { instanceTypes: ["m7g.xlarge"], minSize: 3, desiredSize: 4, maxSize: 12, diskSizeGb: 100 },
+      spot: { instanceTypes: ["m7g.large", "m6g.large", "c7g.large", "c6g.large"], minSize: 0, desiredSize: 2, maxSize: 10, diskSizeGb: 50 },
+    },
+  },
+  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io" },
+  dns: { zoneName: "authorworks.io", privateZoneName: "production.authorworks.internal", dnssec: true },
+  edge: { priceClass: "PriceClass_All", aliases: ["media.authorworks.io"], wafRateLimit: 1000 },
+  security: { guardDuty: true, securityHub: true, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },
 };

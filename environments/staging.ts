@@ -22,8 +22,24 @@ export const staging: EnvironmentConfig = {
   logRetentionDays: 90,
   protectData: true,
   workloads: {
-    gateway: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    imageTag: "latest-staging",
+    defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
   monthlyBudgetUsd: 450,
+  kubernetes: {
+    version: "1.34",
+    publicAccessCidrs: ["203.0.113.0/24"],
+    adminRoleName: "AuthorWorksPlatformAdmin",
+    developerRoleName: "AuthorWorksDeveloper",
+    nodeGroups: {
+      system: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 2, maxSize: 3, diskSizeGb: 50 },
+      application: { instanceTypes: ["m7g.large"], minSize: 2, desiredSize: 3, maxSize: 6, diskSizeGb: 50 },
+      spot: { instanceTypes: ["m7g.large", "m6g.large", "c7g.large", "c6g.large"], minSize: 0, desiredSize: 1, maxSize: 6, diskSizeGb: 50 },
+    },
+  },
+  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io" },
+  dns: { zoneName: "staging.authorworks.io", parentZoneName: "authorworks.io", privateZoneName: "staging.authorworks.internal", dnssec: false },
+  edge: { priceClass: "PriceClass_100", aliases: ["media.staging.authorworks.io"], wafRateLimit: 2000 },
+  security: { guardDuty: true, securityHub: true, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },
 };

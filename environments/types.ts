@@ -30,10 +30,20 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: number;
   /** Deletion protection on databases and caches, final snapshots on destroy. */
   readonly protectData: boolean;
-  /** Gateway sizing (the spec's Kustomize overlay) and autoscaling, for the platform layer. */
+  /** Service sizing (the spec's Kustomize base and overlays) and autoscaling, for the platform layer. */
   readonly workloads: WorkloadConfig;
   /** Monthly AWS budget in USD; alerts at 80/90/100 %. */
   readonly monthlyBudgetUsd: number;
+  /** The EKS cluster (modules/eks). */
+  readonly kubernetes: KubernetesConfig;
+  /** What runs inside the cluster (the `<env>-platform` stack). */
+  readonly platform: PlatformConfig;
+  /** Route53 zones and certificates (modules/dns). */
+  readonly dns: DnsConfig;
+  /** CloudFront and WAF (modules/cdn). */
+  readonly edge: EdgeConfig;
+  /** Threat detection, CI identity and secret rotation (modules/security). */
+  readonly security: SecurityConfig;
 }
 
 export interface NetworkConfig {
@@ -111,16 +121,99 @@ export interface ContainerResources {
   readonly memory: string;
 }
 
+export interface WorkloadSize {
+  readonly replicas: number;
+  readonly requests: ContainerResources;
+  readonly limits: ContainerResources;
+}
+
+/** What a service overlay may change; unset fields keep the defaults. */
+export interface WorkloadOverride {
+  readonly replicas?: number;
+  readonly requests?: Partial<ContainerResources>;
+  readonly limits?: Partial<ContainerResources>;
+}
+
 export interface WorkloadConfig {
-  readonly gateway: {
-    readonly replicas: number;
-    readonly requests: ContainerResources;
-    readonly limits: ContainerResources;
-  };
+  /** Container image tag deployed for every service (from its ECR repository). */
+  readonly imageTag: string;
+  /** Size of every service (the spec's base). */
+  readonly defaults: WorkloadSize;
+  /** Per-service differences from `defaults`, by service name from the catalogue (the spec's overlays). @default none */
+  readonly overrides?: Readonly<Record<string, WorkloadOverride>>;
   readonly autoscaling: {
     readonly minReplicas: number;
     readonly maxReplicas: number;
     readonly cpuUtilizationPercent: number;
     readonly memoryUtilizationPercent: number;
   };
+}
+
+export interface NodeGroupConfig {
+  readonly instanceTypes: readonly string[];
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  /** gp3 root volume size (GiB). */
+  readonly diskSizeGb: number;
+}
+
+export interface KubernetesConfig {
+  /** Kubernetes minor version, one EKS offers (e.g. "1.34"). Pinned: upgrades are deliberate. */
+  readonly version: string;
+  /** CIDRs that may reach the public API endpoint; empty keeps the endpoint private only. */
+  readonly publicAccessCidrs: readonly string[];
+  /** IAM role (name, in this account) mapped to cluster administrators through an access entry. */
+  readonly adminRoleName: string;
+  /** IAM role (name, in this account) mapped to the developer group through an access entry. */
+  readonly developerRoleName: string;
+  /** Managed node groups, as the spec asks: system (critical add-ons), application, spot (batch). */
+  readonly nodeGroups: {
+    readonly system: NodeGroupConfig;
+    readonly application: NodeGroupConfig;
+    readonly spot: NodeGroupConfig;
+  };
+}
+
+export interface PlatformConfig {
+  /**
+   * Also install ingress-nginx. Off: it was retired in March 2026 (no security fixes);
+   * the AWS Load Balancer Controller is the ingress.
+   */
+  readonly ingressNginx: boolean;
+  /** Contact address of the Let's Encrypt ACME account (cert-manager). */
+  readonly acmeEmail: string;
+}
+
+export interface DnsConfig {
+  /** Public hosted zone of the environment: production owns the apex, dev and staging are sub-zones. */
+  readonly zoneName: string;
+  /** Parent zone, when it is managed by this project in the same account: the delegation NS record is made there. @default none */
+  readonly parentZoneName?: string;
+  /** Private zone for internal names, associated with the VPC. */
+  readonly privateZoneName: string;
+  /** Sign the public zone with DNSSEC. */
+  readonly dnssec: boolean;
+}
+
+export interface EdgeConfig {
+  /** CloudFront price class. */
+  readonly priceClass: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  /** Host names CloudFront serves (inside dns.zoneName). */
+  readonly aliases: readonly string[];
+  /** WAF rate limit: requests per 5 minutes from one IP. */
+  readonly wafRateLimit: number;
+}
+
+export interface SecurityConfig {
+  /** GuardDuty detector with EKS and S3 protection. */
+  readonly guardDuty: boolean;
+  /** Security Hub with the AWS Foundational Security Best Practices standard. */
+  readonly securityHub: boolean;
+  /** GitHub repository (owner/name) whose workflows may deploy through OIDC. */
+  readonly githubRepository: string;
+  /** Branch whose workflows may apply (pull requests only plan). */
+  readonly deployBranch: string;
+  /** Rotation period of credentials AWS can rotate (days). */
+  readonly secretRotationDays: number;
 }

@@ -274,39 +274,60 @@ export class StorageBucket extends Construct {
     });
   }
 
-  private accessStatements(mode: "read" | "read-write", keyPrefix?: string): PolicyStatement[] {
+  private accessStatements(mode: BucketAccessMode, keyPrefix?: string): PolicyStatement[] {
     if (keyPrefix !== undefined && (keyPrefix === "" || keyPrefix.startsWith("/") || /[*?]/.test(keyPrefix))) {
       throw new Error(`key prefix "${keyPrefix}" for bucket "${this.purpose}": use a non-empty prefix without a leading "/" or wildcards, e.g. "exports/"`);
     }
-    const objects = `${this.arn}/${keyPrefix ?? ""}*`;
-    const write = mode === "read-write";
-    const statements: PolicyStatement[] = [
-      {
-        sid: "ListBucket",
-        actions: ["s3:ListBucket"],
-        resources: [this.arn],
-        conditions: keyPrefix ? [{ test: "StringLike", variable: "s3:prefix", values: [`${keyPrefix}*`] }] : undefined,
-      },
-      {
-        sid: write ? "ReadWriteObjects" : "ReadObjects",
-        actions: write ? [...S3_READ_OBJECT_ACTIONS, ...S3_WRITE_OBJECT_ACTIONS] : [...S3_READ_OBJECT_ACTIONS],
-        resources: [objects],
-      },
-    ];
-    if (this.kmsKeyArn) {
-      statements.push({
-        sid: write ? "EncryptDecryptThroughS3" : "DecryptThroughS3",
-        actions: write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
-        resources: [this.kmsKeyArn],
-        conditions: [
-          { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${this.aws.region}.amazonaws.com`] },
-          // With S3 Bucket Keys the encryption context is the bucket ARN (object ARN without): either way, this bucket only.
-          { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [this.arn, `${this.arn}/*`] },
-        ],
-      });
-    }
-    return statements;
+    return bucketAccessStatements({ bucketArn: this.arn, kmsKeyArn: this.kmsKeyArn, region: this.aws.region, mode, keyPrefix });
   }
+}
+
+export type BucketAccessMode = "read" | "read-write";
+
+export interface BucketAccess {
+  readonly bucketArn: string;
+  /** The bucket's SSE-KMS key; omit for SSE-S3 buckets. */
+  readonly kmsKeyArn?: string;
+  readonly region: string;
+  readonly mode: BucketAccessMode;
+  /** Limit to keys under this prefix (e.g. `exports/`). @default the whole bucket */
+  readonly keyPrefix?: string;
+}
+
+/**
+ * Least-privilege statements for using one bucket: list (under the prefix), object
+ * actions, and the KMS key only through S3 for this bucket. `StorageBucket.grant*`
+ * use it; other stacks that know a bucket only by ARN (the platform layer) call it directly.
+ */
+export function bucketAccessStatements(a: BucketAccess): PolicyStatement[] {
+  const objects = `${a.bucketArn}/${a.keyPrefix ?? ""}*`;
+  const write = a.mode === "read-write";
+  const statements: PolicyStatement[] = [
+    {
+      sid: "ListBucket",
+      actions: ["s3:ListBucket"],
+      resources: [a.bucketArn],
+      conditions: a.keyPrefix ? [{ test: "StringLike", variable: "s3:prefix", values: [`${a.keyPrefix}*`] }] : undefined,
+    },
+    {
+      sid: write ? "ReadWriteObjects" : "ReadObjects",
+      actions: write ? [...S3_READ_OBJECT_ACTIONS, ...S3_WRITE_OBJECT_ACTIONS] : [...S3_READ_OBJECT_ACTIONS],
+      resources: [objects],
+    },
+  ];
+  if (a.kmsKeyArn) {
+    statements.push({
+      sid: write ? "EncryptDecryptThroughS3" : "DecryptThroughS3",
+      actions: write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+      resources: [a.kmsKeyArn],
+      conditions: [
+        { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${a.region}.amazonaws.com`] },
+        // With S3 Bucket Keys the encryption context is the bucket ARN (object ARN without): either way, this bucket only.
+        { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [a.bucketArn, `${a.bucketArn}/*`] },
+      ],
+    });
+  }
+  return statements;
 }
 
 function expirationDays(policy: LifecyclePolicy, logExpirationDays: number): number | undefined {
