@@ -17,7 +17,15 @@ export interface AwsProviders {
   readonly primary: AwsProvider;
   /** Provider for the DR region, or undefined when the environment has none. */
   readonly dr?: AwsProvider;
+  /**
+   * Provider in us-east-1 (alias `global`) for what AWS only accepts there: CloudFront
+   * certificates, CLOUDFRONT-scope WAF, DNSSEC signing keys.
+   */
+  readonly global: AwsProvider;
 }
+
+/** The region CloudFront, its certificates and its WAF live in. */
+export const GLOBAL_REGION = "us-east-1";
 
 /**
  * The AWS providers of one stack: the default one in the primary region and,
@@ -32,5 +40,6 @@ export function awsProviders(stack: Construct, props: AwsProvidersProps): AwsPro
   return {
     primary: new AwsProvider(stack, "aws", { region: props.region, ...common }),
     dr: props.drRegion ? new AwsProvider(stack, "aws-dr", { alias: "dr", region: props.drRegion, ...common }) : undefined,
+    global: new AwsProvider(stack, "aws-global", { alias: "global", region: GLOBAL_REGION, ...common }),
   };
 }

@@ -44,3 +44,20 @@ export function defaultTags(opts: TagOptions): Record<string, string> {
 
 /** Owner and cost centre of what no single environment owns (the state backend). */
 export const SHARED_OWNERSHIP = { owner: "platform", costCenter: "authorworks-shared" } as const;
+
+/**
+ * Names shared across stacks. The platform stack finds what the environment stack made
+ * by these names (data sources), so both sides must use these functions.
+ */
+export const names = {
+  /** EKS cluster: `authorworks-<env>`. */
+  cluster: (env: EnvironmentName) => namePrefix(env),
+  /** ECR repository of a service: `authorworks-<env>/<service>`. */
+  ecrRepository: (env: EnvironmentName, service: string) => `${namePrefix(env)}/${service}`,
+  /** Regional WAF web ACL the gateway's load balancer is attached to. */
+  regionalWebAcl: (env: EnvironmentName) => `${namePrefix(env)}-regional`,
+  /** KMS alias of a data class key (modules/kms). */
+  kmsAlias: (env: EnvironmentName, dataClass: string) => `alias/${namePrefix(env)}-${dataClass}`,
+  /** Bucket of a purpose (modules/s3): `<prefix>-<purpose>-<env>`. */
+  bucket: (prefix: string, purpose: string, env: EnvironmentName) => `${prefix}-${purpose}-${env}`,
+} as const;

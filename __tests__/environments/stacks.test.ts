@@ -65,13 +65,20 @@ describe("providers", () => {
     expect(stacks.dev.provider.aws[0].allowed_account_ids).toBeUndefined();
   });
 
-  test("only production has the aliased DR provider, in us-west-2", () => {
+  test("only production has the aliased DR provider, in us-west-2; every environment has aws.global in us-east-1", () => {
     expect(stacks.production.provider.aws.map((p: Json) => [p.alias, p.region])).toEqual([
       [undefined, "us-east-1"],
       ["dr", "us-west-2"],
+      ["global", "us-east-1"],
     ]);
-    expect(stacks.dev.provider.aws).toHaveLength(1);
-    expect(stacks.staging.provider.aws).toHaveLength(1);
+    for (const env of ["dev", "staging"]) {
+      expect(stacks[env].provider.aws.map((p: Json) => [p.alias, p.region])).toEqual([
+        [undefined, "us-east-1"],
+        ["global", "us-east-1"],
+      ]);
+    }
+    // The guard and the tags hold for every alias, not only the default provider.
+    expect(new Set(stacks.production.provider.aws.map((p: Json) => JSON.stringify(p.default_tags))).size).toBe(1);
   });
 });
 
