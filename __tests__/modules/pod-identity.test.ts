@@ -1,0 +1,39 @@
+import { PodIdentityRole } from "../../modules/iam/pod-identity";
+import { TEST_AWS, resource, statements, synthWith } from "../helpers";
+
+describe("PodIdentityRole", () => {
+  const json = synthWith(
+    (stack) =>
+      new PodIdentityRole(stack, "dns", {
+        aws: TEST_AWS,
+        clusterName: "authorworks-dev",
+        namespace: "kube-system",
+        serviceAccount: "external-dns",
+        roleName: "authorworks-dev-external-dns",
+        description: "external-dns",
+        statements: [{ actions: ["route53:ChangeResourceRecordSets"], resources: ["arn:aws:route53:::hostedzone/Z1"] }],
+        managedPolicyArns: ["arn:aws:iam::aws:policy/Example"],
+      }),
+  );
+
+  test("trust: Pod Identity only, for this account and cluster", () => {
+    const [trust] = statements(json, "dns_trust");
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["pods.eks.amazonaws.com"] }]);
+    expect(trust.actions).toEqual(["sts:AssumeRole", "sts:TagSession"]);
+    expect(trust.condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
+      { test: "ArnEquals", variable: "aws:SourceArn", values: ["arn:aws:eks:us-east-1:123456789012:cluster/authorworks-dev"] },
+    ]);
+  });
+
+  test("bound to exactly one service account, with its policies", () => {
+    expect(resource(json, "aws_eks_pod_identity_association", "dns_association")).toEqual({
+      cluster_name: "authorworks-dev",
+      namespace: "kube-system",
+      service_account: "external-dns",
+      role_arn: "${aws_iam_role.dns_role.arn}",
+    });
+    expect(statements(json, "dns_policy_document")[0].resources).toEqual(["arn:aws:route53:::hostedzone/Z1"]);
+    expect(resource(json, "aws_iam_role_policy_attachment", "dns_managed_0").policy_arn).toBe("arn:aws:iam::aws:policy/Example");
+  });
+});
