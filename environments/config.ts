@@ -19,6 +19,7 @@ import { Cidr, cidrSubnet, contains, overlaps, parseCidr } from "../variables/ci
 import { ENVIRONMENT_NAMES, EnvironmentName } from "../variables/project";
 import { DATABASE_SERVICES, SERVICE_NAMES } from "../variables/services";
 import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, S3_BUCKET_NAME } from "../variables/validation";
+import { checkEdge } from "./checks/edge";
 import type { DatabaseOverride, EnvironmentConfig, SubnetLayout, WorkloadOverride, WorkloadSize } from "./types";
 
 /** One service database with the environment's defaults and overrides applied. */
@@ -234,6 +235,8 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
   c.oneOf("logRetentionDays", cfg.logRetentionDays, CLOUDWATCH_RETENTION_DAYS, `a retention CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} (days)`);
   checkWorkloads(c, cfg);
   if (!(typeof cfg.monthlyBudgetUsd === "number" && cfg.monthlyBudgetUsd > 0)) c.fail("monthlyBudgetUsd", cfg.monthlyBudgetUsd, "a positive amount in USD");
+
+  checkEdge(c, cfg);
 
   c.done();
   // c.done() threw if network was undefined (every undefined path records a problem).

@@ -3,12 +3,14 @@ import { TerraformOutput } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsContext } from "../modules/iam";
+import { ContentDelivery } from "../modules/cdn";
+import { DnsZones } from "../modules/dns";
 import { DataKeys } from "../modules/kms";
 import { ServiceDatabases } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
 import { Network } from "../modules/vpc";
-import { awsProviders, AwsProviders } from "../providers/aws";
+import { awsProviders, AwsProviders, GLOBAL_REGION } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { namePrefix } from "../variables/project";
@@ -28,6 +30,8 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly storage: ObjectStorage;
   public readonly databases: ServiceDatabases;
   public readonly cache: ValkeyCache;
+  public readonly dns: DnsZones;
+  public readonly cdn: ContentDelivery;
 
   constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
     super(scope, env.name);
@@ -105,6 +109,40 @@ export class EnvironmentStack extends AuthorWorksStack {
       logRetentionDays: env.logRetentionDays,
     });
 
+    this.dns = new DnsZones(this, "dns", {
+      namePrefix: prefix,
+      aws: this.aws,
+      zoneName: env.dns.zoneName,
+      parentZoneName: env.dns.parentZoneName,
+      privateZoneName: env.dns.privateZoneName,
+      vpcId: this.network.vpcId,
+      globalProvider: this.providers.global,
+      cloudFrontAliases: env.edge.aliases,
+      dnssec: env.dns.dnssec,
+      forceDestroy: !env.protectData,
+    });
+
+    this.cdn = new ContentDelivery(this, "cdn", {
+      environment: env.name,
+      aws: this.aws,
+      globalProvider: this.providers.global,
+      zoneName: this.dns.zoneName,
+      zoneId: this.dns.zoneId,
+      aliases: env.edge.aliases,
+      certificateArn: this.dns.cloudFrontCertificateArn,
+      priceClass: env.edge.priceClass,
+      wafRateLimit: env.edge.wafRateLimit,
+      mediaBucket: this.storage.buckets.media,
+      logsBucket: this.storage.buckets.logs,
+      storageKey: this.keys.storage,
+      wafLogging: {
+        retentionDays: env.logRetentionDays,
+        regionalKmsKeyArn: this.keys.logs.arn,
+        // The logs key is regional: it can encrypt the us-east-1 WAF log group only when the environment is there.
+        globalKmsKeyArn: env.region === GLOBAL_REGION ? this.keys.logs.arn : undefined,
+      },
+    });
+
     this.outputs({
       vpc_id: [this.network.vpcId, "VPC id"],
       private_subnet_ids: [this.network.privateSubnetIds, "Private subnets (workloads, EKS nodes and pods)"],
@@ -121,10 +159,21 @@ export class EnvironmentStack extends AuthorWorksStack {
         Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.masterUserSecretArn])),
         "Secrets Manager secret of each database's master user (managed and rotated by RDS)",
       ],
+      zone_id: [this.dns.zoneId, "Public hosted zone of the environment"],
+      name_servers: [this.dns.nameServers, "Name servers of the public zone (for the registrar or parent zone)"],
+      private_zone_id: [this.dns.privateZoneId, "Private hosted zone for internal names"],
+      regional_certificate_arn: [this.dns.regionalCertificateArn, "Validated ACM certificate for load balancers"],
+      cloudfront_distribution_id: [this.cdn.distributionId, "CloudFront distribution"],
+      cloudfront_domain_name: [this.cdn.domainName, "CloudFront domain name"],
+      web_acl_arn: [this.cdn.webAclArn, "WAF web ACL of the distribution"],
+      regional_web_acl_arn: [this.cdn.regionalWebAclArn, "Regional WAF web ACL for the gateway's load balancer"],
       cache_primary_endpoint: [this.cache.primaryEndpoint, "Valkey primary endpoint (TLS, port 6379)"],
       cache_reader_endpoint: [this.cache.readerEndpoint, "Valkey reader endpoint"],
       cache_auth_token_secret_arn: [this.cache.authTokenSecretArn, "Secrets Manager secret with the Valkey auth token"],
     });
+    if (this.dns.dsRecord) {
+      this.outputs({ dnssec_ds_record: [this.dns.dsRecord, "DS record to publish at the registrar (DNSSEC)"] });
+    }
   }
 
   private outputs(values: Record<string, [unknown, string]>): void {

@@ -7,7 +7,8 @@
 import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { AwsContext, PolicyStatement, policyDocument } from "../iam";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { AwsContext, PolicyStatement, policyDocument, statementBlock } from "../iam";
 
 export const DATA_CLASSES = ["storage", "database", "logs", "secrets"] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
@@ -50,6 +51,8 @@ export class EncryptionKey extends Construct {
   public readonly keyId: string;
   /** `alias/<alias>` */
   public readonly aliasName: string;
+  private readonly statements: PolicyStatement[];
+  private readonly policyDocument: DataAwsIamPolicyDocument;
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
@@ -95,6 +98,8 @@ export class EncryptionKey extends Construct {
       });
     }
     const policy = policyDocument(this, "policy", statements);
+    this.statements = statements;
+    this.policyDocument = policy;
     this.key = new KmsKey(this, "key", {
       description: props.description,
       enableKeyRotation: true,
@@ -106,6 +111,12 @@ export class EncryptionKey extends Construct {
     this.arn = this.key.arn;
     this.keyId = this.key.keyId;
     this.aliasName = `alias/${props.alias}`;
+  }
+
+  /** Adds statements to the key policy (e.g. a consumer built later, like CloudFront for media). */
+  public addPolicyStatements(...statements: PolicyStatement[]): void {
+    this.statements.push(...statements);
+    this.policyDocument.putStatement(this.statements.map(statementBlock));
   }
 }
 

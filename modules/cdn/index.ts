@@ -1,0 +1,352 @@
+/**
+ * The edge of one environment: a CloudFront distribution serving the media bucket
+ * (through Origin Access Control) and the API (`/api/*`, through the gateway's load
+ * balancer), security response headers, standard logging v2 into the logs bucket,
+ * a CLOUDFRONT-scope WAF on the distribution, a REGIONAL WAF for the load balancer,
+ * and alias records in the public zone.
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { CloudfrontCachePolicy } from "@cdktf/provider-aws/lib/cloudfront-cache-policy";
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
+import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
+import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
+import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination";
+import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source";
+import { DataAwsCloudfrontCachePolicy } from "@cdktf/provider-aws/lib/data-aws-cloudfront-cache-policy";
+import { DataAwsCloudfrontOriginRequestPolicy } from "@cdktf/provider-aws/lib/data-aws-cloudfront-origin-request-policy";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { AwsContext, PolicyStatement } from "../iam";
+import { EnvironmentName, names, resourceName } from "../../variables/project";
+import { WebAcl, WebAclLoggingProps } from "./waf";
+
+export * from "./waf";
+
+/** CloudFront's region: its logs delivery source and CLOUDFRONT-scope WAF live there. */
+const CLOUDFRONT_REGION = "us-east-1";
+/** AWS managed policies used by the API behaviour (looked up by name, so the plan shows what they are). */
+export const MANAGED_CACHING_DISABLED = "Managed-CachingDisabled";
+export const MANAGED_ALL_VIEWER_EXCEPT_HOST = "Managed-AllViewerExceptHostHeader";
+/** HSTS max-age: two years, what the preload list asks for. */
+export const HSTS_MAX_AGE_SECONDS = 63_072_000;
+/** Origin ids inside the distribution. */
+export const MEDIA_ORIGIN_ID = "media";
+export const API_ORIGIN_ID = "api";
+
+/** What the CDN needs of the media bucket (`ObjectStorage.buckets.media`). */
+export interface OriginBucket {
+  readonly arn: string;
+  /** `<bucket>.s3.<region>.amazonaws.com` */
+  readonly regionalDomainName: string;
+  /** Adds statements to the bucket policy. */
+  addPolicyStatements(...statements: PolicyStatement[]): void;
+}
+
+/** What the CDN needs of the logs bucket (`ObjectStorage.buckets.logs`): SSE-S3, ACLs disabled. */
+export interface LogBucket {
+  readonly arn: string;
+  /** The bucket policy resource: log delivery is created after it. @default no explicit dependency */
+  readonly policy?: ITerraformDependable;
+  addPolicyStatements(...statements: PolicyStatement[]): void;
+}
+
+/** Anything whose resource policy statements can be added to (a KMS key, once modules/kms offers it). */
+export interface PolicyStatementSink {
+  addPolicyStatements(...statements: PolicyStatement[]): void;
+}
+
+export interface ContentDeliveryProps {
+  /** Environment: names (`names.regionalWebAcl`) and the metric prefix. */
+  readonly environment: EnvironmentName;
+  /** Account: log-delivery conditions. */
+  readonly aws: AwsContext;
+  /** Provider in us-east-1 (`providers.global`): CLOUDFRONT WAF and the log delivery source. */
+  readonly globalProvider: AwsProvider;
+  /** Public zone name (`env.dns.zoneName`): the API origin is `api.<zoneName>`. */
+  readonly zoneName: string;
+  /** Public zone id (`DnsZones.zoneId`): alias records for `aliases` are made there. */
+  readonly zoneId: string;
+  /** Host names the distribution serves (`env.edge.aliases`), inside `zoneName`. */
+  readonly aliases: readonly string[];
+  /** Validated us-east-1 certificate covering `aliases` (`DnsZones.cloudFrontCertificateArn`). */
+  readonly certificateArn: string;
+  /** CloudFront price class (`env.edge.priceClass`). */
+  readonly priceClass: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  /** WAF rate limit: requests per 5 minutes from one IP (`env.edge.wafRateLimit`). */
+  readonly wafRateLimit: number;
+  /** The media bucket (SSE-KMS): default origin, through Origin Access Control. */
+  readonly mediaBucket: OriginBucket;
+  /** The logs bucket: standard logs v2 land under `<logPrefix>/`. */
+  readonly logsBucket: LogBucket;
+  /**
+   * The storage KMS key, if it can take statements: the CDN adds `kmsKeyPolicyStatement`
+   * (CloudFront may decrypt media objects for this distribution only). Without it, the
+   * owner of the key policy must add `kmsKeyPolicyStatement` itself, or media requests fail with 403.
+   * @default none (the statement is only exposed)
+   */
+  readonly storageKey?: PolicyStatementSink;
+  /** Host name of the API origin (external-dns points it at the gateway's load balancer). @default `api.<zoneName>` */
+  readonly apiOriginDomainName?: string;
+  /** Path pattern routed to the API. @default "/api/*" */
+  readonly apiPathPattern?: string;
+  /** Content-Security-Policy header value. @default none (media responses are not documents) */
+  readonly contentSecurityPolicy?: string;
+  /** Key prefix of the standard logs in the logs bucket (no slashes). @default "cloudfront" */
+  readonly logPrefix?: string;
+  /** WAF request logs for both ACLs. @default off */
+  readonly wafLogging?: {
+    readonly retentionDays: number;
+    /** Key for the REGIONAL ACL's log group (environment region). @default AWS-owned encryption */
+    readonly regionalKmsKeyArn?: string;
+    /** Key for the CLOUDFRONT ACL's log group (us-east-1). @default AWS-owned encryption */
+    readonly globalKmsKeyArn?: string;
+  };
+}
+
+/** Stable construct id part for an alias: `media` for `media.dev.authorworks.io`. */
+function aliasLabel(alias: string, zone: string): string {
+  const relative = alias === zone ? "apex" : alias.endsWith(`.${zone}`) ? alias.slice(0, -(zone.length + 1)) : alias;
+  return relative.replace(/[^a-z0-9]+/gi, "-").replace(/^-+|-+$/g, "").toLowerCase();
+}
+
+/** The CloudFront distribution, its policies and logs, both web ACLs and the alias records. */
+export class ContentDelivery extends Construct {
+  public readonly distribution: CloudfrontDistribution;
+  public readonly distributionId: string;
+  public readonly distributionArn: string;
+  /** `dxxxx.cloudfront.net` */
+  public readonly domainName: string;
+  /** CloudFront's hosted zone id, for alias records elsewhere. */
+  public readonly hostedZoneId: string;
+  public readonly originAccessControl: CloudfrontOriginAccessControl;
+  public readonly webAcl: WebAcl;
+  /** ARN of the CLOUDFRONT-scope ACL attached to the distribution. */
+  public readonly webAclArn: string;
+  public readonly regionalWebAcl: WebAcl;
+  /** ARN of the REGIONAL ACL, for the Ingress annotation `alb.ingress.kubernetes.io/wafv2-acl-arn`. */
+  public readonly regionalWebAclArn: string;
+  /** `names.regionalWebAcl(env)`: how the platform stack finds the REGIONAL ACL. */
+  public readonly regionalWebAclName: string;
+  /**
+   * Key policy statement the storage key needs so CloudFront can decrypt media objects
+   * (SSE-KMS) for this distribution only.
+   */
+  public readonly kmsKeyPolicyStatement: PolicyStatement;
+  /** Key prefix of the standard logs in the logs bucket (`cloudfront/`). */
+  public readonly logPrefix: string;
+  /** Alias records by alias name: A and AAAA. */
+  public readonly aliasRecords: Readonly<Record<string, { a: Route53Record; aaaa: Route53Record }>>;
+
+  constructor(scope: Construct, id: string, props: ContentDeliveryProps) {
+    super(scope, id);
+    const env = props.environment;
+    const name = (...parts: string[]) => resourceName(env, ...parts);
+    const partition = props.aws.partition ?? "aws";
+    const apiHost = props.apiOriginDomainName ?? `api.${props.zoneName}`;
+
+    // --- WAF: one ACL per scope, same rules.
+    const logging = (kmsKeyArn?: string): WebAclLoggingProps | undefined =>
+      props.wafLogging ? { retentionDays: props.wafLogging.retentionDays, kmsKeyArn } : undefined;
+    this.webAcl = new WebAcl(this, "web-acl", {
+      provider: props.globalProvider,
+      name: name("cloudfront"),
+      description: `${name()}: CloudFront distribution`,
+      scope: "CLOUDFRONT",
+      rateLimit: props.wafRateLimit,
+      logging: logging(props.wafLogging?.globalKmsKeyArn),
+    });
+    this.webAclArn = this.webAcl.arn;
+    this.regionalWebAclName = names.regionalWebAcl(env);
+    this.regionalWebAcl = new WebAcl(this, "regional-web-acl", {
+      name: this.regionalWebAclName,
+      description: `${name()}: load balancers of the gateway (AWS Load Balancer Controller)`,
+      scope: "REGIONAL",
+      rateLimit: props.wafRateLimit,
+      // API traffic reaches the load balancer from CloudFront's edge servers: count per viewer.
+      rateLimitKey: "FORWARDED_IP",
+      logging: logging(props.wafLogging?.regionalKmsKeyArn),
+    });
+    this.regionalWebAclArn = this.regionalWebAcl.arn;
+
+    // --- Policies.
+    this.originAccessControl = new CloudfrontOriginAccessControl(this, "origin-access-control", {
+      name: name("media"),
+      description: `${name()}: CloudFront to the media bucket`,
+      originAccessControlOriginType: "s3",
+      // Every origin request is signed; S3 trusts only the bucket policy below.
+      signingBehavior: "always",
+      signingProtocol: "sigv4",
+    });
+
+    const mediaCache = new CloudfrontCachePolicy(this, "media-cache-policy", {
+      name: name("media"),
+      comment: "Media objects: keyed by path only, compressed variants cached separately",
+      minTtl: 0,
+      defaultTtl: 86_400,
+      maxTtl: 31_536_000,
+      parametersInCacheKeyAndForwardedToOrigin: {
+        cookiesConfig: { cookieBehavior: "none" },
+        headersConfig: { headerBehavior: "none" },
+        queryStringsConfig: { queryStringBehavior: "none" },
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+      },
+    });
+    const cachingDisabled = new DataAwsCloudfrontCachePolicy(this, "caching-disabled", { name: MANAGED_CACHING_DISABLED });
+    const allViewerExceptHost = new DataAwsCloudfrontOriginRequestPolicy(this, "all-viewer-except-host", { name: MANAGED_ALL_VIEWER_EXCEPT_HOST });
+
+    const headers = new CloudfrontResponseHeadersPolicy(this, "security-headers", {
+      name: name("security-headers"),
+      comment: "HSTS (preload), nosniff, no framing, strict referrer",
+      securityHeadersConfig: {
+        strictTransportSecurity: { accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS, includeSubdomains: true, preload: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: "DENY", override: true },
+        referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+        contentSecurityPolicy: props.contentSecurityPolicy ? { contentSecurityPolicy: props.contentSecurityPolicy, override: true } : undefined,
+      },
+    });
+
+    // --- Distribution.
+    this.distribution = new CloudfrontDistribution(this, "distribution", {
+      enabled: true,
+      comment: `${name()}: media and API`,
+      aliases: [...props.aliases],
+      priceClass: props.priceClass,
+      httpVersion: "http2and3",
+      isIpv6Enabled: true,
+      webAclId: this.webAcl.arn,
+      origin: [
+        {
+          originId: MEDIA_ORIGIN_ID,
+          domainName: props.mediaBucket.regionalDomainName,
+          originAccessControlId: this.originAccessControl.id,
+        },
+        {
+          originId: API_ORIGIN_ID,
+          domainName: apiHost,
+          customOriginConfig: {
+            httpPort: 80,
+            httpsPort: 443,
+            originProtocolPolicy: "https-only",
+            originSslProtocols: ["TLSv1.2"],
+          },
+        },
+      ],
+      defaultCacheBehavior: {
+        targetOriginId: MEDIA_ORIGIN_ID,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD", "OPTIONS"],
+        cachedMethods: ["GET", "HEAD"],
+        compress: true,
+        cachePolicyId: mediaCache.id,
+        responseHeadersPolicyId: headers.id,
+      },
+      orderedCacheBehavior: [
+        {
+          pathPattern: props.apiPathPattern ?? "/api/*",
+          targetOriginId: API_ORIGIN_ID,
+          viewerProtocolPolicy: "redirect-to-https",
+          allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+          cachedMethods: ["GET", "HEAD"],
+          compress: true,
+          cachePolicyId: cachingDisabled.id,
+          // Everything the viewer sent except Host: the origin is reached by its own name (TLS SNI).
+          originRequestPolicyId: allViewerExceptHost.id,
+          responseHeadersPolicyId: headers.id,
+        },
+      ],
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: {
+        acmCertificateArn: props.certificateArn,
+        sslSupportMethod: "sni-only",
+        minimumProtocolVersion: "TLSv1.2_2021",
+      },
+      tags: { Name: name("cdn") },
+    });
+    this.distributionId = this.distribution.id;
+    this.distributionArn = this.distribution.arn;
+    this.domainName = this.distribution.domainName;
+    this.hostedZoneId = this.distribution.hostedZoneId;
+
+    // --- Media bucket and key: this distribution only.
+    const thisDistribution = [{ test: "StringEquals", variable: "AWS:SourceArn", values: [this.distribution.arn] }];
+    props.mediaBucket.addPolicyStatements({
+      sid: "CloudFrontOriginAccessControlRead",
+      actions: ["s3:GetObject"],
+      resources: [`${props.mediaBucket.arn}/*`],
+      principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }],
+      conditions: thisDistribution,
+    });
+    this.kmsKeyPolicyStatement = {
+      sid: "CloudFrontDecryptMedia",
+      actions: ["kms:Decrypt"],
+      resources: ["*"],
+      principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }],
+      conditions: thisDistribution,
+    };
+    props.storageKey?.addPolicyStatements(this.kmsKeyPolicyStatement);
+
+    // --- Standard logging v2 (CloudWatch vended logs): the legacy logging_config needs bucket
+    // ACLs, which the logs bucket disables (BucketOwnerEnforced).
+    const prefix = props.logPrefix ?? "cloudfront";
+    this.logPrefix = `${prefix}/`;
+    const deliverySourceName = name("cloudfront-access");
+    props.logsBucket.addPolicyStatements({
+      sid: "CloudFrontStandardLogsDelivery",
+      actions: ["s3:PutObject"],
+      resources: [`${props.logsBucket.arn}/${prefix}/*`],
+      principals: [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }],
+      conditions: [
+        { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
+        {
+          test: "ArnLike",
+          variable: "aws:SourceArn",
+          values: [`arn:${partition}:logs:${CLOUDFRONT_REGION}:${props.aws.accountId}:delivery-source:${deliverySourceName}`],
+        },
+      ],
+    });
+    const source = new CloudwatchLogDeliverySource(this, "log-source", {
+      provider: props.globalProvider,
+      name: deliverySourceName,
+      logType: "ACCESS_LOGS",
+      resourceArn: this.distribution.arn,
+      tags: { Name: deliverySourceName },
+    });
+    const destination = new CloudwatchLogDeliveryDestination(this, "log-destination", {
+      provider: props.globalProvider,
+      name: name("cloudfront-logs-s3"),
+      outputFormat: "w3c",
+      deliveryDestinationType: "S3",
+      deliveryDestinationConfiguration: [{ destinationResourceArn: `${props.logsBucket.arn}/${prefix}` }],
+      tags: { Name: name("cloudfront-logs-s3") },
+    });
+    new CloudwatchLogDelivery(this, "log-delivery", {
+      provider: props.globalProvider,
+      deliverySourceName: source.name,
+      deliveryDestinationArn: destination.arn,
+      s3DeliveryConfiguration: [{ suffixPath: "{DistributionId}/{yyyy}/{MM}/{dd}/{HH}", enableHiveCompatiblePath: false }],
+      tags: { Name: name("cloudfront-access-logs") },
+      // The first delivery checks its write permission.
+      dependsOn: props.logsBucket.policy ? [props.logsBucket.policy] : undefined,
+    });
+
+    // --- Alias records in the public zone.
+    const records: Record<string, { a: Route53Record; aaaa: Route53Record }> = {};
+    for (const alias of new Set(props.aliases)) {
+      const label = aliasLabel(alias, props.zoneName);
+      const record = (type: "A" | "AAAA") =>
+        new Route53Record(this, `${label}-${type.toLowerCase()}`, {
+          zoneId: props.zoneId,
+          name: alias,
+          type,
+          alias: { name: this.distribution.domainName, zoneId: this.distribution.hostedZoneId, evaluateTargetHealth: false },
+        });
+      records[alias] = { a: record("A"), aaaa: record("AAAA") };
+    }
+    this.aliasRecords = records;
+  }
+}
