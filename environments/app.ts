@@ -3,6 +3,7 @@ import { resolveStateSettings } from "../providers/state";
 import { BootstrapStack } from "./bootstrap-stack";
 import { loadEnvironments } from "./config";
 import { EnvironmentStack } from "./environment-stack";
+import { PlatformStack } from "./platform-stack";
 import type { EnvironmentConfig } from "./types";
 
 export interface BuildAppOptions {
@@ -27,6 +28,10 @@ export function buildApp(options: BuildAppOptions): App {
   const state = resolveStateSettings(processEnv, (key) => context[key]);
   const app = new App(options.outdir ? { outdir: options.outdir } : undefined);
   new BootstrapStack(app, state.bootstrap);
-  for (const env of environments) new EnvironmentStack(app, env, state.environments);
+  for (const env of environments) {
+    const envStack = new EnvironmentStack(app, env, state.environments);
+    // What runs in the cluster has its own state and is applied after the cluster exists.
+    new PlatformStack(app, env, state.environments).addDependency(envStack);
+  }
   return app;
 }

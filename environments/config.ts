@@ -20,6 +20,10 @@ import { ENVIRONMENT_NAMES, EnvironmentName } from "../variables/project";
 import { DATABASE_SERVICES, SERVICE_NAMES } from "../variables/services";
 import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, S3_BUCKET_NAME } from "../variables/validation";
 import { checkEdge } from "./checks/edge";
+import { checkKubernetes } from "./checks/kubernetes";
+import { checkPlatform } from "./checks/platform";
+import { checkPlatformWorkloads } from "./checks/workloads";
+import { parseCpuMillis, parseMemoryBytes } from "../variables/quantities";
 import type { DatabaseOverride, EnvironmentConfig, SubnetLayout, WorkloadOverride, WorkloadSize } from "./types";
 
 /** One service database with the environment's defaults and overrides applied. */
@@ -126,27 +130,16 @@ function resolveDatabases(cfg: EnvironmentConfig): ResolvedDatabase[] {
   });
 }
 
-/** Kubernetes quantities: cpu in millicores ("500m", "1", "0.5"), memory in bytes ("512Mi", "1Gi"). */
-function cpuMillis(q: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(q);
-  return m ? Number(m[1]) * (m[2] ? 1 : 1000) : undefined;
-}
-function memoryBytes(q: string): number | undefined {
-  const units: Record<string, number> = { "": 1, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
-  return m ? Number(m[1]) * units[m[2] ?? ""] : undefined;
-}
-
 function checkSize(c: Checker, field: string, size: WorkloadOverride, base: WorkloadSize): void {
   const replicas = size.replicas ?? base.replicas;
   const requests = { ...base.requests, ...size.requests };
   const limits = { ...base.limits, ...size.limits };
   if (size.replicas !== undefined) c.intRange(`${field}.replicas`, replicas, 1, 100);
   const quantities: Array<[string, string, (q: string) => number | undefined, string]> = [
-    ["requests.cpu", requests.cpu, cpuMillis, 'a Kubernetes CPU quantity such as "500m" or "1"'],
-    ["limits.cpu", limits.cpu, cpuMillis, 'a Kubernetes CPU quantity such as "500m" or "1"'],
-    ["requests.memory", requests.memory, memoryBytes, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"'],
-    ["limits.memory", limits.memory, memoryBytes, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"'],
+    ["requests.cpu", requests.cpu, parseCpuMillis, 'a Kubernetes CPU quantity such as "500m" or "1"'],
+    ["limits.cpu", limits.cpu, parseCpuMillis, 'a Kubernetes CPU quantity such as "500m" or "1"'],
+    ["requests.memory", requests.memory, parseMemoryBytes, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"'],
+    ["limits.memory", limits.memory, parseMemoryBytes, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"'],
   ];
   const parsed = new Map<string, number | undefined>();
   for (const [name, q, parse, accepted] of quantities) {
@@ -234,9 +227,12 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
   c.intRange("storage.logExpirationDays", cfg.storage.logExpirationDays, 1, 3650, "days");
   c.oneOf("logRetentionDays", cfg.logRetentionDays, CLOUDWATCH_RETENTION_DAYS, `a retention CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} (days)`);
   checkWorkloads(c, cfg);
+  checkPlatformWorkloads(c, cfg);
   if (!(typeof cfg.monthlyBudgetUsd === "number" && cfg.monthlyBudgetUsd > 0)) c.fail("monthlyBudgetUsd", cfg.monthlyBudgetUsd, "a positive amount in USD");
 
   checkEdge(c, cfg);
+  checkKubernetes(c, cfg);
+  checkPlatform(c, cfg);
 
   c.done();
   // c.done() threw if network was undefined (every undefined path records a problem).

@@ -25,11 +25,13 @@ export const dev: EnvironmentConfig = {
   workloads: {
     imageTag: "latest-dev",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    quota: { requests: { cpu: "8", memory: "16Gi" }, limits: { cpu: "40", memory: "32Gi" }, pods: 60, services: 20, persistentVolumeClaims: 5 },
+    limitRange: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "2Gi" } },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
   monthlyBudgetUsd: 80,
   kubernetes: {
-    version: "1.34",
+    version: "1.35",
     publicAccessCidrs: ["203.0.113.0/24"],
     adminRoleName: "AuthorWorksPlatformAdmin",
     developerRoleName: "AuthorWorksDeveloper",
@@ -39,7 +41,7 @@ export const dev: EnvironmentConfig = {
       spot: { instanceTypes: ["m7g.large", "m6g.large", "c7g.large", "c6g.large"], minSize: 0, desiredSize: 0, maxSize: 4, diskSizeGb: 50 },
     },
   },
-  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io" },
+  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync" },
   dns: { zoneName: "dev.authorworks.io", parentZoneName: "authorworks.io", privateZoneName: "dev.authorworks.internal", dnssec: false },
   edge: { priceClass: "PriceClass_100", aliases: ["media.dev.authorworks.io"], wafRateLimit: 2000 },
   security: { guardDuty: true, securityHub: false, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },

@@ -5,6 +5,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsContext } from "../modules/iam";
 import { ContentDelivery } from "../modules/cdn";
 import { DnsZones } from "../modules/dns";
+import { EksCluster } from "../modules/eks";
 import { DataKeys } from "../modules/kms";
 import { ServiceDatabases } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
@@ -13,7 +14,7 @@ import { Network } from "../modules/vpc";
 import { awsProviders, AwsProviders, GLOBAL_REGION } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
-import { namePrefix } from "../variables/project";
+import { namePrefix, names } from "../variables/project";
 import type { ResolvedEnvironment } from "./config";
 import { AuthorWorksStack } from "./stack-base";
 
@@ -27,6 +28,7 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly aws: AwsContext;
   public readonly keys: DataKeys;
   public readonly network: Network;
+  public readonly cluster: EksCluster;
   public readonly storage: ObjectStorage;
   public readonly databases: ServiceDatabases;
   public readonly cache: ValkeyCache;
@@ -61,6 +63,25 @@ export class EnvironmentStack extends AuthorWorksStack {
       natGateways: env.network.natGateways,
       flowLogRetentionDays: env.logRetentionDays,
       logsKeyArn: this.keys.logs.arn,
+    });
+
+    this.cluster = new EksCluster(this, "eks", {
+      clusterName: names.cluster(env.name),
+      aws: this.aws,
+      kubernetesVersion: env.kubernetes.version,
+      subnetIds: this.network.privateSubnetIds,
+      publicAccessCidrs: env.kubernetes.publicAccessCidrs,
+      adminRoleName: env.kubernetes.adminRoleName,
+      developerRoleName: env.kubernetes.developerRoleName,
+      nodeGroups: env.kubernetes.nodeGroups,
+      // Pods use the nodes' security groups; the data tier admits the app tier.
+      nodeSecurityGroupIds: [this.network.securityGroups.app.id],
+      logsKeyArn: this.keys.logs.arn,
+      logRetentionDays: env.logRetentionDays,
+      additionalLogTypes: env.protectData ? ["controllerManager", "scheduler"] : [],
+      keyDeletionWindowDays: env.protectData ? 30 : 7,
+      deletionProtection: env.protectData,
+      zonalShift: env.protectData,
     });
 
     this.storage = new ObjectStorage(this, "storage", {
@@ -159,6 +180,12 @@ export class EnvironmentStack extends AuthorWorksStack {
         Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.masterUserSecretArn])),
         "Secrets Manager secret of each database's master user (managed and rotated by RDS)",
       ],
+      eks_cluster_name: [this.cluster.clusterName, "EKS cluster name"],
+      eks_cluster_endpoint: [this.cluster.endpoint, "Kubernetes API endpoint"],
+      eks_cluster_ca_data: [this.cluster.certificateAuthorityData, "Cluster certificate authority (base64)"],
+      eks_oidc_issuer_url: [this.cluster.oidcIssuerUrl, "OIDC issuer of the cluster"],
+      eks_cluster_security_group_id: [this.cluster.clusterSecurityGroupId, "Cluster security group (also on the nodes)"],
+      eks_node_role_arn: [this.cluster.nodeRoleArn, "IAM role of the nodes"],
       zone_id: [this.dns.zoneId, "Public hosted zone of the environment"],
       name_servers: [this.dns.nameServers, "Name servers of the public zone (for the registrar or parent zone)"],
       private_zone_id: [this.dns.privateZoneId, "Private hosted zone for internal names"],

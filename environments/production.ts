@@ -28,11 +28,13 @@ export const production: EnvironmentConfig = {
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     // The spec's production overlay for the gateway.
     overrides: { gateway: { replicas: 5, requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } } },
+    quota: { requests: { cpu: "32", memory: "48Gi" }, limits: { cpu: "128", memory: "96Gi" }, pods: 150, services: 20, persistentVolumeClaims: 10 },
+    limitRange: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "2Gi" } },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
   monthlyBudgetUsd: 4000,
   kubernetes: {
-    version: "1.34",
+    version: "1.35",
     publicAccessCidrs: [],
     adminRoleName: "AuthorWorksPlatformAdmin",
     developerRoleName: "AuthorWorksDeveloper",
@@ -42,7 +44,7 @@ export const production: EnvironmentConfig = {
       spot: { instanceTypes: ["m7g.large", "m6g.large", "c7g.large", "c6g.large"], minSize: 0, desiredSize: 2, maxSize: 10, diskSizeGb: 50 },
     },
   },
-  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io" },
+  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io", externalDnsPolicy: "upsert-only" },
   dns: { zoneName: "authorworks.io", privateZoneName: "production.authorworks.internal", dnssec: true },
   edge: { priceClass: "PriceClass_All", aliases: ["media.authorworks.io"], wafRateLimit: 1000 },
   security: { guardDuty: true, securityHub: true, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },

@@ -24,11 +24,13 @@ export const staging: EnvironmentConfig = {
   workloads: {
     imageTag: "latest-staging",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    quota: { requests: { cpu: "12", memory: "24Gi" }, limits: { cpu: "48", memory: "48Gi" }, pods: 80, services: 20, persistentVolumeClaims: 10 },
+    limitRange: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "2Gi" } },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
   monthlyBudgetUsd: 450,
   kubernetes: {
-    version: "1.34",
+    version: "1.35",
     publicAccessCidrs: ["203.0.113.0/24"],
     adminRoleName: "AuthorWorksPlatformAdmin",
     developerRoleName: "AuthorWorksDeveloper",
@@ -38,7 +40,7 @@ export const staging: EnvironmentConfig = {
       spot: { instanceTypes: ["m7g.large", "m6g.large", "c7g.large", "c6g.large"], minSize: 0, desiredSize: 1, maxSize: 6, diskSizeGb: 50 },
     },
   },
-  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io" },
+  platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync" },
   dns: { zoneName: "staging.authorworks.io", parentZoneName: "authorworks.io", privateZoneName: "staging.authorworks.internal", dnssec: false },
   edge: { priceClass: "PriceClass_100", aliases: ["media.staging.authorworks.io"], wafRateLimit: 2000 },
   security: { guardDuty: true, securityHub: true, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },

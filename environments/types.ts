@@ -1,3 +1,4 @@
+import type { ContainerLimitRange, NamespaceQuota } from "../modules/tenancy";
 import type { EnvironmentName } from "../variables/project";
 
 /**
@@ -141,6 +142,10 @@ export interface WorkloadConfig {
   readonly defaults: WorkloadSize;
   /** Per-service differences from `defaults`, by service name from the catalogue (the spec's overlays). @default none */
   readonly overrides?: Readonly<Record<string, WorkloadOverride>>;
+  /** ResourceQuota of each application namespace (modules/tenancy). */
+  readonly quota: NamespaceQuota;
+  /** Per-container defaults and ceiling in application namespaces (LimitRange). */
+  readonly limitRange: ContainerLimitRange;
   readonly autoscaling: {
     readonly minReplicas: number;
     readonly maxReplicas: number;
@@ -183,6 +188,11 @@ export interface PlatformConfig {
   readonly ingressNginx: boolean;
   /** Contact address of the Let's Encrypt ACME account (cert-manager). */
   readonly acmeEmail: string;
+  /**
+   * What external-dns may do with the records it owns: `sync` deletes them when their
+   * source goes; `upsert-only` never deletes (a zone that also holds hand-made records).
+   */
+  readonly externalDnsPolicy: "sync" | "upsert-only";
 }
 
 export interface DnsConfig {

@@ -8,6 +8,6 @@ import { ENVIRONMENTS } from "../../environments";
 
 const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
 
-test.each(["bootstrap", "dev", "staging", "production"])("%s stack", (name) => {
+test.each(["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform"])("%s stack", (name) => {
   expect(JSON.parse(Testing.synth(app.node.findChild(name) as TerraformStack))).toMatchSnapshot();
 });

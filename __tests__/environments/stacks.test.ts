@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import { Testing, TerraformStack } from "cdktf";
 import { buildApp } from "../../environments/app";
 import { ENVIRONMENTS } from "../../environments";
 import { dev } from "../../environments/dev";
@@ -15,8 +15,14 @@ function synthApp(processEnv: Record<string, string> = {}, environments = ENVIRO
 const stacks = synthApp();
 
 describe("the app", () => {
-  test("has exactly the bootstrap stack and one stack per environment", () => {
-    expect(Object.keys(stacks)).toEqual(["bootstrap", "dev", "staging", "production"]);
+  test("has exactly the bootstrap stack and, per environment, its AWS stack and its platform stack", () => {
+    expect(Object.keys(stacks)).toEqual(["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform"]);
+  });
+
+  test.each(["dev", "staging", "production"])("%s-platform is applied after %s", (env) => {
+    const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
+    const platform = app.node.findChild(`${env}-platform`) as TerraformStack;
+    expect(platform.dependencies.map((d) => d.node.id)).toEqual([env]);
   });
 
   test.each(["dev", "staging", "production"])("%s: S3 backend with its own key, DynamoDB locking, encryption", (env) => {

@@ -62,7 +62,7 @@ describe("the committed environments", () => {
 });
 
 describe("bad input stops synth with one message naming environment, field and what is accepted", () => {
-  const cases: Array<[string, DeepPartial<EnvironmentConfig> | EnvironmentConfig[], RegExp[]]> = [
+  const cases: Array<[string, DeepPartial<EnvironmentConfig> | EnvironmentConfig[], RegExp[], number?]> = [
     ["malformed VPC CIDR", { network: { cidr: "10.10.0.0/33" } }, [/network\.cidr: got "10\.10\.0\.0\/33"/, /accepted: an IPv4 network address in CIDR form/]],
     ["VPC CIDR with host bits", { network: { cidr: "10.10.1.0/16" } }, [/network\.cidr/, /CIDR form a\.b\.c\.d\/n with n from 16 to 24/]],
     [
@@ -78,8 +78,12 @@ describe("bad input stops synth with one message naming environment, field and w
     ["more AZs than the region has", { network: { azCount: 6 } }, [/network\.azCount: got 6; accepted: a whole number from 2 to 5 \(the usable AZs of us-east-1\)/]],
     [
       "min > max (autoscaling)",
-      { workloads: { autoscaling: { minReplicas: 12, maxReplicas: 10 } } },
-      [/workloads\.autoscaling\.minReplicas \(12\) is greater than workloads\.autoscaling\.maxReplicas \(10\); accepted: workloads\.autoscaling\.minReplicas <= workloads\.autoscaling\.maxReplicas/],
+      { workloads: { autoscaling: { minReplicas: 2, maxReplicas: 1 } } },
+      [
+        /workloads\.autoscaling\.minReplicas \(2\) is greater than workloads\.autoscaling\.maxReplicas \(1\); accepted: workloads\.autoscaling\.minReplicas <= workloads\.autoscaling\.maxReplicas/,
+        /workloads\.defaults\.replicas \(2\) is greater than workloads\.autoscaling\.maxReplicas \(1\)/,
+      ],
+      2,
     ],
     ["min > max (storage)", { database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } }, [/database\.allocatedStorageGb \(200\) is greater than database\.maxAllocatedStorageGb \(100\); accepted: database\.allocatedStorageGb <= database\.maxAllocatedStorageGb/]],
     [
@@ -95,7 +99,7 @@ describe("bad input stops synth with one message naming environment, field and w
     ["unknown service name", { database: { overrides: [{ service: "billing" }] } }, [/database\.overrides\[0\]\.service: got "billing"; accepted: a service from variables\/services\.ts that owns a database: user, content, editor, subscription/]],
     ["duplicate service name", { database: { overrides: [{ service: "content" }, { service: "content" }] } }, [/database\.overrides\[1\]\.service: got "content"; accepted: each service at most once/]],
     ["service without a database", { database: { overrides: [{ service: "gateway" }] } }, [/database\.overrides\[0\]\.service: got "gateway"; accepted: a service that owns a database/]],
-    ["requests above limits", { workloads: { defaults: { requests: { cpu: "2" } } } }, [/workloads\.defaults\.requests\.cpu \(2\) exceeds workloads\.defaults\.limits\.cpu \(500m\); accepted: requests <= limits/]],
+    ["requests above limits", { workloads: { defaults: { limits: { memory: "128Mi" } } } }, [/workloads\.defaults\.requests\.memory \(256Mi\) exceeds workloads\.defaults\.limits\.memory \(128Mi\); accepted: requests <= limits/]],
     [
       "a service override whose requests exceed its limits",
       { workloads: { overrides: { editor: { requests: { memory: "2Gi" } } } } },
@@ -111,13 +115,13 @@ describe("bad input stops synth with one message naming environment, field and w
     ["VPCs of two environments overlap", [dev, { ...staging, network: { ...staging.network, cidr: "10.10.0.0/16" } }], [/environment "staging"/, /network\.cidr: 10\.10\.0\.0\/16 overlaps environment "dev"/]],
   ];
 
-  test.each(cases)("%s", (_name, input, expected) => {
+  test.each(cases)("%s", (_name, input, expected, lines = 1) => {
     const message = errorOf(Array.isArray(input) ? input : devWith(input));
     const env = Array.isArray(input) ? "staging" : "dev";
     expect(message).toContain(`Invalid configuration for environment "${env}"`);
     for (const re of expected) expect(message).toMatch(re);
-    // One problem, one line: each case breaks exactly one rule.
-    expect(message.split("\n").filter((l) => l.startsWith("  - "))).toHaveLength(1);
+    // One problem, one line: each case breaks exactly the rules it names.
+    expect(message.split("\n").filter((l) => l.startsWith("  - "))).toHaveLength(lines);
   });
 
   test("every problem in a file is reported in the one message", () => {

@@ -1,0 +1,210 @@
+import { Testing } from "cdktf";
+import { resolveEnvironment } from "../../environments/config";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import { PlatformStack, platformStackName } from "../../environments/platform-stack";
+import type { EnvironmentConfig } from "../../environments/types";
+import type { CloudStateSettings, S3StateSettings } from "../../providers/state";
+import { CHARTS } from "../../variables/charts";
+import { Json, dataOf, resource, resourcesOf, statements } from "../helpers";
+
+const S3: S3StateSettings = { kind: "s3", bucket: "authorworks-terraform-state", lockTable: "authorworks-terraform-locks", region: "us-east-1" };
+
+function synthPlatform(cfg: EnvironmentConfig, state: S3StateSettings | CloudStateSettings = S3): { json: Json; text: string } {
+  const stack = new PlatformStack(Testing.app(), resolveEnvironment(cfg), state);
+  const text = Testing.synth(stack, true);
+  return { json: JSON.parse(text), text };
+}
+
+const stacks = { dev: synthPlatform(dev), staging: synthPlatform(staging), production: synthPlatform(production) };
+const ENVS = ["dev", "staging", "production"] as const;
+
+function valuesOf(json: Json, id: string): Json {
+  return JSON.parse(resource(json, "helm_release", id).values[0]);
+}
+
+describe("stack and state", () => {
+  test.each(ENVS)("%s: stack <env>-platform on its own S3 state key", (env) => {
+    expect(platformStackName(env)).toBe(`${env}-platform`);
+    expect(stacks[env].json.terraform.backend).toEqual({
+      s3: { bucket: "authorworks-terraform-state", key: `${env}-platform/terraform.tfstate`, region: "us-east-1", dynamodb_table: "authorworks-terraform-locks", encrypt: true },
+    });
+  });
+
+  test("on Terraform Cloud: workspace authorworks-<env>-platform", () => {
+    const { json } = synthPlatform(staging, { kind: "cloud", organization: "authorworks" });
+    expect(json.terraform.cloud).toEqual({ organization: "authorworks", workspaces: { name: "authorworks-staging-platform" } });
+    expect(json.terraform.backend).toBeUndefined();
+  });
+
+  test("pins the provider versions of the prebuilt bindings", () => {
+    expect(stacks.dev.json.terraform.required_providers).toMatchObject({
+      aws: { version: "6.25.0" },
+      helm: { version: "3.1.1" },
+      kubernetes: { version: "2.38.0" },
+    });
+  });
+
+  test.each(ENVS)("%s: AWS provider with the environment's default tags", (env) => {
+    expect(stacks[env].json.provider.aws[0].default_tags[0].tags).toMatchObject({ Environment: env, Project: "authorworks" });
+  });
+});
+
+describe("cluster authentication", () => {
+  test.each(ENVS)("%s: token from aws_eks_cluster_auth, endpoint and CA from aws_eks_cluster, no exec", (env) => {
+    const { json } = stacks[env];
+    expect(dataOf(json, "aws_eks_cluster").cluster).toEqual({ name: `authorworks-${env}` });
+    expect(dataOf(json, "aws_eks_cluster_auth").cluster_auth).toEqual({ name: `authorworks-${env}` });
+    const connection = {
+      host: "${data.aws_eks_cluster.cluster.endpoint}",
+      cluster_ca_certificate: "${base64decode(data.aws_eks_cluster.cluster.certificate_authority[0].data)}",
+      token: "${data.aws_eks_cluster_auth.cluster_auth.token}",
+    };
+    expect(json.provider.kubernetes).toEqual([connection]);
+    expect(json.provider.helm).toEqual([{ kubernetes: connection }]);
+    expect(JSON.stringify(json.provider)).not.toMatch(/"exec"|aws eks get-token|"command"/);
+  });
+});
+
+describe("no cross-stack references", () => {
+  test.each(ENVS)("%s: cluster, VPC, zone and WAF ACL are looked up by name", (env) => {
+    const { json, text } = stacks[env];
+    expect(dataOf(json, "terraform_remote_state")).toEqual({});
+    expect(text).not.toContain("terraform_remote_state");
+    const zone = env === "production" ? "authorworks.io" : `${env}.authorworks.io`;
+    expect(dataOf(json, "aws_route53_zone").zone).toEqual({ name: zone, private_zone: false });
+    expect(dataOf(json, "aws_wafv2_web_acl").regional_web_acl).toEqual({ name: `authorworks-${env}-regional`, scope: "REGIONAL" });
+    expect(valuesOf(json, "addons_aws_load_balancer_controller_release").vpcId).toBe("${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}");
+    // Nothing the environment stack creates is created here: on the AWS side only the
+    // add-ons' and services' own roles and their Pod Identity associations.
+    expect(Object.keys(json.resource).filter((t) => t.startsWith("aws_")).sort()).toEqual([
+      "aws_eks_pod_identity_association",
+      "aws_iam_role",
+      "aws_iam_role_policy",
+    ]);
+  });
+});
+
+describe("add-ons per environment", () => {
+  const charts: Array<[string, keyof typeof CHARTS, string]> = [
+    ["addons_aws_load_balancer_controller_release", "awsLoadBalancerController", "kube-system"],
+    ["addons_cert_manager_release", "certManager", "cert-manager"],
+    ["addons_trust_manager_release", "trustManager", "cert-manager"],
+    ["addons_external_dns_release", "externalDns", "external-dns"],
+    ["addons_cluster_autoscaler_release", "clusterAutoscaler", "kube-system"],
+    ["addons_metrics_server_release", "metricsServer", "kube-system"],
+    ["addons_linkerd_crds", "linkerdCrds", "linkerd"],
+    ["addons_linkerd_control_plane", "linkerdControlPlane", "linkerd"],
+    ["addons_linkerd_cni", "linkerdCni", "kube-system"],
+  ];
+
+  test.each(ENVS)("%s: every add-on at the version pinned in variables/charts.ts", (env) => {
+    for (const [id, key, namespace] of charts) {
+      const r = resource(stacks[env].json, "helm_release", id);
+      expect([id, r.repository, r.chart, r.version, r.namespace]).toEqual([id, CHARTS[key].repository, CHARTS[key].chart, CHARTS[key].version, namespace]);
+    }
+    expect(Object.keys(resourcesOf(stacks[env].json, "helm_release"))).toHaveLength(11);
+  });
+
+  test.each([
+    ["dev", "dev.authorworks.io", "sync"],
+    ["staging", "staging.authorworks.io", "sync"],
+    ["production", "authorworks.io", "upsert-only"],
+  ] as const)("%s: external-dns owns records as authorworks-<env> in %s, policy %s", (env, zone, policy) => {
+    expect({ dev, staging, production }[env].platform.externalDnsPolicy).toBe(policy);
+    expect(valuesOf(stacks[env].json, "addons_external_dns_release")).toMatchObject({
+      txtOwnerId: `authorworks-${env}`,
+      domainFilters: [zone],
+      policy,
+      extraArgs: ["--zone-id-filter=${data.aws_route53_zone.zone.zone_id}", "--aws-zone-type=public"],
+    });
+  });
+
+  test.each(ENVS)("%s: cert-manager with CRDs; Let's Encrypt issuers solve DNS-01 in the environment zone", (env) => {
+    const { json } = stacks[env];
+    expect(valuesOf(json, "addons_cert_manager_release").crds.enabled).toBe(true);
+    const issuers = valuesOf(json, "addons_cert_manager_letsencrypt_issuers").resources;
+    expect(issuers.map((i: Json) => i.metadata.name)).toEqual(["letsencrypt-staging", "letsencrypt-production"]);
+    for (const i of issuers) {
+      expect(i.spec.acme.email).toBe("platform@authorworks.io");
+      expect(i.spec.acme.solvers[0].dns01.route53.hostedZoneID).toBe("${data.aws_route53_zone.zone.zone_id}");
+    }
+  });
+
+  test.each(ENVS)("%s: IAM policies scoped to the environment zone and cluster", (env) => {
+    const { json } = stacks[env];
+    const zoneArn = "${data.aws_route53_zone.zone.arn}";
+    const cm = statements(json, "addons_cert_manager_pod_identity_policy_document").find((s) => s.sid === "WriteAcmeChallengeRecords")!;
+    expect(cm.resources).toEqual([zoneArn]);
+    const dns = statements(json, "addons_external_dns_pod_identity_policy_document").find((s) => s.sid === "WriteRecordsInEnvironmentZone")!;
+    expect(dns.resources).toEqual([zoneArn]);
+    const ca = statements(json, "addons_cluster_autoscaler_pod_identity_policy_document").find((s) => s.sid === "ScaleThisClustersNodeGroups")!;
+    expect(ca.condition[0]).toEqual({ test: "StringEquals", variable: `aws:ResourceTag/k8s.io/cluster-autoscaler/authorworks-${env}`, values: ["owned"] });
+    const alb = statements(json, "addons_aws_load_balancer_controller_pod_identity_policy_document").find((s) => s.sid === "ManageOwnedLoadBalancers")!;
+    expect(alb.condition).toEqual([{ test: "StringEquals", variable: "aws:ResourceTag/elbv2.k8s.aws/cluster", values: [`authorworks-${env}`] }]);
+    expect(resource(json, "aws_iam_role", "addons_external_dns_pod_identity_role").name).toBe(`authorworks-${env}-external-dns`);
+  });
+
+  test.each(ENVS)("%s: Linkerd control plane with the cert-manager external CA", (env) => {
+    expect(valuesOf(stacks[env].json, "addons_linkerd_control_plane").identity).toEqual({ externalCA: true, issuer: { scheme: "kubernetes.io/tls" } });
+  });
+
+  test("high availability follows the system node group: production (3 nodes) yes, dev (2) no", () => {
+    expect(valuesOf(stacks.production.json, "addons_linkerd_control_plane").controllerReplicas).toBe(3);
+    expect(valuesOf(stacks.dev.json, "addons_linkerd_control_plane").controllerReplicas).toBe(1);
+    expect(valuesOf(stacks.dev.json, "addons_aws_load_balancer_controller_release").replicaCount).toBe(2);
+  });
+
+  test("protected environments retain volumes; dev deletes them", () => {
+    expect(resource(stacks.production.json, "kubernetes_storage_class_v1", "addons_storage_class_gp3").reclaim_policy).toBe("Retain");
+    expect(resource(stacks.dev.json, "kubernetes_storage_class_v1", "addons_storage_class_gp3").reclaim_policy).toBe("Delete");
+  });
+
+  test("Cluster Autoscaler image matches the cluster's Kubernetes minor", () => {
+    expect(valuesOf(stacks.production.json, "addons_cluster_autoscaler_release").image.tag).toBe("v1.35.0");
+    const older = synthPlatform({ ...dev, kubernetes: { ...dev.kubernetes, version: "1.34" } });
+    expect(valuesOf(older.json, "addons_cluster_autoscaler_release").image.tag).toBe("v1.34.0");
+    const env = { ...resolveEnvironment(dev), kubernetes: { ...dev.kubernetes, version: "1.29" } };
+    expect(() => new PlatformStack(Testing.app(), env, S3)).toThrow("dev-platform: no Cluster Autoscaler image for Kubernetes 1.29 in variables/charts.ts");
+  });
+});
+
+describe("ingress-nginx (retired)", () => {
+  test.each(ENVS)("%s: absent by default", (env) => {
+    expect(resourcesOf(stacks[env].json, "helm_release").addons_ingress_nginx_release).toBeUndefined();
+    expect(resourcesOf(stacks[env].json, "kubernetes_namespace_v1").addons_namespace_ingress_nginx).toBeUndefined();
+  });
+
+  test("present with platform.ingressNginx, pinned, in its own namespace", () => {
+    const { json } = synthPlatform({ ...dev, platform: { ...dev.platform, ingressNginx: true } });
+    expect(resource(json, "helm_release", "addons_ingress_nginx_release")).toMatchObject({
+      chart: "ingress-nginx",
+      repository: CHARTS.ingressNginx.repository,
+      version: CHARTS.ingressNginx.version,
+      namespace: "ingress-nginx",
+    });
+    expect(resource(json, "kubernetes_namespace_v1", "addons_namespace_ingress_nginx").metadata.name).toBe("ingress-nginx");
+  });
+});
+
+describe("secrets", () => {
+  test.each(ENVS)("%s: no PEM block, private key or key material in the synthesized JSON", (env) => {
+    const { text } = stacks[env];
+    expect(text).not.toMatch(/-----BEGIN/);
+    expect(text).not.toMatch(/PRIVATE KEY/);
+    expect(text).not.toMatch(/"(tls\.key|ca\.key|identityTrustAnchorsPEM|crtPEM|keyPEM)"/);
+    expect(text).not.toMatch(/MII[A-Za-z0-9+/]{20,}/);
+  });
+
+  test("only the namespaces the add-ons and the tenancy need", () => {
+    expect(Object.values(resourcesOf(stacks.dev.json, "kubernetes_namespace_v1")).map((n) => n.metadata.name).sort()).toEqual([
+      "authorworks",
+      "cert-manager",
+      "external-dns",
+      "linkerd",
+      "monitoring",
+      "platform-system",
+    ]);
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Validation of what the platform layer runs (modules/tenancy, modules/workloads) that
+ * `checkWorkloads` in environments/config.ts does not already cover: the namespace and
+ * workload names Kubernetes will be given, service replicas against the autoscaling
+ * ceiling, and (once the environment files carry them) the namespace quota and
+ * LimitRange against the services they must hold. Requests <= limits and the quantity
+ * formats are config.ts's; quantities it rejects are skipped here, not reported twice.
+ */
+import type { ContainerLimitRange, NamespaceQuota } from "../../modules/tenancy";
+import { MESH, MESH_PROXY_RESOURCES, NAMESPACES, NamespaceDefinition } from "../../variables/platform";
+import { SERVICES, ServiceDefinition } from "../../variables/services";
+import { parseCpuMillis, parseMemoryBytes } from "../../variables/quantities";
+import { Checker, DNS_LABEL } from "../../variables/validation";
+import type { EnvironmentConfig, WorkloadConfig } from "../types";
+
+/** Kubernetes Service names are RFC 1035 labels: they must start with a letter. */
+export const RFC1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Names Kubernetes or the platform's add-ons already own. */
+export const RESERVED_NAMESPACES: readonly string[] = ["default", "kube-system", "kube-public", "kube-node-lease", MESH.namespace];
+
+/**
+ * The namespaces the platform stack creates: DNS labels (RFC 1123, at most 63
+ * characters), unique, not Kubernetes' or Linkerd's own, at least one for applications
+ * and at most one for monitoring. Takes the list so tests can pass a bad one.
+ */
+export function checkNamespaceNames(c: Checker, namespaces: readonly NamespaceDefinition[], field = "namespaces"): void {
+  const seen = new Set<string>();
+  namespaces.forEach((ns, i) => {
+    const f = `${field}[${i}].name`;
+    if (!c.matches(f, ns.name, DNS_LABEL, "a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)")) return;
+    if (RESERVED_NAMESPACES.includes(ns.name) || ns.name.startsWith("kube-")) {
+      c.fail(f, ns.name, `a name not reserved by Kubernetes or the platform (not ${RESERVED_NAMESPACES.join(", ")} nor kube-*)`);
+    }
+    if (seen.has(ns.name)) c.fail(f, ns.name, "each namespace once (it is listed twice)");
+    seen.add(ns.name);
+  });
+  if (!namespaces.some((n) => n.tier === "applications")) c.fail(field, namespaces.map((n) => n.name), 'at least one namespace of tier "applications"');
+  if (namespaces.filter((n) => n.tier === "monitoring").length > 1) c.fail(field, namespaces.map((n) => n.name), 'at most one namespace of tier "monitoring"');
+}
+
+/**
+ * The catalogue's Kubernetes names: every `workload` becomes a Deployment, Service and
+ * ServiceAccount name, and Service names must be RFC 1035 labels (start with a letter).
+ */
+export function checkWorkloadNames(c: Checker, services: readonly ServiceDefinition[], field = "services"): void {
+  services.forEach((s, i) => {
+    c.matches(`${field}[${i}].workload`, s.workload, RFC1035_LABEL, "an RFC 1035 label (starts with a lower-case letter; letters, digits, inner hyphens; at most 63 characters)");
+  });
+}
+
+interface ServiceFootprint {
+  readonly name: string;
+  /** Pods during a rolling update at the HPA floor (floor + 1 surge pod). */
+  readonly pods: number;
+  readonly requests: { cpu?: number; memory?: number };
+  readonly limits: { cpu?: number; memory?: number };
+}
+
+/** What each service needs at rest, per pod including the Linkerd proxy (modules/workloads' rules). */
+function footprints(w: WorkloadConfig, services: readonly ServiceDefinition[]): ServiceFootprint[] {
+  return services.map((s) => {
+    const o = w.overrides?.[s.name] ?? {};
+    const requests = { ...w.defaults.requests, ...o.requests };
+    const limits = { ...w.defaults.limits, ...o.limits };
+    const floor = Math.max(o.replicas ?? w.defaults.replicas, w.autoscaling.minReplicas);
+    const add = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a + b);
+    return {
+      name: s.name,
+      pods: floor + 1, // maxSurge 1
+      requests: {
+        cpu: add(parseCpuMillis(requests.cpu), parseCpuMillis(MESH_PROXY_RESOURCES.requests.cpu)),
+        memory: add(parseMemoryBytes(requests.memory), parseMemoryBytes(MESH_PROXY_RESOURCES.requests.memory)),
+      },
+      limits: {
+        cpu: add(parseCpuMillis(limits.cpu), parseCpuMillis(MESH_PROXY_RESOURCES.limits.cpu)),
+        memory: add(parseMemoryBytes(limits.memory), parseMemoryBytes(MESH_PROXY_RESOURCES.limits.memory)),
+      },
+    };
+  });
+}
+
+function quantity(c: Checker, field: string, value: string, kind: "cpu" | "memory"): number | undefined {
+  const v = kind === "cpu" ? parseCpuMillis(value) : parseMemoryBytes(value);
+  if (v === undefined) c.fail(field, value, kind === "cpu" ? 'a Kubernetes CPU quantity such as "500m" or "4"' : 'a Kubernetes memory quantity such as "512Mi" or "16Gi"');
+  return v;
+}
+
+/**
+ * LimitRange: defaultRequest <= default <= max, and no container of the services (nor
+ * the mesh proxy) over `max`, which the API server would reject.
+ */
+export function checkLimitRange(c: Checker, l: ContainerLimitRange, w: WorkloadConfig, services: readonly ServiceDefinition[] = SERVICES, field = "workloads.limitRange"): void {
+  for (const kind of ["cpu", "memory"] as const) {
+    const req = quantity(c, `${field}.defaultRequest.${kind}`, l.defaultRequest[kind], kind);
+    const def = quantity(c, `${field}.default.${kind}`, l.default[kind], kind);
+    const max = quantity(c, `${field}.max.${kind}`, l.max[kind], kind);
+    if (req !== undefined && def !== undefined && req > def) {
+      c.problem(`${field}.defaultRequest.${kind} (${l.defaultRequest[kind]}) exceeds ${field}.default.${kind} (${l.default[kind]}); accepted: defaultRequest <= default`);
+    }
+    if (def !== undefined && max !== undefined && def > max) {
+      c.problem(`${field}.default.${kind} (${l.default[kind]}) exceeds ${field}.max.${kind} (${l.max[kind]}); accepted: default <= max`);
+    }
+    if (max === undefined) continue;
+    const containers: Array<[string, string]> = [
+      [`workloads.defaults.limits.${kind}`, w.defaults.limits[kind]],
+      ...services.flatMap((s): Array<[string, string]> => {
+        const o = w.overrides?.[s.name]?.limits?.[kind];
+        return o === undefined ? [] : [[`workloads.overrides.${s.name}.limits.${kind}`, o]];
+      }),
+      [`the Linkerd proxy limit (variables/platform.ts MESH_PROXY_RESOURCES.limits.${kind})`, MESH_PROXY_RESOURCES.limits[kind]],
+    ];
+    for (const [what, q] of containers) {
+      const v = kind === "cpu" ? parseCpuMillis(q) : parseMemoryBytes(q);
+      if (v !== undefined && v > max) c.problem(`${field}.max.${kind} (${l.max[kind]}) is below ${what} (${q}); accepted: a max that admits every container`);
+    }
+  }
+}
+
+/**
+ * ResourceQuota: room for every service at its HPA floor plus one surge pod (a rolling
+ * update), proxies included, and a Service object each. Beyond that the quota caps how
+ * far the HPAs can scale, which is its purpose.
+ */
+export function checkQuota(c: Checker, q: NamespaceQuota, w: WorkloadConfig, services: readonly ServiceDefinition[] = SERVICES, field = "workloads.quota"): void {
+  const need = footprints(w, services);
+  const pods = need.reduce((n, s) => n + s.pods, 0);
+  if (c.intRange(`${field}.pods`, q.pods, 1, 10000) && q.pods < pods) {
+    c.problem(`${field}.pods (${q.pods}) is below the ${pods} pods the services need during a rolling update at their autoscaling floor; accepted: at least ${pods}`);
+  }
+  if (c.intRange(`${field}.services`, q.services, 1, 1000) && q.services < services.length) {
+    c.problem(`${field}.services (${q.services}) is below the ${services.length} services of the catalogue; accepted: at least ${services.length}`);
+  }
+  c.intRange(`${field}.persistentVolumeClaims`, q.persistentVolumeClaims, 0, 1000);
+  for (const bound of ["requests", "limits"] as const) {
+    for (const kind of ["cpu", "memory"] as const) {
+      const have = quantity(c, `${field}.${bound}.${kind}`, q[bound][kind], kind);
+      if (have === undefined || need.some((s) => s[bound][kind] === undefined)) continue;
+      const total = need.reduce((n, s) => n + s.pods * (s[bound][kind] as number), 0);
+      if (have < total) {
+        const shown = kind === "cpu" ? `${Math.ceil(total)}m` : `${Math.ceil(total / 2 ** 20)}Mi`;
+        c.problem(`${field}.${bound}.${kind} (${q[bound][kind]}) is below the ${shown} the services need during a rolling update at their autoscaling floor (Linkerd proxies included); accepted: at least ${shown}`);
+      }
+    }
+  }
+}
+
+/**
+ * Everything above for one environment. The lead calls it from `resolveEnvironment`
+ * after config.ts's own `checkWorkloads`.
+ */
+export function checkPlatformWorkloads(c: Checker, cfg: EnvironmentConfig, namespaces: readonly NamespaceDefinition[] = NAMESPACES, services: readonly ServiceDefinition[] = SERVICES): void {
+  checkNamespaceNames(c, namespaces, "namespaces (variables/platform.ts)");
+  checkWorkloadNames(c, services, "services (variables/services.ts)");
+  const w = cfg.workloads as WorkloadConfig;
+  // The HPA takes max(replicas, minReplicas) as its floor and would silently lift its
+  // ceiling to a larger replica count: say so instead.
+  c.ordered("workloads.defaults.replicas", w.defaults.replicas, "workloads.autoscaling.maxReplicas", w.autoscaling.maxReplicas);
+  for (const [name, o] of Object.entries(w.overrides ?? {})) {
+    if (o?.replicas !== undefined) c.ordered(`workloads.overrides.${name}.replicas`, o.replicas, "workloads.autoscaling.maxReplicas", w.autoscaling.maxReplicas);
+  }
+  if (w.quota) checkQuota(c, w.quota, w, services);
+  if (w.limitRange) checkLimitRange(c, w.limitRange, w, services);
+}

@@ -1,0 +1,131 @@
+import { Construct } from "constructs";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
+import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
+import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
+import type { AwsContext } from "../modules/iam";
+import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
+import { Tenancy } from "../modules/tenancy";
+import { ServiceWorkloads, publicLoadBalancerTarget } from "../modules/workloads";
+import { awsProviders, AwsProviders } from "../providers/aws";
+import { configureBackend } from "../providers/backend";
+import { kubernetesProviders, KubernetesProviders } from "../providers/kubernetes";
+import type { CloudStateSettings, S3StateSettings } from "../providers/state";
+import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
+import { APPLICATION_NAMESPACE, apiHostName } from "../variables/platform";
+import { EnvironmentName, namePrefix, names } from "../variables/project";
+import { BUCKET_PURPOSES } from "../variables/storage";
+import type { ResolvedEnvironment } from "./config";
+import { AuthorWorksStack } from "./stack-base";
+
+/** Stack name (and state key prefix) of an environment's platform layer: `<env>-platform`. */
+export function platformStackName(env: EnvironmentName): string {
+  return `${env}-platform`;
+}
+
+/** Controllers run replicated with anti-affinity when the system node group has room for 3. */
+const HA_MIN_SYSTEM_NODES = 3;
+
+/**
+ * What runs inside one environment's EKS cluster (stack `<env>-platform`): the Helm
+ * add-ons now, namespaces and workloads next. On its own state, applied after the
+ * `<env>` stack. It never references the `<env>` stack's resources: everything it
+ * needs (cluster, VPC, hosted zone, WAF ACL) is looked up by the names in
+ * variables/project.ts, so the two states stay independent.
+ */
+export class PlatformStack extends AuthorWorksStack {
+  public readonly env: ResolvedEnvironment;
+  public readonly providers: AwsProviders;
+  public readonly aws: AwsContext;
+  /** The cluster data sources and the kubernetes/helm providers authenticated against it. */
+  public readonly kube: KubernetesProviders;
+  /** The environment's public hosted zone (made by the `<env>` stack). */
+  public readonly zone: DataAwsRoute53Zone;
+  /** The environment's regional WAF web ACL (made by the `<env>` stack); its ARN goes on ALB Ingresses. */
+  public readonly regionalWebAcl: DataAwsWafv2WebAcl;
+  /** What the add-ons (and later the workloads) know about the cluster. */
+  public readonly addonContext: AddonContext;
+  public readonly addons: PlatformAddons;
+  public readonly tenancy: Tenancy;
+  public readonly workloads: ServiceWorkloads;
+
+  constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
+    const stackName = platformStackName(env.name);
+    super(scope, stackName);
+    this.env = env;
+    configureBackend(this, stackName, state);
+    this.providers = awsProviders(this, {
+      environment: env.name,
+      region: env.region,
+      accountId: env.accountId,
+      owner: env.owner,
+      costCenter: env.costCenter,
+    });
+    const identity = new DataAwsCallerIdentity(this, "current");
+    this.aws = { accountId: identity.accountId, region: env.region };
+
+    const clusterName = names.cluster(env.name);
+    this.kube = kubernetesProviders(this, { clusterName });
+    this.zone = new DataAwsRoute53Zone(this, "zone", { name: env.dns.zoneName, privateZone: false });
+    this.regionalWebAcl = new DataAwsWafv2WebAcl(this, "regional-web-acl", { name: names.regionalWebAcl(env.name), scope: "REGIONAL" });
+
+    this.addonContext = {
+      environment: env.name,
+      aws: this.aws,
+      clusterName,
+      vpcId: this.kube.cluster.vpcConfig.get(0).vpcId,
+      hostedZone: { name: env.dns.zoneName, zoneId: this.zone.zoneId, arn: this.zone.arn },
+      regionalWebAclName: names.regionalWebAcl(env.name),
+      placement: SYSTEM_PLACEMENT,
+      highAvailability: env.kubernetes.nodeGroups.system.minSize >= HA_MIN_SYSTEM_NODES,
+      namePrefix: namePrefix(env.name),
+    };
+
+    const autoscalerTag = CLUSTER_AUTOSCALER_IMAGE_TAGS[env.kubernetes.version];
+    if (!autoscalerTag) {
+      // environments/checks/platform.ts reports this before any stack is built; this guards direct use.
+      throw new Error(`${stackName}: no Cluster Autoscaler image for Kubernetes ${env.kubernetes.version} in variables/charts.ts`);
+    }
+    this.addons = new PlatformAddons(this, "addons", {
+      context: this.addonContext,
+      addons: standardAddons({
+        acmeEmail: env.platform.acmeEmail,
+        externalDnsPolicy: env.platform.externalDnsPolicy,
+        clusterAutoscalerImageTag: autoscalerTag,
+        ingressNginx: env.platform.ingressNginx,
+        // Protected environments keep a volume when its claim is deleted.
+        volumeReclaimPolicy: env.protectData ? "Retain" : "Delete",
+      }),
+    });
+
+    // Namespaces, network policies, quotas and RBAC, then the services, after the add-ons
+    // (CRDs, admission webhooks and the Linkerd injector must be up before pods start).
+    const webSecurityGroup = new DataAwsSecurityGroup(this, "web-security-group", { name: `${namePrefix(env.name)}-web`, vpcId: this.addonContext.vpcId });
+    const storageKey = new DataAwsKmsAlias(this, "storage-key", { name: names.kmsAlias(env.name, "storage") });
+    this.tenancy = new Tenancy(this, "tenancy", {
+      environment: env.name,
+      vpcCidr: env.network.cidr,
+      databaseSubnetCidrs: env.subnets.database,
+      quota: env.workloads.quota,
+      limitRange: env.workloads.limitRange,
+      loadBalancerTargets: [publicLoadBalancerTarget("gateway", APPLICATION_NAMESPACE)],
+    });
+    this.workloads = new ServiceWorkloads(this, "workloads", {
+      environment: env.name,
+      aws: this.aws,
+      clusterName,
+      namespace: this.tenancy.namespaceName(APPLICATION_NAMESPACE),
+      sizing: env.workloads,
+      bucketArns: Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, `arn:${this.aws.partition ?? "aws"}:s3:::${names.bucket(env.storage.bucketPrefix, p, env.name)}`])),
+      storageKeyArn: storageKey.targetKeyArn,
+      ingress: {
+        host: apiHostName(env.dns.zoneName),
+        wafAclArn: this.regionalWebAcl.arn,
+        securityGroupIds: [webSecurityGroup.id],
+        deletionProtection: env.protectData,
+      },
+      dependsOn: [...this.addons.all],
+    });
+  }
+}

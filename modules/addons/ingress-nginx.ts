@@ -1,0 +1,41 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { CHARTS } from "../../variables/charts";
+import { AddonContext, PlatformAddon, helmRelease } from "./types";
+
+/**
+ * ingress-nginx, ONLY for environments that set `platform.ingressNginx` (off
+ * everywhere): the project was retired in March 2026 and gets no security fixes.
+ * Its Service becomes an NLB through the AWS Load Balancer Controller.
+ */
+export class IngressNginxAddon implements PlatformAddon {
+  public readonly name = "ingress-nginx";
+  public readonly namespace = "ingress-nginx";
+  public readonly dependsOn = ["aws-load-balancer-controller"];
+
+  public values(ctx: AddonContext): object {
+    return {
+      controller: {
+        replicaCount: 2,
+        ingressClassResource: { name: "nginx", default: false },
+        // Snippet annotations let any Ingress author inject nginx config (CVE-2025-1974 family).
+        allowSnippetAnnotations: false,
+        service: {
+          annotations: {
+            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+          },
+        },
+        nodeSelector: ctx.placement.nodeSelector,
+        tolerations: ctx.placement.tolerations,
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+        admissionWebhooks: { patch: { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations } },
+      },
+    };
+  }
+
+  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.ingressNginx, namespace: this.namespace, values: this.values(ctx), dependsOn: after })];
+  }
+}

@@ -1,0 +1,44 @@
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { CHARTS } from "../../variables/charts";
+import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
+import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "./types";
+
+/** Chart values we set (subset of trust-manager's values.yaml). */
+export interface TrustManagerValues {
+  readonly crds: { readonly enabled: boolean };
+  readonly replicaCount: number;
+  /** Namespace trust-manager reads Bundle sources from. */
+  readonly app: { readonly trust: { readonly namespace: string } };
+  readonly nodeSelector: Placement["nodeSelector"];
+  readonly tolerations: readonly Toleration[];
+  readonly resources: Resources;
+}
+
+/**
+ * cert-manager's trust-manager: copies CA certificates (never keys) from Secrets in its
+ * trust namespace into ConfigMaps in other namespaces. Linkerd's trust anchor is
+ * distributed this way, so a renewed anchor reaches the control plane without a
+ * Helm upgrade. No AWS access.
+ */
+export class TrustManagerAddon implements PlatformAddon {
+  public readonly name = "trust-manager";
+  public readonly namespace = CERT_MANAGER_NAMESPACE;
+  public readonly dependsOn = ["cert-manager"];
+
+  public values(ctx: AddonContext): TrustManagerValues {
+    return {
+      crds: { enabled: true },
+      replicaCount: ctx.highAvailability ? 2 : 1,
+      app: { trust: { namespace: CERT_MANAGER_NAMESPACE } },
+      nodeSelector: ctx.placement.nodeSelector,
+      tolerations: ctx.placement.tolerations,
+      resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+    };
+  }
+
+  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+    // Its webhook certificate is issued by cert-manager: install after it.
+    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.trustManager, namespace: this.namespace, values: this.values(ctx), dependsOn: after })];
+  }
+}

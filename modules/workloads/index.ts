@@ -1,0 +1,362 @@
+/**
+ * The AuthorWorks services of the catalogue as Kubernetes workloads: per service a
+ * ServiceAccount (with an EKS Pod Identity role where it uses S3), a hardened
+ * Deployment, a ClusterIP Service, an HPA and a PodDisruptionBudget; the public
+ * service (the gateway) also gets the ALB Ingress.
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
+import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
+import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { AwsContext, PolicyStatement } from "../iam";
+import { PodIdentityRole } from "../iam/pod-identity";
+import { bucketAccessStatements } from "../s3";
+import { APPLICATION_NAMESPACE, LABELS, MESH_PROXY_RESOURCES, METRICS_PATH, workloadLabels } from "../../variables/platform";
+import { EnvironmentName, names, resourceName } from "../../variables/project";
+import { SERVICES, ServiceDefinition } from "../../variables/services";
+
+/** CPU and memory as Kubernetes quantities ("500m", "1Gi"). */
+export interface Quantities {
+  readonly cpu: string;
+  readonly memory: string;
+}
+
+export interface WorkloadSize {
+  readonly replicas: number;
+  readonly requests: Quantities;
+  readonly limits: Quantities;
+}
+
+/** Sizing of all services: `env.workloads` (environments/types.ts WorkloadConfig) fits as is. */
+export interface WorkloadSizing {
+  /** Image tag deployed for every service. */
+  readonly imageTag: string;
+  /** Size of every service. */
+  readonly defaults: WorkloadSize;
+  /** Per-service differences, by service name; unset fields keep the defaults. @default none */
+  readonly overrides?: Readonly<Record<string, { readonly replicas?: number; readonly requests?: Partial<Quantities>; readonly limits?: Partial<Quantities> }>>;
+  readonly autoscaling: {
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly cpuUtilizationPercent: number;
+    readonly memoryUtilizationPercent: number;
+  };
+}
+
+/** The internet-facing ALB in front of one service (the gateway). */
+export interface PublicIngressProps {
+  /** Service (catalogue name) the load balancer sends to. @default "gateway" */
+  readonly service?: string;
+  /** Host name served, e.g. `api.<env.dns.zoneName>` (`apiHostName`); also published by external-dns. */
+  readonly host: string;
+  /** Regional WAFv2 web ACL attached to the ALB (`names.regionalWebAcl(env)`). */
+  readonly wafAclArn: string;
+  /** Frontend security groups of the ALB: the web tier's. */
+  readonly securityGroupIds: readonly string[];
+  /** ACM certificate for the listener. @default none: the controller discovers an issued ACM certificate matching the TLS host */
+  readonly certificateArn?: string;
+  /** TLS policy of the HTTPS listener. @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  readonly sslPolicy?: string;
+  /** Load balancer name (at most 32 characters). @default `authorworks-<env>-api` */
+  readonly loadBalancerName?: string;
+  /** ALB deletion protection. @default false */
+  readonly deletionProtection?: boolean;
+}
+
+export interface ServiceWorkloadsProps {
+  readonly environment: EnvironmentName;
+  /** Account and region: the ECR registry of the images, the Pod Identity trust. */
+  readonly aws: AwsContext;
+  /** EKS cluster name (`names.cluster(env)`), for the Pod Identity associations. */
+  readonly clusterName: string;
+  /** Namespace the services run in (pass `tenancy.namespaceName(...)` so they wait for it). @default APPLICATION_NAMESPACE */
+  readonly namespace?: string;
+  /** Services to run. @default SERVICES (the whole catalogue) */
+  readonly services?: readonly ServiceDefinition[];
+  /** Replicas, resources, autoscaling and image tag (`env.workloads`). */
+  readonly sizing: WorkloadSizing;
+  /** Bucket ARNs by purpose; every bucket a service lists must be here. */
+  readonly bucketArns: Readonly<Record<string, string>>;
+  /** ARN of the storage KMS key the buckets are encrypted with. */
+  readonly storageKeyArn: string;
+  /** The public load balancer. */
+  readonly ingress: PublicIngressProps;
+  /** Terraform waits until each Deployment has rolled out. @default true */
+  readonly waitForRollout?: boolean;
+  /**
+   * What the Deployments must wait for: the Linkerd control plane (its injector must be
+   * up, or pods start without a proxy) and the load balancer controller (its webhook).
+   * @default none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** Defaults merged with the service's override (the spec's Kustomize base + overlay). */
+export function resolveWorkloadSize(sizing: WorkloadSizing, service: string): WorkloadSize {
+  const o = sizing.overrides?.[service] ?? {};
+  return {
+    replicas: o.replicas ?? sizing.defaults.replicas,
+    requests: { ...sizing.defaults.requests, ...o.requests },
+    limits: { ...sizing.defaults.limits, ...o.limits },
+  };
+}
+
+/**
+ * HPA bounds of a service. The overlay's replica count is the capacity the spec asks
+ * for (production gateway: 5), so it is the floor: an HPA minimum of 2 would scale the
+ * gateway down to 2 at night. The ceiling never drops below the floor.
+ */
+export function autoscalingBounds(sizing: WorkloadSizing, service: string): { min: number; max: number } {
+  const min = Math.max(resolveWorkloadSize(sizing, service).replicas, sizing.autoscaling.minReplicas);
+  return { min, max: Math.max(sizing.autoscaling.maxReplicas, min) };
+}
+
+/** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`. */
+export function imageUri(aws: AwsContext, environment: EnvironmentName, service: string, tag: string): string {
+  return `${aws.accountId}.dkr.ecr.${aws.region}.amazonaws.com/${names.ecrRepository(environment, service)}:${tag}`;
+}
+
+function pascal(s: string): string {
+  return s.replace(/(^|[^A-Za-z0-9])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+/**
+ * Read-write access to exactly the listed buckets and their KMS key through S3. Each
+ * bucket's statements come from `bucketAccessStatements`; sids get the purpose as a
+ * prefix so they stay unique in one policy.
+ */
+export function bucketStatements(purposes: readonly string[], bucketArns: Readonly<Record<string, string>>, kmsKeyArn: string, region: string): PolicyStatement[] {
+  return purposes.flatMap((purpose) => {
+    const bucketArn = bucketArns[purpose];
+    if (!bucketArn) throw new Error(`no bucket ARN for purpose "${purpose}"; have: ${Object.keys(bucketArns).join(", ") || "none"}`);
+    return bucketAccessStatements({ bucketArn, kmsKeyArn, region, mode: "read-write" }).map((s) => ({ ...s, sid: `${pascal(purpose)}${s.sid ?? ""}` }));
+  });
+}
+
+/** The Kubernetes objects of one service. */
+export interface ServiceWorkload {
+  readonly definition: ServiceDefinition;
+  readonly size: WorkloadSize;
+  readonly serviceAccount: ServiceAccountV1;
+  /** Present when the service uses AWS (its `buckets` list is not empty). */
+  readonly role?: PodIdentityRole;
+  readonly deployment: DeploymentV1;
+  readonly service: ServiceV1;
+  readonly autoscaler: HorizontalPodAutoscalerV2;
+  readonly disruptionBudget: PodDisruptionBudgetV1;
+}
+
+/** Pods the public load balancer targets, for modules/tenancy's `loadBalancerTargets`. */
+export function publicLoadBalancerTarget(serviceName = "gateway", namespace: string = APPLICATION_NAMESPACE) {
+  const def = SERVICES.find((s) => s.name === serviceName);
+  if (!def) throw new Error(`unknown service "${serviceName}"`);
+  return { name: def.name, namespace, podLabels: workloadLabels(def).selector, port: def.port };
+}
+
+export class ServiceWorkloads extends Construct {
+  /** Everything of each service, by catalogue name. */
+  public readonly workloads: Record<string, ServiceWorkload> = {};
+  /** The ALB Ingress of the public service. */
+  public readonly ingress: IngressV1;
+
+  constructor(scope: Construct, id: string, props: ServiceWorkloadsProps) {
+    super(scope, id);
+    const services = props.services ?? SERVICES;
+    const namespace = props.namespace ?? APPLICATION_NAMESPACE;
+    for (const def of services) {
+      this.workloads[def.name] = this.service(def, namespace, props);
+    }
+    const publicName = props.ingress.service ?? "gateway";
+    const front = this.workloads[publicName];
+    if (!front) throw new Error(`ingress service "${publicName}" is not among the services: ${Object.keys(this.workloads).join(", ")}`);
+    this.ingress = this.publicIngress(front, namespace, props);
+  }
+
+  /** Pod Identity role of a service that uses AWS; throws for one that does not. */
+  public roleOf(service: string): PodIdentityRole {
+    const role = this.workloads[service]?.role;
+    if (!role) throw new Error(`service "${service}" has no AWS role`);
+    return role;
+  }
+
+  private service(def: ServiceDefinition, namespace: string, props: ServiceWorkloadsProps): ServiceWorkload {
+    const scope = new Construct(this, def.name);
+    const size = resolveWorkloadSize(props.sizing, def.name);
+    const bounds = autoscalingBounds(props.sizing, def.name);
+    const labels = workloadLabels(def);
+    const usesAws = def.buckets.length > 0;
+    const metadata = { name: def.workload, namespace, labels: labels.all };
+
+    // The pod decides whether a token is mounted; the account itself never auto-mounts.
+    const serviceAccount = new ServiceAccountV1(scope, "service-account", { metadata, automountServiceAccountToken: false });
+
+    const role = usesAws
+      ? new PodIdentityRole(scope, "pod-identity", {
+          aws: props.aws,
+          clusterName: props.clusterName,
+          namespace,
+          serviceAccount: serviceAccount.metadata.name,
+          roleName: resourceName(props.environment, "pod", def.name),
+          description: `${def.workload} in ${props.environment}: its S3 buckets (${def.buckets.join(", ")})`,
+          statements: bucketStatements(def.buckets, props.bucketArns, props.storageKeyArn, props.aws.region),
+        })
+      : undefined;
+
+    const port = String(def.port);
+    const podLabels = { ...labels.all, ...(usesAws ? { [LABELS.awsIdentity]: "true" } : {}) };
+    const spread = (topologyKey: string) => ({
+      topologyKey,
+      maxSkew: 1,
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: [{ matchLabels: labels.selector }],
+      // Spread each rollout's pods on their own, not the old and new ReplicaSet together.
+      matchLabelKeys: ["pod-template-hash"],
+    });
+
+    const deployment = new DeploymentV1(scope, "deployment", {
+      metadata,
+      waitForRollout: props.waitForRollout ?? true,
+      spec: {
+        // Initial size only: the HPA owns the replica count afterwards, and Terraform
+        // ignores it so an apply never scales a busy service back down.
+        replicas: String(bounds.min),
+        selector: { matchLabels: labels.selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "1", maxUnavailable: "0" } },
+        template: {
+          metadata: {
+            labels: podLabels,
+            annotations: {
+              "prometheus.io/scrape": "true",
+              "prometheus.io/port": port,
+              "prometheus.io/path": METRICS_PATH,
+              // The injected Linkerd proxy gets explicit resources, so quotas can count it.
+              "config.linkerd.io/proxy-cpu-request": MESH_PROXY_RESOURCES.requests.cpu,
+              "config.linkerd.io/proxy-memory-request": MESH_PROXY_RESOURCES.requests.memory,
+              "config.linkerd.io/proxy-cpu-limit": MESH_PROXY_RESOURCES.limits.cpu,
+              "config.linkerd.io/proxy-memory-limit": MESH_PROXY_RESOURCES.limits.memory,
+            },
+          },
+          spec: {
+            serviceAccountName: serviceAccount.metadata.name,
+            // Only services with an AWS role need a token; none calls the Kubernetes API.
+            // (Linkerd mounts its own projected identity token either way.)
+            automountServiceAccountToken: usesAws,
+            enableServiceLinks: false,
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+            topologySpreadConstraint: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")],
+            container: [
+              {
+                name: def.workload,
+                image: imageUri(props.aws, props.environment, def.name, props.sizing.imageTag),
+                imagePullPolicy: "IfNotPresent",
+                port: [{ name: "http", containerPort: def.port, protocol: "TCP" }],
+                resources: {
+                  requests: { cpu: size.requests.cpu, memory: size.requests.memory },
+                  limits: { cpu: size.limits.cpu, memory: size.limits.memory },
+                },
+                livenessProbe: { httpGet: { path: "/health", port }, initialDelaySeconds: 30, periodSeconds: 10 },
+                readinessProbe: { httpGet: { path: "/readiness", port }, initialDelaySeconds: 5, periodSeconds: 5 },
+                securityContext: {
+                  runAsNonRoot: true,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ["ALL"] },
+                  seccompProfile: { type: "RuntimeDefault" },
+                },
+                // The root filesystem is read-only: scratch space goes here.
+                volumeMount: [{ name: "tmp", mountPath: "/tmp" }],
+              },
+            ],
+            volume: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+          },
+        },
+      },
+      lifecycle: { ignoreChanges: ["spec[0].replicas"] },
+      // EKS injects credentials only into pods created after the association exists.
+      dependsOn: role || props.dependsOn?.length ? [...(props.dependsOn ?? []), ...(role ? [role.ready] : [])] : undefined,
+    });
+
+    const service = new ServiceV1(scope, "service", {
+      metadata,
+      spec: {
+        type: "ClusterIP",
+        selector: labels.selector,
+        port: [{ name: "http", port: 80, targetPort: port, protocol: "TCP" }],
+      },
+    });
+
+    const resource = (name: string, averageUtilization: number) => ({
+      type: "Resource",
+      resource: { name, target: { type: "Utilization", averageUtilization } },
+    });
+    const autoscaler = new HorizontalPodAutoscalerV2(scope, "autoscaler", {
+      metadata,
+      spec: {
+        minReplicas: bounds.min,
+        maxReplicas: bounds.max,
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        metric: [resource("cpu", props.sizing.autoscaling.cpuUtilizationPercent), resource("memory", props.sizing.autoscaling.memoryUtilizationPercent)],
+      },
+    });
+
+    // maxUnavailable 1 (not minAvailable 1): a drain evicts one pod at a time at any
+    // scale, and never blocks even when only one replica is left.
+    const disruptionBudget = new PodDisruptionBudgetV1(scope, "disruption-budget", {
+      metadata,
+      spec: { maxUnavailable: "1", selector: { matchLabels: labels.selector } },
+    });
+
+    return { definition: def, size, serviceAccount, role, deployment, service, autoscaler, disruptionBudget };
+  }
+
+  private publicIngress(front: ServiceWorkload, namespace: string, props: ServiceWorkloadsProps): IngressV1 {
+    const i = props.ingress;
+    const attributes = ["routing.http.drop_invalid_header_fields.enabled=true", `deletion_protection.enabled=${i.deletionProtection ?? false}`];
+    const annotations: Record<string, string> = {
+      "alb.ingress.kubernetes.io/scheme": "internet-facing",
+      // Pod IPs as targets: no NodePort hop, and the ALB health-checks each pod.
+      "alb.ingress.kubernetes.io/target-type": "ip",
+      "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+      "alb.ingress.kubernetes.io/ssl-redirect": "443",
+      "alb.ingress.kubernetes.io/ssl-policy": i.sslPolicy ?? DEFAULT_SSL_POLICY,
+      "alb.ingress.kubernetes.io/wafv2-acl-arn": i.wafAclArn,
+      "alb.ingress.kubernetes.io/healthcheck-path": "/health",
+      "alb.ingress.kubernetes.io/security-groups": i.securityGroupIds.join(","),
+      // With our own frontend groups, the controller still opens the pods' security
+      // group to the ALB through its shared backend group.
+      "alb.ingress.kubernetes.io/manage-backend-security-group-rules": "true",
+      "alb.ingress.kubernetes.io/load-balancer-name": i.loadBalancerName ?? resourceName(props.environment, "api"),
+      "alb.ingress.kubernetes.io/load-balancer-attributes": attributes.join(","),
+      "external-dns.alpha.kubernetes.io/hostname": i.host,
+    };
+    if (i.certificateArn) annotations["alb.ingress.kubernetes.io/certificate-arn"] = i.certificateArn;
+
+    return new IngressV1(this, "ingress", {
+      metadata: { name: front.definition.workload, namespace, labels: workloadLabels(front.definition).all, annotations },
+      spec: {
+        ingressClassName: "alb",
+        tls: [{ hosts: [i.host] }],
+        rule: [
+          {
+            host: i.host,
+            http: {
+              path: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: front.service.metadata.name, port: { number: 80 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+  }
+}

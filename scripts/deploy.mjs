@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Deploys one environment in order: the AWS layer `<env>`, then what runs inside its
+// cluster, `<env>-platform` (its providers need the cluster the first one creates).
+// Two sequential `cdktf deploy` runs, so the platform never starts after a failed or
+// declined AWS deploy, each with its own plan and approval prompt.
+//
+// Usage: npm run deploy -- <env> [--platform-only] [cdktf deploy options, e.g. --auto-approve]
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const [env, ...rest] = process.argv.slice(2);
+const platformOnly = rest.includes("--platform-only");
+const passThrough = rest.filter((a) => a !== "--platform-only");
+
+// The environment list is the one validation uses (variables/project.ts).
+const { tsImport } = await import("tsx/esm/api");
+const { ENVIRONMENT_NAMES } = await tsImport(join(root, "variables/project.ts"), import.meta.url);
+
+if (!env || env.startsWith("-") || !ENVIRONMENT_NAMES.includes(env)) {
+  console.error(
+    `deploy: ${env ? `unknown environment "${env}"` : "no environment given"}; accepted: ${ENVIRONMENT_NAMES.join(", ")}\n` +
+      "usage: npm run deploy -- <env> [--platform-only] [--auto-approve]",
+  );
+  process.exit(2);
+}
+
+const stacks = platformOnly ? [`${env}-platform`] : [env, `${env}-platform`];
+for (const stack of stacks) {
+  console.error(`\n=== cdktf deploy ${stack} ===`);
+  const args = ["--no-install", "cdktf", "deploy", stack, ...passThrough];
+  // `<env>-platform` depends on `<env>` (app.ts); it was deployed just before (or, with
+  // --platform-only, earlier), so cdktf must not insist on including it again.
+  if (stack !== env) args.push("--ignore-missing-stack-dependencies");
+  const r = spawnSync("npx", args, { cwd: root, stdio: "inherit", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  if (r.error) {
+    console.error(`deploy: could not run cdktf: ${r.error.message}`);
+    process.exit(1);
+  }
+  if (r.status !== 0) {
+    console.error(`deploy: ${stack} failed (exit ${r.status}); ${stack === env ? `${env}-platform was not deployed` : "the AWS layer is deployed"}`);
+    process.exit(r.status ?? 1);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Every Helm chart the platform stack installs: repository, chart name and pinned
+ * version, in ONE place. Upgrading an add-on is a one-line change here (read the
+ * chart's release notes first: CRD changes and IAM policy changes come with some).
+ * `environments/checks/platform.ts` refuses an empty or malformed version.
+ *
+ * Versions were the newest releases we could confirm in 2026-11; `source` says where.
+ */
+
+export interface ChartSpec {
+  /** Helm repository URL (`https://...`) or OCI registry path (`oci://...`). */
+  readonly repository: string;
+  /** Chart name inside the repository. */
+  readonly chart: string;
+  /** Exact chart version (never a range: a plan must not change by itself). */
+  readonly version: string;
+  /** Where the version and channel were confirmed, for the next upgrade. */
+  readonly source: string;
+}
+
+export const CHARTS = {
+  /** The ingress: ALBs for Ingress (and NLBs for Services), WAF association. Chart 3.x = controller v3. */
+  awsLoadBalancerController: {
+    repository: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+    version: "3.5.0",
+    source: "github.com/aws/eks-charts releases (controller v3.5.0, 2026-08)",
+  },
+  /** Published by OCI only for new releases (quay.io/jetstack/charts); chart versions carry the "v". */
+  certManager: {
+    repository: "oci://quay.io/jetstack/charts",
+    chart: "cert-manager",
+    version: "v1.21.2",
+    source: "github.com/cert-manager/cert-manager releases v1.21.2 (2026-09)",
+  },
+  /** Distributes the Linkerd trust anchor (Bundle -> ConfigMap). */
+  trustManager: {
+    repository: "oci://quay.io/jetstack/charts",
+    chart: "trust-manager",
+    version: "v0.25.0",
+    source: "github.com/cert-manager/trust-manager releases v0.25.0 (2026-09)",
+  },
+  externalDns: {
+    repository: "https://kubernetes-sigs.github.io/external-dns/",
+    chart: "external-dns",
+    version: "1.22.0",
+    source: "github.com/kubernetes-sigs/external-dns chart release 1.22 for v0.22.0 (2026-09)",
+  },
+  clusterAutoscaler: {
+    repository: "https://kubernetes.github.io/autoscaler",
+    chart: "cluster-autoscaler",
+    version: "9.59.0",
+    source: "github.com/kubernetes/autoscaler cluster-autoscaler-chart-9.59.0 (2026-08)",
+  },
+  metricsServer: {
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    chart: "metrics-server",
+    version: "3.14.0",
+    source: "github.com/kubernetes-sigs/metrics-server chart 3.14.0 (2026-08)",
+  },
+  /** Linkerd's open-source releases are edge releases; chart 2026.8.4 = edge-26.8.4. */
+  linkerdCrds: {
+    repository: "https://helm.linkerd.io/edge",
+    chart: "linkerd-crds",
+    version: "2026.8.4",
+    source: "github.com/linkerd/linkerd2 edge-26.8.4 (2026-09)",
+  },
+  linkerdControlPlane: {
+    repository: "https://helm.linkerd.io/edge",
+    chart: "linkerd-control-plane",
+    version: "2026.8.4",
+    source: "github.com/linkerd/linkerd2 edge-26.8.4 (2026-09); must equal linkerdCrds",
+  },
+  /**
+   * Linkerd's CNI plugin sets up the pod's traffic redirection on the node, so meshed
+   * pods need no NET_ADMIN init container and pass the `restricted` Pod Security level.
+   */
+  linkerdCni: {
+    repository: "https://helm.linkerd.io/edge",
+    chart: "linkerd2-cni",
+    version: "2026.8.4",
+    source: "github.com/linkerd/linkerd2 edge-26.8.4 (2026-09); must equal linkerdCrds",
+  },
+  /**
+   * Installs custom resources (ClusterIssuers, Certificates, trust Bundles) whose CRDs
+   * come from another release in the same apply: a Helm release plans without the CRD,
+   * `kubernetes_manifest` does not.
+   */
+  raw: {
+    repository: "https://bedag.github.io/helm-charts/",
+    chart: "raw",
+    version: "2.0.0",
+    source: "github.com/bedag/helm-charts charts/raw",
+  },
+  /** Retired upstream in March 2026: only behind `platform.ingressNginx` (off). Last release. */
+  ingressNginx: {
+    repository: "https://kubernetes.github.io/ingress-nginx",
+    chart: "ingress-nginx",
+    version: "4.15.1",
+    source: "github.com/kubernetes/ingress-nginx chart 4.15.1 / controller v1.15.1 (last before retirement)",
+  },
+} as const satisfies Record<string, ChartSpec>;
+
+export type ChartName = keyof typeof CHARTS;
+export type ChartCatalog = Readonly<Record<string, ChartSpec>>;
+
+/**
+ * Cluster Autoscaler image per Kubernetes minor: its minor must match the cluster's
+ * (the chart's default image follows the newest Kubernetes, not ours).
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = {
+  "1.33": "v1.33.0",
+  "1.34": "v1.34.0",
+  "1.35": "v1.35.0",
+};
+
+/** A chart version: semantic version, optional leading "v", optional pre-release/build. */
+export const CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+/** Where charts may come from: HTTPS Helm repositories or OCI registries. */
+export const CHART_REPOSITORY = /^(https:\/\/|oci:\/\/)[^\s]+$/;
