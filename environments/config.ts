@@ -22,6 +22,7 @@ import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, S3_BUCKET_NAME } from 
 import { checkEdge } from "./checks/edge";
 import { checkKubernetes } from "./checks/kubernetes";
 import { checkPlatform } from "./checks/platform";
+import { checkSecurity } from "./checks/security";
 import { checkPlatformWorkloads } from "./checks/workloads";
 import { parseCpuMillis, parseMemoryBytes } from "../variables/quantities";
 import type { DatabaseOverride, EnvironmentConfig, SubnetLayout, WorkloadOverride, WorkloadSize } from "./types";
@@ -233,6 +234,7 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
   checkEdge(c, cfg);
   checkKubernetes(c, cfg);
   checkPlatform(c, cfg);
+  checkSecurity(c, cfg);
 
   c.done();
   // c.done() threw if network was undefined (every undefined path records a problem).

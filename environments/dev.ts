@@ -23,7 +23,7 @@ export const dev: EnvironmentConfig = {
   logRetentionDays: 30,
   protectData: false,
   workloads: {
-    imageTag: "latest-dev",
+    imageTag: "1.0.0",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     quota: { requests: { cpu: "8", memory: "16Gi" }, limits: { cpu: "40", memory: "32Gi" }, pods: 60, services: 20, persistentVolumeClaims: 5 },
     limitRange: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "2Gi" } },

@@ -6,7 +6,10 @@ import { AwsContext } from "../modules/iam";
 import { ContentDelivery } from "../modules/cdn";
 import { DnsZones } from "../modules/dns";
 import { EksCluster } from "../modules/eks";
+import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { DataKeys } from "../modules/kms";
+import { ContainerRegistry } from "../modules/registry";
+import { Security } from "../modules/security";
 import { ServiceDatabases } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
@@ -28,6 +31,8 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly aws: AwsContext;
   public readonly keys: DataKeys;
   public readonly network: Network;
+  public readonly security: Security;
+  public readonly registry: ContainerRegistry;
   public readonly cluster: EksCluster;
   public readonly storage: ObjectStorage;
   public readonly databases: ServiceDatabases;
@@ -53,6 +58,25 @@ export class EnvironmentStack extends AuthorWorksStack {
     this.aws = { accountId: identity.accountId, region: env.region };
 
     this.keys = new DataKeys(this, "keys", { aws: this.aws, namePrefix: prefix, deletionWindowDays: env.protectData ? 30 : 7 });
+
+    this.security = new Security(this, "security", {
+      environment: env.name,
+      aws: this.aws,
+      secretsKeyArn: this.keys.secrets.arn,
+      protectData: env.protectData,
+      secretRotationDays: env.security.secretRotationDays,
+      guardDuty: env.security.guardDuty,
+      securityHub: env.security.securityHub,
+      githubRepository: env.security.githubRepository,
+      deployBranch: env.security.deployBranch,
+      state: state.kind === "s3" ? { bucket: state.bucket, lockTable: state.lockTable, region: state.region } : undefined,
+      additionalRegions: [GLOBAL_REGION, ...(env.drRegion ? [env.drRegion] : [])],
+    });
+    // Every role this stack creates carries the boundary, except the CI roles that create them.
+    const ciRoles = `${this.security.github.node.path}/`;
+    applyPermissionsBoundary(this, this.security.permissionsBoundaryArn, (role) => role.node.path.startsWith(ciRoles));
+
+    this.registry = new ContainerRegistry(this, "registry", { environment: env.name, kmsKeyArn: this.keys.storage.arn, protectData: env.protectData });
 
     this.network = new Network(this, "network", {
       namePrefix: prefix,
@@ -82,6 +106,8 @@ export class EnvironmentStack extends AuthorWorksStack {
       keyDeletionWindowDays: env.protectData ? 30 : 7,
       deletionProtection: env.protectData,
       zonalShift: env.protectData,
+      // CI applies the platform stack, so its apply role administers the cluster.
+      additionalAdminPrincipalArns: { "github-apply": this.security.applyRoleArn },
     });
 
     this.storage = new ObjectStorage(this, "storage", {
@@ -129,6 +155,10 @@ export class EnvironmentStack extends AuthorWorksStack {
       logsKeyArn: this.keys.logs.arn,
       logRetentionDays: env.logRetentionDays,
     });
+
+    this.security.rotateManagedSecrets(Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.masterUserSecretArn])));
+    // A plan reads back the secret version Terraform manages (the cache auth token).
+    this.security.allowPlanToReadSecrets([this.cache.authTokenSecretArn]);
 
     this.dns = new DnsZones(this, "dns", {
       namePrefix: prefix,
@@ -194,6 +224,11 @@ export class EnvironmentStack extends AuthorWorksStack {
       cloudfront_domain_name: [this.cdn.domainName, "CloudFront domain name"],
       web_acl_arn: [this.cdn.webAclArn, "WAF web ACL of the distribution"],
       regional_web_acl_arn: [this.cdn.regionalWebAclArn, "Regional WAF web ACL for the gateway's load balancer"],
+      ecr_repository_urls: [this.registry.repositoryUrls, "ECR repository URL per service"],
+      github_plan_role_arn: [this.security.planRoleArn, "Role GitHub Actions assumes to plan (pull requests)"],
+      github_apply_role_arn: [this.security.applyRoleArn, "Role GitHub Actions assumes to apply (protected branch and environment)"],
+      permissions_boundary_arn: [this.security.permissionsBoundaryArn, "Permissions boundary of every role the project creates"],
+      application_secret_arns: [this.security.secretArns, "Secrets Manager secrets for API keys and external credentials (values set by operators)"],
       cache_primary_endpoint: [this.cache.primaryEndpoint, "Valkey primary endpoint (TLS, port 6379)"],
       cache_reader_endpoint: [this.cache.readerEndpoint, "Valkey reader endpoint"],
       cache_auth_token_secret_arn: [this.cache.authTokenSecretArn, "Secrets Manager secret with the Valkey auth token"],

@@ -6,6 +6,7 @@ import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zon
 import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
 import type { AwsContext } from "../modules/iam";
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
+import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { Tenancy } from "../modules/tenancy";
 import { ServiceWorkloads, publicLoadBalancerTarget } from "../modules/workloads";
 import { awsProviders, AwsProviders } from "../providers/aws";
@@ -64,6 +65,9 @@ export class PlatformStack extends AuthorWorksStack {
     });
     const identity = new DataAwsCallerIdentity(this, "current");
     this.aws = { accountId: identity.accountId, region: env.region };
+
+    // Roles made here (add-ons, services) carry the environment's boundary, found by name.
+    applyPermissionsBoundary(this, `arn:${this.aws.partition ?? "aws"}:iam::${this.aws.accountId}:policy/${names.permissionsBoundary(env.name)}`);
 
     const clusterName = names.cluster(env.name);
     this.kube = kubernetesProviders(this, { clusterName });

@@ -22,7 +22,7 @@ export const staging: EnvironmentConfig = {
   logRetentionDays: 90,
   protectData: true,
   workloads: {
-    imageTag: "latest-staging",
+    imageTag: "1.0.0",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     quota: { requests: { cpu: "12", memory: "24Gi" }, limits: { cpu: "48", memory: "48Gi" }, pods: 80, services: 20, persistentVolumeClaims: 10 },
     limitRange: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "2Gi" } },

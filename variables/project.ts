@@ -58,6 +58,8 @@ export const names = {
   regionalWebAcl: (env: EnvironmentName) => `${namePrefix(env)}-regional`,
   /** KMS alias of a data class key (modules/kms). */
   kmsAlias: (env: EnvironmentName, dataClass: string) => `alias/${namePrefix(env)}-${dataClass}`,
+  /** Permissions boundary policy every project role carries (modules/security). */
+  permissionsBoundary: (env: EnvironmentName) => `${namePrefix(env)}-boundary`,
   /** Bucket of a purpose (modules/s3): `<prefix>-<purpose>-<env>`. */
   bucket: (prefix: string, purpose: string, env: EnvironmentName) => `${prefix}-${purpose}-${env}`,
 } as const;

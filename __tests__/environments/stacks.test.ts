@@ -207,3 +207,42 @@ describe("data layer per environment", () => {
     expect(text).not.toMatch(/"password":/);
   });
 });
+
+describe("security layer per environment", () => {
+  const roles = (stack: string): Record<string, Json> => stacks[stack].resource.aws_iam_role;
+
+  test.each(["dev", "staging", "production"])("%s: every role carries the permissions boundary except the two CI roles", (env) => {
+    const without = Object.entries(roles(env)).filter(([, r]) => r.permissions_boundary === undefined).map(([id]) => id);
+    expect(without.sort()).toEqual(["security_github_apply_role", "security_github_plan_role"]);
+    for (const [id, r] of Object.entries(roles(env))) {
+      if (!without.includes(id)) expect(r.permissions_boundary).toBe("${aws_iam_policy.security_boundary_policy.arn}");
+    }
+    expect(stacks[env].resource.aws_iam_policy.security_boundary_policy.name).toBe(`authorworks-${env}-boundary`);
+  });
+
+  test.each(["dev", "staging", "production"])("%s-platform: add-on and service roles carry the environment's boundary, found by name", (env) => {
+    const platformRoles = Object.values(roles(`${env}-platform`));
+    expect(platformRoles.length).toBeGreaterThanOrEqual(6);
+    for (const r of platformRoles) {
+      expect(r.permissions_boundary).toBe(`arn:aws:iam::\${data.aws_caller_identity.current.account_id}:policy/authorworks-${env}-boundary`);
+    }
+  });
+
+  test("the CI apply role administers the cluster through an access entry", () => {
+    const entries = Object.values(stacks.production.resource.aws_eks_access_entry as Record<string, Json>);
+    expect(entries.map((e) => e.principal_arn)).toContain("${aws_iam_role.security_github_apply_role.arn}");
+  });
+
+  test.each(["dev", "staging", "production"])("%s: one immutable ECR repository per service, named authorworks-%s/<service>", (env) => {
+    const repos = Object.values(stacks[env].resource.aws_ecr_repository as Record<string, Json>);
+    expect(repos.map((r) => r.name).sort()).toEqual(["content", "editor", "export", "gateway", "notification", "subscription", "user"].map((s) => `authorworks-${env}/${s}`));
+    expect(repos.every((r) => r.image_tag_mutability === "IMMUTABLE")).toBe(true);
+  });
+
+  test("RDS-managed master secrets rotate on the configured schedule", () => {
+    const rotations = Object.values(stacks.production.resource.aws_secretsmanager_secret_rotation as Record<string, Json>);
+    expect(rotations).toHaveLength(4);
+    expect(rotations.every((r) => r.rotation_rules.automatically_after_days === 90)).toBe(true);
+    expect(rotations.map((r) => r.secret_id)).toContain("${aws_db_instance.rds_content_instance.master_user_secret[0].secret_arn}");
+  });
+});

@@ -174,8 +174,8 @@ describe("ServiceWorkloads", () => {
     });
 
     test.each([
-      ["dev", "gateway", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-dev/gateway:latest-dev"],
-      ["staging", "export", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-staging/export:latest-staging"],
+      ["dev", "gateway", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-dev/gateway:1.0.0"],
+      ["staging", "export", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-staging/export:1.0.0"],
       ["production", "user", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-production/user:1.0.0"],
     ] as const)("%s %s image from its ECR repository", (env, service, uri) => {
       expect(container(envs[env], service).image).toBe(uri);

@@ -1,0 +1,158 @@
+/**
+ * The security layer of one environment: application secrets in Secrets Manager (no
+ * values in code) and the rotation schedule of the secrets AWS rotates, GuardDuty and
+ * Security Hub, the GitHub Actions OIDC sign-in with plan and apply roles, and the
+ * permissions boundary of every role the project creates. The KMS keys live in
+ * modules/kms; this module receives their ARNs.
+ */
+import { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { AwsContext } from "../iam";
+import { EnvironmentName, namePrefix as prefixOf } from "../../variables/project";
+import type { SecretDefinition } from "../../variables/secrets";
+import { PermissionsBoundary } from "./boundary";
+import { GuardDuty, GuardDutyProps, SecurityHub } from "./detection";
+import { GithubDeployRoles, TerraformStateAccess } from "./github";
+import { ApplicationSecrets, ManagedSecretRotation } from "./secrets";
+
+export * from "./boundary";
+export * from "./detection";
+export * from "./github";
+export * from "./secrets";
+
+export interface SecurityProps {
+  readonly environment: EnvironmentName;
+  /** Account, region and partition (ARNs, KMS and region conditions). */
+  readonly aws: AwsContext;
+  /** KMS key ARN of the application secrets (`keys.secrets.arn`, modules/kms). */
+  readonly secretsKeyArn: string;
+  /** Recovery window of deleted secrets: 30 days where true, 7 where false (`env.protectData`). */
+  readonly protectData: boolean;
+  /** Days between rotations of the secrets AWS rotates (`env.security.secretRotationDays`, 1-1000). */
+  readonly secretRotationDays: number;
+  /**
+   * RDS-managed master user secrets by service (`databases.instances[svc].masterUserSecretArn`):
+   * their rotation schedule is set to `secretRotationDays`. When the databases are built
+   * after this construct (they need the boundary), call `rotateManagedSecrets` instead.
+   * @default none
+   */
+  readonly databaseSecretArns?: Readonly<Record<string, string>>;
+  /** GuardDuty detector with S3, EKS and RDS protection (`env.security.guardDuty`). */
+  readonly guardDuty: boolean;
+  /** Security Hub with the Foundational Security Best Practices standard (`env.security.securityHub`). */
+  readonly securityHub: boolean;
+  /** Detector options. @default FIFTEEN_MINUTES publishing, RDS login events on, malware protection off */
+  readonly guardDutyOptions?: GuardDutyProps;
+  /** GitHub repository `owner/name` whose workflows may deploy (`env.security.githubRepository`). */
+  readonly githubRepository: string;
+  /** Branch whose jobs may apply (`env.security.deployBranch`). */
+  readonly deployBranch: string;
+  /** Existing GitHub OIDC provider of the account. @default one is created (one per account: see README) */
+  readonly githubOidcProviderArn?: string;
+  /** Terraform state (bucket, lock table, region) the CI roles use. @default none (Terraform Cloud) */
+  readonly state?: TerraformStateAccess;
+  /**
+   * Regions other than `aws.region` that the boundary lets roles act in: us-east-1 for
+   * CloudFront certificates, CLOUDFRONT WAF and DNSSEC keys, and the DR region.
+   * @default none
+   */
+  readonly additionalRegions?: readonly string[];
+  /**
+   * Secrets whose value the plan role must read because Terraform manages a version of
+   * them (the cache AUTH token), encrypted with `secretsKeyArn`; or call
+   * `allowPlanToReadSecrets` later. @default none
+   */
+  readonly planSecretArns?: readonly string[];
+  /** The application secrets. @default SECRETS (variables/secrets.ts) */
+  readonly secrets?: readonly SecretDefinition[];
+}
+
+/** Secrets, rotation, threat detection, CI roles and the permissions boundary of one environment. */
+export class Security extends Construct {
+  public readonly secrets: ApplicationSecrets;
+  public readonly rotation: ManagedSecretRotation;
+  public readonly guardDuty?: GuardDuty;
+  public readonly securityHub?: SecurityHub;
+  public readonly boundary: PermissionsBoundary;
+  public readonly github: GithubDeployRoles;
+
+  /** Application secret ARNs by path (`payments/stripe-api-key`). */
+  public readonly secretArns: Readonly<Record<string, string>>;
+  /** GuardDuty detector id, when enabled. */
+  public readonly detectorId?: string;
+  public readonly oidcProviderArn: string;
+  public readonly planRoleArn: string;
+  public readonly applyRoleArn: string;
+  /** Role names, for EKS access entries (plan: view, apply: cluster admin). */
+  public readonly planRoleName: string;
+  public readonly applyRoleName: string;
+  /** Give this as `permissionsBoundary` to every role the project creates. */
+  public readonly permissionsBoundaryArn: string;
+
+  constructor(scope: Construct, id: string, props: SecurityProps) {
+    super(scope, id);
+    const prefix = prefixOf(props.environment);
+
+    this.secrets = new ApplicationSecrets(this, "secrets", {
+      namePrefix: prefix,
+      aws: props.aws,
+      kmsKeyArn: props.secretsKeyArn,
+      protectData: props.protectData,
+      definitions: props.secrets,
+    });
+    this.rotation = new ManagedSecretRotation(this, "rds-secret-rotation", {
+      secretArns: props.databaseSecretArns,
+      rotationDays: props.secretRotationDays,
+    });
+
+    if (props.guardDuty) this.guardDuty = new GuardDuty(this, "guardduty", props.guardDutyOptions);
+    if (props.securityHub) this.securityHub = new SecurityHub(this, "security-hub", { aws: props.aws });
+
+    this.boundary = new PermissionsBoundary(this, "boundary", {
+      namePrefix: prefix,
+      aws: props.aws,
+      regions: [props.aws.region, ...(props.additionalRegions ?? [])],
+    });
+    this.github = new GithubDeployRoles(this, "github", {
+      environment: props.environment,
+      namePrefix: prefix,
+      aws: props.aws,
+      repository: props.githubRepository,
+      deployBranch: props.deployBranch,
+      oidcProviderArn: props.githubOidcProviderArn,
+      state: props.state,
+      permissionsBoundaryArn: this.boundary.arn,
+      permissionsBoundaryName: this.boundary.name,
+      secretsKeyArn: props.secretsKeyArn,
+      planSecretArns: props.planSecretArns,
+    });
+
+    this.secretArns = this.secrets.arns;
+    this.detectorId = this.guardDuty?.detectorId;
+    this.oidcProviderArn = this.github.oidcProviderArn;
+    this.planRoleArn = this.github.planRole.arn;
+    this.applyRoleArn = this.github.applyRole.arn;
+    this.planRoleName = this.github.planRole.name;
+    this.applyRoleName = this.github.applyRole.name;
+    this.permissionsBoundaryArn = this.boundary.arn;
+  }
+
+  /**
+   * Sets the rotation schedule (`secretRotationDays`) of secrets AWS rotates itself, by
+   * a stable name: `security.rotateManagedSecrets({ user: db.masterUserSecretArn, ... })`.
+   */
+  public rotateManagedSecrets(secretArns: Readonly<Record<string, string>>): void {
+    for (const [name, arn] of Object.entries(secretArns)) this.rotation.add(name, arn);
+  }
+
+  /** Lets the plan role read secrets whose version Terraform manages (see `GithubDeployRoles.allowPlanToReadSecrets`). */
+  public allowPlanToReadSecrets(secretArns: readonly string[]): void {
+    this.github.allowPlanToReadSecrets(secretArns);
+  }
+
+  /** Inline policy on `role`: read one application secret (see `ApplicationSecrets.grantRead`). */
+  public grantRead(role: IamRole, secretName: string): IamRolePolicy {
+    return this.secrets.grantRead(role, secretName);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Policy helpers of the security module. The shared `PolicyStatement` (modules/iam)
+ * has no `NotAction`/`NotResource`, which a region guard needs; this wraps
+ * `aws_iam_policy_document` with both, and keeps grant ids stable per role.
+ */
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { Condition, PolicyStatement, Principal } from "../iam";
+
+/** A `PolicyStatement` that may use `NotAction` / `NotResource` instead of `Action` / `Resource`. */
+export interface Statement {
+  readonly sid?: string;
+  readonly effect?: "Allow" | "Deny";
+  readonly actions?: readonly string[];
+  readonly notActions?: readonly string[];
+  readonly resources?: readonly string[];
+  readonly notResources?: readonly string[];
+  readonly principals?: readonly Principal[];
+  readonly conditions?: readonly Condition[];
+}
+
+/** An `aws_iam_policy_document` data source from `Statement`s; use `.json`. */
+export function document(scope: Construct, id: string, statements: readonly (Statement | PolicyStatement)[]): DataAwsIamPolicyDocument {
+  return new DataAwsIamPolicyDocument(scope, id, {
+    statement: statements.map((s: Statement) => ({
+      sid: s.sid,
+      effect: s.effect ?? "Allow",
+      actions: s.actions ? [...s.actions] : undefined,
+      notActions: s.notActions ? [...s.notActions] : undefined,
+      resources: s.resources ? [...s.resources] : undefined,
+      notResources: s.notResources ? [...s.notResources] : undefined,
+      principals: s.principals?.map((p) => ({ type: p.type, identifiers: [...p.identifiers] })),
+      condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
+    })),
+  });
+}
+
+/** Lower-case kebab slug of a path or name (`payments/stripe-api-key` -> `payments-stripe-api-key`). */
+export function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/**
+ * Construct id of a grant: the role's construct path within its stack (stable and unique;
+ * a role's own id is often just "role") plus what is granted.
+ */
+export function grantId(role: IamRole, what: string): string {
+  const stackPath = TerraformStack.of(role).node.path;
+  const rolePath = role.node.path.slice(stackPath ? stackPath.length + 1 : 0);
+  return `grant-${slug(rolePath)}-${what}`;
+}
+
+/** `arn:<partition>:iam::<account>:<resource>` */
+export function iamArn(partition: string | undefined, accountId: string, resource: string): string {
+  return `arn:${partition ?? "aws"}:iam::${accountId}:${resource}`;
+}

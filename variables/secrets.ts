@@ -1,0 +1,76 @@
+/**
+ * The secrets catalogue: which application secrets exist (API keys, external-service
+ * credentials, signing keys), which service owns each one, and how it is rotated.
+ * Terraform creates the empty secret (name, KMS key, recovery window, tags); the value
+ * is put by an operator (see modules/security/README.md), so no value is ever in code,
+ * in the synthesized JSON or in Terraform state.
+ *
+ * Database master passwords are not here: RDS creates and rotates them itself
+ * (`manage_master_user_password`), and modules/security sets their rotation schedule.
+ */
+
+export interface SecretDefinition {
+  /**
+   * Path below the environment prefix: the secret is named `<namePrefix>/<path>`
+   * (e.g. `authorworks-dev/payments/stripe-api-key`). Lower-case segments of letters,
+   * digits and hyphens separated by `/`.
+   */
+  readonly path: string;
+  /** Service (variables/services.ts) that owns the value and answers for its rotation. */
+  readonly owner: string;
+  /** Other services that read the value. @default none */
+  readonly readers?: readonly string[];
+  readonly description: string;
+  /**
+   * What the value looks like: a plain string, or a JSON object with these keys
+   * (what the `put-secret-value` command must send).
+   */
+  readonly format: { readonly kind: "string" } | { readonly kind: "json"; readonly keys: readonly string[] };
+  /** How an operator rotates it (the runbook line); AWS cannot rotate third-party credentials. */
+  readonly rotation: string;
+}
+
+/** AWS Secrets Manager accepts `automatically_after_days` from 1 to 1000 (RotationRulesType, API reference). */
+export const SECRET_ROTATION_DAYS = { min: 1, max: 1000 } as const;
+
+/** Recovery window (days) of deleted secrets: 30 where data is protected, 7 (the minimum) elsewhere. */
+export const SECRET_RECOVERY_WINDOW_DAYS = { protected: 30, unprotected: 7 } as const;
+
+export const SECRETS: readonly SecretDefinition[] = [
+  {
+    path: "payments/stripe-api-key",
+    owner: "subscription",
+    description: "Stripe secret API key (restricted key) for plans, billing and checkout",
+    format: { kind: "string" },
+    rotation: "Stripe Dashboard > Developers > API keys: roll the restricted key with an expiry overlap, put the new value, restart subscription, let the old key expire.",
+  },
+  {
+    path: "payments/stripe-webhook-secret",
+    owner: "subscription",
+    description: "Stripe webhook endpoint signing secret (whsec_...) used to verify events",
+    format: { kind: "string" },
+    rotation: "Stripe Dashboard > Webhooks > endpoint > Roll secret (keeps the old one valid up to 24 h), put the new value, restart subscription.",
+  },
+  {
+    path: "email/sendgrid-api-key",
+    owner: "notification",
+    description: "SendGrid API key (Mail Send permission only) for transactional e-mail",
+    format: { kind: "string" },
+    rotation: "SendGrid > Settings > API Keys: create a new Mail Send key, put it, restart notification, delete the old key.",
+  },
+  {
+    path: "auth/jwt-signing-key",
+    owner: "user",
+    readers: ["gateway"],
+    description: "Signing key of the access tokens the user service issues and the gateway verifies (JSON: kid, private key PEM, public key PEM)",
+    format: { kind: "json", keys: ["kid", "private_key_pem", "public_key_pem"] },
+    rotation: "Generate a new key pair with a new kid, publish its public key next to the old one (JWKS), put the new value, restart user, remove the old public key after the longest token lifetime.",
+  },
+  {
+    path: "github/app-credentials",
+    owner: "content",
+    description: "GitHub App used to import and sync manuscripts from authors' repositories (JSON: app_id, installation_id, private_key_pem, webhook_secret)",
+    format: { kind: "json", keys: ["app_id", "installation_id", "private_key_pem", "webhook_secret"] },
+    rotation: "GitHub > Settings > Developer settings > GitHub Apps > app: generate a new private key, put the new value, restart content, delete the old key.",
+  },
+];
