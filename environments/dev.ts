@@ -45,4 +45,15 @@ export const dev: EnvironmentConfig = {
   dns: { zoneName: "dev.authorworks.io", parentZoneName: "authorworks.io", privateZoneName: "dev.authorworks.internal", dnssec: false },
   edge: { priceClass: "PriceClass_100", aliases: ["media.dev.authorworks.io"], wafRateLimit: 2000 },
   security: { guardDuty: true, securityHub: false, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },
+  observability: {
+    alertEmails: ["platform-alerts@authorworks.io"],
+    // Seed 003's key-metrics alert thresholds.
+    thresholds: { cpuPercent: 80, memoryPercent: 90, diskPercent: 90, p99LatencyMs: 500, errorRatePercent: 1 },
+    prometheusRetentionDays: 30,
+    prometheusStorageGb: 50,
+    lokiRetentionDays: 7,
+    traceSamplingRatio: 1,
+  },
+  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: true, runners: { minRunners: 0, maxRunners: 4 } },
+  backup: { retentionDays: 7, vaultLock: false, replicateBackupsBucket: false },
 };

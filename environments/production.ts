@@ -48,4 +48,16 @@ export const production: EnvironmentConfig = {
   dns: { zoneName: "authorworks.io", privateZoneName: "production.authorworks.internal", dnssec: true },
   edge: { priceClass: "PriceClass_All", aliases: ["media.authorworks.io"], wafRateLimit: 1000 },
   security: { guardDuty: true, securityHub: true, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },
+  observability: {
+    alertEmails: ["platform-alerts@authorworks.io", "oncall@authorworks.io"],
+    pagingWebhookUrl: "https://hooks.authorworks.io/alerts/critical",
+    // Seed 003's key-metrics alert thresholds.
+    thresholds: { cpuPercent: 80, memoryPercent: 90, diskPercent: 90, p99LatencyMs: 500, errorRatePercent: 1 },
+    prometheusRetentionDays: 30,
+    prometheusStorageGb: 200,
+    lokiRetentionDays: 90,
+    traceSamplingRatio: 0.1,
+  },
+  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: false, runners: { minRunners: 2, maxRunners: 10 } },
+  backup: { retentionDays: 90, copyToRegion: "us-west-2", vaultLock: true, replicateBackupsBucket: true },
 };

@@ -44,4 +44,15 @@ export const staging: EnvironmentConfig = {
   dns: { zoneName: "staging.authorworks.io", parentZoneName: "authorworks.io", privateZoneName: "staging.authorworks.internal", dnssec: false },
   edge: { priceClass: "PriceClass_100", aliases: ["media.staging.authorworks.io"], wafRateLimit: 2000 },
   security: { guardDuty: true, securityHub: true, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },
+  observability: {
+    alertEmails: ["platform-alerts@authorworks.io"],
+    // Seed 003's key-metrics alert thresholds.
+    thresholds: { cpuPercent: 80, memoryPercent: 90, diskPercent: 90, p99LatencyMs: 500, errorRatePercent: 1 },
+    prometheusRetentionDays: 30,
+    prometheusStorageGb: 100,
+    lokiRetentionDays: 30,
+    traceSamplingRatio: 0.5,
+  },
+  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: true, runners: { minRunners: 1, maxRunners: 6 } },
+  backup: { retentionDays: 30, vaultLock: false, replicateBackupsBucket: false },
 };

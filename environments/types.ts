@@ -45,6 +45,12 @@ export interface EnvironmentConfig {
   readonly edge: EdgeConfig;
   /** Threat detection, CI identity and secret rotation (modules/security). */
   readonly security: SecurityConfig;
+  /** Alerting, dashboards and budgets (modules/monitoring) and the in-cluster stack. */
+  readonly observability: ObservabilityConfig;
+  /** GitOps, progressive delivery and CI runners (the platform stack). */
+  readonly delivery: DeliveryConfig;
+  /** AWS Backup and disaster recovery (modules/backup). */
+  readonly backup: BackupConfig;
 }
 
 export interface NetworkConfig {
@@ -226,4 +232,54 @@ export interface SecurityConfig {
   readonly deployBranch: string;
   /** Rotation period of credentials AWS can rotate (days). */
   readonly secretRotationDays: number;
+}
+
+export interface AlertThresholds {
+  /** CPU utilisation alarm (%, seed 003: > 80). */
+  readonly cpuPercent: number;
+  /** Memory utilisation alarm (%, seed 003: > 90). */
+  readonly memoryPercent: number;
+  /** Disk utilisation alarm (%, seed 003: > 90). */
+  readonly diskPercent: number;
+  /** p99 response time alarm (ms, seed 003: > 500). */
+  readonly p99LatencyMs: number;
+  /** Error-rate alarm (%, seed 003: > 1). */
+  readonly errorRatePercent: number;
+}
+
+export interface ObservabilityConfig {
+  /** E-mail addresses subscribed to the alert topics. */
+  readonly alertEmails: readonly string[];
+  /** HTTPS endpoint (chat or paging webhook) subscribed to the critical topic. @default none */
+  readonly pagingWebhookUrl?: string;
+  readonly thresholds: AlertThresholds;
+  /** Prometheus retention (days) and its gp3 volume (GiB). */
+  readonly prometheusRetentionDays: number;
+  readonly prometheusStorageGb: number;
+  /** Loki log retention (days). */
+  readonly lokiRetentionDays: number;
+  /** Share of traces kept (0-1): all in dev, a fraction in production. */
+  readonly traceSamplingRatio: number;
+}
+
+export interface DeliveryConfig {
+  /** Kubernetes manifests repository Argo CD syncs (https or ssh URL). */
+  readonly manifestsRepoUrl: string;
+  /** Git revision Argo CD follows. */
+  readonly manifestsRevision: string;
+  /** Automated sync with self-heal (dev, staging); manual in production. */
+  readonly autoSync: boolean;
+  /** GitHub Actions runner scale set bounds. */
+  readonly runners: { readonly minRunners: number; readonly maxRunners: number };
+}
+
+export interface BackupConfig {
+  /** AWS Backup retention of daily recovery points (days; seed: 7/30/90). */
+  readonly retentionDays: number;
+  /** Copy recovery points to a vault in this region (production: the DR region). @default no copy */
+  readonly copyToRegion?: string;
+  /** Lock the vault (WORM) against deletion of recovery points. */
+  readonly vaultLock: boolean;
+  /** Replicate the backups bucket to a bucket in the DR region. */
+  readonly replicateBackupsBucket: boolean;
 }
