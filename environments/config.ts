@@ -19,6 +19,10 @@ import { Cidr, cidrSubnet, contains, overlaps, parseCidr } from "../variables/ci
 import { ENVIRONMENT_NAMES, EnvironmentName } from "../variables/project";
 import { DATABASE_SERVICES, SERVICE_NAMES } from "../variables/services";
 import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, S3_BUCKET_NAME } from "../variables/validation";
+import { checkBackup } from "./checks/backup";
+import { checkDelivery } from "./checks/delivery";
+import { checkMonitoring } from "./checks/monitoring";
+import { checkObservability } from "./checks/observability";
 import { checkEdge } from "./checks/edge";
 import { checkKubernetes } from "./checks/kubernetes";
 import { checkPlatform } from "./checks/platform";
@@ -229,12 +233,15 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
   c.oneOf("logRetentionDays", cfg.logRetentionDays, CLOUDWATCH_RETENTION_DAYS, `a retention CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} (days)`);
   checkWorkloads(c, cfg);
   checkPlatformWorkloads(c, cfg);
-  if (!(typeof cfg.monthlyBudgetUsd === "number" && cfg.monthlyBudgetUsd > 0)) c.fail("monthlyBudgetUsd", cfg.monthlyBudgetUsd, "a positive amount in USD");
 
   checkEdge(c, cfg);
   checkKubernetes(c, cfg);
   checkPlatform(c, cfg);
   checkSecurity(c, cfg);
+  checkDelivery(c, cfg);
+  checkMonitoring(c, cfg);
+  checkObservability(c, cfg);
+  checkBackup(c, cfg);
 
   c.done();
   // c.done() threw if network was undefined (every undefined path records a problem).

@@ -3,11 +3,13 @@ import { TerraformOutput } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsContext } from "../modules/iam";
+import { Backup, BACKUP_TAG } from "../modules/backup";
 import { ContentDelivery } from "../modules/cdn";
 import { DnsZones } from "../modules/dns";
 import { EksCluster } from "../modules/eks";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { DataKeys } from "../modules/kms";
+import { Monitoring } from "../modules/monitoring";
 import { ContainerRegistry } from "../modules/registry";
 import { Security } from "../modules/security";
 import { ServiceDatabases } from "../modules/rds";
@@ -39,6 +41,8 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly cache: ValkeyCache;
   public readonly dns: DnsZones;
   public readonly cdn: ContentDelivery;
+  public readonly monitoring: Monitoring;
+  public readonly backup: Backup;
 
   constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
     super(scope, env.name);
@@ -138,6 +142,8 @@ export class EnvironmentStack extends AuthorWorksStack {
       secretsKeyArn: this.keys.secrets.arn,
       logsKeyArn: this.keys.logs.arn,
       logRetentionDays: env.logRetentionDays,
+      // AWS Backup selects by this tag (and resource type).
+      instanceTags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
     });
 
     this.cache = new ValkeyCache(this, "cache", {
@@ -194,6 +200,40 @@ export class EnvironmentStack extends AuthorWorksStack {
       },
     });
 
+    this.monitoring = new Monitoring(this, "monitoring", {
+      environment: env.name,
+      aws: this.aws,
+      observability: env.observability,
+      monthlyBudgetUsd: env.monthlyBudgetUsd,
+      logRetentionDays: env.logRetentionDays,
+      // Alerts are operational telemetry; the secrets key stays scoped to Secrets Manager.
+      alertsKey: this.keys.logs,
+      logsKeyArn: this.keys.logs.arn,
+      globalProvider: this.providers.global,
+      databases: env.databases.map((d) => ({ service: d.service, identifier: this.databases.instances[d.service].identifier, allocatedStorageGb: d.allocatedStorageGb })),
+      cache: { replicationGroupId: this.cache.replicationGroupId, nodes: env.cache.nodes },
+      clusterName: this.cluster.clusterName,
+      distributionId: this.cdn.distributionId,
+    });
+
+    this.backup = new Backup(this, "backup", {
+      environment: env.name,
+      aws: this.aws,
+      vaultKey: this.keys.storage,
+      retentionDays: env.backup.retentionDays,
+      dr: this.providers.dr && env.drRegion ? { provider: this.providers.dr, region: env.drRegion } : undefined,
+      copyToDr: env.backup.copyToRegion !== undefined,
+      vaultLock: env.backup.vaultLock ? {} : undefined,
+      replication: env.backup.replicateBackupsBucket
+        ? {
+            source: this.storage.buckets.backups,
+            sourceKmsKeyArn: this.keys.storage.arn,
+            destinationBucketName: names.bucket(env.storage.bucketPrefix, "backups-replica", env.name),
+          }
+        : undefined,
+      forceDestroy: !env.protectData,
+    });
+
     this.outputs({
       vpc_id: [this.network.vpcId, "VPC id"],
       private_subnet_ids: [this.network.privateSubnetIds, "Private subnets (workloads, EKS nodes and pods)"],
@@ -229,10 +269,15 @@ export class EnvironmentStack extends AuthorWorksStack {
       github_apply_role_arn: [this.security.applyRoleArn, "Role GitHub Actions assumes to apply (protected branch and environment)"],
       permissions_boundary_arn: [this.security.permissionsBoundaryArn, "Permissions boundary of every role the project creates"],
       application_secret_arns: [this.security.secretArns, "Secrets Manager secrets for API keys and external credentials (values set by operators)"],
+      alert_topic_arns: [{ critical: this.monitoring.criticalTopicArn, warning: this.monitoring.warningTopicArn }, "SNS alert topics"],
+      dashboard_name: [this.monitoring.dashboardName, "CloudWatch dashboard of the environment"],
+      backup_vault_name: [this.backup.vaultName, "AWS Backup vault"],
       cache_primary_endpoint: [this.cache.primaryEndpoint, "Valkey primary endpoint (TLS, port 6379)"],
       cache_reader_endpoint: [this.cache.readerEndpoint, "Valkey reader endpoint"],
       cache_auth_token_secret_arn: [this.cache.authTokenSecretArn, "Secrets Manager secret with the Valkey auth token"],
     });
+    if (this.backup.drVaultArn) this.outputs({ backup_dr_vault_arn: [this.backup.drVaultArn, "AWS Backup vault in the DR region"] });
+    if (this.backup.replicaBucketArn) this.outputs({ backups_replica_bucket_arn: [this.backup.replicaBucketArn, "Replica of the backups bucket in the DR region"] });
     if (this.dns.dsRecord) {
       this.outputs({ dnssec_ds_record: [this.dns.dsRecord, "DS record to publish at the registrar (DNSSEC)"] });
     }

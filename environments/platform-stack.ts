@@ -5,6 +5,9 @@ import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
 import type { AwsContext } from "../modules/iam";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { deliveryAddons } from "../modules/addons/delivery";
+import { observabilityAddons, observabilityOptions } from "../modules/addons/observability";
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { Tenancy } from "../modules/tenancy";
@@ -14,7 +17,7 @@ import { configureBackend } from "../providers/backend";
 import { kubernetesProviders, KubernetesProviders } from "../providers/kubernetes";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
-import { APPLICATION_NAMESPACE, apiHostName } from "../variables/platform";
+import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, apiHostName } from "../variables/platform";
 import { EnvironmentName, namePrefix, names } from "../variables/project";
 import { BUCKET_PURPOSES } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
@@ -63,6 +66,8 @@ export class PlatformStack extends AuthorWorksStack {
       owner: env.owner,
       costCenter: env.costCenter,
     });
+    // Generated credentials (the Grafana admin password) live only in state.
+    new RandomProvider(this, "random");
     const identity = new DataAwsCallerIdentity(this, "current");
     this.aws = { accountId: identity.accountId, region: env.region };
 
@@ -91,22 +96,8 @@ export class PlatformStack extends AuthorWorksStack {
       // environments/checks/platform.ts reports this before any stack is built; this guards direct use.
       throw new Error(`${stackName}: no Cluster Autoscaler image for Kubernetes ${env.kubernetes.version} in variables/charts.ts`);
     }
-    this.addons = new PlatformAddons(this, "addons", {
-      context: this.addonContext,
-      addons: standardAddons({
-        acmeEmail: env.platform.acmeEmail,
-        externalDnsPolicy: env.platform.externalDnsPolicy,
-        clusterAutoscalerImageTag: autoscalerTag,
-        ingressNginx: env.platform.ingressNginx,
-        // Protected environments keep a volume when its claim is deleted.
-        volumeReclaimPolicy: env.protectData ? "Retain" : "Delete",
-      }),
-    });
-
-    // Namespaces, network policies, quotas and RBAC, then the services, after the add-ons
-    // (CRDs, admission webhooks and the Linkerd injector must be up before pods start).
-    const webSecurityGroup = new DataAwsSecurityGroup(this, "web-security-group", { name: `${namePrefix(env.name)}-web`, vpcId: this.addonContext.vpcId });
-    const storageKey = new DataAwsKmsAlias(this, "storage-key", { name: names.kmsAlias(env.name, "storage") });
+    // Namespaces, network policies, quotas and RBAC first: the monitoring add-ons install
+    // into the monitoring namespace the tenancy owns.
     this.tenancy = new Tenancy(this, "tenancy", {
       environment: env.name,
       vpcCidr: env.network.cidr,
@@ -115,6 +106,34 @@ export class PlatformStack extends AuthorWorksStack {
       limitRange: env.workloads.limitRange,
       loadBalancerTargets: [publicLoadBalancerTarget("gateway", APPLICATION_NAMESPACE)],
     });
+
+    this.addons = new PlatformAddons(this, "addons", {
+      context: this.addonContext,
+      existingNamespaces: { [MONITORING_NAMESPACE]: this.tenancy.namespaces[MONITORING_NAMESPACE] },
+      addons: [
+        ...standardAddons({
+          acmeEmail: env.platform.acmeEmail,
+          externalDnsPolicy: env.platform.externalDnsPolicy,
+          clusterAutoscalerImageTag: autoscalerTag,
+          ingressNginx: env.platform.ingressNginx,
+          // Protected environments keep a volume when its claim is deleted.
+          volumeReclaimPolicy: env.protectData ? "Retain" : "Delete",
+        }),
+        ...deliveryAddons({
+          manifestsRepoUrl: env.delivery.manifestsRepoUrl,
+          manifestsRevision: env.delivery.manifestsRevision,
+          autoSync: env.delivery.autoSync,
+          runners: env.delivery.runners,
+          githubRepository: env.security.githubRepository,
+        }),
+        ...observabilityAddons(observabilityOptions(env)),
+      ],
+    });
+
+    // Namespaces, network policies, quotas and RBAC, then the services, after the add-ons
+    // (CRDs, admission webhooks and the Linkerd injector must be up before pods start).
+    const webSecurityGroup = new DataAwsSecurityGroup(this, "web-security-group", { name: `${namePrefix(env.name)}-web`, vpcId: this.addonContext.vpcId });
+    const storageKey = new DataAwsKmsAlias(this, "storage-key", { name: names.kmsAlias(env.name, "storage") });
     this.workloads = new ServiceWorkloads(this, "workloads", {
       environment: env.name,
       aws: this.aws,

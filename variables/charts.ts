@@ -92,12 +92,75 @@ export const CHARTS = {
     version: "2.0.0",
     source: "github.com/bedag/helm-charts charts/raw",
   },
+  /** GitOps controller (modules/addons/delivery). Chart 10.x = Argo CD v3. */
+  argoCd: {
+    repository: "https://argoproj.github.io/argo-helm",
+    chart: "argo-cd",
+    version: "10.1.4",
+    source: "github.com/argoproj/argo-helm release argo-cd-10.1.4 (2026-07)",
+  },
+  /** Progressive delivery (canary Rollouts, AnalysisTemplates); ships its CRDs. */
+  argoRollouts: {
+    repository: "https://argoproj.github.io/argo-helm",
+    chart: "argo-rollouts",
+    version: "2.41.1",
+    source: "github.com/argoproj/argo-helm release argo-rollouts-2.41.1 (Argo Rollouts v1.9.1, 2026-07)",
+  },
+  /** Actions Runner Controller (runner scale set mode); OCI only. Must equal arcRunnerScaleSet. */
+  arcController: {
+    repository: "oci://ghcr.io/actions/actions-runner-controller-charts",
+    chart: "gha-runner-scale-set-controller",
+    version: "0.15.0",
+    source: "github.blog changelog 2026-09-30 Actions Runner Controller release 0.15.0",
+  },
+  /** One GitHub Actions runner scale set; OCI only. Must equal arcController. */
+  arcRunnerScaleSet: {
+    repository: "oci://ghcr.io/actions/actions-runner-controller-charts",
+    chart: "gha-runner-scale-set",
+    version: "0.15.0",
+    source: "github.blog changelog 2026-09-30 Actions Runner Controller release 0.15.0; must equal arcController",
+  },
   /** Retired upstream in March 2026: only behind `platform.ingressNginx` (off). Last release. */
   ingressNginx: {
     repository: "https://kubernetes.github.io/ingress-nginx",
     chart: "ingress-nginx",
     version: "4.15.1",
     source: "github.com/kubernetes/ingress-nginx chart 4.15.1 / controller v1.15.1 (last before retirement)",
+  },
+  /** Prometheus (operator), Alertmanager, Grafana, node-exporter, kube-state-metrics. Published by OCI. */
+  kubePrometheusStack: {
+    repository: "oci://ghcr.io/prometheus-community/charts",
+    chart: "kube-prometheus-stack",
+    version: "84.3.0",
+    source: "ghcr.io/prometheus-community/charts/kube-prometheus-stack 84.3.0 (2026-04, renovate PRs); check for a newer release before apply",
+  },
+  /** The Loki OSS chart moved from grafana/loki to grafana-community/helm-charts on 2026-03-16. */
+  loki: {
+    repository: "https://grafana-community.github.io/helm-charts",
+    chart: "loki",
+    version: "6.55.0",
+    source: "grafana/loki#20705 (move to grafana-community); version NOT confirmed: `helm search repo grafana-community/loki --versions`",
+  },
+  /** Grafana Alloy, the successor of Promtail (end of life 2026-03-02). */
+  alloy: {
+    repository: "https://grafana.github.io/helm-charts",
+    chart: "alloy",
+    version: "1.5.3",
+    source: "grafana/alloy-operator#118 (alloy chart 1.5.3); newer releases likely: `helm search repo grafana/alloy --versions`",
+  },
+  /** OpenTelemetry operator (OpenTelemetryCollector CRD); its webhook certificates come from cert-manager. */
+  opentelemetryOperator: {
+    repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+    chart: "opentelemetry-operator",
+    version: "0.105.0",
+    source: "open-telemetry/opentelemetry-helm-charts#2059 (chart 0.105.0 = operator v0.144.0, 2026-01)",
+  },
+  /** Jaeger v2 (OpenTelemetry Collector based) all-in-one; chart 4.x is v2, the jaeger-operator chart is gone. */
+  jaeger: {
+    repository: "https://jaegertracing.github.io/helm-charts",
+    chart: "jaeger",
+    version: "4.1.0",
+    source: "jaegertracing/helm-charts#673 (chart 4.1.0 = Jaeger 2.13.0, 2025-12); newer 4.x follow each Jaeger release",
   },
 } as const satisfies Record<string, ChartSpec>;
 

@@ -104,7 +104,13 @@ describe("add-ons per environment", () => {
       const r = resource(stacks[env].json, "helm_release", id);
       expect([id, r.repository, r.chart, r.version, r.namespace]).toEqual([id, CHARTS[key].repository, CHARTS[key].chart, CHARTS[key].version, namespace]);
     }
-    expect(Object.keys(resourcesOf(stacks[env].json, "helm_release"))).toHaveLength(11);
+    // Every release, including the delivery and observability add-ons, is a catalogued chart at its pinned version.
+    const catalogue = Object.values(CHARTS);
+    for (const [id, r] of Object.entries(resourcesOf(stacks[env].json, "helm_release"))) {
+      const entry = catalogue.find((c) => c.repository === r.repository && c.chart === r.chart);
+      expect([id, r.version]).toEqual([id, entry?.version]);
+    }
+    expect(Object.keys(resourcesOf(stacks[env].json, "helm_release")).length).toBeGreaterThanOrEqual(20);
   });
 
   test.each([
@@ -199,6 +205,10 @@ describe("secrets", () => {
 
   test("only the namespaces the add-ons and the tenancy need", () => {
     expect(Object.values(resourcesOf(stacks.dev.json, "kubernetes_namespace_v1")).map((n) => n.metadata.name).sort()).toEqual([
+      "arc-runners",
+      "arc-systems",
+      "argo-rollouts",
+      "argocd",
       "authorworks",
       "cert-manager",
       "external-dns",

@@ -184,7 +184,8 @@ describe("data layer per environment", () => {
   });
 
   test.each(["dev", "staging", "production"])("%s: six buckets named <prefix>-<purpose>-%s, KMS with the storage key except logs", (env) => {
-    const buckets = res(env, "aws_s3_bucket").map((b) => b.bucket).sort();
+    // In the primary region; production also has the backups replica in the DR region (aws.dr).
+    const buckets = res(env, "aws_s3_bucket").filter((b) => b.provider === undefined).map((b) => b.bucket).sort();
     expect(buckets).toEqual(["artifacts", "backups", "content", "exports", "logs", "media"].map((p) => `authorworks-${p}-${env}`));
     const sse = stacks[env].resource.aws_s3_bucket_server_side_encryption_configuration;
     expect(sse.storage_content_encryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.keys_storage_key.arn}" });
@@ -194,6 +195,7 @@ describe("data layer per environment", () => {
   test("buckets can be emptied on destroy only where data is not protected", () => {
     expect(res("dev", "aws_s3_bucket").every((b) => b.force_destroy === true)).toBe(true);
     expect(res("production", "aws_s3_bucket").every((b) => !b.force_destroy)).toBe(true);
+    expect(res("production", "aws_s3_bucket").filter((b) => b.provider === "aws.dr").map((b) => b.bucket)).toEqual(["authorworks-backups-replica-production"]);
   });
 
   test.each(["dev", "staging", "production"])("%s: no secret is a literal in the synthesized JSON", (env) => {
@@ -244,5 +246,34 @@ describe("security layer per environment", () => {
     expect(rotations).toHaveLength(4);
     expect(rotations.every((r) => r.rotation_rules.automatically_after_days === 90)).toBe(true);
     expect(rotations.map((r) => r.secret_id)).toContain("${aws_db_instance.rds_content_instance.master_user_secret[0].secret_arn}");
+  });
+});
+
+describe("observability, backup and DR per environment", () => {
+  const res = (env: string, type: string): Json[] => Object.values(stacks[env].resource[type] ?? {});
+
+  test.each([
+    ["dev", 7, false],
+    ["staging", 30, false],
+    ["production", 90, true],
+  ])("%s: daily backups kept %i days; copy to the DR vault %s", (env, days, copy) => {
+    const daily = res(env, "aws_backup_plan").find((p) => p.name.endsWith("-daily"))!;
+    expect(daily.rule[0].lifecycle.delete_after).toBe(days);
+    expect(daily.rule[0].copy_action !== undefined).toBe(copy);
+    expect(res(env, "aws_backup_vault_lock_configuration")).toHaveLength(copy ? 1 : 0);
+    expect(res(env, "aws_s3_bucket_replication_configuration")).toHaveLength(copy ? 1 : 0);
+  });
+
+  test.each(["dev", "staging", "production"])("%s: every database carries the backup selection tag", (env) => {
+    expect(res(env, "aws_db_instance").every((d) => d.tags["authorworks:backup"] === "daily")).toBe(true);
+  });
+
+  test.each([
+    ["dev", 80],
+    ["staging", 450],
+    ["production", 4000],
+  ])("%s: monthly budget of %i USD", (env, usd) => {
+    const [budget] = res(env, "aws_budgets_budget");
+    expect(Number(budget.limit_amount)).toBe(usd);
   });
 });

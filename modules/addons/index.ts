@@ -35,6 +35,8 @@ export interface PlatformAddonsProps {
   readonly context: AddonContext;
   /** The add-ons, in any order: each is installed after the ones it names in `dependsOn`. */
   readonly addons: readonly PlatformAddon[];
+  /** Namespaces created elsewhere (modules/tenancy): not created here; add-ons in them wait for them. @default none */
+  readonly existingNamespaces?: Readonly<Record<string, ITerraformDependable>>;
 }
 
 /** Installs add-ons: one construct per add-on (id = its name), namespaces first. */
@@ -52,7 +54,7 @@ export class PlatformAddons extends Construct {
 
     const namespaces: Record<string, NamespaceV1> = {};
     for (const addon of ordered) {
-      if (BUILT_IN_NAMESPACES.includes(addon.namespace) || namespaces[addon.namespace]) continue;
+      if (BUILT_IN_NAMESPACES.includes(addon.namespace) || namespaces[addon.namespace] || props.existingNamespaces?.[addon.namespace]) continue;
       const labels = Object.assign({}, ...ordered.filter((a) => a.namespace === addon.namespace).map((a) => a.namespaceLabels ?? {}));
       namespaces[addon.namespace] = new NamespaceV1(this, `namespace-${addon.namespace}`, {
         metadata: { name: addon.namespace, labels: { "app.kubernetes.io/managed-by": "terraform", ...labels } },
@@ -63,6 +65,7 @@ export class PlatformAddons extends Construct {
     for (const addon of ordered) {
       const after: ITerraformDependable[] = [
         ...(namespaces[addon.namespace] ? [namespaces[addon.namespace]] : []),
+        ...(props.existingNamespaces?.[addon.namespace] ? [props.existingNamespaces[addon.namespace]] : []),
         ...(addon.dependsOn ?? []).flatMap((d) => installed[d]),
       ];
       installed[addon.name] = addon.deploy(new Construct(this, addon.name), props.context, after);

@@ -46,6 +46,8 @@ export interface PostgresDatabaseProps
     | "subnetIds" | "databaseKeyArn" | "secretsKeyArn" | "logsKeyArn" | "logRetentionDays"
   > {
   readonly spec: DatabaseSpec;
+  /** Extra tags on the instance (e.g. the AWS Backup selection tag). */
+  readonly instanceTags?: Readonly<Record<string, string>>;
   /** `authorworks-<env>-<service>`. */
   readonly identifier: string;
   readonly backupWindow: string;
@@ -178,7 +180,7 @@ export class PostgresDatabase extends Construct {
       performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays,
       enabledCloudwatchLogsExports: [...LOG_EXPORTS],
 
-      tags,
+      tags: { ...tags, ...props.instanceTags },
       dependsOn: [this.logGroups.postgresql, this.logGroups.upgrade, ...(props.dependsOn ?? [])],
     });
 

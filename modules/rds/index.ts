@@ -61,6 +61,8 @@ export interface ServiceDatabasesProps {
   readonly logsKeyArn: string;
   /** Retention of the database and proxy log groups (days, a CloudWatch value). */
   readonly logRetentionDays: number;
+  /** Extra tags on every instance, e.g. the AWS Backup selection tag (modules/backup `BACKUP_TAG`). @default none */
+  readonly instanceTags?: Readonly<Record<string, string>>;
   /** Daily backup window, `hh:mm-hh:mm` UTC; must not overlap the maintenance window. @default "03:00-04:00" */
   readonly backupWindow?: string;
   /** Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` UTC. @default "sun:04:30-sun:05:30" */

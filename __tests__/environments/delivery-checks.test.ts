@@ -1,0 +1,86 @@
+import { checkDelivery } from "../../environments/checks/delivery";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import type { DeliveryConfig, EnvironmentConfig } from "../../environments/types";
+import { Checker, ConfigError } from "../../variables/validation";
+
+function withDelivery(patch: Partial<DeliveryConfig>): EnvironmentConfig {
+  return { ...dev, delivery: { ...dev.delivery, ...patch } };
+}
+
+/** Runs the check and returns the ConfigError it raised (fails the test if none). */
+function problems(cfg: EnvironmentConfig): ConfigError {
+  const c = new Checker(cfg.name);
+  checkDelivery(c, cfg);
+  try {
+    c.done();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as ConfigError).message).toContain(`Invalid configuration for environment "${cfg.name}"`);
+    return e as ConfigError;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+function passes(cfg: EnvironmentConfig): void {
+  const c = new Checker(cfg.name);
+  checkDelivery(c, cfg);
+  expect(() => c.done()).not.toThrow();
+}
+
+const URL_ACCEPTED =
+  'accepted: a git URL over https ("https://github.com/org/repo.git") or ssh ("git@github.com:org/repo.git", "ssh://git@host/org/repo.git")';
+
+describe("checkDelivery", () => {
+  test.each([dev, staging, production])("the committed $name environment passes", (cfg) => {
+    passes(cfg);
+  });
+
+  test.each(["git@github.com:authorworks/authorworks-k8s.git", "ssh://git@github.com/authorworks/authorworks-k8s.git", "https://gitlab.example.io:8443/group/sub/repo"])(
+    "the repo URL %j (https or ssh) is accepted",
+    (manifestsRepoUrl) => {
+      passes(withDelivery({ manifestsRepoUrl }));
+    },
+  );
+
+  test.each(["http://github.com/authorworks/authorworks-k8s.git", "git://github.com/authorworks/authorworks-k8s.git", "github.com/authorworks/authorworks-k8s", "file:///srv/repo", "", "https://"])(
+    "the repo URL %j that is neither https nor ssh is refused with the field and what is accepted",
+    (manifestsRepoUrl) => {
+      const e = problems(withDelivery({ manifestsRepoUrl }));
+      expect(e.problems).toEqual([`delivery.manifestsRepoUrl: got ${JSON.stringify(manifestsRepoUrl)}; ${URL_ACCEPTED}`]);
+    },
+  );
+
+  test.each(["", " ", "main branch"])("the revision %j is refused", (manifestsRevision) => {
+    const e = problems(withDelivery({ manifestsRevision }));
+    expect(e.problems).toEqual([`delivery.manifestsRevision: got ${JSON.stringify(manifestsRevision)}; accepted: a branch, tag or commit (not empty, no spaces)`]);
+  });
+
+  test("runners min > max names both fields", () => {
+    const e = problems(withDelivery({ runners: { minRunners: 5, maxRunners: 3 } }));
+    expect(e.problems).toEqual([
+      "delivery.runners.minRunners (5) is greater than delivery.runners.maxRunners (3); accepted: delivery.runners.minRunners <= delivery.runners.maxRunners",
+    ]);
+  });
+
+  test("runners min < 0 is refused", () => {
+    const e = problems(withDelivery({ runners: { minRunners: -1, maxRunners: 4 } }));
+    expect(e.problems).toEqual(["delivery.runners.minRunners: got -1; accepted: a whole number from 0 to 50 runners"]);
+  });
+
+  test.each([51, 1000, 2.5, 0])("runners max %j (above the ceiling, fractional or zero) is refused", (maxRunners) => {
+    const e = problems(withDelivery({ runners: { minRunners: 0, maxRunners } }));
+    expect(e.problems).toEqual([`delivery.runners.maxRunners: got ${maxRunners}; accepted: a whole number from 1 to 50 runners`]);
+  });
+
+  test("min = max (a fixed pool) is accepted", () => {
+    passes(withDelivery({ runners: { minRunners: 3, maxRunners: 3 } }));
+  });
+
+  test("every problem is reported at once", () => {
+    const e = problems({ ...production, delivery: { manifestsRepoUrl: "ftp://x/y", manifestsRevision: "", autoSync: false, runners: { minRunners: -2, maxRunners: 99 } } });
+    expect(e.message).toContain('environment "production"');
+    expect(e.problems.map((p) => p.split(":")[0])).toEqual(["delivery.manifestsRepoUrl", "delivery.manifestsRevision", "delivery.runners.minRunners", "delivery.runners.maxRunners"]);
+  });
+});

@@ -1,0 +1,277 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { BACKUP_TAG, Backup, BackupProps } from "../../modules/backup";
+import { EncryptionKey } from "../../modules/kms";
+import { ObjectStorage } from "../../modules/s3";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import type { EnvironmentConfig } from "../../environments/types";
+import { names } from "../../variables/project";
+
+const DR_REGION = "us-west-2";
+
+/** Backup wired as environment-stack.ts does: storage key, backups bucket, aws.dr provider, env data. */
+function synth(env: EnvironmentConfig, extra: Partial<BackupProps> = {}): Json {
+  return synthWith((stack) => {
+    const dr = env.drRegion ? new AwsProvider(stack, "aws-dr", { region: env.drRegion, alias: "dr" }) : undefined;
+    const storageKey = new EncryptionKey(stack, "storage-key", { aws: TEST_AWS, alias: `authorworks-${env.name}-storage`, description: "storage", viaServices: ["s3"] });
+    const storage = new ObjectStorage(stack, "storage", { environment: env.name, aws: TEST_AWS, kmsKeyArn: storageKey.arn, logExpirationDays: 30 });
+    new Backup(stack, "backup", {
+      environment: env.name,
+      aws: TEST_AWS,
+      vaultKey: storageKey,
+      retentionDays: env.backup.retentionDays,
+      dr: dr && env.drRegion ? { provider: dr, region: env.drRegion } : undefined,
+      copyToDr: env.backup.copyToRegion !== undefined,
+      vaultLock: env.backup.vaultLock ? {} : undefined,
+      replication: env.backup.replicateBackupsBucket
+        ? { source: storage.buckets.backups, sourceKmsKeyArn: storageKey.arn, destinationBucketName: names.bucket(env.storage.bucketPrefix, "backups-replica", env.name) }
+        : undefined,
+      forceDestroy: !env.protectData,
+      ...extra,
+    });
+  });
+}
+
+const plan = (json: Json, id: "daily" | "continuous") => resource(json, "aws_backup_plan", `backup_${id}_plan`);
+const rule = (json: Json, id: "daily" | "continuous") => plan(json, id).rule[0];
+const sid = (json: Json, doc: string, name: string): Json => {
+  const found = statements(json, doc).find((s) => s.sid === name);
+  if (!found) throw new Error(`no statement ${name} in ${doc}`);
+  return found;
+};
+const VAULT_NAME = "${aws_backup_vault.backup_vault.name}";
+const DR_VAULT_ARN = "${aws_backup_vault.backup_dr_vault.arn}";
+const DR_KEY_ARN = "${aws_kms_key.backup_dr_key.arn}";
+const STORAGE_KEY_ARN = "${aws_kms_key.storage_key_key.arn}";
+const SOURCE_ARN = "${aws_s3_bucket.storage_backups_bucket.arn}";
+const REPLICA_ARN = "${aws_s3_bucket.backup_replica_bucket.arn}";
+
+describe("Backup plans per environment", () => {
+  test.each([
+    ["dev", dev, 7, 7],
+    ["staging", staging, 30, 30],
+    ["production", production, 90, 35],
+  ] as const)("%s: daily rule kept %p days, continuous rule %p days (PITR max 35)", (_name, env, daily, continuous) => {
+    const json = synth(env);
+    expect(rule(json, "daily")).toMatchObject({
+      rule_name: "daily",
+      schedule: "cron(0 5 ? * * *)",
+      schedule_expression_timezone: "Etc/UTC",
+      target_vault_name: VAULT_NAME,
+      lifecycle: { delete_after: daily },
+    });
+    expect(rule(json, "daily").enable_continuous_backup).toBeUndefined();
+    expect(rule(json, "continuous")).toMatchObject({
+      rule_name: "continuous",
+      enable_continuous_backup: true,
+      target_vault_name: VAULT_NAME,
+      lifecycle: { delete_after: continuous },
+    });
+    expect(plan(json, "daily").name).toBe(`authorworks-${env.name}-daily`);
+    // No plan ever copies continuous recovery points; only the daily rule does.
+    expect(rule(json, "continuous").copy_action).toBeUndefined();
+  });
+
+  test("the vault uses the given key, whose policy now lets AWS Backup use it in this account", () => {
+    const json = synth(dev);
+    expect(resource(json, "aws_backup_vault", "backup_vault")).toMatchObject({ name: "authorworks-dev-backup", kms_key_arn: STORAGE_KEY_ARN, force_destroy: true });
+    expect(sid(json, "storage_key_policy", "UseThroughAwsBackup")).toMatchObject({
+      actions: expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*", "kms:CreateGrant"]),
+      condition: expect.arrayContaining([
+        { test: "StringEquals", variable: "kms:ViaService", values: ["backup.us-east-1.amazonaws.com"] },
+        { test: "StringEquals", variable: "kms:CallerAccount", values: [TEST_AWS.accountId] },
+      ]),
+    });
+    expect(resource(json, "aws_backup_vault", "backup_vault").force_destroy).toBe(true);
+    expect(resource(synth(production), "aws_backup_vault", "backup_vault").force_destroy).toBe(false);
+  });
+
+  test("a cold storage tier keeps 90 days: shorter retention is refused", () => {
+    expect(() => synth(dev, { coldStorageAfterDays: 30, retentionDays: 100 })).toThrow(/at least coldStorageAfterDays \+ 90/);
+    expect(rule(synth(dev, { coldStorageAfterDays: 30, retentionDays: 120 }), "daily").lifecycle).toEqual({ delete_after: 120, cold_storage_after: 30 });
+  });
+});
+
+describe("Backup selections (tag AND resource type)", () => {
+  const json = synth(production);
+  const condition = [{ string_equals: [{ key: `aws:ResourceTag/${BACKUP_TAG.key}`, value: BACKUP_TAG.value }] }];
+
+  test("daily: tagged RDS instances, EBS volumes and DynamoDB tables of this account and region", () => {
+    const s = resource(json, "aws_backup_selection", "backup_daily_selection");
+    expect(s.plan_id).toBe("${aws_backup_plan.backup_daily_plan.id}");
+    expect(s.iam_role_arn).toBe("${aws_iam_role.backup_role_role.arn}");
+    expect(s.resources).toEqual(["arn:aws:rds:us-east-1:123456789012:db:*", "arn:aws:ec2:us-east-1:123456789012:volume/*", "arn:aws:dynamodb:us-east-1:123456789012:table/*"]);
+    expect(s.condition).toEqual(condition);
+    // selection_tag would be ORed with resources (everything of those types).
+    expect(s.selection_tag).toBeUndefined();
+  });
+
+  test("continuous: tagged RDS instances only", () => {
+    const s = resource(json, "aws_backup_selection", "backup_continuous_selection");
+    expect(s.plan_id).toBe("${aws_backup_plan.backup_continuous_plan.id}");
+    expect(s.resources).toEqual(["arn:aws:rds:us-east-1:123456789012:db:*"]);
+    expect(s.condition).toEqual(condition);
+  });
+
+  test("the backup role trusts AWS Backup from this account and has the backup and restore managed policies", () => {
+    const trust = statements(json, "backup_role_trust")[0];
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["backup.amazonaws.com"] }]);
+    expect(trust.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [TEST_AWS.accountId] }]);
+    expect(Object.values(resourcesOf(json, "aws_iam_role_policy_attachment")).filter((a) => a.role === "${aws_iam_role.backup_role_role.name}").map((a) => a.policy_arn).sort()).toEqual([
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    ]);
+  });
+});
+
+describe("Production only: DR copy, vault lock", () => {
+  const prod = synth(production);
+
+  test.each([dev, staging])("$name has no DR vault, copy, lock, key or replication", (env) => {
+    const json = synth(env);
+    expect(rule(json, "daily").copy_action).toBeUndefined();
+    expect(Object.keys(resourcesOf(json, "aws_backup_vault"))).toEqual(["backup_vault"]);
+    expect(resourcesOf(json, "aws_backup_vault_lock_configuration")).toEqual({});
+    expect(resourcesOf(json, "aws_s3_bucket_replication_configuration")).toEqual({});
+    expect(Object.keys(resourcesOf(json, "aws_kms_key"))).toEqual(["storage_key_key"]);
+  });
+
+  test("the daily rule copies to the DR vault with the same lifecycle", () => {
+    expect(rule(prod, "daily").copy_action).toEqual([{ destination_vault_arn: DR_VAULT_ARN, lifecycle: { delete_after: 90 } }]);
+  });
+
+  test("DR vault and its rotating key are created with the aws.dr provider", () => {
+    expect(resource(prod, "aws_backup_vault", "backup_dr_vault")).toMatchObject({ provider: "aws.dr", kms_key_arn: DR_KEY_ARN, name: "authorworks-production-backup-dr" });
+    expect(resource(prod, "aws_kms_key", "backup_dr_key")).toMatchObject({ provider: "aws.dr", enable_key_rotation: true, policy: "${data.aws_iam_policy_document.backup_dr_key_policy.json}" });
+    expect(resource(prod, "aws_kms_alias", "backup_dr_key_alias")).toMatchObject({ provider: "aws.dr", name: "alias/authorworks-production-backup-dr" });
+    expect(prod.provider.aws.find((p: Json) => p.alias === "dr").region).toBe(DR_REGION);
+  });
+
+  test("the DR key is usable only through AWS Backup, RDS, EC2, DynamoDB and S3 in the DR region", () => {
+    const use = sid(prod, "backup_dr_key_policy", "UseThroughBackupAndStorageServices");
+    expect(use.condition).toContainEqual({
+      test: "StringEquals",
+      variable: "kms:ViaService",
+      values: ["backup", "rds", "ec2", "dynamodb", "s3"].map((s) => `${s}.${DR_REGION}.amazonaws.com`),
+    });
+    expect(use.actions).not.toContain("kms:ScheduleKeyDeletion");
+  });
+
+  test("vault lock on the primary vault in compliance mode after 3 days, 7 to 90 days", () => {
+    expect(resource(prod, "aws_backup_vault_lock_configuration", "backup_vault_lock")).toEqual({
+      backup_vault_name: VAULT_NAME,
+      changeable_for_days: 3,
+      min_retention_days: 7,
+      max_retention_days: 90,
+    });
+    const governance = synth(production, { vaultLock: { changeableForDays: null } });
+    expect(resource(governance, "aws_backup_vault_lock_configuration", "backup_vault_lock").changeable_for_days).toBeUndefined();
+  });
+
+  test("a lock shorter than its minimum, or a grace period under 3 days, is refused", () => {
+    expect(() => synth(production, { vaultLock: { minRetentionDays: 40 } })).toThrow(/vault lock minimum 40 exceeds a rule's retention \(daily 90, continuous 35\)/);
+    expect(() => synth(production, { vaultLock: { changeableForDays: 2 } })).toThrow(/changeableForDays 2 below 3/);
+  });
+
+  test("a copy into the primary region is refused", () => {
+    expect(() =>
+      synthWith((stack) => {
+        const same = new AwsProvider(stack, "aws-dr", { region: "us-east-1", alias: "dr" });
+        const key = new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "k", description: "k" });
+        new Backup(stack, "backup", { environment: "production", aws: TEST_AWS, vaultKey: key, retentionDays: 90, dr: { provider: same, region: "us-east-1" }, copyToDr: true });
+      }),
+    ).toThrow(/copy to the primary region us-east-1/);
+  });
+
+  test("copy or replication without a DR provider is refused", () => {
+    expect(() => synth(dev, { copyToDr: true })).toThrow(/need `dr`/);
+  });
+});
+
+describe("Production only: backups bucket replication", () => {
+  const prod = synth(production);
+  const replication = resource(prod, "aws_s3_bucket_replication_configuration", "backup_replication");
+
+  test("replicates every SSE-KMS object and delete marker to the DR bucket, re-encrypted with the DR key", () => {
+    expect(replication.bucket).toBe("${aws_s3_bucket.storage_backups_bucket.id}");
+    expect(replication.role).toBe("${aws_iam_role.backup_replication_role_role.arn}");
+    expect(replication.rule).toEqual([
+      {
+        id: "backups-to-dr",
+        status: "Enabled",
+        priority: 1,
+        filter: { prefix: "" },
+        delete_marker_replication: { status: "Enabled" },
+        source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
+        destination: { bucket: REPLICA_ARN, storage_class: "STANDARD", encryption_configuration: { replica_kms_key_id: DR_KEY_ARN } },
+      },
+    ]);
+  });
+
+  test("waits for versioning on both buckets and for the role's policy", () => {
+    expect(replication.depends_on).toEqual(
+      expect.arrayContaining(["aws_s3_bucket_versioning.storage_backups_versioning", "aws_s3_bucket_versioning.backup_replica_versioning", "aws_iam_role_policy.backup_replication_policy"]),
+    );
+  });
+
+  test("replication time control adds the 15-minute SLA and its metrics", () => {
+    const rtc = synthWith((stack) => {
+      const dr = new AwsProvider(stack, "aws-dr", { region: DR_REGION, alias: "dr" });
+      const key = new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "k", description: "k" });
+      const storage = new ObjectStorage(stack, "storage", { environment: "production", aws: TEST_AWS, kmsKeyArn: key.arn, logExpirationDays: 30 });
+      new Backup(stack, "backup", {
+        environment: "production", aws: TEST_AWS, vaultKey: key, retentionDays: 90, dr: { provider: dr, region: DR_REGION },
+        replication: { source: storage.buckets.backups, sourceKmsKeyArn: key.arn, destinationBucketName: "x-replica", replicationTimeControl: true },
+      });
+    });
+    expect(resource(rtc, "aws_s3_bucket_replication_configuration", "backup_replication").rule[0].destination).toMatchObject({
+      replication_time: { status: "Enabled", time: { minutes: 15 } },
+      metrics: { status: "Enabled", event_threshold: { minutes: 15 } },
+    });
+  });
+
+  test("the DR bucket (aws.dr): versioned, SSE-KMS with the DR key, public access blocked, owner enforced, TLS only", () => {
+    const bucket = resource(prod, "aws_s3_bucket", "backup_replica_bucket");
+    expect(bucket).toMatchObject({ provider: "aws.dr", bucket: "authorworks-backups-replica-production", force_destroy: false });
+    const ref = "${aws_s3_bucket.backup_replica_bucket.id}";
+    expect(resource(prod, "aws_s3_bucket_versioning", "backup_replica_versioning")).toMatchObject({ provider: "aws.dr", bucket: ref, versioning_configuration: { status: "Enabled" } });
+    expect(resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "backup_replica_encryption")).toMatchObject({
+      provider: "aws.dr",
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: DR_KEY_ARN }, bucket_key_enabled: true }],
+    });
+    expect(resource(prod, "aws_s3_bucket_public_access_block", "backup_replica_public_access_block")).toMatchObject({
+      provider: "aws.dr", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    expect(resource(prod, "aws_s3_bucket_ownership_controls", "backup_replica_ownership")).toMatchObject({ provider: "aws.dr", rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(resource(prod, "aws_s3_bucket_policy", "backup_replica_policy").provider).toBe("aws.dr");
+    expect(sid(prod, "backup_replica_policy_document", "DenyInsecureTransport")).toMatchObject({
+      effect: "Deny",
+      resources: [REPLICA_ARN, `${REPLICA_ARN}/*`],
+      condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+    });
+    expect(resource(prod, "aws_s3_bucket_lifecycle_configuration", "backup_replica_lifecycle")).toMatchObject({
+      provider: "aws.dr",
+      rule: [{ status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 90 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }],
+    });
+  });
+
+  test("the replication role: trust S3 from this account; actions and resources exactly", () => {
+    expect(statements(prod, "backup_replication_role_trust")[0].principals).toEqual([{ type: "Service", identifiers: ["s3.amazonaws.com"] }]);
+    const doc = statements(prod, "backup_replication_policy_document");
+    expect(doc.map((s) => [s.sid, s.actions, s.resources])).toEqual([
+      ["ReadReplicationConfiguration", ["s3:GetReplicationConfiguration", "s3:ListBucket"], [SOURCE_ARN]],
+      ["ReadSourceVersions", ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], [`${SOURCE_ARN}/*`]],
+      ["WriteReplicas", ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], [`${REPLICA_ARN}/*`]],
+      ["DecryptSourceThroughS3", ["kms:Decrypt"], [STORAGE_KEY_ARN]],
+      ["EncryptReplicasThroughS3", ["kms:Encrypt", "kms:GenerateDataKey"], [DR_KEY_ARN]],
+    ]);
+    expect(doc[3].condition).toContainEqual({ test: "StringEquals", variable: "kms:ViaService", values: ["s3.us-east-1.amazonaws.com"] });
+    expect(doc[4].condition).toContainEqual({ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${DR_REGION}.amazonaws.com`] });
+    expect(resource(prod, "aws_iam_role_policy", "backup_replication_policy")).toMatchObject({
+      role: "${aws_iam_role.backup_replication_role_role.id}",
+      policy: "${data.aws_iam_policy_document.backup_replication_policy_document.json}",
+    });
+  });
+});

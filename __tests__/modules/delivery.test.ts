@@ -1,0 +1,332 @@
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { AddonContext, PlatformAddon, PlatformAddons, SYSTEM_PLACEMENT, installOrder, standardAddons } from "../../modules/addons";
+import {
+  ANALYSIS_TEMPLATE,
+  DEFAULT_CANARY_STEPS,
+  DeliveryAddonsOptions,
+  PROMETHEUS_URL,
+  defaultCanaryStrategy,
+  deliveryAddons,
+  githubOrgUrl,
+} from "../../modules/addons/delivery";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import type { EnvironmentConfig } from "../../environments/types";
+import { CHARTS } from "../../variables/charts";
+import type { EnvironmentName } from "../../variables/project";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, synthWith } from "../helpers";
+
+function ctx(environment: EnvironmentName, highAvailability = false): AddonContext {
+  return {
+    environment,
+    aws: TEST_AWS,
+    clusterName: `authorworks-${environment}`,
+    vpcId: "vpc-0123456789abcdef0",
+    hostedZone: { name: `${environment}.authorworks.io`, zoneId: "Z0TESTZONE", arn: "arn:aws:route53:::hostedzone/Z0TESTZONE" },
+    regionalWebAclName: `authorworks-${environment}-regional`,
+    placement: SYSTEM_PLACEMENT,
+    highAvailability,
+    namePrefix: `authorworks-${environment}`,
+  };
+}
+
+/** The options the platform stack passes, from the committed environment file. */
+function optionsOf(env: EnvironmentConfig): DeliveryAddonsOptions {
+  return { ...env.delivery, githubRepository: env.security.githubRepository };
+}
+
+function synth(env: EnvironmentConfig, extra: PlatformAddon[] = [], highAvailability = false): Json {
+  return synthWith((stack) => {
+    new KubernetesProvider(stack, "kubernetes", {});
+    new HelmProvider(stack, "helm", {});
+    new PlatformAddons(stack, "addons", { context: ctx(env.name, highAvailability), addons: [...extra, ...deliveryAddons(optionsOf(env))] });
+  });
+}
+
+function release(json: Json, id: string): Json {
+  return resource(json, "helm_release", id);
+}
+
+function valuesOf(json: Json, id: string): Json {
+  const values = release(json, id).values as string[];
+  expect(values).toHaveLength(1);
+  return JSON.parse(values[0]);
+}
+
+/** The raw chart's resources by kind. */
+function rawResource(json: Json, id: string, kind: string): Json {
+  const found = (valuesOf(json, id).resources as Json[]).filter((r) => r.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+const ENVS = { dev: synth(dev), staging: synth(staging), production: synth(production) };
+
+describe("Helm releases", () => {
+  test.each([
+    ["addons_argo_cd_release", CHARTS.argoCd, "argo-cd", "argocd"],
+    ["addons_argo_cd_applications", CHARTS.raw, "authorworks-applications", "argocd"],
+    ["addons_argo_rollouts_release", CHARTS.argoRollouts, "argo-rollouts", "argo-rollouts"],
+    ["addons_argo_rollouts_analysis_templates", CHARTS.raw, "canary-analysis-templates", "argo-rollouts"],
+    ["addons_arc_controller_release", CHARTS.arcController, "arc-controller", "arc-systems"],
+    ["addons_arc_runners_release", CHARTS.arcRunnerScaleSet, "authorworks-dev", "arc-runners"],
+  ])("%s: catalogued chart at its pinned version, release name, namespace", (id, chart, name, namespace) => {
+    expect(release(ENVS.dev, id)).toMatchObject({
+      chart: chart.chart,
+      repository: chart.repository,
+      version: chart.version,
+      name,
+      namespace,
+      create_namespace: false,
+    });
+  });
+
+  test("ARC charts come from the OCI registry, at the same version", () => {
+    expect(CHARTS.arcController.repository).toBe("oci://ghcr.io/actions/actions-runner-controller-charts");
+    expect(CHARTS.arcRunnerScaleSet.version).toBe(CHARTS.arcController.version);
+  });
+
+  test("the installer creates the four namespaces; the runners' namespace is labelled baseline", () => {
+    const ns = resourcesOf(ENVS.dev, "kubernetes_namespace_v1");
+    expect(Object.values(ns).map((n) => n.metadata.name).sort()).toEqual(["arc-runners", "arc-systems", "argo-rollouts", "argocd"]);
+    expect(ns["addons_namespace_arc_runners"]).toMatchObject({
+      metadata: { labels: { "pod-security.kubernetes.io/enforce": "baseline", "authorworks.io/tier": "ci" } },
+    });
+  });
+
+  test("CR releases wait for their controller's release (they plan on an empty cluster)", () => {
+    expect(release(ENVS.dev, "addons_argo_cd_applications").depends_on).toEqual(["helm_release.addons_argo_cd_release"]);
+    expect(release(ENVS.dev, "addons_argo_rollouts_analysis_templates").depends_on).toEqual(["helm_release.addons_argo_rollouts_release"]);
+  });
+
+  test("the runner scale set is installed after the controller, its secret and its network policies", () => {
+    const deps = release(ENVS.dev, "addons_arc_runners_release").depends_on as string[];
+    expect(deps).toEqual(
+      expect.arrayContaining([
+        "helm_release.addons_arc_controller_release",
+        "kubernetes_secret_v1.addons_arc_runners_github_app_secret",
+        "kubernetes_network_policy_v1.addons_arc_runners_default_deny",
+        "kubernetes_network_policy_v1.addons_arc_runners_allow_egress",
+      ]),
+    );
+  });
+
+  test("the delivery add-ons install after the standard ones without conflicting names", () => {
+    const all = [...standardAddons({ acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync", clusterAutoscalerImageTag: "v1.34.0" }), ...deliveryAddons(optionsOf(dev))];
+    const order = installOrder(all).map((a) => a.name);
+    expect(order.indexOf("arc-runners")).toBeGreaterThan(order.indexOf("arc-controller"));
+    expect(new Set(order).size).toBe(all.length);
+  });
+});
+
+describe("Argo CD", () => {
+  test.each([
+    ["dev", true],
+    ["staging", true],
+    ["production", false],
+  ] as const)("%s: automated sync with prune and self-heal = %s", (env, automated) => {
+    const set = rawResource(ENVS[env], "addons_argo_cd_applications", "ApplicationSet");
+    const policy = set.spec.template.spec.syncPolicy;
+    if (automated) {
+      expect(policy.automated).toEqual({ prune: true, selfHeal: true });
+    } else {
+      expect(policy).not.toHaveProperty("automated");
+    }
+    expect(policy.syncOptions).toContain("CreateNamespace=false");
+  });
+
+  test.each(["dev", "staging", "production"] as const)("%s: ApplicationSet = one Application per overlays/<env>/* directory of the manifests repo", (env) => {
+    const set = rawResource(ENVS[env], "addons_argo_cd_applications", "ApplicationSet");
+    expect(set.metadata).toEqual({ name: `authorworks-${env}`, namespace: "argocd" });
+    expect(set.spec.generators).toEqual([
+      { git: { repoURL: "https://github.com/authorworks/authorworks-k8s.git", revision: "main", directories: [{ path: `overlays/${env}/*` }] } },
+    ]);
+    expect(set.spec.template.metadata.name).toBe("{{.path.basename}}");
+    expect(set.spec.template.spec).toMatchObject({
+      project: `authorworks-${env}`,
+      source: { repoURL: "https://github.com/authorworks/authorworks-k8s.git", targetRevision: "main", path: "{{.path.path}}" },
+      destination: { server: "https://kubernetes.default.svc", namespace: "authorworks" },
+    });
+  });
+
+  test("the revision comes from the configuration", () => {
+    const json = synthWith((stack) => {
+      new KubernetesProvider(stack, "kubernetes", {});
+      new HelmProvider(stack, "helm", {});
+      new PlatformAddons(stack, "addons", { context: ctx("staging"), addons: deliveryAddons({ ...optionsOf(staging), manifestsRevision: "release-2026.11" }) });
+    });
+    const set = rawResource(json, "addons_argo_cd_applications", "ApplicationSet");
+    expect(set.spec.generators[0].git.revision).toBe("release-2026.11");
+    expect(set.spec.template.spec.source.targetRevision).toBe("release-2026.11");
+  });
+
+  test("AppProject: the manifests repo is the only source; destinations are the application namespaces of this cluster", () => {
+    const project = rawResource(ENVS.production, "addons_argo_cd_applications", "AppProject");
+    expect(project.metadata).toEqual({ name: "authorworks-production", namespace: "argocd" });
+    expect(project.spec.sourceRepos).toEqual(["https://github.com/authorworks/authorworks-k8s.git"]);
+    expect(project.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "authorworks" }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    expect(project.spec.namespaceResourceBlacklist).toEqual([
+      { group: "", kind: "ResourceQuota" },
+      { group: "", kind: "LimitRange" },
+      { group: "networking.k8s.io", kind: "NetworkPolicy" },
+    ]);
+  });
+
+  test("RBAC: admins are role:admin; developers read and sync in dev, read only in production; nothing by default", () => {
+    const devRbac = valuesOf(ENVS.dev, "addons_argo_cd_release").configs.rbac;
+    const prodRbac = valuesOf(ENVS.production, "addons_argo_cd_release").configs.rbac;
+    const devLines = (devRbac["policy.csv"] as string).split("\n");
+    const prodLines = (prodRbac["policy.csv"] as string).split("\n");
+    for (const lines of [devLines, prodLines]) {
+      expect(lines).toContain("g, authorworks:admins, role:admin");
+      expect(lines).toContain("g, authorworks:developers, role:authorworks-developer");
+    }
+    expect(devLines).toContain("p, role:authorworks-developer, applications, get, authorworks-dev/*, allow");
+    expect(devLines).toContain("p, role:authorworks-developer, applications, sync, authorworks-dev/*, allow");
+    expect(prodLines).toContain("p, role:authorworks-developer, applications, get, authorworks-production/*, allow");
+    expect(prodLines.filter((l) => l.includes(", sync,"))).toEqual([]);
+    // Developers never get write actions other than sync.
+    expect([...devLines, ...prodLines].filter((l) => /, (create|update|delete|override|action\/)/.test(l))).toEqual([]);
+    expect(devRbac["policy.default"]).toBe("");
+    expect(devRbac.scopes).toBe("[groups]");
+  });
+
+  test("on the system nodes; replicated only with high availability; no Dex, no exec", () => {
+    const single = valuesOf(ENVS.dev, "addons_argo_cd_release");
+    expect(single.global).toEqual({ nodeSelector: SYSTEM_PLACEMENT.nodeSelector, tolerations: SYSTEM_PLACEMENT.tolerations });
+    expect(single.server.replicas).toBe(1);
+    expect(single["redis-ha"].enabled).toBe(false);
+    expect(single.dex.enabled).toBe(false);
+    expect(single.configs.cm["exec.enabled"]).toBe(false);
+    const ha = valuesOf(synth(production, [], true), "addons_argo_cd_release");
+    expect(ha.server.replicas).toBe(2);
+    expect(ha.repoServer.replicas).toBe(2);
+    expect(ha["redis-ha"].enabled).toBe(true);
+  });
+});
+
+describe("Argo Rollouts", () => {
+  test("default canary: 10 % -> pause 10 min -> 50 % -> pause 30 min -> 100 %, with background analysis", () => {
+    const s = defaultCanaryStrategy({ service: "authorworks-gateway", namespace: "authorworks" });
+    expect(s.canary.steps).toEqual([{ setWeight: 10 }, { pause: { duration: "10m" } }, { setWeight: 50 }, { pause: { duration: "30m" } }, { setWeight: 100 }]);
+    expect(s.canary.analysis).toEqual({
+      templates: [{ templateName: ANALYSIS_TEMPLATE, clusterScope: true }],
+      startingStep: 1,
+      args: [
+        { name: "service", value: "authorworks-gateway" },
+        { name: "namespace", value: "authorworks" },
+      ],
+    });
+    expect(DEFAULT_CANARY_STEPS).toBe(s.canary.steps);
+  });
+
+  test("ClusterAnalysisTemplate fails on error rate > 5 % and p99 > 1000 ms, from kube-prometheus-stack", () => {
+    const t = rawResource(ENVS.dev, "addons_argo_rollouts_analysis_templates", "ClusterAnalysisTemplate");
+    expect(t.metadata.name).toBe(ANALYSIS_TEMPLATE);
+    const [errors, latency] = t.spec.metrics as Json[];
+    expect(errors.name).toBe("error-rate");
+    expect(errors.successCondition).toBe("result[0] <= 0.05");
+    expect(errors.failureCondition).toBe("result[0] > 0.05");
+    expect(errors.provider.prometheus.address).toBe(PROMETHEUS_URL);
+    expect(PROMETHEUS_URL).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
+    expect(errors.provider.prometheus.query).toContain('status=~"5.."');
+    expect(errors.provider.prometheus.query).toContain('service="{{args.service}}"');
+    expect(latency.name).toBe("p99-latency");
+    // Prometheus histograms are in seconds: 1000 ms = 1.
+    expect(latency.successCondition).toBe("result[0] <= 1");
+    expect(latency.failureCondition).toBe("result[0] > 1");
+    expect(latency.provider.prometheus.query).toMatch(/^histogram_quantile\(0\.99, sum by \(le\) \(rate\(http_request_duration_seconds_bucket\{/);
+    expect(t.spec.args).toEqual([{ name: "service" }, { name: "namespace" }]);
+  });
+
+  test("CRDs installed and kept; dashboard off; controller on the system nodes", () => {
+    const v = valuesOf(ENVS.dev, "addons_argo_rollouts_release");
+    expect(v).toMatchObject({ installCRDs: true, keepCRDs: true, dashboard: { enabled: false } });
+    expect(v.controller).toMatchObject({ replicas: 1, nodeSelector: SYSTEM_PLACEMENT.nodeSelector, tolerations: SYSTEM_PLACEMENT.tolerations });
+  });
+});
+
+describe("GitHub Actions runners", () => {
+  test.each([
+    ["dev", 0, 4],
+    ["staging", 1, 6],
+    ["production", 2, 10],
+  ] as const)("%s: scale set from %d to %d runners, organization URL, named authorworks-<env>", (env, min, max) => {
+    const v = valuesOf(ENVS[env], "addons_arc_runners_release");
+    expect(v).toMatchObject({
+      minRunners: min,
+      maxRunners: max,
+      githubConfigUrl: "https://github.com/authorworks",
+      githubConfigSecret: "arc-github-app",
+      runnerScaleSetName: `authorworks-${env}`,
+      controllerServiceAccount: { namespace: "arc-systems", name: "arc-controller" },
+    });
+    expect(release(ENVS[env], "addons_arc_runners_release").name).toBe(`authorworks-${env}`);
+  });
+
+  test("controller watches only arc-runners, with the service account the scale set names", () => {
+    const v = valuesOf(ENVS.dev, "addons_arc_controller_release");
+    expect(v.flags.watchSingleNamespace).toBe("arc-runners");
+    expect(v.serviceAccount).toEqual({ create: true, name: "arc-controller" });
+  });
+
+  test("runner pods on the spot nodes; container mode kubernetes (no privileged DinD)", () => {
+    const v = valuesOf(ENVS.dev, "addons_arc_runners_release");
+    expect(v.template.spec).toEqual({
+      nodeSelector: { "authorworks.io/node-group": "spot" },
+      tolerations: [{ key: "authorworks.io/batch", operator: "Equal", value: "true", effect: "NoSchedule" }],
+    });
+    expect(v.containerMode.type).toBe("kubernetes");
+    expect(v.containerMode.kubernetesModeWorkVolumeClaim.storageClassName).toBe("gp3");
+    expect(JSON.stringify(v)).not.toMatch(/dind|privileged/i);
+  });
+
+  test("GitHub App credentials: read from Secrets Manager, copied by reference into the Kubernetes Secret", () => {
+    const version = dataOf(ENVS.dev, "aws_secretsmanager_secret_version")["addons_arc_runners_github_app_credentials"];
+    expect(version.secret_id).toBe("authorworks-dev/github/app-credentials");
+    const secret = resource(ENVS.dev, "kubernetes_secret_v1", "addons_arc_runners_github_app_secret");
+    expect(secret.metadata).toMatchObject({ name: "arc-github-app", namespace: "arc-runners" });
+    // Terraform's jsondecode(...).key: a missing key fails the plan instead of registering with an empty value.
+    const ref = "data.aws_secretsmanager_secret_version.addons_arc_runners_github_app_credentials.secret_string";
+    expect(secret.data).toEqual({
+      github_app_id: `\${jsondecode(${ref}).app_id}`,
+      github_app_installation_id: `\${jsondecode(${ref}).installation_id}`,
+      github_app_private_key: `\${jsondecode(${ref}).private_key_pem}`,
+    });
+  });
+
+  test.each(["dev", "staging", "production"] as const)("%s: no private key or app id literal anywhere in the JSON", (env) => {
+    const text = JSON.stringify(ENVS[env]);
+    expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
+    expect(text).not.toMatch(/"github_app_(id|installation_id|private_key)":"[^$]/);
+  });
+
+  test("network policy: default deny both ways; egress only DNS to CoreDNS and TCP 443", () => {
+    const deny = resource(ENVS.dev, "kubernetes_network_policy_v1", "addons_arc_runners_default_deny");
+    expect(deny.metadata.namespace).toBe("arc-runners");
+    expect(deny.spec).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
+    const allow = resource(ENVS.dev, "kubernetes_network_policy_v1", "addons_arc_runners_allow_egress");
+    expect(allow.metadata.namespace).toBe("arc-runners");
+    expect(allow.spec.policy_types).toEqual(["Egress"]);
+    expect(allow.spec).not.toHaveProperty("ingress");
+    const [dns, https] = allow.spec.egress as Json[];
+    expect(dns.to[0]).toEqual({
+      namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } },
+      pod_selector: { match_labels: { "k8s-app": "kube-dns" } },
+    });
+    expect(dns.ports).toEqual([
+      { port: "53", protocol: "UDP" },
+      { port: "53", protocol: "TCP" },
+    ]);
+    expect(https).toEqual({ to: [{ ip_block: { cidr: "0.0.0.0/0" } }], ports: [{ port: "443", protocol: "TCP" }] });
+    expect(allow.spec.egress).toHaveLength(2);
+  });
+
+  test("the organization URL is the repository's owner", () => {
+    expect(githubOrgUrl("authorworks/authorworks-infra")).toBe("https://github.com/authorworks");
+    expect(githubOrgUrl("acme-books/infra")).toBe("https://github.com/acme-books");
+  });
+});

@@ -1,0 +1,264 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import type { EnvironmentConfig } from "../../environments/types";
+import { EncryptionKey } from "../../modules/kms";
+import { Monitoring, MonitoringProps } from "../../modules/monitoring";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+
+const CLUSTER = "authorworks-test";
+
+function build(env: EnvironmentConfig, overrides: Partial<MonitoringProps> = {}, aws = TEST_AWS): Json {
+  return synthWith((stack) => {
+    const globalProvider = new AwsProvider(stack, "aws-global", { alias: "global", region: "us-east-1" });
+    const key = new EncryptionKey(stack, "alerts-key", { aws, alias: "alerts", description: "alerts" });
+    const globalKey = new EncryptionKey(stack, "global-key", { aws, alias: "alerts-global", description: "alerts global" });
+    new Monitoring(stack, "monitoring", {
+      environment: env.name,
+      aws,
+      observability: env.observability,
+      monthlyBudgetUsd: env.monthlyBudgetUsd,
+      logRetentionDays: env.logRetentionDays,
+      alertsKey: key,
+      logsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/logs",
+      globalProvider,
+      globalAlertsKey: aws.region === "us-east-1" ? undefined : globalKey,
+      databases: [
+        { service: "content", identifier: "authorworks-test-content", allocatedStorageGb: 20 },
+        { service: "users", identifier: "authorworks-test-users", allocatedStorageGb: 50 },
+      ],
+      cache: { replicationGroupId: "authorworks-test-cache", nodes: env.cache.nodes },
+      clusterName: CLUSTER,
+      distributionId: "E123CDN",
+      ...overrides,
+    });
+  });
+}
+
+const alarm = (json: Json, id: string) => resource(json, "aws_cloudwatch_metric_alarm", `monitoring_${id.replace(/-/g, "_")}`);
+
+describe.each([dev, staging, production])("$name", (env) => {
+  const json = build(env);
+  const t = env.observability.thresholds;
+  const topics = resourcesOf(json, "aws_sns_topic");
+  const critical = Object.keys(topics).find((k) => k.includes("critical_topic"))!;
+  const warning = Object.keys(topics).find((k) => k.includes("warning_topic"))!;
+  const crit = `\${aws_sns_topic.${critical}.arn}`;
+  const warn = `\${aws_sns_topic.${warning}.arn}`;
+  const expectActions = (a: Json, topic: string) => {
+    expect(a.alarm_actions).toEqual([topic]);
+    expect(a.ok_actions).toEqual([topic]);
+  };
+
+  test("two KMS-encrypted topics (no extra global topic in us-east-1)", () => {
+    expect(Object.keys(topics).sort()).toEqual([critical, warning].sort());
+    for (const [k, name] of [[critical, `authorworks-${env.name}-alerts-critical`], [warning, `authorworks-${env.name}-alerts-warning`]]) {
+      expect(topics[k].name).toBe(name);
+      expect(topics[k].kms_master_key_id).toMatch(/^\$\{aws_kms_key\.alerts_key_key[^.]*\.arn\}$/);
+    }
+  });
+
+  test("subscriptions: every e-mail on both topics, the webhook on critical only", () => {
+    const subs = Object.values(resourcesOf(json, "aws_sns_topic_subscription"));
+    const emails = subs.filter((s) => s.protocol === "email");
+    expect(emails).toHaveLength(env.observability.alertEmails.length * 2);
+    for (const e of env.observability.alertEmails) {
+      expect(emails.filter((s) => s.endpoint === e).map((s) => s.topic_arn).sort()).toEqual([crit, warn].sort());
+    }
+    const hooks = subs.filter((s) => s.protocol === "https");
+    if (env.observability.pagingWebhookUrl) {
+      expect(hooks).toHaveLength(1);
+      expect(hooks[0].endpoint).toBe(env.observability.pagingWebhookUrl);
+      expect(hooks[0].topic_arn).toBe(crit);
+    } else {
+      expect(hooks).toHaveLength(0);
+    }
+  });
+
+  test("RDS alarms per instance", () => {
+    for (const [svc, gb] of [["content", 20], ["users", 50]] as const) {
+      const cpu = alarm(json, `rds-${svc}-cpu`);
+      expect(cpu).toMatchObject({ namespace: "AWS/RDS", metric_name: "CPUUtilization", statistic: "Average", comparison_operator: "GreaterThanThreshold", threshold: t.cpuPercent });
+      expect(cpu.dimensions).toEqual({ DBInstanceIdentifier: `authorworks-test-${svc}` });
+      expect(cpu.alarm_name).toBe(`authorworks-${env.name}-rds-${svc}-cpu`);
+      expectActions(cpu, warn);
+
+      const storage = alarm(json, `rds-${svc}-free-storage`);
+      expect(storage).toMatchObject({ metric_name: "FreeStorageSpace", comparison_operator: "LessThanThreshold", statistic: "Minimum", treat_missing_data: "breaching" });
+      expect(storage.threshold).toBe(Math.round(((100 - t.diskPercent) / 100) * gb * 1024 ** 3));
+      expectActions(storage, crit);
+
+      const conns = alarm(json, `rds-${svc}-connections`);
+      expect(conns.comparison_operator).toBe("GreaterThanUpperThreshold");
+      expect(conns.threshold_metric_id).toBe("band");
+      expect(conns.threshold).toBeUndefined();
+      expect(conns.metric_query.find((q: Json) => q.id === "band").expression).toBe("ANOMALY_DETECTION_BAND(connections, 2)");
+      expect(conns.metric_query.find((q: Json) => q.id === "connections").metric).toMatchObject({
+        metric_name: "DatabaseConnections",
+        namespace: "AWS/RDS",
+        dimensions: { DBInstanceIdentifier: `authorworks-test-${svc}` },
+      });
+      expectActions(conns, warn);
+    }
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_metric_alarm")).filter((k) => k.includes("replica-lag"))).toEqual([]);
+  });
+
+  test("Valkey alarms over every node", () => {
+    const nodes = [...Array(env.cache.nodes).keys()].map((i) => `authorworks-test-cache-00${i + 1}`);
+    const cpu = alarm(json, "cache-engine-cpu");
+    expect(cpu.threshold).toBe(t.cpuPercent);
+    const metrics = cpu.metric_query.filter((q: Json) => q.metric);
+    expect(metrics.map((q: Json) => q.metric.dimensions.CacheClusterId)).toEqual(nodes);
+    expect(metrics.every((q: Json) => q.metric.metric_name === "EngineCPUUtilization" && q.metric.namespace === "AWS/ElastiCache")).toBe(true);
+    expect(cpu.metric_query.find((q: Json) => q.return_data).expression).toBe(`MAX([${nodes.map((_, i) => `node${i + 1}`).join(", ")}])`);
+    expectActions(cpu, warn);
+
+    const mem = alarm(json, "cache-memory");
+    expect(mem.threshold).toBe(t.memoryPercent);
+    expect(mem.metric_query[0].metric.metric_name).toBe("DatabaseMemoryUsagePercentage");
+    expectActions(mem, crit);
+
+    const ev = alarm(json, "cache-evictions");
+    expect(ev).toMatchObject({ threshold: 0, comparison_operator: "GreaterThanThreshold" });
+    expect(ev.metric_query[0].metric).toMatchObject({ metric_name: "Evictions", stat: "Sum" });
+    expect(ev.metric_query.find((q: Json) => q.return_data).expression).toMatch(/^SUM\(\[node1/);
+    expectActions(ev, warn);
+  });
+
+  test("ALB alarms through Metrics Insights, selected by the cluster tag", () => {
+    const rate = alarm(json, "alb-5xx-rate");
+    const q = Object.fromEntries(rate.metric_query.map((x: Json) => [x.id, x]));
+    expect(q.errors.expression).toBe(`SELECT SUM(HTTPCode_Target_5XX_Count) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) WHERE tag."elbv2.k8s.aws/cluster" = '${CLUSTER}'`);
+    expect(q.requests.expression).toContain("SELECT SUM(RequestCount)");
+    expect(q.errors.period).toBe(300);
+    expect(q.rate).toMatchObject({ expression: "100 * errors / requests", return_data: true });
+    expect(q.rate.period).toBeUndefined();
+    expect(rate).toMatchObject({ threshold: t.errorRatePercent, comparison_operator: "GreaterThanThreshold" });
+    expectActions(rate, crit);
+
+    const lat = alarm(json, "alb-target-p99");
+    expect(lat.threshold).toBe(t.p99LatencyMs / 1000);
+    expect(lat.metric_query[0].expression).toContain("SELECT MAX(TargetResponseTime)");
+    expectActions(lat, warn);
+  });
+
+  test("CloudFront alarm in us-east-1 through the global provider", () => {
+    const cf = alarm(json, "cloudfront-5xx-rate");
+    expect(cf).toMatchObject({ namespace: "AWS/CloudFront", metric_name: "5xxErrorRate", threshold: t.errorRatePercent, provider: "aws.global" });
+    expect(cf.dimensions).toEqual({ DistributionId: "E123CDN", Region: "Global" });
+    expectActions(cf, crit);
+  });
+
+  test("EKS node alarms on Container Insights", () => {
+    for (const [id, metric, threshold, topic] of [
+      ["nodes-cpu", "node_cpu_utilization", t.cpuPercent, warn],
+      ["nodes-memory", "node_memory_utilization", t.memoryPercent, warn],
+      ["nodes-filesystem", "node_filesystem_utilization", t.diskPercent, crit],
+    ] as const) {
+      const a = alarm(json, id);
+      expect(a).toMatchObject({ namespace: "ContainerInsights", metric_name: metric, threshold, dimensions: { ClusterName: CLUSTER } });
+      expectActions(a, topic);
+    }
+  });
+
+  test("budget: monthly COST limit and four notifications", () => {
+    const b = resource(json, "aws_budgets_budget", "monitoring_budget");
+    expect(b).toMatchObject({ budget_type: "COST", time_unit: "MONTHLY", limit_amount: String(env.monthlyBudgetUsd), limit_unit: "USD" });
+    expect(b.cost_filter).toEqual([{ name: "TagKeyValue", values: [`user:Environment$${env.name}`] }]);
+    expect(b.notification.map((n: Json) => [n.notification_type, n.threshold, n.threshold_type, n.comparison_operator, n.subscriber_sns_topic_arns[0]])).toEqual([
+      ["ACTUAL", 80, "PERCENTAGE", "GREATER_THAN", warn],
+      ["ACTUAL", 90, "PERCENTAGE", "GREATER_THAN", warn],
+      ["ACTUAL", 100, "PERCENTAGE", "GREATER_THAN", crit],
+      ["FORECASTED", 100, "PERCENTAGE", "GREATER_THAN", warn],
+    ]);
+    for (const n of b.notification) expect(n.subscriber_email_addresses).toEqual(env.observability.alertEmails);
+  });
+
+  test("application log group: retention and KMS", () => {
+    const lg = resource(json, "aws_cloudwatch_log_group", "monitoring_application_logs");
+    expect(lg).toMatchObject({ name: `/authorworks/${env.name}/application`, retention_in_days: env.logRetentionDays, kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/logs" });
+  });
+
+  test("dashboard JSON has the widgets of every tier", () => {
+    const d = resource(json, "aws_cloudwatch_dashboard", "monitoring_dashboard");
+    expect(d.dashboard_name).toBe(`authorworks-${env.name}-overview`);
+    const body = JSON.parse(d.dashboard_body);
+    const titles = body.widgets.map((w: Json) => w.properties.title);
+    expect(titles).toEqual([
+      "RDS CPU (%)", "RDS free storage (bytes)", "RDS connections",
+      "Valkey engine CPU (%)", "Valkey memory (%)", "Valkey evictions",
+      "ALB target 5xx rate (%)", "ALB target response time (s)", "CloudFront 5xx error rate (%)",
+      "EKS node CPU (%)", "EKS node memory (%)", "EKS node filesystem (%)",
+    ]);
+    const byTitle = (title: string) => body.widgets.find((w: Json) => w.properties.title === title).properties;
+    expect(byTitle("RDS CPU (%)").metrics).toEqual([
+      ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "authorworks-test-content", { label: "content" }],
+      ["AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "authorworks-test-users", { label: "users" }],
+    ]);
+    expect(byTitle("RDS CPU (%)").annotations.horizontal[0].value).toBe(t.cpuPercent);
+    expect(byTitle("CloudFront 5xx error rate (%)").region).toBe("us-east-1");
+    expect(byTitle("Valkey memory (%)").metrics).toHaveLength(env.cache.nodes);
+    expect(byTitle("EKS node filesystem (%)").metrics).toEqual([["ContainerInsights", "node_filesystem_utilization", "ClusterName", CLUSTER]]);
+  });
+});
+
+describe("policies", () => {
+  const json = build(production);
+  test("topic policy: CloudWatch and Budgets of this account publish, TLS only", () => {
+    const docs = Object.keys(dataOf(json, "aws_iam_policy_document")).filter((k) => k.includes("critical_topic_policy_document"));
+    expect(docs).toHaveLength(1);
+    const s = statements(json, docs[0]);
+    const cw = s.find((x) => x.sid === "CloudWatchAlarmsOfThisAccount")!;
+    expect(cw.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }]);
+    expect(cw.actions).toEqual(["sns:Publish"]);
+    expect(cw.condition).toContainEqual({ test: "StringEquals", variable: "aws:SourceAccount", values: [TEST_AWS.accountId] });
+    const budgets = s.find((x) => x.sid === "BudgetsOfThisAccount")!;
+    expect(budgets.principals[0].identifiers).toEqual(["budgets.amazonaws.com"]);
+    expect(budgets.condition).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${TEST_AWS.accountId}:*`] });
+    expect(s.find((x) => x.sid === "TlsOnly")).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
+    const policies = Object.values(resourcesOf(json, "aws_sns_topic_policy"));
+    expect(policies).toHaveLength(2);
+    expect(policies.map((p) => p.policy)).toContain(`\${data.aws_iam_policy_document.${docs[0]}.json}`);
+  });
+
+  test("the alerts key lets CloudWatch and Budgets use it", () => {
+    const doc = Object.keys(dataOf(json, "aws_iam_policy_document")).find((k) => k.startsWith("alerts_key_policy"))!;
+    const s = statements(json, doc).find((x) => x.sid === "AlertPublishersUseKey")!;
+    expect(s.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+    expect(s.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] }]);
+  });
+});
+
+describe("props", () => {
+  test("read replicas get a ReplicaLag alarm (critical)", () => {
+    const json = build(dev, {
+      databases: [{ service: "content", identifier: "c", allocatedStorageGb: 20, replicas: { reader: "c-reader" } }],
+      replicaLagSeconds: 30,
+    });
+    const a = alarm(json, "rds-content-reader-replica-lag");
+    expect(a).toMatchObject({ metric_name: "ReplicaLag", threshold: 30, dimensions: { DBInstanceIdentifier: "c-reader" } });
+    expect(a.alarm_actions[0]).toContain("critical_topic");
+  });
+
+  test("a known ALB dimension gives an exact p99 alarm", () => {
+    const json = build(dev, { loadBalancerArnSuffix: "app/authorworks-dev-api/abc" });
+    const lat = alarm(json, "alb-target-p99");
+    expect(lat).toMatchObject({ extended_statistic: "p99", metric_name: "TargetResponseTime", dimensions: { LoadBalancer: "app/authorworks-dev-api/abc" }, threshold: 0.5 });
+    expect(alarm(json, "alb-5xx-rate").metric_query[0].expression).toContain("WHERE LoadBalancer = 'app/authorworks-dev-api/abc'");
+  });
+
+  test("outside us-east-1 a us-east-1 critical topic receives the CloudFront alarm", () => {
+    const json = build(production, {}, { accountId: "123456789012", region: "eu-west-1" });
+    const global = Object.entries(resourcesOf(json, "aws_sns_topic")).find(([k]) => k.includes("critical_global_topic"))!;
+    expect(global[1]).toMatchObject({ provider: "aws.global", name: "authorworks-production-alerts-critical-global" });
+    expect(global[1].kms_master_key_id).toMatch(/aws_kms_key\.global_key_key/);
+    expect(alarm(json, "cloudfront-5xx-rate").alarm_actions).toEqual([`\${aws_sns_topic.${global[0]}.arn}`]);
+    const webhooks = Object.values(resourcesOf(json, "aws_sns_topic_subscription")).filter((s) => s.protocol === "https");
+    expect(webhooks).toHaveLength(2);
+  });
+
+  test("outside us-east-1 without a global key it refuses", () => {
+    expect(() => build(dev, { globalAlertsKey: undefined }, { accountId: "123456789012", region: "eu-west-1" })).toThrow(/globalAlertsKey is required/);
+  });
+});

@@ -1,0 +1,351 @@
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { resolveEnvironment } from "../../environments/config";
+import { checkObservability } from "../../environments/checks/observability";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import type { EnvironmentConfig } from "../../environments/types";
+import { AddonContext, CertManagerAddon, Gp3StorageClassAddon, PlatformAddon, PlatformAddons, SYSTEM_PLACEMENT } from "../../modules/addons";
+import {
+  ALERTMANAGER_SECRET_DIR,
+  ALERTMANAGER_WEBHOOK_SECRET,
+  DASHBOARDS,
+  KUBERNETES_PODS_SCRAPE_JOB,
+  SERVICE_LABEL,
+  chatWebhookSecretName,
+  observabilityAddons,
+  observabilityOptions,
+} from "../../modules/addons/observability";
+import { CHARTS } from "../../variables/charts";
+import { SERVICES } from "../../variables/services";
+import { Checker, ConfigError } from "../../variables/validation";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+
+const ZONE = { name: "dev.authorworks.io", zoneId: "Z0TESTZONE", arn: "arn:aws:route53:::hostedzone/Z0TESTZONE" };
+
+function ctxFor(env: EnvironmentConfig, highAvailability: boolean): AddonContext {
+  return {
+    environment: env.name,
+    aws: TEST_AWS,
+    clusterName: `authorworks-${env.name}`,
+    vpcId: "vpc-0123456789abcdef0",
+    hostedZone: ZONE,
+    regionalWebAclName: `authorworks-${env.name}-regional`,
+    placement: SYSTEM_PLACEMENT,
+    highAvailability,
+    namePrefix: `authorworks-${env.name}`,
+  };
+}
+
+function synthEnv(cfg: EnvironmentConfig): Json {
+  const env = resolveEnvironment(cfg);
+  const addons: PlatformAddon[] = [
+    new CertManagerAddon({ acmeEmail: "platform@authorworks.io" }),
+    new Gp3StorageClassAddon(),
+    ...observabilityAddons(observabilityOptions(env)),
+  ];
+  return synthWith((stack) => {
+    new KubernetesProvider(stack, "kubernetes", {});
+    new HelmProvider(stack, "helm", {});
+    new RandomProvider(stack, "random", {});
+    new PlatformAddons(stack, "addons", { context: ctxFor(cfg, cfg.name === "production"), addons });
+  });
+}
+
+function valuesOf(json: Json, id: string): Json {
+  const values = resource(json, "helm_release", id).values as string[];
+  expect(values).toHaveLength(1);
+  return JSON.parse(values[0]);
+}
+
+const JSONS = { dev: synthEnv(dev), staging: synthEnv(staging), production: synthEnv(production) };
+const CONFIGS = { dev, staging, production };
+
+/** Logical id of a resource by its construct path (ids use `_` for `-`; long ones get a hash suffix). */
+function idOf(json: Json, type: string, path: string): string {
+  const prefix = path.replace(/-/g, "_");
+  const ids = Object.keys(resourcesOf(json, type)).filter((k) => k.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`${type} ${prefix}*: ${ids.join(", ") || "none"} in ${Object.keys(resourcesOf(json, type)).join(", ")}`);
+  return ids[0];
+}
+const kps = (json: Json) => valuesOf(json, idOf(json, "helm_release", "addons_kube-prometheus-stack_release"));
+
+describe("kube-prometheus-stack", () => {
+  it("pins the chart from variables/charts.ts and runs in monitoring", () => {
+    const r = resource(JSONS.dev, "helm_release", idOf(JSONS.dev, "helm_release", "addons_kube-prometheus-stack_release"));
+    expect([r.repository, r.chart, r.version, r.namespace]).toEqual([CHARTS.kubePrometheusStack.repository, "kube-prometheus-stack", CHARTS.kubePrometheusStack.version, "monitoring"]);
+  });
+
+  it("has the spec's kubernetes-pods job with every relabel rule", () => {
+    const job = kps(JSONS.dev).prometheus.prometheusSpec.additionalScrapeConfigs;
+    expect(job).toHaveLength(1);
+    expect(job[0].job_name).toBe("kubernetes-pods");
+    expect(job[0].kubernetes_sd_configs).toEqual([{ role: "pod" }]);
+    const r = job[0].relabel_configs;
+    expect(r).toHaveLength(6);
+    expect(r[0]).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" });
+    expect(r[1]).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"], action: "replace", target_label: "__metrics_path__", regex: "(.+)" });
+    expect(r[2]).toEqual({
+      source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
+      action: "replace",
+      regex: "([^:]+)(?::\\d+)?;(\\d+)",
+      replacement: "$1:$2",
+      target_label: "__address__",
+    });
+    expect(new RegExp(`^${r[2].regex}$`).exec("10.0.1.5:8080;9090")?.slice(1)).toEqual(["10.0.1.5", "9090"]);
+    expect(r[3]).toEqual({ action: "labelmap", regex: "__meta_kubernetes_pod_label_(.+)" });
+    expect(r[4]).toEqual({ source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "kubernetes_namespace" });
+    expect(r[5]).toEqual({ source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "kubernetes_pod_name" });
+    expect(job[0]).toEqual(JSON.parse(JSON.stringify(KUBERNETES_PODS_SCRAPE_JOB)));
+  });
+
+  it.each(["dev", "staging", "production"] as const)("%s: retention, intervals and gp3 storage from the environment", (name) => {
+    const spec = kps(JSONS[name]).prometheus.prometheusSpec;
+    const o = CONFIGS[name].observability;
+    expect(spec.retention).toBe(`${o.prometheusRetentionDays}d`);
+    expect(spec.scrapeInterval).toBe("15s");
+    expect(spec.evaluationInterval).toBe("15s");
+    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({ storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${o.prometheusStorageGb}Gi` } } });
+    expect(spec.nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
+  });
+
+  it("storage differs per environment (50/100/200 GiB)", () => {
+    expect(["dev", "staging", "production"].map((n) => kps(JSONS[n as "dev"]).prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage)).toEqual(["50Gi", "100Gi", "200Gi"]);
+  });
+
+  it("routes critical alerts to paging and the rest to chat, URLs read from the mounted Secret", () => {
+    const am = kps(JSONS.production).alertmanager;
+    expect(am.enabled).toBe(true);
+    expect(am.alertmanagerSpec.secrets).toEqual([ALERTMANAGER_WEBHOOK_SECRET]);
+    expect(am.config.route.receiver).toBe("chat");
+    expect(am.config.route.routes).toContainEqual({ receiver: "paging", matchers: ['severity="critical"'], repeat_interval: "1h" });
+    const receivers = Object.fromEntries(am.config.receivers.map((r: Json) => [r.name, r]));
+    expect(receivers.chat.slack_configs[0].api_url_file).toBe(`${ALERTMANAGER_SECRET_DIR}/chat-webhook-url`);
+    expect(receivers.paging.webhook_configs[0].url_file).toBe(`${ALERTMANAGER_SECRET_DIR}/paging-webhook-url`);
+    expect(receivers.chat.slack_configs[0].api_url).toBeUndefined();
+  });
+
+  it("without a paging webhook (dev), critical alerts still reach chat", () => {
+    const receivers = kps(JSONS.dev).alertmanager.config.receivers;
+    const paging = receivers.find((r: Json) => r.name === "paging");
+    expect(paging.slack_configs[0].api_url_file).toBe(`${ALERTMANAGER_SECRET_DIR}/chat-webhook-url`);
+    expect(paging.webhook_configs).toBeUndefined();
+  });
+
+  it("reads the chat webhook from Secrets Manager into a Kubernetes Secret, never as a literal", () => {
+    const json = JSONS.production;
+    const versions = dataOf(json, "aws_secretsmanager_secret_version");
+    const [dsId] = Object.keys(versions);
+    expect(versions[dsId].secret_id).toBe(chatWebhookSecretName("production"));
+    const secret = resource(json, "kubernetes_secret_v1", idOf(json, "kubernetes_secret_v1", "addons_kube-prometheus-stack_alertmanager-webhooks"));
+    expect(secret.metadata.name).toBe(ALERTMANAGER_WEBHOOK_SECRET);
+    expect(secret.metadata.namespace).toBe("monitoring");
+    expect(secret.data["chat-webhook-url"]).toBe(`\${data.aws_secretsmanager_secret_version.${dsId}.secret_string}`);
+    // The paging URL is configuration, not a secret: only in the Secret, never in Helm values.
+    const url = production.observability.pagingWebhookUrl!;
+    expect(secret.data["paging-webhook-url"]).toBe(url);
+    for (const r of Object.values(resourcesOf(json, "helm_release"))) {
+      expect((r.values as string[]).join("")).not.toContain(url);
+      expect((r.values as string[]).join("")).not.toMatch(/hooks\.slack\.com|api_url"/);
+    }
+  });
+
+  it("Grafana's admin password is a random_password in a Secret", () => {
+    const json = JSONS.dev;
+    const admin = resource(json, "kubernetes_secret_v1", idOf(json, "kubernetes_secret_v1", "addons_kube-prometheus-stack_grafana-admin"));
+    const pw = idOf(json, "random_password", "addons_kube-prometheus-stack_grafana-admin-password");
+    expect(admin.data["admin-password"]).toBe(`\${random_password.${pw}.result}`);
+    expect(kps(json).grafana.admin.existingSecret).toBe(admin.metadata.name);
+  });
+
+  it("links metrics, logs and traces in Grafana", () => {
+    const g = kps(JSONS.dev).grafana;
+    expect(g.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
+    expect(g.sidecar.datasources.exemplarTraceIdDestinations).toEqual({ datasourceUid: "jaeger", traceIdLabelName: "trace_id" });
+    const ds = Object.fromEntries(g.additionalDataSources.map((d: Json) => [d.uid, d]));
+    expect(ds.loki.url).toBe("http://loki-gateway.monitoring.svc.cluster.local");
+    expect(ds.loki.jsonData.derivedFields[0]).toMatchObject({ datasourceUid: "jaeger", url: "$$${__value.raw}" });
+    expect(ds.jaeger.jsonData.tracesToLogsV2.datasourceUid).toBe("loki");
+    expect(ds.jaeger.jsonData.tracesToMetrics.datasourceUid).toBe("prometheus");
+  });
+
+  it("has key-metric rules at the environment's thresholds", () => {
+    const rules = kps(JSONS.dev).additionalPrometheusRulesMap["authorworks-key-metrics"].groups[0].rules;
+    const byName = Object.fromEntries(rules.map((r: Json) => [r.alert, r]));
+    const t = dev.observability.thresholds;
+    expect(byName.NodeHighCpu.expr).toMatch(new RegExp(`> ${t.cpuPercent}$`));
+    expect(byName.NodeHighMemory.expr).toMatch(new RegExp(`> ${t.memoryPercent}$`));
+    expect(byName.NodeDiskFull.expr).toMatch(new RegExp(`> ${t.diskPercent}$`));
+    expect(byName.ServiceHighP99Latency.expr).toMatch(/^1000 \* histogram_quantile\(0\.99,.*> 500$/);
+    expect(byName.ServiceHighErrorRate.expr).toMatch(/status=~"5\.\."[\s\S]*> 1$/);
+    expect(byName.ServiceHighErrorRate.labels.severity).toBe("critical");
+  });
+
+  it("has availability, latency and error-rate SLO burn-rate alerts for every service", () => {
+    const groups = kps(JSONS.dev).additionalPrometheusRulesMap["authorworks-slos"].groups;
+    expect(groups.map((g: Json) => g.name)).toEqual(SERVICES.map((s) => `slo-${s.name}`));
+    const gateway = groups.find((g: Json) => g.name === "slo-gateway").rules;
+    const alerts = gateway.filter((r: Json) => r.alert);
+    expect(alerts).toHaveLength(6);
+    const page = alerts.find((r: Json) => r.alert === "SLOErrorRateBurnRate" && r.labels.severity === "critical");
+    // error budget 1 % (threshold 1 %), 14.4x over 1h and 5m.
+    expect(page.expr).toBe(
+      `slo:error_rate_errors:ratio_rate1h{${SERVICE_LABEL}="gateway",slo="errorRate"} > 0.144 and slo:error_rate_errors:ratio_rate5m{${SERVICE_LABEL}="gateway",slo="errorRate"} > 0.144`,
+    );
+    const ticket = alerts.find((r: Json) => r.alert === "SLOAvailabilityBurnRate" && r.labels.severity === "warning");
+    expect(ticket.expr).toContain("ratio_rate6h");
+    expect(ticket.expr).toContain("ratio_rate30m");
+    expect(ticket.expr).toContain("> 0.006");
+    const latency = gateway.find((r: Json) => r.record === "slo:latency_errors:ratio_rate5m");
+    expect(latency.expr).toContain('le="0.5"');
+    expect(SERVICE_LABEL).toBe("authorworks_io_service");
+  });
+});
+
+describe("dashboards", () => {
+  it("ships each dashboard as a sidecar ConfigMap with valid JSON and PromQL panels", () => {
+    const maps = resourcesOf(JSONS.dev, "kubernetes_config_map_v1");
+    const dashboards = Object.values(maps).filter((m) => m.metadata.labels?.grafana_dashboard === "1");
+    expect(dashboards).toHaveLength(DASHBOARDS.length);
+    expect(DASHBOARDS.length).toBe(5);
+    for (const m of dashboards) {
+      expect(m.metadata.namespace).toBe("monitoring");
+      const [file] = Object.keys(m.data);
+      const d = JSON.parse(m.data[file]);
+      expect(file).toBe(`${d.uid}.json`);
+      expect(d.panels.length).toBeGreaterThanOrEqual(3);
+      for (const p of d.panels) expect(p.targets[0].expr).toMatch(/\b[a-z]+_[A-Za-z_]+/); // a metric name
+      expect(m.data[file]).not.toContain("${");
+    }
+    expect(dashboards.map((m) => JSON.parse(Object.values(m.data)[0] as string).uid).sort()).toEqual(DASHBOARDS.map((d) => d.uid).sort());
+  });
+});
+
+describe("loki", () => {
+  it("may only use its prefix of the logs bucket", () => {
+    const json = JSONS.dev;
+    const docs = Object.keys(dataOf(json, "aws_iam_policy_document")).filter((k) => k.startsWith("addons_loki_pod_identity_policy_document"));
+    expect(docs).toHaveLength(1);
+    const st = statements(json, docs[0]);
+    expect(st).toHaveLength(2);
+    const list = st.find((s) => s.sid === "ListBucket")!;
+    expect(list.actions).toEqual(["s3:ListBucket"]);
+    expect(list.resources).toEqual(["arn:aws:s3:::authorworks-logs-dev"]);
+    expect(list.condition).toEqual([{ test: "StringLike", variable: "s3:prefix", values: ["loki/*"] }]);
+    const objects = st.find((s) => s.sid === "ReadWriteObjects")!;
+    expect(objects.resources).toEqual(["arn:aws:s3:::authorworks-logs-dev/loki/*"]);
+    expect(objects.actions).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]));
+    expect(JSON.stringify(st)).not.toMatch(/kms:/);
+  });
+
+  it.each(["dev", "staging", "production"] as const)("%s: chunks in the logs bucket under loki/, retention from the environment", (name) => {
+    const json = JSONS[name];
+    const v = valuesOf(json, idOf(json, "helm_release", "addons_loki_release"));
+    expect(v.loki.storage.bucketNames.chunks).toBe(`authorworks-logs-${name}`);
+    expect(v.loki.storage.object_store.storage_prefix).toBe("loki");
+    expect(v.loki.limits_config.retention_period).toBe(`${CONFIGS[name].observability.lokiRetentionDays * 24}h`);
+    expect(v.loki.compactor.retention_enabled).toBe(true);
+    expect(v.serviceAccount.name).toBe("loki");
+    const assoc = resource(json, "aws_eks_pod_identity_association", idOf(json, "aws_eks_pod_identity_association", "addons_loki_pod-identity"));
+    expect([assoc.namespace, assoc.service_account]).toEqual(["monitoring", "loki"]);
+  });
+
+  it("single binary without HA, simple scalable with HA", () => {
+    const dv = valuesOf(JSONS.dev, idOf(JSONS.dev, "helm_release", "addons_loki_release"));
+    const pv = valuesOf(JSONS.production, idOf(JSONS.production, "helm_release", "addons_loki_release"));
+    expect([dv.deploymentMode, dv.singleBinary.replicas, dv.write.replicas, dv.loki.commonConfig.replication_factor]).toEqual(["SingleBinary", 1, 0, 1]);
+    expect([pv.deploymentMode, pv.singleBinary.replicas, pv.write.replicas, pv.loki.commonConfig.replication_factor]).toEqual(["SimpleScalable", 0, 3, 3]);
+  });
+});
+
+describe("alloy", () => {
+  it("is a DaemonSet tolerating every taint, pushing to Loki", () => {
+    const v = valuesOf(JSONS.dev, idOf(JSONS.dev, "helm_release", "addons_alloy_release"));
+    expect(v.controller).toEqual({ type: "daemonset", tolerations: [{ operator: "Exists" }] });
+    expect(v.alloy.configMap.content).toContain('url = "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push"');
+    expect(v.alloy.mounts.varlog).toBe(true);
+  });
+});
+
+describe("traces", () => {
+  const collector = (json: Json) => valuesOf(json, idOf(json, "helm_release", "addons_opentelemetry-operator_collector")).resources[0];
+
+  it.each([
+    ["dev", 100],
+    ["staging", 50],
+    ["production", 10],
+  ] as const)("%s: the collector keeps %d %% of ordinary traces", (name, pct) => {
+    const c = collector(JSONS[name]);
+    expect(c.kind).toBe("OpenTelemetryCollector");
+    const policies = c.spec.config.processors.tail_sampling.policies;
+    expect(policies.find((p: Json) => p.type === "probabilistic").probabilistic.sampling_percentage).toBe(pct);
+    expect(c.spec.config.receivers.otlp.protocols).toEqual({ grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } });
+    expect(c.spec.config.exporters["otlp/jaeger"].endpoint).toBe("jaeger-collector.monitoring.svc.cluster.local:4317");
+    expect(c.spec.config.service.pipelines.traces.processors).toEqual(["memory_limiter", "tail_sampling", "batch"]);
+  });
+
+  it("the operator uses cert-manager and is installed after it", () => {
+    const json = JSONS.dev;
+    const id = idOf(json, "helm_release", "addons_opentelemetry-operator_release");
+    const r = resource(json, "helm_release", id);
+    expect(JSON.parse(r.values[0]).admissionWebhooks.certManager.enabled).toBe(true);
+    expect(r.depends_on.join(" ")).toMatch(/helm_release\.addons_cert_manager_release/);
+    expect(resource(json, "helm_release", idOf(json, "helm_release", "addons_opentelemetry-operator_collector")).depends_on).toEqual([`helm_release.${id}`]);
+  });
+
+  it("Jaeger v2 all-in-one: memory in dev, Badger on a gp3 claim where data is protected", () => {
+    const d = valuesOf(JSONS.dev, idOf(JSONS.dev, "helm_release", "addons_jaeger_release"));
+    const p = valuesOf(JSONS.production, idOf(JSONS.production, "helm_release", "addons_jaeger_release"));
+    expect(d.config.extensions.jaeger_storage.backends.primary_store).toEqual({ memory: { max_traces: 100000 } });
+    expect(p.config.extensions.jaeger_storage.backends.primary_store.badger.ephemeral).toBe(false);
+    expect(p.storage.badger.persistence.useExistingPvcName).toBe("jaeger-badger");
+    expect(Object.keys(resourcesOf(JSONS.dev, "kubernetes_persistent_volume_claim_v1"))).toHaveLength(0);
+    const pvc = Object.values(resourcesOf(JSONS.production, "kubernetes_persistent_volume_claim_v1"));
+    expect(pvc).toHaveLength(1);
+    expect(pvc[0].spec.storage_class_name).toBe("gp3");
+    expect(p.jaeger.tolerations).toEqual(SYSTEM_PLACEMENT.tolerations);
+  });
+});
+
+describe("charts and placement", () => {
+  it("every observability release uses the catalogue's pinned version", () => {
+    const byChart = Object.fromEntries(Object.values(CHARTS).map((c) => [`${c.repository}|${c.chart}`, c.version]));
+    const releases = Object.values(resourcesOf(JSONS.production, "helm_release"));
+    for (const r of releases) expect(r.version).toBe(byChart[`${r.repository}|${r.chart}`]);
+    const charts = releases.map((r) => r.chart);
+    expect(charts).toEqual(expect.arrayContaining(["kube-prometheus-stack", "loki", "alloy", "opentelemetry-operator", "jaeger"]));
+  });
+
+  it("non-DaemonSet components select the system nodes", () => {
+    const json = JSONS.dev;
+    expect(valuesOf(json, idOf(json, "helm_release", "addons_loki_release")).singleBinary.nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
+    expect(valuesOf(json, idOf(json, "helm_release", "addons_opentelemetry-operator_release")).nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
+    expect(kps(json).grafana.nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
+  });
+});
+
+describe("checkObservability", () => {
+  it("passes for the committed environments", () => {
+    for (const cfg of [dev, staging, production]) {
+      const c = new Checker(cfg.name);
+      checkObservability(c, cfg);
+      expect(() => c.done()).not.toThrow();
+    }
+  });
+
+  it.each([
+    ["a missing entry", { ...CHARTS, jaeger: undefined }, /charts\.jaeger.*catalogue entry/],
+    ["a range as version", { ...CHARTS, loki: { ...CHARTS.loki, version: "^6.0.0" } }, /charts\.loki\.version.*exact chart version/],
+    ["the Jaeger v1 chart", { ...CHARTS, jaeger: { ...CHARTS.jaeger, version: "3.4.1" } }, /charts\.jaeger\.version.*4\.x or later/],
+    ["the old Loki repository", { ...CHARTS, loki: { ...CHARTS.loki, repository: "https://grafana.github.io/helm-charts" } }, /charts\.loki\.repository.*grafana-community/],
+  ])("refuses %s", (_what, charts, message) => {
+    const c = new Checker("dev");
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    checkObservability(c, dev, charts as any);
+    expect(() => c.done()).toThrow(ConfigError);
+    expect(() => c.done()).toThrow(/dev/);
+    expect(() => c.done()).toThrow(message);
+  });
+});

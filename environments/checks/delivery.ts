@@ -1,0 +1,29 @@
+/**
+ * Validation of `delivery.*` (Argo CD source, runner scale set bounds), so a typo in an
+ * environment file stops synth with a message instead of an Argo CD that never syncs
+ * or a scale set the controller rejects. The lead calls `checkDelivery` from
+ * `resolveEnvironment` in environments/config.ts.
+ */
+import { MAX_RUNNERS_CEILING } from "../../modules/addons/delivery/actions-runners";
+import type { Checker } from "../../variables/validation";
+import type { EnvironmentConfig } from "../types";
+
+/** A git URL Argo CD can clone: `https://host/path`, `ssh://[user@]host/path` or scp-like `user@host:path`. */
+export const GIT_REPO_URL = /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[^\s]+|ssh:\/\/([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/][^\s]*)$/;
+
+/** A git revision: branch, tag or commit; no whitespace, not empty. */
+export const GIT_REVISION = /^[^\s]+$/;
+
+export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
+  const d = cfg.delivery;
+  c.matches(
+    "delivery.manifestsRepoUrl",
+    d.manifestsRepoUrl,
+    GIT_REPO_URL,
+    'a git URL over https ("https://github.com/org/repo.git") or ssh ("git@github.com:org/repo.git", "ssh://git@host/org/repo.git")',
+  );
+  c.matches("delivery.manifestsRevision", d.manifestsRevision, GIT_REVISION, "a branch, tag or commit (not empty, no spaces)");
+  const minOk = c.intRange("delivery.runners.minRunners", d.runners.minRunners, 0, MAX_RUNNERS_CEILING, "runners");
+  const maxOk = c.intRange("delivery.runners.maxRunners", d.runners.maxRunners, 1, MAX_RUNNERS_CEILING, "runners");
+  if (minOk && maxOk) c.ordered("delivery.runners.minRunners", d.runners.minRunners, "delivery.runners.maxRunners", d.runners.maxRunners);
+}

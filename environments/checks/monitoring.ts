@@ -1,0 +1,70 @@
+/**
+ * Validation of `observability` and `monthlyBudgetUsd` (modules/monitoring and the
+ * in-cluster observability stack): thresholds, alert addresses, webhook, retentions,
+ * trace sampling and the budget.
+ */
+import { Checker } from "../../variables/validation";
+import type { EnvironmentConfig } from "../types";
+
+/** A plain e-mail address (local@domain.tld), no display name, no spaces. */
+export const EMAIL_ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** An https URL with a host (SNS `https` subscriptions). */
+export function isHttpsUrl(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    const u = new URL(value);
+    return u.protocol === "https:" && u.hostname.length > 0 && !/\s/.test(value);
+  } catch {
+    return false;
+  }
+}
+
+/** AWS Budgets accepts at most 10 e-mail subscribers per notification. */
+export const MAX_ALERT_EMAILS = 10;
+/** Loki retention (days): at least a day, at most ten years. */
+export const LOKI_RETENTION_DAYS = { min: 1, max: 3650 } as const;
+/** Prometheus TSDB retention (days) on its volume. */
+export const PROMETHEUS_RETENTION_DAYS = { min: 1, max: 3650 } as const;
+
+/** Checks `cfg.observability` and `cfg.monthlyBudgetUsd`; records every problem on `c`. */
+export function checkMonitoring(c: Checker, cfg: EnvironmentConfig): void {
+  if (!(typeof cfg.monthlyBudgetUsd === "number" && Number.isFinite(cfg.monthlyBudgetUsd) && cfg.monthlyBudgetUsd > 0)) {
+    c.fail("monthlyBudgetUsd", cfg.monthlyBudgetUsd, "a positive amount in USD");
+  }
+  const o = cfg.observability;
+  if (!o) {
+    c.fail("observability", o, "an observability section (alertEmails, thresholds, retentions, traceSamplingRatio)");
+    return;
+  }
+  const t = o.thresholds;
+  if (!t) {
+    c.fail("observability.thresholds", t, "cpuPercent, memoryPercent, diskPercent, errorRatePercent (0-100) and p99LatencyMs (> 0)");
+  } else {
+    for (const field of ["cpuPercent", "memoryPercent", "diskPercent", "errorRatePercent"] as const) {
+      const v = t[field];
+      if (!(typeof v === "number" && Number.isFinite(v) && v > 0 && v < 100)) {
+        c.fail(`observability.thresholds.${field}`, v, "a percentage greater than 0 and less than 100");
+      }
+    }
+    if (!(typeof t.p99LatencyMs === "number" && Number.isFinite(t.p99LatencyMs) && t.p99LatencyMs > 0)) {
+      c.fail("observability.thresholds.p99LatencyMs", t.p99LatencyMs, "a latency in milliseconds greater than 0");
+    }
+  }
+
+  const emails = o.alertEmails;
+  if (!Array.isArray(emails) || emails.length === 0 || emails.length > MAX_ALERT_EMAILS) {
+    c.fail("observability.alertEmails", emails, `1 to ${MAX_ALERT_EMAILS} e-mail addresses (AWS Budgets notifies at most ${MAX_ALERT_EMAILS})`);
+  } else {
+    emails.forEach((e, i) => c.matches(`observability.alertEmails[${i}]`, e, EMAIL_ADDRESS, "an e-mail address such as alerts@example.com"));
+    if (new Set(emails).size !== emails.length) c.fail("observability.alertEmails", emails, "distinct addresses (each is one subscription)");
+  }
+  if (o.pagingWebhookUrl !== undefined && !isHttpsUrl(o.pagingWebhookUrl)) {
+    c.fail("observability.pagingWebhookUrl", o.pagingWebhookUrl, "an https:// URL (SNS https subscription), or no field");
+  }
+
+  c.intRange("observability.prometheusRetentionDays", o.prometheusRetentionDays, PROMETHEUS_RETENTION_DAYS.min, PROMETHEUS_RETENTION_DAYS.max, "days");
+  c.intRange("observability.prometheusStorageGb", o.prometheusStorageGb, 1, 16384, "GiB (gp3 volume)");
+  c.intRange("observability.lokiRetentionDays", o.lokiRetentionDays, LOKI_RETENTION_DAYS.min, LOKI_RETENTION_DAYS.max, "days");
+  c.numberRange("observability.traceSamplingRatio", o.traceSamplingRatio, 0, 1, "(share of traces kept)");
+}

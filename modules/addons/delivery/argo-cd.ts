@@ -1,0 +1,203 @@
+/**
+ * Argo CD: GitOps delivery of the AuthorWorks services from the `authorworks-k8s`
+ * manifests repository (seed 004 section 7 "ArgoCD Setup"). One AppProject per
+ * environment fences what Argo CD may deploy; one ApplicationSet makes an Application
+ * per service directory under `overlays/<env>/`.
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { CHARTS } from "../../../variables/charts";
+import { ACCESS_GROUPS, APPLICATION_NAMESPACES, AccessGroups } from "../../../variables/platform";
+import type { EnvironmentName } from "../../../variables/project";
+import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "../types";
+
+export const ARGO_CD_NAMESPACE = "argocd";
+/** The in-cluster API server as Argo CD names it (Argo CD deploys only into its own cluster). */
+export const IN_CLUSTER = "https://kubernetes.default.svc";
+
+/**
+ * Namespaced kinds Argo CD must never create or change: Terraform (modules/tenancy)
+ * owns quotas, limit ranges and network policies, and a sync must not loosen them.
+ */
+export const TERRAFORM_OWNED_KINDS: readonly { group: string; kind: string }[] = [
+  { group: "", kind: "ResourceQuota" },
+  { group: "", kind: "LimitRange" },
+  { group: "networking.k8s.io", kind: "NetworkPolicy" },
+];
+
+/** `authorworks-<env>`: the AppProject (and RBAC scope) of one environment. */
+export function argoProjectName(env: EnvironmentName): string {
+  return `authorworks-${env}`;
+}
+
+/** Manifests path of an environment: one directory per service below it (seed 004 `overlays/production/authorworks-gateway`). */
+export function overlaysPath(env: EnvironmentName): string {
+  return `overlays/${env}`;
+}
+
+export interface ArgoCdProps {
+  /** Manifests repository (https or ssh URL): the AppProject's only source. */
+  readonly manifestsRepoUrl: string;
+  /** Git revision (branch, tag or commit) the Applications follow. */
+  readonly manifestsRevision: string;
+  /** Automated sync with self-heal and prune; false = a human syncs (production). */
+  readonly autoSync: boolean;
+  /** Kubernetes groups mapped to Argo CD roles. @default ACCESS_GROUPS */
+  readonly groups?: AccessGroups;
+  /** Namespaces the project may deploy to. @default APPLICATION_NAMESPACES */
+  readonly destinationNamespaces?: readonly string[];
+}
+
+interface ComponentValues {
+  readonly replicas?: number;
+  readonly resources?: Resources;
+  readonly pdb?: { readonly enabled: boolean; readonly minAvailable?: number };
+}
+
+/** Chart values we set (subset of argo-cd's values.yaml). */
+export interface ArgoCdValues {
+  readonly global: { readonly nodeSelector: Placement["nodeSelector"]; readonly tolerations: readonly Toleration[] };
+  readonly crds: { readonly install: boolean; readonly keep: boolean };
+  readonly configs: {
+    readonly cm: Readonly<Record<string, string | boolean>>;
+    readonly params: Readonly<Record<string, string | boolean | number>>;
+    readonly rbac: { readonly "policy.csv": string; readonly "policy.default": string; readonly scopes: string };
+  };
+  readonly dex: { readonly enabled: boolean };
+  readonly controller: ComponentValues;
+  readonly server: ComponentValues;
+  readonly repoServer: ComponentValues;
+  readonly applicationSet: ComponentValues;
+  readonly "redis-ha": { readonly enabled: boolean };
+}
+
+/**
+ * Argo CD RBAC (`policy.csv`): admins get the built-in `role:admin`; developers read
+ * (and, outside production, sync) the environment's project. Nothing else is granted
+ * (`policy.default` is empty), so a user in neither group sees nothing.
+ */
+export function argoCdPolicy(env: EnvironmentName, groups: AccessGroups = ACCESS_GROUPS): string[] {
+  const project = argoProjectName(env);
+  const role = "role:authorworks-developer";
+  const lines = [
+    `p, ${role}, applications, get, ${project}/*, allow`,
+    `p, ${role}, applicationsets, get, ${project}/*, allow`,
+    `p, ${role}, projects, get, ${project}, allow`,
+    `p, ${role}, logs, get, ${project}/*, allow`,
+  ];
+  // Production changes go through the manifests repository and a sync by an admin.
+  if (env !== "production") lines.push(`p, ${role}, applications, sync, ${project}/*, allow`);
+  lines.push(`g, ${groups.developers}, ${role}`, `g, ${groups.admins}, role:admin`);
+  return lines;
+}
+
+/** The environment's AppProject: one source repository, the application namespaces of this cluster. */
+export function appProject(env: EnvironmentName, props: ArgoCdProps): object {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: { name: argoProjectName(env), namespace: ARGO_CD_NAMESPACE },
+    spec: {
+      description: `AuthorWorks services of ${env}`,
+      sourceRepos: [props.manifestsRepoUrl],
+      destinations: (props.destinationNamespaces ?? APPLICATION_NAMESPACES).map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      // No cluster-scoped kind: namespaces, CRDs and cluster RBAC are Terraform's.
+      clusterResourceWhitelist: [],
+      namespaceResourceBlacklist: TERRAFORM_OWNED_KINDS.map((k) => ({ group: k.group, kind: k.kind })),
+      orphanedResources: { warn: true },
+    },
+  };
+}
+
+/** Sync policy of the generated Applications: automated (prune + self-heal) only when `autoSync`. */
+export function syncPolicy(autoSync: boolean): object {
+  const syncOptions = ["CreateNamespace=false", "PrunePropagationPolicy=foreground", "PruneLast=true"];
+  return autoSync
+    ? { automated: { prune: true, selfHeal: true }, syncOptions, retry: { limit: 5, backoff: { duration: "10s", factor: 2, maxDuration: "3m" } } }
+    : { syncOptions };
+}
+
+/**
+ * ApplicationSet with a git directory generator: one Application per directory in
+ * `overlays/<env>/*` (one per service), named after the directory, in the project.
+ */
+export function applicationSet(env: EnvironmentName, props: ArgoCdProps): object {
+  const namespace = (props.destinationNamespaces ?? APPLICATION_NAMESPACES)[0];
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "ApplicationSet",
+    metadata: { name: argoProjectName(env), namespace: ARGO_CD_NAMESPACE },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators: [{ git: { repoURL: props.manifestsRepoUrl, revision: props.manifestsRevision, directories: [{ path: `${overlaysPath(env)}/*` }] } }],
+      template: {
+        metadata: { name: "{{.path.basename}}", labels: { "authorworks.io/environment": env } },
+        spec: {
+          project: argoProjectName(env),
+          source: { repoURL: props.manifestsRepoUrl, targetRevision: props.manifestsRevision, path: "{{.path.path}}" },
+          destination: { server: IN_CLUSTER, namespace },
+          syncPolicy: syncPolicy(props.autoSync),
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Argo CD from argo-helm with the project's RBAC, then the AppProject and the
+ * ApplicationSet through the raw chart (they plan on an empty cluster that way).
+ */
+export class ArgoCdAddon implements PlatformAddon {
+  public readonly name = "argo-cd";
+  public readonly namespace = ARGO_CD_NAMESPACE;
+
+  constructor(private readonly props: ArgoCdProps) {}
+
+  public values(ctx: AddonContext): ArgoCdValues {
+    const replicas = ctx.highAvailability ? 2 : 1;
+    const pdb = { enabled: ctx.highAvailability, minAvailable: 1 };
+    return {
+      global: { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations },
+      crds: { install: true, keep: true },
+      configs: {
+        cm: {
+          // Kept until SSO is configured (README); the initial password is in argocd-initial-admin-secret.
+          "admin.enabled": true,
+          "users.anonymous.enabled": false,
+          // No shell into pods from the UI: kubectl access is RBAC'd by modules/tenancy.
+          "exec.enabled": false,
+          "statusbadge.enabled": false,
+        },
+        // TLS terminates at argocd-server (no plain-HTTP UI or API).
+        params: { "server.insecure": false },
+        rbac: { "policy.csv": argoCdPolicy(ctx.environment, this.props.groups).join("\n"), "policy.default": "", scopes: "[groups]" },
+      },
+      // SSO is out of scope here (README): no Dex.
+      dex: { enabled: false },
+      // The application controller shards by cluster; one cluster = one replica.
+      controller: { replicas: 1, resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } } },
+      server: { replicas, pdb, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+      repoServer: { replicas, pdb, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
+      applicationSet: { replicas, pdb, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+      "redis-ha": { enabled: ctx.highAvailability },
+    };
+  }
+
+  /** The AppProject and the ApplicationSet, installed with the raw chart. */
+  public resources(ctx: AddonContext): object[] {
+    return [appProject(ctx.environment, this.props), applicationSet(ctx.environment, this.props)];
+  }
+
+  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+    const release = helmRelease(scope, "release", { name: this.name, chart: CHARTS.argoCd, namespace: this.namespace, values: this.values(ctx), dependsOn: after });
+    const apps = helmRelease(scope, "applications", {
+      name: "authorworks-applications",
+      chart: CHARTS.raw,
+      namespace: this.namespace,
+      values: { resources: this.resources(ctx) },
+      dependsOn: [release],
+    });
+    return [release, apps];
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Argo Rollouts: canary delivery with automated rollback (seed 004 section 7 "Canary
+ * Deployment", seed 003 "Deployment Strategy" and "Automatic Rollback Triggers").
+ * The controller, plus one ClusterAnalysisTemplate every service's Rollout references;
+ * the strategy itself is a typed object (`defaultCanaryStrategy`) the manifests use.
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { CHARTS } from "../../../variables/charts";
+import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "../types";
+
+export const ARGO_ROLLOUTS_NAMESPACE = "argo-rollouts";
+
+/** Prometheus of kube-prometheus-stack (namespace `monitoring`), which the analysis queries. */
+export const PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
+
+/** Seed 003 automatic rollback triggers. */
+export const ROLLBACK_THRESHOLDS = {
+  /** Error rate (5xx / all) above which a canary is aborted: 5 %. */
+  maxErrorRate: 0.05,
+  /** p99 response time above which a canary is aborted: 1000 ms. */
+  maxP99Ms: 1000,
+} as const;
+
+/** Name of the ClusterAnalysisTemplate every Rollout references. */
+export const ANALYSIS_TEMPLATE = "authorworks-canary-health";
+
+/** One canary step (subset of the Rollout CRD: weight or pause). */
+export type CanaryStep = { readonly setWeight: number } | { readonly pause: { readonly duration?: string } };
+
+export interface AnalysisArg {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** `spec.strategy.canary` of a Rollout (the fields we set). */
+export interface CanaryStrategy {
+  readonly canary: {
+    readonly maxSurge: string;
+    readonly maxUnavailable: number;
+    readonly steps: readonly CanaryStep[];
+    /** Background analysis: runs from `startingStep` until the rollout completes; a failure aborts it. */
+    readonly analysis: {
+      readonly templates: readonly { readonly templateName: string; readonly clusterScope: boolean }[];
+      readonly startingStep: number;
+      readonly args: readonly AnalysisArg[];
+    };
+  };
+}
+
+/** Seed 003: switch 10 %, monitor 10 min, switch 50 %, monitor 30 min, switch 100 %. */
+export const DEFAULT_CANARY_STEPS: readonly CanaryStep[] = [
+  { setWeight: 10 },
+  { pause: { duration: "10m" } },
+  { setWeight: 50 },
+  { pause: { duration: "30m" } },
+  { setWeight: 100 },
+];
+
+export interface CanaryTarget {
+  /** Value of the `service` label on the service's metrics (variables/services.ts workload name). */
+  readonly service: string;
+  /** Namespace the service runs in. */
+  readonly namespace: string;
+}
+
+/**
+ * The default canary strategy of a service: seed 003's steps with the health analysis
+ * running in the background from the first step (10 % traffic) on.
+ */
+export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
+  return {
+    canary: {
+      maxSurge: "25%",
+      maxUnavailable: 0,
+      steps: DEFAULT_CANARY_STEPS,
+      analysis: {
+        templates: [{ templateName: ANALYSIS_TEMPLATE, clusterScope: true }],
+        startingStep: 1,
+        args: [
+          { name: "service", value: target.service },
+          { name: "namespace", value: target.namespace },
+        ],
+      },
+    },
+  };
+}
+
+/** Selector of a service's requests in PromQL (the template's args). */
+const SELECTOR = 'namespace="{{args.namespace}}", service="{{args.service}}"';
+
+/**
+ * ClusterAnalysisTemplate measuring error rate and p99 latency every minute from
+ * Prometheus. Two failed measurements (`failureLimit: 1` tolerates one blip) abort
+ * the rollout and shift traffic back to the stable version. No traffic gives NaN,
+ * which is neither success nor failure (inconclusive): the rollout pauses for a human.
+ */
+export function canaryAnalysisTemplate(prometheusUrl: string = PROMETHEUS_URL): object {
+  const p99Seconds = ROLLBACK_THRESHOLDS.maxP99Ms / 1000;
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "ClusterAnalysisTemplate",
+    metadata: { name: ANALYSIS_TEMPLATE },
+    spec: {
+      args: [{ name: "service" }, { name: "namespace" }],
+      metrics: [
+        {
+          name: "error-rate",
+          interval: "1m",
+          failureLimit: 1,
+          successCondition: `result[0] <= ${ROLLBACK_THRESHOLDS.maxErrorRate}`,
+          failureCondition: `result[0] > ${ROLLBACK_THRESHOLDS.maxErrorRate}`,
+          provider: {
+            prometheus: {
+              address: prometheusUrl,
+              query:
+                `sum(rate(http_requests_total{${SELECTOR}, status=~"5.."}[5m])) / ` + `sum(rate(http_requests_total{${SELECTOR}}[5m]))`,
+            },
+          },
+        },
+        {
+          name: "p99-latency",
+          interval: "1m",
+          failureLimit: 1,
+          // Seconds, as Prometheus histograms are: 1000 ms = 1 s.
+          successCondition: `result[0] <= ${p99Seconds}`,
+          failureCondition: `result[0] > ${p99Seconds}`,
+          provider: {
+            prometheus: {
+              address: prometheusUrl,
+              query: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${SELECTOR}}[5m])))`,
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** Chart values we set (subset of argo-rollouts' values.yaml). */
+export interface ArgoRolloutsValues {
+  readonly installCRDs: boolean;
+  readonly keepCRDs: boolean;
+  readonly controller: {
+    readonly replicas: number;
+    readonly nodeSelector: Placement["nodeSelector"];
+    readonly tolerations: readonly Toleration[];
+    readonly resources: Resources;
+    readonly pdb: { readonly enabled: boolean; readonly minAvailable?: number };
+    readonly metrics: { readonly enabled: boolean };
+  };
+  readonly dashboard: { readonly enabled: boolean };
+}
+
+export interface ArgoRolloutsProps {
+  /** Prometheus the analysis queries. @default PROMETHEUS_URL */
+  readonly prometheusUrl?: string;
+}
+
+/** The Argo Rollouts controller (CRDs included) and the shared ClusterAnalysisTemplate. */
+export class ArgoRolloutsAddon implements PlatformAddon {
+  public readonly name = "argo-rollouts";
+  public readonly namespace = ARGO_ROLLOUTS_NAMESPACE;
+
+  constructor(private readonly props: ArgoRolloutsProps = {}) {}
+
+  public values(ctx: AddonContext): ArgoRolloutsValues {
+    return {
+      installCRDs: true,
+      keepCRDs: true,
+      controller: {
+        // Leader election: the second replica only takes over.
+        replicas: ctx.highAvailability ? 2 : 1,
+        nodeSelector: ctx.placement.nodeSelector,
+        tolerations: ctx.placement.tolerations,
+        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+        pdb: { enabled: ctx.highAvailability, minAvailable: 1 },
+        metrics: { enabled: true },
+      },
+      // The dashboard has no authentication of its own; the kubectl plugin does the same job.
+      dashboard: { enabled: false },
+    };
+  }
+
+  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+    const release = helmRelease(scope, "release", { name: this.name, chart: CHARTS.argoRollouts, namespace: this.namespace, values: this.values(ctx), dependsOn: after });
+    const analysis = helmRelease(scope, "analysis-templates", {
+      name: "canary-analysis-templates",
+      chart: CHARTS.raw,
+      namespace: this.namespace,
+      values: { resources: [canaryAnalysisTemplate(this.props.prometheusUrl)] },
+      dependsOn: [release],
+    });
+    return [release, analysis];
+  }
+}

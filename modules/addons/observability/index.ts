@@ -1,0 +1,89 @@
+/**
+ * The in-cluster observability add-ons of the `<env>-platform` stack (seed 004 section 6):
+ * metrics and alerts (kube-prometheus-stack), logs (Loki + Grafana Alloy), traces
+ * (OpenTelemetry operator + collector -> Jaeger v2) and dashboards as code. They all go
+ * to the `monitoring` namespace made by modules/tenancy.
+ */
+import type { ResolvedEnvironment } from "../../../environments/config";
+import { namePrefix, names } from "../../../variables/project";
+import { SERVICES, ServiceDefinition } from "../../../variables/services";
+import type { PlatformAddon } from "../types";
+import { AlloyAddon } from "./alloy";
+import { GrafanaDashboardsAddon } from "./dashboards";
+import { JaegerAddon, JaegerStorage } from "./jaeger";
+import { KubePrometheusStackAddon } from "./kube-prometheus-stack";
+import { LokiAddon, LokiDeploymentMode } from "./loki";
+import { OpenTelemetryAddon } from "./opentelemetry";
+import type { KeyMetricThresholds } from "./rules";
+
+export * from "./alloy";
+export * from "./dashboards";
+export * from "./jaeger";
+export * from "./kube-prometheus-stack";
+export * from "./loki";
+export * from "./opentelemetry";
+export * from "./rules";
+
+export interface ObservabilityAddonsOptions {
+  /** Prometheus retention (days). */
+  readonly prometheusRetentionDays: number;
+  /** Prometheus gp3 volume (GiB). */
+  readonly prometheusStorageGb: number;
+  /** Key-metric alert thresholds (also the latency and error-rate SLO bounds). */
+  readonly thresholds: KeyMetricThresholds;
+  /** Secrets Manager secret id holding the chat webhook URL. */
+  readonly chatWebhookSecretId: string;
+  /** Webhook for critical alerts. @default none (critical goes to chat) */
+  readonly pagingWebhookUrl?: string;
+  /** Logs bucket name; Loki writes under `loki/`. */
+  readonly logsBucketName: string;
+  readonly lokiRetentionDays: number;
+  /** @default by the context's high availability */
+  readonly lokiDeploymentMode?: LokiDeploymentMode;
+  /** Share of traces kept (0-1). */
+  readonly traceSamplingRatio: number;
+  readonly jaegerStorage: JaegerStorage;
+  /** Services with SLO rules. @default SERVICES */
+  readonly services?: readonly ServiceDefinition[];
+}
+
+/** Secrets Manager secret the chat webhook URL is read from: `authorworks-<env>/alerting/chat-webhook-url`. */
+export function chatWebhookSecretName(env: ResolvedEnvironment["name"]): string {
+  return `${namePrefix(env)}/alerting/chat-webhook-url`;
+}
+
+/** The options from the environment. Jaeger keeps traces on disk (Badger) where data is protected. */
+export function observabilityOptions(env: ResolvedEnvironment): ObservabilityAddonsOptions {
+  const o = env.observability;
+  return {
+    prometheusRetentionDays: o.prometheusRetentionDays,
+    prometheusStorageGb: o.prometheusStorageGb,
+    thresholds: o.thresholds,
+    chatWebhookSecretId: chatWebhookSecretName(env.name),
+    pagingWebhookUrl: o.pagingWebhookUrl,
+    logsBucketName: names.bucket(env.storage.bucketPrefix, "logs", env.name),
+    lokiRetentionDays: o.lokiRetentionDays,
+    traceSamplingRatio: o.traceSamplingRatio,
+    jaegerStorage: env.protectData ? "badger" : "memory",
+  };
+}
+
+/** The observability add-ons; append them to `standardAddons(...)` (they depend on cert-manager and storage-class). */
+export function observabilityAddons(o: ObservabilityAddonsOptions): PlatformAddon[] {
+  const services = o.services ?? SERVICES;
+  return [
+    new KubePrometheusStackAddon({
+      retentionDays: o.prometheusRetentionDays,
+      storageGb: o.prometheusStorageGb,
+      thresholds: o.thresholds,
+      services,
+      chatWebhookSecretId: o.chatWebhookSecretId,
+      pagingWebhookUrl: o.pagingWebhookUrl,
+    }),
+    new GrafanaDashboardsAddon(),
+    new LokiAddon({ bucketName: o.logsBucketName, retentionDays: o.lokiRetentionDays, deploymentMode: o.lokiDeploymentMode }),
+    new AlloyAddon(),
+    new JaegerAddon({ storage: o.jaegerStorage }),
+    new OpenTelemetryAddon({ samplingRatio: o.traceSamplingRatio, slowTraceMs: o.thresholds.p99LatencyMs }),
+  ];
+}

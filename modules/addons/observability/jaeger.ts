@@ -1,0 +1,95 @@
+/**
+ * Jaeger v2 all-in-one (chart 4.x: one OpenTelemetry-Collector-based binary with
+ * collector, storage and query). Storage per environment:
+ * - `memory`: traces vanish on restart; enough for dev where traces are read minutes
+ *   after they are made.
+ * - `badger`: embedded key-value store on a gp3 volume; survives restarts, keeps
+ *   `retentionHours`. All-in-one with Badger is a single replica (Badger is single
+ *   writer); a scalable backend (OpenSearch) is the next step if trace volume grows.
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1";
+import { CHARTS } from "../../../variables/charts";
+import { MONITORING_NAMESPACE } from "../../../variables/platform";
+import { GP3_STORAGE_CLASS } from "../storage-class";
+import { AddonContext, PlatformAddon, helmRelease } from "../types";
+
+export type JaegerStorage = "memory" | "badger";
+export const JAEGER_BADGER_PVC = "jaeger-badger";
+const BADGER_DIR = "/mnt/data";
+
+export interface JaegerProps {
+  readonly storage: JaegerStorage;
+  /** Badger volume (GiB). @default 20 */
+  readonly storageGb?: number;
+  /** Hours spans are kept in Badger. @default 72 */
+  readonly retentionHours?: number;
+}
+
+export class JaegerAddon implements PlatformAddon {
+  public readonly name = "jaeger";
+  public readonly namespace = MONITORING_NAMESPACE;
+  public readonly dependsOn = ["storage-class"];
+
+  constructor(private readonly props: JaegerProps) {}
+
+  /** The `jaeger_storage` backend of the v2 configuration. */
+  public backend(): object {
+    if (this.props.storage === "memory") return { memory: { max_traces: 100000 } };
+    return {
+      badger: {
+        directories: { keys: `${BADGER_DIR}/keys`, values: `${BADGER_DIR}/values` },
+        ephemeral: false,
+        ttl: { spans: `${this.props.retentionHours ?? 72}h` },
+      },
+    };
+  }
+
+  public values(ctx: AddonContext): object {
+    const badger = this.props.storage === "badger";
+    return {
+      provisionDataStore: { cassandra: false, elasticsearch: false, kafka: false },
+      allInOne: { enabled: true },
+      agent: { enabled: false },
+      collector: { enabled: false },
+      query: { enabled: false },
+      storage: badger ? { type: "badger", badger: { ephemeral: false, persistence: { mountPath: BADGER_DIR, useExistingPvcName: JAEGER_BADGER_PVC } } } : { type: "memory" },
+      jaeger: {
+        nodeSelector: ctx.placement.nodeSelector,
+        tolerations: ctx.placement.tolerations,
+        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: badger ? "1Gi" : "2Gi" } },
+      },
+      config: {
+        service: {
+          extensions: ["jaeger_storage", "jaeger_query", "healthcheckv2"],
+          pipelines: { traces: { receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] } },
+        },
+        extensions: {
+          healthcheckv2: { use_v2: true, http: { endpoint: "0.0.0.0:13133" } },
+          jaeger_query: { storage: { traces: "primary_store" } },
+          jaeger_storage: { backends: { primary_store: this.backend() } },
+        },
+        receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
+        processors: { batch: {} },
+        exporters: { jaeger_storage_exporter: { trace_storage: "primary_store" } },
+      },
+    };
+  }
+
+  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+    const deps: ITerraformDependable[] = [...after];
+    if (this.props.storage === "badger") {
+      deps.push(
+        new PersistentVolumeClaimV1(scope, "badger", {
+          metadata: { name: JAEGER_BADGER_PVC, namespace: this.namespace },
+          spec: { accessModes: ["ReadWriteOnce"], storageClassName: GP3_STORAGE_CLASS, resources: { requests: { storage: `${this.props.storageGb ?? 20}Gi` } } },
+          // gp3 binds when the pod is scheduled (WaitForFirstConsumer): do not block the apply.
+          waitUntilBound: false,
+          dependsOn: after.length ? [...after] : undefined,
+        }),
+      );
+    }
+    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.jaeger, namespace: this.namespace, values: this.values(ctx), dependsOn: deps })];
+  }
+}

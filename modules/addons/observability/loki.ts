@@ -1,0 +1,112 @@
+/**
+ * Loki stores log chunks and its TSDB index in the environment's logs bucket under
+ * `loki/`, through a Pod Identity role limited to that bucket and prefix (the logs bucket
+ * is SSE-S3: no KMS statement). The compactor deletes what is older than the retention.
+ *
+ * Mode: single binary (one pod, one WAL volume) without highly available system nodes
+ * (dev, staging: cheap, enough for their volume); simple scalable (read/write/backend
+ * with 3 replicas each, replication factor 3) when the system node group has 3+ nodes.
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import type { PolicyStatement } from "../../iam";
+import { PodIdentityRole } from "../../iam/pod-identity";
+import { bucketAccessStatements } from "../../s3";
+import { CHARTS } from "../../../variables/charts";
+import { MONITORING_NAMESPACE } from "../../../variables/platform";
+import { GP3_STORAGE_CLASS } from "../storage-class";
+import { AddonContext, PlatformAddon, addonRoleName, helmRelease } from "../types";
+
+export const LOKI_SERVICE_ACCOUNT = "loki";
+/** Key prefix of Loki's objects in the logs bucket (Loki adds the `/`). */
+export const LOKI_STORAGE_PREFIX = "loki";
+
+export type LokiDeploymentMode = "SingleBinary" | "SimpleScalable";
+
+export interface LokiProps {
+  /** Logs bucket name (`names.bucket(prefix, "logs", env)`). */
+  readonly bucketName: string;
+  /** Days logs are kept (compactor retention). */
+  readonly retentionDays: number;
+  /** @default SimpleScalable when the context is highly available, else SingleBinary */
+  readonly deploymentMode?: LokiDeploymentMode;
+}
+
+/** Read-write on `<bucket>/loki/*` and listing under `loki/` only. */
+export function lokiStatements(ctx: AddonContext, bucketName: string): PolicyStatement[] {
+  return bucketAccessStatements({
+    bucketArn: `arn:${ctx.aws.partition ?? "aws"}:s3:::${bucketName}`,
+    region: ctx.aws.region,
+    mode: "read-write",
+    keyPrefix: `${LOKI_STORAGE_PREFIX}/`,
+  });
+}
+
+export class LokiAddon implements PlatformAddon {
+  public readonly name = "loki";
+  public readonly namespace = MONITORING_NAMESPACE;
+  public readonly dependsOn = ["storage-class"];
+
+  constructor(private readonly props: LokiProps) {}
+
+  public mode(ctx: AddonContext): LokiDeploymentMode {
+    return this.props.deploymentMode ?? (ctx.highAvailability ? "SimpleScalable" : "SingleBinary");
+  }
+
+  public values(ctx: AddonContext): object {
+    const place = { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations };
+    const mode = this.mode(ctx);
+    const scalable = mode === "SimpleScalable";
+    const bucket = this.props.bucketName;
+    const persistence = { persistence: { enabled: true, storageClass: GP3_STORAGE_CLASS, size: "10Gi" } };
+    return {
+      deploymentMode: mode,
+      serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT },
+      loki: {
+        auth_enabled: false,
+        commonConfig: { replication_factor: scalable ? 3 : 1 },
+        schemaConfig: { configs: [{ from: "2026-01-01", store: "tsdb", object_store: "s3", schema: "v13", index: { prefix: "loki_index_", period: "24h" } }] },
+        storage: {
+          type: "s3",
+          bucketNames: { chunks: bucket, ruler: bucket, admin: bucket },
+          // Thanos object store client: supports a key prefix. Credentials are ambient (Pod Identity).
+          use_thanos_objstore: true,
+          object_store: { type: "s3", storage_prefix: LOKI_STORAGE_PREFIX, s3: { endpoint: `s3.${ctx.aws.region}.amazonaws.com`, region: ctx.aws.region } },
+        },
+        limits_config: { retention_period: `${this.props.retentionDays * 24}h`, volume_enabled: true },
+        compactor: { retention_enabled: true, delete_request_store: "s3", compaction_interval: "10m", retention_delete_delay: "2h" },
+      },
+      singleBinary: { replicas: scalable ? 0 : 1, ...place, ...persistence },
+      write: { replicas: scalable ? 3 : 0, ...place, ...persistence },
+      read: { replicas: scalable ? 3 : 0, ...place },
+      backend: { replicas: scalable ? 3 : 0, ...place, ...persistence },
+      gateway: { enabled: true, replicas: scalable ? 2 : 1, ...place },
+      chunksCache: { enabled: false },
+      resultsCache: { enabled: false },
+      minio: { enabled: false },
+      lokiCanary: { enabled: false },
+      test: { enabled: false },
+      ruler: { enabled: false },
+    };
+  }
+
+  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+    const role = new PodIdentityRole(scope, "pod-identity", {
+      aws: ctx.aws,
+      clusterName: ctx.clusterName,
+      namespace: this.namespace,
+      serviceAccount: LOKI_SERVICE_ACCOUNT,
+      roleName: addonRoleName(ctx, "loki"),
+      description: `Loki of ${ctx.clusterName}: s3://${this.props.bucketName}/${LOKI_STORAGE_PREFIX}/`,
+      statements: lokiStatements(ctx, this.props.bucketName),
+    });
+    const release = helmRelease(scope, "release", {
+      name: this.name,
+      chart: CHARTS.loki,
+      namespace: this.namespace,
+      values: this.values(ctx),
+      dependsOn: [...after, role.ready],
+    });
+    return [release];
+  }
+}

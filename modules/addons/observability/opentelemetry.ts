@@ -1,0 +1,111 @@
+/**
+ * Traces: the OpenTelemetry operator (webhook certificates from cert-manager) and one
+ * `OpenTelemetryCollector` (installed with the raw chart once the operator and its CRD
+ * are up) that receives OTLP gRPC/HTTP from the services, keeps a share of traces with
+ * the tail sampler, and exports them to Jaeger.
+ *
+ * Tail sampling keeps every trace with an error and every trace slower than the p99
+ * threshold, plus `samplingRatio` of the rest. It needs all spans of a trace on one
+ * collector, so the collector runs as one replica (a load-balancing exporter tier is the
+ * next step when one replica is not enough).
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { CHARTS } from "../../../variables/charts";
+import { MONITORING_NAMESPACE } from "../../../variables/platform";
+import { AddonContext, PlatformAddon, helmRelease } from "../types";
+import { ENDPOINTS } from "./kube-prometheus-stack";
+
+export const OTEL_COLLECTOR_NAME = "traces";
+/** Services send OTLP here: `traces-collector.monitoring.svc:4317` (gRPC) / `:4318` (HTTP). */
+export const OTEL_COLLECTOR_ENDPOINT = { grpc: `${OTEL_COLLECTOR_NAME}-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4317`, http: `http://${OTEL_COLLECTOR_NAME}-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4318` } as const;
+
+export interface OpenTelemetryProps {
+  /** Share of (non-error, non-slow) traces kept, 0-1. */
+  readonly samplingRatio: number;
+  /** Traces slower than this are always kept (ms). */
+  readonly slowTraceMs: number;
+}
+
+/** Percentage for the probabilistic policy, without float noise (0.1 -> 10). */
+export function samplingPercentage(ratio: number): number {
+  return Number((ratio * 100).toFixed(4));
+}
+
+export class OpenTelemetryAddon implements PlatformAddon {
+  public readonly name = "opentelemetry-operator";
+  public readonly namespace = MONITORING_NAMESPACE;
+  /** The operator's webhook certificate is a cert-manager Certificate; the collector exports to Jaeger. */
+  public readonly dependsOn = ["cert-manager", "jaeger"];
+
+  constructor(private readonly props: OpenTelemetryProps) {}
+
+  public operatorValues(ctx: AddonContext): object {
+    return {
+      manager: {
+        // Tail sampling is in the contrib distribution.
+        collectorImage: { repository: "otel/opentelemetry-collector-contrib" },
+        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      },
+      admissionWebhooks: { certManager: { enabled: true }, autoGenerateCert: { enabled: false } },
+      nodeSelector: ctx.placement.nodeSelector,
+      tolerations: ctx.placement.tolerations,
+    };
+  }
+
+  /** The collector's configuration (OpenTelemetry Collector YAML as an object). */
+  public collectorConfig(): object {
+    return {
+      receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
+      processors: {
+        memory_limiter: { check_interval: "1s", limit_percentage: 80, spike_limit_percentage: 25 },
+        tail_sampling: {
+          decision_wait: "10s",
+          num_traces: 50000,
+          policies: [
+            { name: "errors", type: "status_code", status_code: { status_codes: ["ERROR"] } },
+            { name: "slow", type: "latency", latency: { threshold_ms: this.props.slowTraceMs } },
+            { name: "ratio", type: "probabilistic", probabilistic: { sampling_percentage: samplingPercentage(this.props.samplingRatio) } },
+          ],
+        },
+        batch: {},
+      },
+      exporters: { "otlp/jaeger": { endpoint: ENDPOINTS.jaegerOtlpGrpc, tls: { insecure: true } } },
+      service: { pipelines: { traces: { receivers: ["otlp"], processors: ["memory_limiter", "tail_sampling", "batch"], exporters: ["otlp/jaeger"] } } },
+    };
+  }
+
+  public collector(ctx: AddonContext): object {
+    return {
+      apiVersion: "opentelemetry.io/v1beta1",
+      kind: "OpenTelemetryCollector",
+      metadata: { name: OTEL_COLLECTOR_NAME, namespace: this.namespace },
+      spec: {
+        mode: "deployment",
+        replicas: 1,
+        nodeSelector: ctx.placement.nodeSelector,
+        tolerations: ctx.placement.tolerations,
+        resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+        config: this.collectorConfig(),
+      },
+    };
+  }
+
+  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+    const operator = helmRelease(scope, "release", {
+      name: this.name,
+      chart: CHARTS.opentelemetryOperator,
+      namespace: this.namespace,
+      values: this.operatorValues(ctx),
+      dependsOn: [...after],
+    });
+    const collector = helmRelease(scope, "collector", {
+      name: "otel-collector",
+      chart: CHARTS.raw,
+      namespace: this.namespace,
+      values: { resources: [this.collector(ctx)] },
+      dependsOn: [operator],
+    });
+    return [operator, collector];
+  }
+}

@@ -1,0 +1,509 @@
+/**
+ * Backups and disaster recovery: an AWS Backup vault and plans per environment (daily
+ * snapshots of RDS, EBS and DynamoDB chosen by tag, continuous backup of RDS for
+ * point-in-time restore) and, where the environment data asks for it, a copy of every
+ * daily recovery point to a vault in the DR region, a vault lock, and S3 cross-region
+ * replication of the backups bucket. Sources: seed 004 section 3 (daily snapshots,
+ * point-in-time recovery, 7/30/90 days), seed 003 "Backup and Recovery" and
+ * "Disaster Recovery" (see docs/runbooks for the RTO/RPO each scenario reaches).
+ */
+import { Construct } from "constructs";
+import { ITerraformDependable } from "cdktf";
+import { BackupPlan, BackupPlanRule } from "@cdktf/provider-aws/lib/backup-plan";
+import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { AwsContext, PolicyStatement, ServiceRole, arnPrefix, policyDocument } from "../iam";
+import { KEY_USE_ACTIONS } from "../kms";
+import { EnvironmentName, resourceName } from "../../variables/project";
+import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from "../../variables/storage";
+
+/** AWS Backup's retention limits (days) and the continuous-backup (PITR) maximum. */
+export const BACKUP_RETENTION = { min: 1, max: 36500, continuousMax: 35, coldStorageMinimum: 90 } as const;
+
+/** Vault lock's default minimum retention (days): no recovery point younger than this can be deleted. */
+export const DEFAULT_LOCK_MIN_DAYS = 7;
+
+/** Vault lock: the shortest grace period before a compliance-mode lock becomes immutable. */
+export const VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
+
+/**
+ * The tag that puts a resource into the plans. Tagging (not listing ARNs) lets new
+ * databases join without a change here; the selection also restricts resource types.
+ */
+export const BACKUP_TAG = { key: "authorworks:backup", value: "daily" } as const;
+
+/** Daily at 05:00 UTC (off-peak for us-east-1 and us-west-2 users). */
+export const DEFAULT_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";
+
+const BACKUP_SERVICE = "backup.amazonaws.com";
+
+/** Administration of the DR key through IAM (as modules/kms); use is limited to services. */
+const KEY_ADMIN_ACTIONS = [
+  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+  "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+];
+
+/** A KMS key whose policy this module may extend (modules/kms `EncryptionKey` fits). */
+export interface BackupKey {
+  readonly arn: string;
+  addPolicyStatements(...statements: PolicyStatement[]): void;
+}
+
+/** The bucket to replicate (modules/s3 `StorageBucket` fits). */
+export interface ReplicatedBucket {
+  readonly name: string;
+  readonly arn: string;
+  /** Terraform id (the bucket name). */
+  readonly id: string;
+  /** The bucket's versioning resource: replication needs versioning first. @default no dependency */
+  readonly versioning?: ITerraformDependable;
+}
+
+export interface BucketReplicationProps {
+  /** Source bucket (versioned, SSE-KMS). */
+  readonly source: ReplicatedBucket;
+  /** KMS key of the source bucket (the replication role decrypts with it through S3). */
+  readonly sourceKmsKeyArn: string;
+  /** Name of the replica bucket in the DR region (globally unique). */
+  readonly destinationBucketName: string;
+  /** Days a noncurrent version stays in the replica bucket. @default 90 (as the source backups bucket) */
+  readonly noncurrentVersionExpirationDays?: number;
+  /**
+   * S3 Replication Time Control: 99.99 % of objects within 15 minutes, with metrics
+   * (extra cost per GB). @default false (replication is usually seconds to minutes, no SLA)
+   */
+  readonly replicationTimeControl?: boolean;
+}
+
+export interface VaultLockOptions {
+  /**
+   * Nobody (compliance mode: not even root) may delete a recovery point younger than this.
+   * Must not exceed the retention of any rule writing into the vault. @default 7
+   */
+  readonly minRetentionDays?: number;
+  /** Recovery points kept longer than this are refused. @default the plan's `retentionDays` */
+  readonly maxRetentionDays?: number;
+  /**
+   * Grace period (days, at least 3) after which the lock can no longer be changed or
+   * removed (compliance mode). `null` gives governance mode: users with
+   * backup:DeleteBackupVaultLockConfiguration can remove the lock at any time.
+   * @default 3
+   */
+  readonly changeableForDays?: number | null;
+}
+
+export interface DisasterRecoveryRegion {
+  /** Provider aliased to the DR region (`aws.dr`). */
+  readonly provider: AwsProvider;
+  /** The provider's region, e.g. `us-west-2`. */
+  readonly region: string;
+}
+
+export interface BackupProps {
+  readonly environment: EnvironmentName;
+  /** Account and primary region (ARN patterns of the selection, key policy conditions). */
+  readonly aws: AwsContext;
+  /**
+   * Key of the primary vault (the storage key). Gets a statement letting AWS Backup use
+   * it for callers in this account (kms:ViaService backup.<region>).
+   */
+  readonly vaultKey: BackupKey;
+  /** Days a daily recovery point is kept (seed: 7/30/90). */
+  readonly retentionDays: number;
+  /** Days of point-in-time restore (continuous backup). @default min(retentionDays, 35) */
+  readonly continuousRetentionDays?: number;
+  /** Move daily recovery points to cold storage after this many days (kept 90 more at least). @default never */
+  readonly coldStorageAfterDays?: number;
+  /** Schedule of the daily rule (AWS Backup cron, UTC). @default DEFAULT_BACKUP_SCHEDULE */
+  readonly schedule?: string;
+  /** Tag that selects resources. @default BACKUP_TAG */
+  readonly selectionTag?: { readonly key: string; readonly value: string };
+  /** DR region and its provider; required by `copyToDr` and `replication`. @default none */
+  readonly dr?: DisasterRecoveryRegion;
+  /** Copy every daily recovery point to a vault in the DR region, same lifecycle. @default false */
+  readonly copyToDr?: boolean;
+  /** Lock the primary vault. @default no lock */
+  readonly vaultLock?: VaultLockOptions;
+  /** Replicate this bucket to a new bucket in the DR region. @default no replication */
+  readonly replication?: BucketReplicationProps;
+  /** Let `terraform destroy` delete vaults with recovery points and a non-empty replica bucket. @default false */
+  readonly forceDestroy?: boolean;
+}
+
+/**
+ * AWS Backup vault, plans and selections for one environment, with the production DR
+ * pieces (DR vault and key, copy action, vault lock, bucket replication) driven by props.
+ */
+export class Backup extends Construct {
+  public readonly vault: BackupVault;
+  public readonly vaultName: string;
+  public readonly vaultArn: string;
+  /** Daily snapshots of tagged RDS instances, EBS volumes and DynamoDB tables. */
+  public readonly dailyPlan: BackupPlan;
+  /** Continuous backup (point-in-time restore) of tagged RDS instances. */
+  public readonly continuousPlan: BackupPlan;
+  /** Role AWS Backup assumes to back up and restore. */
+  public readonly role: ServiceRole;
+  /** The tag a resource needs to be backed up. */
+  public readonly selectionTag: { readonly key: string; readonly value: string };
+  public readonly vaultLock?: BackupVaultLockConfiguration;
+  /** Key in the DR region (DR vault, replica bucket). */
+  public readonly drKey?: KmsKey;
+  public readonly drVault?: BackupVault;
+  public readonly drVaultArn?: string;
+  public readonly replicaBucket?: S3Bucket;
+  public readonly replicaBucketArn?: string;
+  public readonly replicationRole?: ServiceRole;
+  public readonly replication?: S3BucketReplicationConfigurationA;
+
+  constructor(scope: Construct, id: string, props: BackupProps) {
+    super(scope, id);
+    const { aws, environment } = props;
+    const partition = aws.partition ?? "aws";
+    const continuousDays = props.continuousRetentionDays ?? Math.min(props.retentionDays, BACKUP_RETENTION.continuousMax);
+    validate(props, continuousDays);
+    this.selectionTag = props.selectionTag ?? BACKUP_TAG;
+    const needsDr = props.copyToDr === true || props.replication !== undefined;
+    const dr = props.dr;
+    if (needsDr && !dr) throw new Error("Backup: copyToDr and replication need `dr` (the DR region and its provider)");
+
+    props.vaultKey.addPolicyStatements({
+      sid: "UseThroughAwsBackup",
+      actions: [...KEY_USE_ACTIONS, "kms:CreateGrant", "kms:ListGrants"],
+      resources: ["*"],
+      principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${aws.accountId}:root`] }],
+      conditions: [
+        { test: "StringEquals", variable: "kms:ViaService", values: [`backup.${aws.region}.amazonaws.com`] },
+        { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
+      ],
+    });
+
+    const vaultName = resourceName(environment, "backup");
+    this.vault = new BackupVault(this, "vault", {
+      name: vaultName,
+      kmsKeyArn: props.vaultKey.arn,
+      forceDestroy: props.forceDestroy ?? false,
+      tags: { Name: vaultName },
+    });
+    this.vaultName = this.vault.name;
+    this.vaultArn = this.vault.arn;
+
+    if (props.vaultLock) {
+      const lock = props.vaultLock;
+      const changeable = lock.changeableForDays === undefined ? VAULT_LOCK_MIN_CHANGEABLE_DAYS : lock.changeableForDays;
+      this.vaultLock = new BackupVaultLockConfiguration(this, "vault-lock", {
+        backupVaultName: this.vault.name,
+        minRetentionDays: lock.minRetentionDays ?? DEFAULT_LOCK_MIN_DAYS,
+        maxRetentionDays: lock.maxRetentionDays ?? props.retentionDays,
+        changeableForDays: changeable ?? undefined,
+      });
+    }
+
+    if (dr && needsDr) {
+      // AWS Backup re-encrypts copies with the destination vault's key; S3 encrypts replicas with it.
+      const drServices = ["backup", "rds", "ec2", "dynamodb", "s3"];
+      const keyPolicy = policyDocument(this, "dr-key-policy", [
+        {
+          sid: "KeyAdministrationThroughIam",
+          actions: KEY_ADMIN_ACTIONS,
+          resources: ["*"],
+          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${aws.accountId}:root`] }],
+        },
+        {
+          sid: "UseThroughBackupAndStorageServices",
+          actions: [...KEY_USE_ACTIONS, "kms:CreateGrant", "kms:ListGrants"],
+          resources: ["*"],
+          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${aws.accountId}:root`] }],
+          conditions: [
+            { test: "StringEquals", variable: "kms:ViaService", values: drServices.map((s) => `${s}.${dr.region}.amazonaws.com`) },
+            { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
+          ],
+        },
+      ]);
+      this.drKey = new KmsKey(this, "dr-key", {
+        provider: dr.provider,
+        description: `${resourceName(environment)}: disaster-recovery copies in ${dr.region} (AWS Backup vault, backups bucket replica)`,
+        enableKeyRotation: true,
+        rotationPeriodInDays: 365,
+        deletionWindowInDays: 30,
+        policy: keyPolicy.json,
+      });
+      new KmsAlias(this, "dr-key-alias", { provider: dr.provider, name: `alias/${resourceName(environment, "backup-dr")}`, targetKeyId: this.drKey.keyId });
+    }
+
+    if (dr && this.drKey && props.copyToDr) {
+      const drVaultName = resourceName(environment, "backup-dr");
+      this.drVault = new BackupVault(this, "dr-vault", {
+        provider: dr.provider,
+        name: drVaultName,
+        kmsKeyArn: this.drKey.arn,
+        forceDestroy: props.forceDestroy ?? false,
+        tags: { Name: drVaultName },
+      });
+      this.drVaultArn = this.drVault.arn;
+    }
+
+    const lifecycle = { deleteAfter: props.retentionDays, coldStorageAfter: props.coldStorageAfterDays };
+    const daily: BackupPlanRule = {
+      ruleName: "daily",
+      targetVaultName: this.vault.name,
+      schedule: props.schedule ?? DEFAULT_BACKUP_SCHEDULE,
+      scheduleExpressionTimezone: "Etc/UTC",
+      startWindow: 60,
+      completionWindow: 360,
+      lifecycle,
+      recoveryPointTags: { Rule: "daily" },
+      copyAction: this.drVaultArn ? [{ destinationVaultArn: this.drVaultArn, lifecycle }] : undefined,
+    };
+    this.dailyPlan = new BackupPlan(this, "daily-plan", {
+      name: resourceName(environment, "daily"),
+      rule: [daily],
+      tags: { Name: resourceName(environment, "daily") },
+    });
+    // A separate plan: a continuous rule takes plain snapshots of types without PITR
+    // support (EBS, DynamoDB), which would duplicate the daily rule's recovery points.
+    this.continuousPlan = new BackupPlan(this, "continuous-plan", {
+      name: resourceName(environment, "continuous"),
+      rule: [
+        {
+          ruleName: "continuous",
+          targetVaultName: this.vault.name,
+          schedule: props.schedule ?? DEFAULT_BACKUP_SCHEDULE,
+          scheduleExpressionTimezone: "Etc/UTC",
+          enableContinuousBackup: true,
+          startWindow: 60,
+          completionWindow: 360,
+          lifecycle: { deleteAfter: continuousDays },
+          recoveryPointTags: { Rule: "continuous" },
+        },
+      ],
+      tags: { Name: resourceName(environment, "continuous") },
+    });
+
+    this.role = new ServiceRole(this, "role", {
+      name: resourceName(environment, "backup"),
+      description: "AWS Backup: back up and restore the environment's tagged resources",
+      service: BACKUP_SERVICE,
+      sourceAccount: aws.accountId,
+      managedPolicyArns: [
+        `arn:${partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup`,
+        `arn:${partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores`,
+      ],
+    });
+
+    // Conditions AND resources: only these types, and only when tagged. (`selection_tag`
+    // would be ORed with `resources`, selecting every database of the account.)
+    const tagCondition = [{ stringEquals: [{ key: `aws:ResourceTag/${this.selectionTag.key}`, value: this.selectionTag.value }] }];
+    new BackupSelection(this, "daily-selection", {
+      name: resourceName(environment, "daily"),
+      planId: this.dailyPlan.id,
+      iamRoleArn: this.role.arn,
+      resources: [`${arnPrefix(aws, "rds")}:db:*`, `${arnPrefix(aws, "ec2")}:volume/*`, `${arnPrefix(aws, "dynamodb")}:table/*`],
+      condition: tagCondition,
+    });
+    new BackupSelection(this, "continuous-selection", {
+      name: resourceName(environment, "continuous"),
+      planId: this.continuousPlan.id,
+      iamRoleArn: this.role.arn,
+      resources: [`${arnPrefix(aws, "rds")}:db:*`],
+      condition: tagCondition,
+    });
+
+    if (props.replication && dr && this.drKey) {
+      const made = this.replicate(props, props.replication, dr, this.drKey);
+      this.replicaBucket = made.bucket;
+      this.replicaBucketArn = made.bucket.arn;
+      this.replicationRole = made.role;
+      this.replication = made.replication;
+    }
+  }
+
+  private replicate(
+    props: BackupProps,
+    rep: BucketReplicationProps,
+    dr: DisasterRecoveryRegion,
+    drKey: KmsKey,
+  ): { bucket: S3Bucket; role: ServiceRole; replication: S3BucketReplicationConfigurationA } {
+    const { aws, environment } = props;
+    const name = rep.destinationBucketName;
+    const bucket = new S3Bucket(this, "replica-bucket", {
+      provider: dr.provider,
+      bucket: name,
+      forceDestroy: props.forceDestroy ?? false,
+      tags: { Name: name, Purpose: "backups-replica" },
+    });
+    const versioning = new S3BucketVersioningA(this, "replica-versioning", {
+      provider: dr.provider,
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "replica-encryption", {
+      provider: dr.provider,
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: drKey.arn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] }],
+    });
+    const pab = new S3BucketPublicAccessBlock(this, "replica-public-access-block", {
+      provider: dr.provider,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "replica-ownership", {
+      provider: dr.provider,
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    const policy = policyDocument(this, "replica-policy-document", [
+      {
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        actions: ["s3:*"],
+        resources: [bucket.arn, `${bucket.arn}/*`],
+        principals: [{ type: "*", identifiers: ["*"] }],
+        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ]);
+    new S3BucketPolicy(this, "replica-policy", { provider: dr.provider, bucket: bucket.id, policy: policy.json, dependsOn: [pab] });
+    new S3BucketLifecycleConfiguration(this, "replica-lifecycle", {
+      provider: dr.provider,
+      bucket: bucket.id,
+      rule: [
+        {
+          id: "noncurrent-versions-and-uploads",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: rep.noncurrentVersionExpirationDays ?? 90 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS }],
+        },
+      ],
+      dependsOn: [versioning],
+    });
+
+    const src = rep.source;
+    const role = new ServiceRole(this, "replication-role", {
+      name: resourceName(environment, "backups-replication"),
+      description: `S3 replication of ${name} sources to the DR region`,
+      service: "s3.amazonaws.com",
+      sourceAccount: aws.accountId,
+    });
+    const doc = policyDocument(this, "replication-policy-document", replicationStatements({
+      primaryRegion: aws.region,
+      drRegion: dr.region,
+      sourceArn: src.arn,
+      sourceKmsKeyArn: rep.sourceKmsKeyArn,
+      destinationArn: bucket.arn,
+      destinationKmsKeyArn: drKey.arn,
+    }));
+    const inline = new IamRolePolicy(this, "replication-policy", { name: resourceName(environment, "backups-replication"), role: role.role.id, policy: doc.json });
+    const rtc = rep.replicationTimeControl === true;
+    const replication = new S3BucketReplicationConfigurationA(this, "replication", {
+      bucket: src.id,
+      role: role.arn,
+      rule: [
+        {
+          id: "backups-to-dr",
+          status: "Enabled",
+          priority: 1,
+          filter: { prefix: "" },
+          deleteMarkerReplication: { status: "Enabled" },
+          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+          destination: {
+            bucket: bucket.arn,
+            storageClass: "STANDARD",
+            encryptionConfiguration: { replicaKmsKeyId: drKey.arn },
+            ...(rtc
+              ? { replicationTime: { status: "Enabled", time: { minutes: 15 } }, metrics: { status: "Enabled", eventThreshold: { minutes: 15 } } }
+              : {}),
+          },
+        },
+      ],
+      // S3 refuses replication unless both buckets are versioned; the role's policy comes first too.
+      dependsOn: [versioning, inline, ...(src.versioning ? [src.versioning] : [])],
+    });
+    return { bucket, role, replication };
+  }
+}
+
+export interface ReplicationPolicyInputs {
+  readonly primaryRegion: string;
+  readonly drRegion: string;
+  readonly sourceArn: string;
+  readonly sourceKmsKeyArn: string;
+  readonly destinationArn: string;
+  readonly destinationKmsKeyArn: string;
+}
+
+/** The replication role's statements: read the source versions, write replicas, the two keys through S3 only. */
+export function replicationStatements(i: ReplicationPolicyInputs): PolicyStatement[] {
+  return [
+    { sid: "ReadReplicationConfiguration", actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"], resources: [i.sourceArn] },
+    {
+      sid: "ReadSourceVersions",
+      actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+      resources: [`${i.sourceArn}/*`],
+    },
+    { sid: "WriteReplicas", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [`${i.destinationArn}/*`] },
+    {
+      sid: "DecryptSourceThroughS3",
+      actions: ["kms:Decrypt"],
+      resources: [i.sourceKmsKeyArn],
+      conditions: [
+        { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${i.primaryRegion}.amazonaws.com`] },
+        { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [i.sourceArn, `${i.sourceArn}/*`] },
+      ],
+    },
+    {
+      sid: "EncryptReplicasThroughS3",
+      // GenerateDataKey: the replica bucket uses S3 Bucket Keys.
+      actions: ["kms:Encrypt", "kms:GenerateDataKey"],
+      resources: [i.destinationKmsKeyArn],
+      conditions: [
+        { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${i.drRegion}.amazonaws.com`] },
+        { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [i.destinationArn, `${i.destinationArn}/*`] },
+      ],
+    },
+  ];
+}
+
+/** Throws on combinations AWS would refuse at apply time (environment data is checked earlier). */
+function validate(props: BackupProps, continuousDays: number): void {
+  const r = BACKUP_RETENTION;
+  const fail = (msg: string): never => {
+    throw new Error(`Backup: ${msg}`);
+  };
+  if (!Number.isInteger(props.retentionDays) || props.retentionDays < r.min || props.retentionDays > r.max) {
+    fail(`retentionDays ${props.retentionDays} outside ${r.min}-${r.max}`);
+  }
+  if (!Number.isInteger(continuousDays) || continuousDays < r.min || continuousDays > r.continuousMax) {
+    fail(`continuousRetentionDays ${continuousDays} outside ${r.min}-${r.continuousMax}`);
+  }
+  if (props.coldStorageAfterDays !== undefined && props.retentionDays < props.coldStorageAfterDays + r.coldStorageMinimum) {
+    fail(`retentionDays ${props.retentionDays} must be at least coldStorageAfterDays + ${r.coldStorageMinimum}`);
+  }
+  if (props.copyToDr && props.dr && props.dr.region === props.aws.region) fail(`copy to the primary region ${props.aws.region} protects against nothing`);
+  const lock = props.vaultLock;
+  if (lock) {
+    const min = lock.minRetentionDays ?? DEFAULT_LOCK_MIN_DAYS;
+    const max = lock.maxRetentionDays ?? props.retentionDays;
+    if (min > Math.min(props.retentionDays, continuousDays)) fail(`vault lock minimum ${min} exceeds a rule's retention (daily ${props.retentionDays}, continuous ${continuousDays})`);
+    if (max < props.retentionDays) fail(`vault lock maximum ${max} is below retentionDays ${props.retentionDays}`);
+    const ch = lock.changeableForDays;
+    if (ch !== undefined && ch !== null && ch < VAULT_LOCK_MIN_CHANGEABLE_DAYS) fail(`vault lock changeableForDays ${ch} below ${VAULT_LOCK_MIN_CHANGEABLE_DAYS}`);
+  }
+}

@@ -1,0 +1,79 @@
+/** The environment dashboard's JSON body: the alarmed metrics, one row per tier. */
+import type { AlertThresholds } from "../../environments/types";
+import { DatabaseTarget, albQuery, cacheNodeIds } from "./alarms";
+import { CLOUDFRONT_REGION } from "./regions";
+
+export interface DashboardInput {
+  readonly region: string;
+  readonly databases: readonly DatabaseTarget[];
+  readonly cache: { readonly replicationGroupId: string; readonly nodes: number };
+  readonly clusterName: string;
+  readonly loadBalancerArnSuffix?: string;
+  readonly distributionId: string;
+  readonly thresholds: AlertThresholds;
+}
+
+type Widget = Record<string, unknown>;
+
+function graph(title: string, region: string, metrics: unknown[][], opts: { stat?: string; threshold?: number; y: number; x: number }): Widget {
+  return {
+    type: "metric",
+    x: opts.x,
+    y: opts.y,
+    width: 8,
+    height: 6,
+    properties: {
+      title,
+      region,
+      view: "timeSeries",
+      stat: opts.stat ?? "Average",
+      period: 300,
+      metrics,
+      ...(opts.threshold !== undefined ? { annotations: { horizontal: [{ label: "alarm", value: opts.threshold }] } } : {}),
+    },
+  };
+}
+
+export function dashboardBody(d: DashboardInput): string {
+  const t = d.thresholds;
+  const r = d.region;
+  const db = (metric: string) => d.databases.map((x) => ["AWS/RDS", metric, "DBInstanceIdentifier", x.identifier, { label: x.service }]);
+  const nodes = cacheNodeIds(d.cache.replicationGroupId, d.cache.nodes);
+  const cache = (metric: string) => nodes.map((n) => ["AWS/ElastiCache", metric, "CacheClusterId", n]);
+  const ci = (metric: string) => [["ContainerInsights", metric, "ClusterName", d.clusterName]];
+  const widgets: Widget[] = [
+    graph("RDS CPU (%)", r, db("CPUUtilization"), { threshold: t.cpuPercent, y: 0, x: 0 }),
+    graph("RDS free storage (bytes)", r, db("FreeStorageSpace"), { stat: "Minimum", y: 0, x: 8 }),
+    graph("RDS connections", r, db("DatabaseConnections"), { y: 0, x: 16 }),
+    graph("Valkey engine CPU (%)", r, cache("EngineCPUUtilization"), { threshold: t.cpuPercent, y: 6, x: 0 }),
+    graph("Valkey memory (%)", r, cache("DatabaseMemoryUsagePercentage"), { threshold: t.memoryPercent, y: 6, x: 8 }),
+    graph("Valkey evictions", r, cache("Evictions"), { stat: "Sum", y: 6, x: 16 }),
+    graph(
+      "ALB target 5xx rate (%)",
+      r,
+      [
+        [{ id: "errors", expression: albQuery("SUM", "HTTPCode_Target_5XX_Count", d.clusterName, d.loadBalancerArnSuffix), visible: false }],
+        [{ id: "requests", expression: albQuery("SUM", "RequestCount", d.clusterName, d.loadBalancerArnSuffix), visible: false }],
+        [{ id: "rate", expression: "100 * errors / requests", label: "5xx rate (%)" }],
+      ],
+      { threshold: t.errorRatePercent, y: 12, x: 0 },
+    ),
+    graph(
+      "ALB target response time (s)",
+      r,
+      d.loadBalancerArnSuffix
+        ? [["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", d.loadBalancerArnSuffix, { stat: "p99", label: "p99" }]]
+        : [[{ id: "latency", expression: albQuery("MAX", "TargetResponseTime", d.clusterName), label: "max" }]],
+      { threshold: t.p99LatencyMs / 1000, y: 12, x: 8 },
+    ),
+    graph("CloudFront 5xx error rate (%)", CLOUDFRONT_REGION, [["AWS/CloudFront", "5xxErrorRate", "DistributionId", d.distributionId, "Region", "Global"]], {
+      threshold: t.errorRatePercent,
+      y: 12,
+      x: 16,
+    }),
+    graph("EKS node CPU (%)", r, ci("node_cpu_utilization"), { threshold: t.cpuPercent, y: 18, x: 0 }),
+    graph("EKS node memory (%)", r, ci("node_memory_utilization"), { threshold: t.memoryPercent, y: 18, x: 8 }),
+    graph("EKS node filesystem (%)", r, ci("node_filesystem_utilization"), { stat: "Maximum", threshold: t.diskPercent, y: 18, x: 16 }),
+  ];
+  return JSON.stringify({ widgets });
+}

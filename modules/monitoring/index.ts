@@ -1,0 +1,294 @@
+/**
+ * AWS-side monitoring of one environment: KMS-encrypted SNS alert topics (critical,
+ * warning) with e-mail and webhook subscriptions, CloudWatch alarms on RDS, Valkey, the
+ * gateway ALB, CloudFront and the EKS nodes (Container Insights), a dashboard with the
+ * same metrics, the application log group(s) and a monthly cost budget.
+ */
+import { Construct } from "constructs";
+import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import type { ObservabilityConfig } from "../../environments/types";
+import { AwsContext, PolicyStatement, policyDocument } from "../iam";
+import { EnvironmentName, PROJECT, resourceName } from "../../variables/project";
+import { AlarmSpec, DatabaseTarget, Severity, albAlarms, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
+import { dashboardBody } from "./dashboard";
+
+export { cacheNodeIds, albQuery } from "./alarms";
+export type { AlarmSpec, DatabaseTarget, Severity } from "./alarms";
+
+import { CLOUDFRONT_REGION } from "./regions";
+
+/** CloudFront publishes its metrics in us-east-1 only. */
+export const CLOUDFRONT_METRICS_REGION = CLOUDFRONT_REGION;
+
+/** A KMS key whose policy this module extends (modules/kms `EncryptionKey`). */
+export interface PolicyKey {
+  readonly arn: string;
+  addPolicyStatements(...statements: PolicyStatement[]): void;
+}
+
+export interface MonitoringProps {
+  readonly environment: EnvironmentName;
+  readonly aws: AwsContext;
+  /** Alert e-mails, paging webhook and thresholds (environment `observability`). */
+  readonly observability: ObservabilityConfig;
+  /** Monthly cost budget (USD). */
+  readonly monthlyBudgetUsd: number;
+  /** Retention of the application log groups (a value CloudWatch Logs accepts). */
+  readonly logRetentionDays: number;
+  /** Key of the alert topics; its policy gets a statement for CloudWatch and Budgets. */
+  readonly alertsKey: PolicyKey;
+  /** Key of the application log groups (allows CloudWatch Logs). */
+  readonly logsKeyArn: string;
+  /** Provider aliased to us-east-1, for the CloudFront alarm. */
+  readonly globalProvider: AwsProvider;
+  /**
+   * Key in us-east-1 for the us-east-1 critical topic. Needed only when `aws.region` is not
+   * us-east-1 (otherwise the CloudFront alarm notifies the regional critical topic).
+   * @default none
+   */
+  readonly globalAlertsKey?: PolicyKey;
+  /** RDS instances to watch. */
+  readonly databases: readonly DatabaseTarget[];
+  /** Valkey replication group (cluster mode disabled) and its node count. */
+  readonly cache: { readonly replicationGroupId: string; readonly nodes: number };
+  /** EKS cluster name (Container Insights `ClusterName`, and the ALB's `elbv2.k8s.aws/cluster` tag). */
+  readonly clusterName: string;
+  /**
+   * `LoadBalancer` dimension of the gateway ALB (`app/<name>/<hash>`) once known.
+   * @default none: Metrics Insights selects the cluster's ALBs by tag
+   */
+  readonly loadBalancerArnSuffix?: string;
+  /** CloudFront distribution id. */
+  readonly distributionId: string;
+  /** Application log groups to create: `/authorworks/<env>/<name>`. @default ["application"] */
+  readonly applicationLogGroups?: readonly string[];
+  /** ReplicaLag alarm threshold (seconds), for databases with replicas. @default 60 */
+  readonly replicaLagSeconds?: number;
+  /** Evictions per 5 minutes above which the cache is too small. @default 0 */
+  readonly evictionsThreshold?: number;
+}
+
+/** Alerting, dashboard, log groups and budget of one environment. */
+export class Monitoring extends Construct {
+  /** Topic of pages: outages and imminent outages. */
+  public readonly criticalTopic: SnsTopic;
+  /** Topic of degradations worth a look during working hours. */
+  public readonly warningTopic: SnsTopic;
+  public readonly criticalTopicArn: string;
+  public readonly warningTopicArn: string;
+  /** Critical topic the us-east-1 alarms notify (the regional one when the region is us-east-1). */
+  public readonly globalCriticalTopicArn: string;
+  /** By alarm id, e.g. `alarms["rds-content-cpu"]`. */
+  public readonly alarms: Readonly<Record<string, CloudwatchMetricAlarm>>;
+  public readonly dashboard: CloudwatchDashboard;
+  public readonly dashboardName: string;
+  /** By name, e.g. `logGroups.application`. */
+  public readonly logGroups: Readonly<Record<string, CloudwatchLogGroup>>;
+  public readonly budget: BudgetsBudget;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const { aws, environment } = props;
+    const obs = props.observability;
+    const t = obs.thresholds;
+
+    // --- Topics.
+    props.alertsKey.addPolicyStatements(alertKeyStatement());
+    this.criticalTopic = this.topic("critical", props, props.alertsKey.arn);
+    this.warningTopic = this.topic("warning", props, props.alertsKey.arn);
+    this.criticalTopicArn = this.criticalTopic.arn;
+    this.warningTopicArn = this.warningTopic.arn;
+
+    if (aws.region === CLOUDFRONT_METRICS_REGION) {
+      this.globalCriticalTopicArn = this.criticalTopicArn;
+    } else {
+      // Alarm actions must be in the alarm's region: a us-east-1 twin of the critical topic.
+      if (!props.globalAlertsKey) {
+        throw new Error(`Monitoring ${id}: region ${aws.region} is not ${CLOUDFRONT_METRICS_REGION}; globalAlertsKey is required for the us-east-1 critical topic`);
+      }
+      props.globalAlertsKey.addPolicyStatements(alertKeyStatement());
+      const globalTopic = this.topic("critical-global", props, props.globalAlertsKey.arn, props.globalProvider);
+      this.globalCriticalTopicArn = globalTopic.arn;
+    }
+
+    // --- Alarms.
+    const topicOf: Record<Severity, string> = { critical: this.criticalTopicArn, warning: this.warningTopicArn };
+    const specs: AlarmSpec[] = [
+      ...props.databases.flatMap((db) => databaseAlarms(db, t, props.replicaLagSeconds ?? 60)),
+      ...cacheAlarms(props.cache.replicationGroupId, props.cache.nodes, t, props.evictionsThreshold ?? 0),
+      ...albAlarms(props.clusterName, t, props.loadBalancerArnSuffix),
+      ...cloudFrontAlarms(props.distributionId, t),
+      ...nodeAlarms(props.clusterName, t),
+    ];
+    const alarms: Record<string, CloudwatchMetricAlarm> = {};
+    for (const spec of specs) {
+      const topic = spec.global ? this.globalCriticalTopicArn : topicOf[spec.severity];
+      alarms[spec.id] = this.alarm(spec, resourceName(environment, spec.id), topic, spec.global ? props.globalProvider : undefined);
+    }
+    this.alarms = alarms;
+
+    // --- Dashboard.
+    this.dashboardName = resourceName(environment, "overview");
+    this.dashboard = new CloudwatchDashboard(this, "dashboard", {
+      dashboardName: this.dashboardName,
+      dashboardBody: dashboardBody({
+        region: aws.region,
+        databases: props.databases,
+        cache: props.cache,
+        clusterName: props.clusterName,
+        loadBalancerArnSuffix: props.loadBalancerArnSuffix,
+        distributionId: props.distributionId,
+        thresholds: t,
+      }),
+    });
+
+    // --- Application log groups (the other modules create their own).
+    const logGroups: Record<string, CloudwatchLogGroup> = {};
+    for (const name of props.applicationLogGroups ?? ["application"]) {
+      logGroups[name] = new CloudwatchLogGroup(this, `${name}-logs`, {
+        name: `/${PROJECT}/${environment}/${name}`,
+        retentionInDays: props.logRetentionDays,
+        kmsKeyId: props.logsKeyArn,
+        tags: { Name: resourceName(environment, name) },
+      });
+    }
+    this.logGroups = logGroups;
+
+    // --- Budget: 80/90/100 % of actual spend, 100 % of the forecast.
+    const emails = [...obs.alertEmails];
+    const notify = (threshold: number, type: "ACTUAL" | "FORECASTED", topic: string) => ({
+      comparisonOperator: "GREATER_THAN",
+      notificationType: type,
+      threshold,
+      thresholdType: "PERCENTAGE",
+      subscriberEmailAddresses: emails,
+      subscriberSnsTopicArns: [topic],
+    });
+    this.budget = new BudgetsBudget(this, "budget", {
+      name: resourceName(environment, "monthly"),
+      budgetType: "COST",
+      timeUnit: "MONTHLY",
+      limitAmount: String(props.monthlyBudgetUsd),
+      limitUnit: "USD",
+      // Only this environment's spend (the provider's default tag).
+      costFilter: [{ name: "TagKeyValue", values: [`user:Environment$${environment}`] }],
+      notification: [
+        notify(80, "ACTUAL", this.warningTopicArn),
+        notify(90, "ACTUAL", this.warningTopicArn),
+        notify(100, "ACTUAL", this.criticalTopicArn),
+        notify(100, "FORECASTED", this.warningTopicArn),
+      ],
+      tags: { Name: resourceName(environment, "monthly") },
+    });
+  }
+
+  private topic(name: string, props: MonitoringProps, keyArn: string, provider?: AwsProvider): SnsTopic {
+    const { aws, environment } = props;
+    const partition = aws.partition ?? "aws";
+    const topic = new SnsTopic(this, `${name}-topic`, {
+      provider,
+      name: resourceName(environment, "alerts", name),
+      displayName: `${PROJECT} ${environment} ${name.replace("-global", "")} alerts`,
+      kmsMasterKeyId: keyArn,
+      tags: { Name: resourceName(environment, "alerts", name) },
+    });
+    const policy = policyDocument(this, `${name}-topic-policy-document`, [
+      {
+        sid: "CloudWatchAlarmsOfThisAccount",
+        actions: ["sns:Publish"],
+        resources: [topic.arn],
+        principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+        conditions: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:cloudwatch:*:${aws.accountId}:alarm:*`] },
+        ],
+      },
+      {
+        sid: "BudgetsOfThisAccount",
+        actions: ["sns:Publish"],
+        resources: [topic.arn],
+        principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
+        conditions: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:budgets::${aws.accountId}:*`] },
+        ],
+      },
+      {
+        sid: "TlsOnly",
+        effect: "Deny",
+        actions: ["sns:Publish"],
+        resources: [topic.arn],
+        principals: [{ type: "*", identifiers: ["*"] }],
+        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ]);
+    new SnsTopicPolicy(this, `${name}-topic-policy`, { provider, arn: topic.arn, policy: policy.json });
+
+    const obs = props.observability;
+    for (const email of obs.alertEmails) {
+      // The address is the id: adding or removing one never shifts the others.
+      new SnsTopicSubscription(this, `${name}-email-${email}`, { provider, topicArn: topic.arn, protocol: "email", endpoint: email });
+    }
+    if (obs.pagingWebhookUrl && name.startsWith("critical")) {
+      new SnsTopicSubscription(this, `${name}-webhook`, {
+        provider,
+        topicArn: topic.arn,
+        protocol: "https",
+        endpoint: obs.pagingWebhookUrl,
+        endpointAutoConfirms: false,
+      });
+    }
+    return topic;
+  }
+
+  private alarm(spec: AlarmSpec, name: string, topicArn: string, provider?: AwsProvider): CloudwatchMetricAlarm {
+    const m = spec.metric;
+    return new CloudwatchMetricAlarm(this, spec.id, {
+      provider,
+      alarmName: name,
+      alarmDescription: `[${spec.severity}] ${spec.description}`,
+      comparisonOperator: spec.comparison,
+      threshold: spec.threshold,
+      thresholdMetricId: spec.thresholdMetricId,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+      namespace: m?.namespace,
+      metricName: m?.metricName,
+      dimensions: m?.dimensions,
+      period: m?.period,
+      statistic: m?.statistic,
+      extendedStatistic: m?.extendedStatistic,
+      metricQuery: spec.queries?.map((q) => ({
+        id: q.id,
+        expression: q.expression,
+        label: q.label,
+        returnData: q.returnData ?? false,
+        // Metrics Insights queries carry their own period; plain math expressions must not.
+        period: q.expression?.startsWith("SELECT") ? q.period : undefined,
+        metric: q.metric ? { namespace: q.metric.namespace, metricName: q.metric.metricName, stat: q.metric.stat, dimensions: q.metric.dimensions, period: q.period ?? 300 } : undefined,
+      })),
+      alarmActions: [topicArn],
+      // Recovery is announced on the same topic, so whoever was paged sees it end.
+      okActions: [topicArn],
+      tags: { Name: name, Severity: spec.severity },
+    });
+  }
+}
+
+/** CloudWatch alarms and Budgets publish to the encrypted topics: they need the key. */
+function alertKeyStatement(): PolicyStatement {
+  return {
+    sid: "AlertPublishersUseKey",
+    actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    resources: ["*"],
+    principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] }],
+  };
+}
