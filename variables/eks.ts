@@ -82,6 +82,8 @@ export const EKS_ADDONS = {
   "eks-pod-identity-agent": { name: "eks-pod-identity-agent", beforeCompute: true },
   coredns: { name: "coredns", beforeCompute: false },
   "aws-ebs-csi-driver": { name: "aws-ebs-csi-driver", beforeCompute: false, serviceAccount: "ebs-csi-controller-sa" },
+  // Container Insights: the node CPU/memory/filesystem metrics the monitoring module alarms on.
+  "amazon-cloudwatch-observability": { name: "amazon-cloudwatch-observability", beforeCompute: false, serviceAccount: "cloudwatch-agent" },
 } as const satisfies Record<string, EksAddonDefinition>;
 export type EksAddonName = keyof typeof EKS_ADDONS;
 
@@ -96,6 +98,7 @@ export const EKS_MANAGED_POLICIES = {
   registryPull: "AmazonEC2ContainerRegistryPullOnly",
   ssm: "AmazonSSMManagedInstanceCore",
   cni: "AmazonEKS_CNI_Policy",
+  cloudWatchAgent: "CloudWatchAgentServerPolicy",
   ebsCsi: "service-role/AmazonEBSCSIDriverPolicy",
 } as const;
 

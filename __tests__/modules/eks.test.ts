@@ -350,10 +350,10 @@ describe("EksCluster: node groups", () => {
 });
 
 describe("EksCluster: managed add-ons", () => {
-  const ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"];
+  const ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver", "amazon-cloudwatch-observability"];
   const id = (name: string) => `eks_${name.replace(/-/g, "_")}`;
 
-  test("all five, at the default version for the cluster's Kubernetes version, Terraform wins conflicts", () => {
+  test("all six, at the default version for the cluster's Kubernetes version, Terraform wins conflicts", () => {
     expect(Object.keys(resourcesOf(devJson, "aws_eks_addon")).sort()).toEqual(ADDONS.map(id).sort());
     for (const name of ADDONS) {
       const a = resource(devJson, "aws_eks_addon", id(name));
@@ -412,11 +412,19 @@ describe("EksCluster: managed add-ons", () => {
     expect(resourcesOf(devJson, "aws_eks_pod_identity_association")).toEqual({});
   });
 
+  test("Container Insights: the CloudWatch agent's own role, for amazon-cloudwatch/cloudwatch-agent, after the nodes", () => {
+    const a = resource(devJson, "aws_eks_addon", id("amazon-cloudwatch-observability"));
+    expect(a.pod_identity_association).toEqual([{ role_arn: "${aws_iam_role.eks_amazon_cloudwatch_observability_identity_role.arn}", service_account: "cloudwatch-agent" }]);
+    expect(attachedPolicies(devJson, "eks_amazon_cloudwatch_observability_identity_role")).toEqual(["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]);
+    expect(a.depends_on.some((d: string) => d.startsWith("aws_eks_node_group."))).toBe(true);
+  });
+
   test("add-ons that do not call AWS get no role", () => {
     for (const name of ["kube-proxy", "eks-pod-identity-agent", "coredns"]) {
       expect(resource(devJson, "aws_eks_addon", id(name)).pod_identity_association).toBeUndefined();
     }
     expect(Object.keys(resourcesOf(devJson, "aws_iam_role")).sort()).toEqual([
+      "eks_amazon_cloudwatch_observability_identity_role",
       "eks_aws_ebs_csi_driver_identity_role",
       "eks_cluster_role_role",
       "eks_node_role_role",
@@ -442,7 +450,7 @@ describe("EksCluster: network and boundaries", () => {
     const B = "arn:aws:iam::123456789012:policy/authorworks-dev-boundary";
     const json = synth(dev, (p) => ({ ...p, permissionsBoundaryArn: B }));
     const roles = Object.values(resourcesOf(json, "aws_iam_role"));
-    expect(roles).toHaveLength(4);
+    expect(roles).toHaveLength(5);
     for (const r of roles) expect(r.permissions_boundary).toBe(B);
     for (const r of Object.values(resourcesOf(devJson, "aws_iam_role"))) expect(r.permissions_boundary).toBeUndefined();
   });

@@ -75,7 +75,7 @@ describe("Tenancy", () => {
   });
 
   describe("network policies of the application namespace", () => {
-    test("nine policies, all in the namespace (by reference, so they wait for it)", () => {
+    test("ten policies, all in the namespace (by reference, so they wait for it)", () => {
       const all = resourcesOf(json, "kubernetes_network_policy_v1");
       expect(Object.keys(all).sort()).toEqual(
         [
@@ -87,12 +87,25 @@ describe("Tenancy", () => {
           "allow_monitoring",
           "allow_pod_identity_agent",
           "allow_same_namespace",
+          "allow_traces",
           "default_deny",
         ].map((x) => `tenancy_authorworks_${x}`),
       );
       for (const p of Object.values(all)) expect(p.metadata.namespace).toBe(NS_REF);
       // No other namespace gets policies.
-      expect(Object.keys(synth({ loadBalancerTargets: [] }).resource.kubernetes_network_policy_v1)).toHaveLength(8);
+      expect(Object.keys(synth({ loadBalancerTargets: [] }).resource.kubernetes_network_policy_v1)).toHaveLength(9);
+    });
+
+    test("traces: egress to the monitoring namespace on the OTLP ports only", () => {
+      expect(policy(json, "allow_traces").spec.egress).toEqual([
+        {
+          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+          ports: [
+            { port: "4317", protocol: "TCP" },
+            { port: "4318", protocol: "TCP" },
+          ],
+        },
+      ]);
     });
 
     test("default deny: every pod, both directions, no rule", () => {

@@ -366,7 +366,12 @@ export class EksCluster extends Construct {
       managedPolicies: { "ebs-csi-policy": managedPolicyArn(EKS_MANAGED_POLICIES.ebsCsi, partition) },
       statements: props.volumeKeyArn ? ebsCsiKeyStatements(props.volumeKeyArn, aws.region) : undefined,
     });
-    this.addonRoles = { "vpc-cni": vpcCniRole, "aws-ebs-csi-driver": ebsCsiRole };
+    const cloudWatchRole = this.addonRole("amazon-cloudwatch-observability", props, {
+      description: "CloudWatch agent (Container Insights): node and pod metrics",
+      managedPolicies: { "cloudwatch-agent-policy": managedPolicyArn(EKS_MANAGED_POLICIES.cloudWatchAgent, partition) },
+      namespace: "amazon-cloudwatch",
+    });
+    this.addonRoles = { "vpc-cni": vpcCniRole, "aws-ebs-csi-driver": ebsCsiRole, "amazon-cloudwatch-observability": cloudWatchRole };
 
     // --- Add-ons that must exist before nodes: vpc-cni (nodes are NotReady without a CNI),
     // kube-proxy (aws-node reaches the API through the kubernetes Service), Pod Identity agent.
@@ -409,6 +414,8 @@ export class EksCluster extends Construct {
       configuration: { controller: systemSelector },
       dependsOn: nodeGroupResources,
     });
+    // Its agent is a DaemonSet on every node; its operator waits for a node like coredns.
+    addons["amazon-cloudwatch-observability"] = this.addon("amazon-cloudwatch-observability", { role: cloudWatchRole, dependsOn: nodeGroupResources });
     this.addons = addons as Record<EksAddonName, EksAddon>;
   }
 
@@ -432,13 +439,13 @@ export class EksCluster extends Construct {
   private addonRole(
     name: EksAddonName,
     props: EksClusterProps,
-    spec: { description: string; managedPolicies: Record<string, string>; statements?: PolicyStatement[] },
+    spec: { description: string; managedPolicies: Record<string, string>; statements?: PolicyStatement[]; namespace?: string },
   ): PodIdentityRole {
     const serviceAccount = (EKS_ADDONS[name] as { serviceAccount?: string }).serviceAccount!;
     return new PodIdentityRole(this, `${name}-identity`, {
       aws: props.aws,
       clusterName: props.clusterName,
-      namespace: ADDON_NAMESPACE,
+      namespace: spec.namespace ?? ADDON_NAMESPACE,
       serviceAccount,
       roleName: `${props.clusterName}-${name}`,
       description: `${props.clusterName}: ${spec.description}`,

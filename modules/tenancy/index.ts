@@ -35,6 +35,9 @@ import {
 import { APP_PORT, CACHE_PORT, POSTGRES_PORT } from "../../variables/ports";
 import type { EnvironmentName } from "../../variables/project";
 
+/** OTLP receiver ports of the OpenTelemetry collector (gRPC, HTTP). */
+const OTLP_PORTS = [4317, 4318] as const;
+
 /** CPU and memory as Kubernetes quantities ("500m", "1Gi"). */
 export interface Quantities {
   readonly cpu: string;
@@ -234,6 +237,11 @@ export class ApplicationNamespace extends Construct {
 
     policy("allow-data-tier", "allow-data-tier-egress", {
       egress: [{ to: props.databaseSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(props.dataPorts) }],
+    });
+
+    // Traces go to the OpenTelemetry collector in the monitoring namespace (OTLP gRPC and HTTP).
+    policy("allow-traces", "allow-traces-egress", {
+      egress: [{ to: [inNamespace(props.monitoringNamespace)], ports: tcp([...OTLP_PORTS]) }],
     });
 
     // AWS APIs (S3, STS), ECR and third-party APIs. Everything else outbound stays closed.
