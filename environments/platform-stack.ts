@@ -125,6 +125,8 @@ export class PlatformStack extends AuthorWorksStack {
           autoSync: env.delivery.autoSync,
           runners: env.delivery.runners,
           githubRepository: env.security.githubRepository,
+          // The runners' own GitHub App (variables/secrets.ts), not the content service's.
+          githubAppSecretPath: "ci/github-runners-app",
         }),
         ...observabilityAddons(observabilityOptions(env)),
       ],

@@ -16,7 +16,7 @@ export interface SecretDefinition {
    * digits and hyphens separated by `/`.
    */
   readonly path: string;
-  /** Service (variables/services.ts) that owns the value and answers for its rotation. */
+  /** Service (variables/services.ts), or `PLATFORM_OWNER` for what the platform layer itself uses, that owns the value and answers for its rotation. */
   readonly owner: string;
   /** Other services that read the value. @default none */
   readonly readers?: readonly string[];
@@ -35,6 +35,9 @@ export const SECRET_ROTATION_DAYS = { min: 1, max: 1000 } as const;
 
 /** Recovery window (days) of deleted secrets: 30 where data is protected, 7 (the minimum) elsewhere. */
 export const SECRET_RECOVERY_WINDOW_DAYS = { protected: 30, unprotected: 7 } as const;
+
+/** Owner of the secrets the platform layer uses itself (alerting, CI runners): the platform team. */
+export const PLATFORM_OWNER = "platform";
 
 export const SECRETS: readonly SecretDefinition[] = [
   {
@@ -72,5 +75,19 @@ export const SECRETS: readonly SecretDefinition[] = [
     description: "GitHub App used to import and sync manuscripts from authors' repositories (JSON: app_id, installation_id, private_key_pem, webhook_secret)",
     format: { kind: "json", keys: ["app_id", "installation_id", "private_key_pem", "webhook_secret"] },
     rotation: "GitHub > Settings > Developer settings > GitHub Apps > app: generate a new private key, put the new value, restart content, delete the old key.",
+  },
+  {
+    path: "alerting/chat-webhook-url",
+    owner: PLATFORM_OWNER,
+    description: "Incoming-webhook URL of the alerts chat channel; Alertmanager's chat receiver reads it (platform stack)",
+    format: { kind: "string" },
+    rotation: "Create a new incoming webhook in the chat tool, put the new URL, re-apply <env>-platform, delete the old webhook.",
+  },
+  {
+    path: "ci/github-runners-app",
+    owner: PLATFORM_OWNER,
+    description: "GitHub App the self-hosted runner scale set registers with (organization permission: self-hosted runners write)",
+    format: { kind: "json", keys: ["app_id", "installation_id", "private_key_pem"] },
+    rotation: "GitHub > organization settings > GitHub Apps > runners app: generate a new private key, put the new value, re-apply <env>-platform, delete the old key.",
   },
 ];

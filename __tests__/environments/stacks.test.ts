@@ -277,3 +277,12 @@ describe("observability, backup and DR per environment", () => {
     expect(Number(budget.limit_amount)).toBe(usd);
   });
 });
+
+describe("secrets the platform layer reads", () => {
+  test.each(["dev", "staging", "production"])("%s: the platform stack reads exactly the secrets its environment stack creates for it", (env) => {
+    const read = Object.values(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version as Record<string, Json>).map((d) => d.secret_id).sort();
+    expect(read).toEqual([`authorworks-${env}/alerting/chat-webhook-url`, `authorworks-${env}/ci/github-runners-app`]);
+    const created = Object.values(stacks[env].resource.aws_secretsmanager_secret as Record<string, Json>).map((s) => s.name);
+    for (const name of read) expect(created).toContain(name);
+  });
+});

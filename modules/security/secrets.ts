@@ -9,7 +9,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import type { AwsContext, PolicyStatement } from "../iam";
-import { SECRETS, SECRET_RECOVERY_WINDOW_DAYS, SECRET_ROTATION_DAYS, SecretDefinition } from "../../variables/secrets";
+import { PLATFORM_OWNER, SECRETS, SECRET_RECOVERY_WINDOW_DAYS, SECRET_ROTATION_DAYS, SecretDefinition } from "../../variables/secrets";
 import { SERVICE_NAMES } from "../../variables/services";
 import { document, grantId, slug } from "./policy";
 
@@ -114,7 +114,7 @@ function checkDefinitions(defs: readonly SecretDefinition[]): void {
     if (seen.has(d.path)) throw new Error(`secret path "${d.path}" is defined twice`);
     seen.add(d.path);
     for (const svc of [d.owner, ...(d.readers ?? [])]) {
-      if (!SERVICE_NAMES.includes(svc)) throw new Error(`secret "${d.path}": unknown service "${svc}"; known: ${SERVICE_NAMES.join(", ")}`);
+      if (!SERVICE_NAMES.includes(svc) && svc !== PLATFORM_OWNER) throw new Error(`secret "${d.path}": unknown service "${svc}"; known: ${SERVICE_NAMES.join(", ")}`);
     }
   }
 }
