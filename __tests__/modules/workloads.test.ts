@@ -179,7 +179,7 @@ describe("ServiceWorkloads", () => {
       ["production", "user", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-production/user:1.0.0"],
     ] as const)("%s %s image from its ECR repository", (env, service, uri) => {
       expect(container(envs[env], service).image).toBe(uri);
-      expect(container(envs[env], service).image_pull_policy).toBe("IfNotPresent");
+      expect(container(envs[env], service).image_pull_policy).toBe("Always");
     });
   });
 

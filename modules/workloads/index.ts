@@ -254,7 +254,8 @@ export class ServiceWorkloads extends Construct {
               {
                 name: def.workload,
                 image: imageUri(props.aws, props.environment, def.name, props.sizing.imageTag),
-                imagePullPolicy: "IfNotPresent",
+                // Tags are immutable in ECR, so Always costs one manifest check per start and never runs a stale image.
+                imagePullPolicy: "Always",
                 port: [{ name: "http", containerPort: def.port, protocol: "TCP" }],
                 resources: {
                   requests: { cpu: size.requests.cpu, memory: size.requests.memory },

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Installs the pinned verification tools into the tool cache (outside the repo):
+#   ${AUTHORWORKS_TOOLS_DIR:-$HOME/.cache/authorworks-verify}
+# Idempotent: a tool is rebuilt only when its binary is missing or its stamp
+# (the exact pinned spec) differs from versions.env. Warm runs take < 1 s.
+#
+# Layout of the cache:
+#   bin/                       tofu, tflint
+#   tflint-plugins/            tflint-ruleset-aws (TFLINT_PLUGIN_DIR)
+#   providers/<host>/hashicorp/<name>/<ver>/<os>_<arch>/terraform-provider-<name>_v<ver>
+#                              filesystem mirror for registry.terraform.io and
+#                              registry.opentofu.org (hard links, one copy on disk)
+#   providers/manifest.json    what is in the mirror (read by prepare-stack.mjs)
+#   checkov-venv/              python venv with checkov
+#   go/mod, go/cache           GOMODCACHE / GOCACHE (reused by later builds)
+#   stamps/, logs/             install stamps, build logs, build-times.tsv
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.env
+source "$HERE/versions.env"
+
+T="${AUTHORWORKS_TOOLS_DIR:-$HOME/.cache/authorworks-verify}"
+mkdir -p "$T"/bin "$T"/stamps "$T"/logs "$T"/build "$T"/go/mod "$T"/go/cache "$T"/providers "$T"/tflint-plugins
+
+GO="$(command -v go || true)"
+[[ -z "$GO" && -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go
+NICE="${AUTHORWORKS_VERIFY_NICE:-15}"
+
+export GOMODCACHE="$T/go/mod" GOCACHE="$T/go/cache" GOTOOLCHAIN=local
+
+log() { printf '[verify:install] %s\n' "$*" >&2; }
+
+# Serialise concurrent installs (two `npm run verify` at once).
+exec 9>"$T/.install.lock"
+flock 9
+
+need_go() {
+  if [[ -z "$GO" ]]; then
+    log "ERROR: Go toolchain not found (need go >= 1.26 on PATH or /usr/local/go/bin/go)"
+    exit 1
+  fi
+}
+
+stamp_ok() { # name spec file...
+  local name="$1" spec="$2"; shift 2
+  local f
+  for f in "$@"; do [[ -e "$f" ]] || return 1; done
+  [[ -f "$T/stamps/$name" && "$(cat "$T/stamps/$name")" == "$spec" ]]
+}
+
+record_time() { # name spec seconds
+  printf '%s\t%s\t%s\t%ss\t%s\n' "$(date -u +%FT%TZ)" "$1" "$2" "$3" "$(nproc)cpu" >>"$T/logs/build-times.tsv"
+}
+
+# go_install NAME PKG VERSION DEST_FILE [EXTRA_LDFLAGS] -> builds PKG@VERSION, moves the binary to DEST_FILE
+go_install() {
+  local name="$1" pkg="$2" ver="$3" dest="$4" extra="${5:-}"
+  local tmp="$T/build/$name.tmp" logf="$T/logs/$name.build.log" start end bin
+  need_go
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  log "building $name ($pkg@$ver) ... log: $logf"
+  start=$(date +%s)
+  if ! GOBIN="$tmp" nice -n "$NICE" "$GO" install -trimpath -ldflags "-s -w${extra:+ $extra}" "$pkg@$ver" >"$logf" 2>&1; then
+    log "FAILED to build $name; last lines of $logf:"
+    tail -n 15 "$logf" >&2
+    rm -rf "$tmp"
+    return 1
+  fi
+  end=$(date +%s)
+  bin="$tmp/${pkg##*/}"
+  mkdir -p "$(dirname "$dest")"
+  mv -f "$bin" "$dest"
+  rm -rf "$tmp"
+  record_time "$name" "$pkg@$ver" "$((end - start))"
+  log "built $name in $((end - start))s"
+}
+
+# ---------------------------------------------------------------- tofu / tflint
+install_bin() { # NAME PKG VERSION [EXTRA_LDFLAGS]
+  local name="$1" pkg="$2" ver="$3" extra="${4:-}" spec="$2@$3 trimpath,-s -w${4:+ $4}"
+  if stamp_ok "$name" "$spec" "$T/bin/$name"; then return 0; fi
+  go_install "$name" "$pkg" "$ver" "$T/bin/$name" "$extra"
+  echo "$spec" >"$T/stamps/$name"
+}
+
+# ------------------------------------------------------------- tflint aws plugin
+# Optional: if the module cannot be fetched/built, record why and carry on; the
+# summary then says the AWS ruleset was NOT run. Retried when the pin changes or
+# when AUTHORWORKS_VERIFY_RETRY=1.
+install_tflint_aws() {
+  local name=tflint-ruleset-aws spec="$TFLINT_AWS_PKG@$TFLINT_AWS_VERSION trimpath,-s -w"
+  local dest="$T/tflint-plugins/tflint-ruleset-aws"
+  if stamp_ok "$name" "$spec" "$dest"; then rm -f "$T/stamps/$name.unavailable"; return 0; fi
+  if [[ -f "$T/stamps/$name.unavailable" && "$(head -n1 "$T/stamps/$name.unavailable")" == "$spec" && "${AUTHORWORKS_VERIFY_RETRY:-0}" != 1 ]]; then
+    return 0
+  fi
+  if go_install "$name" "$TFLINT_AWS_PKG" "$TFLINT_AWS_VERSION" "$dest"; then
+    chmod +x "$dest"
+    echo "$spec" >"$T/stamps/$name"
+    rm -f "$T/stamps/$name.unavailable"
+  else
+    {
+      echo "$spec"
+      if grep -qE 'reading https?://[^ ]+: [0-9]{3}' "$T/logs/$name.build.log"; then
+        echo "module proxy answered $(grep -m1 -oE ': [0-9]{3} [A-Za-z ]+$' "$T/logs/$name.build.log" | sed 's/^: //')$(grep -m1 -oE 'server response: .*' "$T/logs/$name.build.log" | sed 's/^server response:/:/')"
+      else
+        echo "build failed: $(grep -v '^go: downloading' "$T/logs/$name.build.log" | tail -n1 | cut -c1-160)"
+      fi
+    } >"$T/stamps/$name.unavailable"
+    log "WARNING: $name unavailable; tflint will run without the AWS ruleset (see summary)"
+  fi
+}
+
+# -------------------------------------------------------------------- providers
+PLATFORM=""
+platform() {
+  if [[ -z "$PLATFORM" ]]; then
+    if [[ -n "$GO" ]]; then PLATFORM="$("$GO" env GOOS)_$("$GO" env GOARCH)"; else PLATFORM=linux_amd64; fi
+  fi
+  echo "$PLATFORM"
+}
+
+install_provider() { # NAME MODULE PSEUDO MIRROR_VERSION
+  local name="$1" module="$2" pseudo="$3" ver="$4"
+  local spec="$module@$pseudo as $ver trimpath,-s -w"
+  local plat; plat="$(platform)"
+  local built="$T/build/providers/terraform-provider-$name"
+  local host f
+  local files=()
+  for host in registry.terraform.io registry.opentofu.org; do
+    files+=("$T/providers/$host/hashicorp/$name/$ver/$plat/terraform-provider-${name}_v$ver")
+  done
+  if stamp_ok "provider-$name" "$spec" "$built" "${files[@]}"; then return 0; fi
+  go_install "provider-$name" "$module" "$pseudo" "$built"
+  for host in registry.terraform.io registry.opentofu.org; do
+    rm -rf "$T/providers/$host/hashicorp/$name"
+    mkdir -p "$T/providers/$host/hashicorp/$name/$ver/$plat"
+  done
+  for f in "${files[@]}"; do ln -f "$built" "$f" 2>/dev/null || cp -f "$built" "$f"; chmod +x "$f"; done
+  echo "$spec" >"$T/stamps/provider-$name"
+}
+
+write_manifest() {
+  local out="$T/providers/manifest.json.tmp" first=1 line name module pseudo ver wanted note
+  {
+    printf '{\n  "platform": "%s",\n  "providers": {\n' "$(platform)"
+    while IFS='|' read -r name module pseudo ver wanted note; do
+      [[ -z "$name" ]] && continue
+      [[ $first == 1 ]] || printf ',\n'
+      first=0
+      printf '    "%s": {"module": "%s", "pseudoVersion": "%s", "mirrorVersion": "%s", "wantedVersion": "%s", "note": "%s"}' \
+        "$name" "$module" "$pseudo" "$ver" "$wanted" "$note"
+    done <<<"$PROVIDERS"
+    printf '\n  }\n}\n'
+  } >"$out"
+  mv -f "$out" "$T/providers/manifest.json"
+}
+
+# ---------------------------------------------------------------------- checkov
+install_checkov() {
+  local py; py="$(command -v python3)"
+  local spec="checkov==$CHECKOV_VERSION $("$py" -c 'import sys;print("py%d.%d"%sys.version_info[:2])')"
+  if stamp_ok checkov "$spec" "$T/checkov-venv/bin/checkov"; then return 0; fi
+  local start end
+  log "installing checkov==$CHECKOV_VERSION into $T/checkov-venv ..."
+  start=$(date +%s)
+  rm -rf "$T/checkov-venv"
+  "$py" -m venv "$T/checkov-venv"
+  if ! nice -n "$NICE" "$T/checkov-venv/bin/pip" install --disable-pip-version-check -q "checkov==$CHECKOV_VERSION" >"$T/logs/checkov.install.log" 2>&1; then
+    log "FAILED to install checkov; last lines of $T/logs/checkov.install.log:"
+    tail -n 15 "$T/logs/checkov.install.log" >&2
+    return 1
+  fi
+  end=$(date +%s)
+  record_time checkov "checkov==$CHECKOV_VERSION" "$((end - start))"
+  echo "$spec" >"$T/stamps/checkov"
+  log "installed checkov in $((end - start))s"
+}
+
+# ------------------------------------------------------------------------- main
+# usage: install.sh [all|tools|providers] [PROVIDER...]
+# With PROVIDER names (e.g. "aws random") only those providers are built; run.sh
+# passes the providers the synthesized stacks actually require, so a provider
+# no stack uses (kubernetes/helm today) costs nothing on a fresh machine.
+what="${1:-all}"
+case "$what" in
+  all | tools | providers) ;;
+  *) echo "usage: install.sh [all|tools|providers] [PROVIDER...]" >&2; exit 2 ;;
+esac
+shift || true
+WANT_PROVIDERS=" $* "
+[[ "$WANT_PROVIDERS" =~ ^\ +$ ]] && WANT_PROVIDERS=""
+is_wanted() { [[ -z "$WANT_PROVIDERS" || "$WANT_PROVIDERS" == *" $1 "* ]]; }
+
+if [[ "$what" == all || "$what" == tools ]]; then
+  install_bin tofu "$TOFU_PKG" "$TOFU_VERSION" "$TOFU_LDFLAGS"
+  install_bin tflint "$TFLINT_PKG" "$TFLINT_VERSION"
+  install_tflint_aws
+  install_checkov
+fi
+if [[ "$what" == all || "$what" == providers ]]; then
+  # Small providers first; the AWS provider (tens of minutes cold) last.
+  while IFS='|' read -r name module pseudo ver wanted note; do
+    [[ -z "$name" || "$name" == aws ]] && continue
+    is_wanted "$name" || continue
+    install_provider "$name" "$module" "$pseudo" "$ver"
+  done <<<"$PROVIDERS"
+  while IFS='|' read -r name module pseudo ver wanted note; do
+    [[ "$name" == aws ]] || continue
+    is_wanted aws || continue
+    if [[ "${AUTHORWORKS_VERIFY_SKIP_AWS_BUILD:-0}" == 1 ]] && ! stamp_ok "provider-aws" "$module@$pseudo as $ver trimpath,-s -w" "$T/build/providers/terraform-provider-aws"; then
+      log "AUTHORWORKS_VERIFY_SKIP_AWS_BUILD=1: not building the AWS provider; stacks using it cannot be validated"
+      continue
+    fi
+    install_provider "$name" "$module" "$pseudo" "$ver"
+  done <<<"$PROVIDERS"
+  write_manifest
+fi
