@@ -3,25 +3,15 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { BackupConfig, EnvironmentConfig } from "../../environments/types";
 import { VAULT_LOCK_MIN_RETENTION_DAYS, checkBackup, checkBackupLifecycle } from "../../environments/checks/backup";
-import { Checker, ConfigError } from "../../variables/validation";
+import { Checker } from "../../variables/validation";
+import { checkErrorOf } from "./check-helpers";
 
 /** `base` (dev unless given) with parts of `backup` and top-level fields replaced. */
 function withBackup(backup: Partial<BackupConfig>, top: Partial<EnvironmentConfig> = {}, base: EnvironmentConfig = dev): EnvironmentConfig {
   return { ...base, ...top, backup: { ...base.backup, ...backup } };
 }
 
-/** The ConfigError message for `cfg` (fails the test if the check passes). */
-function errorOf(cfg: EnvironmentConfig): string {
-  const c = new Checker(cfg.name);
-  checkBackup(c, cfg);
-  try {
-    c.done();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorOf = (cfg: EnvironmentConfig): string => checkErrorOf(checkBackup, cfg);
 
 describe("checkBackup on the committed environments", () => {
   test.each([dev, staging, production])("$name passes", (env) => {

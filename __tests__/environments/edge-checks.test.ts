@@ -4,24 +4,14 @@ import { staging } from "../../environments/staging";
 import type { DnsConfig, EdgeConfig, EnvironmentConfig } from "../../environments/types";
 import { CLOUDFRONT_PRICE_CLASSES, DOMAIN_NAME, WAF_RATE_LIMIT, checkEdge, isWithinZone } from "../../environments/checks/edge";
 import { Checker, ConfigError } from "../../variables/validation";
+import { checkErrorOf } from "./check-helpers";
 
 /** dev with parts of `dns` and `edge` replaced (the sections this check reads). */
 function devWith(dns: Partial<DnsConfig> = {}, edge: Partial<Omit<EdgeConfig, "priceClass">> & { priceClass?: string } = {}): EnvironmentConfig {
   return { ...dev, dns: { ...dev.dns, ...dns }, edge: { ...dev.edge, ...edge } as EdgeConfig };
 }
 
-/** The ConfigError message for `cfg` (fails the test if the check passes). */
-function errorOf(cfg: EnvironmentConfig): string {
-  const c = new Checker(cfg.name);
-  checkEdge(c, cfg);
-  try {
-    c.done();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorOf = (cfg: EnvironmentConfig): string => checkErrorOf(checkEdge, cfg);
 
 function problemsOf(cfg: EnvironmentConfig): readonly string[] {
   const c = new Checker(cfg.name);

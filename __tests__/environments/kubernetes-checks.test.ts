@@ -4,7 +4,8 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { EnvironmentConfig, KubernetesConfig, NodeGroupConfig } from "../../environments/types";
 import { EKS_STANDARD_VERSIONS, EKS_VERSION_CALENDAR, eksSupportStatus, instanceArchitecture } from "../../variables/eks";
-import { Checker, ConfigError } from "../../variables/validation";
+import { Checker } from "../../variables/validation";
+import { checkErrorOf } from "./check-helpers";
 
 type GroupName = keyof KubernetesConfig["nodeGroups"];
 
@@ -18,20 +19,7 @@ function groupWith(name: GroupName, change: Partial<NodeGroupConfig>): Environme
   return devWith({ nodeGroups: { ...dev.kubernetes.nodeGroups, [name]: { ...dev.kubernetes.nodeGroups[name], ...change } } });
 }
 
-/** The ConfigError message of checkKubernetes on `cfg` (fails the test if there is none). */
-function errorOf(cfg: EnvironmentConfig): string {
-  const c = new Checker(cfg.name);
-  checkKubernetes(c, cfg);
-  try {
-    c.done();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    const message = (e as Error).message;
-    expect(message).toContain(`environment "${cfg.name}"`);
-    return message;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorOf = (cfg: EnvironmentConfig): string => checkErrorOf(checkKubernetes, cfg);
 
 describe("checkKubernetes", () => {
   test.each([dev, staging, production])("the committed $name environment passes", (cfg) => {

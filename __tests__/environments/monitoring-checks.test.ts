@@ -3,23 +3,14 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { AlertThresholds, EnvironmentConfig, ObservabilityConfig } from "../../environments/types";
-import { Checker, ConfigError } from "../../variables/validation";
+import { Checker } from "../../variables/validation";
+import { checkErrorOf } from "./check-helpers";
 
 function devWith(o: Partial<ObservabilityConfig>, thresholds?: Partial<AlertThresholds>): EnvironmentConfig {
   return { ...dev, observability: { ...dev.observability, ...o, thresholds: { ...dev.observability.thresholds, ...thresholds } } };
 }
 
-function errorOf(cfg: EnvironmentConfig): string {
-  const c = new Checker("dev");
-  checkMonitoring(c, cfg);
-  try {
-    c.done();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorOf = (cfg: EnvironmentConfig): string => checkErrorOf(checkMonitoring, cfg);
 
 describe("the committed environments", () => {
   test.each([dev, staging, production])("$name passes", (cfg) => {

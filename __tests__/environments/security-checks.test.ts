@@ -3,25 +3,15 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { EnvironmentConfig, SecurityConfig } from "../../environments/types";
-import { Checker, ConfigError } from "../../variables/validation";
+import { Checker } from "../../variables/validation";
+import { checkErrorOf } from "./check-helpers";
 
 /** dev with `security` fields replaced. */
 function devWith(security: Partial<SecurityConfig>): EnvironmentConfig {
   return { ...dev, security: { ...dev.security, ...security } };
 }
 
-/** Runs the check with a Checker for "dev"; returns the ConfigError message (fails if none). */
-function errorOf(cfg: EnvironmentConfig): string {
-  const c = new Checker("dev");
-  checkSecurity(c, cfg);
-  try {
-    c.done();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorOf = (cfg: EnvironmentConfig): string => checkErrorOf(checkSecurity, cfg);
 
 function passes(cfg: EnvironmentConfig): void {
   const c = new Checker(cfg.name);

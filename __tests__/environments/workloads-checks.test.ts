@@ -13,7 +13,8 @@ import type { EnvironmentConfig, WorkloadConfig } from "../../environments/types
 import type { ContainerLimitRange, NamespaceQuota } from "../../modules/tenancy";
 import { NAMESPACES, NamespaceDefinition } from "../../variables/platform";
 import { SERVICES } from "../../variables/services";
-import { Checker, ConfigError } from "../../variables/validation";
+import { Checker } from "../../variables/validation";
+import { configErrorOf } from "./check-helpers";
 
 /** The quota and LimitRange proposed for the environment files (modules/tenancy/README.md). */
 const LIMIT_RANGE: ContainerLimitRange = {
@@ -31,18 +32,7 @@ function withWorkloads(cfg: EnvironmentConfig, workloads: Partial<WorkloadConfig
   return { ...cfg, workloads: { ...cfg.workloads, ...workloads } as WorkloadConfig };
 }
 
-/** Runs `check` with a fresh Checker for `env` and returns the ConfigError message (fails if none). */
-function errorOf(check: (c: Checker) => void, env = "dev"): string {
-  const c = new Checker(env);
-  check(c);
-  try {
-    c.done();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-}
+const errorOf = configErrorOf;
 
 function passes(check: (c: Checker) => void): void {
   const c = new Checker("dev");
