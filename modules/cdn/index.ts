@@ -161,7 +161,7 @@ export class ContentDelivery extends Construct {
     this.regionalWebAclName = names.regionalWebAcl(env);
     this.regionalWebAcl = new WebAcl(this, "regional-web-acl", {
       name: this.regionalWebAclName,
-      description: `${name()}: load balancers of the gateway (AWS Load Balancer Controller)`,
+      description: `${name()}: load balancers of the gateway, attached by the AWS Load Balancer Controller`,
       scope: "REGIONAL",
       rateLimit: props.wafRateLimit,
       // API traffic reaches the load balancer from CloudFront's edge servers: count per viewer.

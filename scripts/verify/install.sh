@@ -76,6 +76,30 @@ go_install() {
   log "built $name in $((end - start))s"
 }
 
+# go_build_in_module NAME PKG VERSION DEST_FILE -> `go build` PKG inside a throwaway module
+# that requires PKG@VERSION. Used where `go install PKG@VERSION` is refused although the
+# version itself is served: `go install` also asks the proxy for the module's version
+# list (deprecation check), which this proxy answers 403 for tflint-ruleset-aws.
+go_build_in_module() {
+  local name="$1" pkg="$2" ver="$3" dest="$4"
+  local tmp="$T/build/$name.mod" logf="$T/logs/$name.build.log" start end
+  need_go
+  rm -rf "$tmp"; mkdir -p "$tmp" "$(dirname "$dest")"
+  printf 'module authorworks.local/%s\n\ngo 1.24\n\nrequire %s %s\n' "$name" "$pkg" "$ver" >"$tmp/go.mod"
+  log "building $name ($pkg@$ver, throwaway module) ... log: $logf"
+  start=$(date +%s)
+  if ! (cd "$tmp" && GOFLAGS=-mod=mod nice -n "$NICE" "$GO" build -trimpath -ldflags "-s -w" -o "$dest" "$pkg") >"$logf" 2>&1; then
+    log "FAILED to build $name; last lines of $logf:"
+    tail -n 15 "$logf" >&2
+    rm -rf "$tmp"
+    return 1
+  fi
+  end=$(date +%s)
+  rm -rf "$tmp"
+  record_time "$name" "$pkg@$ver" "$((end - start))"
+  log "built $name in $((end - start))s"
+}
+
 # ---------------------------------------------------------------- tofu / tflint
 install_bin() { # NAME PKG VERSION [EXTRA_LDFLAGS]
   local name="$1" pkg="$2" ver="$3" extra="${4:-}" spec="$2@$3 trimpath,-s -w${4:+ $4}"
@@ -95,7 +119,7 @@ install_tflint_aws() {
   if [[ -f "$T/stamps/$name.unavailable" && "$(head -n1 "$T/stamps/$name.unavailable")" == "$spec" && "${AUTHORWORKS_VERIFY_RETRY:-0}" != 1 ]]; then
     return 0
   fi
-  if go_install "$name" "$TFLINT_AWS_PKG" "$TFLINT_AWS_VERSION" "$dest"; then
+  if go_build_in_module "$name" "$TFLINT_AWS_PKG" "$TFLINT_AWS_VERSION" "$dest"; then
     chmod +x "$dest"
     echo "$spec" >"$T/stamps/$name"
     rm -f "$T/stamps/$name.unavailable"

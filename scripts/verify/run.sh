@@ -147,7 +147,8 @@ for d in "${stack_dirs[@]}"; do
   check_stack "$(basename "$d")" &
   running=$((running + 1))
 done
-while ((running > 0)); do wait -n; running=$((running - 1)); done
+# Plain `wait`: every per-stack job must have finished before the summary reads its files.
+wait
 
 wait "$CHECKOV_PID"
 
