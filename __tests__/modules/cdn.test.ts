@@ -250,6 +250,10 @@ describe("ContentDelivery WAF", () => {
     expect(cloudfront.default_action).toEqual({ allow: {} });
   });
 
+  test("descriptions use only the characters WAF accepts (tflint's AWS ruleset pattern)", () => {
+    for (const acl of [cloudfront, regional]) expect(acl.description).toMatch(/^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]$/);
+  });
+
   test("the REGIONAL ACL is in the environment's region, named for the platform stack's lookup, its ARN an output", () => {
     expect(regional.scope).toBe("REGIONAL");
     expect(regional.provider).toBeUndefined();
