@@ -1,4 +1,8 @@
 /** The app: which stacks exist. Everything else lives in environments/. */
+// cdktf captures a full stack trace for every token it creates; with tsx's source maps on,
+// mapping those frames costs about a quarter of synth time. Errors here are ConfigErrors
+// with their own message, so transpiled positions are enough.
+process.setSourceMapsEnabled(false);
 import { buildApp } from "./environments/app";
 import { ENVIRONMENTS } from "./environments";
 import { ConfigError } from "./variables/validation";
