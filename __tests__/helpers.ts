@@ -40,3 +40,15 @@ export function statements(json: Json, id: string): Json[] {
   if (!doc) throw new Error(`no aws_iam_policy_document.${id}; have: ${Object.keys(dataOf(json, "aws_iam_policy_document")).join(", ")}`);
   return doc.statement;
 }
+
+/** A `helm_release` by logical id. */
+export function release(json: Json, id: string): Json {
+  return resource(json, "helm_release", id);
+}
+
+/** The single values document of a `helm_release`, parsed. */
+export function valuesOf(json: Json, id: string): Json {
+  const values = release(json, id).values as string[];
+  expect(values).toHaveLength(1);
+  return JSON.parse(values[0]);
+}

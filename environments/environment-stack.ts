@@ -1,7 +1,5 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsContext } from "../modules/iam";
 import { Backup, BACKUP_TAG } from "../modules/backup";
 import { ContentDelivery } from "../modules/cdn";
@@ -16,12 +14,12 @@ import { ServiceDatabases } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
 import { Network } from "../modules/vpc";
-import { awsProviders, AwsProviders, GLOBAL_REGION } from "../providers/aws";
+import { AwsProviders, GLOBAL_REGION } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { namePrefix, names } from "../variables/project";
 import type { ResolvedEnvironment } from "./config";
-import { AuthorWorksStack } from "./stack-base";
+import { AuthorWorksStack, environmentAws } from "./stack-base";
 
 /**
  * The AWS layer of one environment (stack name = environment name): keys, network,
@@ -49,17 +47,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     this.env = env;
     const prefix = namePrefix(env.name);
     configureBackend(this, env.name, state);
-    this.providers = awsProviders(this, {
-      environment: env.name,
-      region: env.region,
-      drRegion: env.drRegion,
-      accountId: env.accountId,
-      owner: env.owner,
-      costCenter: env.costCenter,
-    });
-    new RandomProvider(this, "random");
-    const identity = new DataAwsCallerIdentity(this, "current");
-    this.aws = { accountId: identity.accountId, region: env.region };
+    ({ providers: this.providers, aws: this.aws } = environmentAws(this, env, { dr: true }));
 
     this.keys = new DataKeys(this, "keys", { aws: this.aws, namePrefix: prefix, deletionWindowDays: env.protectData ? 30 : 7 });
 

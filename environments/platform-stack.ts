@@ -1,18 +1,16 @@
 import { Construct } from "constructs";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
 import type { AwsContext } from "../modules/iam";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { deliveryAddons } from "../modules/addons/delivery";
 import { observabilityAddons, observabilityOptions } from "../modules/addons/observability";
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { Tenancy } from "../modules/tenancy";
 import { ServiceWorkloads, publicLoadBalancerTarget } from "../modules/workloads";
-import { awsProviders, AwsProviders } from "../providers/aws";
+import { AwsProviders } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
 import { kubernetesProviders, KubernetesProviders } from "../providers/kubernetes";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
@@ -21,7 +19,7 @@ import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, apiHostName } from "../var
 import { EnvironmentName, namePrefix, names } from "../variables/project";
 import { BUCKET_PURPOSES } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
-import { AuthorWorksStack } from "./stack-base";
+import { AuthorWorksStack, environmentAws } from "./stack-base";
 
 /** Stack name (and state key prefix) of an environment's platform layer: `<env>-platform`. */
 export function platformStackName(env: EnvironmentName): string {
@@ -59,17 +57,8 @@ export class PlatformStack extends AuthorWorksStack {
     super(scope, stackName);
     this.env = env;
     configureBackend(this, stackName, state);
-    this.providers = awsProviders(this, {
-      environment: env.name,
-      region: env.region,
-      accountId: env.accountId,
-      owner: env.owner,
-      costCenter: env.costCenter,
-    });
-    // Generated credentials (the Grafana admin password) live only in state.
-    new RandomProvider(this, "random");
-    const identity = new DataAwsCallerIdentity(this, "current");
-    this.aws = { accountId: identity.accountId, region: env.region };
+    // The random provider also generates the Grafana admin password (it lives only in state).
+    ({ providers: this.providers, aws: this.aws } = environmentAws(this, env, { dr: false }));
 
     // Roles made here (add-ons, services) carry the environment's boundary, found by name.
     applyPermissionsBoundary(this, `arn:${this.aws.partition ?? "aws"}:iam::${this.aws.accountId}:policy/${names.permissionsBoundary(env.name)}`);

@@ -1,5 +1,10 @@
 import { Node } from "constructs";
 import { TerraformElement, TerraformStack } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import type { AwsContext } from "../modules/iam";
+import { awsProviders, AwsProviders } from "../providers/aws";
+import type { EnvironmentConfig } from "./types";
 
 /**
  * A TerraformStack whose logical ids are the construct path joined with "_"
@@ -28,4 +33,23 @@ export class AuthorWorksStack extends TerraformStack {
     this.pathsById.set(address, node.path);
     return id;
   }
+}
+
+/**
+ * What every stack of one environment starts with: its AWS providers (default tags,
+ * account guard; the DR alias only where asked), the random provider, and the account
+ * and region modules build ARNs from.
+ */
+export function environmentAws(stack: TerraformStack, env: EnvironmentConfig, opts: { readonly dr: boolean }): { providers: AwsProviders; aws: AwsContext } {
+  const providers = awsProviders(stack, {
+    environment: env.name,
+    region: env.region,
+    drRegion: opts.dr ? env.drRegion : undefined,
+    accountId: env.accountId,
+    owner: env.owner,
+    costCenter: env.costCenter,
+  });
+  new RandomProvider(stack, "random");
+  const identity = new DataAwsCallerIdentity(stack, "current");
+  return { providers, aws: { accountId: identity.accountId, region: env.region } };
 }

@@ -7,7 +7,7 @@ import { PlatformStack, platformStackName } from "../../environments/platform-st
 import type { EnvironmentConfig } from "../../environments/types";
 import type { CloudStateSettings, S3StateSettings } from "../../providers/state";
 import { CHARTS } from "../../variables/charts";
-import { Json, dataOf, resource, resourcesOf, statements } from "../helpers";
+import { Json, dataOf, resource, resourcesOf, statements, valuesOf } from "../helpers";
 
 const S3: S3StateSettings = { kind: "s3", bucket: "authorworks-terraform-state", lockTable: "authorworks-terraform-locks", region: "us-east-1" };
 
@@ -20,9 +20,6 @@ function synthPlatform(cfg: EnvironmentConfig, state: S3StateSettings | CloudSta
 const stacks = { dev: synthPlatform(dev), staging: synthPlatform(staging), production: synthPlatform(production) };
 const ENVS = ["dev", "staging", "production"] as const;
 
-function valuesOf(json: Json, id: string): Json {
-  return JSON.parse(resource(json, "helm_release", id).values[0]);
-}
 
 describe("stack and state", () => {
   test.each(ENVS)("%s: stack <env>-platform on its own S3 state key", (env) => {

@@ -14,7 +14,7 @@ import {
   standardAddons,
 } from "../../modules/addons";
 import { CHARTS } from "../../variables/charts";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith, release, valuesOf } from "../helpers";
 
 const ZONE = { name: "dev.authorworks.io", zoneId: "Z0TESTZONE", arn: "arn:aws:route53:::hostedzone/Z0TESTZONE" };
 const CTX: AddonContext = {
@@ -38,15 +38,7 @@ function synthAddons(addons: PlatformAddon[], ctx: AddonContext = CTX): Json {
   });
 }
 
-function release(json: Json, id: string): Json {
-  return resource(json, "helm_release", id);
-}
 
-function valuesOf(json: Json, id: string): Json {
-  const values = release(json, id).values as string[];
-  expect(values).toHaveLength(1);
-  return JSON.parse(values[0]);
-}
 
 /** A statement by sid from a policy document. */
 function sid(json: Json, doc: string, name: string): Json {

@@ -16,7 +16,7 @@ import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { CHARTS } from "../../variables/charts";
 import type { EnvironmentName } from "../../variables/project";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, synthWith } from "../helpers";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, synthWith, release, valuesOf } from "../helpers";
 
 function ctx(environment: EnvironmentName, highAvailability = false): AddonContext {
   return {
@@ -45,15 +45,7 @@ function synth(env: EnvironmentConfig, extra: PlatformAddon[] = [], highAvailabi
   });
 }
 
-function release(json: Json, id: string): Json {
-  return resource(json, "helm_release", id);
-}
 
-function valuesOf(json: Json, id: string): Json {
-  const values = release(json, id).values as string[];
-  expect(values).toHaveLength(1);
-  return JSON.parse(values[0]);
-}
 
 /** The raw chart's resources by kind. */
 function rawResource(json: Json, id: string, kind: string): Json {

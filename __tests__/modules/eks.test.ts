@@ -5,7 +5,7 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { DataKeys } from "../../modules/kms";
-import { ADMIN_GROUP, DEVELOPER_GROUP, EksCluster, EksClusterProps, PodIdentityRole, nodeGroupArchitecture } from "../../modules/eks";
+import { ADMIN_GROUP, DEVELOPER_GROUP, EksCluster, EksClusterProps, nodeGroupArchitecture } from "../../modules/eks";
 import { ACCESS_GROUPS } from "../../variables/platform";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 
@@ -486,45 +486,5 @@ describe("EksCluster: outputs for the platform layer", () => {
     expect(value("secrets_key")).toBe(SECRETS_KEY);
     expect(value("log_group")).toBe("${aws_cloudwatch_log_group.eks_log_group.name}");
     expect(value("groups")).toEqual(["authorworks:admins", "authorworks:developers"]);
-  });
-});
-
-describe("PodIdentityRole (for the platform stack's add-ons)", () => {
-  const json = synthWith(
-    (stack) =>
-      new PodIdentityRole(stack, "external-dns", {
-        aws: TEST_AWS,
-        clusterName: "authorworks-dev",
-        namespace: "platform-system",
-        serviceAccount: "external-dns",
-        roleName: "authorworks-dev-external-dns",
-        description: "external-dns: records in the public zone",
-        statements: [{ actions: ["route53:ChangeResourceRecordSets"], resources: ["arn:aws:route53:::hostedzone/Z1"] }],
-        managedPolicies: { "read-only": "arn:aws:iam::aws:policy/AmazonRoute53ReadOnlyAccess" },
-        permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/authorworks-dev-boundary",
-      }),
-  );
-
-  test("same trust shape, bound to its own namespace and service account", () => {
-    const [trust] = statements(json, "external_dns_trust");
-    expect(trust.actions).toEqual(["sts:AssumeRole", "sts:TagSession"]);
-    expect(conditionsOf(trust)).toEqual({
-      "aws:SourceAccount": ["StringEquals", ["123456789012"]],
-      "aws:SourceArn": ["ArnLike", ["arn:aws:eks:us-east-1:123456789012:podidentityassociation/authorworks-dev/*"]],
-      "aws:RequestTag/kubernetes-namespace": ["StringEquals", ["platform-system"]],
-      "aws:RequestTag/kubernetes-service-account": ["StringEquals", ["external-dns"]],
-    });
-  });
-
-  test("association, inline policy, managed attachment by id, boundary", () => {
-    expect(resource(json, "aws_eks_pod_identity_association", "external_dns_association")).toMatchObject({
-      cluster_name: "authorworks-dev",
-      namespace: "platform-system",
-      service_account: "external-dns",
-      role_arn: "${aws_iam_role.external_dns_role.arn}",
-    });
-    expect(statements(json, "external_dns_policy_document")[0].resources).toEqual(["arn:aws:route53:::hostedzone/Z1"]);
-    expect(resource(json, "aws_iam_role_policy_attachment", "external_dns_read_only").policy_arn).toBe("arn:aws:iam::aws:policy/AmazonRoute53ReadOnlyAccess");
-    expect(resource(json, "aws_iam_role", "external_dns_role").permissions_boundary).toBe("arn:aws:iam::123456789012:policy/authorworks-dev-boundary");
   });
 });

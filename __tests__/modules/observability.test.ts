@@ -21,7 +21,7 @@ import {
 import { CHARTS } from "../../variables/charts";
 import { SERVICES } from "../../variables/services";
 import { Checker, ConfigError } from "../../variables/validation";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith, valuesOf } from "../helpers";
 
 const ZONE = { name: "dev.authorworks.io", zoneId: "Z0TESTZONE", arn: "arn:aws:route53:::hostedzone/Z0TESTZONE" };
 
@@ -54,11 +54,6 @@ function synthEnv(cfg: EnvironmentConfig): Json {
   });
 }
 
-function valuesOf(json: Json, id: string): Json {
-  const values = resource(json, "helm_release", id).values as string[];
-  expect(values).toHaveLength(1);
-  return JSON.parse(values[0]);
-}
 
 const JSONS = { dev: synthEnv(dev), staging: synthEnv(staging), production: synthEnv(production) };
 const CONFIGS = { dev, staging, production };

@@ -13,6 +13,7 @@ describe("PodIdentityRole", () => {
         description: "external-dns",
         statements: [{ actions: ["route53:ChangeResourceRecordSets"], resources: ["arn:aws:route53:::hostedzone/Z1"] }],
         managedPolicies: { example: "arn:aws:iam::aws:policy/Example" },
+        permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/authorworks-dev-boundary",
       }),
   );
 
@@ -37,5 +38,6 @@ describe("PodIdentityRole", () => {
     });
     expect(statements(json, "dns_policy_document")[0].resources).toEqual(["arn:aws:route53:::hostedzone/Z1"]);
     expect(resource(json, "aws_iam_role_policy_attachment", "dns_example").policy_arn).toBe("arn:aws:iam::aws:policy/Example");
+    expect(resource(json, "aws_iam_role", "dns_role").permissions_boundary).toBe("arn:aws:iam::123456789012:policy/authorworks-dev-boundary");
   });
 });
