@@ -201,6 +201,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       databases: env.databases.map((d) => ({ service: d.service, identifier: this.databases.instances[d.service].identifier, allocatedStorageGb: d.allocatedStorageGb })),
       cache: { replicationGroupId: this.cache.replicationGroupId, nodes: env.cache.nodes },
       clusterName: this.cluster.clusterName,
+      loadBalancerName: names.gatewayLoadBalancer(env.name),
       distributionId: this.cdn.distributionId,
     });
 

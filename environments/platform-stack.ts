@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
+import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
+import { DataAwsSnsTopic } from "@cdktf/provider-aws/lib/data-aws-sns-topic";
 import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
@@ -8,6 +10,8 @@ import { deliveryAddons } from "../modules/addons/delivery";
 import { observabilityAddons, observabilityOptions } from "../modules/addons/observability";
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
+import { LoadBalancerAlarms } from "../modules/monitoring/load-balancer";
+import type { Severity } from "../modules/monitoring/alarms";
 import { Tenancy } from "../modules/tenancy";
 import { ServiceWorkloads, publicLoadBalancerTarget } from "../modules/workloads";
 import { AwsProviders } from "../providers/aws";
@@ -51,6 +55,10 @@ export class PlatformStack extends AuthorWorksStack {
   public readonly addons: PlatformAddons;
   public readonly tenancy: Tenancy;
   public readonly workloads: ServiceWorkloads;
+  /** The gateway's ALB, made by the Load Balancer Controller for the gateway Ingress. */
+  public readonly gatewayLoadBalancer: DataAwsLb;
+  /** Its 5xx-rate and p99 alarms, notifying the `<env>` stack's alert topics. */
+  public readonly gatewayAlarms: LoadBalancerAlarms;
 
   constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
     const stackName = platformStackName(env.name);
@@ -140,6 +148,20 @@ export class PlatformStack extends AuthorWorksStack {
         deletionProtection: env.protectData,
       },
       dependsOn: [...this.addons.all],
+    });
+
+    // The gateway ALB exists once the Ingress has its address (the Ingress waits for it):
+    // read it then, and alarm on its exact dimension. The topics are the `<env>` stack's.
+    this.gatewayLoadBalancer = new DataAwsLb(this, "gateway-load-balancer", {
+      name: names.gatewayLoadBalancer(env.name),
+      dependsOn: [this.workloads.ingress],
+    });
+    const topic = (severity: Severity) => new DataAwsSnsTopic(this, `alerts-${severity}-topic`, { name: names.alertTopic(env.name, severity) }).arn;
+    this.gatewayAlarms = new LoadBalancerAlarms(this, "gateway-alarms", {
+      environment: env.name,
+      arnSuffix: this.gatewayLoadBalancer.arnSuffix,
+      thresholds: env.observability.thresholds,
+      topicArns: { critical: topic("critical"), warning: topic("warning") },
     });
   }
 }

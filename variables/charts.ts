@@ -96,29 +96,29 @@ export const CHARTS = {
   argoCd: {
     repository: "https://argoproj.github.io/argo-helm",
     chart: "argo-cd",
-    version: "10.1.4",
-    source: "github.com/argoproj/argo-helm release argo-cd-10.1.4 (2026-07)",
+    version: "10.10.2",
+    source: "github.com/argoproj/argo-helm release argo-cd-10.10.2 (Argo CD v3.5; 10.9.2 on 2026-09-14); 10.0.0 turned global.networkPolicy.create on",
   },
   /** Progressive delivery (canary Rollouts, AnalysisTemplates); ships its CRDs. */
   argoRollouts: {
     repository: "https://argoproj.github.io/argo-helm",
     chart: "argo-rollouts",
-    version: "2.41.1",
-    source: "github.com/argoproj/argo-helm release argo-rollouts-2.41.1 (Argo Rollouts v1.9.1, 2026-07)",
+    version: "2.43.5",
+    source: "github.com/argoproj/argo-helm release argo-rollouts-2.43.5 (Argo Rollouts v1.10.0; no breaking values since 2.40)",
   },
   /** Actions Runner Controller (runner scale set mode); OCI only. Must equal arcRunnerScaleSet. */
   arcController: {
     repository: "oci://ghcr.io/actions/actions-runner-controller-charts",
     chart: "gha-runner-scale-set-controller",
     version: "0.15.0",
-    source: "github.blog changelog 2026-09-30 Actions Runner Controller release 0.15.0",
+    source: "github.blog changelog 2026-10-01 Actions Runner Controller release 0.15.0 (newest on 2026-10-07)",
   },
   /** One GitHub Actions runner scale set; OCI only. Must equal arcController. */
   arcRunnerScaleSet: {
     repository: "oci://ghcr.io/actions/actions-runner-controller-charts",
     chart: "gha-runner-scale-set",
     version: "0.15.0",
-    source: "github.blog changelog 2026-09-30 Actions Runner Controller release 0.15.0; must equal arcController",
+    source: "github.blog changelog 2026-10-01 Actions Runner Controller release 0.15.0; must equal arcController",
   },
   /** Retired upstream in March 2026: only behind `platform.ingressNginx` (off). Last release. */
   ingressNginx: {
@@ -131,36 +131,39 @@ export const CHARTS = {
   kubePrometheusStack: {
     repository: "oci://ghcr.io/prometheus-community/charts",
     chart: "kube-prometheus-stack",
-    version: "84.3.0",
-    source: "ghcr.io/prometheus-community/charts/kube-prometheus-stack 84.3.0 (2026-04, renovate PRs); check for a newer release before apply",
+    version: "92.3.0",
+    source: "prometheus-community/helm-charts release kube-prometheus-stack-92.3.0 (prometheus-operator v0.94.1; 92.1.0 deployed 2026-10); UPGRADE.md lists the CRD steps between majors",
   },
-  /** The Loki OSS chart moved from grafana/loki to grafana-community/helm-charts on 2026-03-16. */
+  /**
+   * The Loki OSS chart moved from grafana/loki to grafana-community/helm-charts on
+   * 2026-03-16 and restarted at 7.0.0 there (one major per breaking change since).
+   */
   loki: {
     repository: "https://grafana-community.github.io/helm-charts",
     chart: "loki",
-    version: "6.55.0",
-    source: "grafana/loki#20705 (move to grafana-community); version NOT confirmed: `helm search repo grafana-community/loki --versions`",
+    version: "18.15.0",
+    source: "grafana-community/helm-charts charts/loki/Chart.yaml 18.15.0 = Loki 3.7.8 (README 'Upgrading' 7-18 read; 18.13.2 dated 2026-09-17)",
   },
   /** Grafana Alloy, the successor of Promtail (end of life 2026-03-02). */
   alloy: {
     repository: "https://grafana.github.io/helm-charts",
     chart: "alloy",
-    version: "1.5.3",
-    source: "grafana/alloy-operator#118 (alloy chart 1.5.3); newer releases likely: `helm search repo grafana/alloy --versions`",
+    version: "1.13.0",
+    source: "alloy chart 1.13.0 = Alloy v1.20.0 (github.com/grafana/helm-charts releases alloy-1.13.0, deployed 2026-10); a 1.13.x patch may exist",
   },
   /** OpenTelemetry operator (OpenTelemetryCollector CRD); its webhook certificates come from cert-manager. */
   opentelemetryOperator: {
     repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
     chart: "opentelemetry-operator",
-    version: "0.105.0",
-    source: "open-telemetry/opentelemetry-helm-charts#2059 (chart 0.105.0 = operator v0.144.0, 2026-01)",
+    version: "0.123.1",
+    source: "opentelemetry-operator chart 0.123.1 = operator v0.159.0 (newest stable in `helm search repo`, 2026-09-29); 0.121.0 = v0.157.0 in open-telemetry/opentelemetry-helm-charts#2349",
   },
   /** Jaeger v2 (OpenTelemetry Collector based) all-in-one; chart 4.x is v2, the jaeger-operator chart is gone. */
   jaeger: {
     repository: "https://jaegertracing.github.io/helm-charts",
     chart: "jaeger",
-    version: "4.1.0",
-    source: "jaegertracing/helm-charts#673 (chart 4.1.0 = Jaeger 2.13.0, 2025-12); newer 4.x follow each Jaeger release",
+    version: "4.11.1",
+    source: "jaegertracing/helm-charts#761 (chart 4.11.1, 2026-06: jaeger.extraVolumes/extraVolumeMounts, needed for Badger); config key `userconfig` since 4.4",
   },
 } as const satisfies Record<string, ChartSpec>;
 

@@ -62,4 +62,8 @@ export const names = {
   permissionsBoundary: (env: EnvironmentName) => `${namePrefix(env)}-boundary`,
   /** Bucket of a purpose (modules/s3): `<prefix>-<purpose>-<env>`. */
   bucket: (prefix: string, purpose: string, env: EnvironmentName) => `${prefix}-${purpose}-${env}`,
+  /** The gateway's internet-facing ALB (Ingress `load-balancer-name`; 32 characters at most). */
+  gatewayLoadBalancer: (env: EnvironmentName) => `${namePrefix(env)}-api`,
+  /** SNS alert topic (modules/monitoring): `authorworks-<env>-alerts-<critical|warning>`. */
+  alertTopic: (env: EnvironmentName, severity: "critical" | "warning") => `${namePrefix(env)}-alerts-${severity}`,
 } as const;

@@ -74,12 +74,36 @@ describe("no cross-stack references", () => {
     expect(dataOf(json, "aws_wafv2_web_acl").regional_web_acl).toEqual({ name: `authorworks-${env}-regional`, scope: "REGIONAL" });
     expect(valuesOf(json, "addons_aws_load_balancer_controller_release").vpcId).toBe("${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}");
     // Nothing the environment stack creates is created here: on the AWS side only the
-    // add-ons' and services' own roles and their Pod Identity associations.
+    // add-ons' and services' own roles, their Pod Identity associations, and the alarms
+    // of the ALB this stack makes exist.
     expect(Object.keys(json.resource).filter((t) => t.startsWith("aws_")).sort()).toEqual([
+      "aws_cloudwatch_metric_alarm",
       "aws_eks_pod_identity_association",
       "aws_iam_role",
       "aws_iam_role_policy",
     ]);
+  });
+});
+
+describe("gateway ALB alarms", () => {
+  test.each(ENVS)("%s: read the ALB by name once the Ingress has it; alarm on its exact dimension", (env) => {
+    const { json } = stacks[env];
+    const cfg = { dev, staging, production }[env];
+    const t = cfg.observability.thresholds;
+    expect(resource(json, "kubernetes_ingress_v1", "workloads_ingress").wait_for_load_balancer).toBe(true);
+    expect(resource(json, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/load-balancer-name"]).toBe(`authorworks-${env}-api`);
+    expect(dataOf(json, "aws_lb").gateway_load_balancer).toEqual({ name: `authorworks-${env}-api`, depends_on: ["kubernetes_ingress_v1.workloads_ingress"] });
+    expect(dataOf(json, "aws_sns_topic")).toEqual({
+      alerts_critical_topic: { name: `authorworks-${env}-alerts-critical` },
+      alerts_warning_topic: { name: `authorworks-${env}-alerts-warning` },
+    });
+    const suffix = "${data.aws_lb.gateway_load_balancer.arn_suffix}";
+    const rate = resource(json, "aws_cloudwatch_metric_alarm", "gateway_alarms_alb_5xx_rate");
+    expect(rate.threshold).toBe(t.errorRatePercent);
+    expect(rate.metric_query.filter((q: Json) => q.metric).map((q: Json) => q.metric.dimensions)).toEqual([{ LoadBalancer: suffix }, { LoadBalancer: suffix }]);
+    expect(rate.alarm_actions).toEqual(["${data.aws_sns_topic.alerts_critical_topic.arn}"]);
+    const p99 = resource(json, "aws_cloudwatch_metric_alarm", "gateway_alarms_alb_target_p99");
+    expect(p99).toMatchObject({ extended_statistic: "p99", threshold: t.p99LatencyMs / 1000, dimensions: { LoadBalancer: suffix }, alarm_actions: ["${data.aws_sns_topic.alerts_warning_topic.arn}"] });
   });
 });
 

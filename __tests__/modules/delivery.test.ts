@@ -197,6 +197,8 @@ describe("Argo CD", () => {
     expect(ha.server.replicas).toBe(2);
     expect(ha.repoServer.replicas).toBe(2);
     expect(ha["redis-ha"].enabled).toBe(true);
+    expect(ha["redis-ha"].tolerations).toEqual(SYSTEM_PLACEMENT.tolerations);
+    expect(ha["redis-ha"].haproxy.tolerations).toEqual(SYSTEM_PLACEMENT.tolerations);
   });
 });
 

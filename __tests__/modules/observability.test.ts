@@ -164,6 +164,8 @@ describe("kube-prometheus-stack", () => {
     expect(ds.loki.jsonData.derivedFields[0]).toMatchObject({ datasourceUid: "jaeger", url: "$$${__value.raw}" });
     expect(ds.jaeger.jsonData.tracesToLogsV2.datasourceUid).toBe("loki");
     expect(ds.jaeger.jsonData.tracesToMetrics.datasourceUid).toBe("prometheus");
+    // The jaeger chart's one Service (release name) serves the UI/API on 16686.
+    expect(ds.jaeger.url).toBe("http://jaeger.monitoring.svc.cluster.local:16686");
   });
 
   it("has key-metric rules at the environment's thresholds", () => {
@@ -240,6 +242,8 @@ describe("loki", () => {
     const v = valuesOf(json, idOf(json, "helm_release", "addons_loki_release"));
     expect(v.loki.storage.bucketNames.chunks).toBe(`authorworks-logs-${name}`);
     expect(v.loki.storage.object_store.storage_prefix).toBe("loki");
+    // Pod Identity credentials through the AWS SDK chain.
+    expect(v.loki.storage.object_store.s3).toMatchObject({ native_aws_auth_enabled: true, region: TEST_AWS.region });
     expect(v.loki.limits_config.retention_period).toBe(`${CONFIGS[name].observability.lokiRetentionDays * 24}h`);
     expect(v.loki.compactor.retention_enabled).toBe(true);
     expect(v.serviceAccount.name).toBe("loki");
@@ -250,7 +254,7 @@ describe("loki", () => {
   it("single binary without HA, simple scalable with HA", () => {
     const dv = valuesOf(JSONS.dev, idOf(JSONS.dev, "helm_release", "addons_loki_release"));
     const pv = valuesOf(JSONS.production, idOf(JSONS.production, "helm_release", "addons_loki_release"));
-    expect([dv.deploymentMode, dv.singleBinary.replicas, dv.write.replicas, dv.loki.commonConfig.replication_factor]).toEqual(["SingleBinary", 1, 0, 1]);
+    expect([dv.deploymentMode, dv.singleBinary.replicas, dv.write.replicas, dv.loki.commonConfig.replication_factor]).toEqual(["Monolithic", 1, 0, 1]);
     expect([pv.deploymentMode, pv.singleBinary.replicas, pv.write.replicas, pv.loki.commonConfig.replication_factor]).toEqual(["SimpleScalable", 0, 3, 3]);
   });
 });
@@ -277,7 +281,7 @@ describe("traces", () => {
     const policies = c.spec.config.processors.tail_sampling.policies;
     expect(policies.find((p: Json) => p.type === "probabilistic").probabilistic.sampling_percentage).toBe(pct);
     expect(c.spec.config.receivers.otlp.protocols).toEqual({ grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } });
-    expect(c.spec.config.exporters["otlp/jaeger"].endpoint).toBe("jaeger-collector.monitoring.svc.cluster.local:4317");
+    expect(c.spec.config.exporters["otlp/jaeger"].endpoint).toBe("jaeger.monitoring.svc.cluster.local:4317");
     expect(c.spec.config.service.pipelines.traces.processors).toEqual(["memory_limiter", "tail_sampling", "batch"]);
   });
 
@@ -293,9 +297,17 @@ describe("traces", () => {
   it("Jaeger v2 all-in-one: memory in dev, Badger on a gp3 claim where data is protected", () => {
     const d = valuesOf(JSONS.dev, idOf(JSONS.dev, "helm_release", "addons_jaeger_release"));
     const p = valuesOf(JSONS.production, idOf(JSONS.production, "helm_release", "addons_jaeger_release"));
-    expect(d.config.extensions.jaeger_storage.backends.primary_store).toEqual({ memory: { max_traces: 100000 } });
-    expect(p.config.extensions.jaeger_storage.backends.primary_store.badger.ephemeral).toBe(false);
-    expect(p.storage.badger.persistence.useExistingPvcName).toBe("jaeger-badger");
+    // Chart 4.x reads the v2 configuration from `userconfig` only.
+    expect(d.config).toBeUndefined();
+    expect(d.userconfig.extensions.jaeger_storage.backends.primary_store).toEqual({ memory: { max_traces: 100000 } });
+    expect(d.userconfig.service.pipelines.traces).toEqual({ receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] });
+    expect(d.jaeger.extraVolumes).toBeUndefined();
+    const badger = p.userconfig.extensions.jaeger_storage.backends.primary_store.badger;
+    expect(badger).toMatchObject({ ephemeral: false, directories: { keys: "/mnt/data/keys", values: "/mnt/data/values" } });
+    expect(p.jaeger.extraVolumes).toEqual([{ name: "badger", persistentVolumeClaim: { claimName: "jaeger-badger" } }]);
+    expect(p.jaeger.extraVolumeMounts).toEqual([{ name: "badger", mountPath: "/mnt/data" }]);
+    expect(p.jaeger.podSecurityContext).toMatchObject({ fsGroup: 10001, runAsUser: 10001, runAsNonRoot: true });
+    for (const gone of ["allInOne", "storage", "provisionDataStore", "collector", "query", "agent"]) expect(p[gone]).toBeUndefined();
     expect(Object.keys(resourcesOf(JSONS.dev, "kubernetes_persistent_volume_claim_v1"))).toHaveLength(0);
     const pvc = Object.values(resourcesOf(JSONS.production, "kubernetes_persistent_volume_claim_v1"));
     expect(pvc).toHaveLength(1);

@@ -1,7 +1,7 @@
 /**
  * The alarm catalogue of one environment as plain data: every alarm's metric (or
- * metric math / Metrics Insights query), threshold and severity. index.ts turns each
- * spec into an `aws_cloudwatch_metric_alarm`; the dashboard reuses the same metrics.
+ * metric math), threshold and severity. `metricAlarm` turns a spec into an
+ * `aws_cloudwatch_metric_alarm`; the dashboard shows the same metrics.
  */
 import type { AlertThresholds } from "../../environments/types";
 
@@ -10,13 +10,13 @@ export type Severity = "critical" | "warning";
 /** One `metric_query` entry of a metric-math alarm. */
 export interface QuerySpec {
   readonly id: string;
-  /** Metric math or Metrics Insights expression. */
+  /** Metric math expression. */
   readonly expression?: string;
   readonly metric?: { readonly namespace: string; readonly metricName: string; readonly stat: string; readonly dimensions: Record<string, string> };
   readonly label?: string;
   /** The series the alarm watches (exactly one per alarm). */
   readonly returnData?: boolean;
-  /** Seconds (Metrics Insights and metric entries). */
+  /** Seconds (metric entries). */
   readonly period?: number;
 }
 
@@ -47,7 +47,7 @@ export interface AlarmSpec {
     /** e.g. `p99` */
     readonly extendedStatistic?: string;
   };
-  /** ... or metric math / Metrics Insights queries. */
+  /** ... or metric math over metrics. */
   readonly queries?: readonly QuerySpec[];
   /** Create in us-east-1 through the global provider (CloudFront). */
   readonly global?: boolean;
@@ -188,44 +188,13 @@ export function cacheAlarms(replicationGroupId: string, nodes: number, t: AlertT
 }
 
 /**
- * Metrics Insights filter for the gateway ALB. The Load Balancer Controller names it
- * (`load-balancer-name` annotation) but its `LoadBalancer` dimension carries a hash only
- * known after creation; the controller tags it `elbv2.k8s.aws/cluster=<cluster>`, so the
- * query selects the cluster's ALBs by tag. With `arnSuffix` the dimension is exact.
+ * The gateway ALB: 5xx rate of the targets and p99 response time. The Load Balancer
+ * Controller creates the ALB, so its `LoadBalancer` dimension (`app/<name>/<hash>`) is
+ * only known once it exists: the platform stack reads it (`aws_lb.arn_suffix`) and
+ * creates these alarms there (modules/monitoring `LoadBalancerAlarms`).
  */
-export function albFilter(clusterName: string, arnSuffix?: string): string {
-  return arnSuffix ? `LoadBalancer = '${arnSuffix}'` : `tag."elbv2.k8s.aws/cluster" = '${clusterName}'`;
-}
-
-export function albQuery(fn: "SUM" | "MAX" | "AVG", metric: string, clusterName: string, arnSuffix?: string): string {
-  return `SELECT ${fn}(${metric}) FROM SCHEMA("AWS/ApplicationELB", LoadBalancer) WHERE ${albFilter(clusterName, arnSuffix)}`;
-}
-
-/** ALB: 5xx rate of the targets, response time. */
-export function albAlarms(clusterName: string, t: AlertThresholds, arnSuffix?: string): AlarmSpec[] {
-  const latency: AlarmSpec = arnSuffix
-    ? {
-        id: "alb-target-p99",
-        description: `ALB: target response time p99 above ${t.p99LatencyMs} ms for 15 minutes`,
-        severity: "warning",
-        comparison: "GreaterThanThreshold",
-        threshold: t.p99LatencyMs / 1000,
-        evaluationPeriods: 3,
-        treatMissingData: "notBreaching",
-        metric: { namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: { LoadBalancer: arnSuffix }, period: FIVE_MINUTES, extendedStatistic: "p99" },
-      }
-    : {
-        // Metrics Insights has no percentiles (AVG, COUNT, MAX, MIN, SUM): the worst
-        // response in each minute, 5 of 5 minutes, approximates a sustained p99 breach.
-        id: "alb-target-p99",
-        description: `ALB: target response time above ${t.p99LatencyMs} ms (per-minute maximum) for 5 minutes in a row (p99 proxy; Metrics Insights has no percentiles)`,
-        severity: "warning",
-        comparison: "GreaterThanThreshold",
-        threshold: t.p99LatencyMs / 1000,
-        evaluationPeriods: 5,
-        treatMissingData: "notBreaching",
-        queries: [{ id: "latency", expression: albQuery("MAX", "TargetResponseTime", clusterName), period: 60, returnData: true, label: "TargetResponseTime (max)" }],
-      };
+export function albAlarms(arnSuffix: string, t: AlertThresholds): AlarmSpec[] {
+  const metric = (metricName: string) => ({ namespace: "AWS/ApplicationELB", metricName, stat: "Sum", dimensions: { LoadBalancer: arnSuffix } });
   return [
     {
       id: "alb-5xx-rate",
@@ -236,12 +205,22 @@ export function albAlarms(clusterName: string, t: AlertThresholds, arnSuffix?: s
       evaluationPeriods: 2,
       treatMissingData: "notBreaching",
       queries: [
-        { id: "errors", expression: albQuery("SUM", "HTTPCode_Target_5XX_Count", clusterName, arnSuffix), period: FIVE_MINUTES, returnData: false, label: "Target 5xx" },
-        { id: "requests", expression: albQuery("SUM", "RequestCount", clusterName, arnSuffix), period: FIVE_MINUTES, returnData: false, label: "Requests" },
+        { id: "errors", metric: metric("HTTPCode_Target_5XX_Count"), period: FIVE_MINUTES, label: "Target 5xx" },
+        { id: "requests", metric: metric("RequestCount"), period: FIVE_MINUTES, label: "Requests" },
+        // No requests (or no 5xx) in a window gives no datapoint: notBreaching, a rate of 0.
         { id: "rate", expression: "100 * errors / requests", returnData: true, label: "5xx rate (%)" },
       ],
     },
-    latency,
+    {
+      id: "alb-target-p99",
+      description: `ALB: target response time p99 above ${t.p99LatencyMs} ms for 15 minutes`,
+      severity: "warning",
+      comparison: "GreaterThanThreshold",
+      threshold: t.p99LatencyMs / 1000,
+      evaluationPeriods: 3,
+      treatMissingData: "notBreaching",
+      metric: { namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: { LoadBalancer: arnSuffix }, period: FIVE_MINUTES, extendedStatistic: "p99" },
+    },
   ];
 }
 

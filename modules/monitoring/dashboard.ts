@@ -1,6 +1,6 @@
 /** The environment dashboard's JSON body: the alarmed metrics, one row per tier. */
 import type { AlertThresholds } from "../../environments/types";
-import { DatabaseTarget, albQuery, cacheNodeIds } from "./alarms";
+import { DatabaseTarget, cacheNodeIds } from "./alarms";
 import { CLOUDFRONT_REGION } from "./regions";
 
 export interface DashboardInput {
@@ -8,7 +8,8 @@ export interface DashboardInput {
   readonly databases: readonly DatabaseTarget[];
   readonly cache: { readonly replicationGroupId: string; readonly nodes: number };
   readonly clusterName: string;
-  readonly loadBalancerArnSuffix?: string;
+  /** The gateway ALB's name (its `LoadBalancer` dimension is `app/<name>/<hash>`). */
+  readonly loadBalancerName: string;
   readonly distributionId: string;
   readonly thresholds: AlertThresholds;
 }
@@ -34,6 +35,16 @@ function graph(title: string, region: string, metrics: unknown[][], opts: { stat
   };
 }
 
+/**
+ * The env stack does not know the ALB's `app/<name>/<hash>` dimension (the controller
+ * creates the ALB later), so the dashboard finds it by name; one series per ALB matched,
+ * summed (a re-created ALB shows up under its new hash without a change here).
+ */
+export function albSearch(loadBalancerName: string, metric: string, stat: string): string {
+  const search = `SEARCH('{AWS/ApplicationELB,LoadBalancer} MetricName="${metric}" "${loadBalancerName}"', '${stat}', 300)`;
+  return stat === "Sum" ? `SUM(${search})` : `MAX(${search})`;
+}
+
 export function dashboardBody(d: DashboardInput): string {
   const t = d.thresholds;
   const r = d.region;
@@ -52,20 +63,17 @@ export function dashboardBody(d: DashboardInput): string {
       "ALB target 5xx rate (%)",
       r,
       [
-        [{ id: "errors", expression: albQuery("SUM", "HTTPCode_Target_5XX_Count", d.clusterName, d.loadBalancerArnSuffix), visible: false }],
-        [{ id: "requests", expression: albQuery("SUM", "RequestCount", d.clusterName, d.loadBalancerArnSuffix), visible: false }],
+        [{ id: "errors", expression: albSearch(d.loadBalancerName, "HTTPCode_Target_5XX_Count", "Sum"), visible: false }],
+        [{ id: "requests", expression: albSearch(d.loadBalancerName, "RequestCount", "Sum"), visible: false }],
         [{ id: "rate", expression: "100 * errors / requests", label: "5xx rate (%)" }],
       ],
       { threshold: t.errorRatePercent, y: 12, x: 0 },
     ),
-    graph(
-      "ALB target response time (s)",
-      r,
-      d.loadBalancerArnSuffix
-        ? [["AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", d.loadBalancerArnSuffix, { stat: "p99", label: "p99" }]]
-        : [[{ id: "latency", expression: albQuery("MAX", "TargetResponseTime", d.clusterName), label: "max" }]],
-      { threshold: t.p99LatencyMs / 1000, y: 12, x: 8 },
-    ),
+    graph("ALB target response time p99 (s)", r, [[{ id: "latency", expression: albSearch(d.loadBalancerName, "TargetResponseTime", "p99"), label: "p99" }]], {
+      threshold: t.p99LatencyMs / 1000,
+      y: 12,
+      x: 8,
+    }),
     graph("CloudFront 5xx error rate (%)", CLOUDFRONT_REGION, [["AWS/CloudFront", "5xxErrorRate", "DistributionId", d.distributionId, "Region", "Global"]], {
       threshold: t.errorRatePercent,
       y: 12,

@@ -1,8 +1,9 @@
 /**
  * AWS-side monitoring of one environment: KMS-encrypted SNS alert topics (critical,
- * warning) with e-mail and webhook subscriptions, CloudWatch alarms on RDS, Valkey, the
- * gateway ALB, CloudFront and the EKS nodes (Container Insights), a dashboard with the
- * same metrics, the application log group(s) and a monthly cost budget.
+ * warning) with e-mail and webhook subscriptions, CloudWatch alarms on RDS, Valkey,
+ * CloudFront and the EKS nodes (Container Insights), a dashboard with the same metrics
+ * and the gateway ALB's, the application log group(s) and a monthly cost budget. The
+ * ALB's alarms: `LoadBalancerAlarms` (platform stack, where the ALB is created).
  */
 import { Construct } from "constructs";
 import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
@@ -16,10 +17,13 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { ObservabilityConfig } from "../../environments/types";
 import { AwsContext, PolicyStatement, policyDocument } from "../iam";
 import { EnvironmentName, PROJECT, resourceName } from "../../variables/project";
-import { AlarmSpec, DatabaseTarget, Severity, albAlarms, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
+import { AlarmSpec, DatabaseTarget, Severity, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
+import { metricAlarm } from "./alarm-resource";
 import { dashboardBody } from "./dashboard";
 
-export { cacheNodeIds, albQuery } from "./alarms";
+export { cacheNodeIds } from "./alarms";
+export { LoadBalancerAlarms } from "./load-balancer";
+export type { LoadBalancerAlarmsProps } from "./load-balancer";
 export type { AlarmSpec, DatabaseTarget, Severity } from "./alarms";
 
 import { CLOUDFRONT_REGION } from "./regions";
@@ -58,13 +62,13 @@ export interface MonitoringProps {
   readonly databases: readonly DatabaseTarget[];
   /** Valkey replication group (cluster mode disabled) and its node count. */
   readonly cache: { readonly replicationGroupId: string; readonly nodes: number };
-  /** EKS cluster name (Container Insights `ClusterName`, and the ALB's `elbv2.k8s.aws/cluster` tag). */
+  /** EKS cluster name (Container Insights `ClusterName`). */
   readonly clusterName: string;
   /**
-   * `LoadBalancer` dimension of the gateway ALB (`app/<name>/<hash>`) once known.
-   * @default none: Metrics Insights selects the cluster's ALBs by tag
+   * Name of the gateway ALB (the Ingress `load-balancer-name`), for the dashboard. Its
+   * alarms live in the platform stack, which creates the ALB (`LoadBalancerAlarms`).
    */
-  readonly loadBalancerArnSuffix?: string;
+  readonly loadBalancerName: string;
   /** CloudFront distribution id. */
   readonly distributionId: string;
   /** Application log groups to create: `/authorworks/<env>/<name>`. @default ["application"] */
@@ -123,14 +127,13 @@ export class Monitoring extends Construct {
     const specs: AlarmSpec[] = [
       ...props.databases.flatMap((db) => databaseAlarms(db, t, props.replicaLagSeconds ?? 60)),
       ...cacheAlarms(props.cache.replicationGroupId, props.cache.nodes, t, props.evictionsThreshold ?? 0),
-      ...albAlarms(props.clusterName, t, props.loadBalancerArnSuffix),
       ...cloudFrontAlarms(props.distributionId, t),
       ...nodeAlarms(props.clusterName, t),
     ];
     const alarms: Record<string, CloudwatchMetricAlarm> = {};
     for (const spec of specs) {
       const topic = spec.global ? this.globalCriticalTopicArn : topicOf[spec.severity];
-      alarms[spec.id] = this.alarm(spec, resourceName(environment, spec.id), topic, spec.global ? props.globalProvider : undefined);
+      alarms[spec.id] = metricAlarm(this, spec, resourceName(environment, spec.id), topic, spec.global ? props.globalProvider : undefined);
     }
     this.alarms = alarms;
 
@@ -143,7 +146,7 @@ export class Monitoring extends Construct {
         databases: props.databases,
         cache: props.cache,
         clusterName: props.clusterName,
-        loadBalancerArnSuffix: props.loadBalancerArnSuffix,
+        loadBalancerName: props.loadBalancerName,
         distributionId: props.distributionId,
         thresholds: t,
       }),
@@ -194,6 +197,7 @@ export class Monitoring extends Construct {
     const partition = aws.partition ?? "aws";
     const topic = new SnsTopic(this, `${name}-topic`, {
       provider,
+      // = names.alertTopic(environment, severity): the platform stack finds them by name.
       name: resourceName(environment, "alerts", name),
       displayName: `${PROJECT} ${environment} ${name.replace("-global", "")} alerts`,
       kmsMasterKeyId: keyArn,
@@ -246,40 +250,6 @@ export class Monitoring extends Construct {
       });
     }
     return topic;
-  }
-
-  private alarm(spec: AlarmSpec, name: string, topicArn: string, provider?: AwsProvider): CloudwatchMetricAlarm {
-    const m = spec.metric;
-    return new CloudwatchMetricAlarm(this, spec.id, {
-      provider,
-      alarmName: name,
-      alarmDescription: `[${spec.severity}] ${spec.description}`,
-      comparisonOperator: spec.comparison,
-      threshold: spec.threshold,
-      thresholdMetricId: spec.thresholdMetricId,
-      evaluationPeriods: spec.evaluationPeriods,
-      datapointsToAlarm: spec.datapointsToAlarm,
-      treatMissingData: spec.treatMissingData,
-      namespace: m?.namespace,
-      metricName: m?.metricName,
-      dimensions: m?.dimensions,
-      period: m?.period,
-      statistic: m?.statistic,
-      extendedStatistic: m?.extendedStatistic,
-      metricQuery: spec.queries?.map((q) => ({
-        id: q.id,
-        expression: q.expression,
-        label: q.label,
-        returnData: q.returnData ?? false,
-        // Metrics Insights queries carry their own period; plain math expressions must not.
-        period: q.expression?.startsWith("SELECT") ? q.period : undefined,
-        metric: q.metric ? { namespace: q.metric.namespace, metricName: q.metric.metricName, stat: q.metric.stat, dimensions: q.metric.dimensions, period: q.period ?? 300 } : undefined,
-      })),
-      alarmActions: [topicArn],
-      // Recovery is announced on the same topic, so whoever was paged sees it end.
-      okActions: [topicArn],
-      tags: { Name: name, Severity: spec.severity },
-    });
   }
 }
 

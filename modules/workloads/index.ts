@@ -332,7 +332,7 @@ export class ServiceWorkloads extends Construct {
       // With our own frontend groups, the controller still opens the pods' security
       // group to the ALB through its shared backend group.
       "alb.ingress.kubernetes.io/manage-backend-security-group-rules": "true",
-      "alb.ingress.kubernetes.io/load-balancer-name": i.loadBalancerName ?? resourceName(props.environment, "api"),
+      "alb.ingress.kubernetes.io/load-balancer-name": i.loadBalancerName ?? names.gatewayLoadBalancer(props.environment),
       "alb.ingress.kubernetes.io/load-balancer-attributes": attributes.join(","),
       "external-dns.alpha.kubernetes.io/hostname": i.host,
     };
@@ -340,6 +340,9 @@ export class ServiceWorkloads extends Construct {
 
     return new IngressV1(this, "ingress", {
       metadata: { name: front.definition.workload, namespace, labels: workloadLabels(front.definition).all, annotations },
+      // The apply waits for the controller to provision the ALB, so what reads it
+      // afterwards (DNS, the ALB alarms) finds it.
+      waitForLoadBalancer: true,
       spec: {
         ingressClassName: "alb",
         tls: [{ hosts: [i.host] }],

@@ -68,7 +68,7 @@ export interface ArgoCdValues {
   readonly server: ComponentValues;
   readonly repoServer: ComponentValues;
   readonly applicationSet: ComponentValues;
-  readonly "redis-ha": { readonly enabled: boolean };
+  readonly "redis-ha": { readonly enabled: boolean; readonly tolerations: readonly Toleration[]; readonly haproxy: { readonly tolerations: readonly Toleration[] } };
 }
 
 /**
@@ -180,7 +180,9 @@ export class ArgoCdAddon implements PlatformAddon {
       server: { replicas, pdb, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
       repoServer: { replicas, pdb, resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } } },
       applicationSet: { replicas, pdb, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
-      "redis-ha": { enabled: ctx.highAvailability },
+      // The redis-ha subchart ignores `global` placement: its own tolerations let it use
+      // the system nodes too. Hard anti-affinity (3 pods, 3 nodes) holds either way.
+      "redis-ha": { enabled: ctx.highAvailability, tolerations: ctx.placement.tolerations, haproxy: { tolerations: ctx.placement.tolerations } },
     };
   }
 

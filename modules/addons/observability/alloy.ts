@@ -77,8 +77,8 @@ export class AlloyAddon implements PlatformAddon {
     return {
       alloy: {
         configMap: { create: true, content: alloyConfig(ENDPOINTS.lokiPush) },
-        // HOSTNAME = node name, so discovery only returns this node's pods.
-        extraEnv: [{ name: "HOSTNAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+        // The chart sets HOSTNAME to the node name (spec.nodeName): the configuration's
+        // field selector then only discovers this node's pods.
         mounts: { varlog: true },
         resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
       },

@@ -1,6 +1,7 @@
 /**
  * Jaeger v2 all-in-one (chart 4.x: one OpenTelemetry-Collector-based binary with
- * collector, storage and query). Storage per environment:
+ * collector, storage and query; the v1 agent/collector/query split is gone from the
+ * chart). Storage per environment:
  * - `memory`: traces vanish on restart; enough for dev where traces are read minutes
  *   after they are made.
  * - `badger`: embedded key-value store on a gp3 volume; survives restarts, keeps
@@ -18,6 +19,8 @@ import { AddonContext, PlatformAddon, helmRelease } from "../types";
 export type JaegerStorage = "memory" | "badger";
 export const JAEGER_BADGER_PVC = "jaeger-badger";
 const BADGER_DIR = "/mnt/data";
+/** User and group of the jaegertracing/jaeger image. */
+const JAEGER_UID = 10001;
 
 export interface JaegerProps {
   readonly storage: JaegerStorage;
@@ -46,21 +49,30 @@ export class JaegerAddon implements PlatformAddon {
     };
   }
 
+  /**
+   * Chart 4.11+ values: the all-in-one pod is `jaeger.*`; the Jaeger v2 configuration is
+   * `userconfig` (rendered to the `user-config` ConfigMap and passed as `--config`: with
+   * any other key Jaeger silently runs its default in-memory configuration). The chart's
+   * Service is named after the release: `jaeger` (OTLP 4317/4318, UI 16686).
+   */
   public values(ctx: AddonContext): object {
     const badger = this.props.storage === "badger";
     return {
-      provisionDataStore: { cassandra: false, elasticsearch: false, kafka: false },
-      allInOne: { enabled: true },
-      agent: { enabled: false },
-      collector: { enabled: false },
-      query: { enabled: false },
-      storage: badger ? { type: "badger", badger: { ephemeral: false, persistence: { mountPath: BADGER_DIR, useExistingPvcName: JAEGER_BADGER_PVC } } } : { type: "memory" },
       jaeger: {
         nodeSelector: ctx.placement.nodeSelector,
         tolerations: ctx.placement.tolerations,
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: badger ? "1Gi" : "2Gi" } },
+        // The image's user (10001) must own the volume's files: fsGroup makes the gp3
+        // volume group-writable for it.
+        podSecurityContext: { runAsNonRoot: true, runAsUser: JAEGER_UID, runAsGroup: JAEGER_UID, fsGroup: JAEGER_UID, seccompProfile: { type: "RuntimeDefault" } },
+        ...(badger
+          ? {
+              extraVolumes: [{ name: "badger", persistentVolumeClaim: { claimName: JAEGER_BADGER_PVC } }],
+              extraVolumeMounts: [{ name: "badger", mountPath: BADGER_DIR }],
+            }
+          : {}),
       },
-      config: {
+      userconfig: {
         service: {
           extensions: ["jaeger_storage", "jaeger_query", "healthcheckv2"],
           pipelines: { traces: { receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] } },

@@ -34,8 +34,9 @@ export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 export const ENDPOINTS = {
   loki: `http://loki-gateway.${MONITORING_NAMESPACE}.svc.cluster.local`,
   lokiPush: `http://loki-gateway.${MONITORING_NAMESPACE}.svc.cluster.local/loki/api/v1/push`,
-  jaegerQuery: `http://jaeger-query.${MONITORING_NAMESPACE}.svc.cluster.local:16686`,
-  jaegerOtlpGrpc: `jaeger-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4317`,
+  // The jaeger chart (4.x) has one Service, named after the release, for OTLP and the UI.
+  jaegerQuery: `http://jaeger.${MONITORING_NAMESPACE}.svc.cluster.local:16686`,
+  jaegerOtlpGrpc: `jaeger.${MONITORING_NAMESPACE}.svc.cluster.local:4317`,
 } as const;
 
 /** Grafana data source uids (links between them refer to these). */

@@ -3,7 +3,7 @@
  * `loki/`, through a Pod Identity role limited to that bucket and prefix (the logs bucket
  * is SSE-S3: no KMS statement). The compactor deletes what is older than the retention.
  *
- * Mode: single binary (one pod, one WAL volume) without highly available system nodes
+ * Mode: monolithic (one pod, one WAL volume) without highly available system nodes
  * (dev, staging: cheap, enough for their volume); simple scalable (read/write/backend
  * with 3 replicas each, replication factor 3) when the system node group has 3+ nodes.
  */
@@ -21,14 +21,15 @@ export const LOKI_SERVICE_ACCOUNT = "loki";
 /** Key prefix of Loki's objects in the logs bucket (Loki adds the `/`). */
 export const LOKI_STORAGE_PREFIX = "loki";
 
-export type LokiDeploymentMode = "SingleBinary" | "SimpleScalable";
+/** Chart 12+ names single binary `Monolithic`; `SimpleScalable` is deprecated for Loki 4 but supported. */
+export type LokiDeploymentMode = "Monolithic" | "SimpleScalable";
 
 export interface LokiProps {
   /** Logs bucket name (`names.bucket(prefix, "logs", env)`). */
   readonly bucketName: string;
   /** Days logs are kept (compactor retention). */
   readonly retentionDays: number;
-  /** @default SimpleScalable when the context is highly available, else SingleBinary */
+  /** @default SimpleScalable when the context is highly available, else Monolithic */
   readonly deploymentMode?: LokiDeploymentMode;
 }
 
@@ -50,7 +51,7 @@ export class LokiAddon implements PlatformAddon {
   constructor(private readonly props: LokiProps) {}
 
   public mode(ctx: AddonContext): LokiDeploymentMode {
-    return this.props.deploymentMode ?? (ctx.highAvailability ? "SimpleScalable" : "SingleBinary");
+    return this.props.deploymentMode ?? (ctx.highAvailability ? "SimpleScalable" : "Monolithic");
   }
 
   public values(ctx: AddonContext): object {
@@ -58,7 +59,7 @@ export class LokiAddon implements PlatformAddon {
     const mode = this.mode(ctx);
     const scalable = mode === "SimpleScalable";
     const bucket = this.props.bucketName;
-    const persistence = { persistence: { enabled: true, storageClass: GP3_STORAGE_CLASS, size: "10Gi" } };
+    const volume = { storageClass: GP3_STORAGE_CLASS, size: "10Gi" };
     return {
       deploymentMode: mode,
       serviceAccount: { create: true, name: LOKI_SERVICE_ACCOUNT },
@@ -68,18 +69,28 @@ export class LokiAddon implements PlatformAddon {
         schemaConfig: { configs: [{ from: "2026-01-01", store: "tsdb", object_store: "s3", schema: "v13", index: { prefix: "loki_index_", period: "24h" } }] },
         storage: {
           type: "s3",
-          bucketNames: { chunks: bucket, ruler: bucket, admin: bucket },
-          // Thanos object store client: supports a key prefix. Credentials are ambient (Pod Identity).
+          // The chart requires `chunks` and writes it as the object store's bucket name;
+          // the ruler is off, so no ruler storage is rendered.
+          bucketNames: { chunks: bucket, ruler: bucket },
+          // The Thanos object store client supports a key prefix (letters and digits only).
           use_thanos_objstore: true,
-          object_store: { type: "s3", storage_prefix: LOKI_STORAGE_PREFIX, s3: { endpoint: `s3.${ctx.aws.region}.amazonaws.com`, region: ctx.aws.region } },
+          object_store: {
+            type: "s3",
+            storage_prefix: LOKI_STORAGE_PREFIX,
+            // The AWS SDK's default credential chain, which includes EKS Pod Identity
+            // (minio-go's own chain has had Pod Identity problems: minio/minio-go#2003).
+            s3: { endpoint: `s3.${ctx.aws.region}.amazonaws.com`, region: ctx.aws.region, native_aws_auth_enabled: true },
+          },
         },
         limits_config: { retention_period: `${this.props.retentionDays * 24}h`, volume_enabled: true },
         compactor: { retention_enabled: true, delete_request_store: "s3", compaction_interval: "10m", retention_delete_delay: "2h" },
       },
-      singleBinary: { replicas: scalable ? 0 : 1, ...place, ...persistence },
-      write: { replicas: scalable ? 3 : 0, ...place, ...persistence },
+      // The components keep the chart's hard anti-affinity: 3 replicas need 3 nodes
+      // (SimpleScalable only with 3+ system nodes).
+      singleBinary: { replicas: scalable ? 0 : 1, ...place, persistence: { enabled: true, ...volume } },
+      write: { replicas: scalable ? 3 : 0, ...place, persistence: { volumeClaimsEnabled: true, ...volume } },
       read: { replicas: scalable ? 3 : 0, ...place },
-      backend: { replicas: scalable ? 3 : 0, ...place, ...persistence },
+      backend: { replicas: scalable ? 3 : 0, ...place, persistence: { enabled: true, ...volume } },
       gateway: { enabled: true, replicas: scalable ? 2 : 1, ...place },
       chunksCache: { enabled: false },
       resultsCache: { enabled: false },
