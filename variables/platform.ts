@@ -59,6 +59,15 @@ export const LABELS = {
   namespaceName: "kubernetes.io/metadata.name",
 } as const;
 
+/**
+ * Metric label a pod label becomes under the seed scrape job's `labelmap` (Prometheus
+ * replaces every character outside [a-zA-Z0-9_] with `_`): `authorworks.io/service` ->
+ * `authorworks_io_service`.
+ */
+export function prometheusLabel(podLabel: string): string {
+  return podLabel.replace(/[^a-zA-Z0-9_]/g, "_");
+}
+
 /** Kubernetes groups the EKS access entries map IAM roles to (modules/eks uses the same names). */
 export const ACCESS_GROUPS = {
   admins: "authorworks:admins",

@@ -204,16 +204,20 @@ describe("Argo CD", () => {
 
 describe("Argo Rollouts", () => {
   test("default canary: 10 % -> pause 10 min -> 50 % -> pause 30 min -> 100 %, with background analysis", () => {
-    const s = defaultCanaryStrategy({ service: "authorworks-gateway", namespace: "authorworks" });
+    const s = defaultCanaryStrategy({ service: "gateway", namespace: "authorworks" });
     expect(s.canary.steps).toEqual([{ setWeight: 10 }, { pause: { duration: "10m" } }, { setWeight: 50 }, { pause: { duration: "30m" } }, { setWeight: 100 }]);
     expect(s.canary.analysis).toEqual({
       templates: [{ templateName: ANALYSIS_TEMPLATE, clusterScope: true }],
       startingStep: 1,
       args: [
-        { name: "service", value: "authorworks-gateway" },
+        { name: "service", value: "gateway" },
         { name: "namespace", value: "authorworks" },
+        // The new ReplicaSet's hash: the analysis measures the canary, not the stable pods.
+        { name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } },
       ],
     });
+    // One extra pod at most: the namespace quota has room for one per service.
+    expect([s.canary.maxSurge, s.canary.maxUnavailable]).toEqual(["1", 0]);
     expect(DEFAULT_CANARY_STEPS).toBe(s.canary.steps);
   });
 
@@ -227,13 +231,18 @@ describe("Argo Rollouts", () => {
     expect(errors.provider.prometheus.address).toBe(PROMETHEUS_URL);
     expect(PROMETHEUS_URL).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
     expect(errors.provider.prometheus.query).toContain('status=~"5.."');
-    expect(errors.provider.prometheus.query).toContain('service="{{args.service}}"');
+    // The labels the seed's scrape job produces (labelmap of pod labels, kubernetes_namespace).
+    const selector = 'kubernetes_namespace="{{args.namespace}}", authorworks_io_service="{{args.service}}", rollouts_pod_template_hash="{{args.canary-hash}}"';
+    expect(errors.provider.prometheus.query).toBe(
+      `sum(rate(http_requests_total{${selector}, status=~"5.."}[5m])) / sum(rate(http_requests_total{${selector}}[5m]))`,
+    );
+    expect(latency.provider.prometheus.query).toBe(`histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[5m])))`);
     expect(latency.name).toBe("p99-latency");
     // Prometheus histograms are in seconds: 1000 ms = 1.
     expect(latency.successCondition).toBe("result[0] <= 1");
     expect(latency.failureCondition).toBe("result[0] > 1");
     expect(latency.provider.prometheus.query).toMatch(/^histogram_quantile\(0\.99, sum by \(le\) \(rate\(http_request_duration_seconds_bucket\{/);
-    expect(t.spec.args).toEqual([{ name: "service" }, { name: "namespace" }]);
+    expect(t.spec.args).toEqual([{ name: "service" }, { name: "namespace" }, { name: "canary-hash" }]);
   });
 
   test("CRDs installed and kept; dashboard off; controller on the system nodes", () => {

@@ -1,4 +1,5 @@
 import { TerraformResource } from "cdktf";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
@@ -7,7 +8,9 @@ import type { EnvironmentConfig } from "../../environments/types";
 import { ServiceWorkloads, ServiceWorkloadsProps, autoscalingBounds, bucketStatements, resolveWorkloadSize } from "../../modules/workloads";
 import { apiHostName } from "../../variables/platform";
 import { names } from "../../variables/project";
-import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { ANALYSIS_TEMPLATE, DEFAULT_CANARY_STEPS } from "../../modules/addons/delivery/argo-rollouts";
+import { CHARTS } from "../../variables/charts";
+import { Json, TEST_AWS, release, resource, resourcesOf, statements, synthWith, valuesOf } from "../helpers";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/storage";
 const WAF = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/authorworks-x-regional/abc";
@@ -17,6 +20,7 @@ const bucketArns = (env: EnvironmentConfig) => Object.fromEntries(["content", "m
 function synth(env: EnvironmentConfig, overrides: Partial<ServiceWorkloadsProps> = {}): Json {
   return synthWith((stack) => {
     new KubernetesProvider(stack, "kubernetes", { configPath: "~/.kube/config" });
+    new HelmProvider(stack, "helm", {});
     new ServiceWorkloads(stack, "workloads", {
       environment: env.name,
       aws: TEST_AWS,
@@ -35,6 +39,8 @@ const envs = { dev: synth(dev), staging: synth(staging), production: synth(produ
 const deployment = (json: Json, service: string) => resource(json, "kubernetes_deployment_v1", `workloads_${service}_deployment`);
 const container = (json: Json, service: string) => deployment(json, service).spec.template.spec.container[0];
 const hpa = (json: Json, service: string) => resource(json, "kubernetes_horizontal_pod_autoscaler_v2", `workloads_${service}_autoscaler`);
+const rollouts = (json: Json): Json[] => valuesOf(json, "workloads_rollouts").resources;
+const rollout = (json: Json, service: string) => rollouts(json).find((r) => r.metadata.labels["authorworks.io/service"] === service)!;
 
 describe("ServiceWorkloads", () => {
   test("every catalogue service gets a deployment, service, service account, HPA and PDB", () => {
@@ -50,20 +56,23 @@ describe("ServiceWorkloads", () => {
       ["dev", "2", { cpu: "200m", memory: "256Mi" }, { cpu: "500m", memory: "512Mi" }],
       ["staging", "2", { cpu: "200m", memory: "256Mi" }, { cpu: "500m", memory: "512Mi" }],
       ["production", "5", { cpu: "500m", memory: "512Mi" }, { cpu: "1000m", memory: "1Gi" }],
-    ] as const)("%s gateway: %s replicas, requests and limits from the overlay", (env, replicas, requests, limits) => {
+    ] as const)("%s gateway: %s replicas (the Rollout's), requests and limits from the overlay", (env, replicas, requests, limits) => {
       const json = envs[env];
-      expect(deployment(json, "gateway").spec.replicas).toBe(replicas);
+      expect(rollout(json, "gateway").spec.replicas).toBe(Number(replicas));
+      // The Deployment is the Rollout's pod template only.
+      expect(deployment(json, "gateway").spec.replicas).toBe("0");
       expect(container(json, "gateway").resources).toEqual({ requests, limits });
     });
 
     test.each(["dev", "staging", "production"] as const)("%s content: the defaults (the gateway overlay does not leak)", (env) => {
-      expect(deployment(envs[env], "content").spec.replicas).toBe("2");
+      expect(rollout(envs[env], "content").spec.replicas).toBe(2);
       expect(container(envs[env], "content").resources).toEqual({ requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
     });
 
     test("Deployments wait for what the prop lists (the mesh and the controller)", () => {
       const json = synthWith((stack) => {
         new KubernetesProvider(stack, "kubernetes", { configPath: "~/.kube/config" });
+        new HelmProvider(stack, "helm", {});
         const mesh = new TerraformResource(stack, "linkerd", { terraformResourceType: "null_resource" });
         new ServiceWorkloads(stack, "workloads", {
           environment: "dev",
@@ -88,12 +97,54 @@ describe("ServiceWorkloads", () => {
     });
   });
 
+  describe("progressive delivery (Argo Rollouts)", () => {
+    test.each(["dev", "staging", "production"] as const)("%s: one Rollout per service, its pod template the Deployment", (env) => {
+      const all = rollouts(envs[env]);
+      expect(all.map((r) => r.metadata.name).sort()).toEqual(Object.values(resourcesOf(envs[env], "kubernetes_deployment_v1")).map((d) => d.metadata.name).sort());
+      expect(all).toHaveLength(7);
+      const gw = rollout(envs[env], "gateway");
+      expect(gw).toMatchObject({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "authorworks-gateway", namespace: "authorworks" } });
+      expect(gw.spec.workloadRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "authorworks-gateway", scaleDown: "never" });
+      expect(gw.spec.selector).toEqual({ matchLabels: { "app.kubernetes.io/name": "authorworks-gateway" } });
+    });
+
+    test("every Rollout ships with the seed's canary and the shared analysis on its own pods", () => {
+      for (const r of rollouts(envs.production)) {
+        const c = r.spec.strategy.canary;
+        expect(c.steps).toEqual(DEFAULT_CANARY_STEPS);
+        expect([c.maxSurge, c.maxUnavailable]).toEqual(["1", 0]);
+        expect(c.analysis.templates).toEqual([{ templateName: ANALYSIS_TEMPLATE, clusterScope: true }]);
+        expect(c.analysis.args).toEqual([
+          { name: "service", value: r.metadata.labels["authorworks.io/service"] },
+          { name: "namespace", value: "authorworks" },
+          { name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } },
+        ]);
+      }
+    });
+
+    test("one raw-chart release, after the Deployments and what the prop lists", () => {
+      const r = release(envs.dev, "workloads_rollouts");
+      expect([r.chart, r.version, r.namespace, r.name]).toEqual([CHARTS.raw.chart, CHARTS.raw.version, "authorworks", "authorworks-rollouts"]);
+      expect(r.depends_on).toHaveLength(7);
+      expect(r.depends_on).toContain("kubernetes_deployment_v1.workloads_gateway_deployment");
+    });
+
+    test("off: the Deployment runs the pods, the HPA scales it, no Rollout", () => {
+      const json = synth(production, { progressiveDelivery: false });
+      expect(resourcesOf(json, "helm_release")).toEqual({});
+      expect(deployment(json, "gateway").spec.replicas).toBe("5");
+      expect(hpa(json, "gateway").spec.scale_target_ref.kind).toBe("Deployment");
+      expect(deployment(json, "gateway").spec.template.spec.topology_spread_constraint[0].match_label_keys).toEqual(["pod-template-hash"]);
+    });
+  });
+
   describe("autoscaling", () => {
     test("floor is max(overlay replicas, autoscaling.minReplicas): production gateway 5-10, others 2-10", () => {
       const gw = hpa(envs.production, "gateway").spec;
       expect([gw.min_replicas, gw.max_replicas]).toEqual([5, 10]);
       expect([hpa(envs.dev, "gateway").spec.min_replicas, hpa(envs.production, "content").spec.min_replicas]).toEqual([2, 2]);
-      expect(gw.scale_target_ref).toEqual({ api_version: "apps/v1", kind: "Deployment", name: "${kubernetes_deployment_v1.workloads_gateway_deployment.metadata[0].name}" });
+      // The HPA scales the Rollout (its pods), not the template Deployment.
+      expect(gw.scale_target_ref).toEqual({ api_version: "argoproj.io/v1alpha1", kind: "Rollout", name: "authorworks-gateway" });
     });
 
     test("CPU 70 % and memory 80 % utilization targets", () => {
@@ -142,8 +193,8 @@ describe("ServiceWorkloads", () => {
     test("spread across zones and hosts, soft, per rollout", () => {
       const selector = [{ match_labels: { "app.kubernetes.io/name": "authorworks-content" } }];
       expect(pod.topology_spread_constraint).toEqual([
-        { topology_key: "topology.kubernetes.io/zone", max_skew: 1, when_unsatisfiable: "ScheduleAnyway", label_selector: selector, match_label_keys: ["pod-template-hash"] },
-        { topology_key: "kubernetes.io/hostname", max_skew: 1, when_unsatisfiable: "ScheduleAnyway", label_selector: selector, match_label_keys: ["pod-template-hash"] },
+        { topology_key: "topology.kubernetes.io/zone", max_skew: 1, when_unsatisfiable: "ScheduleAnyway", label_selector: selector, match_label_keys: ["rollouts-pod-template-hash"] },
+        { topology_key: "kubernetes.io/hostname", max_skew: 1, when_unsatisfiable: "ScheduleAnyway", label_selector: selector, match_label_keys: ["rollouts-pod-template-hash"] },
       ]);
     });
 

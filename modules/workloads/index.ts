@@ -1,8 +1,9 @@
 /**
  * The AuthorWorks services of the catalogue as Kubernetes workloads: per service a
  * ServiceAccount (with an EKS Pod Identity role where it uses S3), a hardened
- * Deployment, a ClusterIP Service, an HPA and a PodDisruptionBudget; the public
- * service (the gateway) also gets the ALB Ingress.
+ * Deployment, an Argo Rollout that runs its pods with the canary strategy, a ClusterIP
+ * Service, an HPA and a PodDisruptionBudget; the public service (the gateway) also gets
+ * the ALB Ingress.
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
@@ -12,9 +13,13 @@ import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { AwsContext, PolicyStatement } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import { bucketAccessStatements } from "../s3";
+import { ROLLOUTS_POD_TEMPLATE_HASH, defaultCanaryStrategy } from "../addons/delivery/argo-rollouts";
+import { helmRelease } from "../addons/types";
+import { CHARTS } from "../../variables/charts";
 import { APPLICATION_NAMESPACE, LABELS, MESH_PROXY_RESOURCES, METRICS_PATH, workloadLabels } from "../../variables/platform";
 import { EnvironmentName, names, resourceName } from "../../variables/project";
 import { SERVICES, ServiceDefinition } from "../../variables/services";
@@ -88,6 +93,16 @@ export interface ServiceWorkloadsProps {
   /** Terraform waits until each Deployment has rolled out. @default true */
   readonly waitForRollout?: boolean;
   /**
+   * Progressive delivery: each service's pods come from an Argo Rollout that takes its
+   * pod template from the Deployment (`workloadRef`) and ships every template change
+   * with `defaultCanaryStrategy` (10 % -> 50 % -> 100 % with pauses, Prometheus analysis,
+   * automatic abort). The Deployment stays at 0 replicas; the HPA scales the Rollout.
+   * Needs the argo-rollouts add-on (CRDs, ClusterAnalysisTemplate) before this module.
+   * false: the Deployment runs the pods itself with a rolling update.
+   * @default true
+   */
+  readonly progressiveDelivery?: boolean;
+  /**
    * What the Deployments must wait for: the Linkerd control plane (its injector must be
    * up, or pods start without a proxy) and the load balancer controller (its webhook).
    * @default none
@@ -150,6 +165,32 @@ export interface ServiceWorkload {
   readonly service: ServiceV1;
   readonly autoscaler: HorizontalPodAutoscalerV2;
   readonly disruptionBudget: PodDisruptionBudgetV1;
+  /** The Argo Rollout manifest (with progressive delivery), installed by `ServiceWorkloads.rollouts`. */
+  readonly rollout?: object;
+}
+
+/** What the HPA scales and the Rollout references. */
+const ROLLOUT_API = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout" } as const;
+
+/**
+ * The Argo Rollout of a service: the Deployment is its pod template (`workloadRef`), the
+ * canary strategy ships each template change. `replicas` is the initial size: the HPA
+ * owns it afterwards, and Helm's three-way merge leaves it alone while it is unchanged here.
+ */
+export function serviceRollout(def: ServiceDefinition, namespace: string, initialReplicas: number): object {
+  const labels = workloadLabels(def);
+  return {
+    ...ROLLOUT_API,
+    metadata: { name: def.workload, namespace, labels: labels.all },
+    spec: {
+      replicas: initialReplicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: labels.selector },
+      // scaleDown never: the Deployment is kept at 0 by Terraform from the start.
+      workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: def.workload, scaleDown: "never" },
+      strategy: defaultCanaryStrategy({ service: def.name, namespace }),
+    },
+  };
 }
 
 /** Pods the public load balancer targets, for modules/tenancy's `loadBalancerTargets`. */
@@ -164,6 +205,8 @@ export class ServiceWorkloads extends Construct {
   public readonly workloads: Record<string, ServiceWorkload> = {};
   /** The ALB Ingress of the public service. */
   public readonly ingress: IngressV1;
+  /** The services' Argo Rollouts (one release of the raw chart), with progressive delivery. */
+  public readonly rollouts?: Release;
 
   constructor(scope: Construct, id: string, props: ServiceWorkloadsProps) {
     super(scope, id);
@@ -171,6 +214,18 @@ export class ServiceWorkloads extends Construct {
     const namespace = props.namespace ?? APPLICATION_NAMESPACE;
     for (const def of services) {
       this.workloads[def.name] = this.service(def, namespace, props);
+    }
+    const all = Object.values(this.workloads);
+    if (props.progressiveDelivery ?? true) {
+      // The raw chart plans on a fresh cluster (the Rollout CRD arrives in the same apply).
+      // Helm does not wait on custom resources: a canary's pauses never hold the apply.
+      this.rollouts = helmRelease(this, "rollouts", {
+        name: "authorworks-rollouts",
+        chart: CHARTS.raw,
+        namespace,
+        values: { resources: all.map((w) => w.rollout) },
+        dependsOn: [...(props.dependsOn ?? []), ...all.map((w) => w.deployment)],
+      });
     }
     const publicName = props.ingress.service ?? "gateway";
     const front = this.workloads[publicName];
@@ -208,6 +263,7 @@ export class ServiceWorkloads extends Construct {
         })
       : undefined;
 
+    const progressive = props.progressiveDelivery ?? true;
     const port = String(def.port);
     const podLabels = { ...labels.all, ...(usesAws ? { [LABELS.awsIdentity]: "true" } : {}) };
     const spread = (topologyKey: string) => ({
@@ -216,16 +272,17 @@ export class ServiceWorkloads extends Construct {
       whenUnsatisfiable: "ScheduleAnyway",
       labelSelector: [{ matchLabels: labels.selector }],
       // Spread each rollout's pods on their own, not the old and new ReplicaSet together.
-      matchLabelKeys: ["pod-template-hash"],
+      matchLabelKeys: [progressive ? ROLLOUTS_POD_TEMPLATE_HASH : "pod-template-hash"],
     });
 
     const deployment = new DeploymentV1(scope, "deployment", {
       metadata,
       waitForRollout: props.waitForRollout ?? true,
       spec: {
-        // Initial size only: the HPA owns the replica count afterwards, and Terraform
-        // ignores it so an apply never scales a busy service back down.
-        replicas: String(bounds.min),
+        // Progressive delivery: a template only, the Rollout runs the pods. Otherwise the
+        // initial size: the HPA owns the replica count afterwards, and Terraform ignores
+        // it so an apply never scales a busy service back down.
+        replicas: progressive ? "0" : String(bounds.min),
         selector: { matchLabels: labels.selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "1", maxUnavailable: "0" } },
         template: {
@@ -301,7 +358,7 @@ export class ServiceWorkloads extends Construct {
       spec: {
         minReplicas: bounds.min,
         maxReplicas: bounds.max,
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        scaleTargetRef: progressive ? { ...ROLLOUT_API, name: def.workload } : { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
         metric: [resource("cpu", props.sizing.autoscaling.cpuUtilizationPercent), resource("memory", props.sizing.autoscaling.memoryUtilizationPercent)],
       },
     });
@@ -313,7 +370,8 @@ export class ServiceWorkloads extends Construct {
       spec: { maxUnavailable: "1", selector: { matchLabels: labels.selector } },
     });
 
-    return { definition: def, size, serviceAccount, role, deployment, service, autoscaler, disruptionBudget };
+    const rollout = progressive ? serviceRollout(def, namespace, bounds.min) : undefined;
+    return { definition: def, size, serviceAccount, role, deployment, service, autoscaler, disruptionBudget, rollout };
   }
 
   private publicIngress(front: ServiceWorkload, namespace: string, props: ServiceWorkloadsProps): IngressV1 {

@@ -2,11 +2,13 @@
  * Argo Rollouts: canary delivery with automated rollback (seed 004 section 7 "Canary
  * Deployment", seed 003 "Deployment Strategy" and "Automatic Rollback Triggers").
  * The controller, plus one ClusterAnalysisTemplate every service's Rollout references;
- * the strategy itself is a typed object (`defaultCanaryStrategy`) the manifests use.
+ * the strategy itself is a typed object (`defaultCanaryStrategy`) that modules/workloads
+ * puts on each service's Rollout.
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../../variables/charts";
+import { LABELS, prometheusLabel } from "../../../variables/platform";
 import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "../types";
 
 export const ARGO_ROLLOUTS_NAMESPACE = "argo-rollouts";
@@ -22,16 +24,19 @@ export const ROLLBACK_THRESHOLDS = {
   maxP99Ms: 1000,
 } as const;
 
+/** Label Argo Rollouts puts on every pod of a Rollout's ReplicaSets. */
+export const ROLLOUTS_POD_TEMPLATE_HASH = "rollouts-pod-template-hash";
+
 /** Name of the ClusterAnalysisTemplate every Rollout references. */
 export const ANALYSIS_TEMPLATE = "authorworks-canary-health";
 
 /** One canary step (subset of the Rollout CRD: weight or pause). */
 export type CanaryStep = { readonly setWeight: number } | { readonly pause: { readonly duration?: string } };
 
-export interface AnalysisArg {
-  readonly name: string;
-  readonly value: string;
-}
+/** An analysis argument: a value, or the pod template hash of the new (`Latest`) or `Stable` ReplicaSet. */
+export type AnalysisArg =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly valueFrom: { readonly podTemplateHashValue: "Latest" | "Stable" } };
 
 /** `spec.strategy.canary` of a Rollout (the fields we set). */
 export interface CanaryStrategy {
@@ -58,7 +63,7 @@ export const DEFAULT_CANARY_STEPS: readonly CanaryStep[] = [
 ];
 
 export interface CanaryTarget {
-  /** Value of the `service` label on the service's metrics (variables/services.ts workload name). */
+  /** Catalogue name of the service (variables/services.ts): its pods' `authorworks.io/service` label. */
   readonly service: string;
   /** Namespace the service runs in. */
   readonly namespace: string;
@@ -66,12 +71,14 @@ export interface CanaryTarget {
 
 /**
  * The default canary strategy of a service: seed 003's steps with the health analysis
- * running in the background from the first step (10 % traffic) on.
+ * running in the background from the first step (10 % traffic) on, measuring the new
+ * version's pods only. One extra pod at most (the namespace quota leaves room for one
+ * per service), none unavailable.
  */
 export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
   return {
     canary: {
-      maxSurge: "25%",
+      maxSurge: "1",
       maxUnavailable: 0,
       steps: DEFAULT_CANARY_STEPS,
       analysis: {
@@ -80,14 +87,23 @@ export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
         args: [
           { name: "service", value: target.service },
           { name: "namespace", value: target.namespace },
+          { name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } },
         ],
       },
     },
   };
 }
 
-/** Selector of a service's requests in PromQL (the template's args). */
-const SELECTOR = 'namespace="{{args.namespace}}", service="{{args.service}}"';
+/**
+ * Selector of the canary's requests in PromQL. The seed's scrape job maps every pod label
+ * to a metric label (`authorworks.io/service` -> `authorworks_io_service`, Argo Rollouts'
+ * `rollouts-pod-template-hash` -> `rollouts_pod_template_hash`) and the namespace to
+ * `kubernetes_namespace`: the hash selects the new version's pods, not the whole service.
+ */
+export const CANARY_SELECTOR =
+  `kubernetes_namespace="{{args.namespace}}", ${prometheusLabel(LABELS.service)}="{{args.service}}", ` +
+  `${prometheusLabel(ROLLOUTS_POD_TEMPLATE_HASH)}="{{args.canary-hash}}"`;
+const SELECTOR = CANARY_SELECTOR;
 
 /**
  * ClusterAnalysisTemplate measuring error rate and p99 latency every minute from
@@ -102,7 +118,7 @@ export function canaryAnalysisTemplate(prometheusUrl: string = PROMETHEUS_URL): 
     kind: "ClusterAnalysisTemplate",
     metadata: { name: ANALYSIS_TEMPLATE },
     spec: {
-      args: [{ name: "service" }, { name: "namespace" }],
+      args: [{ name: "service" }, { name: "namespace" }, { name: "canary-hash" }],
       metrics: [
         {
           name: "error-rate",

@@ -9,7 +9,7 @@
  *   multi-burn-rate alerts of the Google SRE workbook: page when 1h and 5m both burn the
  *   budget 14.4x (2 % of a 30-day budget in an hour), ticket when 6h and 30m burn it 6x.
  */
-import { LABELS } from "../../../variables/platform";
+import { LABELS, prometheusLabel } from "../../../variables/platform";
 import type { ServiceDefinition } from "../../../variables/services";
 
 /** The spec's key-metric thresholds (environments/types.ts `AlertThresholds`). */
@@ -40,7 +40,7 @@ export interface PrometheusRuleGroup {
  * Label the pod label `authorworks.io/service` becomes after the scrape job's labelmap
  * (Prometheus replaces every character outside [a-zA-Z0-9_] with `_`).
  */
-export const SERVICE_LABEL = LABELS.service.replace(/[^a-zA-Z0-9_]/g, "_");
+export const SERVICE_LABEL = prometheusLabel(LABELS.service);
 
 /** Burn-rate alert windows (SRE workbook, table 5-8). */
 export const BURN_RATE_WINDOWS = [
