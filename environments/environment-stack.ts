@@ -221,6 +221,8 @@ export class EnvironmentStack extends AuthorWorksStack {
           }
         : undefined,
       forceDestroy: !env.protectData,
+      // A failed backup is a lost restore point: the data is not protected until it is fixed.
+      failureTopicArn: this.monitoring.criticalTopicArn,
     });
 
     this.outputs({

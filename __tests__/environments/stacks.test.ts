@@ -264,6 +264,12 @@ describe("observability, backup and DR per environment", () => {
     expect(res(env, "aws_s3_bucket_replication_configuration")).toHaveLength(copy ? 1 : 0);
   });
 
+  test.each(["dev", "staging", "production"])("%s: failed backup jobs page: the rule's target is the critical alerts topic", (env) => {
+    expect(Object.values(stacks[env].resource.aws_cloudwatch_event_target)).toEqual([
+      expect.objectContaining({ arn: "${aws_sns_topic.monitoring_critical_topic.arn}", rule: "${aws_cloudwatch_event_rule.backup_failed_jobs.name}" }),
+    ]);
+  });
+
   test.each(["dev", "staging", "production"])("%s: every database carries the backup selection tag", (env) => {
     expect(res(env, "aws_db_instance").every((d) => d.tags["authorworks:backup"] === "daily")).toBe(true);
   });

@@ -275,3 +275,22 @@ describe("Production only: backups bucket replication", () => {
     });
   });
 });
+
+describe("failed jobs alert", () => {
+  test("an EventBridge rule sends failed, aborted and expired backup, copy and restore jobs to the topic", () => {
+    const json = synth(production, { failureTopicArn: "arn:aws:sns:us-east-1:123456789012:authorworks-production-alerts-critical" });
+    const r = resource(json, "aws_cloudwatch_event_rule", "backup_failed_jobs");
+    expect(r.name).toBe("authorworks-production-backup-failed-jobs");
+    expect(JSON.parse(r.event_pattern)).toEqual({
+      source: ["aws.backup"],
+      "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
+      detail: { state: ["FAILED", "ABORTED", "EXPIRED"] },
+    });
+    const targets = Object.values(resourcesOf(json, "aws_cloudwatch_event_target"));
+    expect(targets).toEqual([{ rule: "${aws_cloudwatch_event_rule.backup_failed_jobs.name}", arn: "arn:aws:sns:us-east-1:123456789012:authorworks-production-alerts-critical", target_id: "alerts" }]);
+  });
+
+  test("no topic, no rule", () => {
+    expect(resourcesOf(synth(dev), "aws_cloudwatch_event_rule")).toEqual({});
+  });
+});

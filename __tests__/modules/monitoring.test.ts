@@ -248,6 +248,9 @@ describe("policies", () => {
     const budgets = s.find((x) => x.sid === "BudgetsOfThisAccount")!;
     expect(budgets.principals[0].identifiers).toEqual(["budgets.amazonaws.com"]);
     expect(budgets.condition).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:budgets::${TEST_AWS.accountId}:*`] });
+    const events = s.find((x) => x.sid === "EventBridgeRulesOfThisAccount")!;
+    expect(events.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
+    expect(events.condition).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:events:*:${TEST_AWS.accountId}:rule/*`] });
     expect(s.find((x) => x.sid === "TlsOnly")).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
     const policies = Object.values(resourcesOf(json, "aws_sns_topic_policy"));
     expect(policies).toHaveLength(2);
@@ -258,7 +261,7 @@ describe("policies", () => {
     const doc = Object.keys(dataOf(json, "aws_iam_policy_document")).find((k) => k.startsWith("alerts_key_policy"))!;
     const s = statements(json, doc).find((x) => x.sid === "AlertPublishersUseKey")!;
     expect(s.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
-    expect(s.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] }]);
+    expect(s.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"] }]);
   });
 });
 

@@ -13,6 +13,8 @@ import { BackupPlan, BackupPlanRule } from "@cdktf/provider-aws/lib/backup-plan"
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -142,6 +144,25 @@ export interface BackupProps {
   readonly replication?: BucketReplicationProps;
   /** Let `terraform destroy` delete vaults with recovery points and a non-empty replica bucket. @default false */
   readonly forceDestroy?: boolean;
+  /**
+   * SNS topic told about every backup, copy or restore job that fails, aborts or expires
+   * (an EventBridge rule on AWS Backup's job state changes). The topic must let
+   * events.amazonaws.com publish (and use its key): modules/monitoring's topics do.
+   * @default no alerts
+   */
+  readonly failureTopicArn?: string;
+}
+
+/** AWS Backup job states that need a human: the job did not produce (or restore) a recovery point. */
+export const FAILED_JOB_STATES = ["FAILED", "ABORTED", "EXPIRED"] as const;
+
+/** EventBridge pattern of failed backup, copy and restore jobs of one vault's account. */
+export function failedJobsPattern(): object {
+  return {
+    source: ["aws.backup"],
+    "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
+    detail: { state: [...FAILED_JOB_STATES] },
+  };
 }
 
 /**
@@ -169,6 +190,8 @@ export class Backup extends Construct {
   public readonly replicaBucketArn?: string;
   public readonly replicationRole?: ServiceRole;
   public readonly replication?: S3BucketReplicationConfigurationA;
+  /** EventBridge rule forwarding failed jobs to `failureTopicArn`. */
+  public readonly failureRule?: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: BackupProps) {
     super(scope, id);
@@ -201,6 +224,19 @@ export class Backup extends Construct {
     });
     this.vaultName = this.vault.name;
     this.vaultArn = this.vault.arn;
+
+    if (props.failureTopicArn) {
+      // EventBridge, not vault notifications: the vault's SNS events have no "failed" one
+      // for backup jobs (BACKUP_JOB_COMPLETED carries every outcome, daily successes too).
+      // Copy jobs run in the source region, so this rule sees the DR copies as well.
+      this.failureRule = new CloudwatchEventRule(this, "failed-jobs", {
+        name: resourceName(environment, "backup-failed-jobs"),
+        description: "AWS Backup jobs that failed, aborted or expired: alert",
+        eventPattern: JSON.stringify(failedJobsPattern()),
+        tags: { Name: resourceName(environment, "backup-failed-jobs") },
+      });
+      new CloudwatchEventTarget(this, "failed-jobs-alert", { rule: this.failureRule.name, arn: props.failureTopicArn, targetId: "alerts" });
+    }
 
     if (props.vaultLock) {
       const lock = props.vaultLock;

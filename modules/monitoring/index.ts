@@ -225,6 +225,17 @@ export class Monitoring extends Construct {
         ],
       },
       {
+        // EventBridge rules of this account (modules/backup: failed backup jobs).
+        sid: "EventBridgeRulesOfThisAccount",
+        actions: ["sns:Publish"],
+        resources: [topic.arn],
+        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+        conditions: [
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:events:*:${aws.accountId}:rule/*`] },
+        ],
+      },
+      {
         sid: "TlsOnly",
         effect: "Deny",
         actions: ["sns:Publish"],
@@ -253,12 +264,12 @@ export class Monitoring extends Construct {
   }
 }
 
-/** CloudWatch alarms and Budgets publish to the encrypted topics: they need the key. */
+/** CloudWatch alarms, Budgets and EventBridge rules publish to the encrypted topics: they need the key. */
 function alertKeyStatement(): PolicyStatement {
   return {
     sid: "AlertPublishersUseKey",
     actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
     resources: ["*"],
-    principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] }],
+    principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"] }],
   };
 }
