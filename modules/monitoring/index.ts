@@ -204,37 +204,18 @@ export class Monitoring extends Construct {
       tags: { Name: resourceName(environment, "alerts", name) },
     });
     const policy = policyDocument(this, `${name}-topic-policy-document`, [
-      {
-        sid: "CloudWatchAlarmsOfThisAccount",
+      // Each publishing service only for this account's own alarms, budgets and rules
+      // (confused-deputy guard). EventBridge: modules/backup's failed-jobs rule.
+      ...PUBLISHERS.map((p): PolicyStatement => ({
+        sid: p.sid,
         actions: ["sns:Publish"],
         resources: [topic.arn],
-        principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+        principals: [{ type: "Service", identifiers: [p.service] }],
         conditions: [
           { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
-          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:cloudwatch:*:${aws.accountId}:alarm:*`] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: [p.sourceArn(partition, aws.accountId)] },
         ],
-      },
-      {
-        sid: "BudgetsOfThisAccount",
-        actions: ["sns:Publish"],
-        resources: [topic.arn],
-        principals: [{ type: "Service", identifiers: ["budgets.amazonaws.com"] }],
-        conditions: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
-          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:budgets::${aws.accountId}:*`] },
-        ],
-      },
-      {
-        // EventBridge rules of this account (modules/backup: failed backup jobs).
-        sid: "EventBridgeRulesOfThisAccount",
-        actions: ["sns:Publish"],
-        resources: [topic.arn],
-        principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-        conditions: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
-          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:events:*:${aws.accountId}:rule/*`] },
-        ],
-      },
+      })),
       {
         sid: "TlsOnly",
         effect: "Deny",
@@ -264,12 +245,19 @@ export class Monitoring extends Construct {
   }
 }
 
-/** CloudWatch alarms, Budgets and EventBridge rules publish to the encrypted topics: they need the key. */
+/** The AWS services that publish to the alert topics, and which of their resources may. */
+const PUBLISHERS = [
+  { sid: "CloudWatchAlarmsOfThisAccount", service: "cloudwatch.amazonaws.com", sourceArn: (p: string, a: string) => `arn:${p}:cloudwatch:*:${a}:alarm:*` },
+  { sid: "BudgetsOfThisAccount", service: "budgets.amazonaws.com", sourceArn: (p: string, a: string) => `arn:${p}:budgets::${a}:*` },
+  { sid: "EventBridgeRulesOfThisAccount", service: "events.amazonaws.com", sourceArn: (p: string, a: string) => `arn:${p}:events:*:${a}:rule/*` },
+] as const;
+
+/** The publishers write to encrypted topics: they need the key. */
 function alertKeyStatement(): PolicyStatement {
   return {
     sid: "AlertPublishersUseKey",
     actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
     resources: ["*"],
-    principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"] }],
+    principals: [{ type: "Service", identifiers: PUBLISHERS.map((p) => p.service) }],
   };
 }
