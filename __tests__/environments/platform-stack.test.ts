@@ -85,6 +85,36 @@ describe("no cross-stack references", () => {
   });
 });
 
+describe("one owner per object in the application namespace", () => {
+  // Terraform type -> Kubernetes group/kind.
+  const KINDS: Record<string, string> = {
+    kubernetes_deployment_v1: "apps/Deployment",
+    kubernetes_service_v1: "/Service",
+    kubernetes_service_account_v1: "/ServiceAccount",
+    kubernetes_horizontal_pod_autoscaler_v2: "autoscaling/HorizontalPodAutoscaler",
+    kubernetes_pod_disruption_budget_v1: "policy/PodDisruptionBudget",
+    kubernetes_ingress_v1: "networking.k8s.io/Ingress",
+    kubernetes_network_policy_v1: "networking.k8s.io/NetworkPolicy",
+    kubernetes_resource_quota_v1: "/ResourceQuota",
+    kubernetes_limit_range_v1: "/LimitRange",
+    kubernetes_role_v1: "rbac.authorization.k8s.io/Role",
+    kubernetes_role_binding_v1: "rbac.authorization.k8s.io/RoleBinding",
+  };
+  test.each(ENVS)("%s: Argo CD may not sync any kind Terraform creates there", (env) => {
+    const { json } = stacks[env];
+    const appNs = "${kubernetes_namespace_v1.tenancy_namespace_authorworks.metadata[0].name}";
+    const made = new Set<string>();
+    for (const [type, rs] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
+      for (const r of Object.values(rs)) if (r.metadata?.namespace === appNs) made.add(KINDS[type] ?? `unmapped ${type}`);
+    }
+    for (const r of valuesOf(json, "workloads_rollouts").resources) made.add(`argoproj.io/${r.kind}`);
+    const project = valuesOf(json, "addons_argo_cd_applications").resources.find((r: Json) => r.kind === "AppProject");
+    const blacklisted = project.spec.namespaceResourceBlacklist.map((k: Json) => `${k.group}/${k.kind}`);
+    expect(made.size).toBeGreaterThanOrEqual(12);
+    expect([...made].filter((k) => !blacklisted.includes(k))).toEqual([]);
+  });
+});
+
 describe("gateway ALB alarms", () => {
   test.each(ENVS)("%s: read the ALB by name once the Ingress has it; alarm on its exact dimension", (env) => {
     const { json } = stacks[env];

@@ -160,10 +160,20 @@ describe("Argo CD", () => {
     expect(project.spec.sourceRepos).toEqual(["https://github.com/authorworks/authorworks-k8s.git"]);
     expect(project.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "authorworks" }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    // Tenancy's guard rails and the workloads module's objects have one owner: Terraform.
     expect(project.spec.namespaceResourceBlacklist).toEqual([
       { group: "", kind: "ResourceQuota" },
       { group: "", kind: "LimitRange" },
       { group: "networking.k8s.io", kind: "NetworkPolicy" },
+      { group: "apps", kind: "Deployment" },
+      { group: "argoproj.io", kind: "Rollout" },
+      { group: "", kind: "Service" },
+      { group: "", kind: "ServiceAccount" },
+      { group: "autoscaling", kind: "HorizontalPodAutoscaler" },
+      { group: "policy", kind: "PodDisruptionBudget" },
+      { group: "networking.k8s.io", kind: "Ingress" },
+      { group: "rbac.authorization.k8s.io", kind: "Role" },
+      { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
     ]);
   });
 

@@ -16,13 +16,27 @@ export const ARGO_CD_NAMESPACE = "argocd";
 export const IN_CLUSTER = "https://kubernetes.default.svc";
 
 /**
- * Namespaced kinds Argo CD must never create or change: Terraform (modules/tenancy)
- * owns quotas, limit ranges and network policies, and a sync must not loosen them.
+ * Namespaced kinds Argo CD must never create or change in the application namespaces.
+ * modules/tenancy owns quotas, limit ranges, network policies and RBAC (a sync must not
+ * loosen them); modules/workloads owns each service's workload objects (two controllers
+ * applying the same object fight: self-heal would undo every Terraform apply and the
+ * reverse). The manifests repository carries the rest: configuration (ConfigMaps,
+ * ExternalSecrets), Jobs and CronJobs (migrations), monitors.
  */
 export const TERRAFORM_OWNED_KINDS: readonly { group: string; kind: string }[] = [
   { group: "", kind: "ResourceQuota" },
   { group: "", kind: "LimitRange" },
   { group: "networking.k8s.io", kind: "NetworkPolicy" },
+  { group: "apps", kind: "Deployment" },
+  { group: "argoproj.io", kind: "Rollout" },
+  { group: "", kind: "Service" },
+  { group: "", kind: "ServiceAccount" },
+  { group: "autoscaling", kind: "HorizontalPodAutoscaler" },
+  { group: "policy", kind: "PodDisruptionBudget" },
+  { group: "networking.k8s.io", kind: "Ingress" },
+  // Namespace RBAC (modules/tenancy): a sync must not grant itself or anyone more.
+  { group: "rbac.authorization.k8s.io", kind: "Role" },
+  { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
 ];
 
 /** `authorworks-<env>`: the AppProject (and RBAC scope) of one environment. */
