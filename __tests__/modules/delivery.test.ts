@@ -236,8 +236,9 @@ describe("Argo Rollouts", () => {
     expect(t.metadata.name).toBe(ANALYSIS_TEMPLATE);
     const [errors, latency] = t.spec.metrics as Json[];
     expect(errors.name).toBe("error-rate");
-    expect(errors.successCondition).toBe("result[0] <= 0.05");
-    expect(errors.failureCondition).toBe("result[0] > 0.05");
+    // No series yet (no requests to the canary) is inconclusive, not an error.
+    expect(errors.successCondition).toBe("len(result) > 0 && result[0] <= 0.05");
+    expect(errors.failureCondition).toBe("len(result) > 0 && result[0] > 0.05");
     expect(errors.provider.prometheus.address).toBe(PROMETHEUS_URL);
     expect(PROMETHEUS_URL).toBe("http://kube-prometheus-stack-prometheus.monitoring.svc:9090");
     expect(errors.provider.prometheus.query).toContain('status=~"5.."');
@@ -249,8 +250,8 @@ describe("Argo Rollouts", () => {
     expect(latency.provider.prometheus.query).toBe(`histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[5m])))`);
     expect(latency.name).toBe("p99-latency");
     // Prometheus histograms are in seconds: 1000 ms = 1.
-    expect(latency.successCondition).toBe("result[0] <= 1");
-    expect(latency.failureCondition).toBe("result[0] > 1");
+    expect(latency.successCondition).toBe("len(result) > 0 && result[0] <= 1");
+    expect(latency.failureCondition).toBe("len(result) > 0 && result[0] > 1");
     expect(latency.provider.prometheus.query).toMatch(/^histogram_quantile\(0\.99, sum by \(le\) \(rate\(http_request_duration_seconds_bucket\{/);
     expect(t.spec.args).toEqual([{ name: "service" }, { name: "namespace" }, { name: "canary-hash" }]);
   });

@@ -106,6 +106,14 @@ export const CANARY_SELECTOR =
 const SELECTOR = CANARY_SELECTOR;
 
 /**
+ * Conditions on the query's first value. A canary without requests yet returns no series
+ * (`result` empty: indexing it would be a measurement error, and 4 errors abort the
+ * rollout) or NaN (0/0): both match neither condition, i.e. inconclusive.
+ */
+const within = (limit: number) => `len(result) > 0 && result[0] <= ${limit}`;
+const beyond = (limit: number) => `len(result) > 0 && result[0] > ${limit}`;
+
+/**
  * ClusterAnalysisTemplate measuring error rate and p99 latency every minute from
  * Prometheus. Two failed measurements (`failureLimit: 1` tolerates one blip) abort
  * the rollout and shift traffic back to the stable version. No traffic gives NaN,
@@ -124,8 +132,8 @@ export function canaryAnalysisTemplate(prometheusUrl: string = PROMETHEUS_URL): 
           name: "error-rate",
           interval: "1m",
           failureLimit: 1,
-          successCondition: `result[0] <= ${ROLLBACK_THRESHOLDS.maxErrorRate}`,
-          failureCondition: `result[0] > ${ROLLBACK_THRESHOLDS.maxErrorRate}`,
+          successCondition: within(ROLLBACK_THRESHOLDS.maxErrorRate),
+          failureCondition: beyond(ROLLBACK_THRESHOLDS.maxErrorRate),
           provider: {
             prometheus: {
               address: prometheusUrl,
@@ -139,8 +147,8 @@ export function canaryAnalysisTemplate(prometheusUrl: string = PROMETHEUS_URL): 
           interval: "1m",
           failureLimit: 1,
           // Seconds, as Prometheus histograms are: 1000 ms = 1 s.
-          successCondition: `result[0] <= ${p99Seconds}`,
-          failureCondition: `result[0] > ${p99Seconds}`,
+          successCondition: within(p99Seconds),
+          failureCondition: beyond(p99Seconds),
           provider: {
             prometheus: {
               address: prometheusUrl,
