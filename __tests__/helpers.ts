@@ -41,6 +41,13 @@ export function statements(json: Json, id: string): Json[] {
   return doc.statement;
 }
 
+/** A statement by sid from an aws_iam_policy_document data source; fails the test if absent. */
+export function sid(json: Json, doc: string, name: string): Json {
+  const found = statements(json, doc).find((s) => s.sid === name);
+  if (!found) throw new Error(`no statement ${name} in ${doc}`);
+  return found;
+}
+
 /** A `helm_release` by logical id. */
 export function release(json: Json, id: string): Json {
   return resource(json, "helm_release", id);
@@ -51,4 +58,16 @@ export function valuesOf(json: Json, id: string): Json {
   const values = release(json, id).values as string[];
   expect(values).toHaveLength(1);
   return JSON.parse(values[0]);
+}
+
+/** The one resource of `kind` a raw-chart release installs. */
+export function rawResource(json: Json, id: string, kind: string): Json {
+  const found = (valuesOf(json, id).resources as Json[]).filter((r) => r.kind === kind);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** What a `helm_release` of a catalogued chart must say: the pinned chart, its name and namespace. */
+export function cataloguedRelease(chart: { chart: string; repository: string; version: string }, name: string, namespace: string): Json {
+  return { chart: chart.chart, repository: chart.repository, version: chart.version, name, namespace, create_namespace: false };
 }

@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "./types";
+import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
 
 export const production: EnvironmentConfig = {
   name: "production",
@@ -51,8 +51,7 @@ export const production: EnvironmentConfig = {
   observability: {
     alertEmails: ["platform-alerts@authorworks.io", "oncall@authorworks.io"],
     pagingWebhookUrl: "https://hooks.authorworks.io/alerts/critical",
-    // Seed 003's key-metrics alert thresholds.
-    thresholds: { cpuPercent: 80, memoryPercent: 90, diskPercent: 90, p99LatencyMs: 500, errorRatePercent: 1 },
+    thresholds: SEED_ALERT_THRESHOLDS,
     prometheusRetentionDays: 30,
     prometheusStorageGb: 200,
     lokiRetentionDays: 90,

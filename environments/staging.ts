@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from "./types";
+import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
 
 export const staging: EnvironmentConfig = {
   name: "staging",
@@ -46,8 +46,7 @@ export const staging: EnvironmentConfig = {
   security: { guardDuty: true, securityHub: true, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },
   observability: {
     alertEmails: ["platform-alerts@authorworks.io"],
-    // Seed 003's key-metrics alert thresholds.
-    thresholds: { cpuPercent: 80, memoryPercent: 90, diskPercent: 90, p99LatencyMs: 500, errorRatePercent: 1 },
+    thresholds: SEED_ALERT_THRESHOLDS,
     prometheusRetentionDays: 30,
     prometheusStorageGb: 100,
     lokiRetentionDays: 30,

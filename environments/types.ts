@@ -247,6 +247,9 @@ export interface AlertThresholds {
   readonly errorRatePercent: number;
 }
 
+/** Seed 003's key-metrics thresholds: every environment starts from these. */
+export const SEED_ALERT_THRESHOLDS: AlertThresholds = { cpuPercent: 80, memoryPercent: 90, diskPercent: 90, p99LatencyMs: 500, errorRatePercent: 1 };
+
 export interface ObservabilityConfig {
   /** E-mail addresses subscribed to the alert topics. */
   readonly alertEmails: readonly string[];

@@ -64,6 +64,9 @@ export const names = {
   bucket: (prefix: string, purpose: string, env: EnvironmentName) => `${prefix}-${purpose}-${env}`,
   /** The gateway's internet-facing ALB (Ingress `load-balancer-name`; 32 characters at most). */
   gatewayLoadBalancer: (env: EnvironmentName) => `${namePrefix(env)}-api`,
-  /** SNS alert topic (modules/monitoring): `authorworks-<env>-alerts-<critical|warning>`. */
-  alertTopic: (env: EnvironmentName, severity: "critical" | "warning") => `${namePrefix(env)}-alerts-${severity}`,
+  /**
+   * SNS alert topic (modules/monitoring): `authorworks-<env>-alerts-<critical|warning>`, and
+   * `critical-global`, the us-east-1 twin outside us-east-1.
+   */
+  alertTopic: (env: EnvironmentName, topic: "critical" | "warning" | "critical-global") => `${namePrefix(env)}-alerts-${topic}`,
 } as const;

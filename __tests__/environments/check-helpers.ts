@@ -21,3 +21,10 @@ export function configErrorOf(check: (c: Checker) => void, environment = "dev"):
 export function checkErrorOf(check: (c: Checker, cfg: EnvironmentConfig) => void, cfg: EnvironmentConfig): string {
   return configErrorOf((c) => check(c, cfg), cfg.name);
 }
+
+/** `check` accepts `cfg`: no problem reported. */
+export function expectCheckPasses(check: (c: Checker, cfg: EnvironmentConfig) => void, cfg: EnvironmentConfig): void {
+  const c = new Checker(cfg.name);
+  check(c, cfg);
+  expect(() => c.done()).not.toThrow();
+}

@@ -4,6 +4,7 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { DeliveryConfig, EnvironmentConfig } from "../../environments/types";
 import { Checker, ConfigError } from "../../variables/validation";
+import { expectCheckPasses } from "./check-helpers";
 
 function withDelivery(patch: Partial<DeliveryConfig>): EnvironmentConfig {
   return { ...dev, delivery: { ...dev.delivery, ...patch } };
@@ -24,9 +25,7 @@ function problems(cfg: EnvironmentConfig): ConfigError {
 }
 
 function passes(cfg: EnvironmentConfig): void {
-  const c = new Checker(cfg.name);
-  checkDelivery(c, cfg);
-  expect(() => c.done()).not.toThrow();
+  expectCheckPasses(checkDelivery, cfg);
 }
 
 const URL_ACCEPTED =

@@ -5,6 +5,7 @@ import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { CHARTS, ChartCatalog } from "../../variables/charts";
 import { Checker, ConfigError } from "../../variables/validation";
+import { expectCheckPasses } from "./check-helpers";
 
 /** Runs the check and returns the ConfigError it raised (fails the test if none). */
 function problems(cfg: EnvironmentConfig, charts: ChartCatalog = CHARTS): ConfigError {
@@ -20,9 +21,7 @@ function problems(cfg: EnvironmentConfig, charts: ChartCatalog = CHARTS): Config
 }
 
 function passes(cfg: EnvironmentConfig, charts: ChartCatalog = CHARTS): void {
-  const c = new Checker(cfg.name);
-  checkPlatform(c, cfg, charts);
-  expect(() => c.done()).not.toThrow();
+  expectCheckPasses((c, env) => checkPlatform(c, env, charts), cfg);
 }
 
 describe("checkPlatform", () => {

@@ -7,7 +7,7 @@ import { PlatformStack, platformStackName } from "../../environments/platform-st
 import type { EnvironmentConfig } from "../../environments/types";
 import type { CloudStateSettings, S3StateSettings } from "../../providers/state";
 import { CHARTS } from "../../variables/charts";
-import { Json, dataOf, resource, resourcesOf, statements, valuesOf } from "../helpers";
+import { Json, dataOf, rawResource, resource, resourcesOf, statements, valuesOf } from "../helpers";
 
 const S3: S3StateSettings = { kind: "s3", bucket: "authorworks-terraform-state", lockTable: "authorworks-terraform-locks", region: "us-east-1" };
 
@@ -108,7 +108,7 @@ describe("one owner per object in the application namespace", () => {
       for (const r of Object.values(rs)) if (r.metadata?.namespace === appNs) made.add(KINDS[type] ?? `unmapped ${type}`);
     }
     for (const r of valuesOf(json, "workloads_rollouts").resources) made.add(`argoproj.io/${r.kind}`);
-    const project = valuesOf(json, "addons_argo_cd_applications").resources.find((r: Json) => r.kind === "AppProject");
+    const project = rawResource(json, "addons_argo_cd_applications", "AppProject");
     const blacklisted = project.spec.namespaceResourceBlacklist.map((k: Json) => `${k.group}/${k.kind}`);
     expect(made.size).toBeGreaterThanOrEqual(12);
     expect([...made].filter((k) => !blacklisted.includes(k))).toEqual([]);

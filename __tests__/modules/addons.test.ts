@@ -14,7 +14,7 @@ import {
   standardAddons,
 } from "../../modules/addons";
 import { CHARTS } from "../../variables/charts";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith, release, valuesOf } from "../helpers";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, sid, statements, synthWith, release, valuesOf, cataloguedRelease } from "../helpers";
 
 const ZONE = { name: "dev.authorworks.io", zoneId: "Z0TESTZONE", arn: "arn:aws:route53:::hostedzone/Z0TESTZONE" };
 const CTX: AddonContext = {
@@ -40,13 +40,6 @@ function synthAddons(addons: PlatformAddon[], ctx: AddonContext = CTX): Json {
 
 
 
-/** A statement by sid from a policy document. */
-function sid(json: Json, doc: string, name: string): Json {
-  const s = statements(json, doc).find((x) => x.sid === name);
-  if (!s) throw new Error(`no statement ${name} in ${doc}`);
-  return s;
-}
-
 const json = synthAddons(standardAddons(STANDARD));
 const ACCOUNT = TEST_AWS.accountId;
 
@@ -63,15 +56,7 @@ describe("Helm releases", () => {
     ["addons_linkerd_identity", CHARTS.raw, "linkerd-identity", "linkerd"],
     ["addons_linkerd_control_plane", CHARTS.linkerdControlPlane, "linkerd-control-plane", "linkerd"],
   ])("%s: catalogued chart at its pinned version, release name, namespace", (id, chart, name, namespace) => {
-    expect(release(json, id)).toMatchObject({
-      chart: chart.chart,
-      repository: chart.repository,
-      version: chart.version,
-      name,
-      namespace,
-      create_namespace: false,
-      wait: true,
-    });
+    expect(release(json, id)).toMatchObject({ ...cataloguedRelease(chart, name, namespace), wait: true });
   });
 
   test("cert-manager comes from its OCI registry with its CRDs", () => {

@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, TEST_AWS, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
 import { BACKUP_TAG, Backup, BackupProps } from "../../modules/backup";
 import { EncryptionKey } from "../../modules/kms";
 import { ObjectStorage } from "../../modules/s3";
@@ -36,11 +36,6 @@ function synth(env: EnvironmentConfig, extra: Partial<BackupProps> = {}): Json {
 
 const plan = (json: Json, id: "daily" | "continuous") => resource(json, "aws_backup_plan", `backup_${id}_plan`);
 const rule = (json: Json, id: "daily" | "continuous") => plan(json, id).rule[0];
-const sid = (json: Json, doc: string, name: string): Json => {
-  const found = statements(json, doc).find((s) => s.sid === name);
-  if (!found) throw new Error(`no statement ${name} in ${doc}`);
-  return found;
-};
 const VAULT_NAME = "${aws_backup_vault.backup_vault.name}";
 const DR_VAULT_ARN = "${aws_backup_vault.backup_dr_vault.arn}";
 const DR_KEY_ARN = "${aws_kms_key.backup_dr_key.arn}";

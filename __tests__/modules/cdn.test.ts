@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
 import { ContentDelivery, ContentDeliveryProps, MANAGED_RULE_GROUPS, PolicyStatementSink, RATE_LIMIT_RULE } from "../../modules/cdn";
 import { PolicyStatement, policyDocument } from "../../modules/iam";
 import type { AuthorWorksStack } from "../../environments/stack-base";
@@ -42,12 +42,6 @@ function synth(env: EnvironmentConfig = dev, extra: Extra = {}, onBuilt?: (cdn: 
     new TerraformOutput(stack, "distribution_id", { value: cdn.distributionId });
     onBuilt?.(cdn, stack);
   });
-}
-
-function sid(json: Json, doc: string, name: string): Json {
-  const found = statements(json, doc).find((s) => s.sid === name);
-  if (!found) throw new Error(`no statement ${name} in ${doc}; have ${statements(json, doc).map((s) => s.sid).join(", ")}`);
-  return found;
 }
 
 const distribution = (json: Json) => resource(json, "aws_cloudfront_distribution", "cdn_distribution");

@@ -16,7 +16,7 @@ import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { CHARTS } from "../../variables/charts";
 import type { EnvironmentName } from "../../variables/project";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, synthWith, release, valuesOf } from "../helpers";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, rawResource, synthWith, release, valuesOf, cataloguedRelease } from "../helpers";
 
 function ctx(environment: EnvironmentName, highAvailability = false): AddonContext {
   return {
@@ -47,13 +47,6 @@ function synth(env: EnvironmentConfig, extra: PlatformAddon[] = [], highAvailabi
 
 
 
-/** The raw chart's resources by kind. */
-function rawResource(json: Json, id: string, kind: string): Json {
-  const found = (valuesOf(json, id).resources as Json[]).filter((r) => r.kind === kind);
-  expect(found).toHaveLength(1);
-  return found[0];
-}
-
 const ENVS = { dev: synth(dev), staging: synth(staging), production: synth(production) };
 
 describe("Helm releases", () => {
@@ -65,14 +58,7 @@ describe("Helm releases", () => {
     ["addons_arc_controller_release", CHARTS.arcController, "arc-controller", "arc-systems"],
     ["addons_arc_runners_release", CHARTS.arcRunnerScaleSet, "authorworks-dev", "arc-runners"],
   ])("%s: catalogued chart at its pinned version, release name, namespace", (id, chart, name, namespace) => {
-    expect(release(ENVS.dev, id)).toMatchObject({
-      chart: chart.chart,
-      repository: chart.repository,
-      version: chart.version,
-      name,
-      namespace,
-      create_namespace: false,
-    });
+    expect(release(ENVS.dev, id)).toMatchObject(cataloguedRelease(chart, name, namespace));
   });
 
   test("ARC charts come from the OCI registry, at the same version", () => {

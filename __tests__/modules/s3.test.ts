@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, TEST_AWS, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
 import { ServiceRole } from "../../modules/iam";
 import { ObjectStorage, ObjectStorageProps, effectiveTransitions } from "../../modules/s3";
 import { BUCKETS, BUCKET_PURPOSES, BucketPurpose } from "../../variables/storage";
@@ -24,12 +24,6 @@ function synth(overrides: Partial<ObjectStorageProps> = {}, extra?: (s: ObjectSt
 
 function rule(json: Json, p: BucketPurpose, id: string): Json | undefined {
   return resource(json, "aws_s3_bucket_lifecycle_configuration", `storage_${p}_lifecycle`).rule.find((r: Json) => r.id === id);
-}
-
-function sid(json: Json, doc: string, name: string): Json {
-  const found = statements(json, doc).find((s) => s.sid === name);
-  if (!found) throw new Error(`no statement ${name} in ${doc}`);
-  return found;
 }
 
 describe("ObjectStorage buckets", () => {

@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
 import { ServiceRole } from "../../modules/iam";
 import {
   BOUNDARY_REQUIRED_ACTIONS,
@@ -53,12 +53,6 @@ function synth(overrides: Partial<SecurityProps> = {}, extra?: (s: Security, sta
     const security = new Security(stack, "security", propsFor(env, overrides));
     extra?.(security, stack);
   });
-}
-
-function sid(json: Json, doc: string, name: string): Json {
-  const found = statements(json, doc).find((s) => s.sid === name);
-  if (!found) throw new Error(`no statement ${name} in ${doc}; have ${statements(json, doc).map((s) => s.sid).join(", ")}`);
-  return found;
 }
 
 function condition(stmt: Json, variable: string): Json {

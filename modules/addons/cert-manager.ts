@@ -3,7 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import type { PolicyStatement } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, addonRoleName, globalArn, helmRelease } from "./types";
+import { AddonContext, Placement, PlatformAddon, Resources, Toleration, addonRoleName, controllerDisruptionBudget, controllerReplicas, globalArn, helmRelease } from "./types";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
@@ -94,9 +94,9 @@ export class CertManagerAddon implements PlatformAddon {
   constructor(private readonly props: CertManagerProps) {}
 
   public values(ctx: AddonContext): CertManagerValues {
-    const replicas = ctx.highAvailability ? 2 : 1;
-    const pdb = { enabled: ctx.highAvailability, minAvailable: 1 };
-    const place = { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations };
+    const replicas = controllerReplicas(ctx);
+    const pdb = controllerDisruptionBudget(ctx);
+    const place = ctx.placement;
     return {
       crds: { enabled: true, keep: true },
       // Leases in its own namespace, not kube-system.

@@ -3,7 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import type { PolicyStatement } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, addonRoleName, helmRelease, regionalArn } from "./types";
+import { AddonContext, Placement, PlatformAddon, Resources, Toleration, addonRoleName, controllerReplicas, helmRelease, regionalArn } from "./types";
 
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
@@ -78,7 +78,7 @@ export class ClusterAutoscalerAddon implements PlatformAddon {
       autoDiscovery: { clusterName: ctx.clusterName },
       image: { tag: this.props.imageTag },
       // Leader election: one active; a second only shortens failover.
-      replicaCount: ctx.highAvailability ? 2 : 1,
+      replicaCount: controllerReplicas(ctx),
       rbac: { serviceAccount: { create: true, name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT } },
       extraArgs: {
         expander: this.props.expander ?? "least-waste",

@@ -30,7 +30,7 @@ export class IngressNginxAddon implements PlatformAddon {
         nodeSelector: ctx.placement.nodeSelector,
         tolerations: ctx.placement.tolerations,
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-        admissionWebhooks: { patch: { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations } },
+        admissionWebhooks: { patch: { ...ctx.placement } },
       },
     };
   }

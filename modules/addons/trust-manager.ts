@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../variables/charts";
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "./types";
+import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerReplicas, helmRelease } from "./types";
 
 /** Chart values we set (subset of trust-manager's values.yaml). */
 export interface TrustManagerValues {
@@ -29,7 +29,7 @@ export class TrustManagerAddon implements PlatformAddon {
   public values(ctx: AddonContext): TrustManagerValues {
     return {
       crds: { enabled: true },
-      replicaCount: ctx.highAvailability ? 2 : 1,
+      replicaCount: controllerReplicas(ctx),
       app: { trust: { namespace: CERT_MANAGER_NAMESPACE } },
       nodeSelector: ctx.placement.nodeSelector,
       tolerations: ctx.placement.tolerations,

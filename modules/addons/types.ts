@@ -89,6 +89,16 @@ export interface PlatformAddon {
   deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[];
 }
 
+/** Replicas of a controller: two (leader election, one standby) when highly available, else one. */
+export function controllerReplicas(ctx: AddonContext): number {
+  return ctx.highAvailability ? 2 : 1;
+}
+
+/** Disruption budget of a replicated controller: one pod always up; none for a single replica. */
+export function controllerDisruptionBudget(ctx: AddonContext): { readonly enabled: boolean; readonly minAvailable: number } {
+  return { enabled: ctx.highAvailability, minAvailable: 1 };
+}
+
 /** Namespaces that exist in every EKS cluster: the installer never creates them. */
 export const BUILT_IN_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease", "default"];
 

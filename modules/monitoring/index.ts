@@ -16,7 +16,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { ObservabilityConfig } from "../../environments/types";
 import { AwsContext, PolicyStatement, policyDocument } from "../iam";
-import { EnvironmentName, PROJECT, resourceName } from "../../variables/project";
+import { EnvironmentName, PROJECT, names, resourceName } from "../../variables/project";
 import { AlarmSpec, DatabaseTarget, Severity, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
 import { metricAlarm } from "./alarm-resource";
 import { dashboardBody } from "./dashboard";
@@ -192,16 +192,16 @@ export class Monitoring extends Construct {
     });
   }
 
-  private topic(name: string, props: MonitoringProps, keyArn: string, provider?: AwsProvider): SnsTopic {
+  private topic(name: "critical" | "warning" | "critical-global", props: MonitoringProps, keyArn: string, provider?: AwsProvider): SnsTopic {
     const { aws, environment } = props;
     const partition = aws.partition ?? "aws";
     const topic = new SnsTopic(this, `${name}-topic`, {
       provider,
-      // = names.alertTopic(environment, severity): the platform stack finds them by name.
-      name: resourceName(environment, "alerts", name),
+      // The platform stack finds them by this name.
+      name: names.alertTopic(environment, name),
       displayName: `${PROJECT} ${environment} ${name.replace("-global", "")} alerts`,
       kmsMasterKeyId: keyArn,
-      tags: { Name: resourceName(environment, "alerts", name) },
+      tags: { Name: names.alertTopic(environment, name) },
     });
     const policy = policyDocument(this, `${name}-topic-policy-document`, [
       // Each publishing service only for this account's own alarms, budgets and rules

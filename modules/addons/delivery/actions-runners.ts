@@ -12,7 +12,7 @@ import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { CHARTS } from "../../../variables/charts";
 import { NODE_GROUP_LABEL } from "../../../variables/eks";
 import { CLUSTER_DNS, LABELS } from "../../../variables/platform";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "../types";
+import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerReplicas, helmRelease } from "../types";
 import { GP3_STORAGE_CLASS } from "../storage-class";
 
 export const ARC_CONTROLLER_NAMESPACE = "arc-systems";
@@ -58,7 +58,7 @@ export class ArcControllerAddon implements PlatformAddon {
 
   public values(ctx: AddonContext): ArcControllerValues {
     return {
-      replicaCount: ctx.highAvailability ? 2 : 1,
+      replicaCount: controllerReplicas(ctx),
       serviceAccount: { create: true, name: ARC_CONTROLLER_SERVICE_ACCOUNT },
       // Least privilege: the controller's Role is bound in arc-runners only, not cluster-wide.
       flags: { logLevel: "info", watchSingleNamespace: ARC_RUNNERS_NAMESPACE },
@@ -157,7 +157,7 @@ export class RunnerScaleSetAddon implements PlatformAddon {
       },
       template: { spec: { nodeSelector: RUNNER_PLACEMENT.nodeSelector, tolerations: RUNNER_PLACEMENT.tolerations } },
       // The listener (one small pod in arc-systems) long-polls GitHub: on the stable system nodes.
-      listenerTemplate: { spec: { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations, containers: [{ name: "listener" }] } },
+      listenerTemplate: { spec: { ...ctx.placement, containers: [{ name: "listener" }] } },
     };
   }
 

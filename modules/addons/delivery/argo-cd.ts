@@ -9,7 +9,7 @@ import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../../variables/charts";
 import { ACCESS_GROUPS, APPLICATION_NAMESPACES, AccessGroups } from "../../../variables/platform";
 import type { EnvironmentName } from "../../../variables/project";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "../types";
+import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, helmRelease } from "../types";
 
 export const ARGO_CD_NAMESPACE = "argocd";
 /** The in-cluster API server as Argo CD names it (Argo CD deploys only into its own cluster). */
@@ -169,10 +169,10 @@ export class ArgoCdAddon implements PlatformAddon {
   constructor(private readonly props: ArgoCdProps) {}
 
   public values(ctx: AddonContext): ArgoCdValues {
-    const replicas = ctx.highAvailability ? 2 : 1;
-    const pdb = { enabled: ctx.highAvailability, minAvailable: 1 };
+    const replicas = controllerReplicas(ctx);
+    const pdb = controllerDisruptionBudget(ctx);
     return {
-      global: { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations },
+      global: { ...ctx.placement },
       crds: { install: true, keep: true },
       configs: {
         cm: {

@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../../variables/charts";
 import { LABELS, prometheusLabel } from "../../../variables/platform";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "../types";
+import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, helmRelease } from "../types";
 
 export const ARGO_ROLLOUTS_NAMESPACE = "argo-rollouts";
 
@@ -103,7 +103,6 @@ export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
 export const CANARY_SELECTOR =
   `kubernetes_namespace="{{args.namespace}}", ${prometheusLabel(LABELS.service)}="{{args.service}}", ` +
   `${prometheusLabel(ROLLOUTS_POD_TEMPLATE_HASH)}="{{args.canary-hash}}"`;
-const SELECTOR = CANARY_SELECTOR;
 
 /**
  * Conditions on the query's first value. A canary without requests yet returns no series
@@ -138,7 +137,7 @@ export function canaryAnalysisTemplate(prometheusUrl: string = PROMETHEUS_URL): 
             prometheus: {
               address: prometheusUrl,
               query:
-                `sum(rate(http_requests_total{${SELECTOR}, status=~"5.."}[5m])) / ` + `sum(rate(http_requests_total{${SELECTOR}}[5m]))`,
+                `sum(rate(http_requests_total{${CANARY_SELECTOR}, status=~"5.."}[5m])) / sum(rate(http_requests_total{${CANARY_SELECTOR}}[5m]))`,
             },
           },
         },
@@ -152,7 +151,7 @@ export function canaryAnalysisTemplate(prometheusUrl: string = PROMETHEUS_URL): 
           provider: {
             prometheus: {
               address: prometheusUrl,
-              query: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${SELECTOR}}[5m])))`,
+              query: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${CANARY_SELECTOR}}[5m])))`,
             },
           },
         },
@@ -194,11 +193,11 @@ export class ArgoRolloutsAddon implements PlatformAddon {
       keepCRDs: true,
       controller: {
         // Leader election: the second replica only takes over.
-        replicas: ctx.highAvailability ? 2 : 1,
+        replicas: controllerReplicas(ctx),
         nodeSelector: ctx.placement.nodeSelector,
         tolerations: ctx.placement.tolerations,
         resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-        pdb: { enabled: ctx.highAvailability, minAvailable: 1 },
+        pdb: controllerDisruptionBudget(ctx),
         metrics: { enabled: true },
       },
       // The dashboard has no authentication of its own; the kubectl plugin does the same job.

@@ -18,7 +18,7 @@ import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import type { ServiceDefinition } from "../../../variables/services";
 import { GP3_STORAGE_CLASS } from "../storage-class";
-import { AddonContext, PlatformAddon, helmRelease } from "../types";
+import { AddonContext, PlatformAddon, controllerReplicas, helmRelease } from "../types";
 import { KeyMetricThresholds, prometheusRulesMap } from "./rules";
 
 /** The spec's global scrape and rule evaluation interval. */
@@ -115,7 +115,7 @@ export class KubePrometheusStackAddon implements PlatformAddon {
   }
 
   public values(ctx: AddonContext): object {
-    const place = { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations };
+    const place = ctx.placement;
     const p = this.props;
     return {
       crds: { enabled: true },
@@ -144,7 +144,7 @@ export class KubePrometheusStackAddon implements PlatformAddon {
         config: this.alertmanagerConfig(),
         alertmanagerSpec: {
           ...place,
-          replicas: ctx.highAvailability ? 2 : 1,
+          replicas: controllerReplicas(ctx),
           secrets: [ALERTMANAGER_WEBHOOK_SECRET],
           storage: { volumeClaimTemplate: { spec: { storageClassName: GP3_STORAGE_CLASS, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } } } },
         },

@@ -55,7 +55,7 @@ export class LokiAddon implements PlatformAddon {
   }
 
   public values(ctx: AddonContext): object {
-    const place = { nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations };
+    const place = ctx.placement;
     const mode = this.mode(ctx);
     const scalable = mode === "SimpleScalable";
     const bucket = this.props.bucketName;
