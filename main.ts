@@ -13,12 +13,12 @@ if (process.env.AUTHORWORKS_TOKEN_TRACES !== "1") {
 import { buildApp } from "./environments/app";
 import { ENVIRONMENTS } from "./environments";
 import { ConfigError } from "./variables/validation";
-import { StateSettingsError } from "./providers/state";
+import { SettingsError } from "./providers/state";
 
 try {
   buildApp({ environments: ENVIRONMENTS, processEnv: process.env }).synth();
 } catch (e) {
-  if (e instanceof ConfigError || e instanceof StateSettingsError) {
+  if (e instanceof ConfigError || e instanceof SettingsError) {
     // A bad value in an environment file or setting: say which, without a stack trace.
     console.error(e.message);
     process.exit(1);

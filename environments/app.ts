@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { resolveAccountIds } from "../providers/accounts";
 import { resolveStateSettings } from "../providers/state";
 import { BootstrapStack } from "./bootstrap-stack";
 import { loadEnvironments } from "./config";
@@ -21,10 +22,16 @@ export interface BuildAppOptions {
  */
 export function buildApp(options: BuildAppOptions): App {
   const processEnv = options.processEnv ?? {};
-  const environments = loadEnvironments(options.environments);
   // The CLI hands cdktf.json's context over in CDKTF_CONTEXT_JSON; read it before `new App`,
   // which creates the output directory.
   const context = JSON.parse(processEnv.CDKTF_CONTEXT_JSON ?? "{}") as Record<string, unknown>;
+  const accounts = resolveAccountIds(
+    processEnv,
+    (key) => context[key],
+    options.environments.map((e) => e.name),
+  );
+  // Accounts set outside the files are validated with the rest of the environment.
+  const environments = loadEnvironments(options.environments.map((e) => (accounts[e.name] ? { ...e, accountId: accounts[e.name] } : e)));
   const state = resolveStateSettings(processEnv, (key) => context[key]);
   const app = new App(options.outdir ? { outdir: options.outdir } : undefined);
   new BootstrapStack(app, state.bootstrap);

@@ -51,9 +51,17 @@ export const STATE_VARIABLES = {
 const DYNAMODB_TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
-export class StateSettingsError extends Error {
+/** A bad deployment setting (environment variable or cdktf context): one line naming it, what was given and what is accepted. */
+export class SettingsError extends Error {
+  constructor(kind: string, field: string, got: string, accepted: string) {
+    super(`Invalid ${kind} settings (nothing was synthesized): ${field}: got ${JSON.stringify(got)}; accepted: ${accepted}`);
+    this.name = "SettingsError";
+  }
+}
+
+export class StateSettingsError extends SettingsError {
   constructor(field: string, got: string, accepted: string) {
-    super(`Invalid state settings (nothing was synthesized): ${field}: got ${JSON.stringify(got)}; accepted: ${accepted}`);
+    super("state", field, got, accepted);
     this.name = "StateSettingsError";
   }
 }
