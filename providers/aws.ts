@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { defaultTags, EnvironmentName } from "../variables/project";
 
@@ -24,6 +25,18 @@ export interface AwsProviders {
   readonly global: AwsProvider;
 }
 
+/**
+ * The hashicorp/aws release every stack requires (`required_providers`), exact. The prebuilt
+ * bindings (@cdktf/provider-aws 21.22) were generated from 6.25.0 and stay: 6.x releases only
+ * add to the schema. 6.25 has bugs this project hits, fixed by (provider CHANGELOG):
+ * CloudFront log delivery `suffix_path` losing AWS's prefix (6.32.1), the S3 encryption rule
+ * without `blocked_encryption_types` diffing on every plan (6.40.0), GuardDuty's managed VPC
+ * endpoint and security group blocking a VPC destroy (6.43.0). It is the version
+ * `npm run verify` and `npm run e2e` build (MIRROR_VERSION in scripts/verify/versions.env;
+ * a test keeps the two equal).
+ */
+export const AWS_PROVIDER_VERSION = "6.47.0";
+
 /** The region CloudFront, its certificates and its WAF live in. */
 export const GLOBAL_REGION = "us-east-1";
 
@@ -33,6 +46,7 @@ export const GLOBAL_REGION = "us-east-1";
  * project's default tags and the account guard.
  */
 export function awsProviders(stack: Construct, props: AwsProvidersProps): AwsProviders {
+  TerraformStack.of(stack).addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_VERSION);
   const common = {
     defaultTags: [{ tags: defaultTags({ environment: props.environment, owner: props.owner, costCenter: props.costCenter }) }],
     ...(props.accountId ? { allowedAccountIds: [props.accountId] } : {}),

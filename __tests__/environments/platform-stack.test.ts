@@ -35,9 +35,9 @@ describe("stack and state", () => {
     expect(json.terraform.backend).toBeUndefined();
   });
 
-  test("pins the provider versions of the prebuilt bindings", () => {
+  test("pins the AWS provider the verification builds, and the other bindings' versions", () => {
     expect(stacks.dev.json.terraform.required_providers).toMatchObject({
-      aws: { version: "6.25.0" },
+      aws: { version: "6.47.0" },
       helm: { version: "3.1.1" },
       kubernetes: { version: "2.38.0" },
     });

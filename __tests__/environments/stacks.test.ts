@@ -97,11 +97,12 @@ describe("bootstrap stack", () => {
     expect(r.aws_kms_key.state_key_key.lifecycle).toEqual({ prevent_destroy: true });
   });
 
-  test("bucket: versioned, KMS-encrypted with its key, private, owner-enforced, TLS only, old versions expire", () => {
+  test("bucket: versioned, KMS-encrypted with its key, SSE-C blocked explicitly, private, owner-enforced, TLS only, old versions expire", () => {
     expect(r.aws_s3_bucket_versioning.state_versioning.versioning_configuration).toEqual({ status: "Enabled" });
     expect(r.aws_s3_bucket_server_side_encryption_configuration.state_encryption.rule[0]).toEqual({
       apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.state_key_key.arn}" },
       bucket_key_enabled: true,
+      blocked_encryption_types: ["SSE-C"],
     });
     expect(r.aws_s3_bucket_public_access_block.state_public_access_block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
     expect(r.aws_s3_bucket_ownership_controls.state_ownership.rule.object_ownership).toBe("BucketOwnerEnforced");
