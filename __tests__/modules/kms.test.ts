@@ -1,3 +1,4 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataKeys, EncryptionKey } from "../../modules/kms";
 import { TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
 
@@ -40,5 +41,34 @@ describe("kms module", () => {
     expect(users.principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:role/app"] }]);
     expect(users.actions).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
     expect(resource(single, "aws_kms_key", "k_key").deletion_window_in_days).toBe(30);
+  });
+
+  test("without `global` there is no second-region key", () => {
+    expect(Object.keys(resourcesOf(json, "aws_kms_key"))).not.toContain("keys_logs_global_key");
+  });
+});
+
+describe("kms module: a logs key in a second region", () => {
+  const eu = { ...TEST_AWS, region: "eu-west-1" };
+  const json = synthWith((stack) => {
+    const global = new AwsProvider(stack, "aws-global", { alias: "global", region: "us-east-1" });
+    new DataKeys(stack, "keys", { aws: eu, namePrefix: "authorworks-test", deletionWindowDays: 7, global: { provider: global, region: "us-east-1" } });
+  });
+
+  test("is made through that region's provider, with its own alias; the data class keys stay regional", () => {
+    expect(resource(json, "aws_kms_key", "keys_logs_global_key")).toMatchObject({ provider: "aws.global", enable_key_rotation: true, deletion_window_in_days: 7 });
+    expect(resource(json, "aws_kms_alias", "keys_logs_global_alias")).toEqual({
+      provider: "aws.global",
+      name: "alias/authorworks-test-logs-global",
+      target_key_id: "${aws_kms_key.keys_logs_global_key.key_id}",
+    });
+    for (const cls of ["storage", "database", "logs", "secrets"]) expect(resource(json, "aws_kms_key", `keys_${cls}_key`).provider).toBeUndefined();
+  });
+
+  test("its policy names CloudWatch Logs of that region, not the environment's", () => {
+    const [, logs] = statements(json, "keys_logs_global_policy");
+    expect(logs.principals).toEqual([{ type: "Service", identifiers: ["logs.us-east-1.amazonaws.com"] }]);
+    expect(logs.condition[0].values).toEqual(["arn:aws:logs:us-east-1:123456789012:log-group:*"]);
+    expect(statements(json, "keys_logs_policy")[1].principals[0].identifiers).toEqual(["logs.eu-west-1.amazonaws.com"]);
   });
 });

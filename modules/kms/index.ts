@@ -8,6 +8,7 @@ import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AwsContext, PolicyStatement, policyDocument, statementBlock } from "../iam";
 
 export const DATA_CLASSES = ["storage", "database", "logs", "secrets"] as const;
@@ -30,6 +31,7 @@ const KEY_ADMIN_ACTIONS = [
 export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 export interface EncryptionKeyProps {
+  /** Account, and the region the key is in (its `kms:ViaService` and CloudWatch Logs conditions name it). */
   readonly aws: AwsContext;
   /** Alias without the `alias/` prefix, e.g. `authorworks-dev-storage`. */
   readonly alias: string;
@@ -42,6 +44,12 @@ export interface EncryptionKeyProps {
   readonly users?: readonly string[];
   /** Days between scheduling deletion and deletion (7-30). @default 30 */
   readonly deletionWindowDays?: number;
+  /**
+   * Provider of the key and its alias: a key is usable only in its own region, so a key for
+   * resources in another region is made through that region's provider (`aws.region` must
+   * name the same region). @default the stack's default provider
+   */
+  readonly provider?: AwsProvider;
 }
 
 /** One customer-managed key with yearly rotation and an alias. */
@@ -101,13 +109,14 @@ export class EncryptionKey extends Construct {
     this.statements = statements;
     this.policyDocument = policy;
     this.key = new KmsKey(this, "key", {
+      provider: props.provider,
       description: props.description,
       enableKeyRotation: true,
       rotationPeriodInDays: 365,
       deletionWindowInDays: props.deletionWindowDays ?? 30,
       policy: policy.json,
     });
-    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
+    new KmsAlias(this, "alias", { provider: props.provider, name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
     this.arn = this.key.arn;
     this.keyId = this.key.keyId;
     this.aliasName = `alias/${props.alias}`;
@@ -124,8 +133,14 @@ export interface DataKeysProps {
   readonly aws: AwsContext;
   /** Name prefix for the aliases: `<prefix>-<data class>`. */
   readonly namePrefix: string;
-  /** @default 30 */
+  /** Days between scheduling deletion and deletion (7-30). @default 30 */
   readonly deletionWindowDays?: number;
+  /**
+   * A second region needing a logs key (us-east-1 for CloudFront's WAF log group and the
+   * CloudFront alarm's topic when the environment is elsewhere): adds `globalLogs`, alias
+   * `<prefix>-logs-global`, made there through `provider`. @default none
+   */
+  readonly global?: { readonly provider: AwsProvider; readonly region: string };
 }
 
 /** One key per data class: storage (S3), database (RDS, ElastiCache), logs (CloudWatch), secrets. */
@@ -134,6 +149,8 @@ export class DataKeys extends Construct {
   public readonly database: EncryptionKey;
   public readonly logs: EncryptionKey;
   public readonly secrets: EncryptionKey;
+  /** The logs key in `global.region`, when `global` is set. */
+  public readonly globalLogs?: EncryptionKey;
 
   constructor(scope: Construct, id: string, props: DataKeysProps) {
     super(scope, id);
@@ -150,5 +167,15 @@ export class DataKeys extends Construct {
     this.database = make("database", "databases and caches (RDS, ElastiCache, Performance Insights)");
     this.logs = make("logs", "CloudWatch log groups");
     this.secrets = make("secrets", "Secrets Manager secrets");
+    if (props.global) {
+      this.globalLogs = new EncryptionKey(this, "logs-global", {
+        aws: { ...props.aws, region: props.global.region },
+        provider: props.global.provider,
+        alias: `${props.namePrefix}-logs-global`,
+        description: `${props.namePrefix}: CloudWatch log groups and alert topics in ${props.global.region}`,
+        cloudWatchLogs: true,
+        deletionWindowDays: props.deletionWindowDays,
+      });
+    }
   }
 }
