@@ -49,7 +49,16 @@ export class EnvironmentStack extends AuthorWorksStack {
     configureBackend(this, env.name, state);
     ({ providers: this.providers, aws: this.aws } = environmentAws(this, env, { dr: true }));
 
-    this.keys = new DataKeys(this, "keys", { aws: this.aws, namePrefix: prefix, deletionWindowDays: env.protectData ? 30 : 7 });
+    // What AWS accepts only in us-east-1 (CloudFront's certificate, WAF and metrics) goes through
+    // providers.global. Keys are regional: outside us-east-1 the logs key gets a twin there.
+    this.keys = new DataKeys(this, "keys", {
+      aws: this.aws,
+      namePrefix: prefix,
+      deletionWindowDays: env.protectData ? 30 : 7,
+      global: env.region === GLOBAL_REGION ? undefined : { provider: this.providers.global, region: GLOBAL_REGION },
+    });
+    // The logs key usable in us-east-1 (WAF log group of the CloudFront ACL, the CloudFront alarm's topic).
+    const globalLogsKey = this.keys.globalLogs ?? this.keys.logs;
 
     this.security = new Security(this, "security", {
       environment: env.name,
@@ -183,8 +192,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       wafLogging: {
         retentionDays: env.logRetentionDays,
         regionalKmsKeyArn: this.keys.logs.arn,
-        // The logs key is regional: it can encrypt the us-east-1 WAF log group only when the environment is there.
-        globalKmsKeyArn: env.region === GLOBAL_REGION ? this.keys.logs.arn : undefined,
+        globalKmsKeyArn: globalLogsKey.arn,
       },
     });
 
@@ -198,6 +206,8 @@ export class EnvironmentStack extends AuthorWorksStack {
       alertsKey: this.keys.logs,
       logsKeyArn: this.keys.logs.arn,
       globalProvider: this.providers.global,
+      // The CloudFront alarm's topic lives in us-east-1 too (alarm actions stay in their region).
+      globalAlertsKey: this.keys.globalLogs,
       databases: env.databases.map((d) => ({ service: d.service, identifier: this.databases.instances[d.service].identifier, allocatedStorageGb: d.allocatedStorageGb })),
       cache: { replicationGroupId: this.cache.replicationGroupId, nodes: env.cache.nodes },
       clusterName: this.cluster.clusterName,

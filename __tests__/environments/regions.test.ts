@@ -1,0 +1,166 @@
+/**
+ * Environments outside us-east-1: every stack synthesizes, what AWS accepts only in
+ * us-east-1 goes through the `aws.global` provider with keys and topics made there, the
+ * rest stays in the environment's region; a region the catalogue does not know stops synth.
+ */
+import { Testing } from "cdktf";
+import { buildApp } from "../../environments/app";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import type { EnvironmentConfig } from "../../environments/types";
+import { Json, resource, sid } from "../helpers";
+
+function synthApp(environments: EnvironmentConfig[]): Record<string, Json> {
+  const app = buildApp({ environments, processEnv: {}, outdir: Testing.app().outdir });
+  const out: Record<string, Json> = {};
+  for (const stack of app.node.children) out[stack.node.id] = JSON.parse(Testing.synth(stack as never, true));
+  return out;
+}
+
+/** `type.id` of every resource the stack makes through `provider` (`aws.global`, `aws.dr`), sorted. */
+function madeThrough(json: Json, provider: string): string[] {
+  const found: string[] = [];
+  for (const [type, byId] of Object.entries<Record<string, Json>>(json.resource)) {
+    for (const [id, r] of Object.entries(byId)) if (r.provider === provider) found.push(`${type}.${id}`);
+  }
+  return found.sort();
+}
+
+/** The resources AWS accepts only in us-east-1 (or that serve only those), in any environment. */
+const US_EAST_1_ONLY = [
+  // CloudFront's certificate is read from us-east-1 only.
+  "aws_acm_certificate.dns_cloudfront_certificate_certificate",
+  "aws_acm_certificate_validation.dns_cloudfront_certificate_validation",
+  // CLOUDFRONT-scope WAF and its logging.
+  "aws_wafv2_web_acl.cdn_web_acl_acl",
+  "aws_wafv2_web_acl_logging_configuration.cdn_web_acl_logging",
+  "aws_cloudwatch_log_group.cdn_web_acl_log_group",
+  // CloudFront's vended logs (delivery source in CloudFront's region).
+  "aws_cloudwatch_log_delivery.cdn_log_delivery",
+  "aws_cloudwatch_log_delivery_destination.cdn_log_destination",
+  "aws_cloudwatch_log_delivery_source.cdn_log_source",
+  // CloudFront metrics exist in us-east-1 only; alarm actions must be in the alarm's region.
+  "aws_cloudwatch_metric_alarm.monitoring_cloudfront_5xx_rate",
+];
+/** What only an environment outside us-east-1 adds there: the logs key's twin and the critical topic's. */
+const US_EAST_1_TWINS = [
+  "aws_kms_alias.keys_logs_global_alias",
+  "aws_kms_key.keys_logs_global_key",
+  "aws_sns_topic.monitoring_critical_global_topic",
+  "aws_sns_topic_policy.monitoring_critical_global_topic_policy",
+  "aws_sns_topic_subscription.monitoring_critical_global_email_platform_alerts_authorworks_io",
+];
+/** DNSSEC signs with an asymmetric key in us-east-1 (Route 53's requirement). */
+const DNSSEC_KEY = ["aws_kms_alias.dns_dnssec_key_alias", "aws_kms_key.dns_dnssec_key"];
+
+describe("an environment in eu-west-1 (dev with only the region changed)", () => {
+  const euDev: EnvironmentConfig = { ...dev, region: "eu-west-1" };
+  const stacks = synthApp([euDev]);
+  const json = stacks.dev;
+
+  test("synthesizes all its stacks", () => {
+    expect(Object.keys(stacks)).toEqual(["bootstrap", "dev", "dev-platform"]);
+    for (const name of ["dev", "dev-platform"]) expect(Object.keys(stacks[name].resource).length).toBeGreaterThan(10);
+  });
+
+  test("its default provider is in eu-west-1, aws.global in us-east-1", () => {
+    for (const name of ["dev", "dev-platform"]) {
+      expect(stacks[name].provider.aws.map((p: Json) => [p.alias ?? "default", p.region])).toEqual([
+        ["default", "eu-west-1"],
+        ["global", "us-east-1"],
+      ]);
+    }
+  });
+
+  test("exactly the us-east-1-only resources carry provider aws.global", () => {
+    expect(madeThrough(json, "aws.global")).toEqual([...US_EAST_1_ONLY, ...US_EAST_1_TWINS].sort());
+  });
+
+  test("their regional counterparts stay on the default provider", () => {
+    for (const [type, id] of [
+      ["aws_acm_certificate", "dns_regional_certificate_certificate"],
+      ["aws_wafv2_web_acl", "cdn_regional_web_acl_acl"],
+      ["aws_cloudwatch_log_group", "cdn_regional_web_acl_log_group"],
+      ["aws_kms_key", "keys_logs_key"],
+      ["aws_sns_topic", "monitoring_critical_topic"],
+      ["aws_sns_topic", "monitoring_warning_topic"],
+      ["aws_cloudwatch_metric_alarm", "monitoring_rds_content_cpu"],
+      ["aws_cloudfront_distribution", "cdn_distribution"],
+    ]) {
+      expect([type, id, resource(json, type, id).provider]).toEqual([type, id, undefined]);
+    }
+    expect(madeThrough(stacks["dev-platform"], "aws.global")).toEqual([]);
+  });
+
+  test("the us-east-1 resources use the us-east-1 logs key and topic, never the regional ones", () => {
+    const globalKey = "${aws_kms_key.keys_logs_global_key.arn}";
+    expect(resource(json, "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBe(globalKey);
+    expect(resource(json, "aws_sns_topic", "monitoring_critical_global_topic")).toMatchObject({
+      name: "authorworks-dev-alerts-critical-global",
+      kms_master_key_id: globalKey,
+    });
+    const alarm = resource(json, "aws_cloudwatch_metric_alarm", "monitoring_cloudfront_5xx_rate");
+    expect(alarm.alarm_actions).toEqual(["${aws_sns_topic.monitoring_critical_global_topic.arn}"]);
+    expect(alarm.ok_actions).toEqual(["${aws_sns_topic.monitoring_critical_global_topic.arn}"]);
+    // The regional ones keep the regional key.
+    expect(resource(json, "aws_cloudwatch_log_group", "cdn_regional_web_acl_log_group").kms_key_id).toBe("${aws_kms_key.keys_logs_key.arn}");
+    expect(resource(json, "aws_sns_topic", "monitoring_critical_topic").kms_master_key_id).toBe("${aws_kms_key.keys_logs_key.arn}");
+  });
+
+  test("the us-east-1 logs key lets CloudWatch Logs of us-east-1 and the alarm publishers use it", () => {
+    expect(sid(json, "keys_logs_global_policy", "CloudWatchLogsForThisAccount").principals).toEqual([{ type: "Service", identifiers: ["logs.us-east-1.amazonaws.com"] }]);
+    expect(sid(json, "keys_logs_global_policy", "AlertPublishersUseKey").principals[0].identifiers).toContain("cloudwatch.amazonaws.com");
+    expect(sid(json, "keys_logs_policy", "CloudWatchLogsForThisAccount").principals[0].identifiers).toEqual(["logs.eu-west-1.amazonaws.com"]);
+  });
+
+  test("CloudFront gets the us-east-1 certificate and ACL", () => {
+    const distribution = resource(json, "aws_cloudfront_distribution", "cdn_distribution");
+    expect(distribution.viewer_certificate.acm_certificate_arn).toBe("${aws_acm_certificate_validation.dns_cloudfront_certificate_validation.certificate_arn}");
+    expect(distribution.web_acl_id).toBe("${aws_wafv2_web_acl.cdn_web_acl_acl.arn}");
+  });
+
+  test("subnets are in the region's AZ IDs; the boundary allows the region and us-east-1", () => {
+    expect(resource(json, "aws_subnet", "network_private_euw1_az1").availability_zone_id).toBe("euw1-az1");
+    expect(resource(json, "aws_subnet", "network_private_euw1_az2").availability_zone_id).toBe("euw1-az2");
+    const regions = sid(json, "security_boundary_document", "DenyOtherRegions").condition[0].values;
+    expect(regions).toEqual(["eu-west-1", "us-east-1"]);
+  });
+});
+
+describe("production in eu-central-1 with its DR region eu-west-1", () => {
+  const euProduction: EnvironmentConfig = {
+    ...production,
+    region: "eu-central-1",
+    drRegion: "eu-west-1",
+    backup: { ...production.backup, copyToRegion: "eu-west-1" },
+  };
+  const json = synthApp([euProduction]).production;
+
+  test("three providers: the region, aws.dr and aws.global", () => {
+    expect(json.provider.aws.map((p: Json) => [p.alias ?? "default", p.region])).toEqual([
+      ["default", "eu-central-1"],
+      ["dr", "eu-west-1"],
+      ["global", "us-east-1"],
+    ]);
+  });
+
+  test("the DNSSEC key joins the us-east-1 resources; the DR copies stay on aws.dr", () => {
+    // production also pages: its second address and the paging webhook subscribe to the us-east-1 topic too.
+    const productionSubscriptions = [
+      "aws_sns_topic_subscription.monitoring_critical_global_email_oncall_authorworks_io",
+      "aws_sns_topic_subscription.monitoring_critical_global_webhook",
+    ];
+    expect(madeThrough(json, "aws.global")).toEqual([...US_EAST_1_ONLY, ...US_EAST_1_TWINS, ...productionSubscriptions, ...DNSSEC_KEY].sort());
+    expect(madeThrough(json, "aws.dr")).toContain("aws_backup_vault.backup_dr_vault");
+    expect(madeThrough(json, "aws.dr")).not.toContain("aws_kms_key.keys_logs_global_key");
+  });
+});
+
+describe("in us-east-1 nothing is twinned", () => {
+  test("dev: the same us-east-1 resources on aws.global, no second key or topic", () => {
+    const json = synthApp([dev]).dev;
+    expect(madeThrough(json, "aws.global")).toEqual([...US_EAST_1_ONLY].sort());
+    expect(resource(json, "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBe("${aws_kms_key.keys_logs_key.arn}");
+    expect(resource(json, "aws_cloudwatch_metric_alarm", "monitoring_cloudfront_5xx_rate").alarm_actions).toEqual(["${aws_sns_topic.monitoring_critical_topic.arn}"]);
+  });
+});
