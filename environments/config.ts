@@ -72,7 +72,8 @@ function checkNetwork(c: Checker, cfg: EnvironmentConfig): { azIds: string[]; su
   if (!vpc || vpc.prefix < VPC_PREFIX.min || vpc.prefix > VPC_PREFIX.max) {
     c.fail("network.cidr", cfg.network.cidr, `an IPv4 network address in CIDR form a.b.c.d/n with n from ${VPC_PREFIX.min} to ${VPC_PREFIX.max}`);
   }
-  const azOk = c.intRange("network.azCount", cfg.network.azCount, 2, Math.max(2, azIds.length), `(the usable AZs of ${cfg.region})`);
+  // An unknown region is reported once (field "region"), not again as an AZ count it cannot have.
+  const azOk = azIds.length === 0 || c.intRange("network.azCount", cfg.network.azCount, 2, azIds.length, `(the usable AZs of ${cfg.region})`);
   c.oneOf("network.natGateways", cfg.network.natGateways, ["single", "one-per-az"]);
   if (!vpc || !azOk || azIds.length === 0) return undefined;
 
@@ -183,9 +184,10 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
   c.oneOf("name", cfg.name, ENVIRONMENT_NAMES);
   if (cfg.accountId !== undefined) c.matches("accountId", cfg.accountId, AWS_ACCOUNT_ID, "a 12-digit AWS account id");
   const regions = Object.keys(REGIONS);
-  c.oneOf("region", cfg.region, regions);
+  const acceptedRegions = `a commercial region of variables/aws-catalog.ts (REGIONS): ${regions.join(", ")}`;
+  c.oneOf("region", cfg.region, regions, acceptedRegions);
   if (cfg.drRegion !== undefined) {
-    c.oneOf("drRegion", cfg.drRegion, regions);
+    c.oneOf("drRegion", cfg.drRegion, regions, acceptedRegions);
     if (cfg.drRegion === cfg.region) c.fail("drRegion", cfg.drRegion, `a region other than region (${cfg.region})`);
   }
   c.matches("owner", cfg.owner, /^[\w .:/=+@-]{1,256}$/, "a tag value (1-256 letters, digits, spaces and _ . : / = + - @)");

@@ -4,16 +4,35 @@
  */
 
 /**
- * Regions this project may use, with the availability-zone IDs usable for EKS.
- * AZ IDs (not names) because names are shuffled per account; use1-az3 is left out
- * because EKS cannot place control-plane ENIs there.
+ * Regions an environment (`region`, `drRegion`, `backup.copyToRegion`) may use: the
+ * commercial regions AWS enables by default, each with the availability-zone IDs usable
+ * for EKS. AZ IDs (not names) because names are shuffled per account. Left out: the AZ IDs
+ * EKS refuses for control-plane subnets (use1-az3; usw1-az2 and cac1-az3, which new
+ * accounts do not get either); the opt-in regions an account must enable first (af-south-1,
+ * ap-east-1, eu-south-1, me-south-1 and most regions launched since 2019: the Graviton
+ * classes and services used here are not all offered there; add one once checked);
+ * GovCloud and China (other partitions).
+ * us-east-1 is always used as well, through the `aws.global` provider (CloudFront's
+ * certificate, WAF and metrics).
  */
 export const REGIONS: Readonly<Record<string, readonly string[]>> = {
   "us-east-1": ["use1-az1", "use1-az2", "use1-az4", "use1-az5", "use1-az6"],
   "us-east-2": ["use2-az1", "use2-az2", "use2-az3"],
+  "us-west-1": ["usw1-az1", "usw1-az3"],
   "us-west-2": ["usw2-az1", "usw2-az2", "usw2-az3", "usw2-az4"],
+  "ca-central-1": ["cac1-az1", "cac1-az2", "cac1-az4"],
+  "sa-east-1": ["sae1-az1", "sae1-az2", "sae1-az3"],
   "eu-west-1": ["euw1-az1", "euw1-az2", "euw1-az3"],
+  "eu-west-2": ["euw2-az1", "euw2-az2", "euw2-az3"],
+  "eu-west-3": ["euw3-az1", "euw3-az2", "euw3-az3"],
   "eu-central-1": ["euc1-az1", "euc1-az2", "euc1-az3"],
+  "eu-north-1": ["eun1-az1", "eun1-az2", "eun1-az3"],
+  "ap-south-1": ["aps1-az1", "aps1-az2", "aps1-az3"],
+  "ap-northeast-1": ["apne1-az1", "apne1-az2", "apne1-az4"],
+  "ap-northeast-2": ["apne2-az1", "apne2-az2", "apne2-az3", "apne2-az4"],
+  "ap-northeast-3": ["apne3-az1", "apne3-az2", "apne3-az3"],
+  "ap-southeast-1": ["apse1-az1", "apse1-az2", "apse1-az3"],
+  "ap-southeast-2": ["apse2-az1", "apse2-az2", "apse2-az3"],
 };
 
 function classes(prefix: string, families: readonly string[], sizes: readonly string[]): string[] {

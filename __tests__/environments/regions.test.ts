@@ -5,9 +5,12 @@
  */
 import { Testing } from "cdktf";
 import { buildApp } from "../../environments/app";
+import { loadEnvironments, resolveEnvironment } from "../../environments/config";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import type { EnvironmentConfig } from "../../environments/types";
+import { REGIONS } from "../../variables/aws-catalog";
+import { ConfigError } from "../../variables/validation";
 import { Json, resource, sid } from "../helpers";
 
 function synthApp(environments: EnvironmentConfig[]): Record<string, Json> {
@@ -162,5 +165,69 @@ describe("in us-east-1 nothing is twinned", () => {
     expect(madeThrough(json, "aws.global")).toEqual([...US_EAST_1_ONLY].sort());
     expect(resource(json, "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBe("${aws_kms_key.keys_logs_key.arn}");
     expect(resource(json, "aws_cloudwatch_metric_alarm", "monitoring_cloudfront_5xx_rate").alarm_actions).toEqual(["${aws_sns_topic.monitoring_critical_topic.arn}"]);
+  });
+});
+
+describe("the region catalogue", () => {
+  /** Region code direction -> the letters of its AZ IDs (`eu-west-1` -> `euw1`). */
+  const DIRECTION: Record<string, string> = { east: "e", west: "w", north: "n", south: "s", central: "c", northeast: "ne", southeast: "se" };
+
+  test.each(Object.entries(REGIONS))("%s: AZ IDs of that region, at least two, no duplicates", (region, azIds) => {
+    const [area, direction, number] = region.split("-");
+    expect(DIRECTION[direction]).toBeDefined();
+    for (const az of azIds) expect(az).toMatch(new RegExp(`^${area}${DIRECTION[direction]}${number}-az\\d$`));
+    expect(azIds.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(azIds).size).toBe(azIds.length);
+  });
+
+  test("leaves out the AZ IDs EKS refuses for cluster subnets", () => {
+    const all = Object.values(REGIONS).flat();
+    for (const refused of ["use1-az3", "usw1-az2", "cac1-az3"]) expect(all).not.toContain(refused);
+  });
+
+  test.each(Object.keys(REGIONS))("dev validates in %s", (region) => {
+    // Two AZs: the smallest region (us-west-1) has two usable ones.
+    expect(resolveEnvironment({ ...dev, region }).azIds).toEqual(REGIONS[region].slice(0, 2));
+  });
+});
+
+describe("a region the catalogue does not know stops synth with one message", () => {
+  /** The ConfigError message `configs` produce (fails if none). */
+  function errorOf(configs: EnvironmentConfig[]): string {
+    try {
+      loadEnvironments(configs);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      return (e as Error).message;
+    }
+    throw new Error("expected a ConfigError");
+  }
+  const accepted = `a commercial region of variables/aws-catalog.ts (REGIONS): ${Object.keys(REGIONS).join(", ")}`;
+
+  test.each([
+    ["an unknown code", "mars-north-1"],
+    ["an opt-in region not catalogued", "af-south-1"],
+    ["GovCloud", "us-gov-west-1"],
+    ["an AZ name instead of a region", "eu-west-1a"],
+  ])("%s (%s)", (_name, region) => {
+    // azCount 3 as well: an unknown region must not also produce an AZ-count complaint.
+    const message = errorOf([{ ...dev, region, network: { ...dev.network, azCount: 3 } }]);
+    expect(message).toBe(`Invalid configuration for environment "dev" (nothing was synthesized):\n  - region: got "${region}"; accepted: ${accepted}`);
+  });
+
+  test("an unknown DR region names drRegion", () => {
+    const message = errorOf([{ ...production, drRegion: "eu-west-9" }]);
+    expect(message).toContain(`  - drRegion: got "eu-west-9"; accepted: ${accepted}`);
+  });
+
+  test("more AZs than a catalogued region has names the region's count", () => {
+    const message = errorOf([{ ...dev, region: "us-west-1", network: { ...dev.network, azCount: 3 } }]);
+    expect(message).toBe(
+      `Invalid configuration for environment "dev" (nothing was synthesized):\n  - network.azCount: got 3; accepted: a whole number from 2 to 2 (the usable AZs of us-west-1)`,
+    );
+  });
+
+  test("buildApp refuses before anything is built", () => {
+    expect(() => buildApp({ environments: [{ ...dev, region: "mars-north-1" }], processEnv: {}, outdir: Testing.app().outdir })).toThrow(ConfigError);
   });
 });

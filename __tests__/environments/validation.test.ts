@@ -108,7 +108,7 @@ describe("bad input stops synth with one message naming environment, field and w
     ["an override for an unknown service", { workloads: { overrides: { billing: { replicas: 3 } } } }, [/workloads\.overrides: got "billing"; accepted: service names from variables\/services\.ts/]],
     ["a malformed CPU quantity", { workloads: { defaults: { limits: { cpu: "lots" } } } }, [/workloads\.defaults\.limits\.cpu: got "lots"; accepted: a Kubernetes CPU quantity/]],
     ["DR region equal to the primary", { drRegion: "us-east-1" }, [/drRegion: got "us-east-1"; accepted: a region other than region/]],
-    ["unknown region", { region: "mars-north-1" }, [/region: got "mars-north-1"; accepted: one of "us-east-1"/]],
+    ["unknown region", { region: "mars-north-1" }, [/region: got "mars-north-1"; accepted: a commercial region of variables\/aws-catalog.ts \(REGIONS\): us-east-1, us-east-2, /]],
     ["account id not 12 digits", { accountId: "1234" }, [/accountId: got "1234"; accepted: a 12-digit AWS account id/]],
     ["a budget of zero", { monthlyBudgetUsd: 0 }, [/monthlyBudgetUsd: got 0; accepted: a positive amount in USD/]],
     ["engine version not offered", { cache: { engineVersion: "6.2" } }, [/cache\.engineVersion: got "6\.2"; accepted: a Valkey version ElastiCache offers: 7\.2, 8\.0/]],
