@@ -9,6 +9,8 @@ import type { AwsContext } from "../modules/iam";
 import { deliveryAddons } from "../modules/addons/delivery";
 import { observabilityAddons, observabilityOptions } from "../modules/addons/observability";
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
+import { orderAfterAdmissionWebhooks } from "../modules/addons/admission";
+import { CHART_ADMISSION } from "../modules/addons/admission-catalog";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { LoadBalancerAlarms } from "../modules/monitoring/load-balancer";
 import type { Severity } from "../modules/monitoring/alarms";
@@ -18,7 +20,7 @@ import { AwsProviders } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
 import { kubernetesProviders, KubernetesProviders } from "../providers/kubernetes";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
-import { CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
+import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
 import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, apiHostName } from "../variables/platform";
 import { EnvironmentName, namePrefix, names } from "../variables/project";
 import { BUCKET_PURPOSES } from "../variables/storage";
@@ -163,5 +165,10 @@ export class PlatformStack extends AuthorWorksStack {
       thresholds: env.observability.thresholds,
       topicArns: { critical: topic("critical"), warning: topic("warning") },
     });
+
+    // Whatever creates an object an admission webhook intercepts (a Service, a pod, an
+    // Ingress, a custom resource) waits for the release serving that webhook: the
+    // declarations are next to each add-on's chart (modules/addons/admission-catalog.ts).
+    orderAfterAdmissionWebhooks(this, CHARTS, CHART_ADMISSION);
   }
 }

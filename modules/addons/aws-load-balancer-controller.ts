@@ -3,6 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
 import { albControllerStatements } from "./aws-load-balancer-controller-policy";
+import { AdmissionWebhook, ChartAdmission, INGRESS, KindRef, LabelRequirement, LabelSelector, POD, SERVICE, valueAt } from "./admission";
 import { AddonContext, PlatformAddon, Placement, Resources, Toleration, addonRoleName, helmRelease } from "./types";
 
 /** Chart values we set (subset of the chart's values.yaml). */
@@ -32,6 +33,78 @@ export interface AwsLoadBalancerControllerProps {
 }
 
 export const ALB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+
+const TARGET_GROUP_BINDING: KindRef = { group: "elbv2.k8s.aws", kind: "TargetGroupBinding" };
+/** Every webhook leaves the controller's own objects out (chart label `app.kubernetes.io/name`). */
+const NOT_THE_CONTROLLER: LabelRequirement = { key: "app.kubernetes.io/name", operator: "NotIn", values: ["aws-load-balancer-controller"] };
+const namespaceLabelled = (label: string): LabelSelector => ({ matchExpressions: [{ key: label, operator: "In", values: ["enabled"] }] });
+
+/**
+ * Webhooks of the aws-load-balancer-controller chart (templates/webhook.yaml, read from
+ * aws/eks-charts and kubernetes-sigs/aws-load-balancer-controller `helm/`; defaults from
+ * values.yaml: `enableServiceMutatorWebhook: true`, both mutators' `failurePolicy: Fail`).
+ * The Service mutator has no namespace selector: until the controller serves, no Service
+ * can be created anywhere in the cluster, whichever chart or resource makes it.
+ */
+export const AWS_LOAD_BALANCER_CONTROLLER_ADMISSION: ChartAdmission = {
+  source: "aws-load-balancer-controller chart templates/webhook.yaml and values.yaml (eks-charts; kubernetes-sigs/aws-load-balancer-controller helm/)",
+  webhooks: (values) => {
+    const policy = (path: string) => (valueAt(values, path) as AdmissionWebhook["failurePolicy"] | undefined) ?? "Fail";
+    const custom = valueAt(values, "webhookNamespaceSelectors") as LabelRequirement[] | undefined;
+    const podWebhook = (name: string, label: string, failurePolicy: AdmissionWebhook["failurePolicy"]): AdmissionWebhook => ({
+      name,
+      type: "Mutating",
+      intercepts: [POD],
+      failurePolicy,
+      namespaceSelector: custom ? { matchExpressions: custom } : namespaceLabelled(label),
+      objectSelector: { matchExpressions: [NOT_THE_CONTROLLER] },
+    });
+    const webhooks: AdmissionWebhook[] = [
+      // Readiness gates, in namespaces labelled for them (modules/tenancy labels the application namespaces).
+      podWebhook("mpod.elbv2.k8s.aws", "elbv2.k8s.aws/pod-readiness-gate-inject", policy("podMutatorWebhookConfig.failurePolicy")),
+      podWebhook("quicid.elbv2.k8s.aws", "elbv2.k8s.aws/quic-server-id-inject", "Fail"),
+      {
+        name: "alb-target-control.namespace.elbv2.k8s.aws",
+        type: "Mutating",
+        intercepts: [POD],
+        failurePolicy: "Fail",
+        namespaceSelector: namespaceLabelled("elbv2.k8s.aws/alb-target-control-agent-injection"),
+        objectSelector: { matchExpressions: [NOT_THE_CONTROLLER, { key: "elbv2.k8s.aws/alb-target-control-agent-inject", operator: "NotIn", values: ["false"] }] },
+      },
+      {
+        name: "alb-target-control.object.elbv2.k8s.aws",
+        type: "Mutating",
+        intercepts: [POD],
+        failurePolicy: "Fail",
+        namespaceSelector: { matchExpressions: [{ key: "elbv2.k8s.aws/alb-target-control-agent-injection", operator: "DoesNotExist" }] },
+        objectSelector: { matchExpressions: [NOT_THE_CONTROLLER, { key: "elbv2.k8s.aws/alb-target-control-agent-inject", operator: "In", values: ["true"] }] },
+      },
+      { name: "mtargetgroupbinding.elbv2.k8s.aws", type: "Mutating", intercepts: [TARGET_GROUP_BINDING], failurePolicy: "Fail" },
+      {
+        name: "vingressclassparams.elbv2.k8s.aws",
+        type: "Validating",
+        intercepts: [{ group: "elbv2.k8s.aws", kind: "IngressClassParams" }],
+        failurePolicy: "Fail",
+        objectSelector: { matchExpressions: [NOT_THE_CONTROLLER] },
+      },
+      { name: "vtargetgroupbinding.elbv2.k8s.aws", type: "Validating", intercepts: [TARGET_GROUP_BINDING], failurePolicy: "Fail" },
+    ];
+    if (valueAt(values, "enableServiceMutatorWebhook") !== false) {
+      webhooks.push({
+        name: "mservice.elbv2.k8s.aws",
+        type: "Mutating",
+        intercepts: [SERVICE],
+        failurePolicy: policy("serviceMutatorWebhookConfig.failurePolicy"),
+        objectSelector: { matchExpressions: [NOT_THE_CONTROLLER] },
+      });
+    }
+    if (valueAt(values, "webhookConfig.disableIngressValidation") !== true) {
+      webhooks.push({ name: "vingress.elbv2.k8s.aws", type: "Validating", intercepts: [INGRESS], failurePolicy: "Fail" });
+    }
+    return webhooks;
+  },
+  objects: (_values, namespace) => [SERVICE, POD].map((k) => ({ ...k, namespace, labels: { "app.kubernetes.io/name": "aws-load-balancer-controller" } })),
+};
 
 /**
  * The AWS Load Balancer Controller: the cluster's ingress (Ingress -> ALB, Service of

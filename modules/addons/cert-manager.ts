@@ -3,6 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import type { PolicyStatement } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
+import { ChartAdmission, LabelSelector, POD, SERVICE, valueAt } from "./admission";
 import { AddonContext, Placement, PlatformAddon, Resources, Toleration, addonRoleName, controllerDisruptionBudget, controllerReplicas, globalArn, helmRelease } from "./types";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
@@ -36,6 +37,34 @@ export interface CertManagerProps {
   /** Contact address of the ACME account (expiry and policy mail from Let's Encrypt). */
   readonly acmeEmail: string;
 }
+
+/**
+ * Webhooks of the cert-manager chart (templates/webhook-validating-webhook.yaml and
+ * webhook-mutating-webhook.yaml): every cert-manager.io and acme.cert-manager.io object
+ * is validated, CertificateRequests are mutated, both fail closed. Its readiness gap
+ * (the webhook serves only once cainjector has put the CA into the configurations) is
+ * closed by the chart's startupapicheck Job, a post-install hook Helm waits for: it
+ * retries a dry-run Certificate until the webhook admits it.
+ */
+export const CERT_MANAGER_ADMISSION: ChartAdmission = {
+  source: "cert-manager chart templates/webhook-validating-webhook.yaml, webhook-mutating-webhook.yaml, startupapicheck-job.yaml; values.yaml webhook.validatingWebhookConfiguration.namespaceSelector",
+  webhooks: (values) => [
+    {
+      name: "webhook.cert-manager.io",
+      type: "Validating",
+      intercepts: [
+        { group: "cert-manager.io", kind: "*" },
+        { group: "acme.cert-manager.io", kind: "*" },
+      ],
+      failurePolicy: "Fail",
+      namespaceSelector: (valueAt(values, "webhook.validatingWebhookConfiguration.namespaceSelector") as LabelSelector | undefined) ?? {
+        matchExpressions: [{ key: "cert-manager.io/disable-validation", operator: "NotIn", values: ["true"] }],
+      },
+    },
+    { name: "webhook.cert-manager.io", type: "Mutating", intercepts: [{ group: "cert-manager.io", kind: "CertificateRequest" }], failurePolicy: "Fail" },
+  ],
+  objects: (_values, namespace) => [SERVICE, POD].map((k) => ({ ...k, namespace })),
+};
 
 /** A cert-manager ClusterIssuer for Let's Encrypt with Route53 DNS-01 on one zone. */
 export function letsEncryptIssuer(ctx: AddonContext, issuer: { name: string; server: string }, email: string): object {

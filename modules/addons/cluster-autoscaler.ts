@@ -3,6 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import type { PolicyStatement } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
+import { ChartAdmission, POD, SERVICE, noWebhooks } from "./admission";
 import { AddonContext, Placement, PlatformAddon, Resources, Toleration, addonRoleName, controllerReplicas, helmRelease, regionalArn } from "./types";
 
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
@@ -63,6 +64,9 @@ export function clusterAutoscalerStatements(ctx: AddonContext): PolicyStatement[
     { sid: "Describe", actions: CLUSTER_AUTOSCALER_DESCRIBE_ACTIONS, resources: ["*"] },
   ];
 }
+
+/** No webhook; a Deployment and its metrics Service. */
+export const CLUSTER_AUTOSCALER_ADMISSION: ChartAdmission = noWebhooks("cluster-autoscaler chart templates/ (deployment.yaml, service.yaml, rbac): no webhook configuration", [SERVICE, POD]);
 
 /** Cluster Autoscaler: grows and shrinks the managed node groups found by their tags. */
 export class ClusterAutoscalerAddon implements PlatformAddon {

@@ -3,6 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import type { PolicyStatement } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
+import { ChartAdmission, POD, SERVICE, noWebhooks } from "./admission";
 import { AddonContext, PlatformAddon, Placement, Resources, Toleration, addonRoleName, helmRelease } from "./types";
 
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
@@ -56,6 +57,9 @@ export function externalDnsStatements(ctx: AddonContext): PolicyStatement[] {
     { sid: "ListZones", actions: ["route53:ListHostedZones"], resources: ["*"] },
   ];
 }
+
+/** No webhook; a Deployment and its metrics Service. */
+export const EXTERNAL_DNS_ADMISSION: ChartAdmission = noWebhooks("external-dns chart templates/ (deployment.yaml, service.yaml, rbac): no webhook configuration", [SERVICE, POD]);
 
 /** external-dns: Route53 records for Ingresses and Services, in the environment's zone only. */
 export class ExternalDnsAddon implements PlatformAddon {

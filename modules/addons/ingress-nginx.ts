@@ -1,7 +1,34 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../variables/charts";
+import { ChartAdmission, INGRESS, LabelSelector, POD, SERVICE, valueAt } from "./admission";
 import { AddonContext, PlatformAddon, helmRelease } from "./types";
+
+/**
+ * ingress-nginx's validating webhook (templates/admission-webhooks/validating-webhook.yaml,
+ * `controller.admissionWebhooks.*`, enabled and `Fail` by default) checks every Ingress
+ * of the cluster, the ALB ones included: while it is installed, the gateway Ingress
+ * comes after it.
+ */
+export const INGRESS_NGINX_ADMISSION: ChartAdmission = {
+  source: "ingress-nginx chart templates/admission-webhooks/validating-webhook.yaml; values.yaml controller.admissionWebhooks",
+  webhooks: (values) => {
+    const w = (path: string) => valueAt(values, `controller.admissionWebhooks.${path}`);
+    if (w("enabled") === false) return [];
+    const selector = (v: unknown) => (v && Object.keys(v as object).length ? (v as LabelSelector) : undefined);
+    return [
+      {
+        name: "validate.nginx.ingress.kubernetes.io",
+        type: "Validating",
+        intercepts: [INGRESS],
+        failurePolicy: (w("failurePolicy") as "Fail" | "Ignore" | undefined) ?? "Fail",
+        namespaceSelector: selector(w("namespaceSelector")),
+        objectSelector: selector(w("objectSelector")),
+      },
+    ];
+  },
+  objects: (_values, namespace) => [SERVICE, POD].map((k) => ({ ...k, namespace })),
+};
 
 /**
  * ingress-nginx, ONLY for environments that set `platform.ingressNginx` (off

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../variables/charts";
-import { MESH, MESH_PROXY_RESOURCES } from "../../variables/platform";
+import { LABELS, MESH, MESH_PROXY_RESOURCES } from "../../variables/platform";
+import { AdmissionWebhook, ChartAdmission, LabelRequirement, POD, SERVICE, noWebhooks, valueAt } from "./admission";
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
 import { AddonContext, PlatformAddon, Placement, Toleration, helmRelease } from "./types";
 
@@ -20,6 +21,61 @@ export const LINKERD_IDENTITY = {
   identityIssuer: "linkerd-identity-issuer",
   trustRoots: "linkerd-identity-trust-roots",
 } as const;
+
+/** Namespaces labelled so are left alone by every Linkerd webhook (the control plane's own). */
+const WEBHOOKS_ENABLED: LabelRequirement = { key: "config.linkerd.io/admission-webhooks", operator: "NotIn", values: ["disabled"] };
+
+/**
+ * Webhooks of linkerd-control-plane (templates/proxy-injector-rbac.yaml,
+ * destination-rbac.yaml; selectors from values.yaml), all with `webhookFailurePolicy`
+ * (chart default Ignore; `Fail` here with high availability). The proxy injector mutates
+ * every pod and Service created outside kube-system and cert-manager; under Ignore it is
+ * still required where injection is on (`linkerd.io/inject: enabled`): a pod admitted
+ * there without it runs without proxy, outside mTLS.
+ */
+export const LINKERD_CONTROL_PLANE_ADMISSION: ChartAdmission = {
+  source: "linkerd-control-plane chart templates/proxy-injector-rbac.yaml, destination-rbac.yaml; values.yaml proxyInjector/profileValidator/policyValidator namespaceSelector",
+  webhooks: (values) => {
+    const failurePolicy = (valueAt(values, "webhookFailurePolicy") as AdmissionWebhook["failurePolicy"] | undefined) ?? "Ignore";
+    const validators = { matchExpressions: [WEBHOOKS_ENABLED] };
+    return [
+      {
+        name: "linkerd-proxy-injector.linkerd.io",
+        type: "Mutating",
+        intercepts: [POD, SERVICE],
+        failurePolicy,
+        namespaceSelector: {
+          matchExpressions: [WEBHOOKS_ENABLED, { key: LABELS.namespaceName, operator: "NotIn", values: ["kube-system", CERT_MANAGER_NAMESPACE] }],
+        },
+        objectSelector: {
+          matchExpressions: [
+            { key: "linkerd.io/control-plane-component", operator: "DoesNotExist" },
+            { key: "linkerd.io/cni-resource", operator: "DoesNotExist" },
+          ],
+        },
+        requiredWhereNamespaceAnnotated: MESH.injectAnnotation,
+      },
+      { name: "linkerd-sp-validator.linkerd.io", type: "Validating", intercepts: [{ group: "linkerd.io", kind: "ServiceProfile" }], failurePolicy, namespaceSelector: validators },
+      {
+        name: "linkerd-policy-validator.linkerd.io",
+        type: "Validating",
+        intercepts: [
+          { group: "policy.linkerd.io", kind: "*" },
+          { group: "gateway.networking.k8s.io", kind: "HTTPRoute" },
+        ],
+        failurePolicy,
+        namespaceSelector: validators,
+      },
+    ];
+  },
+  objects: (_values, namespace) => [SERVICE, POD].map((k) => ({ ...k, namespace })),
+};
+
+/** linkerd-crds: CustomResourceDefinitions only (and the Gateway API ones); no webhook, nothing they intercept. */
+export const LINKERD_CRDS_ADMISSION: ChartAdmission = noWebhooks("linkerd-crds chart templates/ (CustomResourceDefinitions only)", []);
+
+/** linkerd2-cni: the CNI DaemonSet, no Service, no webhook. */
+export const LINKERD_CNI_ADMISSION: ChartAdmission = noWebhooks("linkerd2-cni chart templates/cni-plugin.yaml (DaemonSet, ConfigMap, RBAC)", [POD]);
 
 /** Linkerd resource quantities as its chart takes them (`cpu.request`, not `requests.cpu`). */
 export interface LinkerdResources {

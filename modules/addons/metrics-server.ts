@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../variables/charts";
+import { ChartAdmission, POD, SERVICE, noWebhooks } from "./admission";
 import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "./types";
 
 /** Chart values we set (subset of metrics-server's values.yaml). */
@@ -11,6 +12,9 @@ export interface MetricsServerValues {
   readonly tolerations: readonly Toleration[];
   readonly resources: Resources;
 }
+
+/** No webhook; a Deployment, its Service and the (cluster-scoped) APIService. */
+export const METRICS_SERVER_ADMISSION: ChartAdmission = noWebhooks("metrics-server chart templates/ (deployment.yaml, service.yaml, apiservice.yaml): no webhook configuration", [SERVICE, POD]);
 
 /** metrics-server: the resource metrics API the HorizontalPodAutoscalers read. No AWS access. */
 export class MetricsServerAddon implements PlatformAddon {

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../variables/charts";
+import { CERTIFICATE, ChartAdmission, ISSUER, POD, SERVICE } from "./admission";
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
 import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerReplicas, helmRelease } from "./types";
 
@@ -14,6 +15,19 @@ export interface TrustManagerValues {
   readonly tolerations: readonly Toleration[];
   readonly resources: Resources;
 }
+
+/**
+ * The trust-manager chart's webhook (templates/webhook.yaml): every trust.cert-manager.io
+ * object (the Linkerd trust Bundle), fail closed. Its serving certificate is a
+ * cert-manager Certificate and Issuer of the chart (templates/certificate.yaml), so the
+ * release comes after cert-manager's webhook; its startupapicheck hook
+ * (templates/startupapicheck-job.yaml) holds the release until the webhook serves.
+ */
+export const TRUST_MANAGER_ADMISSION: ChartAdmission = {
+  source: "trust-manager chart templates/webhook.yaml, certificate.yaml, startupapicheck-job.yaml",
+  webhooks: () => [{ name: "trust.cert-manager.io", type: "Validating", intercepts: [{ group: "trust.cert-manager.io", kind: "*" }], failurePolicy: "Fail" }],
+  objects: (_values, namespace) => [SERVICE, POD, CERTIFICATE, ISSUER].map((k) => ({ ...k, namespace })),
+};
 
 /**
  * cert-manager's trust-manager: copies CA certificates (never keys) from Secrets in its

@@ -10,6 +10,7 @@ import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { CHARTS } from "../../../variables/charts";
+import { ChartAdmission, POD, SERVICE, valueAt } from "../admission";
 import { NODE_GROUP_LABEL } from "../../../variables/eks";
 import { CLUSTER_DNS, LABELS } from "../../../variables/platform";
 import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerReplicas, helmRelease } from "../types";
@@ -40,6 +41,32 @@ export function githubOrgUrl(githubRepository: string): string {
   const owner = githubRepository.split("/")[0];
   return `https://github.com/${owner}`;
 }
+
+/**
+ * gha-runner-scale-set-controller registers no webhook (templates/ hold none); its
+ * Deployment, and a metrics Service only with `metrics.serviceMonitor`
+ * (templates/manager_exported_service.yaml).
+ */
+export const ARC_CONTROLLER_ADMISSION: ChartAdmission = {
+  source: "gha-runner-scale-set-controller chart templates/deployment.yaml, manager_exported_service.yaml: no webhook configuration",
+  webhooks: () => [],
+  objects: (values, namespace) => (valueAt(values, "metrics.serviceMonitor") ? [SERVICE, POD] : [POD]).map((k) => ({ ...k, namespace })),
+};
+
+/**
+ * gha-runner-scale-set registers no webhook; it creates an AutoscalingRunnerSet, from
+ * which the controller makes the listener pod (in the controller's namespace) and the
+ * runner pods (in the scale set's).
+ */
+export const ARC_RUNNER_SCALE_SET_ADMISSION: ChartAdmission = {
+  source: "gha-runner-scale-set chart templates/autoscalingrunnerset.yaml: no webhook configuration",
+  webhooks: () => [],
+  objects: (values, namespace) => [
+    { group: "actions.github.com", kind: "AutoscalingRunnerSet", namespace },
+    { ...POD, namespace },
+    { ...POD, namespace: (valueAt(values, "controllerServiceAccount.namespace") as string | undefined) ?? namespace },
+  ],
+};
 
 /** Chart values we set (subset of gha-runner-scale-set-controller's values.yaml). */
 export interface ArcControllerValues {

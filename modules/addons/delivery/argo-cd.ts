@@ -7,6 +7,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../../variables/charts";
+import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { ACCESS_GROUPS, APPLICATION_NAMESPACES, AccessGroups } from "../../../variables/platform";
 import type { EnvironmentName } from "../../../variables/project";
 import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, helmRelease } from "../types";
@@ -38,6 +39,9 @@ export const TERRAFORM_OWNED_KINDS: readonly { group: string; kind: string }[] =
   { group: "rbac.authorization.k8s.io", kind: "Role" },
   { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
 ];
+
+/** No webhook (Argo CD has none); its components' Deployments, StatefulSet and Services. */
+export const ARGO_CD_ADMISSION: ChartAdmission = noWebhooks("argo-cd chart templates/ (argocd-*/, redis/, redis-ha): no webhook configuration", [SERVICE, POD]);
 
 /** `authorworks-<env>`: the AppProject (and RBAC scope) of one environment. */
 export function argoProjectName(env: EnvironmentName): string {

@@ -8,10 +8,17 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../../variables/charts";
+import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { LABELS, prometheusLabel } from "../../../variables/platform";
 import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, helmRelease } from "../types";
 
 export const ARGO_ROLLOUTS_NAMESPACE = "argo-rollouts";
+
+/**
+ * No admission webhook: the argo-rollouts chart's templates (controller/, dashboard/,
+ * crds/) hold none. The controller's Deployment and its metrics Service.
+ */
+export const ARGO_ROLLOUTS_ADMISSION: ChartAdmission = noWebhooks("argo-rollouts chart templates/controller/, dashboard/, crds/: no webhook configuration", [SERVICE, POD]);
 
 /** Prometheus of kube-prometheus-stack (namespace `monitoring`), which the analysis queries. */
 export const PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";

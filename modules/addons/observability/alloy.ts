@@ -7,8 +7,12 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
+import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { AddonContext, PlatformAddon, helmRelease } from "../types";
 import { ENDPOINTS } from "./kube-prometheus-stack";
+
+/** No webhook; the DaemonSet and its Service. */
+export const ALLOY_ADMISSION: ChartAdmission = noWebhooks("alloy chart templates/ (controllers/, service.yaml): no webhook configuration", [SERVICE, POD]);
 
 /** Alloy configuration: pods on this node -> labels -> /var/log/pods files -> Loki. */
 export function alloyConfig(lokiPushUrl: string): string {

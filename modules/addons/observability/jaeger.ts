@@ -13,8 +13,12 @@ import { ITerraformDependable } from "cdktf";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
+import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { GP3_STORAGE_CLASS } from "../storage-class";
 import { AddonContext, PlatformAddon, helmRelease } from "../types";
+
+/** No webhook; the all-in-one Deployment and its Service. */
+export const JAEGER_ADMISSION: ChartAdmission = noWebhooks("jaeger chart 4.x templates/ (allinone deployment and service): no webhook configuration", [SERVICE, POD]);
 
 export type JaegerStorage = "memory" | "badger";
 export const JAEGER_BADGER_PVC = "jaeger-badger";

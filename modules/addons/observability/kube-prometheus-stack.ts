@@ -17,6 +17,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import type { ServiceDefinition } from "../../../variables/services";
+import { AdmissionWebhook, ChartAdmission, POD, SERVICE, valueAt } from "../admission";
 import { GP3_STORAGE_CLASS } from "../storage-class";
 import { AddonContext, PlatformAddon, controllerReplicas, helmRelease } from "../types";
 import { KeyMetricThresholds, prometheusRulesMap } from "./rules";
@@ -61,6 +62,33 @@ export const KUBERNETES_PODS_SCRAPE_JOB = {
     { source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "kubernetes_pod_name" },
   ],
 } as const;
+
+/**
+ * The Prometheus operator's webhooks (templates/prometheus-operator/admission-webhooks/
+ * mutatingWebhookConfiguration.yaml, validatingWebhookConfiguration.yaml): PrometheusRules
+ * and AlertmanagerConfigs. With `failurePolicy` unset and the certgen patch Job on (our
+ * values), the chart renders `Ignore`: nothing waits for them. The operator's own
+ * PrometheusRules come in the same release.
+ */
+export const KUBE_PROMETHEUS_STACK_ADMISSION: ChartAdmission = {
+  source: "kube-prometheus-stack chart templates/prometheus-operator/admission-webhooks/*WebhookConfiguration.yaml; values.yaml prometheusOperator.admissionWebhooks",
+  webhooks: (values) => {
+    const w = (path: string) => valueAt(values, `prometheusOperator.admissionWebhooks.${path}`);
+    if (w("enabled") === false || valueAt(values, "prometheusOperator.enabled") === false) return [];
+    const set = w("failurePolicy") as string | undefined;
+    // The template's order: IgnoreOnInstallOnly (Ignore on the first install), the value, Ignore under the patch Job, Fail.
+    const failurePolicy: AdmissionWebhook["failurePolicy"] =
+      set === "IgnoreOnInstallOnly" ? "Ignore" : set === "Fail" || set === "Ignore" ? set : w("patch.enabled") === false ? "Fail" : "Ignore";
+    const rule = { group: "monitoring.coreos.com", kind: "PrometheusRule" };
+    return [
+      { name: "prometheusrulemutate.monitoring.coreos.com", type: "Mutating", intercepts: [rule], failurePolicy },
+      { name: "prometheusrulevalidate.monitoring.coreos.com", type: "Validating", intercepts: [rule], failurePolicy },
+      { name: "alertmanagerconfigsvalidate.monitoring.coreos.com", type: "Validating", intercepts: [{ group: "monitoring.coreos.com", kind: "AlertmanagerConfig" }], failurePolicy },
+    ];
+  },
+  objects: (_values, namespace) =>
+    [SERVICE, POD, ...["Prometheus", "Alertmanager", "ServiceMonitor", "PrometheusRule"].map((kind) => ({ group: "monitoring.coreos.com", kind }))].map((k) => ({ ...k, namespace })),
+};
 
 export interface KubePrometheusStackProps {
   /** Prometheus TSDB retention (days). */

@@ -14,12 +14,16 @@ import { PodIdentityRole } from "../../iam/pod-identity";
 import { bucketAccessStatements } from "../../s3";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
+import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { GP3_STORAGE_CLASS } from "../storage-class";
 import { AddonContext, PlatformAddon, addonRoleName, helmRelease } from "../types";
 
 export const LOKI_SERVICE_ACCOUNT = "loki";
 /** Key prefix of Loki's objects in the logs bucket (Loki adds the `/`). */
 export const LOKI_STORAGE_PREFIX = "loki";
+
+/** No webhook; StatefulSets, the gateway Deployment and their Services. */
+export const LOKI_ADMISSION: ChartAdmission = noWebhooks("loki chart templates/ (single-binary/, write/, read/, backend/, gateway/): no webhook configuration", [SERVICE, POD]);
 
 /** Chart 12+ names single binary `Monolithic`; `SimpleScalable` is deprecated for Loki 4 but supported. */
 export type LokiDeploymentMode = "Monolithic" | "SimpleScalable";

@@ -13,12 +13,43 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
+import { AdmissionWebhook, CERTIFICATE, ChartAdmission, ISSUER, KindRef, LabelSelector, POD, SERVICE, valueAt } from "../admission";
 import { AddonContext, PlatformAddon, helmRelease } from "../types";
 import { ENDPOINTS } from "./kube-prometheus-stack";
 
 export const OTEL_COLLECTOR_NAME = "traces";
 /** Services send OTLP here: `traces-collector.monitoring.svc:4317` (gRPC) / `:4318` (HTTP). */
 export const OTEL_COLLECTOR_ENDPOINT = { grpc: `${OTEL_COLLECTOR_NAME}-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4317`, http: `http://${OTEL_COLLECTOR_NAME}-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4318` } as const;
+
+/**
+ * The operator's webhooks (templates/admission-webhooks/operator-webhook*.yaml):
+ * OpenTelemetryCollectors and Instrumentations with `admissionWebhooks.failurePolicy`
+ * (Fail), pods with `admissionWebhooks.pods.failurePolicy` (Ignore; it only injects into
+ * pods annotated for a sidecar or auto-instrumentation, which none of ours are). Its
+ * serving certificate is a cert-manager Certificate of the chart.
+ */
+export const OPENTELEMETRY_OPERATOR_ADMISSION: ChartAdmission = {
+  source: "opentelemetry-operator chart templates/admission-webhooks/operator-webhook.yaml, operator-webhook-with-cert-manager.yaml, certmanager.yaml; values.yaml admissionWebhooks",
+  webhooks: (values) => {
+    const w = (path: string) => valueAt(values, `admissionWebhooks.${path}`);
+    if (w("create") === false) return [];
+    const failurePolicy = (w("failurePolicy") as AdmissionWebhook["failurePolicy"] | undefined) ?? "Fail";
+    const namespaceSelector = w("namespaceSelector") as LabelSelector | undefined;
+    const objectSelector = w("objectSelector") as LabelSelector | undefined;
+    const collector: KindRef = { group: "opentelemetry.io", kind: "OpenTelemetryCollector" };
+    const instrumentation: KindRef = { group: "opentelemetry.io", kind: "Instrumentation" };
+    const hook = (name: string, type: AdmissionWebhook["type"], kind: KindRef): AdmissionWebhook => ({ name, type, intercepts: [kind], failurePolicy, namespaceSelector, objectSelector });
+    return [
+      hook("mopentelemetrycollectorbeta.kb.io", "Mutating", collector),
+      hook("vopentelemetrycollectorcreateupdatebeta.kb.io", "Validating", collector),
+      hook("minstrumentation.kb.io", "Mutating", instrumentation),
+      hook("vinstrumentationcreateupdate.kb.io", "Validating", instrumentation),
+      { ...hook("mpod.kb.io", "Mutating", POD), failurePolicy: (w("pods.failurePolicy") as AdmissionWebhook["failurePolicy"] | undefined) ?? "Ignore" },
+    ];
+  },
+  objects: (values, namespace) =>
+    (valueAt(values, "admissionWebhooks.certManager.enabled") === false ? [SERVICE, POD] : [SERVICE, POD, CERTIFICATE, ISSUER]).map((k) => ({ ...k, namespace })),
+};
 
 export interface OpenTelemetryProps {
   /** Share of (non-error, non-slow) traces kept, 0-1. */
