@@ -181,6 +181,10 @@ describe("admission webhooks: what they intercept waits for them", () => {
       expect(release(json, id)).toMatchObject({ wait: true });
       expect(release(json, id).timeout).toBeGreaterThanOrEqual(600);
     }
+    // Webhook servers with a readiness gap of their own, closed with what their charts offer.
+    expect(valuesOf(json, "addons_aws_load_balancer_controller_release").readinessProbe).toMatchObject({ httpGet: { path: "/readyz", port: 61779 } });
+    expect(valuesOf(json, "addons_cert_manager_release").startupapicheck).toMatchObject({ enabled: true });
+    expect(valuesOf(json, "addons_trust_manager_release").startupapicheck).toMatchObject({ enabled: true });
   });
 });
 

@@ -20,6 +20,7 @@ export interface AwsLoadBalancerControllerValues {
   readonly enableWafv2: boolean;
   readonly enableShield: boolean;
   readonly podDisruptionBudget: { readonly maxUnavailable: number };
+  readonly readinessProbe: HttpProbe;
   readonly nodeSelector: Placement["nodeSelector"];
   readonly tolerations: readonly Toleration[];
   readonly resources: Resources;
@@ -33,6 +34,29 @@ export interface AwsLoadBalancerControllerProps {
 }
 
 export const ALB_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+
+/** A container's HTTP probe as the chart takes it (times in seconds). */
+export interface HttpProbe {
+  readonly httpGet: { readonly path: string; readonly port: number; readonly scheme: "HTTP" };
+  readonly initialDelaySeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+}
+
+/**
+ * The controller's readiness probe. Its `/readyz` includes the webhook server's started
+ * check (main.go: `AddReadyzCheck("ready-webhook", GetWebhookServer().StartedChecker())`),
+ * so a ready pod serves the Service and Ingress webhooks and Helm's wait covers them.
+ * Port 61779 is the controller's health probe port (chart values.yaml, `livenessProbe`).
+ */
+export const ALB_CONTROLLER_READINESS_PROBE: HttpProbe = {
+  httpGet: { path: "/readyz", port: 61779, scheme: "HTTP" },
+  initialDelaySeconds: 10,
+  timeoutSeconds: 10,
+  failureThreshold: 2,
+  successThreshold: 1,
+};
 
 const TARGET_GROUP_BINDING: KindRef = { group: "elbv2.k8s.aws", kind: "TargetGroupBinding" };
 /** Every webhook leaves the controller's own objects out (chart label `app.kubernetes.io/name`). */
@@ -132,6 +156,7 @@ export class AwsLoadBalancerControllerAddon implements PlatformAddon {
       enableWafv2: true,
       enableShield: false,
       podDisruptionBudget: { maxUnavailable: 1 },
+      readinessProbe: ALB_CONTROLLER_READINESS_PROBE,
       nodeSelector: ctx.placement.nodeSelector,
       tolerations: ctx.placement.tolerations,
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },

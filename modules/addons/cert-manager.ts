@@ -30,7 +30,7 @@ export interface CertManagerValues extends ComponentValues {
   readonly serviceAccount: { readonly create: boolean; readonly name: string };
   readonly webhook: ComponentValues;
   readonly cainjector: ComponentValues;
-  readonly startupapicheck: ComponentValues;
+  readonly startupapicheck: ComponentValues & { readonly enabled: boolean };
 }
 
 export interface CertManagerProps {
@@ -137,7 +137,8 @@ export class CertManagerAddon implements PlatformAddon {
       resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
       webhook: { replicaCount: replicas, podDisruptionBudget: pdb, ...place, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
       cainjector: { replicaCount: replicas, podDisruptionBudget: pdb, ...place, resources: { requests: { cpu: "20m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
-      startupapicheck: { ...place, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
+      // The chart's default, set so the readiness it gives dependents cannot be switched off unnoticed.
+      startupapicheck: { enabled: true, ...place, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
     };
   }
 

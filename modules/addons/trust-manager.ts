@@ -14,6 +14,8 @@ export interface TrustManagerValues {
   readonly nodeSelector: Placement["nodeSelector"];
   readonly tolerations: readonly Toleration[];
   readonly resources: Resources;
+  /** Post-install hook that waits until the Bundle webhook admits requests. */
+  readonly startupapicheck: { readonly enabled: boolean; readonly nodeSelector: Placement["nodeSelector"]; readonly tolerations: readonly Toleration[] };
 }
 
 /**
@@ -48,6 +50,7 @@ export class TrustManagerAddon implements PlatformAddon {
       nodeSelector: ctx.placement.nodeSelector,
       tolerations: ctx.placement.tolerations,
       resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+      startupapicheck: { enabled: true, nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations },
     };
   }
 
