@@ -313,6 +313,9 @@ export class ServiceWorkloads extends Construct {
                 image: imageUri(props.aws, props.environment, def.name, props.sizing.imageTag),
                 // Tags are immutable in ECR, so Always costs one manifest check per start and never runs a stale image.
                 imagePullPolicy: "Always",
+                // The SDK's region chain ends at instance metadata, which pods cannot reach
+                // (hop limit 1, modules/eks/README.md): the region is given, not looked up.
+                env: usesAws ? [{ name: "AWS_REGION", value: props.aws.region }] : undefined,
                 port: [{ name: "http", containerPort: def.port, protocol: "TCP" }],
                 resources: {
                   requests: { cpu: size.requests.cpu, memory: size.requests.memory },
