@@ -202,15 +202,37 @@ install_checkov() {
   log "installed checkov in $((end - start))s"
 }
 
+# ------------------------------------------------------------------------- moto
+install_moto() {
+  local py; py="$(command -v python3)"
+  local spec="moto[server]==$MOTO_VERSION cbor2==$CBOR2_VERSION $("$py" -c 'import sys;print("py%d.%d"%sys.version_info[:2])')"
+  if stamp_ok moto "$spec" "$T/moto-venv/bin/python"; then return 0; fi
+  local start end
+  log "installing moto[server]==$MOTO_VERSION into $T/moto-venv ..."
+  start=$(date +%s)
+  rm -rf "$T/moto-venv"
+  "$py" -m venv "$T/moto-venv"
+  if ! nice -n "$NICE" "$T/moto-venv/bin/pip" install --disable-pip-version-check -q "moto[server]==$MOTO_VERSION" "cbor2==$CBOR2_VERSION" >"$T/logs/moto.install.log" 2>&1; then
+    log "FAILED to install moto; last lines of $T/logs/moto.install.log:"
+    tail -n 15 "$T/logs/moto.install.log" >&2
+    return 1
+  fi
+  end=$(date +%s)
+  record_time moto "$spec" "$((end - start))"
+  echo "$spec" >"$T/stamps/moto"
+  log "installed moto in $((end - start))s"
+}
+
 # ------------------------------------------------------------------------- main
-# usage: install.sh [all|tools|providers] [PROVIDER...]
+# usage: install.sh [all|tools|providers|e2e] [PROVIDER...]
+# e2e: what `npm run e2e` needs (tofu, the emulator, the providers named).
 # With PROVIDER names (e.g. "aws random") only those providers are built; run.sh
 # passes the providers the synthesized stacks actually require, so a provider
 # no stack uses (kubernetes/helm today) costs nothing on a fresh machine.
 what="${1:-all}"
 case "$what" in
-  all | tools | providers) ;;
-  *) echo "usage: install.sh [all|tools|providers] [PROVIDER...]" >&2; exit 2 ;;
+  all | tools | providers | e2e) ;;
+  *) echo "usage: install.sh [all|tools|providers|e2e] [PROVIDER...]" >&2; exit 2 ;;
 esac
 shift || true
 WANT_PROVIDERS=" $* "
@@ -223,7 +245,11 @@ if [[ "$what" == all || "$what" == tools ]]; then
   install_tflint_aws
   install_checkov
 fi
-if [[ "$what" == all || "$what" == providers ]]; then
+if [[ "$what" == e2e ]]; then
+  install_bin tofu "$TOFU_PKG" "$TOFU_VERSION" "$TOFU_LDFLAGS"
+  install_moto
+fi
+if [[ "$what" == all || "$what" == providers || "$what" == e2e ]]; then
   # Small providers first; the AWS provider (tens of minutes cold) last.
   while IFS='|' read -r name module pseudo ver wanted note; do
     [[ -z "$name" || "$name" == aws ]] && continue
