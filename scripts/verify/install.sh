@@ -181,47 +181,34 @@ write_manifest() {
   mv -f "$out" "$T/providers/manifest.json"
 }
 
-# ---------------------------------------------------------------------- checkov
-install_checkov() {
+# ------------------------------------------------------------------ python venvs
+# install_venv NAME VENV CHECK_FILE PACKAGE... -> a venv in the cache with the pinned
+# packages; rebuilt when the packages or the python minor version change.
+install_venv() {
+  local name="$1" venv="$T/$2" check="$3"; shift 3
   local py; py="$(command -v python3)"
-  local spec="checkov==$CHECKOV_VERSION $("$py" -c 'import sys;print("py%d.%d"%sys.version_info[:2])')"
-  if stamp_ok checkov "$spec" "$T/checkov-venv/bin/checkov"; then return 0; fi
+  local spec; spec="$* $("$py" -c 'import sys;print("py%d.%d"%sys.version_info[:2])')"
+  if stamp_ok "$name" "$spec" "$venv/$check"; then return 0; fi
   local start end
-  log "installing checkov==$CHECKOV_VERSION into $T/checkov-venv ..."
+  log "installing $* into $venv ..."
   start=$(date +%s)
-  rm -rf "$T/checkov-venv"
-  "$py" -m venv "$T/checkov-venv"
-  if ! nice -n "$NICE" "$T/checkov-venv/bin/pip" install --disable-pip-version-check -q "checkov==$CHECKOV_VERSION" >"$T/logs/checkov.install.log" 2>&1; then
-    log "FAILED to install checkov; last lines of $T/logs/checkov.install.log:"
-    tail -n 15 "$T/logs/checkov.install.log" >&2
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+  if ! nice -n "$NICE" "$venv/bin/pip" install --disable-pip-version-check -q "$@" >"$T/logs/$name.install.log" 2>&1; then
+    log "FAILED to install $name; last lines of $T/logs/$name.install.log:"
+    tail -n 15 "$T/logs/$name.install.log" >&2
     return 1
   fi
   end=$(date +%s)
-  record_time checkov "checkov==$CHECKOV_VERSION" "$((end - start))"
-  echo "$spec" >"$T/stamps/checkov"
-  log "installed checkov in $((end - start))s"
+  record_time "$name" "$*" "$((end - start))"
+  echo "$spec" >"$T/stamps/$name"
+  log "installed $name in $((end - start))s"
 }
 
-# ------------------------------------------------------------------------- moto
-install_moto() {
-  local py; py="$(command -v python3)"
-  local spec="moto[server]==$MOTO_VERSION cbor2==$CBOR2_VERSION $("$py" -c 'import sys;print("py%d.%d"%sys.version_info[:2])')"
-  if stamp_ok moto "$spec" "$T/moto-venv/bin/python"; then return 0; fi
-  local start end
-  log "installing moto[server]==$MOTO_VERSION into $T/moto-venv ..."
-  start=$(date +%s)
-  rm -rf "$T/moto-venv"
-  "$py" -m venv "$T/moto-venv"
-  if ! nice -n "$NICE" "$T/moto-venv/bin/pip" install --disable-pip-version-check -q "moto[server]==$MOTO_VERSION" "cbor2==$CBOR2_VERSION" >"$T/logs/moto.install.log" 2>&1; then
-    log "FAILED to install moto; last lines of $T/logs/moto.install.log:"
-    tail -n 15 "$T/logs/moto.install.log" >&2
-    return 1
-  fi
-  end=$(date +%s)
-  record_time moto "$spec" "$((end - start))"
-  echo "$spec" >"$T/stamps/moto"
-  log "installed moto in $((end - start))s"
-}
+install_checkov() { install_venv checkov checkov-venv bin/checkov "checkov==$CHECKOV_VERSION"; }
+
+# The AWS emulator of `npm run e2e`.
+install_moto() { install_venv moto moto-venv bin/python "moto[server]==$MOTO_VERSION" "cbor2==$CBOR2_VERSION"; }
 
 # ------------------------------------------------------------------------- main
 # usage: install.sh [all|tools|providers|e2e] [PROVIDER...]
