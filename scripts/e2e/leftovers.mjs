@@ -7,8 +7,9 @@ const ACCOUNT_DEFAULTS = [
   (model) => model === "iam.AWSManagedPolicy",
   // AWS-managed KMS keys (aws/dynamodb, aws/s3...) and their aliases.
   (model, o) => model === "kms.Key" && o.key_manager === "AWS",
-  // moto makes DynamoDB's AWS-managed key (aws/dynamodb) as a customer key with this description.
-  (model, o) => model === "kms.Key" && /^Default master key that protects/.test(String(o.description ?? "")),
+  // moto makes the AWS-managed keys (alias/aws/dynamodb, alias/aws/s3...) as customer keys
+  // with these descriptions when a service or a lookup first needs one.
+  (model, o) => model === "kms.Key" && /^Default (key$|master key that protects)/.test(String(o.description ?? "")),
   (model, o) => model === "kms.Alias" && String(o.name ?? "").startsWith("alias/aws/"),
   // The default event bus and ElastiCache's "default" user exist in every account and region.
   (model, o) => model === "events.EventBus" && o.name === "default",

@@ -89,6 +89,7 @@ test("leftovers: new objects only, minus account defaults and what moto keeps in
       { id: "k1", key_state: "PendingDeletion", key_manager: "CUSTOMER" },
       { id: "k2", key_state: "Enabled", key_manager: "CUSTOMER" },
       { id: "k3", key_state: "Enabled", key_manager: "AWS" },
+      { id: "k4", key_state: "Enabled", key_manager: "CUSTOMER", description: "Default key" },
     ],
     "kms.Alias": [{ name: "alias/aws/dynamodb" }, { name: "alias/app" }],
     "iam.AWSManagedPolicy": [{ arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }],

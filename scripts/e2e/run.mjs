@@ -44,7 +44,7 @@ for (const [i, g] of GAPS.entries()) {
   const problem =
     !["apply", "replan", "destroy", "leftover"].includes(g.phase) ? "phase must be apply, replan, destroy or leftover"
     : !g.reason || !g.moto ? "reason and moto (the version it was seen with) are required"
-    : g.phase === "leftover" ? (!g.leftover ? "leftover (service.Model) is required" : "")
+    : g.phase === "leftover" ? (!g.leftover ? "leftover (service.Model) is required" : !g.address && !g.appliesTo ? "address or appliesTo (the resources that make it) is required" : "")
     : !g.address || /^[^.]*\*/.test(g.address) ? "address must name a resource type (a * only in the name)"
     : g.phase === "replan" ? (!g.attributes?.length ? "attributes are required" : "")
     : g.attempt === false ? (g.error ? "an entry not attempted has no error to match" : "")
@@ -597,7 +597,7 @@ async function main() {
     // Gaps that matched a resource in these stacks but did not occur anywhere.
     const stale = [];
     for (const g of GAPS) {
-      const applicable = results.some((r) => r.addresses.some((a) => addressPattern(g.address ?? "*").test(a)));
+      const applicable = results.some((r) => r.addresses.some((a) => addressPattern(g.address ?? g.appliesTo).test(a)));
       if (!applicable || g.nondeterministic) continue;
       const hit = results.some((r) =>
         g.phase === "apply"
@@ -676,7 +676,7 @@ function printSummary(results, stale, times) {
     for (const p of r.protectionProblems) lines.push(`  PROTECTION ${p}`);
     for (const l of r.leftBehind) lines.push(`  LEFT BEHIND ${l.what}: ${l.why}`);
   }
-  for (const g of stale) lines.push(`stale gap entry (did not occur): ${g.phase} ${g.address}${g.leftover ? ` ${g.leftover}` : ""}: ${g.reason}`);
+  for (const g of stale) lines.push(`stale gap entry (did not occur): ${g.phase} ${g.address ?? g.appliesTo}${g.leftover ? ` ${g.leftover}` : ""}: ${g.reason}`);
   lines.push("", `install ${Math.round(times.install)} s, total ${Math.round(times.total)} s`, `e2e: ${ok ? "PASS" : "FAIL"}`);
   process.stdout.write(lines.join("\n") + "\n");
   return ok;
