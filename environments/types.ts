@@ -228,7 +228,12 @@ export interface SecurityConfig {
   readonly securityHub: boolean;
   /** GitHub repository (owner/name) whose workflows may deploy through OIDC. */
   readonly githubRepository: string;
-  /** Branch whose workflows may apply (pull requests only plan). */
+  /**
+   * Branch whose workflows may apply (pull requests only plan). AWS cannot check it
+   * (STS sees only `aud` and `sub`, and an environment job's `sub` names the GitHub
+   * environment): the GitHub environment's deployment branch policy must admit only this
+   * branch (README "First deploy"); the workflows deploy from it.
+   */
   readonly deployBranch: string;
   /** Rotation period of credentials AWS can rotate (days). */
   readonly secretRotationDays: number;

@@ -279,7 +279,7 @@ describe("GitHub OIDC and deploy roles", () => {
     });
   });
 
-  test.each([dev, staging, production])("$name: apply role needs the GitHub environment AND the deploy branch", (env) => {
+  test.each([dev, staging, production])("$name: apply role trusts the environment's GitHub environment, on aud and sub only", (env) => {
     const j = synth({}, undefined, env);
     const [stmt, ...rest] = statements(j, "security_github_apply_trust");
     expect(rest).toHaveLength(0);
@@ -287,19 +287,18 @@ describe("GitHub OIDC and deploy roles", () => {
     expect(stmt.condition).toEqual([
       { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
       { test: "StringEquals", variable: "token.actions.githubusercontent.com:sub", values: [`repo:${env.security.githubRepository}:environment:${env.name}`] },
-      { test: "StringEquals", variable: "token.actions.githubusercontent.com:ref", values: [`refs/heads/${env.security.deployBranch}`] },
     ]);
     // No wildcard anywhere in a trust condition (StringEquals, exact values).
     expect(JSON.stringify(stmt.condition)).not.toMatch(/\*|StringLike/);
     expect(resource(j, "aws_iam_role", "security_github_apply_role").name).toBe(`${namePrefix(env.name)}-github-apply`);
   });
 
-  test("repository and branch flow into the trust policies", () => {
+  test("repository and branch flow into the trust policies and the apply role's description", () => {
     const j = synth({ githubRepository: "acme/platform", deployBranch: "release/2026" });
     expect(condition(statements(j, "security_github_plan_trust")[0], "token.actions.githubusercontent.com:sub").values).toEqual(["repo:acme/platform:pull_request"]);
     const apply = statements(j, "security_github_apply_trust")[0];
     expect(condition(apply, "token.actions.githubusercontent.com:sub").values).toEqual(["repo:acme/platform:environment:dev"]);
-    expect(condition(apply, "token.actions.githubusercontent.com:ref").values).toEqual(["refs/heads/release/2026"]);
+    expect(resource(j, "aws_iam_role", "security_github_apply_role").description).toContain("branch release/2026, GitHub environment dev");
   });
 
   test("an existing OIDC provider is used instead of creating one (one per account)", () => {

@@ -1,8 +1,10 @@
 /**
  * CI identity: GitHub Actions signs in through OIDC (no stored AWS keys) and assumes
  * one of two roles per environment: `plan` from pull requests (read-only, scoped) and
- * `apply` only from a job of the deploy branch running in the environment's GitHub
- * environment (deploy permissions, IAM limited to bounded project roles).
+ * `apply` only from a job running in the environment's GitHub environment, whose
+ * deployment branch policy admits the deploy branch only (deploy permissions, IAM
+ * limited to bounded project roles). Trust conditions use only the claims AWS STS
+ * evaluates for GitHub tokens: `aud` and `sub`.
  */
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
@@ -97,7 +99,11 @@ export interface GithubDeployRolesProps {
   readonly aws: AwsContext;
   /** GitHub repository `owner/name` whose workflows may sign in (validated by environments/checks/security.ts). */
   readonly repository: string;
-  /** Branch whose jobs may apply, e.g. `main`. */
+  /**
+   * Branch whose jobs may apply, e.g. `main`. STS cannot check it (the `sub` of an
+   * environment job names the environment, not the branch): it goes into the apply role's
+   * description, and the GitHub environment's deployment branch policy must admit only it.
+   */
   readonly deployBranch: string;
   /**
    * ARN of an existing GitHub OIDC provider. There can be one per URL per account: when
@@ -171,19 +177,16 @@ export class GithubDeployRoles extends Construct {
         conditions: [audience, { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:sub`, values: [this.planSubject] }],
       },
     ]);
-    // Both the GitHub environment (sub: its protection rules, reviewers and branch policy)
-    // and the branch (the `ref` claim, a condition key AWS STS accepts for GitHub since
-    // 2026-01): a job must run in the environment AND from the deploy branch.
+    // STS evaluates only `aud` and `sub` of a GitHub token: a condition on any other claim
+    // (`ref`, `job_workflow_ref`...) never matches. The branch is therefore enforced by the
+    // GitHub environment itself (its deployment branch policy, README "First deploy"): a
+    // job gets `sub = repo:OWNER/REPO:environment:NAME` only when that policy let it run.
     const applyTrust = document(this, "apply-trust", [
       {
-        sid: "GithubDeployBranchEnvironment",
+        sid: "GithubDeployEnvironment",
         actions: ["sts:AssumeRoleWithWebIdentity"],
         principals: federated,
-        conditions: [
-          audience,
-          { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:sub`, values: [this.applySubject] },
-          { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:ref`, values: [`refs/heads/${props.deployBranch}`] },
-        ],
+        conditions: [audience, { test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:sub`, values: [this.applySubject] }],
       },
     ]);
 
