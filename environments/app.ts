@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { resolveAccountIds } from "../providers/accounts";
-import { resolveStateSettings } from "../providers/state";
+import { KUBERNETES_AUTH_VARIABLE, EKS_TOKEN_LIFETIME_SECONDS, TOKEN_APPLY_BUDGET_SECONDS, longestWaitChain, resolveKubernetesAuth } from "../providers/kubernetes";
+import { SettingsError, resolveStateSettings } from "../providers/state";
 import { BootstrapStack } from "./bootstrap-stack";
 import { loadEnvironments } from "./config";
 import { EnvironmentStack } from "./environment-stack";
@@ -33,12 +34,32 @@ export function buildApp(options: BuildAppOptions): App {
   // Accounts set outside the files are validated with the rest of the environment.
   const environments = loadEnvironments(options.environments.map((e) => (accounts[e.name] ? { ...e, accountId: accounts[e.name] } : e)));
   const state = resolveStateSettings(processEnv, (key) => context[key]);
+  const kubernetesAuth = resolveKubernetesAuth(processEnv, (key) => context[key]);
   const app = new App(options.outdir ? { outdir: options.outdir } : undefined);
   new BootstrapStack(app, state.bootstrap);
   for (const env of environments) {
     const envStack = new EnvironmentStack(app, env, state.environments);
     // What runs in the cluster has its own state and is applied after the cluster exists.
-    new PlatformStack(app, env, state.environments).addDependency(envStack);
+    const platform = new PlatformStack(app, env, state.environments, { kubernetesAuth });
+    platform.addDependency(envStack);
+    if (kubernetesAuth === "token") refuseTokenIfTooLong(platform, processEnv[KUBERNETES_AUTH_VARIABLE.env] ? KUBERNETES_AUTH_VARIABLE.env : `context ${KUBERNETES_AUTH_VARIABLE.context}`);
   }
   return app;
+}
+
+/**
+ * A token read once per run must outlive the apply: refuse `token` for a stack whose
+ * longest chain of waits exceeds TOKEN_APPLY_BUDGET_SECONDS (before anything is written).
+ */
+function refuseTokenIfTooLong(stack: PlatformStack, field: string): void {
+  const worst = longestWaitChain(stack.toTerraform() as Parameters<typeof longestWaitChain>[0]);
+  if (worst.seconds <= TOKEN_APPLY_BUDGET_SECONDS) return;
+  const chain = worst.chain.length > 4 ? [worst.chain[0], "...", ...worst.chain.slice(-2)] : worst.chain;
+  throw new SettingsError(
+    "kubernetes",
+    `${field} (${stack.node.id})`,
+    "token",
+    `"exec": the longest chain of waits in ${stack.node.id} is ${worst.seconds} s (${worst.chain.length} resources: ${chain.join(" -> ")}), ` +
+      `an EKS token lives ${EKS_TOKEN_LIFETIME_SECONDS} s and "token" is accepted up to ${TOKEN_APPLY_BUDGET_SECONDS} s`,
+  );
 }

@@ -18,7 +18,7 @@ import { Tenancy } from "../modules/tenancy";
 import { ServiceWorkloads, publicLoadBalancerTarget } from "../modules/workloads";
 import { AwsProviders } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
-import { kubernetesProviders, KubernetesProviders } from "../providers/kubernetes";
+import { KubernetesAuth, kubernetesProviders, KubernetesProviders } from "../providers/kubernetes";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
 import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, apiHostName } from "../variables/platform";
@@ -62,7 +62,11 @@ export class PlatformStack extends AuthorWorksStack {
   /** Its 5xx-rate and p99 alarms, notifying the `<env>` stack's alert topics. */
   public readonly gatewayAlarms: LoadBalancerAlarms;
 
-  constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
+  /**
+   * @param options.kubernetesAuth how the kubernetes and helm providers authenticate
+   *   (providers/kubernetes.ts). @default "exec"
+   */
+  constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings, options: { readonly kubernetesAuth?: KubernetesAuth } = {}) {
     const stackName = platformStackName(env.name);
     super(scope, stackName);
     this.env = env;
@@ -74,7 +78,7 @@ export class PlatformStack extends AuthorWorksStack {
     applyPermissionsBoundary(this, `arn:${this.aws.partition ?? "aws"}:iam::${this.aws.accountId}:policy/${names.permissionsBoundary(env.name)}`);
 
     const clusterName = names.cluster(env.name);
-    this.kube = kubernetesProviders(this, { clusterName });
+    this.kube = kubernetesProviders(this, { clusterName, region: env.region, auth: options.kubernetesAuth });
     this.zone = new DataAwsRoute53Zone(this, "zone", { name: env.dns.zoneName, privateZone: false });
     this.regionalWebAcl = new DataAwsWafv2WebAcl(this, "regional-web-acl", { name: names.regionalWebAcl(env.name), scope: "REGIONAL" });
 
