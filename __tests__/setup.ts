@@ -1,4 +1,17 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import "cdktf/lib/testing/adapters/jest";
 
 Testing.setupJest();
+
+// Testing.app() makes an output directory under the system temp dir for every app and
+// never removes it: keep this test file's under one directory, removed at the end.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const os: typeof import("os") = require("os");
+const root = mkdtempSync(join(os.tmpdir(), "authorworks-jest-"));
+const tmpdir = jest.spyOn(os, "tmpdir").mockReturnValue(root);
+afterAll(() => {
+  tmpdir.mockRestore();
+  rmSync(root, { recursive: true, force: true });
+});
