@@ -1,4 +1,4 @@
-"""The AWS emulator of `npm run e2e`: moto's server, with two fixes for emulator gaps.
+"""The AWS emulator of `npm run e2e`: moto's server, with fixes for emulator gaps.
 
     python emulator.py serve --port N       serve on 127.0.0.1:N until SIGTERM;
                                             GET /e2e-api/live lists the objects moto holds
@@ -8,6 +8,9 @@ moto 5.2.x differs from AWS in ways that would hide a large part of every stack,
 are fixed here rather than excluded (scripts/e2e/README.md has the table):
 - every DB instance gets the same DbiResourceId, while the AWS provider (5.0+) tracks
   instances by it: each instance gets its own, stable per account/region/identifier;
+- a DB instance created without a CA gets "rds-ca-default" instead of AWS's default
+  (rds-ca-rsa2048-g1), so the provider modifies every new instance once more after
+  creating it (ModifyDBInstance and a second wait of 80 s): AWS's default is given;
 - CloudWatch: the AWS SDK for Go speaks Smithy RPCv2 CBOR to it, which moto does not
   parse. moto does serve CloudWatch's awsJson1_0 protocol (what boto3 speaks), so CBOR
   requests are translated to JSON and the answers back, field types taken from
@@ -30,7 +33,13 @@ import sys
 CBOR_SERVICES = {"GraniteServiceVersion20100801": "cloudwatch"}
 
 
-def unique_dbi_resource_ids():
+# The CA AWS gives a new DB instance when CreateDBInstance names none (the default in
+# commercial regions since January 2024; RDS User Guide, "Using SSL/TLS to encrypt a
+# connection to a DB instance"). moto gives "rds-ca-default", a name AWS never used.
+AWS_DEFAULT_RDS_CA = "rds-ca-rsa2048-g1"
+
+
+def rds_instances():
     from moto.rds import models
 
     original = models.DBInstance.__init__
@@ -39,6 +48,8 @@ def unique_dbi_resource_ids():
         original(self, *args, **kwargs)
         key = f"{self.account_id}/{self.region}/{self.db_instance_identifier}".encode()
         self.dbi_resource_id = "db-" + base64.b32encode(hashlib.sha1(key).digest()).decode()[:26]
+        if not kwargs.get("ca_certificate_identifier"):
+            self.ca_certificate_identifier = AWS_DEFAULT_RDS_CA
 
     models.DBInstance.__init__ = init
 
@@ -260,7 +271,7 @@ def serve(args):
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 
     os.environ.setdefault("MOTO_PORT", str(args.port))
-    unique_dbi_resource_ids()
+    rds_instances()
     s3_read_back()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = E2eApi(CborToJson(DomainDispatcherApplication(create_backend_app)))
@@ -278,6 +289,21 @@ def seed(args):
     r53 = boto3.client("route53", region_name="us-east-1", **kw)
     for zone in args.public_zone or []:
         r53.create_hosted_zone(Name=zone, CallerReference=f"e2e-seed-{zone}")
+    # A zone in another account (moto keeps one backend per account, chosen by this header),
+    # and the role there the stack's provider assumes; moto's STS switches accounts on AssumeRole.
+    for spec in args.foreign_zone or []:
+        zone, account, role_arn = spec.split(",")
+
+        def in_account(request, account=account, **_):
+            request.headers["x-moto-account-id"] = account
+
+        clients = [boto3.client(s, region_name="us-east-1", **kw) for s in ("route53", "iam")]
+        for c in clients:
+            c.meta.events.register("before-send.*.*", in_account)
+        foreign_r53, iam = clients
+        foreign_r53.create_hosted_zone(Name=zone, CallerReference=f"e2e-seed-{zone}-{account}")
+        trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}]}
+        iam.create_role(RoleName=role_arn.split("/")[-1], AssumeRolePolicyDocument=json.dumps(trust))
 
 
 def main():
@@ -290,6 +316,7 @@ def main():
     d.add_argument("--endpoint", required=True)
     d.add_argument("--regions", required=True)
     d.add_argument("--public-zone", action="append")
+    d.add_argument("--foreign-zone", action="append", help="ZONE,ACCOUNT,ROLE_ARN: a public zone in another account and the role there")
     args = p.parse_args()
     serve(args) if args.cmd == "serve" else seed(args)
 
