@@ -22,6 +22,8 @@ export const PLATFORM_ACTIONS: readonly string[] = [
   "logs:*", "cloudwatch:*", "xray:*", "aps:*",
   "sqs:*", "sns:*", "ses:*", "events:*",
   "tag:GetResources", "sts:AssumeRole", "sts:TagSession", "sts:GetCallerIdentity",
+  // The CI runner (modules/ci-runner) checks out through its GitHub connection.
+  "codeconnections:GetConnection", "codeconnections:GetConnectionToken", "codeconnections:UseConnection",
 ];
 
 /**
@@ -32,6 +34,8 @@ export const BOUNDED_IAM_ACTIONS: readonly string[] = [
   "iam:GetRole", "iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:ListInstanceProfilesForRole",
   "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile",
   "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:CreateServiceLinkedRole",
+  // The AWS Load Balancer Controller's policy reads IAM server certificates (listener certificates).
+  "iam:ListServerCertificates", "iam:GetServerCertificate",
 ];
 
 /** Role and user changes that must never produce an entity without this boundary. */
