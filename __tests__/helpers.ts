@@ -3,8 +3,18 @@ import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AuthorWorksStack } from "../environments/stack-base";
 import type { AwsContext } from "../modules/iam";
+import type { EnvironmentConfig } from "../environments/types";
 
 export const TEST_AWS: AwsContext = { accountId: "123456789012", region: "us-east-1" };
+
+/**
+ * An environment that can be loaded alone: a parent zone owned by an environment that is
+ * not loaded becomes an outside zone with a fixture delegation role.
+ */
+export function loadableAlone<T extends EnvironmentConfig>(cfg: T): T {
+  if (!cfg.dns.parentZoneName) return cfg;
+  return { ...cfg, dns: { ...cfg.dns, parentZoneRoleArn: "arn:aws:iam::999999999999:role/fixture-parent-zone-delegation" } };
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = Record<string, any>;

@@ -16,9 +16,9 @@ import {
   isValidPerformanceInsightsRetention,
 } from "../variables/aws-catalog";
 import { Cidr, cidrSubnet, contains, overlaps, parseCidr } from "../variables/cidr";
-import { ENVIRONMENT_NAMES, EnvironmentName } from "../variables/project";
+import { ENVIRONMENT_NAMES, EnvironmentName, names } from "../variables/project";
 import { DATABASE_SERVICES, SERVICE_NAMES } from "../variables/services";
-import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, S3_BUCKET_NAME } from "../variables/validation";
+import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, IAM_ROLE_ARN, S3_BUCKET_NAME } from "../variables/validation";
 import { checkBackup } from "./checks/backup";
 import { checkDelivery } from "./checks/delivery";
 import { checkMonitoring } from "./checks/monitoring";
@@ -39,12 +39,37 @@ export interface ResolvedDatabase {
   readonly maxAllocatedStorageGb: number;
 }
 
+/** Where an environment writes its delegation records: the parent zone, its account and the role assumed there. */
+export interface ParentZoneAccess {
+  readonly zoneName: string;
+  readonly accountId: string;
+  readonly roleArn: string;
+  /** The environment owning the zone, when this project manages it. @default none (an outside zone) */
+  readonly ownerEnvironment?: EnvironmentName;
+}
+
+/** A zone of another environment, delegated from this environment's zone. */
+export interface DelegatedZone {
+  readonly zoneName: string;
+  readonly environment: EnvironmentName;
+  /** The account that writes the delegation records (and assumes `names.dnsDelegationRole`). */
+  readonly accountId: string;
+}
+
 /** An environment after validation, with derived values filled in. */
 export interface ResolvedEnvironment extends EnvironmentConfig {
   /** Availability-zone IDs used, in order (subnet i sits in azIds[i]). */
   readonly azIds: readonly string[];
   readonly subnets: SubnetLayout;
   readonly databases: readonly ResolvedDatabase[];
+  /**
+   * The parent zone's account and role, when `dns.parentZoneName` is set: from
+   * `dns.parentZoneRoleArn`, or resolved by `loadEnvironments` from the owning environment.
+   * @default none
+   */
+  readonly parentZone?: ParentZoneAccess;
+  /** Zones of other environments delegated from this one's zone (filled by `loadEnvironments`). @default [] */
+  readonly delegatedZones: readonly DelegatedZone[];
 }
 
 const VPC_PREFIX = { min: 16, max: 24 } as const;
@@ -182,7 +207,7 @@ function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
 export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment {
   const c = new Checker(String(cfg.name));
   c.oneOf("name", cfg.name, ENVIRONMENT_NAMES);
-  if (cfg.accountId !== undefined) c.matches("accountId", cfg.accountId, AWS_ACCOUNT_ID, "a 12-digit AWS account id");
+  c.matches("accountId", cfg.accountId, AWS_ACCOUNT_ID, "a 12-digit AWS account id");
   const regions = Object.keys(REGIONS);
   const acceptedRegions = `a commercial region of variables/aws-catalog.ts (REGIONS): ${regions.join(", ")}`;
   c.oneOf("region", cfg.region, regions, acceptedRegions);
@@ -247,18 +272,28 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
 
   c.done();
   // c.done() threw if network was undefined (every undefined path records a problem).
-  return { ...cfg, ...network!, databases: resolveDatabases(cfg) };
+  const roleArn = cfg.dns.parentZoneRoleArn;
+  const parentZone = cfg.dns.parentZoneName && roleArn ? { zoneName: cfg.dns.parentZoneName, accountId: IAM_ROLE_ARN.exec(roleArn)![1], roleArn } : undefined;
+  return { ...cfg, ...network!, databases: resolveDatabases(cfg), parentZone, delegatedZones: [] };
 }
 
 /**
- * Validates every environment, then checks what relates them: names are unique and
- * VPC CIDRs do not overlap (so the VPCs can be peered).
+ * Validates every environment, then checks what relates them: names are unique, each
+ * has its own account (GuardDuty, Security Hub and the GitHub OIDC provider exist once
+ * per account), VPC CIDRs do not overlap (so the VPCs can be peered), and a parent zone is
+ * either another environment's zone (whose delegation role is then used) or comes with
+ * `dns.parentZoneRoleArn`.
  */
 export function loadEnvironments(configs: readonly EnvironmentConfig[]): ResolvedEnvironment[] {
   const resolved = configs.map(resolveEnvironment);
   for (const [i, a] of resolved.entries()) {
     for (const b of resolved.slice(i + 1)) {
       if (a.name === b.name) throw new ConfigError(b.name, [`name: "${b.name}" is defined twice; accepted: each environment once`]);
+      if (a.accountId === b.accountId) {
+        throw new ConfigError(b.name, [
+          `accountId: ${b.accountId} is also environment "${a.name}"'s; accepted: an account of its own (GuardDuty, Security Hub and the GitHub OIDC provider exist once per account, so two environments in one account collide on them)`,
+        ]);
+      }
       if (overlaps(parseCidr(a.network.cidr)!, parseCidr(b.network.cidr)!)) {
         throw new ConfigError(b.name, [
           `network.cidr: ${b.network.cidr} overlaps environment "${a.name}" (${a.network.cidr}); accepted: a VPC CIDR no other environment uses, so VPCs can be peered`,
@@ -266,7 +301,33 @@ export function loadEnvironments(configs: readonly EnvironmentConfig[]): Resolve
       }
     }
   }
-  return resolved;
+  const withParents = resolved.map((env): ResolvedEnvironment => {
+    const parentName = env.dns.parentZoneName;
+    if (!parentName) return env;
+    const owner = resolved.find((o) => o.dns.zoneName === parentName);
+    if (owner && env.dns.parentZoneRoleArn !== undefined) {
+      throw new ConfigError(env.name, [
+        `dns.parentZoneRoleArn: ${env.dns.parentZoneRoleArn} is set although environment "${owner.name}" owns ${parentName}; accepted: no role ARN (${owner.name}'s ${names.dnsDelegationRole(owner.name, env.name)} is used)`,
+      ]);
+    }
+    if (owner) {
+      const roleArn = `arn:aws:iam::${owner.accountId}:role/${names.dnsDelegationRole(owner.name, env.name)}`;
+      return { ...env, parentZone: { zoneName: parentName, accountId: owner.accountId, roleArn, ownerEnvironment: owner.name } };
+    }
+    if (!env.parentZone) {
+      throw new ConfigError(env.name, [
+        `dns.parentZoneName: ${parentName} is no loaded environment's dns.zoneName (${resolved.map((o) => o.dns.zoneName).join(", ")}) and dns.parentZoneRoleArn is not set; ` +
+          "accepted: another environment's zone (load it too: its account and delegation role are used), or a role ARN in the account owning the zone (dns.parentZoneRoleArn)",
+      ]);
+    }
+    return env;
+  });
+  return withParents.map((env) => ({
+    ...env,
+    delegatedZones: withParents
+      .filter((child) => child.parentZone?.ownerEnvironment === env.name)
+      .map((child) => ({ zoneName: child.dns.zoneName, environment: child.name, accountId: child.accountId })),
+  }));
 }
 
 export type { EnvironmentName };

@@ -2,6 +2,8 @@ import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
 
 export const dev: EnvironmentConfig = {
   name: "dev",
+  // Placeholder (PLACEHOLDER_ACCOUNT_IDS): the real id here or in AUTHORWORKS_ACCOUNT_IDS before the first deploy.
+  accountId: "111111111111",
   region: "us-east-1",
   owner: "platform",
   costCenter: "authorworks-dev",
@@ -53,6 +55,6 @@ export const dev: EnvironmentConfig = {
     lokiRetentionDays: 7,
     traceSamplingRatio: 1,
   },
-  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: true, runners: { minRunners: 0, maxRunners: 4 } },
+  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: true, runners: { minRunners: 0, maxRunners: 4 }, deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120 } },
   backup: { retentionDays: 7, vaultLock: false, replicateBackupsBucket: false },
 };

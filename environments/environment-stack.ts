@@ -3,6 +3,7 @@ import { TerraformOutput } from "cdktf";
 import { AwsContext } from "../modules/iam";
 import { Backup, BACKUP_TAG } from "../modules/backup";
 import { ContentDelivery } from "../modules/cdn";
+import { CodeBuildRunner } from "../modules/ci-runner";
 import { DnsZones } from "../modules/dns";
 import { EksCluster } from "../modules/eks";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
@@ -34,6 +35,7 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly security: Security;
   public readonly registry: ContainerRegistry;
   public readonly cluster: EksCluster;
+  public readonly deployRunner: CodeBuildRunner;
   public readonly storage: ObjectStorage;
   public readonly databases: ServiceDatabases;
   public readonly cache: ValkeyCache;
@@ -47,7 +49,10 @@ export class EnvironmentStack extends AuthorWorksStack {
     this.env = env;
     const prefix = namePrefix(env.name);
     configureBackend(this, env.name, state);
-    ({ providers: this.providers, aws: this.aws } = environmentAws(this, env, { dr: true }));
+    if (env.dns.parentZoneName && !env.parentZone) {
+      throw new Error(`${env.name}: dns.parentZoneName ${env.dns.parentZoneName} has no account and role: resolve environments with loadEnvironments`);
+    }
+    ({ providers: this.providers, aws: this.aws } = environmentAws(this, env, { dr: true, parentZone: env.parentZone }));
 
     // What AWS accepts only in us-east-1 (CloudFront's certificate, WAF and metrics) goes through
     // providers.global. Keys are regional: outside us-east-1 the logs key gets a twin there.
@@ -72,6 +77,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       deployBranch: env.security.deployBranch,
       state: state.kind === "s3" ? { bucket: state.bucket, lockTable: state.lockTable, region: state.region } : undefined,
       additionalRegions: [GLOBAL_REGION, ...(env.drRegion ? [env.drRegion] : [])],
+      planAssumableRoleArns: env.parentZone ? [env.parentZone.roleArn] : undefined,
     });
     // Every role this stack creates carries the boundary, except the CI roles that create them.
     const ciRoles = `${this.security.github.node.path}/`;
@@ -109,6 +115,24 @@ export class EnvironmentStack extends AuthorWorksStack {
       zonalShift: env.protectData,
       // CI applies the platform stack, so its apply role administers the cluster.
       additionalAdminPrincipalArns: { "github-apply": this.security.applyRoleArn },
+      // Pull requests plan the platform stack too: read-only, Secrets included (Helm's releases).
+      additionalViewerPrincipalArns: { "github-plan": this.security.planRoleArn },
+    });
+
+    // The network path CI takes to the cluster's API endpoint (private in production): a
+    // runner in the private subnets, admitted by the cluster's security group.
+    this.deployRunner = new CodeBuildRunner(this, "deploy-runner", {
+      name: names.deployRunner(env.name),
+      aws: this.aws,
+      repository: env.security.githubRepository,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+      kmsKeyArn: this.keys.logs.arn,
+      logRetentionDays: env.logRetentionDays,
+      computeType: env.delivery.deployRunner.computeType,
+      timeoutMinutes: env.delivery.deployRunner.timeoutMinutes,
+      connectionArn: env.delivery.deployRunner.githubConnectionArn,
     });
 
     this.storage = new ObjectStorage(this, "storage", {
@@ -168,6 +192,8 @@ export class EnvironmentStack extends AuthorWorksStack {
       aws: this.aws,
       zoneName: env.dns.zoneName,
       parentZoneName: env.dns.parentZoneName,
+      parentZoneProvider: this.providers.parentZone,
+      delegatedZones: env.delegatedZones.map((d) => ({ zoneName: d.zoneName, accountId: d.accountId, roleName: names.dnsDelegationRole(env.name, d.environment) })),
       privateZoneName: env.dns.privateZoneName,
       vpcId: this.network.vpcId,
       globalProvider: this.providers.global,
@@ -268,6 +294,8 @@ export class EnvironmentStack extends AuthorWorksStack {
       ecr_repository_urls: [this.registry.repositoryUrls, "ECR repository URL per service"],
       github_plan_role_arn: [this.security.planRoleArn, "Role GitHub Actions assumes to plan (pull requests)"],
       github_apply_role_arn: [this.security.applyRoleArn, "Role GitHub Actions assumes to apply (protected branch and environment)"],
+      deploy_runner_project: [this.deployRunner.projectName, "CodeBuild project running the platform stack's CI jobs in the VPC (runs-on: codebuild-<project>-<run_id>-<run_attempt>)"],
+      deploy_runner_connection_arn: [this.deployRunner.connectionArn, "CodeConnections connection to GitHub of the deploy runner (a new one is PENDING until its handshake is completed in the console)"],
       permissions_boundary_arn: [this.security.permissionsBoundaryArn, "Permissions boundary of every role the project creates"],
       application_secret_arns: [this.security.secretArns, "Secrets Manager secrets for API keys and external credentials (values set by operators)"],
       alert_topic_arns: [{ critical: this.monitoring.criticalTopicArn, warning: this.monitoring.warningTopicArn }, "SNS alert topics"],

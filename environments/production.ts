@@ -2,6 +2,8 @@ import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
 
 export const production: EnvironmentConfig = {
   name: "production",
+  // Placeholder (PLACEHOLDER_ACCOUNT_IDS): the real id here or in AUTHORWORKS_ACCOUNT_IDS before the first deploy.
+  accountId: "333333333333",
   region: "us-east-1",
   drRegion: "us-west-2",
   owner: "platform",
@@ -57,6 +59,6 @@ export const production: EnvironmentConfig = {
     lokiRetentionDays: 90,
     traceSamplingRatio: 0.1,
   },
-  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: false, runners: { minRunners: 2, maxRunners: 10 } },
+  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: false, runners: { minRunners: 2, maxRunners: 10 }, deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120 } },
   backup: { retentionDays: 90, copyToRegion: "us-west-2", vaultLock: true, replicateBackupsBucket: true },
 };

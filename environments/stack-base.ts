@@ -4,6 +4,8 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import type { AwsContext } from "../modules/iam";
 import { awsProviders, AwsProviders } from "../providers/aws";
+import { namePrefix } from "../variables/project";
+import type { ParentZoneAccess } from "./config";
 import type { EnvironmentConfig } from "./types";
 
 /**
@@ -40,7 +42,11 @@ export class AuthorWorksStack extends TerraformStack {
  * account guard; the DR alias only where asked), the random provider, and the account
  * and region modules build ARNs from.
  */
-export function environmentAws(stack: TerraformStack, env: EnvironmentConfig, opts: { readonly dr: boolean }): { providers: AwsProviders; aws: AwsContext } {
+export function environmentAws(
+  stack: TerraformStack,
+  env: EnvironmentConfig,
+  opts: { readonly dr: boolean; readonly parentZone?: ParentZoneAccess },
+): { providers: AwsProviders; aws: AwsContext } {
   const providers = awsProviders(stack, {
     environment: env.name,
     region: env.region,
@@ -48,6 +54,7 @@ export function environmentAws(stack: TerraformStack, env: EnvironmentConfig, op
     accountId: env.accountId,
     owner: env.owner,
     costCenter: env.costCenter,
+    parentZone: opts.parentZone && { accountId: opts.parentZone.accountId, roleArn: opts.parentZone.roleArn, sessionName: `${namePrefix(env.name)}-dns-delegation` },
   });
   new RandomProvider(stack, "random");
   const identity = new DataAwsCallerIdentity(stack, "current");

@@ -2,6 +2,8 @@ import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
 
 export const staging: EnvironmentConfig = {
   name: "staging",
+  // Placeholder (PLACEHOLDER_ACCOUNT_IDS): the real id here or in AUTHORWORKS_ACCOUNT_IDS before the first deploy.
+  accountId: "222222222222",
   region: "us-east-1",
   owner: "platform",
   costCenter: "authorworks-staging",
@@ -52,6 +54,6 @@ export const staging: EnvironmentConfig = {
     lokiRetentionDays: 30,
     traceSamplingRatio: 0.5,
   },
-  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: true, runners: { minRunners: 1, maxRunners: 6 } },
+  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: true, runners: { minRunners: 1, maxRunners: 6 }, deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120 } },
   backup: { retentionDays: 30, vaultLock: false, replicateBackupsBucket: false },
 };

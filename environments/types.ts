@@ -1,5 +1,6 @@
 import type { ContainerLimitRange, NamespaceQuota } from "../modules/tenancy";
 import type { EnvironmentName } from "../variables/project";
+import type { CodebuildComputeType } from "../modules/ci-runner";
 
 /**
  * One environment, as plain data. Every difference between dev, staging and
@@ -9,11 +10,12 @@ import type { EnvironmentName } from "../variables/project";
 export interface EnvironmentConfig {
   readonly name: EnvironmentName;
   /**
-   * The AWS account this environment lives in. When set, the provider refuses to
-   * run against any other account (`allowed_account_ids`).
-   * @default undefined (no account guard; set it before the first apply)
+   * The AWS account this environment lives in (12 digits), one account per environment:
+   * every AWS provider of its stacks refuses any other (`allowed_account_ids`). The files
+   * ship with placeholders (`PLACEHOLDER_ACCOUNT_IDS`); put the real id here or in
+   * `AUTHORWORKS_ACCOUNT_IDS` before the first deploy.
    */
-  readonly accountId?: string;
+  readonly accountId: string;
   /** Primary region. */
   readonly region: string;
   /** Region for disaster-recovery copies; gets an aliased provider `aws.dr`. @default undefined (none) */
@@ -204,8 +206,22 @@ export interface PlatformConfig {
 export interface DnsConfig {
   /** Public hosted zone of the environment: production owns the apex, dev and staging are sub-zones. */
   readonly zoneName: string;
-  /** Parent zone, when it is managed by this project in the same account: the delegation NS record is made there. @default none */
+  /**
+   * Parent zone this stack writes its delegation records into (NS, and DS with DNSSEC).
+   * When another environment owns it (its `zoneName`, like production's apex), the records
+   * are written through that environment's `<prefix>-dns-delegation-<env>` role in its account;
+   * a parent zone outside this project needs `parentZoneRoleArn`.
+   * @default none (delegation is done at the registrar, by hand)
+   */
   readonly parentZoneName?: string;
+  /**
+   * Role (ARN) in the account of a parent zone no environment owns, that this stack
+   * assumes to write its delegation records; it needs `route53:ChangeResourceRecordSets`
+   * on the parent zone for this zone's NS and DS records, and the reads of a zone lookup.
+   * Refused when another environment owns the parent zone (its role is used).
+   * @default none
+   */
+  readonly parentZoneRoleArn?: string;
   /** Private zone for internal names, associated with the VPC. */
   readonly privateZoneName: string;
   /** Sign the public zone with DNSSEC. */
@@ -279,6 +295,20 @@ export interface DeliveryConfig {
   readonly autoSync: boolean;
   /** GitHub Actions runner scale set bounds. */
   readonly runners: { readonly minRunners: number; readonly maxRunners: number };
+  /**
+   * The runner CI deploys this environment's platform stack from: an AWS CodeBuild project
+   * in the VPC (modules/ci-runner), the network path to the cluster's API endpoint.
+   */
+  readonly deployRunner: DeployRunnerConfig;
+}
+
+export interface DeployRunnerConfig {
+  /** CodeBuild compute type (`CODEBUILD_COMPUTE_TYPES`). */
+  readonly computeType: CodebuildComputeType;
+  /** Longest job (minutes, 5-2160): above the worst case of a first platform apply (75 min). */
+  readonly timeoutMinutes: number;
+  /** An existing CodeConnections connection to GitHub (ARN). @default a new one, to be completed in the console */
+  readonly githubConnectionArn?: string;
 }
 
 export interface BackupConfig {

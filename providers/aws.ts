@@ -12,6 +12,12 @@ export interface AwsProvidersProps {
   readonly accountId?: string;
   readonly owner: string;
   readonly costCenter: string;
+  /**
+   * The account of the zone this environment's zone is delegated from, and the role there
+   * that writes the delegation records: adds the aliased provider `aws.parent_zone`, which
+   * assumes the role and refuses any other account. @default none
+   */
+  readonly parentZone?: { readonly accountId: string; readonly roleArn: string; readonly sessionName: string };
 }
 
 export interface AwsProviders {
@@ -23,6 +29,8 @@ export interface AwsProviders {
    * certificates, CLOUDFRONT-scope WAF, DNSSEC signing keys.
    */
   readonly global: AwsProvider;
+  /** Provider in the parent zone's account (alias `parent_zone`), when `parentZone` is set. */
+  readonly parentZone?: AwsProvider;
 }
 
 /**
@@ -41,9 +49,10 @@ export const AWS_PROVIDER_VERSION = "6.47.0";
 export const GLOBAL_REGION = "us-east-1";
 
 /**
- * The AWS providers of one stack: the default one in the primary region and,
- * where the environment has one, `aws.dr` in the DR region. Both carry the
- * project's default tags and the account guard.
+ * The AWS providers of one stack: the default one in the primary region, `aws.global`
+ * in us-east-1, `aws.dr` in the DR region where the environment has one, and
+ * `aws.parent_zone` in the parent zone's account where it has one. Each carries the
+ * project's default tags and its account guard.
  */
 export function awsProviders(stack: Construct, props: AwsProvidersProps): AwsProviders {
   TerraformStack.of(stack).addOverride("terraform.required_providers.aws.version", AWS_PROVIDER_VERSION);
@@ -55,5 +64,15 @@ export function awsProviders(stack: Construct, props: AwsProvidersProps): AwsPro
     primary: new AwsProvider(stack, "aws", { region: props.region, ...common }),
     dr: props.drRegion ? new AwsProvider(stack, "aws-dr", { alias: "dr", region: props.drRegion, ...common }) : undefined,
     global: new AwsProvider(stack, "aws-global", { alias: "global", region: GLOBAL_REGION, ...common }),
+    // Route 53 is global: the region only picks the STS and API endpoints.
+    parentZone: props.parentZone
+      ? new AwsProvider(stack, "aws-parent-zone", {
+          alias: "parent_zone",
+          region: GLOBAL_REGION,
+          assumeRole: [{ roleArn: props.parentZone.roleArn, sessionName: props.parentZone.sessionName }],
+          allowedAccountIds: [props.parentZone.accountId],
+          defaultTags: common.defaultTags,
+        })
+      : undefined,
   };
 }

@@ -26,6 +26,20 @@ if (!env || env.startsWith("-") || !ENVIRONMENT_NAMES.includes(env)) {
   process.exit(2);
 }
 
+// The shipped account ids are placeholders: never run terraform against them.
+const { accountOf, placeholderMessage } = await import("./account-of.mjs");
+let resolved;
+try {
+  resolved = await accountOf(root, env);
+} catch (e) {
+  console.error(`deploy: ${e.message}`);
+  process.exit(2);
+}
+if (resolved.placeholder) {
+  console.error(`deploy: ${placeholderMessage(env, resolved.account)}`);
+  process.exit(2);
+}
+
 const stacks = platformOnly ? [`${env}-platform`] : [env, `${env}-platform`];
 for (const stack of stacks) {
   console.error(`\n=== cdktf deploy ${stack} ===`);

@@ -112,6 +112,8 @@ export const EKS_ACCESS_POLICIES = {
   admin: "AmazonEKSAdminPolicy",
   edit: "AmazonEKSEditPolicy",
   view: "AmazonEKSViewPolicy",
+  /** Read everything in the cluster, Secrets included: what a Terraform plan of the platform stack refreshes (Helm keeps its releases in Secrets). */
+  adminView: "AmazonEKSAdminViewPolicy",
 } as const;
 
 export function accessPolicyArn(name: string, partition = "aws"): string {

@@ -69,4 +69,18 @@ export const names = {
    * `critical-global`, the us-east-1 twin outside us-east-1.
    */
   alertTopic: (env: EnvironmentName, topic: "critical" | "warning" | "critical-global") => `${namePrefix(env)}-alerts-${topic}`,
+  /**
+   * Role in the account of a zone's owner that the stack of a delegated environment assumes
+   * to write its delegation records (NS, DS) into that zone (modules/dns `DnsDelegationRole`).
+   */
+  /** CodeBuild project (and its role) that runs the CI jobs deploying the platform stack, inside the VPC. */
+  deployRunner: (env: EnvironmentName) => `${namePrefix(env)}-deploy-runner`,
+  dnsDelegationRole: (owner: EnvironmentName, delegated: EnvironmentName) => `${namePrefix(owner)}-dns-delegation-${delegated}`,
 } as const;
+
+/**
+ * The account ids the environment files ship with: obviously not real. Synth accepts them
+ * (offline, nothing is deployed); `npm run deploy` and the CI role lookup refuse them.
+ * Replace them in `environments/<env>.ts` or with `AUTHORWORKS_ACCOUNT_IDS`.
+ */
+export const PLACEHOLDER_ACCOUNT_IDS: readonly string[] = ["111111111111", "222222222222", "333333333333"];

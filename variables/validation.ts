@@ -90,3 +90,6 @@ export const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,61}[a
 
 /** A 12-digit AWS account id. */
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
+
+/** An IAM role ARN (commercial, GovCloud or China partition, optional path); group 1 is the account. */
+export const IAM_ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;

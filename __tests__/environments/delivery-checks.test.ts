@@ -78,8 +78,41 @@ describe("checkDelivery", () => {
   });
 
   test("every problem is reported at once", () => {
-    const e = problems({ ...production, delivery: { manifestsRepoUrl: "ftp://x/y", manifestsRevision: "", autoSync: false, runners: { minRunners: -2, maxRunners: 99 } } });
+    const e = problems({
+      ...production,
+      delivery: {
+        manifestsRepoUrl: "ftp://x/y",
+        manifestsRevision: "",
+        autoSync: false,
+        runners: { minRunners: -2, maxRunners: 99 },
+        deployRunner: { computeType: "BUILD_GENERAL1_HUGE" as never, timeoutMinutes: 3000, githubConnectionArn: "github" },
+      },
+    });
     expect(e.message).toContain('environment "production"');
-    expect(e.problems.map((p) => p.split(":")[0])).toEqual(["delivery.manifestsRepoUrl", "delivery.manifestsRevision", "delivery.runners.minRunners", "delivery.runners.maxRunners"]);
+    expect(e.problems.map((p) => p.split(":")[0])).toEqual([
+      "delivery.manifestsRepoUrl",
+      "delivery.manifestsRevision",
+      "delivery.runners.minRunners",
+      "delivery.runners.maxRunners",
+      "delivery.deployRunner.computeType",
+      "delivery.deployRunner.timeoutMinutes",
+      "delivery.deployRunner.githubConnectionArn",
+    ]);
+  });
+
+  test.each([
+    [{ computeType: "BUILD_GENERAL1_TINY" }, 'delivery.deployRunner.computeType: got "BUILD_GENERAL1_TINY"; accepted: one of "BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM"'],
+    [{ timeoutMinutes: 4 }, "delivery.deployRunner.timeoutMinutes: got 4; accepted: a whole number from 5 to 2160 minutes (CodeBuild's limits)"],
+    [{ githubConnectionArn: "arn:aws:codeconnections:us-east-1:123:connection/x" }, "delivery.deployRunner.githubConnectionArn: got"],
+  ])("deploy runner %p is refused", (patch, message) => {
+    const e = problems(withDelivery({ deployRunner: { ...production.delivery.deployRunner, ...(patch as object) } }));
+    expect(e.problems).toHaveLength(1);
+    expect(e.problems[0]).toContain(message);
+  });
+
+  test("an existing connection is accepted (codeconnections and the older codestar-connections ARNs)", () => {
+    for (const arn of ["arn:aws:codeconnections:us-east-1:123456789012:connection/0e4b1b8c-1f5c-4a36-9d2b-6f2f1f0d9a11", "arn:aws:codestar-connections:eu-west-1:123456789012:connection/0e4b1b8c-1f5c-4a36-9d2b-6f2f1f0d9a11"]) {
+      passes(withDelivery({ deployRunner: { ...production.delivery.deployRunner, githubConnectionArn: arn } }));
+    }
   });
 });

@@ -11,7 +11,7 @@ import { production } from "../../environments/production";
 import type { EnvironmentConfig } from "../../environments/types";
 import { REGIONS } from "../../variables/aws-catalog";
 import { ConfigError } from "../../variables/validation";
-import { Json, resource, sid } from "../helpers";
+import { Json, loadableAlone, resource, sid } from "../helpers";
 
 function synthApp(environments: EnvironmentConfig[]): Record<string, Json> {
   const app = buildApp({ environments, processEnv: {}, outdir: Testing.app().outdir });
@@ -58,7 +58,7 @@ const DNSSEC_KEY = ["aws_kms_alias.dns_dnssec_key_alias", "aws_kms_key.dns_dnsse
 
 describe("an environment in eu-west-1 (dev with only the region changed)", () => {
   const euDev: EnvironmentConfig = { ...dev, region: "eu-west-1" };
-  const stacks = synthApp([euDev]);
+  const stacks = synthApp([loadableAlone(euDev)]);
   const json = stacks.dev;
 
   test("synthesizes all its stacks", () => {
@@ -71,6 +71,8 @@ describe("an environment in eu-west-1 (dev with only the region changed)", () =>
       expect(stacks[name].provider.aws.map((p: Json) => [p.alias ?? "default", p.region])).toEqual([
         ["default", "eu-west-1"],
         ["global", "us-east-1"],
+        // Route 53 is global: the parent zone's provider stays in us-east-1.
+        ...(name === "dev" ? [["parent_zone", "us-east-1"]] : []),
       ]);
     }
   });
@@ -161,7 +163,7 @@ describe("production in eu-central-1 with its DR region eu-west-1", () => {
 
 describe("in us-east-1 nothing is twinned", () => {
   test("dev: the same us-east-1 resources on aws.global, no second key or topic", () => {
-    const json = synthApp([dev]).dev;
+    const json = synthApp([loadableAlone(dev)]).dev;
     expect(madeThrough(json, "aws.global")).toEqual([...US_EAST_1_ONLY].sort());
     expect(resource(json, "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBe("${aws_kms_key.keys_logs_key.arn}");
     expect(resource(json, "aws_cloudwatch_metric_alarm", "monitoring_cloudfront_5xx_rate").alarm_actions).toEqual(["${aws_sns_topic.monitoring_critical_topic.arn}"]);

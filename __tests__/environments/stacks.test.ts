@@ -2,7 +2,9 @@ import { Testing, TerraformStack } from "cdktf";
 import { buildApp } from "../../environments/app";
 import { ENVIRONMENTS } from "../../environments";
 import { dev } from "../../environments/dev";
-import { Json } from "../helpers";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import { Json, loadableAlone } from "../helpers";
 
 /** Synthesizes the real app and returns each stack's Terraform JSON by name. */
 function synthApp(processEnv: Record<string, string> = {}, environments = ENVIRONMENTS): Record<string, Json> {
@@ -65,13 +67,21 @@ describe("providers", () => {
     ]);
   });
 
-  test("an environment that names its account can only be applied to that account", () => {
-    const guarded = synthApp({}, [{ ...dev, accountId: "111122223333" }]);
+  test("every AWS provider of every environment stack, aliases included, is guarded by exactly one account", () => {
+    const account = { dev: dev.accountId, staging: staging.accountId, production: production.accountId } as Record<string, string>;
+    for (const env of ["dev", "staging", "production"]) {
+      for (const stack of [env, `${env}-platform`]) {
+        const providers = stacks[stack].provider.aws as Json[];
+        expect(providers.length).toBeGreaterThan(1);
+        // The parent zone (authorworks.io) is production's: that provider signs into production's account.
+        for (const p of providers) expect([stack, p.alias, p.allowed_account_ids]).toEqual([stack, p.alias, [p.alias === "parent_zone" ? account.production : account[env]]]);
+      }
+    }
+    const guarded = synthApp({}, [loadableAlone({ ...dev, accountId: "111122223333" })]);
     expect(guarded.dev.provider.aws[0].allowed_account_ids).toEqual(["111122223333"]);
-    expect(stacks.dev.provider.aws[0].allowed_account_ids).toBeUndefined();
   });
 
-  test("only production has the aliased DR provider, in us-west-2; every environment has aws.global in us-east-1", () => {
+  test("aliases: production has the DR provider in us-west-2; dev and staging the parent zone's; every environment aws.global in us-east-1", () => {
     expect(stacks.production.provider.aws.map((p: Json) => [p.alias, p.region])).toEqual([
       [undefined, "us-east-1"],
       ["dr", "us-west-2"],
@@ -81,9 +91,10 @@ describe("providers", () => {
       expect(stacks[env].provider.aws.map((p: Json) => [p.alias, p.region])).toEqual([
         [undefined, "us-east-1"],
         ["global", "us-east-1"],
+        ["parent_zone", "us-east-1"],
       ]);
     }
-    // The guard and the tags hold for every alias, not only the default provider.
+    // The tags hold for every alias, not only the default provider.
     expect(new Set(stacks.production.provider.aws.map((p: Json) => JSON.stringify(p.default_tags))).size).toBe(1);
   });
 });
@@ -291,5 +302,32 @@ describe("secrets the platform layer reads", () => {
     expect(read).toEqual([`authorworks-${env}/alerting/chat-webhook-url`, `authorworks-${env}/ci/github-runners-app`]);
     const created = Object.values(stacks[env].resource.aws_secretsmanager_secret as Record<string, Json>).map((s) => s.name);
     for (const name of read) expect(created).toContain(name);
+  });
+});
+
+describe("DNS delegation across accounts (dev and staging into production's apex)", () => {
+  test.each(["dev", "staging"])("%s: lookup and NS record through aws.parent_zone, which assumes production's role for %s", (env) => {
+    const j = stacks[env];
+    const role = `arn:aws:iam::${production.accountId}:role/authorworks-production-dns-delegation-${env}`;
+    const provider = (j.provider.aws as Json[]).find((p) => p.alias === "parent_zone")!;
+    expect(provider.assume_role).toEqual([{ role_arn: role, session_name: `authorworks-${env}-dns-delegation` }]);
+    expect(j.data.aws_route53_zone.dns_parent_zone).toMatchObject({ name: "authorworks.io", provider: "aws.parent_zone" });
+    expect(j.resource.aws_route53_record.dns_delegation).toMatchObject({ provider: "aws.parent_zone", name: `${env}.authorworks.io`, type: "NS" });
+    // A plan signs into the parent account too: the plan role may assume that role, and only it.
+    const plan = j.data.aws_iam_policy_document.security_github_plan_policy_document.statement.find((s: Json) => s.sid === "AssumeProviderRoles");
+    expect(plan).toMatchObject({ actions: ["sts:AssumeRole"], resources: [role] });
+  });
+
+  test("production: one bounded role per delegated environment, trusted by that environment's account", () => {
+    const r = stacks.production.resource.aws_iam_role;
+    for (const [env, account] of [["dev", dev.accountId], ["staging", staging.accountId]]) {
+      expect(r[`dns_delegation_role_${env}_role`]).toMatchObject({
+        name: `authorworks-production-dns-delegation-${env}`,
+        permissions_boundary: "${aws_iam_policy.security_boundary_policy.arn}",
+      });
+      const trust = stacks.production.data.aws_iam_policy_document[`dns_delegation_role_${env}_trust`].statement;
+      expect(trust[0].principals).toEqual([{ type: "AWS", identifiers: [`arn:aws:iam::${account}:root`] }]);
+    }
+    expect(stacks.production.provider.aws.map((p: Json) => p.alias)).not.toContain("parent_zone");
   });
 });

@@ -9,6 +9,7 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { ConfigError } from "../../variables/validation";
+import { loadableAlone } from "../helpers";
 
 type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -145,7 +146,7 @@ describe("bad state settings", () => {
   test("stop synth before the output directory is created", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "aw-")), "out");
     try {
-      expect(() => buildApp({ environments: [dev], processEnv: { AUTHORWORKS_STATE_BUCKET: "Not A Bucket" }, outdir })).toThrow(/AUTHORWORKS_STATE_BUCKET/);
+      expect(() => buildApp({ environments: [loadableAlone(dev)], processEnv: { AUTHORWORKS_STATE_BUCKET: "Not A Bucket" }, outdir })).toThrow(/AUTHORWORKS_STATE_BUCKET/);
       expect(existsSync(outdir)).toBe(false);
     } finally {
       rmSync(join(outdir, ".."), { recursive: true, force: true });
@@ -155,11 +156,59 @@ describe("bad state settings", () => {
   test("cdktf context (cdktf.json or --context) is read through CDKTF_CONTEXT_JSON", () => {
     const outdir = mkdtempSync(join(tmpdir(), "aw-"));
     try {
-      const app = buildApp({ environments: [dev], processEnv: { CDKTF_CONTEXT_JSON: JSON.stringify({ stateBucket: "ctx-state" }) }, outdir });
+      const app = buildApp({ environments: [loadableAlone(dev)], processEnv: { CDKTF_CONTEXT_JSON: JSON.stringify({ stateBucket: "ctx-state" }) }, outdir });
       const json = JSON.parse(Testing.synth(app.node.findChild("dev") as TerraformStack));
       expect(json.terraform.backend.s3.bucket).toBe("ctx-state");
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("accounts and parent zones across environments", () => {
+  const ROLE = "arn:aws:iam::999999999999:role/zone-owner-delegation";
+
+  test("the committed files: dev and staging write into production's zone through production's per-environment role", () => {
+    const [d, s, p] = loadEnvironments([dev, staging, production]);
+    expect(d.parentZone).toEqual({
+      zoneName: "authorworks.io",
+      accountId: production.accountId,
+      roleArn: `arn:aws:iam::${production.accountId}:role/authorworks-production-dns-delegation-dev`,
+      ownerEnvironment: "production",
+    });
+    expect(s.parentZone?.roleArn).toBe(`arn:aws:iam::${production.accountId}:role/authorworks-production-dns-delegation-staging`);
+    expect(p.parentZone).toBeUndefined();
+    expect(p.delegatedZones).toEqual([
+      { zoneName: "dev.authorworks.io", environment: "dev", accountId: dev.accountId },
+      { zoneName: "staging.authorworks.io", environment: "staging", accountId: staging.accountId },
+    ]);
+    expect([d.delegatedZones, s.delegatedZones]).toEqual([[], []]);
+  });
+
+  test("an account override moves the role ARN with it", () => {
+    const [d] = loadEnvironments([dev, staging, { ...production, accountId: "123123123123" }]);
+    expect(d.parentZone?.roleArn).toBe("arn:aws:iam::123123123123:role/authorworks-production-dns-delegation-dev");
+  });
+
+  test("an outside parent zone uses the given role, in its account", () => {
+    expect(loadEnvironments([devWith({ dns: { parentZoneRoleArn: ROLE } })])[0].parentZone).toEqual({ zoneName: "authorworks.io", accountId: "999999999999", roleArn: ROLE });
+  });
+
+  test.each([
+    ["two environments in one account", [dev, { ...staging, accountId: dev.accountId }], /staging[\s\S]*accountId: 111111111111 is also environment "dev"'s; accepted: an account of its own/],
+    ["a parent zone nobody loaded owns, without a role", [dev], /dev[\s\S]*dns\.parentZoneName: authorworks\.io is no loaded environment's dns\.zoneName \(dev\.authorworks\.io\) and dns\.parentZoneRoleArn is not set; accepted:/],
+    ["a role for a parent zone another environment owns", [devWith({ dns: { parentZoneRoleArn: ROLE } }), staging, production], /dns\.parentZoneRoleArn: .* is set although environment "production" owns authorworks\.io; accepted: no role ARN/],
+  ])("refused: %s", (_name, configs, message) => {
+    expect(errorOf(configs as EnvironmentConfig[])).toMatch(message);
+  });
+
+  test.each([
+    ["accountId 12345", devWith({ accountId: "12345" }), /accountId: got "12345"; accepted: a 12-digit AWS account id/],
+    ["no accountId", { ...dev, accountId: undefined as unknown as string }, /accountId: got nothing; accepted: a 12-digit AWS account id/],
+    ["a role that is no ARN", devWith({ dns: { parentZoneRoleArn: "zone-owner" } }), /dns\.parentZoneRoleArn: got "zone-owner"; accepted: an IAM role ARN/],
+    ["a role without a parent zone", { ...dev, dns: { ...dev.dns, parentZoneName: undefined, parentZoneRoleArn: ROLE } }, /dns\.parentZoneRoleArn: got ".*"; accepted: only together with dns\.parentZoneName/],
+    ["a role in the environment's own account", devWith({ dns: { parentZoneRoleArn: `arn:aws:iam::${dev.accountId}:role/same-account` } }), /dns\.parentZoneRoleArn: got ".*"; accepted: a role in another account than this environment's \(111111111111\)/],
+  ])("refused in one file: %s", (_name, cfg, message) => {
+    expect(errorOf(cfg)).toMatch(message);
   });
 });

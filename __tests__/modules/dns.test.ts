@@ -82,6 +82,84 @@ describe("DnsZones delegation", () => {
   });
 });
 
+describe("DnsZones delegation through the parent zone's account", () => {
+  const ROLE = "arn:aws:iam::444455556666:role/fixture-owner-dns-delegation-fixture";
+  function synthAcross(overrides: Partial<DnsZonesProps> = {}): Json {
+    return synthWith((stack) => {
+      const globalProvider = new AwsProvider(stack, "aws-global", { region: "us-east-1", alias: "global" });
+      const parentZoneProvider = new AwsProvider(stack, "aws-parent", {
+        alias: "parent",
+        region: "us-east-1",
+        assumeRole: [{ roleArn: ROLE, sessionName: "fixture" }],
+        allowedAccountIds: ["444455556666"],
+      });
+      new DnsZones(stack, "dns", { ...PROPS, globalProvider, parentZoneProvider, ...overrides });
+    });
+  }
+
+  test("the lookup, the NS record and (with DNSSEC) the DS record go through parentZoneProvider; nothing else does", () => {
+    const json = synthAcross({ dnssec: true });
+    expect(dataOf(json, "aws_route53_zone").dns_parent_zone.provider).toBe("aws.parent");
+    expect(resource(json, "aws_route53_record", "dns_delegation").provider).toBe("aws.parent");
+    expect(resource(json, "aws_route53_record", "dns_ds").provider).toBe("aws.parent");
+    const through = Object.entries<Record<string, Json>>(json.resource).flatMap(([t, byId]) => Object.entries(byId).filter(([, r]) => r.provider === "aws.parent").map(([id]) => `${t}.${id}`));
+    expect(through.sort()).toEqual(["aws_route53_record.dns_delegation", "aws_route53_record.dns_ds"]);
+  });
+});
+
+describe("DnsDelegationRole: the zone owner's role for a delegated sub-zone's account", () => {
+  const json = synth({
+    ...APEX,
+    dnssec: false,
+    zoneName: "example.org",
+    privateZoneName: "owner.example.internal",
+    cloudFrontAliases: ["media.example.org"],
+    delegatedZones: [
+      { zoneName: "qa.example.org", accountId: "777788889999", roleName: "fixture-owner-dns-delegation-qa" },
+      { zoneName: "deep.lab.example.org", accountId: "121212121212", roleName: "fixture-owner-dns-delegation-lab" },
+    ],
+  });
+
+  test("one role per delegated zone, named as given, trusted by that zone's account only", () => {
+    expect(resource(json, "aws_iam_role", "dns_delegation_role_qa_role")).toMatchObject({
+      name: "fixture-owner-dns-delegation-qa",
+      assume_role_policy: "${data.aws_iam_policy_document.dns_delegation_role_qa_trust.json}",
+      max_session_duration: 3600,
+    });
+    expect(statements(json, "dns_delegation_role_qa_trust")).toEqual([
+      { sid: "DelegatedZoneAccount", effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::777788889999:root"] }] },
+    ]);
+    expect(statements(json, "dns_delegation_role_deep_lab_trust")[0].principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::121212121212:root"] }]);
+  });
+
+  test("it may change only NS and DS records of exactly its zone name, in this zone", () => {
+    const stmts = statements(json, "dns_delegation_role_qa_policy_document");
+    const write = stmts.find((x: Json) => x.sid === "WriteDelegationRecords");
+    expect(write).toEqual({
+      sid: "WriteDelegationRecords",
+      effect: "Allow",
+      actions: ["route53:ChangeResourceRecordSets"],
+      resources: ["arn:aws:route53:::hostedzone/${aws_route53_zone.dns_zone.zone_id}"],
+      condition: [
+        { test: "ForAllValues:StringEquals", variable: "route53:ChangeResourceRecordSetsNormalizedRecordNames", values: ["qa.example.org"] },
+        { test: "ForAllValues:StringEquals", variable: "route53:ChangeResourceRecordSetsRecordTypes", values: ["NS", "DS"] },
+      ],
+    });
+    expect(statements(json, "dns_delegation_role_deep_lab_policy_document").find((x: Json) => x.sid === "WriteDelegationRecords")?.condition[0].values).toEqual(["deep.lab.example.org"]);
+    // Reads are limited to this zone; only the lookup by name and GetChange need wider resources.
+    const wide = stmts.filter((x: Json) => !x.resources.every((r: string) => r.includes("${aws_route53_zone.dns_zone.zone_id}")));
+    expect(wide.map((x: Json) => [x.sid, x.actions, x.resources])).toEqual([
+      ["FindParentZone", ["route53:ListHostedZones", "route53:ListHostedZonesByName"], ["*"]],
+      ["WaitForChanges", ["route53:GetChange"], ["arn:aws:route53:::change/*"]],
+    ]);
+    expect(stmts.flatMap((x: Json) => x.actions).filter((a: string) => a.includes("*"))).toEqual([]);
+  });
+
+  test("no delegated zones: no role", () => {
+    expect(resourcesOf(synth({ ...APEX, dnssec: false }), "aws_iam_role")).toEqual({});
+  });
+});
+
 describe("DnsZones certificates", () => {
   const json = synth({ cloudFrontAliases: ["media.dev.authorworks.io", "eu.cdn.dev.authorworks.io"] });
 

@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { buildApp } from "../../environments/app";
 import { ENVIRONMENTS } from "../../environments";
+import { dev } from "../../environments/dev";
 import { AccountSettingsError, resolveAccountIds } from "../../providers/accounts";
 import { SettingsError } from "../../providers/state";
 
@@ -41,13 +42,15 @@ describe("account ids set outside the environment files", () => {
   });
 
   test("the override reaches every AWS provider of that environment's stacks, and only that environment's", () => {
-    const app = buildApp({ environments: ENVIRONMENTS, processEnv: { AUTHORWORKS_ACCOUNT_IDS: "staging=222222222222" }, outdir: Testing.app().outdir });
-    const providersOf = (stack: string) => JSON.parse(Testing.synth(app.node.findChild(stack) as never, true)).provider.aws as { allowed_account_ids?: string[] }[];
+    const app = buildApp({ environments: ENVIRONMENTS, processEnv: { AUTHORWORKS_ACCOUNT_IDS: "staging=444444444444,production=555555555555" }, outdir: Testing.app().outdir });
+    const providersOf = (stack: string) => JSON.parse(Testing.synth(app.node.findChild(stack) as never, true)).provider.aws as { alias?: string; allowed_account_ids?: string[] }[];
     for (const stack of ["staging", "staging-platform"]) {
       const aws = providersOf(stack);
       expect(aws.length).toBeGreaterThan(1);
-      for (const p of aws) expect(p.allowed_account_ids).toEqual(["222222222222"]);
+      // The parent zone is production's: its provider is guarded by production's account.
+      for (const p of aws) expect(p.allowed_account_ids).toEqual([p.alias === "parent_zone" ? "555555555555" : "444444444444"]);
     }
-    for (const p of providersOf("dev")) expect(p.allowed_account_ids).toBeUndefined();
+    expect(providersOf("staging").map((p) => p.alias)).toContain("parent_zone");
+    for (const p of providersOf("dev")) expect(p.allowed_account_ids).toEqual([p.alias === "parent_zone" ? "555555555555" : dev.accountId]);
   });
 });

@@ -5,6 +5,7 @@
  * `resolveEnvironment` in environments/config.ts.
  */
 import { MAX_RUNNERS_CEILING } from "../../modules/addons/delivery/actions-runners";
+import { CODEBUILD_COMPUTE_TYPES, CODEBUILD_TIMEOUT_MINUTES } from "../../modules/ci-runner";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
@@ -26,4 +27,15 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
   const minOk = c.intRange("delivery.runners.minRunners", d.runners.minRunners, 0, MAX_RUNNERS_CEILING, "runners");
   const maxOk = c.intRange("delivery.runners.maxRunners", d.runners.maxRunners, 1, MAX_RUNNERS_CEILING, "runners");
   if (minOk && maxOk) c.ordered("delivery.runners.minRunners", d.runners.minRunners, "delivery.runners.maxRunners", d.runners.maxRunners);
+  const r = d.deployRunner ?? ({} as Partial<typeof d.deployRunner>);
+  c.oneOf("delivery.deployRunner.computeType", r.computeType, CODEBUILD_COMPUTE_TYPES);
+  c.intRange("delivery.deployRunner.timeoutMinutes", r.timeoutMinutes, CODEBUILD_TIMEOUT_MINUTES.min, CODEBUILD_TIMEOUT_MINUTES.max, "minutes (CodeBuild's limits)");
+  if (r.githubConnectionArn !== undefined) {
+    c.matches(
+      "delivery.deployRunner.githubConnectionArn",
+      r.githubConnectionArn,
+      /^arn:aws(-[a-z]+)*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/,
+      "a CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>)",
+    );
+  }
 }

@@ -3,7 +3,7 @@
  * modules/cdn). Called from `resolveEnvironment`; every problem names the field, what it
  * got and what is accepted.
  */
-import type { Checker } from "../../variables/validation";
+import { IAM_ROLE_ARN, type Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
 /** CloudFront price classes (the API's names). */
@@ -38,6 +38,13 @@ export function checkEdge(c: Checker, cfg: EnvironmentConfig): void {
     const parentOk = c.matches("dns.parentZoneName", dns.parentZoneName, DOMAIN_NAME, DOMAIN_DESCRIPTION);
     if (parentOk && zoneOk && !(dns.zoneName !== dns.parentZoneName && isWithinZone(dns.zoneName, dns.parentZoneName))) {
       c.fail("dns.parentZoneName", dns.parentZoneName, `a proper suffix of dns.zoneName (${dns.zoneName}), e.g. "${dns.zoneName.split(".").slice(1).join(".")}"`);
+    }
+  }
+  if (dns.parentZoneRoleArn !== undefined) {
+    c.matches("dns.parentZoneRoleArn", dns.parentZoneRoleArn, IAM_ROLE_ARN, "an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)");
+    if (dns.parentZoneName === undefined) c.fail("dns.parentZoneRoleArn", dns.parentZoneRoleArn, "only together with dns.parentZoneName (the zone the role writes into)");
+    else if (IAM_ROLE_ARN.exec(dns.parentZoneRoleArn)?.[1] === cfg.accountId) {
+      c.fail("dns.parentZoneRoleArn", dns.parentZoneRoleArn, `a role in another account than this environment's (${cfg.accountId}): one account per environment, the parent zone belongs to another`);
     }
   }
   const privateOk = c.matches("dns.privateZoneName", dns.privateZoneName, DOMAIN_NAME, DOMAIN_DESCRIPTION);

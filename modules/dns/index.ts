@@ -17,6 +17,9 @@ import { Route53KeySigningKey } from "@cdktf/provider-aws/lib/route53-key-signin
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { AwsContext, policyDocument } from "../iam";
+import { DnsDelegationRole } from "./delegation";
+
+export { DnsDelegationRole, DELEGATION_RECORD_TYPES, ZONE_LOOKUP_ACTIONS } from "./delegation";
 
 /** TTL of the delegation (NS) and DS records in the parent zone (seconds). */
 export const DELEGATION_TTL = 3600;
@@ -41,12 +44,22 @@ export interface DnsZonesProps {
   /** Public hosted zone of the environment (`env.dns.zoneName`), e.g. `dev.authorworks.io`. */
   readonly zoneName: string;
   /**
-   * Parent zone managed by this project in the same account (`env.dns.parentZoneName`). When
-   * set, the zone is looked up by name and the NS delegation record (and the DS record when
-   * DNSSEC is on) is created there: the stack owning the parent zone must be deployed first.
+   * Parent zone (`env.dns.parentZoneName`). When set, the zone is looked up by name and the
+   * NS delegation record (and the DS record when DNSSEC is on) is created there, through
+   * `parentZoneProvider`: the stack owning the parent zone must be deployed first.
    * @default undefined (delegation is done at the registrar, by hand)
    */
   readonly parentZoneName?: string;
+  /**
+   * Provider signed into the parent zone's account (`providers.parentZone`, which assumes
+   * the owner's delegation role). @default the stack's default provider (same account)
+   */
+  readonly parentZoneProvider?: AwsProvider;
+  /**
+   * Sub-zones of other accounts delegated from this zone: each gets a `DnsDelegationRole`
+   * its account assumes to write exactly its NS and DS records here. @default none
+   */
+  readonly delegatedZones?: readonly { readonly zoneName: string; readonly accountId: string; readonly roleName: string }[];
   /** Private hosted zone for internal names (`env.dns.privateZoneName`), associated with `vpcId`. */
   readonly privateZoneName: string;
   /** VPC the private zone answers in. */
@@ -187,6 +200,8 @@ export class DnsZones extends Construct {
   public readonly parentZone?: DataAwsRoute53Zone;
   /** NS record delegating the zone in the parent zone, when `parentZoneName` is set. */
   public readonly delegation?: Route53Record;
+  /** Roles that delegated sub-zones' accounts assume, by sub-zone name. */
+  public readonly delegationRoles: Readonly<Record<string, DnsDelegationRole>>;
   /** KMS key (us-east-1) behind the key-signing key, when DNSSEC is on. */
   public readonly dnssecKey?: KmsKey;
   public readonly keySigningKey?: Route53KeySigningKey;
@@ -221,8 +236,9 @@ export class DnsZones extends Construct {
     this.privateZoneId = this.privateZone.zoneId;
 
     if (props.parentZoneName) {
-      this.parentZone = new DataAwsRoute53Zone(this, "parent-zone", { name: props.parentZoneName, privateZone: false });
+      this.parentZone = new DataAwsRoute53Zone(this, "parent-zone", { provider: props.parentZoneProvider, name: props.parentZoneName, privateZone: false });
       this.delegation = new Route53Record(this, "delegation", {
+        provider: props.parentZoneProvider,
         zoneId: this.parentZone.zoneId,
         name: props.zoneName,
         type: "NS",
@@ -230,6 +246,18 @@ export class DnsZones extends Construct {
         records: this.zone.nameServers,
       });
     }
+
+    const roles: Record<string, DnsDelegationRole> = {};
+    for (const d of props.delegatedZones ?? []) {
+      roles[d.zoneName] = new DnsDelegationRole(this, `delegation-role-${recordLabel(d.zoneName, props.zoneName)}`, {
+        name: d.roleName,
+        parentZoneId: this.zone.zoneId,
+        zoneName: d.zoneName,
+        trustedAccountId: d.accountId,
+        partition: props.aws.partition,
+      });
+    }
+    this.delegationRoles = roles;
 
     const wildcard = `*.${props.zoneName}`;
     this.regionalCertificate = new ValidatedCertificate(this, "regional-certificate", {
@@ -313,6 +341,7 @@ export class DnsZones extends Construct {
       if (this.parentZone) {
         // The chain of trust: published only once the zone is signed, or resolvers would fail validation.
         new Route53Record(this, "ds", {
+          provider: props.parentZoneProvider,
           zoneId: this.parentZone.zoneId,
           name: props.zoneName,
           type: "DS",

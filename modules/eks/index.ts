@@ -97,6 +97,12 @@ export interface EksClusterProps {
    */
   readonly additionalAdminPrincipalArns?: Readonly<Record<string, string>>;
   /**
+   * Principals that may read the whole cluster, Secrets included (`AmazonEKSAdminViewPolicy`,
+   * no Kubernetes group), by a stable id, e.g. `{ "github-plan": planRole.arn }`: a plan of
+   * the platform stack refreshes Secrets and Helm releases (stored in Secrets). @default none
+   */
+  readonly additionalViewerPrincipalArns?: Readonly<Record<string, string>>;
+  /**
    * Namespaces in which developers get the EKS `AmazonEKSViewPolicy` access policy. Unset:
    * developers get no access policy and only what RBAC in the platform stack binds to
    * their group. @default none (RBAC only)
@@ -333,6 +339,12 @@ export class EksCluster extends Construct {
       }
       this.accessEntry(entryId, arn, [ADMIN_GROUP], { policy: EKS_ACCESS_POLICIES.clusterAdmin });
     }
+    for (const [entryId, arn] of Object.entries(props.additionalViewerPrincipalArns ?? {})) {
+      if (!/^[a-z][a-z0-9-]*$/.test(entryId) || ["admin", "developer", ...Object.keys(props.additionalAdminPrincipalArns ?? {})].includes(entryId)) {
+        throw new Error(`additionalViewerPrincipalArns: "${entryId}" must be a lower-case kebab id not used by another access entry (it names the access entry)`);
+      }
+      this.accessEntry(entryId, arn, [], { policy: EKS_ACCESS_POLICIES.adminView });
+    }
     this.accessEntry(
       "developer",
       roleArn(props.developerRoleName),
@@ -423,7 +435,7 @@ export class EksCluster extends Construct {
     const entry = new EksAccessEntry(this, `${entryId}-access`, {
       clusterName: this.cluster.name,
       principalArn,
-      kubernetesGroups: groups,
+      kubernetesGroups: groups.length ? groups : undefined,
       type: "STANDARD",
       tags: { Name: `${this.name}-${entryId}` },
     });

@@ -124,6 +124,12 @@ export interface GithubDeployRolesProps {
    * cache AUTH token); more can be added with `allowPlanToReadSecrets`. @default none
    */
   readonly planSecretArns?: readonly string[];
+  /**
+   * Roles in other accounts that the stacks' providers assume (`assume_role`), e.g. the
+   * parent zone's delegation role: a plan signs into them too, so the plan role may
+   * assume them. The apply role may anyway (PowerUserAccess includes STS). @default none
+   */
+  readonly planAssumableRoleArns?: readonly string[];
   /** Maximum session of the plan role (seconds). @default 3600 */
   readonly planMaxSessionSeconds?: number;
   /** Maximum session of the apply role (seconds): creating a cluster and Multi-AZ databases takes longer than an hour. @default 7200 */
@@ -217,6 +223,7 @@ export class GithubDeployRoles extends Construct {
         resources: [`arn:${partition}:ssm:*::parameter/aws/service/*`],
       },
       ...stateStatements,
+      ...(props.planAssumableRoleArns?.length ? [{ sid: "AssumeProviderRoles", actions: ["sts:AssumeRole"], resources: [...props.planAssumableRoleArns] }] : []),
     ];
     const planPolicy = document(this, "plan-policy-document", planStatements);
     new IamRolePolicy(this, "plan-policy", { name: `${planName}-read`, role: this.planRole.id, policy: planPolicy.json });

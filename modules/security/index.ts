@@ -64,6 +64,8 @@ export interface SecurityProps {
    * `allowPlanToReadSecrets` later. @default none
    */
   readonly planSecretArns?: readonly string[];
+  /** Roles in other accounts the stacks' providers assume (GithubDeployRoles `planAssumableRoleArns`). @default none */
+  readonly planAssumableRoleArns?: readonly string[];
   /** The application secrets. @default SECRETS (variables/secrets.ts) */
   readonly secrets?: readonly SecretDefinition[];
 }
@@ -126,6 +128,7 @@ export class Security extends Construct {
       permissionsBoundaryName: this.boundary.name,
       secretsKeyArn: props.secretsKeyArn,
       planSecretArns: props.planSecretArns,
+      planAssumableRoleArns: props.planAssumableRoleArns,
     });
 
     this.secretArns = this.secrets.arns;

@@ -53,7 +53,7 @@ const localName = (address) => `e2e_gap_${address.replace(/[^A-Za-z0-9]/g, "_")}
 /**
  * @param doc       the synthesized stack (parsed; not modified)
  * @param gaps      the committed gap list (emulator-gaps.json `gaps`)
- * @returns { doc, removed, substituted, protections, seeds }
+ * @returns { doc, removed, substituted, protections, seeds, foreignSeeds }
  */
 export function prepareStack(doc, gaps) {
   const copy = JSON.parse(JSON.stringify(doc));
@@ -128,12 +128,23 @@ export function prepareStack(doc, gaps) {
   }
 
   // Public zones the stack reads but does not create: the parent zone another account owns.
+  // Read through a provider that assumes a role in another account, the zone is seeded in
+  // that account with a stand-in for the role (what the owner's stack creates first).
   const created = new Set(Object.values(copy.resource?.aws_route53_zone ?? {}).map((z) => String(z.name).replace(/\.$/, "")));
-  const seeds = Object.values(copy.data?.aws_route53_zone ?? {})
-    .filter((z) => !z.private_zone && typeof z.name === "string" && !z.name.includes("${") && !created.has(z.name.replace(/\.$/, "")))
-    .map((z) => z.name.replace(/\.$/, ""));
+  const aliases = new Map([].concat(copy.provider?.aws ?? []).filter((p) => p.alias).map((p) => [`aws.${p.alias}`, p]));
+  const seeds = [];
+  const foreignSeeds = [];
+  for (const z of Object.values(copy.data?.aws_route53_zone ?? {})) {
+    if (z.private_zone || typeof z.name !== "string" || z.name.includes("${") || created.has(z.name.replace(/\.$/, ""))) continue;
+    const name = z.name.replace(/\.$/, "");
+    const via = aliases.get(z.provider);
+    const roleArn = via?.assume_role?.[0]?.role_arn;
+    const account = via?.allowed_account_ids?.[0];
+    if (roleArn && account) foreignSeeds.push({ zone: name, account, roleArn });
+    else seeds.push(name);
+  }
 
-  return { doc: copy, removed, substituted, protections, seeds: [...new Set(seeds)] };
+  return { doc: copy, removed, substituted, protections, seeds: [...new Set(seeds)], foreignSeeds };
 }
 
 /** The destroy copy: every recorded protection lifted. */

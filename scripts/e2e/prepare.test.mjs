@@ -65,6 +65,17 @@ test("protections are recorded, and lifted only in the destroy copy", () => {
 
 test("public zones read but not created are seeded; private ones are not", () => {
   assert.deepEqual(prepareStack(doc(), gaps).seeds, ["example.io"]);
+  assert.deepEqual(prepareStack(doc(), gaps).foreignSeeds, []);
+});
+
+test("a zone read through a provider that assumes a role in another account is seeded in that account, with the role", () => {
+  const d = doc();
+  const role = "arn:aws:iam::210000000003:role/owner-dns-delegation-dev";
+  d.provider.aws.push({ alias: "parent_zone", region: "us-east-1", allowed_account_ids: ["210000000003"], assume_role: [{ role_arn: role, session_name: "s" }] });
+  d.data.aws_route53_zone.parent.provider = "aws.parent_zone";
+  const { seeds, foreignSeeds } = prepareStack(d, gaps);
+  assert.deepEqual(seeds, []);
+  assert.deepEqual(foreignSeeds, [{ zone: "example.io", account: "210000000003", roleArn: role }]);
 });
 
 test("local backend replaces the remote one; every AWS provider configuration, aliases included, points at the emulator", () => {

@@ -21,8 +21,14 @@ const ROOT = path.resolve(HERE, "../..");
 const TOOLS = process.env.AUTHORWORKS_TOOLS_DIR || path.join(os.homedir(), ".cache/authorworks-verify");
 const TOFU = path.join(TOOLS, "bin/tofu");
 const PYTHON = path.join(TOOLS, "moto-venv/bin/python");
-/** moto's default account: every environment is synthesized for it (AUTHORWORKS_ACCOUNT_IDS). */
+/**
+ * moto's default account (the one test credentials sign into): the environment whose stack
+ * runs is synthesized for it (AUTHORWORKS_ACCOUNT_IDS); every other environment gets an
+ * account of its own, as one account per environment requires (production's, holding the
+ * parent zone dev writes into, is then a second account in dev's emulator).
+ */
 const EMULATOR_ACCOUNT = "123456789012";
+const OTHER_ACCOUNTS = ["210000000001", "210000000002", "210000000003", "210000000004"];
 /** One tofu command may take this long before it counts as hung. */
 const COMMAND_TIMEOUT_MS = 20 * 60 * 1000;
 
@@ -290,12 +296,19 @@ async function runStack(stack, synthDir, runDir, ctx) {
     writeCopy(prepared.doc);
     const regions = [...new Set([].concat(original.provider?.aws ?? []).map((p) => p.region).filter(Boolean))];
     await phase("seed", async () => {
-      const s = spawnSync(PYTHON, [path.join(HERE, "emulator.py"), "seed", "--endpoint", emulator.url, "--regions", regions.join(","), ...prepared.seeds.flatMap((z) => ["--public-zone", z])], {
+      const args = [
+        ...prepared.seeds.flatMap((z) => ["--public-zone", z]),
+        ...prepared.foreignSeeds.flatMap((f) => ["--foreign-zone", `${f.zone},${f.account},${f.roleArn}`]),
+      ];
+      const s = spawnSync(PYTHON, [path.join(HERE, "emulator.py"), "seed", "--endpoint", emulator.url, "--regions", regions.join(","), ...args], {
         env: cleanEnv(),
         encoding: "utf8",
       });
       if (s.status !== 0) throw new Error(`seeding the emulator failed: ${s.stderr}`);
       if (prepared.seeds.length) r.notes.push(`seeded public zone(s) ${prepared.seeds.join(", ")} (owned by another account in real use)`);
+      for (const f of prepared.foreignSeeds) {
+        r.notes.push(`seeded public zone ${f.zone} in account ${f.account}, with a stand-in for the role its owner's stack creates (${f.roleArn}); the stack writes its delegation records there through that role`);
+      }
     });
     const baseline = await snapshot(emulator.url);
     await phase("probe", () => probeSkippedGaps(prepared, original, dir, env, r));
@@ -371,10 +384,12 @@ async function runStack(stack, synthDir, runDir, ctx) {
     }
 
     // ---- protections are really there
+    // From here on, plans and applies skip the refresh (-refresh=false): the re-plan has
+    // just read every object back, and reading them again would only load the emulator.
     const prevent = r.protections.filter((p) => p.kind === "prevent_destroy").map((p) => p.address);
     const inState = new Set(stateAddresses(dir, env));
     if (prevent.length) {
-      const check = await phase("protection", () => tofu(dir, env, ["plan", "-destroy", "-input=false", "-no-color", "-json"], "protect"));
+      const check = await phase("protection", () => tofu(dir, env, ["plan", "-destroy", "-refresh=false", "-input=false", "-no-color", "-json"], "protect"));
       const refused = new Set(
         jsonLines(check.stdout)
           .filter((l) => l.type === "diagnostic" && /cannot be destroyed/i.test(l.diagnostic.summary))
@@ -416,13 +431,13 @@ async function runStack(stack, synthDir, runDir, ctx) {
       r.notes.push(`protections lifted in the copy for destroy: ${r.protections.map((p) => `${p.address} (${p.kind})`).join(", ")}`);
       if (needsApply) {
         const targets = [...new Set(r.protections.filter((p) => p.kind !== "prevent_destroy" && inState.has(p.address)).map((p) => `-target=${p.address}`))];
-        const lift = await phase("unprotect", () => tofu(dir, env, ["apply", "-input=false", "-no-color", "-json", "-auto-approve", ...targets], "unprotect"));
+        const lift = await phase("unprotect", () => tofu(dir, env, ["apply", "-refresh=false", "-input=false", "-no-color", "-json", "-auto-approve", ...targets], "unprotect"));
         for (const [a, text] of classifyErrors(jsonLines(lift.stdout), "apply").unlisted) fail("unprotect", a, text);
       }
     }
     await phase("destroy", async () => {
       for (let round = 1; round <= 3; round++) {
-        const d = await tofu(dir, env, ["destroy", "-input=false", "-no-color", "-json", "-auto-approve"], `destroy${round}`);
+        const d = await tofu(dir, env, ["destroy", "-refresh=false", "-input=false", "-no-color", "-json", "-auto-approve"], `destroy${round}`);
         const lines = jsonLines(d.stdout);
         r.destroyed += lines.filter((l) => l.type === "apply_complete" && l.hook.action === "delete").length;
         if (d.code === 0) return;
@@ -562,17 +577,23 @@ async function main() {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "authorworks-e2e."));
   const cleanup = () => (KEEP ? say(`work dir kept: ${runDir}`) : fs.rmSync(runDir, { recursive: true, force: true }));
   try {
-    // The stacks again, for the emulator's account, through the normal configuration path.
-    const synthDir = path.join(runDir, "synth");
+    // The stacks again, for the emulator's accounts, through the normal configuration path:
+    // once per environment that runs, that environment in moto's default account.
     const { tsImport } = await import("tsx/esm/api");
     const { ENVIRONMENT_NAMES: names } = await tsImport(path.join(ROOT, "variables/project.ts"), import.meta.url);
-    const synth = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["main.ts"], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, CDKTF_OUTDIR: synthDir, AUTHORWORKS_ACCOUNT_IDS: names.map((n) => `${n}=${EMULATOR_ACCOUNT}`).join(",") },
-    });
-    if (synth.status !== 0) throw new Error(`synth for the emulator account failed:\n${synth.stderr}`);
-    const synthStacks = path.join(synthDir, "stacks");
+    const environmentOf = (stack) => names.find((n) => stack === n || stack === `${n}-platform`) ?? names[0];
+    const synthDirs = new Map();
+    for (const focus of new Set(STACKS.map(environmentOf))) {
+      const synthDir = path.join(runDir, `synth-${focus}`);
+      const accounts = names.map((n, i) => `${n}=${n === focus ? EMULATOR_ACCOUNT : OTHER_ACCOUNTS[i]}`).join(",");
+      const synth = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["main.ts"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, CDKTF_OUTDIR: synthDir, AUTHORWORKS_ACCOUNT_IDS: accounts },
+      });
+      if (synth.status !== 0) throw new Error(`synth for the emulator accounts (${accounts}) failed:\n${synth.stderr}`);
+      synthDirs.set(focus, path.join(synthDir, "stacks"));
+    }
 
     const cliConfig = path.join(runDir, "tofurc");
     fs.writeFileSync(cliConfig, fs.readFileSync(path.join(ROOT, "scripts/verify/tofurc.template"), "utf8").replace("@MIRROR@", path.join(TOOLS, "providers")));
@@ -589,7 +610,7 @@ async function main() {
         const i = next++;
         const s = STACKS[i];
         say(`${s}: plan, apply, re-plan, destroy ...`);
-        results[i] = await runStack(s, synthStacks, runDir, ctx);
+        results[i] = await runStack(s, synthDirs.get(environmentOf(s)), runDir, ctx);
         say(`${s}: done (${Object.entries(results[i].seconds).map(([k, v]) => `${k} ${v}s`).join(", ")})`);
       }
     };
