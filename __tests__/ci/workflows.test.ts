@@ -1,0 +1,61 @@
+/**
+ * House rules of .github/workflows that actionlint does not check: actions pinned by
+ * commit, no permission unless a job asks for it, deploys serialized per environment, the
+ * platform stacks run on the environment's deploy runner.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { ENVIRONMENT_NAMES, names } from "../../variables/project";
+
+const dir = join(__dirname, "../../.github/workflows");
+const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
+const text = (f: string) => readFileSync(join(dir, f), "utf8");
+
+test("the three workflows exist", () => {
+  expect(files.sort()).toEqual(["deploy-environment.yml", "deploy.yml", "pull-request.yml"]);
+});
+
+test.each(files)("%s: every action is pinned by a full commit SHA, with its version in a comment", (f) => {
+  const uses = [...text(f).matchAll(/^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/gm)].map((m) => [m[1], m[2].trim()]);
+  expect(uses.length).toBeGreaterThan(0);
+  for (const [ref, comment] of uses) {
+    if (ref.startsWith("./")) continue; // a reusable workflow of this repository
+    expect([ref, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(ref), /^# v\d+\.\d+\.\d+$/.test(comment)]).toEqual([ref, true, true]);
+  }
+});
+
+test.each(files)("%s: no permission by default (permissions: {} at the top); jobs ask for what they use", (f) => {
+  expect(text(f)).toMatch(/^permissions: \{\}$/m);
+  // Nothing may write to the repository, packages or pull requests.
+  expect(text(f)).not.toMatch(/^\s+(contents|packages|pull-requests|actions|deployments|statuses|checks): write/m);
+});
+
+test("deploys: one at a time per environment, never cancelled half-way; apply jobs run in the GitHub environment", () => {
+  const t = text("deploy-environment.yml");
+  expect(t.match(/cancel-in-progress: false/g)).toHaveLength(2);
+  expect(t).toMatch(/group: deploy-\$\{\{ inputs.environment \}\}\n/);
+  expect(t.match(/environment: \$\{\{ inputs.environment \}\}/g)).toHaveLength(2);
+  expect(t).toContain("scripts/ci/aws-role.mjs \"$ENVIRONMENT\" apply");
+});
+
+test("main deploys dev, then staging, then production", () => {
+  const t = text("deploy.yml");
+  expect(ENVIRONMENT_NAMES).toEqual(["dev", "staging", "production"]);
+  expect(t).toMatch(/dev:\n\s+needs: check\n\s+uses: \.\/\.github\/workflows\/deploy-environment\.yml\n\s+with:\n\s+environment: dev/);
+  expect(t).toMatch(/staging:\n\s+needs: dev\n[\s\S]*?environment: staging/);
+  expect(t).toMatch(/production:\n\s+needs: staging\n[\s\S]*?environment: production/);
+});
+
+test("platform stacks (deploy and diff) run on the environment's deploy runner, whose project name the AWS stack creates", () => {
+  const label = (env: string) => `codebuild-${names.deployRunner(env as never)}-`;
+  expect(text("deploy-environment.yml")).toContain("runs-on: codebuild-authorworks-${{ inputs.environment }}-deploy-runner-${{ github.run_id }}-${{ github.run_attempt }}");
+  expect(label("dev")).toBe("codebuild-authorworks-dev-deploy-runner-");
+  expect(text("pull-request.yml")).toContain("format('codebuild-authorworks-{0}-deploy-runner-{1}-{2}', matrix.environment, github.run_id, github.run_attempt)");
+});
+
+test("pull requests plan with the plan role, and not from forks", () => {
+  const t = text("pull-request.yml");
+  expect(t).toContain("scripts/ci/aws-role.mjs \"$ENVIRONMENT\" plan");
+  expect(t).not.toContain(" apply)");
+  expect(t).toContain("if: github.event.pull_request.head.repo.full_name == github.repository");
+});
