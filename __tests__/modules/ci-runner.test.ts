@@ -74,6 +74,15 @@ describe("CodeBuildRunner", () => {
       { test: "StringEquals", variable: "ec2:AuthorizedService", values: ["codebuild.amazonaws.com"] },
       { test: "ArnEquals", variable: "ec2:Subnet", values: ["arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0a", "arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0b"] },
     ]);
+    // ENIs only in the given subnets and security group, deleted only in this VPC: no "*" on a restrictable action.
+    expect(bySid.VpcEnisCreate.resources).toEqual([
+      "arn:aws:ec2:eu-central-1:444455556666:network-interface/*",
+      "arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0a",
+      "arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0b",
+      "arn:aws:ec2:eu-central-1:444455556666:security-group/${aws_security_group.runner_security_group.id}",
+    ]);
+    expect(bySid.VpcEnisDelete.condition).toEqual([{ test: "ArnEquals", variable: "ec2:Vpc", values: ["arn:aws:ec2:eu-central-1:444455556666:vpc/vpc-0fixture"] }]);
+    expect(policy.filter((s: Json) => s.resources.includes("*")).map((s: Json) => s.sid)).toEqual(["VpcDescribe"]);
     expect(bySid.GithubConnection.resources).toEqual(["${aws_codeconnections_connection.runner_connection.arn}"]);
     expect(bySid.ProjectKey.resources).toEqual([PROPS.kmsKeyArn]);
     const actions = policy.flatMap((s: Json) => s.actions as string[]);

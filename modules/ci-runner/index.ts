@@ -158,7 +158,17 @@ export class CodeBuildRunner extends Construct {
         actions: ["ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
         resources: ["*"],
       },
-      { sid: "VpcEnis", actions: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"], resources: ["*"] },
+      {
+        sid: "VpcEnisCreate",
+        actions: ["ec2:CreateNetworkInterface"],
+        resources: [`${arnPrefix(props.aws, "ec2")}:network-interface/*`, ...subnetArns, `${arnPrefix(props.aws, "ec2")}:security-group/${sg.id}`],
+      },
+      {
+        sid: "VpcEnisDelete",
+        actions: ["ec2:DeleteNetworkInterface"],
+        resources: [`${arnPrefix(props.aws, "ec2")}:network-interface/*`],
+        conditions: [{ test: "ArnEquals", variable: "ec2:Vpc", values: [`${arnPrefix(props.aws, "ec2")}:vpc/${props.vpcId}`] }],
+      },
       {
         sid: "VpcEniPermission",
         actions: ["ec2:CreateNetworkInterfacePermission"],

@@ -18,6 +18,10 @@ const ACCOUNT_DEFAULTS = [
 
 /** Objects moto keeps but AWS treats as deleted or on their way out. */
 const GONE = [
+  // A provider that assumes a role (aws.parent_zone) leaves sessions: temporary credentials
+  // (access key ids ASIA...) that expire; AWS holds nothing a destroy could delete.
+  (model) => model === "sts.AssumedRole",
+  (model, o) => model === "iam.AccessKey" && /^ASIA/.test(String(o.physical_resource_id ?? o.id ?? "")),
   (model, o) => model === "kms.Key" && o.key_state === "PendingDeletion",
   (model, o) => model === "secretsmanager.FakeSecret" && o.deleted_date != null,
   (model, o) => /^ec2\.(NatGateway|VPCEndPoint)$/.test(model) && /^delet/i.test(String(o.state ?? o._state ?? "")),

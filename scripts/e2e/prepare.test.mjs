@@ -106,12 +106,15 @@ test("leftovers: new objects only, minus account defaults and what moto keeps in
     "iam.AWSManagedPolicy": [{ arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }],
     "ec2.NatGateway": [{ id: "nat-1", state: "deleted", network_interface_id: "eni-1" }],
     "ec2.NetworkInterface": [{ id: "eni-1" }],
+    // Sessions of an assumed role (temporary ASIA keys) are no resources; a user's AKIA key is.
+    "sts.AssumedRole": [{ arn: "arn:aws:sts::210000000003:assumed-role/r/s" }],
+    "iam.AccessKey": [{ physical_resource_id: "ASIAEXAMPLE1" }, { physical_resource_id: "AKIAEXAMPLE2" }],
   };
   const found = leftovers(before, after);
   assert.deepEqual(
     found.map((l) => `${l.model} ${l.key}`),
-    ["ec2.VPC vpc-new", "kms.Key k2", "kms.Alias alias/app", "ec2.NetworkInterface eni-1"],
+    ["ec2.VPC vpc-new", "kms.Key k2", "kms.Alias alias/app", "ec2.NetworkInterface eni-1", "iam.AccessKey AKIAEXAMPLE2"],
   );
   // The NAT gateway's interface is reported with the gateway's id, so it names that resource.
-  assert.deepEqual(found.at(-1).ids, ["eni-1", "nat-1"]);
+  assert.deepEqual(found.at(-2).ids, ["eni-1", "nat-1"]);
 });

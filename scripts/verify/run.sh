@@ -107,7 +107,6 @@ done
       --soft-fail --compact >"$RUN/checkov.json" 2>"$RUN/checkov.stderr"
   echo $? >"$RUN/checkov.rc"
 ) &
-CHECKOV_PID=$!
 
 # ------------------------------------------ tofu + tflint, per stack, N at a time
 check_stack() {
@@ -147,10 +146,10 @@ for d in "${stack_dirs[@]}"; do
   check_stack "$(basename "$d")" &
   running=$((running + 1))
 done
-# Plain `wait`: every per-stack job must have finished before the summary reads its files.
+# Plain `wait`: every per-stack job and checkov (its status is in checkov.rc) must have
+# finished before the summary reads their files. (`wait -n` above may already have reaped
+# checkov, so it is not waited for by pid.)
 wait
-
-wait "$CHECKOV_PID"
 
 # ---------------------------------------------------------------------- summary
 TOOLS_JSON="$RUN/tools.json"
