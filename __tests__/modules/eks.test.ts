@@ -224,6 +224,24 @@ describe("EksCluster: access entries", () => {
     );
     expect(() => synth(dev, (p) => ({ ...p, additionalAdminPrincipalArns: { admin: "arn:aws:iam::123456789012:role/x" } }))).toThrow(/"admin" must be a lower-case kebab id/);
   });
+
+  test("viewers: cluster-wide AmazonEKSAdminViewPolicy, no Kubernetes group; ids must not clash", () => {
+    const json = synth(dev, (p) => ({
+      ...p,
+      additionalAdminPrincipalArns: { "ci-apply": "arn:aws:iam::123456789012:role/fixture-apply" },
+      additionalViewerPrincipalArns: { "ci-plan": "arn:aws:iam::123456789012:role/fixture-plan" },
+    }));
+    const entry = resource(json, "aws_eks_access_entry", "eks_ci_plan_access");
+    expect(entry).toMatchObject({ principal_arn: "arn:aws:iam::123456789012:role/fixture-plan", type: "STANDARD" });
+    expect(entry).not.toHaveProperty("kubernetes_groups");
+    expect(resource(json, "aws_eks_access_policy_association", "eks_ci_plan_cluster_policy")).toMatchObject({
+      policy_arn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy",
+      access_scope: { type: "cluster" },
+    });
+    expect(() =>
+      synth(dev, (p) => ({ ...p, additionalAdminPrincipalArns: { ci: "arn:aws:iam::1:role/a" }, additionalViewerPrincipalArns: { ci: "arn:aws:iam::1:role/b" } })),
+    ).toThrow(/additionalViewerPrincipalArns: "ci" must be a lower-case kebab id not used by another access entry/);
+  });
 });
 
 describe("EksCluster: node groups", () => {
