@@ -10,12 +10,13 @@ import { ENVIRONMENT_NAMES, names } from "../../variables/project";
 const dir = join(__dirname, "../../.github/workflows");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
 const text = (f: string) => readFileSync(join(dir, f), "utf8");
+const ACTION = "../actions/terraform-aws/action.yml";
 
 test("the three workflows exist", () => {
   expect(files.sort()).toEqual(["deploy-environment.yml", "deploy.yml", "pull-request.yml"]);
 });
 
-test.each(files)("%s: every action is pinned by a full commit SHA, with its version in a comment", (f) => {
+test.each([...files, ACTION])("%s: every action is pinned by a full commit SHA, with its version in a comment", (f) => {
   const uses = [...text(f).matchAll(/^\s*(?:-\s*)?uses:\s*(\S+)(.*)$/gm)].map((m) => [m[1], m[2].trim()]);
   expect(uses.length).toBeGreaterThan(0);
   for (const [ref, comment] of uses) {
@@ -34,8 +35,16 @@ test("deploys: one at a time per environment, never cancelled half-way; apply jo
   const t = text("deploy-environment.yml");
   expect(t.match(/cancel-in-progress: false/g)).toHaveLength(2);
   expect(t).toMatch(/group: deploy-\$\{\{ inputs.environment \}\}\n/);
-  expect(t.match(/environment: \$\{\{ inputs.environment \}\}/g)).toHaveLength(2);
-  expect(t).toContain("scripts/ci/aws-role.mjs \"$ENVIRONMENT\" apply");
+  expect(t.match(/^    environment: \$\{\{ inputs.environment \}\}/gm)).toHaveLength(2);
+  expect(t.match(/role: apply\n\s+session-seconds: "7200"/g)).toHaveLength(2);
+  expect(t).not.toContain("role: plan");
+});
+
+test("the shared setup signs in with the role scripts/ci/aws-role.mjs names, for as long as asked", () => {
+  const t = text(ACTION);
+  expect(t).toContain('node scripts/ci/aws-role.mjs "$ENVIRONMENT" "$ROLE"');
+  expect(t).toContain("role-to-assume: ${{ steps.role.outputs.arn }}");
+  expect(t).toContain("role-duration-seconds: ${{ inputs.session-seconds }}");
 });
 
 test("main deploys dev, then staging, then production", () => {
@@ -55,7 +64,7 @@ test("platform stacks (deploy and diff) run on the environment's deploy runner, 
 
 test("pull requests plan with the plan role, and not from forks", () => {
   const t = text("pull-request.yml");
-  expect(t).toContain("scripts/ci/aws-role.mjs \"$ENVIRONMENT\" plan");
-  expect(t).not.toContain(" apply)");
+  expect(t).toContain("role: plan");
+  expect(t).not.toContain("role: apply");
   expect(t).toContain("if: github.event.pull_request.head.repo.full_name == github.repository");
 });
