@@ -35,7 +35,7 @@ test("deploys: one at a time per environment, never cancelled half-way; apply jo
   const t = text("deploy-environment.yml");
   expect(t.match(/cancel-in-progress: false/g)).toHaveLength(2);
   expect(t).toMatch(/group: deploy-\$\{\{ inputs.environment \}\}\n/);
-  expect(t.match(/^    environment: \$\{\{ inputs.environment \}\}/gm)).toHaveLength(2);
+  expect(t.match(/^ {4}environment: \$\{\{ inputs.environment \}\}/gm)).toHaveLength(2);
   expect(t.match(/role: apply\n\s+session-seconds: "7200"/g)).toHaveLength(2);
   expect(t).not.toContain("role: plan");
 });

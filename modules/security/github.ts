@@ -68,6 +68,7 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   "cloudfront:Get*", "cloudfront:List*", "cloudfront:Describe*", "wafv2:Get*", "wafv2:List*", "wafv2:Describe*",
   "sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:List*", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:List*",
   "events:Describe*", "events:List*", "backup:Describe*", "backup:Get*", "backup:List*", "budgets:ViewBudget",
+  "codebuild:BatchGetProjects", "codeconnections:GetConnection", "codeconnections:ListTagsForResource",
 ];
 
 /** AWS managed policy of the apply role: everything but IAM, Organizations and Account management. */
