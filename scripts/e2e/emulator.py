@@ -15,6 +15,8 @@ are fixed here rather than excluded (scripts/e2e/README.md has the table):
   parse. moto does serve CloudWatch's awsJson1_0 protocol (what boto3 speaks), so CBOR
   requests are translated to JSON and the answers back, field types taken from
   botocore's model of the service (timestamps are CBOR tag 1, blobs are bytes);
+- CodeBuild's DeleteProject ignores a project named by its ARN (what the provider sends):
+  the ARN is resolved to the name;
 - S3 drops three things it was given and reads back less: tags sent with CreateBucket,
   a noncurrent-version expiration's NewerNoncurrentVersions, and the encryption rule's
   BlockedEncryptionTypes. Each is kept and returned as AWS does.
@@ -52,6 +54,19 @@ def rds_instances():
             self.ca_certificate_identifier = AWS_DEFAULT_RDS_CA
 
     models.DBInstance.__init__ = init
+
+
+def codebuild_project_arns():
+    """AWS's DeleteProject takes the project's name or ARN (the AWS provider sends the
+    ARN, its resource id); moto looks the ARN up as a name and deletes nothing."""
+    from moto.codebuild import models
+
+    original = models.CodeBuildBackend.delete_project
+
+    def delete_project(self, project_name):
+        return original(self, project_name.split(":project/", 1)[1] if project_name.startswith("arn:") else project_name)
+
+    models.CodeBuildBackend.delete_project = delete_project
 
 
 def s3_read_back():
@@ -272,6 +287,7 @@ def serve(args):
 
     os.environ.setdefault("MOTO_PORT", str(args.port))
     rds_instances()
+    codebuild_project_arns()
     s3_read_back()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = E2eApi(CborToJson(DomainDispatcherApplication(create_backend_app)))
