@@ -19,6 +19,7 @@ import { AwsProviders, GLOBAL_REGION } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { namePrefix, names } from "../variables/project";
+import { PLATFORM_STACK_SECRET_PATHS } from "../variables/secrets";
 import type { ResolvedEnvironment } from "./config";
 import { AuthorWorksStack, environmentAws } from "./stack-base";
 
@@ -128,11 +129,13 @@ export class EnvironmentStack extends AuthorWorksStack {
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
-      kmsKeyArn: this.keys.logs.arn,
+      kmsKeyArn: this.keys.storage.arn,
+      logsKmsKeyArn: this.keys.logs.arn,
       logRetentionDays: env.logRetentionDays,
       computeType: env.delivery.deployRunner.computeType,
       timeoutMinutes: env.delivery.deployRunner.timeoutMinutes,
       connectionArn: env.delivery.deployRunner.githubConnectionArn,
+      webhook: env.delivery.deployRunner.connectionAvailable,
     });
 
     this.storage = new ObjectStorage(this, "storage", {
@@ -184,8 +187,9 @@ export class EnvironmentStack extends AuthorWorksStack {
     });
 
     this.security.rotateManagedSecrets(Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.masterUserSecretArn])));
-    // A plan reads back the secret version Terraform manages (the cache auth token).
-    this.security.allowPlanToReadSecrets([this.cache.authTokenSecretArn]);
+    // A plan reads back the secret version Terraform manages (the cache auth token), and a
+    // plan of the platform stack reads the secrets it takes values from.
+    this.security.allowPlanToReadSecrets([this.cache.authTokenSecretArn, ...PLATFORM_STACK_SECRET_PATHS.map((p) => this.security.secretArns[p])]);
 
     this.dns = new DnsZones(this, "dns", {
       namePrefix: prefix,

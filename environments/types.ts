@@ -309,6 +309,12 @@ export interface DeployRunnerConfig {
   readonly timeoutMinutes: number;
   /** An existing CodeConnections connection to GitHub (ARN). @default a new one, to be completed in the console */
   readonly githubConnectionArn?: string;
+  /**
+   * Whether the GitHub connection is AVAILABLE (its handshake completed in the console,
+   * README "First deploy"): only then can the CodeBuild webhook that makes the project a
+   * runner be created. false on a first deploy; set it true and deploy again.
+   */
+  readonly connectionAvailable: boolean;
 }
 
 export interface BackupConfig {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 /**
  * @param root project root
  * @param env  environment name (validated by the caller)
- * @returns { account, placeholder, names, namePrefix }
+ * @returns { account, placeholders: [[env, account]...] of every environment, names, namePrefix }
  * @throws the SettingsError of a malformed AUTHORWORKS_ACCOUNT_IDS / accountIds
  */
 export async function accountOf(root, env) {
@@ -17,14 +17,19 @@ export async function accountOf(root, env) {
   const { resolveAccountIds } = await tsImport(join(root, "providers/accounts.ts"), import.meta.url);
   const context = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")).context ?? {};
   const accounts = resolveAccountIds(process.env, (k) => context[k], ENVIRONMENT_NAMES);
-  const account = accounts[env] ?? ENVIRONMENTS.find((e) => e.name === env)?.accountId;
-  return { account, placeholder: PLACEHOLDER_ACCOUNT_IDS.includes(account), names: ENVIRONMENT_NAMES, namePrefix };
+  const accountOfEnv = (name) => accounts[name] ?? ENVIRONMENTS.find((e) => e.name === name)?.accountId;
+  // Every environment's account, not only this one's: a stack names the others too
+  // (production's DNS delegation roles trust dev's and staging's accounts).
+  const placeholders = ENVIRONMENT_NAMES.map((n) => [n, accountOfEnv(n)]).filter(([, a]) => PLACEHOLDER_ACCOUNT_IDS.includes(a));
+  return { account: accountOfEnv(env), placeholders, names: ENVIRONMENT_NAMES, namePrefix };
 }
 
-/** The message both scripts print for a placeholder account. */
-export function placeholderMessage(env, account) {
+/** The message both scripts print for placeholder accounts (`[[env, account], ...]`). */
+export function placeholderMessage(placeholders) {
+  const list = placeholders.map(([env, account]) => `${env} (${account})`).join(", ");
   return (
-    `${env}: account ${account} is a placeholder; set the real id in environments/${env}.ts (accountId) ` +
-    'or in AUTHORWORKS_ACCOUNT_IDS (in CI: the repository variable of that name; README "First deploy")'
+    `placeholder account ids: ${list}; set the real ids in environments/<env>.ts (accountId) ` +
+    'or in AUTHORWORKS_ACCOUNT_IDS (in CI: the repository variable of that name; README "First deploy"). ' +
+    "Every environment's id is needed: stacks name the other accounts too (DNS delegation)"
   );
 }

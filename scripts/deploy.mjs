@@ -35,8 +35,8 @@ try {
   console.error(`deploy: ${e.message}`);
   process.exit(2);
 }
-if (resolved.placeholder) {
-  console.error(`deploy: ${placeholderMessage(env, resolved.account)}`);
+if (resolved.placeholders.length) {
+  console.error(`deploy: ${placeholderMessage(resolved.placeholders)}`);
   process.exit(2);
 }
 

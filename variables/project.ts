@@ -69,12 +69,12 @@ export const names = {
    * `critical-global`, the us-east-1 twin outside us-east-1.
    */
   alertTopic: (env: EnvironmentName, topic: "critical" | "warning" | "critical-global") => `${namePrefix(env)}-alerts-${topic}`,
+  /** CodeBuild project (and its role) that runs the CI jobs deploying the platform stack, inside the VPC. */
+  deployRunner: (env: EnvironmentName) => `${namePrefix(env)}-deploy-runner`,
   /**
    * Role in the account of a zone's owner that the stack of a delegated environment assumes
    * to write its delegation records (NS, DS) into that zone (modules/dns `DnsDelegationRole`).
    */
-  /** CodeBuild project (and its role) that runs the CI jobs deploying the platform stack, inside the VPC. */
-  deployRunner: (env: EnvironmentName) => `${namePrefix(env)}-deploy-runner`,
   dnsDelegationRole: (owner: EnvironmentName, delegated: EnvironmentName) => `${namePrefix(owner)}-dns-delegation-${delegated}`,
 } as const;
 

@@ -91,3 +91,10 @@ export const SECRETS: readonly SecretDefinition[] = [
     rotation: "GitHub > organization settings > GitHub Apps > runners app: generate a new private key, put the new value, re-apply <env>-platform, delete the old key.",
   },
 ];
+
+/**
+ * Secrets the `<env>-platform` stack reads with data sources (their values reach its
+ * state): a plan of that stack reads them, so the GitHub plan role may (environment-stack.ts).
+ * A test keeps this equal to the platform stacks' `aws_secretsmanager_secret_version` reads.
+ */
+export const PLATFORM_STACK_SECRET_PATHS: readonly string[] = ["alerting/chat-webhook-url", "ci/github-runners-app"];

@@ -20,7 +20,9 @@ describe("scripts/ci/aws-role.mjs", () => {
   }, 30_000);
 
   test.each([
-    [["dev", "plan"], {}, /dev: account 111111111111 is a placeholder; set the real id in environments\/dev\.ts \(accountId\) or in AUTHORWORKS_ACCOUNT_IDS/],
+    [["dev", "plan"], {}, /placeholder account ids: dev \(111111111111\), staging \(222222222222\), production \(333333333333\); set the real ids/],
+    // dev's own id is real, but production's stack names dev's and staging's accounts, and dev's production's.
+    [["dev", "plan"], { AUTHORWORKS_ACCOUNT_IDS: "dev=123412341234" }, /placeholder account ids: staging \(222222222222\), production \(333333333333\)/],
     [["qa", "plan"], REAL, /unknown environment "qa"; accepted: dev, staging, production/],
     [["dev", "admin"], REAL, /unknown role "admin"; accepted: plan, apply/],
     [["dev", "plan"], { AUTHORWORKS_ACCOUNT_IDS: "dev=12" }, /AUTHORWORKS_ACCOUNT_IDS \(dev\): got "12"; accepted: a 12-digit AWS account id/],
@@ -36,6 +38,6 @@ describe("scripts/ci/aws-role.mjs", () => {
 test("npm run deploy refuses a placeholder account before running cdktf", () => {
   const r = run("scripts/deploy.mjs", ["dev", "--auto-approve"]);
   expect(r.code).toBe(2);
-  expect(r.err).toMatch(/^deploy: dev: account 111111111111 is a placeholder/);
+  expect(r.err).toMatch(/^deploy: placeholder account ids: dev \(111111111111\)/);
   expect(r.err).not.toContain("cdktf deploy");
 }, 30_000);

@@ -68,3 +68,11 @@ test("pull requests plan with the plan role, and not from forks", () => {
   expect(t).not.toContain("role: apply");
   expect(t).toContain("if: github.event.pull_request.head.repo.full_name == github.repository");
 });
+
+test("state locks: a pull-request diff never locks; deploys wait for a lock instead of failing", () => {
+  expect(text("pull-request.yml")).toContain("TF_CLI_ARGS_plan: -lock=false");
+  expect(text("deploy-environment.yml").match(/TF_CLI_ARGS_(plan|apply): -lock-timeout=15m/g)).toHaveLength(4);
+  // Each job stops at once, naming the variable, when its state settings are missing.
+  expect(text("deploy-environment.yml").match(/\$\{AUTHORWORKS_STATE_BUCKET:\?/g)).toHaveLength(2);
+  expect(text("pull-request.yml")).toContain("${AUTHORWORKS_STATE_BUCKET:?set the repository variable AUTHORWORKS_STATE_BUCKET_${KEY}}");
+});

@@ -85,7 +85,7 @@ describe("checkDelivery", () => {
         manifestsRevision: "",
         autoSync: false,
         runners: { minRunners: -2, maxRunners: 99 },
-        deployRunner: { computeType: "BUILD_GENERAL1_HUGE" as never, timeoutMinutes: 3000, githubConnectionArn: "github" },
+        deployRunner: { computeType: "BUILD_GENERAL1_HUGE" as never, timeoutMinutes: 3000, githubConnectionArn: "github", connectionAvailable: "yes" as never },
       },
     });
     expect(e.message).toContain('environment "production"');
@@ -96,6 +96,7 @@ describe("checkDelivery", () => {
       "delivery.runners.maxRunners",
       "delivery.deployRunner.computeType",
       "delivery.deployRunner.timeoutMinutes",
+      "delivery.deployRunner.connectionAvailable",
       "delivery.deployRunner.githubConnectionArn",
     ]);
   });

@@ -5,6 +5,7 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import { Json, loadableAlone } from "../helpers";
+import { PLATFORM_STACK_SECRET_PATHS } from "../../variables/secrets";
 
 /** Synthesizes the real app and returns each stack's Terraform JSON by name. */
 function synthApp(processEnv: Record<string, string> = {}, environments = ENVIRONMENTS): Record<string, Json> {
@@ -329,5 +330,33 @@ describe("DNS delegation across accounts (dev and staging into production's apex
       expect(trust[0].principals).toEqual([{ type: "AWS", identifiers: [`arn:aws:iam::${account}:root`] }]);
     }
     expect(stacks.production.provider.aws.map((p: Json) => p.alias)).not.toContain("parent_zone");
+  });
+});
+
+describe("what a plan reads", () => {
+  test.each(["dev", "staging", "production"])("%s: the plan role may read the secrets the platform stack reads, and the cache token, nothing else", (env) => {
+    const platformReads = Object.values<Json>(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version).map((d) => d.secret_id).sort();
+    expect(platformReads).toEqual(PLATFORM_STACK_SECRET_PATHS.map((p) => `authorworks-${env}/${p}`).sort());
+    const doc = stacks[env].data.aws_iam_policy_document.security_github_plan_secrets_document.statement.find((s: Json) => s.sid === "ReadManagedSecretVersions");
+    const byLogicalId = (path: string) => `\${aws_secretsmanager_secret.security_secrets_${path.replace(/[^a-z0-9]+/g, "_")}.arn}`;
+    expect([...doc.resources].sort()).toEqual(["${aws_secretsmanager_secret.cache_auth_token_secret.arn}", ...PLATFORM_STACK_SECRET_PATHS.map(byLogicalId)].sort());
+  });
+});
+
+describe("the deploy runner", () => {
+  test("each environment stack has one in its private subnets, admitted by its cluster; no webhook until the connection is available", () => {
+    for (const env of ["dev", "staging", "production"]) {
+      const project = stacks[env].resource.aws_codebuild_project.deploy_runner_project;
+      expect(project.name).toBe(`authorworks-${env}-deploy-runner`);
+      expect(project.vpc_config.subnets).toEqual(Object.keys(stacks[env].resource.aws_subnet).filter((k) => k.startsWith("network_private_")).map((k) => `\${aws_subnet.${k}.id}`));
+      expect(stacks[env].resource.aws_vpc_security_group_ingress_rule.deploy_runner_cluster_api_from_runner.security_group_id).toBe("${aws_eks_cluster.eks_cluster.vpc_config[0].cluster_security_group_id}");
+      expect(stacks[env].resource.aws_codebuild_webhook).toBeUndefined();
+    }
+  });
+
+  test("delivery.deployRunner.connectionAvailable adds the webhook", () => {
+    const runner = { ...dev.delivery.deployRunner, connectionAvailable: true };
+    const json = synthApp({}, [loadableAlone({ ...dev, delivery: { ...dev.delivery, deployRunner: runner } })]).dev;
+    expect(json.resource.aws_codebuild_webhook.deploy_runner_webhook.project_name).toBe("${aws_codebuild_project.deploy_runner_project.name}");
   });
 });

@@ -10,7 +10,8 @@ const PROPS: CodeBuildRunnerProps = {
   vpcId: "vpc-0fixture",
   subnetIds: ["subnet-0a", "subnet-0b"],
   clusterSecurityGroupId: "sg-0cluster",
-  kmsKeyArn: "arn:aws:kms:eu-central-1:444455556666:key/fixture",
+  kmsKeyArn: "arn:aws:kms:eu-central-1:444455556666:key/fixture-storage",
+  logsKmsKeyArn: "arn:aws:kms:eu-central-1:444455556666:key/fixture-logs",
   logRetentionDays: 14,
   computeType: "BUILD_GENERAL1_LARGE",
   timeoutMinutes: 95,
@@ -39,7 +40,7 @@ describe("CodeBuildRunner", () => {
       logs_config: { cloudwatch_logs: { group_name: "${aws_cloudwatch_log_group.runner_logs.name}", status: "ENABLED" } },
       depends_on: ["aws_iam_role_policy.runner_policy"],
     });
-    expect(resource(json, "aws_cloudwatch_log_group", "runner_logs")).toMatchObject({ name: "/aws/codebuild/fixture-deploy-runner", retention_in_days: 14, kms_key_id: PROPS.kmsKeyArn });
+    expect(resource(json, "aws_cloudwatch_log_group", "runner_logs")).toMatchObject({ name: "/aws/codebuild/fixture-deploy-runner", retention_in_days: 14, kms_key_id: PROPS.logsKmsKeyArn });
   });
 
   test("GitHub starts it for queued workflow jobs; jobs select it by the project's label", () => {
@@ -85,9 +86,16 @@ describe("CodeBuildRunner", () => {
     expect(policy.filter((s: Json) => s.resources.includes("*")).map((s: Json) => s.sid)).toEqual(["VpcDescribe"]);
     expect(bySid.GithubConnection.resources).toEqual(["${aws_codeconnections_connection.runner_connection.arn}"]);
     expect(bySid.ProjectKey.resources).toEqual([PROPS.kmsKeyArn]);
+    expect(bySid.ProjectKey.condition).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-central-1.amazonaws.com"] }]);
     const actions = policy.flatMap((s: Json) => s.actions as string[]);
     expect(actions.filter((a: string) => /^(iam|sts|eks|s3|rds|secretsmanager):/.test(a))).toEqual([]);
     expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toEqual({});
+  });
+
+  test("no webhook while the connection is not yet available (a first apply)", () => {
+    const j = synth({ webhook: false });
+    expect(resourcesOf(j, "aws_codebuild_webhook")).toEqual({});
+    expect(resource(j, "aws_codebuild_project", "runner_project").name).toBe("fixture-deploy-runner");
   });
 
   test("an existing connection is used instead of a new one", () => {

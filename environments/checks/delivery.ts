@@ -30,6 +30,7 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
   const r = d.deployRunner ?? ({} as Partial<typeof d.deployRunner>);
   c.oneOf("delivery.deployRunner.computeType", r.computeType, CODEBUILD_COMPUTE_TYPES);
   c.intRange("delivery.deployRunner.timeoutMinutes", r.timeoutMinutes, CODEBUILD_TIMEOUT_MINUTES.min, CODEBUILD_TIMEOUT_MINUTES.max, "minutes (CodeBuild's limits)");
+  if (typeof r.connectionAvailable !== "boolean") c.fail("delivery.deployRunner.connectionAvailable", r.connectionAvailable, "true or false");
   if (r.githubConnectionArn !== undefined) {
     c.matches(
       "delivery.deployRunner.githubConnectionArn",

@@ -9,7 +9,7 @@
  * The runner holds no deploy permissions of its own: a job signs in with GitHub OIDC
  * (the plan or apply role), as on a GitHub-hosted runner. Its service role may only write
  * its logs, manage its ENIs in the given subnets, use the GitHub connection and the
- * project's KMS key.
+ * project's KMS key (through S3).
  */
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -47,8 +47,13 @@ export interface CodeBuildRunnerProps {
   readonly subnetIds: readonly string[];
   /** Security group of the EKS cluster's API endpoint: gets an ingress rule on 443 from the runner. */
   readonly clusterSecurityGroupId: string;
-  /** KMS key of the project (build output, cache) and of its log group. */
+  /**
+   * KMS key of the project's build output (CodeBuild writes it to S3, so the key must
+   * allow use through S3: the environment's storage key).
+   */
   readonly kmsKeyArn: string;
+  /** KMS key of the log group (its policy must let CloudWatch Logs use it: the logs key). */
+  readonly logsKmsKeyArn: string;
   /** CloudWatch Logs retention (days). */
   readonly logRetentionDays: number;
   /**
@@ -68,6 +73,13 @@ export interface CodeBuildRunnerProps {
    * someone completes the GitHub handshake in the console (README "First deploy")
    */
   readonly connectionArn?: string;
+  /**
+   * Create the CodeBuild webhook that makes the project a GitHub Actions runner. CodeBuild
+   * can only create it through an AVAILABLE connection: a new connection is PENDING until
+   * its handshake is completed in the console, so a first apply sets this false.
+   * @default true
+   */
+  readonly webhook?: boolean;
 }
 
 export class CodeBuildRunner extends Construct {
@@ -102,7 +114,7 @@ export class CodeBuildRunner extends Construct {
     const logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/codebuild/${name}`,
       retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.kmsKeyArn,
+      kmsKeyId: props.logsKmsKeyArn,
       tags: { Name: name },
     });
 
@@ -180,10 +192,16 @@ export class CodeBuildRunner extends Construct {
       },
       {
         sid: "GithubConnection",
-        actions: ["codeconnections:GetConnectionToken", "codeconnections:GetConnection", "codeconnections:UseConnection"],
+        // A connection made before the 2024 rename has a codestar-connections ARN and actions.
+        actions: ["codeconnections", "codestar-connections"].flatMap((p) => [`${p}:GetConnectionToken`, `${p}:GetConnection`, `${p}:UseConnection`]),
         resources: [this.connectionArn],
       },
-      { sid: "ProjectKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"], resources: [props.kmsKeyArn] },
+      {
+        sid: "ProjectKey",
+        actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+        resources: [props.kmsKeyArn],
+        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${props.aws.region}.amazonaws.com`] }],
+      },
     ]);
     const rolePolicy = new IamRolePolicy(this, "policy", { name, role: this.role.id, policy: policy.json });
 
@@ -215,6 +233,7 @@ export class CodeBuildRunner extends Construct {
       dependsOn: [rolePolicy],
     });
 
+    if (props.webhook === false) return;
     new CodebuildWebhook(this, "webhook", {
       projectName: this.project.name,
       buildType: "BUILD",

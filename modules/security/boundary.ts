@@ -24,6 +24,7 @@ export const PLATFORM_ACTIONS: readonly string[] = [
   "tag:GetResources", "sts:AssumeRole", "sts:TagSession", "sts:GetCallerIdentity",
   // The CI runner (modules/ci-runner) checks out through its GitHub connection.
   "codeconnections:GetConnection", "codeconnections:GetConnectionToken", "codeconnections:UseConnection",
+  "codestar-connections:GetConnection", "codestar-connections:GetConnectionToken", "codestar-connections:UseConnection",
 ];
 
 /**

@@ -60,14 +60,14 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   "kms:Describe*", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:List*",
   "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecrets", "secretsmanager:ListSecretVersionIds",
   "ecr:Describe*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:GetRegistryPolicy", "ecr:GetRegistryScanningConfiguration", "ecr:ListTagsForResource",
-  "logs:Describe*", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
+  "logs:Describe*", "logs:ListTagsForResource", "logs:ListTagsLogGroup", "logs:GetDelivery*",
   "cloudwatch:Describe*", "cloudwatch:GetDashboard", "cloudwatch:GetMetricStream", "cloudwatch:List*",
   "guardduty:Get*", "guardduty:List*", "securityhub:Describe*", "securityhub:Get*", "securityhub:List*",
   "cloudtrail:Describe*", "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors", "cloudtrail:ListTags",
   "route53:Get*", "route53:List*", "acm:Describe*", "acm:List*", "acm:GetCertificate",
   "cloudfront:Get*", "cloudfront:List*", "cloudfront:Describe*", "wafv2:Get*", "wafv2:List*", "wafv2:Describe*",
   "sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:List*", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:List*",
-  "events:Describe*", "events:List*", "backup:Describe*", "backup:Get*", "backup:List*", "budgets:ViewBudget",
+  "events:Describe*", "events:List*", "backup:Describe*", "backup:Get*", "backup:List*", "budgets:ViewBudget", "budgets:ListTagsForResource",
   "codebuild:BatchGetProjects", "codeconnections:GetConnection", "codeconnections:ListTagsForResource",
 ];
 

@@ -23,5 +23,5 @@ try {
 }
 if (!resolved.names.includes(env)) fail(`unknown environment "${env ?? ""}"; accepted: ${resolved.names.join(", ")}`);
 if (kind !== "plan" && kind !== "apply") fail(`unknown role "${kind ?? ""}"; accepted: plan, apply`);
-if (resolved.placeholder) fail(placeholderMessage(env, resolved.account));
+if (resolved.placeholders.length) fail(placeholderMessage(resolved.placeholders));
 console.log(`arn:aws:iam::${resolved.account}:role/${resolved.namePrefix(env)}-github-${kind}`);
