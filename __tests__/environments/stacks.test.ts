@@ -6,6 +6,7 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import { Json, loadableAlone } from "../helpers";
 import { PLATFORM_STACK_SECRET_PATHS } from "../../variables/secrets";
+import { PLAN_READ_ACTIONS } from "../../modules/security/github";
 
 /** Synthesizes the real app and returns each stack's Terraform JSON by name. */
 function synthApp(processEnv: Record<string, string> = {}, environments = ENVIRONMENTS): Record<string, Json> {
@@ -358,5 +359,35 @@ describe("the deploy runner", () => {
     const runner = { ...dev.delivery.deployRunner, connectionAvailable: true };
     const json = synthApp({}, [loadableAlone({ ...dev, delivery: { ...dev.delivery, deployRunner: runner } })]).dev;
     expect(json.resource.aws_codebuild_webhook.deploy_runner_webhook.project_name).toBe("${aws_codebuild_project.deploy_runner_project.name}");
+  });
+});
+
+describe("plan role: a read for every AWS service the stacks manage", () => {
+  /** The IAM service prefix of a resource type (its first word unless listed). */
+  const SERVICE_OF: Record<string, string> = {
+    aws_autoscaling_group_tag: "autoscaling",
+    aws_cloudwatch_dashboard: "cloudwatch",
+    aws_cloudwatch_metric_alarm: "cloudwatch",
+    aws_cloudwatch_event_rule: "events",
+    aws_cloudwatch_event_target: "events",
+    aws_cloudwatch_log_delivery: "logs",
+    aws_cloudwatch_log_delivery_destination: "logs",
+    aws_cloudwatch_log_delivery_source: "logs",
+    aws_cloudwatch_log_group: "logs",
+    aws_db_instance: "rds",
+    aws_db_parameter_group: "rds",
+    aws_db_proxy: "rds",
+    aws_db_proxy_default_target_group: "rds",
+    aws_db_proxy_target: "rds",
+    aws_db_subnet_group: "rds",
+  };
+  const EC2 = /^aws_(default_security_group|eip|flow_log|internet_gateway|launch_template|nat_gateway|route|route_table|route_table_association|security_group|subnet|vpc|vpc_endpoint|vpc_security_group_(egress|ingress)_rule)$/;
+  const serviceOf = (type: string) => SERVICE_OF[type] ?? (EC2.test(type) ? "ec2" : type.replace(/^aws_/, "").split("_")[0]);
+
+  test.each(["dev", "staging", "production"])("%s", (env) => {
+    const json = stacks[env];
+    const types = Object.keys(json.resource).filter((t) => t.startsWith("aws_"));
+    const readable = new Set(PLAN_READ_ACTIONS.map((a) => a.split(":")[0]));
+    expect(types.map(serviceOf).filter((s) => !readable.has(s))).toEqual([]);
   });
 });

@@ -1,6 +1,4 @@
-import { Testing, TerraformOutput } from "cdktf";
-import { buildApp } from "../../environments/app";
-import { ENVIRONMENTS } from "../../environments";
+import { TerraformOutput } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
 import { ServiceRole } from "../../modules/iam";
@@ -574,33 +572,3 @@ describe("outputs", () => {
   });
 });
 
-describe("plan role: a read for every AWS service the stacks manage", () => {
-  /** The IAM service prefix of a resource type (its first word unless listed). */
-  const SERVICE_OF: Record<string, string> = {
-    aws_autoscaling_group_tag: "autoscaling",
-    aws_cloudwatch_dashboard: "cloudwatch",
-    aws_cloudwatch_metric_alarm: "cloudwatch",
-    aws_cloudwatch_event_rule: "events",
-    aws_cloudwatch_event_target: "events",
-    aws_cloudwatch_log_delivery: "logs",
-    aws_cloudwatch_log_delivery_destination: "logs",
-    aws_cloudwatch_log_delivery_source: "logs",
-    aws_cloudwatch_log_group: "logs",
-    aws_db_instance: "rds",
-    aws_db_parameter_group: "rds",
-    aws_db_proxy: "rds",
-    aws_db_proxy_default_target_group: "rds",
-    aws_db_proxy_target: "rds",
-    aws_db_subnet_group: "rds",
-  };
-  const EC2 = /^aws_(default_security_group|eip|flow_log|internet_gateway|launch_template|nat_gateway|route|route_table|route_table_association|security_group|subnet|vpc|vpc_endpoint|vpc_security_group_(egress|ingress)_rule)$/;
-  const serviceOf = (type: string) => SERVICE_OF[type] ?? (EC2.test(type) ? "ec2" : type.replace(/^aws_/, "").split("_")[0]);
-
-  test.each([dev, staging, production])("$name", (env) => {
-    const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
-    const json = JSON.parse(Testing.synth(app.node.findChild(env.name) as never));
-    const types = Object.keys(json.resource).filter((t) => t.startsWith("aws_"));
-    const readable = new Set(PLAN_READ_ACTIONS.map((a) => a.split(":")[0]));
-    expect(types.map(serviceOf).filter((s) => !readable.has(s))).toEqual([]);
-  }, 30_000);
-});
