@@ -66,6 +66,12 @@ describe("an environment in eu-west-1 (dev with only the region changed)", () =>
     for (const name of ["dev", "dev-platform"]) expect(Object.keys(stacks[name].resource).length).toBeGreaterThan(10);
   });
 
+  test("the platform stack's providers get their token for the cluster in eu-west-1", () => {
+    const exec = stacks["dev-platform"].provider.kubernetes[0].exec[0];
+    expect(exec.args).toEqual(["eks", "get-token", "--cluster-name", "authorworks-dev", "--region", "eu-west-1", "--output", "json"]);
+    expect(stacks["dev-platform"].provider.helm[0].kubernetes.exec.args).toEqual(exec.args);
+  });
+
   test("its default provider is in eu-west-1, aws.global in us-east-1", () => {
     for (const name of ["dev", "dev-platform"]) {
       expect(stacks[name].provider.aws.map((p: Json) => [p.alias ?? "default", p.region])).toEqual([

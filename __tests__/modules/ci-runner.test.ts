@@ -30,7 +30,7 @@ describe("CodeBuildRunner", () => {
   test("a CodeBuild project in the given private subnets, with its own security group, the image with the AWS CLI, the given size and timeout", () => {
     expect(resource(json, "aws_codebuild_project", "runner_project")).toMatchObject({
       name: "fixture-deploy-runner",
-      service_role: "${aws_iam_role.runner_role.arn}",
+      service_role: "${aws_iam_role.runner_role_role.arn}",
       build_timeout: 95,
       encryption_key: PROPS.kmsKeyArn,
       artifacts: { type: "NO_ARTIFACTS" },
@@ -38,7 +38,7 @@ describe("CodeBuildRunner", () => {
       source: { type: "GITHUB", location: "https://github.com/acme/platform.git", auth: { type: "CODECONNECTIONS", resource: "${aws_codeconnections_connection.runner_connection.arn}" } },
       vpc_config: { vpc_id: "vpc-0fixture", subnets: ["subnet-0a", "subnet-0b"], security_group_ids: ["${aws_security_group.runner_security_group.id}"] },
       logs_config: { cloudwatch_logs: { group_name: "${aws_cloudwatch_log_group.runner_logs.name}", status: "ENABLED" } },
-      depends_on: ["aws_iam_role_policy.runner_policy"],
+      depends_on: ["aws_iam_role_policy.runner_role_policy"],
     });
     expect(resource(json, "aws_cloudwatch_log_group", "runner_logs")).toMatchObject({ name: "/aws/codebuild/fixture-deploy-runner", retention_in_days: 14, kms_key_id: PROPS.logsKmsKeyArn });
   });
@@ -63,13 +63,13 @@ describe("CodeBuildRunner", () => {
   });
 
   test("the service role: CodeBuild of this project in this account only; logs, ENIs in the given subnets, the connection, the key; no deploy permissions", () => {
-    const [trust] = statements(json, "runner_trust");
+    const [trust] = statements(json, "runner_role_trust");
     expect(trust.principals).toEqual([{ type: "Service", identifiers: ["codebuild.amazonaws.com"] }]);
     expect(trust.condition).toEqual([
       { test: "StringEquals", variable: "aws:SourceAccount", values: ["444455556666"] },
       { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:codebuild:eu-central-1:444455556666:project/fixture-deploy-runner"] },
     ]);
-    const policy = statements(json, "runner_policy_document");
+    const policy = statements(json, "runner_role_policy_document");
     const bySid = Object.fromEntries(policy.map((s: Json) => [s.sid, s]));
     expect(bySid.VpcEniPermission.condition).toEqual([
       { test: "StringEquals", variable: "ec2:AuthorizedService", values: ["codebuild.amazonaws.com"] },
@@ -103,13 +103,13 @@ describe("CodeBuildRunner", () => {
     const j = synth({ connectionArn: arn });
     expect(resourcesOf(j, "aws_codeconnections_connection")).toEqual({});
     expect(resource(j, "aws_codebuild_project", "runner_project").source.auth.resource).toBe(arn);
-    expect(statements(j, "runner_policy_document").find((s: Json) => s.sid === "GithubConnection")?.resources).toEqual([arn]);
+    expect(statements(j, "runner_role_policy_document").find((s: Json) => s.sid === "GithubConnection")?.resources).toEqual([arn]);
   });
 
   test("defaults: MEDIUM, 120 minutes, a new GitHub connection", () => {
     const j = synth({ computeType: undefined, timeoutMinutes: undefined });
     expect(resource(j, "aws_codebuild_project", "runner_project")).toMatchObject({ build_timeout: 120, environment: { compute_type: "BUILD_GENERAL1_MEDIUM" } });
     expect(resource(j, "aws_codeconnections_connection", "runner_connection")).toMatchObject({ name: "fixture-deploy-runner", provider_type: "GitHub" });
-    expect(dataOf(j, "aws_iam_policy_document")).toHaveProperty("runner_trust");
+    expect(dataOf(j, "aws_iam_policy_document")).toHaveProperty("runner_role_trust");
   });
 });

@@ -16,12 +16,10 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { CodebuildProject } from "@cdktf/provider-aws/lib/codebuild-project";
 import { CodebuildWebhook } from "@cdktf/provider-aws/lib/codebuild-webhook";
 import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { AwsContext, arnPrefix, policyDocument } from "../iam";
+import { AwsContext, PolicyStatement, ServiceRole, arnPrefix } from "../iam";
 
 /** CodeBuild Linux compute types a runner may use (CodeBuild User Guide, "Build environment compute modes and types"). */
 export const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"] as const;
@@ -89,7 +87,7 @@ export class CodeBuildRunner extends Construct {
   public readonly connection?: CodeconnectionsConnection;
   public readonly connectionArn: string;
   public readonly securityGroupId: string;
-  public readonly role: IamRole;
+  public readonly role: ServiceRole;
   /** `runs-on` of a job on this runner (a GitHub Actions expression). */
   public readonly runsOn: string;
 
@@ -146,24 +144,8 @@ export class CodeBuildRunner extends Construct {
       tags: { Name: `${name}-to-cluster-api` },
     });
 
-    const trust = policyDocument(this, "trust", [
-      {
-        actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: ["codebuild.amazonaws.com"] }],
-        conditions: [
-          { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
-          { test: "ArnLike", variable: "aws:SourceArn", values: [`${arnPrefix(props.aws, "codebuild")}:project/${name}`] },
-        ],
-      },
-    ]);
-    this.role = new IamRole(this, "role", {
-      name,
-      description: `CodeBuild project ${name} (GitHub Actions runner): logs, VPC ENIs, the GitHub connection; no deploy permissions`,
-      assumeRolePolicy: trust.json,
-      tags: { Name: name },
-    });
     const subnetArns = props.subnetIds.map((s) => `${arnPrefix(props.aws, "ec2")}:subnet/${s}`);
-    const policy = policyDocument(this, "policy-document", [
+    const statements: PolicyStatement[] = [
       { sid: "Logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
       {
         sid: "VpcDescribe",
@@ -202,8 +184,15 @@ export class CodeBuildRunner extends Construct {
         resources: [props.kmsKeyArn],
         conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${props.aws.region}.amazonaws.com`] }],
       },
-    ]);
-    const rolePolicy = new IamRolePolicy(this, "policy", { name, role: this.role.id, policy: policy.json });
+    ];
+    this.role = new ServiceRole(this, "role", {
+      name,
+      description: `CodeBuild project ${name} (GitHub Actions runner): logs, VPC ENIs, the GitHub connection; no deploy permissions`,
+      service: "codebuild.amazonaws.com",
+      sourceAccount: props.aws.accountId,
+      sourceArn: `${arnPrefix(props.aws, "codebuild")}:project/${name}`,
+      statements,
+    });
 
     this.project = new CodebuildProject(this, "project", {
       name,
@@ -230,7 +219,7 @@ export class CodeBuildRunner extends Construct {
       logsConfig: { cloudwatchLogs: { groupName: logGroup.name, status: "ENABLED" }, s3Logs: { status: "DISABLED" } },
       tags: { Name: name },
       // CodeBuild checks with the role that it can describe the VPC when the project is created.
-      dependsOn: [rolePolicy],
+      dependsOn: [this.role.policy!],
     });
 
     if (props.webhook === false) return;

@@ -50,6 +50,11 @@ export interface ServiceRoleProps {
    * `aws:SourceAccount`). @default no condition (some services, like RDS monitoring, do not send it)
    */
   readonly sourceAccount?: string;
+  /**
+   * ARN pattern of the resources that may make the service assume the role
+   * (`aws:SourceArn`, ArnLike), e.g. one CodeBuild project. @default no condition
+   */
+  readonly sourceArn?: string;
   /** AWS managed policies to attach (ARNs). @default none */
   readonly managedPolicyArns?: string[];
   /** Inline policy statements. @default none */
@@ -63,14 +68,20 @@ export class ServiceRole extends Construct {
   public readonly role: IamRole;
   public readonly arn: string;
   public readonly name: string;
+  /** The inline policy, when `statements` were given (for `dependsOn`). */
+  public readonly policy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
+    const conditions: Condition[] = [
+      ...(props.sourceAccount ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.sourceAccount] }] : []),
+      ...(props.sourceArn ? [{ test: "ArnLike", variable: "aws:SourceArn", values: [props.sourceArn] }] : []),
+    ];
     const trust = policyDocument(this, "trust", [
       {
         actions: ["sts:AssumeRole"],
         principals: [{ type: "Service", identifiers: [props.service] }],
-        conditions: props.sourceAccount ? [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.sourceAccount] }] : undefined,
+        conditions: conditions.length ? conditions : undefined,
       },
     ]);
     this.role = new IamRole(this, "role", {
@@ -84,7 +95,7 @@ export class ServiceRole extends Construct {
     }
     if (props.statements?.length) {
       const doc = policyDocument(this, "policy-document", props.statements);
-      new IamRolePolicy(this, "policy", { name: props.name, role: this.role.id, policy: doc.json });
+      this.policy = new IamRolePolicy(this, "policy", { name: props.name, role: this.role.id, policy: doc.json });
     }
     this.arn = this.role.arn;
     this.name = this.role.name;
