@@ -264,6 +264,17 @@ describe("Linkerd with cert-manager identity", () => {
     expect(release(json, "addons_linkerd_cni")).toMatchObject({ chart: "linkerd2-cni", namespace: "kube-system" });
   });
 
+  test("no values that the charts' templates do not read", () => {
+    const controlPlane = valuesOf(json, "addons_linkerd_control_plane");
+    // controllerResources is only a YAML anchor in the chart's values-ha.yaml; with the CNI
+    // plugin there is no proxy-init container to take proxyInit.resources.
+    expect(controlPlane).not.toHaveProperty("controllerResources");
+    expect(Object.keys(controlPlane.proxyInit)).toEqual(["iptablesMode"]);
+    for (const r of ["destinationResources", "identityResources", "proxyInjectorResources"]) expect(controlPlane[r].memory.limit).toBe("250Mi");
+    // linkerd2-cni installs into the release namespace; installNamespace left the chart.
+    expect(Object.keys(valuesOf(json, "addons_linkerd_cni"))).toEqual(["tolerations"]);
+  });
+
   test("trust anchor: self-signed ClusterIssuer -> ECDSA P-256 CA certificate in cert-manager's namespace", () => {
     expect(byName("ClusterIssuer", "linkerd-trust-root-issuer").spec).toEqual({ selfSigned: {} });
     const anchor = byName("Certificate", "linkerd-trust-anchor");

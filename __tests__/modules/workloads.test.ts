@@ -112,7 +112,7 @@ describe("ServiceWorkloads", () => {
       for (const r of rollouts(envs.production)) {
         const c = r.spec.strategy.canary;
         expect(c.steps).toEqual(DEFAULT_CANARY_STEPS);
-        expect([c.maxSurge, c.maxUnavailable]).toEqual(["1", 0]);
+        expect([c.maxSurge, c.maxUnavailable]).toEqual([1, 0]);
         expect(c.analysis.templates).toEqual([{ templateName: ANALYSIS_TEMPLATE, clusterScope: true }]);
         expect(c.analysis.args).toEqual([
           { name: "service", value: r.metadata.labels["authorworks.io/service"] },

@@ -94,12 +94,11 @@ export interface LinkerdControlPlaneValues {
   readonly disableHeartBeat: boolean;
   readonly nodeSelector: Placement["nodeSelector"];
   readonly tolerations: readonly Toleration[];
-  readonly controllerResources: LinkerdResources;
   readonly destinationResources: LinkerdResources;
   readonly identityResources: LinkerdResources;
   readonly proxyInjectorResources: LinkerdResources;
   readonly proxy: { readonly resources: LinkerdResources };
-  readonly proxyInit: { readonly resources: LinkerdResources; readonly iptablesMode: "legacy" | "nft" };
+  readonly proxyInit: { readonly iptablesMode: "legacy" | "nft" };
 }
 
 export interface LinkerdProps {
@@ -120,7 +119,6 @@ export const LINKERD_PROXY_RESOURCES: LinkerdResources = {
   cpu: { request: MESH_PROXY_RESOURCES.requests.cpu, limit: MESH_PROXY_RESOURCES.limits.cpu },
   memory: { request: MESH_PROXY_RESOURCES.requests.memory, limit: MESH_PROXY_RESOURCES.limits.memory },
 };
-const PROXY_INIT_RESOURCES: LinkerdResources = { cpu: { request: "10m", limit: "100m" }, memory: { request: "10Mi", limit: "50Mi" } };
 const CONTROLLER_RESOURCES: LinkerdResources = { cpu: { request: "100m" }, memory: { request: "50Mi", limit: "250Mi" } };
 
 /**
@@ -219,12 +217,11 @@ export class LinkerdAddon implements PlatformAddon {
       disableHeartBeat: true,
       nodeSelector: ctx.placement.nodeSelector,
       tolerations: ctx.placement.tolerations,
-      controllerResources: CONTROLLER_RESOURCES,
       destinationResources: CONTROLLER_RESOURCES,
       identityResources: { cpu: { request: "100m" }, memory: { request: "10Mi", limit: "250Mi" } },
       proxyInjectorResources: CONTROLLER_RESOURCES,
       proxy: { resources: this.props.proxyResources ?? LINKERD_PROXY_RESOURCES },
-      proxyInit: { resources: PROXY_INIT_RESOURCES, iptablesMode: this.props.iptablesMode ?? "nft" },
+      proxyInit: { iptablesMode: this.props.iptablesMode ?? "nft" },
     };
   }
 
@@ -242,7 +239,7 @@ export class LinkerdAddon implements PlatformAddon {
       name: "linkerd2-cni",
       chart: CHARTS.linkerdCni,
       namespace: "kube-system",
-      values: { installNamespace: false, tolerations: [{ operator: "Exists" }] },
+      values: { tolerations: [{ operator: "Exists" }] },
       dependsOn: after,
     });
     const controlPlane = helmRelease(scope, "control-plane", {

@@ -86,7 +86,7 @@ export interface ArgoCdValues {
   readonly server: ComponentValues;
   readonly repoServer: ComponentValues;
   readonly applicationSet: ComponentValues;
-  readonly "redis-ha": { readonly enabled: boolean; readonly tolerations: readonly Toleration[]; readonly haproxy: { readonly tolerations: readonly Toleration[] } };
+  readonly "redis-ha": { readonly enabled: boolean; readonly tolerations: readonly Toleration[] };
 }
 
 /**
@@ -200,7 +200,7 @@ export class ArgoCdAddon implements PlatformAddon {
       applicationSet: { replicas, pdb, resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
       // The redis-ha subchart ignores `global` placement: its own tolerations let it use
       // the system nodes too. Hard anti-affinity (3 pods, 3 nodes) holds either way.
-      "redis-ha": { enabled: ctx.highAvailability, tolerations: ctx.placement.tolerations, haproxy: { tolerations: ctx.placement.tolerations } },
+      "redis-ha": { enabled: ctx.highAvailability, tolerations: ctx.placement.tolerations },
     };
   }
 

@@ -48,7 +48,8 @@ export type AnalysisArg =
 /** `spec.strategy.canary` of a Rollout (the fields we set). */
 export interface CanaryStrategy {
   readonly canary: {
-    readonly maxSurge: string;
+    /** Pods above the desired count; a number (a string is read as a percentage, "25%"). */
+    readonly maxSurge: number;
     readonly maxUnavailable: number;
     readonly steps: readonly CanaryStep[];
     /** Background analysis: runs from `startingStep` until the rollout completes; a failure aborts it. */
@@ -85,7 +86,7 @@ export interface CanaryTarget {
 export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
   return {
     canary: {
-      maxSurge: "1",
+      maxSurge: 1,
       maxUnavailable: 0,
       steps: DEFAULT_CANARY_STEPS,
       analysis: {
