@@ -17,6 +17,12 @@ are fixed here rather than excluded (scripts/e2e/README.md has the table):
   botocore's model of the service (timestamps are CBOR tag 1, blobs are bytes);
 - CodeBuild's DeleteProject ignores a project named by its ARN (what the provider sends):
   the ARN is resolved to the name;
+- CancelRotateSecret refuses a secret an AWS service owns and rotates (RDS's master user
+  secret, managed rotation without a Lambda): its rotation is turned off, as AWS does;
+- DeleteLaunchTemplate of an ID that does not exist answers the by-name error code instead
+  of AWS's InvalidLaunchTemplateId.NotFound, so a delete the SDK retried fails: AWS's code;
+- AWS Backup has no ListRecoveryPointsByBackupVault (the provider lists a vault's recovery
+  points before deleting it with force_destroy): served, empty, since no backup job runs;
 - S3 drops three things it was given and reads back less: tags sent with CreateBucket,
   a noncurrent-version expiration's NewerNoncurrentVersions, and the encryption rule's
   BlockedEncryptionTypes. Each is kept and returned as AWS does.
@@ -67,6 +73,57 @@ def codebuild_project_arns():
         return original(self, project_name.split(":project/", 1)[1] if project_name.startswith("arn:") else project_name)
 
     models.CodeBuildBackend.delete_project = delete_project
+
+
+def managed_rotation_cancel():
+    """A secret that an AWS service owns (RDS's master user secret) rotates without a
+    Lambda. AWS turns its rotation off with CancelRotateSecret (the AWS provider's
+    aws_secretsmanager_secret_rotation does so for RDS-managed secrets); moto refuses any
+    secret without a rotation Lambda, as if it were RotateSecret."""
+    from moto.secretsmanager import models
+
+    original = models.SecretsManagerBackend.cancel_rotate_secret
+
+    def cancel_rotate_secret(self, secret_id):
+        secret = self.secrets[secret_id] if self._is_valid_identifier(secret_id) else None
+        if isinstance(secret, models.FakeSecret) and not secret.is_deleted() and secret.owning_service and not secret.rotation_lambda_arn:
+            secret.rotation_enabled = False
+            return secret.to_short_dict()
+        return original(self, secret_id)
+
+    models.SecretsManagerBackend.cancel_rotate_secret = cancel_rotate_secret
+
+
+def launch_template_id_not_found():
+    """DeleteLaunchTemplate by an ID that does not exist: AWS answers
+    InvalidLaunchTemplateId.NotFound (which the provider takes as already deleted, so a
+    retried delete succeeds); moto answers the by-name code, which the provider reports."""
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models import launch_templates
+
+    original = launch_templates.LaunchTemplateBackend.delete_launch_template
+
+    def delete_launch_template(self, name, tid):
+        if not name and tid and tid not in self.launch_templates:
+            raise EC2ClientError("InvalidLaunchTemplateId.NotFound", f"The specified launch template, with template ID {tid}, does not exist.")
+        return original(self, name, tid)
+
+    launch_templates.LaunchTemplateBackend.delete_launch_template = delete_launch_template
+
+
+def backup_recovery_points():
+    """ListRecoveryPointsByBackupVault, which the provider calls before deleting a vault
+    with force_destroy. No backup job ever runs in the emulator, so a vault that exists
+    holds no recovery point; one that does not is ResourceNotFoundException, as in AWS."""
+    from moto.backup import responses, urls
+
+    def list_recovery_points_by_backup_vault(self):
+        name = self.path.rstrip("/").split("/")[-2]
+        self.backup_backend.describe_backup_vault(name)
+        return json.dumps({"RecoveryPoints": []})
+
+    responses.BackupResponse.list_recovery_points_by_backup_vault = list_recovery_points_by_backup_vault
+    urls.url_paths["{0}/backup-vaults/(?P<name>[^/]+)/recovery-points/$"] = urls.response.dispatch
 
 
 def s3_read_back():
@@ -288,6 +345,9 @@ def serve(args):
     os.environ.setdefault("MOTO_PORT", str(args.port))
     rds_instances()
     codebuild_project_arns()
+    managed_rotation_cancel()
+    launch_template_id_not_found()
+    backup_recovery_points()
     s3_read_back()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = E2eApi(CborToJson(DomainDispatcherApplication(create_backend_app)))

@@ -2,12 +2,13 @@
 // npm run e2e: plan, apply, re-plan and destroy stacks against a local AWS emulator (moto),
 // with the OpenTofu and provider builds of `npm run verify`. See scripts/e2e/README.md.
 //
-//   npm run e2e [-- --stacks bootstrap,dev,production] [--jobs 3] [--keep]
+//   npm run e2e [-- --stacks bootstrap,dev,production] [--jobs 3] [--keep] [--reuse]
 //
 // Exit status 0 only when, in every stack: nothing failed outside the listed emulator
 // gaps, the second plan has no change outside the listed read-back gaps, every
 // protection was really in place, and nothing is left in the emulator after destroy.
 import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -29,6 +30,12 @@ const PYTHON = path.join(TOOLS, "moto-venv/bin/python");
  */
 const EMULATOR_ACCOUNT = "123456789012";
 const OTHER_ACCOUNTS = ["210000000001", "210000000002", "210000000003", "210000000004"];
+/**
+ * Operations in flight per tofu command (tofu's default is 10). Against the emulator most
+ * of an apply is the provider's fixed waits (RDS 80 s, S3 lifecycle 55 s, CloudFront 30 s),
+ * and ten of them at once hold every slot while the rest of the graph queues behind them.
+ */
+const PARALLELISM = 30;
 /** One tofu command may take this long before it counts as hung. */
 const COMMAND_TIMEOUT_MS = 20 * 60 * 1000;
 
@@ -39,6 +46,15 @@ const opt = (name) => {
 };
 const STACKS = (opt("--stacks") ?? process.env.AUTHORWORKS_E2E_STACKS ?? "bootstrap,dev,production").split(",").filter(Boolean);
 const KEEP = args.includes("--keep") || process.env.AUTHORWORKS_E2E_KEEP === "1";
+/**
+ * Reuse the result of a stack whose inputs are byte for byte those of a run that passed
+ * (see inputsKey); .ci/run sets it. Without it every stack runs.
+ */
+const REUSE = args.includes("--reuse") || process.env.AUTHORWORKS_E2E_REUSE === "1";
+/** Passing results by inputs key, in the tool cache (never in the repository). */
+const RESULTS_DIR = path.join(TOOLS, "e2e-results");
+/** A reused result is at most this old; older ones are deleted. */
+const RESULT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 /** Stacks applied at the same time (each against its own emulator). */
 const JOBS = Math.max(1, Number(opt("--jobs") ?? process.env.AUTHORWORKS_E2E_JOBS ?? 3));
 
@@ -172,7 +188,8 @@ function tofu(dir, env, argv, logName) {
     const started = Date.now();
     const out = fs.openSync(path.join(dir, `${logName}.out`), "w");
     const err = fs.openSync(path.join(dir, `${logName}.err`), "w");
-    const child = spawn(TOFU, argv, { cwd: dir, env, stdio: ["ignore", out, err] });
+    const args = ["plan", "apply", "destroy"].includes(argv[0]) ? [argv[0], `-parallelism=${PARALLELISM}`, ...argv.slice(1)] : argv;
+    const child = spawn(TOFU, args, { cwd: dir, env, stdio: ["ignore", out, err] });
     const timer = setTimeout(() => child.kill("SIGKILL"), COMMAND_TIMEOUT_MS);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);
@@ -285,6 +302,7 @@ async function runStack(stack, synthDir, runDir, ctx) {
   r.protections = prepared.protections;
   for (const x of prepared.removed) r.excluded.push({ address: x.address, why: x.because, attempted: false });
   const emulator = await startEmulator(path.join(dir, "emulator.log"));
+  let probing = Promise.resolve();
   try {
     const env = tofuEnv(ctx.cliConfig, emulator.url);
     const writeCopy = (doc) => {
@@ -311,7 +329,8 @@ async function runStack(stack, synthDir, runDir, ctx) {
       }
     });
     const baseline = await snapshot(emulator.url);
-    await phase("probe", () => probeSkippedGaps(prepared, original, dir, env, r));
+    // The probe plans in a directory of its own and only reads: it runs beside the stack.
+    probing = phase("probe", () => probeSkippedGaps(prepared, original, dir, env, r)).catch((e) => fail("probe", "", String(e?.message ?? e)));
 
     const init = await phase("init", () => tofu(dir, env, ["init", "-input=false", "-no-color"], "init"));
     if (init.code !== 0) {
@@ -326,8 +345,10 @@ async function runStack(stack, synthDir, runDir, ctx) {
       if (!r.failed.length) fail("plan", "", plan.stderr);
       return r;
     }
-    const planned = JSON.parse(spawnSync(TOFU, ["show", "-json", "plan.bin"], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 30 }).stdout);
-    const creates = planned.resource_changes.filter((c) => c.mode === "managed" && c.change.actions.includes("create")).map((c) => c.address);
+    // The plan's own stream names every change: no `tofu show` (which loads every provider) is needed.
+    const creates = jsonLines(plan.stdout)
+      .filter((l) => l.type === "planned_change" && !l.change.resource.addr.startsWith("data.") && ["create", "replace"].includes(l.change.action))
+      .map((l) => l.change.resource.addr);
     r.planned = creates.length;
     r.resources = creates.length + prepared.removed.filter((x) => !x.address.startsWith("data.")).length;
 
@@ -346,12 +367,16 @@ async function runStack(stack, synthDir, runDir, ctx) {
     for (const [a, text] of applyErrors.unlisted) fail("apply", a, text);
     // A listed gap that was created but cannot be read back would fail every later refresh
     // (re-plan, destroy): it is forgotten from the state, and what it left is listed.
-    const inStateAfterApply = new Set(stateAddresses(dir, env));
-    for (const a of gapFailed) {
-      if (!inStateAfterApply.has(a)) continue;
-      for (const v of objectIds(showState(dir, env).get(a) ?? {})) forgottenIds.set(v, a);
-      spawnSync(TOFU, ["state", "rm", a], { cwd: dir, env, encoding: "utf8" });
-      r.notes.push(`${a} created but not readable in the emulator: removed from the state after apply`);
+    // One `show` and one `state rm` for all of them: each tofu command loads the providers.
+    const inStateAfterApply = new Set(stateAddresses(dir));
+    const unreadable = [...gapFailed].filter((a) => inStateAfterApply.has(a));
+    if (unreadable.length) {
+      const values = showState(dir);
+      for (const a of unreadable) {
+        for (const v of objectIds(values.get(a) ?? {})) forgottenIds.set(v, a);
+        r.notes.push(`${a} created but not readable in the emulator: removed from the state after apply`);
+      }
+      stateRm(dir, env, unreadable);
     }
     if (apply.timedOut) fail("apply", "", "timed out");
     for (const a of creates) {
@@ -387,7 +412,7 @@ async function runStack(stack, synthDir, runDir, ctx) {
     // From here on, plans and applies skip the refresh (-refresh=false): the re-plan has
     // just read every object back, and reading them again would only load the emulator.
     const prevent = r.protections.filter((p) => p.kind === "prevent_destroy").map((p) => p.address);
-    const inState = new Set(stateAddresses(dir, env));
+    const inState = new Set(stateAddresses(dir));
     if (prevent.length) {
       const check = await phase("protection", () => tofu(dir, env, ["plan", "-destroy", "-refresh=false", "-input=false", "-no-color", "-json"], "protect"));
       const refused = new Set(
@@ -401,7 +426,7 @@ async function runStack(stack, synthDir, runDir, ctx) {
       const unreached = prevent.filter((a) => inState.has(a) && !refused.has(a));
       r.notes.push(`destroy plan refused by prevent_destroy on ${[...refused].join(", ")}${unreached.length ? ` (not reached, their dependents refuse first: ${unreached.join(", ")})` : ""}`);
     }
-    const state = showState(dir, env);
+    const state = showState(dir);
     for (const p of r.protections.filter((x) => x.kind !== "prevent_destroy")) {
       const res = state.get(p.address);
       if (!res) continue;
@@ -445,13 +470,11 @@ async function runStack(stack, synthDir, runDir, ctx) {
         for (const [a, text] of unlisted) fail("destroy", a, text);
         if (!listed.length || unlisted.length) return;
         // Listed destroy gaps: forget them and destroy the rest; they are reported as left behind.
-        for (const [a, g] of listed) {
-          spawnSync(TOFU, ["state", "rm", a], { cwd: dir, env, encoding: "utf8" });
-          r.leftListed.push({ address: a, why: `emulator gap on destroy: ${g.reason}` });
-        }
+        for (const [a, g] of listed) r.leftListed.push({ address: a, why: `emulator gap on destroy: ${g.reason}` });
+        stateRm(dir, env, listed.map(([a]) => a));
       }
     });
-    const remaining = stateAddresses(dir, env);
+    const remaining = stateAddresses(dir);
     for (const a of remaining) r.leftBehind.push({ what: a, why: "still in state after destroy" });
 
     // ---- what is left in the emulator
@@ -472,6 +495,7 @@ async function runStack(stack, synthDir, runDir, ctx) {
     });
     return r;
   } finally {
+    await probing;
     await stopEmulator(emulator);
   }
 }
@@ -536,21 +560,34 @@ function objectIds(values) {
   return ids.filter((v) => typeof v === "string" && v);
 }
 
-function showState(dir, env) {
-  const s = spawnSync(TOFU, ["show", "-json"], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 30 });
+/**
+ * Managed resources in the stack's local state file, by address, with their attribute values.
+ * Read from the file: `tofu show -json` would load every provider for the same answer.
+ */
+function showState(dir) {
+  const file = path.join(dir, "terraform.tfstate");
   const out = new Map();
-  const walk = (m) => {
-    for (const res of m?.resources ?? []) if (res.mode === "managed") out.set(res.address, res.values ?? {});
-    for (const c of m?.child_modules ?? []) walk(c);
-  };
-  if (s.status === 0 && s.stdout.trim()) walk(JSON.parse(s.stdout).values?.root_module);
+  if (!fs.existsSync(file)) return out;
+  for (const res of JSON.parse(fs.readFileSync(file, "utf8")).resources ?? []) {
+    if (res.mode !== "managed") continue;
+    const base = `${res.module ? `${res.module}.` : ""}${res.type}.${res.name}`;
+    for (const inst of res.instances ?? []) {
+      const key = inst.index_key === undefined ? "" : typeof inst.index_key === "number" ? `[${inst.index_key}]` : `[${JSON.stringify(inst.index_key)}]`;
+      out.set(base + key, inst.attributes ?? {});
+    }
+  }
   return out;
 }
 
-function stateAddresses(dir, env) {
-  const s = spawnSync(TOFU, ["state", "list"], { cwd: dir, env, encoding: "utf8" });
-  return s.status === 0 ? s.stdout.split("\n").filter((l) => l && !l.startsWith("data.")) : [];
+function stateAddresses(dir) {
+  return [...showState(dir).keys()];
 }
+
+function stateRm(dir, env, addresses) {
+  const s = spawnSync(TOFU, ["state", "rm", ...addresses], { cwd: dir, env, encoding: "utf8" });
+  if (s.status !== 0) throw new Error(`tofu state rm ${addresses.join(" ")} failed: ${s.stderr}`);
+}
+
 
 // ------------------------------------------------------------------------- main
 async function main() {
@@ -598,8 +635,10 @@ async function main() {
     const cliConfig = path.join(runDir, "tofurc");
     fs.writeFileSync(cliConfig, fs.readFileSync(path.join(ROOT, "scripts/verify/tofurc.template"), "utf8").replace("@MIRROR@", path.join(TOOLS, "providers")));
     const manifest = JSON.parse(fs.readFileSync(path.join(TOOLS, "providers/manifest.json"), "utf8"));
-    const endpointNames = awsEndpointNames(runDir, cliConfig, manifest);
-    const ctx = { cliConfig, manifest, endpointNames };
+    const keys = new Map(STACKS.map((s) => [s, inputsKey(path.join(synthDirs.get(environmentOf(s)), s, "cdk.tf.json"))]));
+    const reused = new Map(STACKS.map((s) => [s, REUSE ? passedBefore(keys.get(s)) : undefined]));
+    const toRun = STACKS.filter((s) => !reused.get(s));
+    const ctx = { cliConfig, manifest, endpointNames: toRun.length ? awsEndpointNames(runDir, cliConfig, manifest) : [] };
 
     // Each stack has its own emulator, so stacks run side by side: most of an apply is the
     // provider's waiters (RDS, S3 lifecycle), not CPU.
@@ -609,9 +648,16 @@ async function main() {
       while (next < STACKS.length) {
         const i = next++;
         const s = STACKS[i];
+        const before = reused.get(s);
+        if (before) {
+          results[i] = { ...before.result, reused: { at: before.at, key: keys.get(s) } };
+          say(`${s}: inputs identical to a run that passed at ${before.at}: result reused`);
+          continue;
+        }
         say(`${s}: plan, apply, re-plan, destroy ...`);
         results[i] = await runStack(s, synthDirs.get(environmentOf(s)), runDir, ctx);
         say(`${s}: done (${Object.entries(results[i].seconds).map(([k, v]) => `${k} ${v}s`).join(", ")})`);
+        if (stackPassed(results[i])) remember(keys.get(s), results[i]);
       }
     };
     await Promise.all(Array.from({ length: Math.min(JOBS, STACKS.length) }, worker));
@@ -674,17 +720,57 @@ function awsEndpointNames(runDir, cliConfig, manifest) {
   return all.filter((n) => !aliases.has(n));
 }
 
+const stackPassed = (r) => !r.failed.length && !r.replanChanges.length && !r.leftBehind.length && !r.protectionProblems.length;
+
+/**
+ * What decides a stack's result: its synthesized JSON (for the emulator's accounts), the
+ * harness and its gap list, the emulator's patches, the pinned tool versions and the
+ * stamps of the builds in the tool cache (OpenTofu, each provider, moto).
+ */
+function inputsKey(stackJson) {
+  const h = crypto.createHash("sha256").update("authorworks-e2e-result/1\0");
+  const files = [
+    ["stack", stackJson],
+    ...["run.mjs", "prepare.mjs", "leftovers.mjs", "emulator.py", "emulator-gaps.json"].map((f) => [`e2e/${f}`, path.join(HERE, f)]),
+    ...["versions.env", "install.sh", "tofurc.template"].map((f) => [`verify/${f}`, path.join(ROOT, "scripts/verify", f)]),
+    ["providers/manifest.json", path.join(TOOLS, "providers/manifest.json")],
+    ...fs
+      .readdirSync(path.join(TOOLS, "stamps"))
+      .filter((f) => /^(tofu|moto|provider-[a-z]+)$/.test(f))
+      .sort()
+      .map((f) => [`stamps/${f}`, path.join(TOOLS, "stamps", f)]),
+  ];
+  for (const [label, file] of files) h.update(`${label}\0`).update(fs.readFileSync(file)).update("\0");
+  return h.digest("hex");
+}
+
+function passedBefore(key) {
+  const file = path.join(RESULTS_DIR, `${key}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  const saved = JSON.parse(fs.readFileSync(file, "utf8"));
+  return Date.now() - Date.parse(saved.at) < RESULT_MAX_AGE_MS && stackPassed(saved.result) ? saved : undefined;
+}
+
+function remember(key, result) {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  writeJson(path.join(RESULTS_DIR, `${key}.json`), { at: new Date().toISOString(), result });
+  for (const f of fs.readdirSync(RESULTS_DIR)) {
+    const file = path.join(RESULTS_DIR, f);
+    if (Date.now() - fs.statSync(file).mtimeMs > RESULT_MAX_AGE_MS) fs.rmSync(file, { force: true });
+  }
+}
+
 function printSummary(results, stale, times) {
   let ok = true;
   const lines = ["", "=== npm run e2e: summary (emulator: moto " + gapsFile.moto + ")"];
   for (const r of results) {
     const pct = r.resources ? Math.round((1000 * r.applied) / r.resources) / 10 : 0;
     const gapCount = r.excluded.length;
-    const stackOk = !r.failed.length && !r.replanChanges.length && !r.leftBehind.length && !r.protectionProblems.length;
+    const stackOk = stackPassed(r);
     ok &&= stackOk;
     lines.push(
       "",
-      `${r.stack}: ${stackOk ? "PASS" : "FAIL"}`,
+      `${r.stack}: ${stackOk ? "PASS" : "FAIL"}${r.reused ? ` (reused: a run with identical inputs ${r.reused.key.slice(0, 12)} passed at ${r.reused.at})` : ""}`,
       `  resources ${r.resources}; planned ${r.planned}; applied ${r.applied} (${pct} %); excluded (emulator gaps) ${gapCount}; failed ${r.failed.length}`,
       `  re-plan changes ${r.replanChanges.length} (listed read-back gaps: ${r.replanListed.length}, following from them: ${r.replanCascades.length}); destroyed ${r.destroyed}; left behind ${r.leftBehind.length} (listed destroy gaps: ${r.leftListed.length})`,
       `  protections checked ${r.protections.length}${r.protectionProblems.length ? `, problems ${r.protectionProblems.length}` : ", all in effect"}`,
