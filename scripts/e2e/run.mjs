@@ -48,9 +48,10 @@ const STACKS = (opt("--stacks") ?? process.env.AUTHORWORKS_E2E_STACKS ?? "bootst
 const KEEP = args.includes("--keep") || process.env.AUTHORWORKS_E2E_KEEP === "1";
 /**
  * Reuse the result of a stack whose inputs are byte for byte those of a run that passed
- * (see inputsKey); .ci/run sets it. Without it every stack runs.
+ * (see inputsKey); .ci/run sets it. Without it, or with AUTHORWORKS_E2E_REUSE=0, every
+ * stack runs.
  */
-const REUSE = args.includes("--reuse") || process.env.AUTHORWORKS_E2E_REUSE === "1";
+const REUSE = process.env.AUTHORWORKS_E2E_REUSE === "0" ? false : args.includes("--reuse") || process.env.AUTHORWORKS_E2E_REUSE === "1";
 /** Passing results by inputs key, in the tool cache (never in the repository). */
 const RESULTS_DIR = path.join(TOOLS, "e2e-results");
 /** A reused result is at most this old; older ones are deleted. */
