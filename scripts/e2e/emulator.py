@@ -3,6 +3,7 @@
     python emulator.py serve --port N       serve on 127.0.0.1:N until SIGTERM;
                                             GET /e2e-api/live lists the objects moto holds
     python emulator.py seed --endpoint URL --regions r1,r2 [--public-zone NAME ...]
+    python emulator.py lift --endpoint URL [--rds REGION/ID ...] [--dynamodb REGION/NAME ...]
 
 moto 5.2.x differs from AWS in ways that would hide a large part of every stack, so they
 are fixed here rather than excluded (scripts/e2e/README.md has the table):
@@ -382,6 +383,20 @@ def seed(args):
         iam.create_role(RoleName=role_arn.split("/")[-1], AssumeRolePolicyDocument=json.dumps(trust))
 
 
+def lift(args):
+    """Deletion protections off, as an operator lifts them before a destroy: RDS instances
+    (--rds REGION/IDENTIFIER) and DynamoDB tables (--dynamodb REGION/NAME)."""
+    import boto3
+
+    kw = dict(endpoint_url=args.endpoint, aws_access_key_id="test", aws_secret_access_key="test")
+    for spec in args.rds or []:
+        region, identifier = spec.split("/", 1)
+        boto3.client("rds", region_name=region, **kw).modify_db_instance(DBInstanceIdentifier=identifier, DeletionProtection=False, ApplyImmediately=True)
+    for spec in args.dynamodb or []:
+        region, name = spec.split("/", 1)
+        boto3.client("dynamodb", region_name=region, **kw).update_table(TableName=name, DeletionProtectionEnabled=False)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -393,8 +408,12 @@ def main():
     d.add_argument("--regions", required=True)
     d.add_argument("--public-zone", action="append")
     d.add_argument("--foreign-zone", action="append", help="ZONE,ACCOUNT,ROLE_ARN: a public zone in another account and the role there")
+    lp = sub.add_parser("lift")
+    lp.add_argument("--endpoint", required=True)
+    lp.add_argument("--rds", action="append", help="REGION/IDENTIFIER: an RDS instance's deletion protection off")
+    lp.add_argument("--dynamodb", action="append", help="REGION/NAME: a DynamoDB table's deletion protection off")
     args = p.parse_args()
-    serve(args) if args.cmd == "serve" else seed(args)
+    {"serve": serve, "seed": seed, "lift": lift}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -437,7 +437,7 @@ async function runStack(stack, synthDir, runDir, ctx) {
       else if (!ok) r.protectionProblems.push(`${p.address}: ${p.kind} is not in effect after apply`);
     }
 
-    // ---- destroy (protections lifted in the copy only)
+    // ---- destroy (protections lifted in the copy, the state file and the emulator; never in the synthesized files)
     const ownedIds = new Map(); // emulator object id -> address, for the leftover report
     // ids and ARNs only: names such as "default" are not unique across services.
     for (const [a, values] of state) for (const v of objectIds(values)) ownedIds.set(v, a);
@@ -454,11 +454,17 @@ async function runStack(stack, synthDir, runDir, ctx) {
         if (ignore.length) b.lifecycle = { ...(b.lifecycle ?? {}), ignore_changes: ignore };
       }
       writeCopy(lifted);
-      r.notes.push(`protections lifted in the copy for destroy: ${r.protections.map((p) => `${p.address} (${p.kind})`).join(", ")}`);
+      r.notes.push(`protections lifted for destroy: ${r.protections.map((p) => `${p.address} (${p.kind})`).join(", ")}`);
       if (needsApply) {
-        const targets = [...new Set(r.protections.filter((p) => p.kind !== "prevent_destroy" && inState.has(p.address)).map((p) => `-target=${p.address}`))];
-        const lift = await phase("unprotect", () => tofu(dir, env, ["apply", "-refresh=false", "-input=false", "-no-color", "-json", "-auto-approve", ...targets], "unprotect"));
-        for (const [a, text] of classifyErrors(jsonLines(lift.stdout), "apply").unlisted) fail("unprotect", a, text);
+        await phase("unprotect", async () => {
+          // What the emulator can lift directly is lifted there and in the state file; an
+          // apply would spend 80 s in the provider's RDS waiter for each modified instance.
+          const rest = liftDirectly(dir, emulator.url, r.protections.filter((p) => p.kind !== "prevent_destroy" && inState.has(p.address)), r);
+          if (!rest.length) return;
+          const targets = [...new Set(rest.map((p) => `-target=${p.address}`))];
+          const lift = await tofu(dir, env, ["apply", "-refresh=false", "-input=false", "-no-color", "-json", "-auto-approve", ...targets], "unprotect");
+          for (const [a, text] of classifyErrors(jsonLines(lift.stdout), "apply").unlisted) fail("unprotect", a, text);
+        });
       }
     }
     await phase("destroy", async () => {
@@ -562,6 +568,53 @@ function objectIds(values) {
 }
 
 /**
+ * Lifts protections without an apply: in the emulator through its API (RDS deletion
+ * protection, DynamoDB deletion protection), and in the state file, which is where the
+ * provider reads them on delete (skip_final_snapshot). moto's EKS has no deletion
+ * protection, so the cluster's is lifted in the state only. Returns the protections it
+ * cannot lift, for an apply of the lifted copy.
+ */
+function liftDirectly(dir, endpoint, protections, r) {
+  const file = path.join(dir, "terraform.tfstate");
+  const state = JSON.parse(fs.readFileSync(file, "utf8"));
+  const instances = new Map();
+  for (const res of state.resources ?? []) {
+    if (res.mode === "managed" && !res.module && res.instances?.length === 1 && res.instances[0].index_key === undefined) instances.set(`${res.type}.${res.name}`, res.instances[0].attributes);
+  }
+  const api = [];
+  const rest = [];
+  for (const p of protections) {
+    const a = instances.get(p.address);
+    const type = p.address.split(".")[0];
+    const [, , , region, account] = String(a?.arn ?? "").split(":");
+    const own = account === EMULATOR_ACCOUNT;
+    let where = "the state";
+    if (a && p.kind === "final_snapshot") a.skip_final_snapshot = true;
+    else if (a && own && type === "aws_db_instance" && p.kind === "deletion_protection") {
+      api.push("--rds", `${region}/${a.identifier}`);
+      a.deletion_protection = false;
+      where = "the emulator (ModifyDBInstance) and the state";
+    } else if (a && own && type === "aws_dynamodb_table" && p.kind === "deletion_protection_enabled") {
+      api.push("--dynamodb", `${region}/${a.name}`);
+      a.deletion_protection_enabled = false;
+      where = "the emulator (UpdateTable) and the state";
+    } else if (a && type === "aws_eks_cluster" && p.kind === "deletion_protection") a.deletion_protection = false;
+    else {
+      rest.push(p);
+      continue;
+    }
+    r.notes.push(`${p.address}: ${p.kind} lifted in ${where}, not by an apply`);
+  }
+  if (api.length) {
+    const lift = spawnSync(PYTHON, [path.join(HERE, "emulator.py"), "lift", "--endpoint", endpoint, ...api], { env: cleanEnv(), encoding: "utf8" });
+    if (lift.status !== 0) throw new Error(`lifting protections in the emulator failed: ${lift.stderr}`);
+  }
+  state.serial += 1;
+  fs.writeFileSync(file, JSON.stringify(state, null, 2));
+  return rest;
+}
+
+/**
  * Managed resources in the stack's local state file, by address, with their attribute values.
  * Read from the file: `tofu show -json` would load every provider for the same answer.
  */
@@ -639,7 +692,7 @@ async function main() {
     const keys = new Map(STACKS.map((s) => [s, inputsKey(path.join(synthDirs.get(environmentOf(s)), s, "cdk.tf.json"))]));
     const reused = new Map(STACKS.map((s) => [s, REUSE ? passedBefore(keys.get(s)) : undefined]));
     const toRun = STACKS.filter((s) => !reused.get(s));
-    const ctx = { cliConfig, manifest, endpointNames: toRun.length ? awsEndpointNames(runDir, cliConfig, manifest) : [] };
+    const ctx = { cliConfig, manifest, endpointNames: toRun.length ? cachedAwsEndpointNames(runDir, cliConfig, manifest) : [] };
 
     // Each stack has its own emulator, so stacks run side by side: most of an apply is the
     // provider's waiters (RDS, S3 lifecycle), not CPU.
@@ -686,6 +739,21 @@ async function main() {
     cleanup();
     process.exit(1);
   }
+}
+
+/** awsEndpointNames, kept in the tool cache per build of the AWS provider and OpenTofu. */
+function cachedAwsEndpointNames(runDir, cliConfig, manifest) {
+  const key = crypto
+    .createHash("sha256")
+    .update(JSON.stringify(manifest.providers.aws))
+    .update(["provider-aws", "tofu"].map((f) => fs.readFileSync(path.join(TOOLS, "stamps", f), "utf8")).join("\0"))
+    .digest("hex");
+  const file = path.join(TOOLS, "e2e-endpoints", `${key}.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, "utf8"));
+  const names = awsEndpointNames(runDir, cliConfig, manifest);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  writeJson(file, names);
+  return names;
 }
 
 /**
