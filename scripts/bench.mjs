@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Synth benchmark: runs the app exactly as `cdktf synth` does (tsx, no type-check)
 // N times into a scratch directory and prints the median wall time and the peak
-// memory (max RSS) of the synth process. Also times the full `cdktf synth` CLI once.
+// memory (max RSS) of the synth process; then `npm run synth` (scripts/synth.mjs) N times,
+// and the full `cdktf synth` CLI once.
 // Usage: npm run bench [-- --runs 5] [-- --no-cli]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -37,6 +38,18 @@ for (let i = 0; i < runs; i++) {
   stacks = readdirSync(join(outdir, "stacks"));
 }
 
+// `npm run synth` (scripts/synth.mjs: the app without the CLI), median of the same runs.
+const scriptTimes = [];
+for (let i = 0; i < runs; i++) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ["scripts/synth.mjs", "--output", join(scratch, `script-out-${i}`)], { env, stdio: ["ignore", "ignore", "inherit"] });
+  scriptTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
+  if (r.status !== 0) {
+    console.error(`npm run synth failed (exit ${r.status})`);
+    process.exit(1);
+  }
+}
+
 let cliMs;
 if (withCli) {
   const start = process.hrtime.bigint();
@@ -53,4 +66,5 @@ const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`stacks: ${stacks.length} (${stacks.sort().join(", ")})`);
 console.log(`app synth, ${runs} runs: median ${fmt(median(times))} (min ${fmt(Math.min(...times))}, max ${fmt(Math.max(...times))})`);
 console.log(`peak memory (max RSS of the synth process): ${Math.max(...rss).toFixed(0)} MiB`);
+console.log(`npm run synth (scripts/synth.mjs, no CLI), ${runs} runs: median ${fmt(median(scriptTimes))}`);
 if (cliMs !== undefined) console.log(`cdktf synth (CLI included), 1 run: ${fmt(cliMs)}`);
