@@ -10,14 +10,26 @@ describe("npm run synth (scripts/synth.mjs, the app without the CLI)", () => {
     const out = mkdtempSync(join(tmpdir(), "synth-script-"));
     mkdirSync(join(out, "stacks", "retired-stack"), { recursive: true });
     writeFileSync(join(out, "stacks", "retired-stack", "cdk.tf.json"), "{}");
-    const run = spawnSync(process.execPath, ["scripts/synth.mjs", "--output", out], { cwd: ROOT, encoding: "utf8" });
+    writeFileSync(join(out, "stacks", "notes.txt"), "not a stack");
+    const run = spawnSync(process.execPath, ["scripts/synth.mjs", `--output=${out}`], { cwd: ROOT, encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     const stacks = ["bootstrap", "dev", "dev-platform", "production", "production-platform", "staging", "staging-platform"];
-    expect(readdirSync(join(out, "stacks")).sort()).toEqual(stacks);
+    // Directories of stacks the app no longer makes go (as the CLI); other files stay.
+    expect(readdirSync(join(out, "stacks")).sort()).toEqual([...stacks, "notes.txt"].sort());
     expect(Object.keys(manifest.stacks).sort()).toEqual(stacks);
     for (const s of stacks) expect(JSON.parse(readFileSync(join(out, "stacks", s, "cdk.tf.json"), "utf8")).terraform.required_providers).toBeDefined();
+  });
+
+  test.each([
+    [["--output"], "npm run synth: --output needs a directory"],
+    [["--outdir", "x"], 'npm run synth: unknown argument "--outdir"; accepted: --output DIR (-o DIR)'],
+  ])("%j stops before synthesizing, with one message", (argv, message) => {
+    const run = spawnSync(process.execPath, ["scripts/synth.mjs", ...argv], { cwd: ROOT, encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`ERROR: ${message}\n`);
+    expect(run.stdout).toBe("");
   });
 
   test("cdktf.json runs the app with node itself (no npx), which the script requires", () => {
