@@ -54,8 +54,11 @@ const KEEP = args.includes("--keep") || process.env.AUTHORWORKS_E2E_KEEP === "1"
 const REUSE = process.env.AUTHORWORKS_E2E_REUSE === "0" ? false : args.includes("--reuse") || process.env.AUTHORWORKS_E2E_REUSE === "1";
 /** Passing results by inputs key, in the tool cache (never in the repository). */
 const RESULTS_DIR = path.join(TOOLS, "e2e-results");
-/** A reused result is at most this old; older ones are deleted. */
-const RESULT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+/**
+ * A reused result is at most this old; older ones are deleted. A few listed gaps are
+ * nondeterministic, so a pass is not reused for long.
+ */
+const RESULT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
 /** Stacks applied at the same time (each against its own emulator). */
 const JOBS = Math.max(1, Number(opt("--jobs") ?? process.env.AUTHORWORKS_E2E_JOBS ?? 3));
 
@@ -156,7 +159,8 @@ async function stopEmulator(e) {
 function cleanEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(AWS_|TF_|HTTPS?_PROXY$|NO_PROXY$)/i.test(k)) continue;
+    // The emulator's settings are the harness's own (startEmulator): none from the shell.
+    if (/^(AWS_|TF_|MOTO_|PYTHON|HTTPS?_PROXY$|NO_PROXY$)/i.test(k)) continue;
     env[k] = v;
   }
   return env;
@@ -810,7 +814,21 @@ function inputsKey(stackJson) {
       .map((f) => [`stamps/${f}`, path.join(TOOLS, "stamps", f)]),
   ];
   for (const [label, file] of files) h.update(`${label}\0`).update(fs.readFileSync(file)).update("\0");
+  // moto's dependencies (boto3, werkzeug...) are not pinned: the versions installed, and Python's.
+  h.update(`emulator\0${emulatorBuild()}\0`);
   return h.digest("hex");
+}
+
+/** The emulator's Python version and every package installed in its venv, as name-version. */
+function emulatorBuild() {
+  const python = spawnSync(PYTHON, ["-c", "import sys; print(sys.version)"], { encoding: "utf8" }).stdout.trim();
+  const lib = path.join(TOOLS, "moto-venv/lib");
+  const packages = fs
+    .readdirSync(lib)
+    .flatMap((v) => (fs.existsSync(path.join(lib, v, "site-packages")) ? fs.readdirSync(path.join(lib, v, "site-packages")) : []))
+    .filter((d) => d.endsWith(".dist-info"))
+    .sort();
+  return [python, ...packages].join("\n");
 }
 
 function passedBefore(key) {
