@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run synth: writes cdktf.out as `cdktf synth` does, without the CLI's start-up (about
-// 2-3 s of its 4-6 s). It runs cdktf.json's app the way the CLI does: cdktf.json's
+// 3-4 s of its 7-8 s on the 2-core CI machine). It runs cdktf.json's app the way the CLI does: cdktf.json's
 // `context` in CDKTF_CONTEXT_JSON, the output directory in CDKTF_OUTDIR, and afterwards the
 // stack directories the manifest no longer names are removed. `cdktf synth`, `cdktf diff`
 // and `cdktf deploy` still work and write the same files. Unlike the CLI, it does not set

@@ -31,8 +31,4 @@ describe("npm run synth (scripts/synth.mjs, the app without the CLI)", () => {
     expect(run.stderr).toBe(`ERROR: ${message}\n`);
     expect(run.stdout).toBe("");
   });
-
-  test("cdktf.json runs the app with node itself (no npx), which the script requires", () => {
-    expect(JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")).app).toBe("node --import tsx main.ts");
-  });
 });

@@ -646,7 +646,6 @@ function stateRm(dir, env, addresses) {
   if (s.status !== 0) throw new Error(`tofu state rm ${addresses.join(" ")} failed: ${s.stderr}`);
 }
 
-
 // ------------------------------------------------------------------------- main
 async function main() {
   const t0 = Date.now();
@@ -797,8 +796,9 @@ const stackPassed = (r) => !r.failed.length && !r.replanChanges.length && !r.lef
 
 /**
  * What decides a stack's result: its synthesized JSON (for the emulator's accounts), the
- * harness and its gap list, the emulator's patches, the pinned tool versions and the
- * stamps of the builds in the tool cache (OpenTofu, each provider, moto).
+ * harness and its gap list, the emulator's patches, the pinned tool versions, the stamps
+ * of the builds in the tool cache (OpenTofu, each provider, moto) and the emulator venv's
+ * Python and packages.
  */
 function inputsKey(stackJson) {
   const h = crypto.createHash("sha256").update("authorworks-e2e-result/1\0");
@@ -819,8 +819,10 @@ function inputsKey(stackJson) {
   return h.digest("hex");
 }
 
-/** The emulator's Python version and every package installed in its venv, as name-version. */
+/** The emulator's Python version and every package installed in its venv, as name-version (read once). */
+let emulatorBuildText;
 function emulatorBuild() {
+  if (emulatorBuildText !== undefined) return emulatorBuildText;
   const python = spawnSync(PYTHON, ["-c", "import sys; print(sys.version)"], { encoding: "utf8" }).stdout.trim();
   const lib = path.join(TOOLS, "moto-venv/lib");
   const packages = fs
@@ -828,7 +830,8 @@ function emulatorBuild() {
     .flatMap((v) => (fs.existsSync(path.join(lib, v, "site-packages")) ? fs.readdirSync(path.join(lib, v, "site-packages")) : []))
     .filter((d) => d.endsWith(".dist-info"))
     .sort();
-  return [python, ...packages].join("\n");
+  emulatorBuildText = [python, ...packages].join("\n");
+  return emulatorBuildText;
 }
 
 function passedBefore(key) {
