@@ -19,8 +19,10 @@ import { Cidr, cidrSubnet, contains, overlaps, parseCidr } from "../variables/ci
 import { ENVIRONMENT_NAMES, EnvironmentName, names } from "../variables/project";
 import { DATABASE_SERVICES, SERVICE_NAMES } from "../variables/services";
 import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, IAM_ROLE_ARN, S3_BUCKET_NAME } from "../variables/validation";
+import { checkAvailability } from "./checks/availability";
 import { checkBackup } from "./checks/backup";
 import { checkDelivery } from "./checks/delivery";
+import { checkDurability } from "./checks/durability";
 import { checkMonitoring } from "./checks/monitoring";
 import { checkObservability } from "./checks/observability";
 import { checkEdge } from "./checks/edge";
@@ -269,6 +271,8 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
   checkMonitoring(c, cfg);
   checkObservability(c, cfg);
   checkBackup(c, cfg);
+  checkDurability(c, cfg);
+  checkAvailability(c, cfg);
 
   c.done();
   // c.done() threw if network was undefined (every undefined path records a problem).

@@ -1,3 +1,4 @@
+import { AVAILABILITY, DURABILITY } from "./presets";
 import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
 
 export const dev: EnvironmentConfig = {
@@ -23,7 +24,8 @@ export const dev: EnvironmentConfig = {
   cache: { engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1 },
   storage: { bucketPrefix: "authorworks", logExpirationDays: 30 },
   logRetentionDays: 30,
-  protectData: false,
+  durability: DURABILITY.disposable,
+  availability: AVAILABILITY.single,
   workloads: {
     imageTag: "1.0.0",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
@@ -34,6 +36,7 @@ export const dev: EnvironmentConfig = {
   monthlyBudgetUsd: 80,
   kubernetes: {
     version: "1.35",
+    additionalLogTypes: [],
     publicAccessCidrs: ["203.0.113.0/24"],
     adminRoleName: "AuthorWorksPlatformAdmin",
     developerRoleName: "AuthorWorksDeveloper",

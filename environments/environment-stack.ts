@@ -60,7 +60,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     this.keys = new DataKeys(this, "keys", {
       aws: this.aws,
       namePrefix: prefix,
-      deletionWindowDays: env.protectData ? 30 : 7,
+      deletionWindowDays: env.durability.keyDeletionWindowDays,
       global: env.region === GLOBAL_REGION ? undefined : { provider: this.providers.global, region: GLOBAL_REGION },
     });
     // The logs key usable in us-east-1 (WAF log group of the CloudFront ACL, the CloudFront alarm's topic).
@@ -70,7 +70,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       environment: env.name,
       aws: this.aws,
       secretsKeyArn: this.keys.secrets.arn,
-      protectData: env.protectData,
+      secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
       secretRotationDays: env.security.secretRotationDays,
       guardDuty: env.security.guardDuty,
       securityHub: env.security.securityHub,
@@ -84,7 +84,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     const ciRoles = `${this.security.github.node.path}/`;
     applyPermissionsBoundary(this, this.security.permissionsBoundaryArn, (role) => role.node.path.startsWith(ciRoles));
 
-    this.registry = new ContainerRegistry(this, "registry", { environment: env.name, kmsKeyArn: this.keys.storage.arn, protectData: env.protectData });
+    this.registry = new ContainerRegistry(this, "registry", { environment: env.name, kmsKeyArn: this.keys.storage.arn, forceDelete: env.durability.forceDestroy });
 
     this.network = new Network(this, "network", {
       namePrefix: prefix,
@@ -110,10 +110,10 @@ export class EnvironmentStack extends AuthorWorksStack {
       nodeSecurityGroupIds: [this.network.securityGroups.app.id],
       logsKeyArn: this.keys.logs.arn,
       logRetentionDays: env.logRetentionDays,
-      additionalLogTypes: env.protectData ? ["controllerManager", "scheduler"] : [],
-      keyDeletionWindowDays: env.protectData ? 30 : 7,
-      deletionProtection: env.protectData,
-      zonalShift: env.protectData,
+      additionalLogTypes: env.kubernetes.additionalLogTypes,
+      keyDeletionWindowDays: env.durability.keyDeletionWindowDays,
+      deletionProtection: env.durability.deletionProtection,
+      zonalShift: env.availability.zonalShift,
       // CI applies the platform stack, so its apply role administers the cluster.
       additionalAdminPrincipalArns: { "github-apply": this.security.applyRoleArn },
       // Pull requests plan the platform stack too: read-only, Secrets included (Helm's releases).
@@ -144,8 +144,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       aws: this.aws,
       kmsKeyArn: this.keys.storage.arn,
       logExpirationDays: env.storage.logExpirationDays,
-      // Unprotected environments can be torn down even with objects left in the buckets.
-      forceDestroy: !env.protectData,
+      forceDestroy: env.durability.forceDestroy,
     });
 
     this.databases = new ServiceDatabases(this, "rds", {
@@ -158,7 +157,9 @@ export class EnvironmentStack extends AuthorWorksStack {
       monitoringIntervalSeconds: env.database.monitoringIntervalSeconds,
       performanceInsightsRetentionDays: env.database.performanceInsightsRetentionDays,
       proxy: env.database.proxy,
-      protectData: env.protectData,
+      deletionProtection: env.durability.deletionProtection,
+      finalSnapshot: env.durability.finalSnapshots,
+      applyImmediately: env.availability.applyDatabaseChangesImmediately,
       dbSubnetGroupName: this.network.dbSubnetGroupName,
       securityGroupIds: [this.network.securityGroups.db.id],
       subnetIds: this.network.databaseSubnetIds,
@@ -177,7 +178,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       nodeType: env.cache.nodeType,
       nodes: env.cache.nodes,
       snapshotRetentionDays: env.cache.snapshotRetentionDays,
-      protectData: env.protectData,
+      finalSnapshot: env.durability.finalSnapshots,
       subnetGroupName: this.network.cacheSubnetGroupName,
       securityGroupIds: [this.network.securityGroups.db.id],
       databaseKeyArn: this.keys.database.arn,
@@ -203,7 +204,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       globalProvider: this.providers.global,
       cloudFrontAliases: env.edge.aliases,
       dnssec: env.dns.dnssec,
-      forceDestroy: !env.protectData,
+      forceDestroy: env.durability.forceDestroy,
     });
 
     this.cdn = new ContentDelivery(this, "cdn", {
@@ -260,7 +261,7 @@ export class EnvironmentStack extends AuthorWorksStack {
             destinationBucketName: names.bucket(env.storage.bucketPrefix, "backups-replica", env.name),
           }
         : undefined,
-      forceDestroy: !env.protectData,
+      forceDestroy: env.durability.forceDestroy,
       // A failed backup is a lost restore point: the data is not protected until it is fixed.
       failureTopicArn: this.monitoring.criticalTopicArn,
     });

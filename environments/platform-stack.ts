@@ -32,9 +32,6 @@ export function platformStackName(env: EnvironmentName): string {
   return `${env}-platform`;
 }
 
-/** Controllers run replicated with anti-affinity when the system node group has room for 3. */
-const HA_MIN_SYSTEM_NODES = 3;
-
 /**
  * What runs inside one environment's EKS cluster (stack `<env>-platform`): the Helm
  * add-ons now, namespaces and workloads next. On its own state, applied after the
@@ -90,7 +87,7 @@ export class PlatformStack extends AuthorWorksStack {
       hostedZone: { name: env.dns.zoneName, zoneId: this.zone.zoneId, arn: this.zone.arn },
       regionalWebAclName: names.regionalWebAcl(env.name),
       placement: SYSTEM_PLACEMENT,
-      highAvailability: env.kubernetes.nodeGroups.system.minSize >= HA_MIN_SYSTEM_NODES,
+      highAvailability: env.availability.highAvailability,
       namePrefix: namePrefix(env.name),
     };
 
@@ -119,8 +116,7 @@ export class PlatformStack extends AuthorWorksStack {
           externalDnsPolicy: env.platform.externalDnsPolicy,
           clusterAutoscalerImageTag: autoscalerTag,
           ingressNginx: env.platform.ingressNginx,
-          // Protected environments keep a volume when its claim is deleted.
-          volumeReclaimPolicy: env.protectData ? "Retain" : "Delete",
+          volumeReclaimPolicy: env.durability.volumeReclaimPolicy,
         }),
         ...deliveryAddons({
           manifestsRepoUrl: env.delivery.manifestsRepoUrl,
@@ -151,7 +147,7 @@ export class PlatformStack extends AuthorWorksStack {
         host: apiHostName(env.dns.zoneName),
         wafAclArn: this.regionalWebAcl.arn,
         securityGroupIds: [webSecurityGroup.id],
-        deletionProtection: env.protectData,
+        deletionProtection: env.durability.deletionProtection,
       },
       dependsOn: [...this.addons.all],
     });

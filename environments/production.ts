@@ -1,3 +1,4 @@
+import { AVAILABILITY, DURABILITY } from "./presets";
 import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
 
 export const production: EnvironmentConfig = {
@@ -24,7 +25,8 @@ export const production: EnvironmentConfig = {
   cache: { engineVersion: "8.0", nodeType: "cache.r6g.large", nodes: 3, snapshotRetentionDays: 14 },
   storage: { bucketPrefix: "authorworks", logExpirationDays: 365 },
   logRetentionDays: 365,
-  protectData: true,
+  durability: DURABILITY.retained,
+  availability: AVAILABILITY.high,
   workloads: {
     imageTag: "1.0.0",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
@@ -37,6 +39,7 @@ export const production: EnvironmentConfig = {
   monthlyBudgetUsd: 4000,
   kubernetes: {
     version: "1.35",
+    additionalLogTypes: ["controllerManager", "scheduler"],
     publicAccessCidrs: [],
     adminRoleName: "AuthorWorksPlatformAdmin",
     developerRoleName: "AuthorWorksDeveloper",

@@ -1,3 +1,4 @@
+import { AVAILABILITY, DURABILITY } from "./presets";
 import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
 
 export const staging: EnvironmentConfig = {
@@ -22,7 +23,8 @@ export const staging: EnvironmentConfig = {
   cache: { engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 7 },
   storage: { bucketPrefix: "authorworks", logExpirationDays: 90 },
   logRetentionDays: 90,
-  protectData: true,
+  durability: DURABILITY.retained,
+  availability: AVAILABILITY.zonal,
   workloads: {
     imageTag: "1.0.0",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
@@ -33,6 +35,7 @@ export const staging: EnvironmentConfig = {
   monthlyBudgetUsd: 450,
   kubernetes: {
     version: "1.35",
+    additionalLogTypes: ["controllerManager", "scheduler"],
     publicAccessCidrs: ["203.0.113.0/24"],
     adminRoleName: "AuthorWorksPlatformAdmin",
     developerRoleName: "AuthorWorksDeveloper",

@@ -1,6 +1,8 @@
 import type { ContainerLimitRange, NamespaceQuota } from "../modules/tenancy";
 import type { EnvironmentName } from "../variables/project";
 import type { CodebuildComputeType } from "../modules/ci-runner";
+import type { EksLogType } from "../variables/eks";
+import type { AvailabilityPolicy, DurabilityPolicy } from "./presets";
 
 /**
  * One environment, as plain data. Every difference between dev, staging and
@@ -31,8 +33,10 @@ export interface EnvironmentConfig {
   readonly storage: StorageConfig;
   /** CloudWatch Logs retention for flow logs, database and cache logs (days; CloudWatch's fixed list). */
   readonly logRetentionDays: number;
-  /** Deletion protection on databases and caches, final snapshots on destroy. */
-  readonly protectData: boolean;
+  /** What a destroy or a delete may take with it (environments/presets.ts `DURABILITY`). */
+  readonly durability: DurabilityPolicy;
+  /** How much failure the environment rides out (environments/presets.ts `AVAILABILITY`). */
+  readonly availability: AvailabilityPolicy;
   /** Service sizing (the spec's Kustomize base and overlays) and autoscaling, for the platform layer. */
   readonly workloads: WorkloadConfig;
   /** Monthly AWS budget in USD; alerts at 80/90/100 %. */
@@ -176,6 +180,11 @@ export interface KubernetesConfig {
   readonly version: string;
   /** CIDRs that may reach the public API endpoint; empty keeps the endpoint private only. */
   readonly publicAccessCidrs: readonly string[];
+  /**
+   * Control-plane logs sent to CloudWatch besides `api`, `audit` and `authenticator`,
+   * which every cluster sends.
+   */
+  readonly additionalLogTypes: readonly Exclude<EksLogType, "api" | "audit" | "authenticator">[];
   /** IAM role (name, in this account) mapped to cluster administrators through an access entry. */
   readonly adminRoleName: string;
   /** IAM role (name, in this account) mapped to the developer group through an access entry. */

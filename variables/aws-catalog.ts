@@ -87,3 +87,12 @@ export function isValidPerformanceInsightsRetention(days: number): boolean {
 
 /** ElastiCache keeps automatic snapshots for at most 35 days. */
 export const ELASTICACHE_SNAPSHOT_RETENTION = { min: 0, max: 35 } as const;
+
+/** KMS ScheduleKeyDeletion: the waiting period is 7 to 30 days (AWS KMS API Reference, PendingWindowInDays). */
+export const KMS_DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
+
+/**
+ * Secrets Manager DeleteSecret: the recovery window is 7 to 30 days (AWS Secrets Manager API
+ * Reference, RecoveryWindowInDays); 0 in the provider would delete without recovery, refused here.
+ */
+export const SECRET_RECOVERY_WINDOW_DAYS = { min: 7, max: 30 } as const;

@@ -33,9 +33,6 @@ export interface SecretDefinition {
 /** AWS Secrets Manager accepts `automatically_after_days` from 1 to 1000 (RotationRulesType, API reference). */
 export const SECRET_ROTATION_DAYS = { min: 1, max: 1000 } as const;
 
-/** Recovery window (days) of deleted secrets: 30 where data is protected, 7 (the minimum) elsewhere. */
-export const SECRET_RECOVERY_WINDOW_DAYS = { protected: 30, unprotected: 7 } as const;
-
 /** Owner of the secrets the platform layer uses itself (alerting, CI runners): the platform team. */
 export const PLATFORM_OWNER = "platform";
 

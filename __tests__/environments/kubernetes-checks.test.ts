@@ -107,13 +107,10 @@ describe("checkKubernetes", () => {
       expect(msg).toContain('kubernetes.publicAccessCidrs[2]: got "300.1.1.0/24"');
     });
 
-    test("0.0.0.0/0 is refused where data is protected, allowed in dev", () => {
-      const msg = errorOf({ ...production, kubernetes: { ...production.kubernetes, publicAccessCidrs: ["0.0.0.0/0"] } });
-      expect(msg).toContain('environment "production"');
-      expect(msg).toContain('kubernetes.publicAccessCidrs[0]: got "0.0.0.0/0"; accepted: specific public CIDRs');
-      const c = new Checker("dev");
-      checkKubernetes(c, devWith({ publicAccessCidrs: ["0.0.0.0/0"] }));
-      expect(c.ok).toBe(true);
+    test.each([dev, production])("0.0.0.0/0 is refused in $name", (cfg) => {
+      const msg = errorOf({ ...cfg, kubernetes: { ...cfg.kubernetes, publicAccessCidrs: ["198.51.100.0/24", "0.0.0.0/0"] } });
+      expect(msg).toContain(`environment "${cfg.name}"`);
+      expect(msg).toContain('kubernetes.publicAccessCidrs[1]: got "0.0.0.0/0"; accepted: specific public CIDRs');
     });
 
     test("private ranges never reach the public endpoint", () => {
@@ -123,6 +120,20 @@ describe("checkKubernetes", () => {
     test("at most 40 blocks", () => {
       const many = [...Array(41).keys()].map((i) => `198.51.${i}.0/24`);
       expect(errorOf(devWith({ publicAccessCidrs: many }))).toContain("kubernetes.publicAccessCidrs: got 41; accepted: at most 40 CIDR blocks");
+    });
+  });
+
+  describe("additional control-plane log types", () => {
+    test.each([[[]], [["scheduler"]], [["controllerManager", "scheduler"]]])("%p is accepted", (types) => {
+      const c = new Checker("dev");
+      checkKubernetes(c, devWith({ additionalLogTypes: types as KubernetesConfig["additionalLogTypes"] }));
+      expect(c.ok).toBe(true);
+    });
+
+    test.each([[["api"]], [["scheduler", "scheduler"]], [["kubelet"]], [undefined]])("%p is refused, listing the optional types", (types) => {
+      expect(errorOf(devWith({ additionalLogTypes: types as unknown as KubernetesConfig["additionalLogTypes"] }))).toContain(
+        'kubernetes.additionalLogTypes: got ' + (types === undefined ? "nothing" : JSON.stringify(types)) + '; accepted: a list of distinct control-plane log types among "controllerManager", "scheduler"',
+      );
     });
   });
 

@@ -28,7 +28,7 @@ function synth(env: EnvironmentConfig, extra: Partial<BackupProps> = {}): Json {
       replication: env.backup.replicateBackupsBucket
         ? { source: storage.buckets.backups, sourceKmsKeyArn: storageKey.arn, destinationBucketName: names.bucket(env.storage.bucketPrefix, "backups-replica", env.name) }
         : undefined,
-      forceDestroy: !env.protectData,
+      forceDestroy: env.durability.forceDestroy,
       ...extra,
     });
   });

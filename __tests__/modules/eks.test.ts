@@ -32,9 +32,9 @@ function propsFor(env: ResolvedEnvironment, logsKeyArn: string): EksClusterProps
     nodeSecurityGroupIds: ["sg-0app"],
     logsKeyArn,
     logRetentionDays: env.logRetentionDays,
-    keyDeletionWindowDays: env.protectData ? 30 : 7,
-    zonalShift: env.protectData,
-    deletionProtection: env.protectData,
+    keyDeletionWindowDays: env.durability.keyDeletionWindowDays,
+    zonalShift: env.availability.zonalShift,
+    deletionProtection: env.durability.deletionProtection,
   };
 }
 

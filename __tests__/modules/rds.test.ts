@@ -33,7 +33,9 @@ function propsFor(env: ResolvedEnvironment, keys: DataKeys): ServiceDatabasesPro
     monitoringIntervalSeconds: db.monitoringIntervalSeconds,
     performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
     proxy: db.proxy,
-    protectData: env.protectData,
+    deletionProtection: env.durability.deletionProtection,
+    finalSnapshot: env.durability.finalSnapshots,
+    applyImmediately: env.availability.applyDatabaseChangesImmediately,
     dbSubnetGroupName: SUBNET_GROUP,
     securityGroupIds: SGS,
     subnetIds: SUBNETS,
@@ -121,22 +123,23 @@ describe("per-environment differences", () => {
     }
   });
 
-  test("dev is disposable: no deletion protection, no final snapshot, changes apply at once", () => {
-    const i = instance(byEnv.dev, "content");
-    expect(i).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, apply_immediately: true, delete_automated_backups: true });
-    expect(i.final_snapshot_identifier).toBeUndefined();
-  });
-
-  test.each(["staging", "production"] as const)("%s protects data: deletion protection, final snapshot, kept backups, changes in the window", (env) => {
-    const i = instance(byEnv[env], "subscription");
-    expect(i).toMatchObject({
-      deletion_protection: true,
-      skip_final_snapshot: false,
-      final_snapshot_identifier: `authorworks-${env}-subscription-final`,
-      apply_immediately: false,
-      delete_automated_backups: false,
-      copy_tags_to_snapshot: true,
-    });
+  // Each prop differs from the others in both rows, so a prop wired to another's attribute fails.
+  test.each([
+    { deletionProtection: true, finalSnapshot: false, applyImmediately: true },
+    { deletionProtection: false, finalSnapshot: true, applyImmediately: false },
+  ])("deletion protection, final snapshot and apply timing follow their own props: %p", (p) => {
+    const json = synth(dev, (props) => ({ ...props, ...p }));
+    for (const svc of DATABASE_SERVICES) {
+      const i = instance(json, svc.name);
+      expect(i).toMatchObject({
+        deletion_protection: p.deletionProtection,
+        skip_final_snapshot: !p.finalSnapshot,
+        delete_automated_backups: !p.finalSnapshot,
+        apply_immediately: p.applyImmediately,
+        copy_tags_to_snapshot: true,
+      });
+      expect(i.final_snapshot_identifier).toBe(p.finalSnapshot ? `authorworks-dev-${svc.name}-final` : undefined);
+    }
   });
 });
 

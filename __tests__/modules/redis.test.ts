@@ -27,7 +27,7 @@ function synthCache(overrides: Overrides = {}, extra?: (cache: ValkeyCache, stac
       nodeType: "cache.t4g.micro",
       nodes: 1,
       snapshotRetentionDays: 1,
-      protectData: false,
+      finalSnapshot: false,
       subnetGroupName: "authorworks-dev-cache",
       securityGroupIds: ["sg-0db"],
       databaseKeyArn: keys.database.arn,
@@ -240,16 +240,16 @@ describe("ValkeyCache", () => {
   });
 
   describe("snapshots and maintenance", () => {
-    test("retention and windows from props; no final snapshot when data is not protected", () => {
-      const rg = resource(synthCache({ snapshotRetentionDays: 1, protectData: false }), RG, RG_ID);
+    test("retention and windows from props; no final snapshot unless asked", () => {
+      const rg = resource(synthCache({ snapshotRetentionDays: 1, finalSnapshot: false }), RG, RG_ID);
       expect(rg.snapshot_retention_limit).toBe(1);
       expect(rg.snapshot_window).toBe("03:00-04:00");
       expect(rg.maintenance_window).toBe("sun:05:00-sun:06:00");
       expect(rg).not.toHaveProperty("final_snapshot_identifier");
     });
 
-    test("protected data: a final snapshot named after the group", () => {
-      const rg = resource(synthCache({ snapshotRetentionDays: 35, protectData: true }), RG, RG_ID);
+    test("finalSnapshot: a final snapshot named after the group", () => {
+      const rg = resource(synthCache({ snapshotRetentionDays: 35, finalSnapshot: true }), RG, RG_ID);
       expect(rg.snapshot_retention_limit).toBe(35);
       expect(rg.final_snapshot_identifier).toBe("authorworks-dev-cache-final");
     });

@@ -7,7 +7,7 @@ import { names } from "../../variables/project";
 import type { AuthorWorksStack } from "../../environments/stack-base";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/57024a6e-0000-4000-8000-000000000002";
-const PROPS: ContainerRegistryProps = { environment: "dev", kmsKeyArn: KEY, protectData: false };
+const PROPS: ContainerRegistryProps = { environment: "dev", kmsKeyArn: KEY, forceDelete: true };
 
 function synth(overrides: Partial<ContainerRegistryProps> = {}, extra?: (r: ContainerRegistry, stack: AuthorWorksStack) => void): Json {
   return synthWith((stack) => {
@@ -54,10 +54,10 @@ describe("repositories", () => {
   });
 
   test.each([
-    [false, true],
-    [true, false],
-  ])("protectData %p: force_delete %p", (protectData, force) => {
-    const r = Object.values(resourcesOf(synth({ protectData }), "aws_ecr_repository"));
+    [true, true],
+    [false, false],
+  ])("forceDelete %p: force_delete %p", (forceDelete, force) => {
+    const r = Object.values(resourcesOf(synth({ forceDelete }), "aws_ecr_repository"));
     expect(r.map((x) => x.force_delete)).toEqual(Array(SERVICES.length).fill(force));
   });
 

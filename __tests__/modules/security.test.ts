@@ -34,7 +34,7 @@ function propsFor(env: EnvironmentConfig, overrides: Partial<SecurityProps> = {}
     environment: env.name,
     aws: TEST_AWS,
     secretsKeyArn: SECRETS_KEY,
-    protectData: env.protectData,
+    secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
     secretRotationDays: env.security.secretRotationDays,
     databaseSecretArns: DB_SECRETS,
     guardDuty: env.security.guardDuty,
@@ -88,10 +88,10 @@ describe("application secrets", () => {
   });
 
   test.each([
-    [false, 7],
-    [true, 30],
-  ])("protectData %p: recovery window %p days on every secret", (protectData, days) => {
-    const all = Object.values(resourcesOf(synth({ protectData }), "aws_secretsmanager_secret"));
+    [7, 7],
+    [23, 23],
+  ])("secretRecoveryWindowDays %p: recovery window %p days on every secret", (secretRecoveryWindowDays, days) => {
+    const all = Object.values(resourcesOf(synth({ secretRecoveryWindowDays }), "aws_secretsmanager_secret"));
     expect(all.map((s) => s.recovery_window_in_days)).toEqual(Array(SECRETS.length).fill(days));
   });
 

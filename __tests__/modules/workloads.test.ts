@@ -29,7 +29,7 @@ function synth(env: EnvironmentConfig, overrides: Partial<ServiceWorkloadsProps>
       sizing: env.workloads,
       bucketArns: bucketArns(env),
       storageKeyArn: KEY,
-      ingress: { host: apiHostName(env.dns.zoneName), wafAclArn: WAF, securityGroupIds: ["sg-0web"], deletionProtection: env.protectData },
+      ingress: { host: apiHostName(env.dns.zoneName), wafAclArn: WAF, securityGroupIds: ["sg-0web"], deletionProtection: env.durability.deletionProtection },
       ...overrides,
     });
   });

@@ -8,6 +8,8 @@ import {
   EC2_INSTANCE_TYPE,
   EKS_CALENDAR_CHECKED_ON,
   EKS_LIMITS,
+  EKS_LOG_TYPES,
+  EKS_REQUIRED_LOG_TYPES,
   EKS_STANDARD_VERSIONS,
   EKS_VERSION_CALENDAR,
   IAM_ROLE_NAME,
@@ -80,6 +82,12 @@ export function checkKubernetes(c: Checker, cfg: EnvironmentConfig): void {
     else checkNodeGroup(c, name, g);
   }
 
+  const optionalLogTypes = EKS_LOG_TYPES.filter((t) => !EKS_REQUIRED_LOG_TYPES.includes(t));
+  const logTypes = k.additionalLogTypes;
+  if (!Array.isArray(logTypes) || logTypes.some((t) => !optionalLogTypes.includes(t)) || new Set(logTypes).size !== logTypes.length) {
+    c.fail("kubernetes.additionalLogTypes", logTypes, `a list of distinct control-plane log types among ${optionalLogTypes.map((t) => `"${t}"`).join(", ")} (${EKS_REQUIRED_LOG_TYPES.join(", ")} are always on), possibly empty`);
+  }
+
   const cidrs = k.publicAccessCidrs ?? [];
   if (cidrs.length > EKS_LIMITS.maxPublicAccessCidrs) {
     c.fail("kubernetes.publicAccessCidrs", cidrs.length, `at most ${EKS_LIMITS.maxPublicAccessCidrs} CIDR blocks (EKS limit)`);
@@ -91,8 +99,8 @@ export function checkKubernetes(c: Checker, cfg: EnvironmentConfig): void {
       c.fail(field, text, "an IPv4 network address in CIDR form a.b.c.d/n (host bits zero)");
       return;
     }
-    if (cidr.prefix === 0 && cfg.protectData) {
-      c.fail(field, text, "specific public CIDRs (office, VPN egress) in an environment with protectData; 0.0.0.0/0 opens the API endpoint to the internet");
+    if (cidr.prefix === 0) {
+      c.fail(field, text, "specific public CIDRs (office, VPN egress), or none for a private endpoint; 0.0.0.0/0 opens the API endpoint to the internet");
       return;
     }
     const inside = NON_PUBLIC_RANGES.find((r) => contains(r, cidr));

@@ -65,6 +65,15 @@ export function checkMonitoring(c: Checker, cfg: EnvironmentConfig): void {
 
   c.intRange("observability.prometheusRetentionDays", o.prometheusRetentionDays, PROMETHEUS_RETENTION_DAYS.min, PROMETHEUS_RETENTION_DAYS.max, "days");
   c.intRange("observability.prometheusStorageGb", o.prometheusStorageGb, 1, 16384, "GiB (gp3 volume)");
-  c.intRange("observability.lokiRetentionDays", o.lokiRetentionDays, LOKI_RETENTION_DAYS.min, LOKI_RETENTION_DAYS.max, "days");
+  if (c.intRange("observability.lokiRetentionDays", o.lokiRetentionDays, LOKI_RETENTION_DAYS.min, LOKI_RETENTION_DAYS.max, "days")) {
+    // Loki keeps its chunks in the logs bucket, whose lifecycle rule deletes them regardless.
+    const expiration = cfg.storage.logExpirationDays;
+    if (Number.isInteger(expiration) && o.lokiRetentionDays > expiration) {
+      c.problem(
+        `observability.lokiRetentionDays (${o.lokiRetentionDays}) exceeds storage.logExpirationDays (${expiration}): Loki's chunks live in the logs bucket, which expires them first; ` +
+          "accepted: lokiRetentionDays <= logExpirationDays",
+      );
+    }
+  }
   c.numberRange("observability.traceSamplingRatio", o.traceSamplingRatio, 0, 1, "(share of traces kept)");
 }

@@ -42,7 +42,8 @@ export interface PostgresDatabaseProps
   extends Pick<
     ServiceDatabasesProps,
     | "aws" | "engineVersion" | "multiAz" | "backupRetentionDays" | "monitoringIntervalSeconds"
-    | "performanceInsightsRetentionDays" | "proxy" | "protectData" | "dbSubnetGroupName" | "securityGroupIds"
+    | "performanceInsightsRetentionDays" | "proxy" | "deletionProtection" | "finalSnapshot" | "applyImmediately"
+    | "dbSubnetGroupName" | "securityGroupIds"
     | "subnetIds" | "databaseKeyArn" | "secretsKeyArn" | "logsKeyArn" | "logRetentionDays"
   > {
   readonly spec: DatabaseSpec;
@@ -165,13 +166,11 @@ export class PostgresDatabase extends Construct {
       backupWindow: props.backupWindow,
       maintenanceWindow: props.maintenanceWindow,
       copyTagsToSnapshot: true,
-      deletionProtection: props.protectData,
-      skipFinalSnapshot: !props.protectData,
-      finalSnapshotIdentifier: props.protectData ? `${identifier}-final` : undefined,
-      // Protected environments keep their automated backups (point-in-time restore) after a delete.
-      deleteAutomatedBackups: !props.protectData,
-      // Protected environments take disruptive changes (class, storage type) in the maintenance window.
-      applyImmediately: !props.protectData,
+      deletionProtection: props.deletionProtection,
+      skipFinalSnapshot: !props.finalSnapshot,
+      finalSnapshotIdentifier: props.finalSnapshot ? `${identifier}-final` : undefined,
+      deleteAutomatedBackups: !props.finalSnapshot,
+      applyImmediately: props.applyImmediately,
 
       monitoringInterval: props.monitoringIntervalSeconds,
       monitoringRoleArn: monitoring ? props.monitoringRoleArn : undefined,

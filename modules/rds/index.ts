@@ -45,8 +45,15 @@ export interface ServiceDatabasesProps {
     /** Share of the instance's max_connections the proxy may open (1-100). */
     readonly maxConnectionsPercent: number;
   };
-  /** Deletion protection, final snapshot, retained automated backups, changes in the maintenance window. */
-  readonly protectData: boolean;
+  /** Deletion protection on every instance: a delete fails until a deploy lifts it. */
+  readonly deletionProtection: boolean;
+  /**
+   * A final snapshot (`<identifier>-final`) when an instance is deleted, and its automated
+   * backups kept (point-in-time restore) after it; false deletes both.
+   */
+  readonly finalSnapshot: boolean;
+  /** Apply disruptive changes (instance class, storage type) at once; false waits for the maintenance window. */
+  readonly applyImmediately: boolean;
   /** DB subnet group (from the vpc module) over the database subnets. */
   readonly dbSubnetGroupName: string;
   /** Security groups of the database tier (instances and proxies). */

@@ -59,7 +59,7 @@ export interface ValkeyCacheProps {
   /** Days automatic snapshots are kept (0-35; 0 turns snapshots off). */
   readonly snapshotRetentionDays: number;
   /** Take a final snapshot (`<namePrefix>-cache-final`) when the replication group is deleted. */
-  readonly protectData: boolean;
+  readonly finalSnapshot: boolean;
   /** ElastiCache subnet group (the network module's `cacheSubnetGroupName`: the database subnets). */
   readonly subnetGroupName: string;
   /** Security groups of the nodes (the network's db tier, which admits port 6379 from the app tier). */
@@ -200,7 +200,7 @@ export class ValkeyCache extends Construct {
       maintenanceWindow,
       snapshotRetentionLimit: props.snapshotRetentionDays,
       snapshotWindow,
-      finalSnapshotIdentifier: props.protectData ? `${name}-final` : undefined,
+      finalSnapshotIdentifier: props.finalSnapshot ? `${name}-final` : undefined,
       applyImmediately: props.applyImmediately ?? false,
       notificationTopicArn: props.notificationTopicArn,
       logDeliveryConfiguration: [

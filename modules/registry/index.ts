@@ -62,8 +62,8 @@ export interface ContainerRegistryProps {
   readonly environment: EnvironmentName;
   /** KMS key ARN for image encryption (the `storage` data key of modules/kms); ECR uses it through a grant. */
   readonly kmsKeyArn: string;
-  /** Where false, `force_delete` lets `destroy` remove repositories that still hold images. */
-  readonly protectData: boolean;
+  /** `force_delete`: `destroy` removes repositories that still hold images. */
+  readonly forceDelete: boolean;
   /** Services that get a repository. @default SERVICES (variables/services.ts) */
   readonly services?: readonly ServiceDefinition[];
   /** Images kept per repository (newest first, tagged or not). @default 10 */
@@ -127,7 +127,7 @@ export class ContainerRegistry extends Construct {
         // language packages) is a registry-wide setting: see README.
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
-        forceDelete: !props.protectData,
+        forceDelete: props.forceDelete,
         tags: { Name: name, Service: svc.name },
       });
       const lifecyclePolicy = new EcrLifecyclePolicy(scope, "lifecycle", { repository: repository.name, policy });

@@ -27,8 +27,8 @@ export interface SecurityProps {
   readonly aws: AwsContext;
   /** KMS key ARN of the application secrets (`keys.secrets.arn`, modules/kms). */
   readonly secretsKeyArn: string;
-  /** Recovery window of deleted secrets: 30 days where true, 7 where false (`env.protectData`). */
-  readonly protectData: boolean;
+  /** Recovery window of deleted secrets (days, 7-30: Secrets Manager DeleteSecret). */
+  readonly secretRecoveryWindowDays: number;
   /** Days between rotations of the secrets AWS rotates (`env.security.secretRotationDays`, 1-1000). */
   readonly secretRotationDays: number;
   /**
@@ -100,7 +100,7 @@ export class Security extends Construct {
       namePrefix: prefix,
       aws: props.aws,
       kmsKeyArn: props.secretsKeyArn,
-      protectData: props.protectData,
+      recoveryWindowDays: props.secretRecoveryWindowDays,
       definitions: props.secrets,
     });
     this.rotation = new ManagedSecretRotation(this, "rds-secret-rotation", {

@@ -9,7 +9,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import type { AwsContext, PolicyStatement } from "../iam";
-import { PLATFORM_OWNER, SECRETS, SECRET_RECOVERY_WINDOW_DAYS, SECRET_ROTATION_DAYS, SecretDefinition } from "../../variables/secrets";
+import { PLATFORM_OWNER, SECRETS, SECRET_ROTATION_DAYS, SecretDefinition } from "../../variables/secrets";
 import { SERVICE_NAMES } from "../../variables/services";
 import { document, grantId, slug } from "./policy";
 
@@ -26,8 +26,8 @@ export interface ApplicationSecretsProps {
   readonly aws: AwsContext;
   /** KMS key ARN of the secrets (the `secrets` data key of modules/kms). */
   readonly kmsKeyArn: string;
-  /** 30-day recovery window after deletion where true, 7 days (the minimum) where false. */
-  readonly protectData: boolean;
+  /** Recovery window of a deleted secret (days, 7-30: Secrets Manager DeleteSecret). */
+  readonly recoveryWindowDays: number;
   /** The secrets to create. @default SECRETS (variables/secrets.ts) */
   readonly definitions?: readonly SecretDefinition[];
 }
@@ -49,8 +49,7 @@ export class ApplicationSecrets extends Construct {
     this.props = props;
     this.definitions = props.definitions ?? SECRETS;
     checkDefinitions(this.definitions);
-    const recoveryWindowInDays = props.protectData ? SECRET_RECOVERY_WINDOW_DAYS.protected : SECRET_RECOVERY_WINDOW_DAYS.unprotected;
-
+    
     const secrets: Record<string, SecretsmanagerSecret> = {};
     for (const def of this.definitions) {
       const name = `${props.namePrefix}/${def.path}`;
@@ -59,7 +58,7 @@ export class ApplicationSecrets extends Construct {
         name,
         description: def.description,
         kmsKeyId: props.kmsKeyArn,
-        recoveryWindowInDays,
+        recoveryWindowInDays: props.recoveryWindowDays,
         tags: { Name: name, Service: def.owner },
       });
     }

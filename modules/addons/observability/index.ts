@@ -52,7 +52,7 @@ export function chatWebhookSecretName(env: ResolvedEnvironment["name"]): string 
   return `${namePrefix(env)}/alerting/chat-webhook-url`;
 }
 
-/** The options from the environment. Jaeger keeps traces on disk (Badger) where data is protected. */
+/** The options from the environment. */
 export function observabilityOptions(env: ResolvedEnvironment): ObservabilityAddonsOptions {
   const o = env.observability;
   return {
@@ -64,7 +64,7 @@ export function observabilityOptions(env: ResolvedEnvironment): ObservabilityAdd
     logsBucketName: names.bucket(env.storage.bucketPrefix, "logs", env.name),
     lokiRetentionDays: o.lokiRetentionDays,
     traceSamplingRatio: o.traceSamplingRatio,
-    jaegerStorage: env.protectData ? "badger" : "memory",
+    jaegerStorage: env.durability.traceStorage,
   };
 }
 
