@@ -68,8 +68,15 @@ describe("main.ts", () => {
   });
 
   test("debug is AUTHORWORKS_DEBUG=1; the token-trace optimisation stays on otherwise", () => {
-    expect(main).toContain('const debug = process.env.AUTHORWORKS_DEBUG === "1";');
-    expect(main).toContain("if (!debug) process.setSourceMapsEnabled(false);");
-    expect(main).toMatch(/if \(process\.env\.AUTHORWORKS_TOKEN_TRACES !== "1" && !debug\) \{\s*Error\.prepareStackTrace = /);
+    const runtime = readFileSync(join(__dirname, "../../environments/synth-runtime.ts"), "utf8");
+    expect(runtime).toContain('export const debug = process.env.AUTHORWORKS_DEBUG === "1";');
+    expect(runtime).toContain("if (!debug) process.setSourceMapsEnabled(false);");
+    expect(runtime).toMatch(/if \(process\.env\.AUTHORWORKS_TOKEN_TRACES !== "1" && !debug\) \{\s*Error\.prepareStackTrace = /);
+  });
+
+  test("the runtime settings are imported before any other module, so they hold while those load", () => {
+    const imports = [...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    expect(imports[0]).toBe("./environments/synth-runtime");
+    expect(imports.length).toBeGreaterThan(1);
   });
 });
