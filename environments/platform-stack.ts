@@ -33,8 +33,9 @@ export function platformStackName(env: EnvironmentName): string {
 }
 
 /**
- * What runs inside one environment's EKS cluster (stack `<env>-platform`): the Helm
- * add-ons now, namespaces and workloads next. On its own state, applied after the
+ * What runs inside one environment's EKS cluster (stack `<env>-platform`): the
+ * add-ons (Helm releases and their roles), the tenancy (namespaces, network policies,
+ * quotas, RBAC), the services and the gateway's alarms. On its own state, applied after the
  * `<env>` stack. It never references the `<env>` stack's resources: everything it
  * needs (cluster, VPC, hosted zone, WAF ACL) is looked up by the names in
  * variables/project.ts, so the two states stay independent.

@@ -10,7 +10,7 @@ export const debug = process.env.AUTHORWORKS_DEBUG === "1";
 // transpiled positions are enough unless debugging.
 if (!debug) process.setSourceMapsEnabled(false);
 // Those traces (`creationStack`, only quoted when a token fails to resolve) are taken on a
-// plain object; formatting them was another ~15 % of synth. Real Errors keep a normal
+// plain object; formatting them costs another ~15 % of synth. Real Errors keep a normal
 // stack; AUTHORWORKS_TOKEN_TRACES=1 (or AUTHORWORKS_DEBUG=1) brings the token traces back.
 if (process.env.AUTHORWORKS_TOKEN_TRACES !== "1" && !debug) {
   Error.prepareStackTrace = (error, frames) =>
