@@ -1,10 +1,8 @@
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
-import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
 import { albControllerStatements } from "./aws-load-balancer-controller-policy";
 import { AdmissionWebhook, ChartAdmission, INGRESS, KindRef, LabelRequirement, LabelSelector, POD, SERVICE, valueAt } from "./admission";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, addonRoleName, helmRelease } from "./types";
+import { HelmAddon, HelmAddonRole } from "./helm-addon";
+import { AddonContext, Placement, Resources, Toleration } from "./types";
 
 /** Chart values we set (subset of the chart's values.yaml). */
 export interface AwsLoadBalancerControllerValues {
@@ -134,11 +132,19 @@ export const AWS_LOAD_BALANCER_CONTROLLER_ADMISSION: ChartAdmission = {
  * The AWS Load Balancer Controller: the cluster's ingress (Ingress -> ALB, Service of
  * type LoadBalancer -> NLB), with its IAM policy through Pod Identity.
  */
-export class AwsLoadBalancerControllerAddon implements PlatformAddon {
+export class AwsLoadBalancerControllerAddon extends HelmAddon<AwsLoadBalancerControllerValues> {
   public readonly name = "aws-load-balancer-controller";
   public readonly namespace = "kube-system";
+  public readonly chart = CHARTS.awsLoadBalancerController;
+  public readonly role: HelmAddonRole = {
+    serviceAccount: ALB_CONTROLLER_SERVICE_ACCOUNT,
+    description: (ctx) => `AWS Load Balancer Controller of ${ctx.clusterName}`,
+    statements: albControllerStatements,
+  };
 
-  constructor(private readonly props: AwsLoadBalancerControllerProps = {}) {}
+  constructor(private readonly props: AwsLoadBalancerControllerProps = {}) {
+    super();
+  }
 
   public values(ctx: AddonContext): AwsLoadBalancerControllerValues {
     return {
@@ -161,26 +167,5 @@ export class AwsLoadBalancerControllerAddon implements PlatformAddon {
       tolerations: ctx.placement.tolerations,
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const role = new PodIdentityRole(scope, "pod-identity", {
-      aws: ctx.aws,
-      clusterName: ctx.clusterName,
-      namespace: this.namespace,
-      serviceAccount: ALB_CONTROLLER_SERVICE_ACCOUNT,
-      roleName: addonRoleName(ctx, "aws-load-balancer-controller"),
-      description: `AWS Load Balancer Controller of ${ctx.clusterName}`,
-      statements: albControllerStatements(ctx),
-    });
-    const release = helmRelease(scope, "release", {
-      name: this.name,
-      chart: CHARTS.awsLoadBalancerController,
-      namespace: this.namespace,
-      values: this.values(ctx),
-      // The association must exist before the pods start, or they run without credentials.
-      dependsOn: [...after, role.ready],
-    });
-    return [release];
   }
 }

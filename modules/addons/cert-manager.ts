@@ -1,10 +1,11 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import type { PolicyStatement } from "../iam";
-import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
 import { ChartAdmission, LabelSelector, POD, SERVICE, valueAt } from "./admission";
-import { AddonContext, Placement, PlatformAddon, Resources, Toleration, addonRoleName, controllerDisruptionBudget, controllerReplicas, globalArn, helmRelease } from "./types";
+import { HelmAddon, HelmAddonRole } from "./helm-addon";
+import { AddonContext, Placement, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, globalArn, rawRelease } from "./types";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 export const CERT_MANAGER_SERVICE_ACCOUNT = "cert-manager";
@@ -116,11 +117,19 @@ export function certManagerStatements(ctx: AddonContext): PolicyStatement[] {
  * for the first: it plans on an empty cluster, where `kubernetes_manifest` would fail
  * for want of the CRD.
  */
-export class CertManagerAddon implements PlatformAddon {
+export class CertManagerAddon extends HelmAddon<CertManagerValues> {
   public readonly name = "cert-manager";
   public readonly namespace = CERT_MANAGER_NAMESPACE;
+  public readonly chart = CHARTS.certManager;
+  public readonly role: HelmAddonRole = {
+    serviceAccount: CERT_MANAGER_SERVICE_ACCOUNT,
+    description: (ctx) => `cert-manager of ${ctx.clusterName}: ACME DNS-01 in ${ctx.hostedZone.name}`,
+    statements: certManagerStatements,
+  };
 
-  constructor(private readonly props: CertManagerProps) {}
+  constructor(private readonly props: CertManagerProps) {
+    super();
+  }
 
   public values(ctx: AddonContext): CertManagerValues {
     const replicas = controllerReplicas(ctx);
@@ -147,30 +156,7 @@ export class CertManagerAddon implements PlatformAddon {
     return [LETSENCRYPT_ISSUERS.staging, LETSENCRYPT_ISSUERS.production].map((i) => letsEncryptIssuer(ctx, i, this.props.acmeEmail));
   }
 
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const role = new PodIdentityRole(scope, "pod-identity", {
-      aws: ctx.aws,
-      clusterName: ctx.clusterName,
-      namespace: this.namespace,
-      serviceAccount: CERT_MANAGER_SERVICE_ACCOUNT,
-      roleName: addonRoleName(ctx, "cert-manager"),
-      description: `cert-manager of ${ctx.clusterName}: ACME DNS-01 in ${ctx.hostedZone.name}`,
-      statements: certManagerStatements(ctx),
-    });
-    const release = helmRelease(scope, "release", {
-      name: this.name,
-      chart: CHARTS.certManager,
-      namespace: this.namespace,
-      values: this.values(ctx),
-      dependsOn: [...after, role.ready],
-    });
-    const issuers = helmRelease(scope, "letsencrypt-issuers", {
-      name: "letsencrypt-issuers",
-      chart: CHARTS.raw,
-      namespace: this.namespace,
-      values: { resources: this.issuers(ctx) },
-      dependsOn: [release],
-    });
-    return [release, issuers];
+  protected afterRelease(scope: Construct, ctx: AddonContext, release: Release): ITerraformDependable[] {
+    return [rawRelease(scope, "letsencrypt-issuers", { name: "letsencrypt-issuers", namespace: this.namespace, resources: this.issuers(ctx), dependsOn: [release] })];
   }
 }

@@ -1,10 +1,8 @@
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import type { PolicyStatement } from "../iam";
-import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "./admission";
-import { AddonContext, Placement, PlatformAddon, Resources, Toleration, addonRoleName, controllerReplicas, helmRelease, regionalArn } from "./types";
+import { HelmAddon, HelmAddonRole } from "./helm-addon";
+import { AddonContext, Placement, Resources, Toleration, controllerReplicas, regionalArn } from "./types";
 
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
@@ -69,11 +67,19 @@ export function clusterAutoscalerStatements(ctx: AddonContext): PolicyStatement[
 export const CLUSTER_AUTOSCALER_ADMISSION: ChartAdmission = noWebhooks("cluster-autoscaler chart templates/ (deployment.yaml, service.yaml, rbac): no webhook configuration", [SERVICE, POD]);
 
 /** Cluster Autoscaler: grows and shrinks the managed node groups found by their tags. */
-export class ClusterAutoscalerAddon implements PlatformAddon {
+export class ClusterAutoscalerAddon extends HelmAddon<ClusterAutoscalerValues> {
   public readonly name = "cluster-autoscaler";
   public readonly namespace = "kube-system";
+  public readonly chart = CHARTS.clusterAutoscaler;
+  public readonly role: HelmAddonRole = {
+    serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+    description: (ctx) => `Cluster Autoscaler of ${ctx.clusterName}`,
+    statements: clusterAutoscalerStatements,
+  };
 
-  constructor(private readonly props: ClusterAutoscalerProps) {}
+  constructor(private readonly props: ClusterAutoscalerProps) {
+    super();
+  }
 
   public values(ctx: AddonContext): ClusterAutoscalerValues {
     return {
@@ -96,20 +102,5 @@ export class ClusterAutoscalerAddon implements PlatformAddon {
       tolerations: ctx.placement.tolerations,
       resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const role = new PodIdentityRole(scope, "pod-identity", {
-      aws: ctx.aws,
-      clusterName: ctx.clusterName,
-      namespace: this.namespace,
-      serviceAccount: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-      roleName: addonRoleName(ctx, "cluster-autoscaler"),
-      description: `Cluster Autoscaler of ${ctx.clusterName}`,
-      statements: clusterAutoscalerStatements(ctx),
-    });
-    return [
-      helmRelease(scope, "release", { name: this.name, chart: CHARTS.clusterAutoscaler, namespace: this.namespace, values: this.values(ctx), dependsOn: [...after, role.ready] }),
-    ];
   }
 }

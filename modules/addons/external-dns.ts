@@ -1,10 +1,8 @@
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import type { PolicyStatement } from "../iam";
-import { PodIdentityRole } from "../iam/pod-identity";
 import { CHARTS } from "../../variables/charts";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "./admission";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, addonRoleName, helmRelease } from "./types";
+import { HelmAddon, HelmAddonRole } from "./helm-addon";
+import { AddonContext, Placement, Resources, Toleration } from "./types";
 
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
 
@@ -62,11 +60,19 @@ export function externalDnsStatements(ctx: AddonContext): PolicyStatement[] {
 export const EXTERNAL_DNS_ADMISSION: ChartAdmission = noWebhooks("external-dns chart templates/ (deployment.yaml, service.yaml, rbac): no webhook configuration", [SERVICE, POD]);
 
 /** external-dns: Route53 records for Ingresses and Services, in the environment's zone only. */
-export class ExternalDnsAddon implements PlatformAddon {
+export class ExternalDnsAddon extends HelmAddon<ExternalDnsValues> {
   public readonly name = "external-dns";
   public readonly namespace = "external-dns";
+  public readonly chart = CHARTS.externalDns;
+  public readonly role: HelmAddonRole = {
+    serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT,
+    description: (ctx) => `external-dns of ${ctx.clusterName}: records in ${ctx.hostedZone.name}`,
+    statements: externalDnsStatements,
+  };
 
-  constructor(private readonly props: ExternalDnsProps) {}
+  constructor(private readonly props: ExternalDnsProps) {
+    super();
+  }
 
   public values(ctx: AddonContext): ExternalDnsValues {
     return {
@@ -85,20 +91,5 @@ export class ExternalDnsAddon implements PlatformAddon {
       tolerations: ctx.placement.tolerations,
       resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const role = new PodIdentityRole(scope, "pod-identity", {
-      aws: ctx.aws,
-      clusterName: ctx.clusterName,
-      namespace: this.namespace,
-      serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT,
-      roleName: addonRoleName(ctx, "external-dns"),
-      description: `external-dns of ${ctx.clusterName}: records in ${ctx.hostedZone.name}`,
-      statements: externalDnsStatements(ctx),
-    });
-    return [
-      helmRelease(scope, "release", { name: this.name, chart: CHARTS.externalDns, namespace: this.namespace, values: this.values(ctx), dependsOn: [...after, role.ready] }),
-    ];
   }
 }

@@ -1,8 +1,7 @@
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../variables/charts";
 import { ChartAdmission, INGRESS, LabelSelector, POD, SERVICE, valueAt } from "./admission";
-import { AddonContext, PlatformAddon, helmRelease } from "./types";
+import { HelmAddon } from "./helm-addon";
+import { AddonContext } from "./types";
 
 /**
  * ingress-nginx's validating webhook (templates/admission-webhooks/validating-webhook.yaml,
@@ -35,9 +34,10 @@ export const INGRESS_NGINX_ADMISSION: ChartAdmission = {
  * everywhere): the project was retired in March 2026 and gets no security fixes.
  * Its Service becomes an NLB through the AWS Load Balancer Controller.
  */
-export class IngressNginxAddon implements PlatformAddon {
+export class IngressNginxAddon extends HelmAddon {
   public readonly name = "ingress-nginx";
   public readonly namespace = "ingress-nginx";
+  public readonly chart = CHARTS.ingressNginx;
   public readonly dependsOn = ["aws-load-balancer-controller"];
 
   public values(ctx: AddonContext): object {
@@ -60,9 +60,5 @@ export class IngressNginxAddon implements PlatformAddon {
         admissionWebhooks: { patch: { ...ctx.placement } },
       },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.ingressNginx, namespace: this.namespace, values: this.values(ctx), dependsOn: after })];
   }
 }

@@ -4,7 +4,7 @@ import { CHARTS } from "../../variables/charts";
 import { LABELS, MESH, MESH_PROXY_RESOURCES } from "../../variables/platform";
 import { AdmissionWebhook, ChartAdmission, LabelRequirement, POD, SERVICE, noWebhooks, valueAt } from "./admission";
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
-import { AddonContext, PlatformAddon, Placement, Toleration, helmRelease } from "./types";
+import { AddonContext, PlatformAddon, Placement, Toleration, helmRelease, rawRelease } from "./types";
 
 export const LINKERD_NAMESPACE = MESH.namespace;
 
@@ -180,7 +180,8 @@ export function linkerdIdentityResources(props: { trustAnchorDuration: string })
 /**
  * Linkerd (edge channel): CRDs, the identity chain from cert-manager, the control plane
  * with an external CA. Automatic proxy injection is per namespace (see
- * `LINKERD_INJECT_ANNOTATION`).
+ * `LINKERD_INJECT_ANNOTATION`). Not a `HelmAddon`: four releases, and the control
+ * plane's (construct id `control-plane`) waits for the other three rather than for `after`.
  */
 export class LinkerdAddon implements PlatformAddon {
   public readonly name = "linkerd";
@@ -227,11 +228,10 @@ export class LinkerdAddon implements PlatformAddon {
 
   public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
     const crds = helmRelease(scope, "crds", { name: "linkerd-crds", chart: CHARTS.linkerdCrds, namespace: this.namespace, values: this.crdValues(), dependsOn: after });
-    const identity = helmRelease(scope, "identity", {
+    const identity = rawRelease(scope, "identity", {
       name: "linkerd-identity",
-      chart: CHARTS.raw,
       namespace: this.namespace,
-      values: { resources: linkerdIdentityResources({ trustAnchorDuration: this.props.trustAnchorDuration ?? "87600h" }) },
+      resources: linkerdIdentityResources({ trustAnchorDuration: this.props.trustAnchorDuration ?? "87600h" }),
       dependsOn: after,
     });
     // The CNI DaemonSet is privileged by nature: it runs in kube-system, not in a tenant namespace.

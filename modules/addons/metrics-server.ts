@@ -1,8 +1,7 @@
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../variables/charts";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "./admission";
-import { AddonContext, PlatformAddon, Placement, Resources, Toleration, helmRelease } from "./types";
+import { HelmAddon } from "./helm-addon";
+import { AddonContext, Placement, Resources, Toleration } from "./types";
 
 /** Chart values we set (subset of metrics-server's values.yaml). */
 export interface MetricsServerValues {
@@ -17,9 +16,10 @@ export interface MetricsServerValues {
 export const METRICS_SERVER_ADMISSION: ChartAdmission = noWebhooks("metrics-server chart templates/ (deployment.yaml, service.yaml, apiservice.yaml): no webhook configuration", [SERVICE, POD]);
 
 /** metrics-server: the resource metrics API the HorizontalPodAutoscalers read. No AWS access. */
-export class MetricsServerAddon implements PlatformAddon {
+export class MetricsServerAddon extends HelmAddon<MetricsServerValues> {
   public readonly name = "metrics-server";
   public readonly namespace = "kube-system";
+  public readonly chart = CHARTS.metricsServer;
 
   public values(ctx: AddonContext): MetricsServerValues {
     return {
@@ -30,9 +30,5 @@ export class MetricsServerAddon implements PlatformAddon {
       tolerations: ctx.placement.tolerations,
       resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.metricsServer, namespace: this.namespace, values: this.values(ctx), dependsOn: after })];
   }
 }

@@ -1,9 +1,8 @@
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../variables/charts";
 import { CERTIFICATE, ChartAdmission, ISSUER, POD, SERVICE } from "./admission";
 import { CERT_MANAGER_NAMESPACE } from "./cert-manager";
-import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerReplicas, helmRelease } from "./types";
+import { HelmAddon } from "./helm-addon";
+import { AddonContext, Placement, Resources, Toleration, controllerReplicas } from "./types";
 
 /** Chart values we set (subset of trust-manager's values.yaml). */
 export interface TrustManagerValues {
@@ -37,9 +36,11 @@ export const TRUST_MANAGER_ADMISSION: ChartAdmission = {
  * distributed this way, so a renewed anchor reaches the control plane without a
  * Helm upgrade. No AWS access.
  */
-export class TrustManagerAddon implements PlatformAddon {
+export class TrustManagerAddon extends HelmAddon<TrustManagerValues> {
   public readonly name = "trust-manager";
   public readonly namespace = CERT_MANAGER_NAMESPACE;
+  public readonly chart = CHARTS.trustManager;
+  /** Its webhook certificate is issued by cert-manager. */
   public readonly dependsOn = ["cert-manager"];
 
   public values(ctx: AddonContext): TrustManagerValues {
@@ -52,10 +53,5 @@ export class TrustManagerAddon implements PlatformAddon {
       resources: { requests: { cpu: "25m", memory: "64Mi" }, limits: { memory: "256Mi" } },
       startupapicheck: { enabled: true, nodeSelector: ctx.placement.nodeSelector, tolerations: ctx.placement.tolerations },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    // Its webhook certificate is issued by cert-manager: install after it.
-    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.trustManager, namespace: this.namespace, values: this.values(ctx), dependsOn: after })];
   }
 }

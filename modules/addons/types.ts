@@ -7,7 +7,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { AwsContext } from "../iam";
-import type { ChartSpec } from "../../variables/charts";
+import { CHARTS, ChartSpec } from "../../variables/charts";
 import type { EnvironmentName } from "../../variables/project";
 
 /** A Kubernetes toleration as charts take it in their values. */
@@ -134,6 +134,23 @@ export function helmRelease(scope: Construct, id: string, o: HelmReleaseOptions)
     maxHistory: 10,
     dependsOn: o.dependsOn ? [...o.dependsOn] : undefined,
   });
+}
+
+export interface RawReleaseOptions {
+  /** Release name. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Kubernetes objects (custom resources included), as manifests. */
+  readonly resources: readonly object[];
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * Kubernetes objects through a release of the raw chart (`CHARTS.raw`): unlike
+ * `kubernetes_manifest`, it plans on an empty cluster, before the CRDs it needs exist.
+ */
+export function rawRelease(scope: Construct, id: string, o: RawReleaseOptions): Release {
+  return helmRelease(scope, id, { name: o.name, chart: CHARTS.raw, namespace: o.namespace, values: { resources: o.resources }, dependsOn: o.dependsOn });
 }
 
 /** IAM role name of an add-on: `authorworks-<env>-<addon>`. */

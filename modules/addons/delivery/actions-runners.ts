@@ -13,7 +13,8 @@ import { CHARTS } from "../../../variables/charts";
 import { ChartAdmission, POD, SERVICE, valueAt } from "../admission";
 import { NODE_GROUP_LABEL } from "../../../variables/eks";
 import { CLUSTER_DNS, LABELS } from "../../../variables/platform";
-import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerReplicas, helmRelease } from "../types";
+import { HelmAddon } from "../helm-addon";
+import { AddonContext, Placement, Resources, Toleration, controllerReplicas } from "../types";
 import { GP3_STORAGE_CLASS } from "../storage-class";
 
 export const ARC_CONTROLLER_NAMESPACE = "arc-systems";
@@ -79,9 +80,10 @@ export interface ArcControllerValues {
 }
 
 /** The Actions Runner Controller, watching only the runners' namespace. */
-export class ArcControllerAddon implements PlatformAddon {
+export class ArcControllerAddon extends HelmAddon<ArcControllerValues> {
   public readonly name = "arc-controller";
   public readonly namespace = ARC_CONTROLLER_NAMESPACE;
+  public readonly chart = CHARTS.arcController;
 
   public values(ctx: AddonContext): ArcControllerValues {
     return {
@@ -93,10 +95,6 @@ export class ArcControllerAddon implements PlatformAddon {
       tolerations: ctx.placement.tolerations,
       resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.arcController, namespace: this.namespace, values: this.values(ctx), dependsOn: after })];
   }
 }
 
@@ -141,9 +139,10 @@ export interface RunnerScaleSetValues {
  * only in state), a default-deny network policy with egress to DNS and 443 only, and
  * runner pods on the spot nodes in container mode `kubernetes` (no privileged DinD).
  */
-export class RunnerScaleSetAddon implements PlatformAddon {
+export class RunnerScaleSetAddon extends HelmAddon<RunnerScaleSetValues> {
   public readonly name = "arc-runners";
   public readonly namespace = ARC_RUNNERS_NAMESPACE;
+  public readonly chart = CHARTS.arcRunnerScaleSet;
   public readonly dependsOn = ["arc-controller"];
   /**
    * Runner pods (and the job pods they start) are not `restricted`-compliant images,
@@ -156,7 +155,9 @@ export class RunnerScaleSetAddon implements PlatformAddon {
     "pod-security.kubernetes.io/audit": "restricted",
   };
 
-  constructor(private readonly props: RunnerScaleSetProps) {}
+  constructor(private readonly props: RunnerScaleSetProps) {
+    super();
+  }
 
   /** Scale set name, the `runs-on` label of workflows: `authorworks-<env>`. */
   public scaleSetName(ctx: AddonContext): string {
@@ -188,7 +189,13 @@ export class RunnerScaleSetAddon implements PlatformAddon {
     };
   }
 
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+  /** The scale set's name: the chart names its resources after the release. */
+  public releaseName(ctx: AddonContext): string {
+    return this.scaleSetName(ctx);
+  }
+
+  /** The GitHub App Secret and the namespace's network policies, in place before any runner starts. */
+  protected beforeRelease(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
     const ns = this.namespace;
     const credentials = new DataAwsSecretsmanagerSecretVersion(scope, "github-app-credentials", {
       secretId: `${ctx.namePrefix}/${this.props.githubAppSecretPath ?? DEFAULT_GITHUB_APP_SECRET_PATH}`,
@@ -234,13 +241,6 @@ export class RunnerScaleSetAddon implements PlatformAddon {
       dependsOn: [...after],
     });
 
-    const release = helmRelease(scope, "release", {
-      name: this.scaleSetName(ctx),
-      chart: CHARTS.arcRunnerScaleSet,
-      namespace: ns,
-      values: this.values(ctx),
-      dependsOn: [...after, secret, defaultDeny, egress],
-    });
-    return [release];
+    return [secret, defaultDeny, egress];
   }
 }

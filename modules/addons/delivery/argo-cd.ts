@@ -6,11 +6,13 @@
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { CHARTS } from "../../../variables/charts";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { ACCESS_GROUPS, APPLICATION_NAMESPACES, AccessGroups } from "../../../variables/platform";
 import type { EnvironmentName } from "../../../variables/project";
-import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, helmRelease } from "../types";
+import { HelmAddon } from "../helm-addon";
+import { AddonContext, Placement, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, rawRelease } from "../types";
 
 export const ARGO_CD_NAMESPACE = "argocd";
 /** The in-cluster API server as Argo CD names it (Argo CD deploys only into its own cluster). */
@@ -166,11 +168,14 @@ export function applicationSet(env: EnvironmentName, props: ArgoCdProps): object
  * Argo CD from argo-helm with the project's RBAC, then the AppProject and the
  * ApplicationSet through the raw chart (they plan on an empty cluster that way).
  */
-export class ArgoCdAddon implements PlatformAddon {
+export class ArgoCdAddon extends HelmAddon<ArgoCdValues> {
   public readonly name = "argo-cd";
   public readonly namespace = ARGO_CD_NAMESPACE;
+  public readonly chart = CHARTS.argoCd;
 
-  constructor(private readonly props: ArgoCdProps) {}
+  constructor(private readonly props: ArgoCdProps) {
+    super();
+  }
 
   public values(ctx: AddonContext): ArgoCdValues {
     const replicas = controllerReplicas(ctx);
@@ -209,15 +214,7 @@ export class ArgoCdAddon implements PlatformAddon {
     return [appProject(ctx.environment, this.props), applicationSet(ctx.environment, this.props)];
   }
 
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const release = helmRelease(scope, "release", { name: this.name, chart: CHARTS.argoCd, namespace: this.namespace, values: this.values(ctx), dependsOn: after });
-    const apps = helmRelease(scope, "applications", {
-      name: "authorworks-applications",
-      chart: CHARTS.raw,
-      namespace: this.namespace,
-      values: { resources: this.resources(ctx) },
-      dependsOn: [release],
-    });
-    return [release, apps];
+  protected afterRelease(scope: Construct, ctx: AddonContext, release: Release): ITerraformDependable[] {
+    return [rawRelease(scope, "applications", { name: "authorworks-applications", namespace: this.namespace, resources: this.resources(ctx), dependsOn: [release] })];
   }
 }

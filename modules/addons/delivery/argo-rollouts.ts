@@ -7,10 +7,12 @@
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { CHARTS } from "../../../variables/charts";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { LABELS, prometheusLabel } from "../../../variables/platform";
-import { AddonContext, Placement, PlatformAddon, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, helmRelease } from "../types";
+import { HelmAddon } from "../helm-addon";
+import { AddonContext, Placement, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, rawRelease } from "../types";
 
 export const ARGO_ROLLOUTS_NAMESPACE = "argo-rollouts";
 
@@ -189,11 +191,14 @@ export interface ArgoRolloutsProps {
 }
 
 /** The Argo Rollouts controller (CRDs included) and the shared ClusterAnalysisTemplate. */
-export class ArgoRolloutsAddon implements PlatformAddon {
+export class ArgoRolloutsAddon extends HelmAddon<ArgoRolloutsValues> {
   public readonly name = "argo-rollouts";
   public readonly namespace = ARGO_ROLLOUTS_NAMESPACE;
+  public readonly chart = CHARTS.argoRollouts;
 
-  constructor(private readonly props: ArgoRolloutsProps = {}) {}
+  constructor(private readonly props: ArgoRolloutsProps = {}) {
+    super();
+  }
 
   public values(ctx: AddonContext): ArgoRolloutsValues {
     return {
@@ -213,15 +218,14 @@ export class ArgoRolloutsAddon implements PlatformAddon {
     };
   }
 
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const release = helmRelease(scope, "release", { name: this.name, chart: CHARTS.argoRollouts, namespace: this.namespace, values: this.values(ctx), dependsOn: after });
-    const analysis = helmRelease(scope, "analysis-templates", {
-      name: "canary-analysis-templates",
-      chart: CHARTS.raw,
-      namespace: this.namespace,
-      values: { resources: [canaryAnalysisTemplate(this.props.prometheusUrl)] },
-      dependsOn: [release],
-    });
-    return [release, analysis];
+  protected afterRelease(scope: Construct, _ctx: AddonContext, release: Release): ITerraformDependable[] {
+    return [
+      rawRelease(scope, "analysis-templates", {
+        name: "canary-analysis-templates",
+        namespace: this.namespace,
+        resources: [canaryAnalysisTemplate(this.props.prometheusUrl)],
+        dependsOn: [release],
+      }),
+    ];
   }
 }

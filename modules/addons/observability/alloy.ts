@@ -3,12 +3,11 @@
  * them to Loki. Replaces the spec's Promtail (end of life 2026-03-02). It tolerates
  * every taint: logs of pods on all nodes, system ones included.
  */
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
-import { AddonContext, PlatformAddon, helmRelease } from "../types";
+import { HelmAddon } from "../helm-addon";
+import { AddonContext } from "../types";
 import { ENDPOINTS } from "./kube-prometheus-stack";
 
 /** No webhook; the DaemonSet and its Service. */
@@ -72,9 +71,10 @@ loki.write "default" {
 `;
 }
 
-export class AlloyAddon implements PlatformAddon {
+export class AlloyAddon extends HelmAddon {
   public readonly name = "alloy";
   public readonly namespace = MONITORING_NAMESPACE;
+  public readonly chart = CHARTS.alloy;
   public readonly dependsOn = ["loki"];
 
   public values(_ctx: AddonContext): object {
@@ -88,9 +88,5 @@ export class AlloyAddon implements PlatformAddon {
       },
       controller: { type: "daemonset", tolerations: [{ operator: "Exists" }] },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.alloy, namespace: this.namespace, values: this.values(ctx), dependsOn: [...after] })];
   }
 }

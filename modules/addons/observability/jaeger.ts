@@ -15,7 +15,8 @@ import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { GP3_STORAGE_CLASS } from "../storage-class";
-import { AddonContext, PlatformAddon, helmRelease } from "../types";
+import { HelmAddon } from "../helm-addon";
+import { AddonContext } from "../types";
 
 /** No webhook; the all-in-one Deployment and its Service. */
 export const JAEGER_ADMISSION: ChartAdmission = noWebhooks("jaeger chart 4.x templates/ (allinone deployment and service): no webhook configuration", [SERVICE, POD]);
@@ -34,12 +35,15 @@ export interface JaegerProps {
   readonly retentionHours?: number;
 }
 
-export class JaegerAddon implements PlatformAddon {
+export class JaegerAddon extends HelmAddon {
   public readonly name = "jaeger";
   public readonly namespace = MONITORING_NAMESPACE;
+  public readonly chart = CHARTS.jaeger;
   public readonly dependsOn = ["storage-class"];
 
-  constructor(private readonly props: JaegerProps) {}
+  constructor(private readonly props: JaegerProps) {
+    super();
+  }
 
   /** The `jaeger_storage` backend of the v2 configuration. */
   public backend(): object {
@@ -93,19 +97,17 @@ export class JaegerAddon implements PlatformAddon {
     };
   }
 
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const deps: ITerraformDependable[] = [...after];
-    if (this.props.storage === "badger") {
-      deps.push(
-        new PersistentVolumeClaimV1(scope, "badger", {
-          metadata: { name: JAEGER_BADGER_PVC, namespace: this.namespace },
-          spec: { accessModes: ["ReadWriteOnce"], storageClassName: GP3_STORAGE_CLASS, resources: { requests: { storage: `${this.props.storageGb ?? 20}Gi` } } },
-          // gp3 binds when the pod is scheduled (WaitForFirstConsumer): do not block the apply.
-          waitUntilBound: false,
-          dependsOn: after.length ? [...after] : undefined,
-        }),
-      );
-    }
-    return [helmRelease(scope, "release", { name: this.name, chart: CHARTS.jaeger, namespace: this.namespace, values: this.values(ctx), dependsOn: deps })];
+  /** The Badger volume. */
+  protected beforeRelease(scope: Construct, _ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+    if (this.props.storage !== "badger") return [];
+    return [
+      new PersistentVolumeClaimV1(scope, "badger", {
+        metadata: { name: JAEGER_BADGER_PVC, namespace: this.namespace },
+        spec: { accessModes: ["ReadWriteOnce"], storageClassName: GP3_STORAGE_CLASS, resources: { requests: { storage: `${this.props.storageGb ?? 20}Gi` } } },
+        // gp3 binds when the pod is scheduled (WaitForFirstConsumer): do not block the apply.
+        waitUntilBound: false,
+        dependsOn: after.length ? [...after] : undefined,
+      }),
+    ];
   }
 }

@@ -19,7 +19,8 @@ import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import type { ServiceDefinition } from "../../../variables/services";
 import { AdmissionWebhook, ChartAdmission, POD, SERVICE, valueAt } from "../admission";
 import { GP3_STORAGE_CLASS } from "../storage-class";
-import { AddonContext, PlatformAddon, controllerReplicas, helmRelease } from "../types";
+import { HelmAddon } from "../helm-addon";
+import { AddonContext, controllerReplicas } from "../types";
 import { KeyMetricThresholds, prometheusRulesMap } from "./rules";
 
 /** The spec's global scrape and rule evaluation interval. */
@@ -109,13 +110,17 @@ export interface KubePrometheusStackProps {
   readonly pagingWebhookUrl?: string;
 }
 
-export class KubePrometheusStackAddon implements PlatformAddon {
+export class KubePrometheusStackAddon extends HelmAddon {
   public readonly name = "kube-prometheus-stack";
   public readonly namespace = MONITORING_NAMESPACE;
+  public readonly chart = CHARTS.kubePrometheusStack;
   /** The PVC needs the gp3 StorageClass. */
   public readonly dependsOn = ["storage-class"];
+  public readonly timeoutSeconds = 900;
 
-  constructor(private readonly props: KubePrometheusStackProps) {}
+  constructor(private readonly props: KubePrometheusStackProps) {
+    super();
+  }
 
   /** Alertmanager configuration: critical to paging, everything else to chat; URLs read from files. */
   public alertmanagerConfig(): object {
@@ -200,7 +205,8 @@ export class KubePrometheusStackAddon implements PlatformAddon {
     };
   }
 
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
+  /** The Secrets the chart mounts: Alertmanager's webhook URLs and Grafana's admin credentials. */
+  protected beforeRelease(scope: Construct, _ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
     const chat = new DataAwsSecretsmanagerSecretVersion(scope, "chat-webhook", { secretId: this.props.chatWebhookSecretId });
     const webhooks = new SecretV1(scope, "alertmanager-webhooks", {
       metadata: { name: ALERTMANAGER_WEBHOOK_SECRET, namespace: this.namespace },
@@ -216,15 +222,7 @@ export class KubePrometheusStackAddon implements PlatformAddon {
       data: { "admin-user": "admin", "admin-password": password.result },
       dependsOn: after.length ? [...after] : undefined,
     });
-    const release = helmRelease(scope, "release", {
-      name: this.name,
-      chart: CHARTS.kubePrometheusStack,
-      namespace: this.namespace,
-      values: this.values(ctx),
-      dependsOn: [...after, webhooks, admin],
-      timeoutSeconds: 900,
-    });
-    return [release];
+    return [webhooks, admin];
   }
 }
 

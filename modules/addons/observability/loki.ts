@@ -7,16 +7,14 @@
  * (dev, staging: cheap, enough for their volume); simple scalable (read/write/backend
  * with 3 replicas each, replication factor 3) when the system node group has 3+ nodes.
  */
-import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import type { PolicyStatement } from "../../iam";
-import { PodIdentityRole } from "../../iam/pod-identity";
 import { bucketAccessStatements } from "../../s3";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
+import { HelmAddon, HelmAddonRole } from "../helm-addon";
 import { GP3_STORAGE_CLASS } from "../storage-class";
-import { AddonContext, PlatformAddon, addonRoleName, helmRelease } from "../types";
+import { AddonContext } from "../types";
 
 export const LOKI_SERVICE_ACCOUNT = "loki";
 /** Key prefix of Loki's objects in the logs bucket (Loki adds the `/`). */
@@ -47,12 +45,20 @@ export function lokiStatements(ctx: AddonContext, bucketName: string): PolicySta
   });
 }
 
-export class LokiAddon implements PlatformAddon {
+export class LokiAddon extends HelmAddon {
   public readonly name = "loki";
   public readonly namespace = MONITORING_NAMESPACE;
+  public readonly chart = CHARTS.loki;
   public readonly dependsOn = ["storage-class"];
+  public readonly role: HelmAddonRole = {
+    serviceAccount: LOKI_SERVICE_ACCOUNT,
+    description: (ctx) => `Loki of ${ctx.clusterName}: s3://${this.props.bucketName}/${LOKI_STORAGE_PREFIX}/`,
+    statements: (ctx) => lokiStatements(ctx, this.props.bucketName),
+  };
 
-  constructor(private readonly props: LokiProps) {}
+  constructor(private readonly props: LokiProps) {
+    super();
+  }
 
   public mode(ctx: AddonContext): LokiDeploymentMode {
     return this.props.deploymentMode ?? (ctx.highAvailability ? "SimpleScalable" : "Monolithic");
@@ -103,25 +109,5 @@ export class LokiAddon implements PlatformAddon {
       test: { enabled: false },
       ruler: { enabled: false },
     };
-  }
-
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const role = new PodIdentityRole(scope, "pod-identity", {
-      aws: ctx.aws,
-      clusterName: ctx.clusterName,
-      namespace: this.namespace,
-      serviceAccount: LOKI_SERVICE_ACCOUNT,
-      roleName: addonRoleName(ctx, "loki"),
-      description: `Loki of ${ctx.clusterName}: s3://${this.props.bucketName}/${LOKI_STORAGE_PREFIX}/`,
-      statements: lokiStatements(ctx, this.props.bucketName),
-    });
-    const release = helmRelease(scope, "release", {
-      name: this.name,
-      chart: CHARTS.loki,
-      namespace: this.namespace,
-      values: this.values(ctx),
-      dependsOn: [...after, role.ready],
-    });
-    return [release];
   }
 }

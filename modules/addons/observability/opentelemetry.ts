@@ -11,10 +11,12 @@
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import { AdmissionWebhook, CERTIFICATE, ChartAdmission, ISSUER, KindRef, LabelSelector, POD, SERVICE, valueAt } from "../admission";
-import { AddonContext, PlatformAddon, helmRelease } from "../types";
+import { HelmAddon } from "../helm-addon";
+import { AddonContext, rawRelease } from "../types";
 import { ENDPOINTS } from "./kube-prometheus-stack";
 
 export const OTEL_COLLECTOR_NAME = "traces";
@@ -63,15 +65,19 @@ export function samplingPercentage(ratio: number): number {
   return Number((ratio * 100).toFixed(4));
 }
 
-export class OpenTelemetryAddon implements PlatformAddon {
+export class OpenTelemetryAddon extends HelmAddon {
   public readonly name = "opentelemetry-operator";
   public readonly namespace = MONITORING_NAMESPACE;
+  public readonly chart = CHARTS.opentelemetryOperator;
   /** The operator's webhook certificate is a cert-manager Certificate; the collector exports to Jaeger. */
   public readonly dependsOn = ["cert-manager", "jaeger"];
 
-  constructor(private readonly props: OpenTelemetryProps) {}
+  constructor(private readonly props: OpenTelemetryProps) {
+    super();
+  }
 
-  public operatorValues(ctx: AddonContext): object {
+  /** Values of the operator's chart. */
+  public values(ctx: AddonContext): object {
     return {
       manager: {
         // Tail sampling is in the contrib distribution.
@@ -122,21 +128,8 @@ export class OpenTelemetryAddon implements PlatformAddon {
     };
   }
 
-  public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const operator = helmRelease(scope, "release", {
-      name: this.name,
-      chart: CHARTS.opentelemetryOperator,
-      namespace: this.namespace,
-      values: this.operatorValues(ctx),
-      dependsOn: [...after],
-    });
-    const collector = helmRelease(scope, "collector", {
-      name: "otel-collector",
-      chart: CHARTS.raw,
-      namespace: this.namespace,
-      values: { resources: [this.collector(ctx)] },
-      dependsOn: [operator],
-    });
-    return [operator, collector];
+  /** The collector, once the operator and its CRD are up. */
+  protected afterRelease(scope: Construct, ctx: AddonContext, operator: Release): ITerraformDependable[] {
+    return [rawRelease(scope, "collector", { name: "otel-collector", namespace: this.namespace, resources: [this.collector(ctx)], dependsOn: [operator] })];
   }
 }
