@@ -19,6 +19,7 @@ import { TrustManagerAddon } from "./trust-manager";
 import { AddonContext, BUILT_IN_NAMESPACES, PlatformAddon } from "./types";
 
 export * from "./types";
+export * from "./helm-addon";
 export * from "./aws-load-balancer-controller";
 export * from "./aws-load-balancer-controller-policy";
 export * from "./cert-manager";
