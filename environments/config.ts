@@ -4,21 +4,29 @@
  * stops synth with a single ConfigError and nothing is written.
  */
 import {
+  AWS_ACCOUNT_ID,
+  AWS_TAG_VALUE,
   CLOUDWATCH_RETENTION_DAYS,
+  ELASTICACHE_NODES,
   ELASTICACHE_NODE_TYPES,
   ELASTICACHE_SNAPSHOT_RETENTION,
+  IAM_ROLE_ARN,
+  MIN_AVAILABILITY_ZONES,
   RDS_BACKUP_RETENTION,
+  RDS_GP3_STORAGE_GIB,
   RDS_MONITORING_INTERVALS,
   RDS_POSTGRES_INSTANCE_CLASSES,
   RDS_POSTGRES_MAJOR_VERSIONS,
   REGIONS,
+  S3_BUCKET_NAME,
   VALKEY_VERSIONS,
+  VPC_CIDR_PREFIX,
   isValidPerformanceInsightsRetention,
 } from "../variables/aws-catalog";
 import { Cidr, cidrSubnet, contains, overlaps, parseCidr } from "../variables/cidr";
 import { ENVIRONMENT_NAMES, EnvironmentName, names } from "../variables/project";
 import { DATABASE_SERVICES, SERVICE_NAMES } from "../variables/services";
-import { AWS_ACCOUNT_ID, Checker, ConfigError, DNS_LABEL, IAM_ROLE_ARN, S3_BUCKET_NAME } from "../variables/validation";
+import { Checker, ConfigError, DNS_LABEL } from "../variables/validation";
 import { checkAvailability } from "./checks/availability";
 import { checkBackup } from "./checks/backup";
 import { checkDelivery } from "./checks/delivery";
@@ -74,7 +82,8 @@ export interface ResolvedEnvironment extends EnvironmentConfig {
   readonly delegatedZones: readonly DelegatedZone[];
 }
 
-const VPC_PREFIX = { min: 16, max: 24 } as const;
+/** VPC prefix lengths accepted: from the largest VPC AWS allows (/16) to this project's floor, /24. */
+const VPC_PREFIX = { min: VPC_CIDR_PREFIX.min, max: 24 } as const;
 /** The derived layout splits the VPC in quarters: three private, the last for public and database. */
 const DERIVED_LAYOUT_MAX_AZS = 3;
 
@@ -100,7 +109,7 @@ function checkNetwork(c: Checker, cfg: EnvironmentConfig): { azIds: string[]; su
     c.fail("network.cidr", cfg.network.cidr, `an IPv4 network address in CIDR form a.b.c.d/n with n from ${VPC_PREFIX.min} to ${VPC_PREFIX.max}`);
   }
   // An unknown region is reported once (field "region"), not again as an AZ count it cannot have.
-  const azOk = azIds.length === 0 || c.intRange("network.azCount", cfg.network.azCount, 2, azIds.length, `(the usable AZs of ${cfg.region})`);
+  const azOk = azIds.length === 0 || c.intRange("network.azCount", cfg.network.azCount, MIN_AVAILABILITY_ZONES, azIds.length, `(the usable AZs of ${cfg.region})`);
   c.oneOf("network.natGateways", cfg.network.natGateways, ["single", "one-per-az"]);
   if (!vpc || !azOk || azIds.length === 0) return undefined;
 
@@ -122,8 +131,8 @@ function checkNetwork(c: Checker, cfg: EnvironmentConfig): { azIds: string[]; su
     list.forEach((text, i) => {
       const field = `network.subnets.${tier}[${i}]`;
       const sub = parseCidr(text);
-      if (!sub || sub.prefix > 28) {
-        c.fail(field, text, "an IPv4 network address in CIDR form a.b.c.d/n with n at most 28");
+      if (!sub || sub.prefix > VPC_CIDR_PREFIX.max) {
+        c.fail(field, text, `an IPv4 network address in CIDR form a.b.c.d/n with n at most ${VPC_CIDR_PREFIX.max}`);
         return;
       }
       if (!contains(vpc, sub)) c.fail(field, text, `a block inside the VPC ${cfg.network.cidr}`);
@@ -217,8 +226,9 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
     c.oneOf("drRegion", cfg.drRegion, regions, acceptedRegions);
     if (cfg.drRegion === cfg.region) c.fail("drRegion", cfg.drRegion, `a region other than region (${cfg.region})`);
   }
-  c.matches("owner", cfg.owner, /^[\w .:/=+@-]{1,256}$/, "a tag value (1-256 letters, digits, spaces and _ . : / = + - @)");
-  c.matches("costCenter", cfg.costCenter, /^[\w .:/=+@-]{1,256}$/, "a tag value (1-256 letters, digits, spaces and _ . : / = + - @)");
+  const tagValue = "a tag value (1-256 letters, digits, spaces and _ . : / = + - @)";
+  c.matches("owner", cfg.owner, AWS_TAG_VALUE, tagValue);
+  c.matches("costCenter", cfg.costCenter, AWS_TAG_VALUE, tagValue);
 
   const network = checkNetwork(c, cfg);
 
@@ -230,8 +240,9 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
     if (o.instanceClass !== undefined) {
       c.oneOf(`${field}.instanceClass`, o.instanceClass, RDS_POSTGRES_INSTANCE_CLASSES, "an RDS for PostgreSQL instance class such as db.t4g.micro, db.m7g.large or db.r6g.large (see variables/aws-catalog.ts)");
     }
-    if (o.allocatedStorageGb !== undefined) c.intRange(`${field}.allocatedStorageGb`, o.allocatedStorageGb, 20, 65536, "GiB (gp3)");
-    if (o.maxAllocatedStorageGb !== undefined) c.intRange(`${field}.maxAllocatedStorageGb`, o.maxAllocatedStorageGb, 20, 65536, "GiB (gp3)");
+    const storage = RDS_GP3_STORAGE_GIB;
+    if (o.allocatedStorageGb !== undefined) c.intRange(`${field}.allocatedStorageGb`, o.allocatedStorageGb, storage.min, storage.max, "GiB (gp3)");
+    if (o.maxAllocatedStorageGb !== undefined) c.intRange(`${field}.maxAllocatedStorageGb`, o.maxAllocatedStorageGb, storage.min, storage.max, "GiB (gp3)");
   }
   c.ordered("database.allocatedStorageGb", db.allocatedStorageGb, "database.maxAllocatedStorageGb", db.maxAllocatedStorageGb);
   (db.overrides ?? []).forEach((o, i) => {
@@ -240,7 +251,8 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
     const high = o.maxAllocatedStorageGb ?? db.maxAllocatedStorageGb;
     c.ordered(`database.overrides[${i}].allocatedStorageGb`, low, `database.overrides[${i}].maxAllocatedStorageGb`, high);
   });
-  c.intRange("database.backupRetentionDays", db.backupRetentionDays, RDS_BACKUP_RETENTION.min, RDS_BACKUP_RETENTION.max, "days (RDS's limit; longer retention belongs to AWS Backup)");
+  // At least 1: RDS's 0 turns automated backups (and point-in-time restore) off.
+  c.intRange("database.backupRetentionDays", db.backupRetentionDays, 1, RDS_BACKUP_RETENTION.max, "days (RDS's limit; longer retention belongs to AWS Backup)");
   c.oneOf("database.monitoringIntervalSeconds", db.monitoringIntervalSeconds, RDS_MONITORING_INTERVALS);
   if (!isValidPerformanceInsightsRetention(db.performanceInsightsRetentionDays)) {
     c.fail("database.performanceInsightsRetentionDays", db.performanceInsightsRetentionDays, "7, 731, or a multiple of 31 up to 713 (days)");
@@ -250,7 +262,7 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
   const cache = cfg.cache;
   c.oneOf("cache.engineVersion", cache.engineVersion, Object.keys(VALKEY_VERSIONS), `a Valkey version ElastiCache offers: ${Object.keys(VALKEY_VERSIONS).join(", ")}`);
   c.oneOf("cache.nodeType", cache.nodeType, ELASTICACHE_NODE_TYPES, "an ElastiCache node type such as cache.t4g.micro or cache.r7g.large (see variables/aws-catalog.ts)");
-  c.intRange("cache.nodes", cache.nodes, 1, 6, "(a primary and up to 5 replicas)");
+  c.intRange("cache.nodes", cache.nodes, ELASTICACHE_NODES.min, ELASTICACHE_NODES.max, `(a primary and up to ${ELASTICACHE_NODES.max - 1} replicas)`);
   c.intRange("cache.snapshotRetentionDays", cache.snapshotRetentionDays, ELASTICACHE_SNAPSHOT_RETENTION.min, ELASTICACHE_SNAPSHOT_RETENTION.max, "days");
 
   c.matches("storage.bucketPrefix", cfg.storage.bucketPrefix, DNS_LABEL, "a lower-case DNS label (letters, digits, hyphens; starts and ends with a letter or digit)");

@@ -15,9 +15,10 @@ import { ServiceDatabases } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
 import { Network } from "../modules/vpc";
-import { AwsProviders, GLOBAL_REGION } from "../providers/aws";
+import { AwsProviders } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
+import { GLOBAL_REGION, VALKEY_PORT } from "../variables/aws-catalog";
 import { namePrefix, names } from "../variables/project";
 import { PLATFORM_STACK_SECRET_PATHS } from "../variables/secrets";
 import type { ResolvedEnvironment } from "./config";
@@ -306,7 +307,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       alert_topic_arns: [{ critical: this.monitoring.criticalTopicArn, warning: this.monitoring.warningTopicArn }, "SNS alert topics"],
       dashboard_name: [this.monitoring.dashboardName, "CloudWatch dashboard of the environment"],
       backup_vault_name: [this.backup.vaultName, "AWS Backup vault"],
-      cache_primary_endpoint: [this.cache.primaryEndpoint, "Valkey primary endpoint (TLS, port 6379)"],
+      cache_primary_endpoint: [this.cache.primaryEndpoint, `Valkey primary endpoint (TLS, port ${VALKEY_PORT})`],
       cache_reader_endpoint: [this.cache.readerEndpoint, "Valkey reader endpoint"],
       cache_auth_token_secret_arn: [this.cache.authTokenSecretArn, "Secrets Manager secret with the Valkey auth token"],
     });

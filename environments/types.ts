@@ -1,7 +1,6 @@
 import type { ContainerLimitRange, NamespaceQuota } from "../modules/tenancy";
 import type { EnvironmentName } from "../variables/project";
-import type { CodebuildComputeType } from "../modules/ci-runner";
-import type { EksLogType } from "../variables/eks";
+import type { CloudFrontPriceClass, CodebuildComputeType, EksLogType } from "../variables/aws-catalog";
 import type { AvailabilityPolicy, DurabilityPolicy } from "./presets";
 
 /**
@@ -239,7 +238,7 @@ export interface DnsConfig {
 
 export interface EdgeConfig {
   /** CloudFront price class. */
-  readonly priceClass: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  readonly priceClass: CloudFrontPriceClass;
   /** Host names CloudFront serves (inside dns.zoneName). */
   readonly aliases: readonly string[];
   /** WAF rate limit: requests per 5 minutes from one IP. */

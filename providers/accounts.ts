@@ -3,7 +3,7 @@
  * files: a deployment fact (the operator's accounts, or an emulator's) rather than part
  * of the environment's design. Read once in buildApp, like the state settings.
  */
-import { AWS_ACCOUNT_ID } from "../variables/validation";
+import { AWS_ACCOUNT_ID } from "../variables/aws-catalog";
 import { SettingsError } from "./state";
 
 /**

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { GLOBAL_REGION } from "../variables/aws-catalog";
 import { defaultTags, EnvironmentName } from "../variables/project";
 
 export interface AwsProvidersProps {
@@ -44,9 +45,6 @@ export interface AwsProviders {
  * a test keeps the two equal).
  */
 export const AWS_PROVIDER_VERSION = "6.47.0";
-
-/** The region CloudFront, its certificates and its WAF live in. */
-export const GLOBAL_REGION = "us-east-1";
 
 /**
  * The AWS providers of one stack: the default one in the primary region, `aws.global`

@@ -2,7 +2,7 @@
  * Where Terraform state lives. Resolved once in main.ts from environment variables
  * and cdktf context, so operators point at their own bucket without editing code.
  */
-import { S3_BUCKET_NAME } from "../variables/validation";
+import { S3_BUCKET_NAME } from "../variables/aws-catalog";
 
 export interface S3StateSettings {
   readonly kind: "s3";

@@ -1,7 +1,8 @@
 /**
  * What the `<env>-platform` stack shares across environments: the namespaces and their
  * labels, the access-entry groups RBAC binds to, and the facts about the in-cluster
- * neighbours (DNS, Linkerd, the Pod Identity agent) the network policies open up for.
+ * neighbours (DNS, Linkerd) the network policies open up for (the Pod Identity agent's
+ * address is an AWS fact: EKS_POD_IDENTITY_AGENT in variables/aws-catalog.ts).
  * modules/tenancy and modules/workloads both read these, so the labels one sets are
  * the labels the other selects on.
  */
@@ -100,9 +101,6 @@ export const MESH_PROXY_RESOURCES = {
 
 /** Cluster DNS (CoreDNS in kube-system). */
 export const CLUSTER_DNS = { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" }, port: 53 } as const;
-
-/** EKS Pod Identity agent: a hostNetwork DaemonSet serving credentials on this link-local address. */
-export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as const;
 
 /** Where the services expose Prometheus metrics (on their container port). */
 export const METRICS_PATH = "/metrics";

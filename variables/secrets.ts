@@ -30,8 +30,6 @@ export interface SecretDefinition {
   readonly rotation: string;
 }
 
-/** AWS Secrets Manager accepts `automatically_after_days` from 1 to 1000 (RotationRulesType, API reference). */
-export const SECRET_ROTATION_DAYS = { min: 1, max: 1000 } as const;
 
 /** Owner of the secrets the platform layer uses itself (alerting, CI runners): the platform team. */
 export const PLATFORM_OWNER = "platform";

@@ -4,6 +4,9 @@
  * its database (if it owns data) to every environment.
  */
 
+/** Container port of every AuthorWorks service (seed 004). */
+export const APP_PORT = 8080;
+
 export interface ServiceDefinition {
   /** Short name, a DNS label: used in resource names (`authorworks-<env>-<name>`). */
   readonly name: string;
@@ -19,13 +22,13 @@ export interface ServiceDefinition {
 }
 
 export const SERVICES: readonly ServiceDefinition[] = [
-  { name: "gateway", workload: "authorworks-gateway", description: "Public API gateway", ownsDatabase: false, buckets: [], port: 8080 },
-  { name: "user", workload: "authorworks-user-service", description: "Accounts, profiles, authentication", ownsDatabase: true, buckets: [], port: 8080 },
-  { name: "content", workload: "authorworks-content", description: "Books, chapters, manuscripts", ownsDatabase: true, buckets: ["content", "media"], port: 8080 },
-  { name: "editor", workload: "authorworks-editor", description: "Collaborative editing sessions and revisions", ownsDatabase: true, buckets: [], port: 8080 },
-  { name: "subscription", workload: "authorworks-subscription", description: "Plans, billing state, entitlements", ownsDatabase: true, buckets: [], port: 8080 },
-  { name: "export", workload: "authorworks-export", description: "EPUB/PDF export jobs", ownsDatabase: false, buckets: ["content", "exports"], port: 8080 },
-  { name: "notification", workload: "authorworks-notification", description: "E-mail and in-app notifications", ownsDatabase: false, buckets: [], port: 8080 },
+  { name: "gateway", workload: "authorworks-gateway", description: "Public API gateway", ownsDatabase: false, buckets: [], port: APP_PORT },
+  { name: "user", workload: "authorworks-user-service", description: "Accounts, profiles, authentication", ownsDatabase: true, buckets: [], port: APP_PORT },
+  { name: "content", workload: "authorworks-content", description: "Books, chapters, manuscripts", ownsDatabase: true, buckets: ["content", "media"], port: APP_PORT },
+  { name: "editor", workload: "authorworks-editor", description: "Collaborative editing sessions and revisions", ownsDatabase: true, buckets: [], port: APP_PORT },
+  { name: "subscription", workload: "authorworks-subscription", description: "Plans, billing state, entitlements", ownsDatabase: true, buckets: [], port: APP_PORT },
+  { name: "export", workload: "authorworks-export", description: "EPUB/PDF export jobs", ownsDatabase: false, buckets: ["content", "exports"], port: APP_PORT },
+  { name: "notification", workload: "authorworks-notification", description: "E-mail and in-app notifications", ownsDatabase: false, buckets: [], port: APP_PORT },
 ];
 
 export const SERVICE_NAMES: readonly string[] = SERVICES.map((s) => s.name);

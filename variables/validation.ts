@@ -84,12 +84,3 @@ export class Checker {
 
 /** Lower-case DNS label (RFC 1123), as Kubernetes and S3-style names need. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** S3 bucket naming rules (the subset that matters for names we build). */
-export const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-
-/** A 12-digit AWS account id. */
-export const AWS_ACCOUNT_ID = /^\d{12}$/;
-
-/** An IAM role ARN (commercial, GovCloud or China partition, optional path); group 1 is the account. */
-export const IAM_ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;

@@ -2,7 +2,8 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { DnsConfig, EdgeConfig, EnvironmentConfig } from "../../environments/types";
-import { CLOUDFRONT_PRICE_CLASSES, DOMAIN_NAME, WAF_RATE_LIMIT, checkEdge, isWithinZone } from "../../environments/checks/edge";
+import { DOMAIN_NAME, checkEdge, isWithinZone } from "../../environments/checks/edge";
+import { CLOUDFRONT_PRICE_CLASSES, WAF_RATE_LIMIT } from "../../variables/aws-catalog";
 import { Checker, ConfigError } from "../../variables/validation";
 import { checkErrorOf, expectCheckPasses } from "./check-helpers";
 

@@ -3,7 +3,8 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { EnvironmentConfig, KubernetesConfig, NodeGroupConfig } from "../../environments/types";
-import { EKS_STANDARD_VERSIONS, EKS_VERSION_CALENDAR, eksSupportStatus, instanceArchitecture } from "../../variables/eks";
+import { EKS_VERSION_CALENDAR, instanceArchitecture } from "../../variables/aws-catalog";
+import { EKS_STANDARD_VERSIONS, eksSupportStatus } from "../../variables/eks";
 import { Checker } from "../../variables/validation";
 import { checkErrorOf, expectCheckPasses } from "./check-helpers";
 

@@ -2,8 +2,8 @@
  * Validation of the `backup` section of an environment file (modules/backup). Called from
  * `resolveEnvironment`; every problem names the field, what it got and what is accepted.
  */
-import { BACKUP_RETENTION, DEFAULT_LOCK_MIN_DAYS } from "../../modules/backup";
-import { REGIONS } from "../../variables/aws-catalog";
+import { DEFAULT_LOCK_MIN_DAYS } from "../../modules/backup";
+import { BACKUP_RETENTION, REGIONS } from "../../variables/aws-catalog";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
@@ -20,7 +20,7 @@ export const VAULT_LOCK_MIN_RETENTION_DAYS = DEFAULT_LOCK_MIN_DAYS;
 export function checkBackupLifecycle(c: Checker, field: string, retentionDays: number, coldStorageAfterDays?: number): void {
   if (!c.intRange(field, retentionDays, BACKUP_RETENTION.min, BACKUP_RETENTION.max, "days (AWS Backup lifecycle)")) return;
   if (coldStorageAfterDays !== undefined && retentionDays < coldStorageAfterDays + BACKUP_RETENTION.coldStorageMinimum) {
-    c.fail(field, retentionDays, `at least cold storage after (${coldStorageAfterDays}) + ${BACKUP_RETENTION.coldStorageMinimum} days: AWS Backup keeps cold recovery points 90 days minimum`);
+    c.fail(field, retentionDays, `at least cold storage after (${coldStorageAfterDays}) + ${BACKUP_RETENTION.coldStorageMinimum} days: AWS Backup keeps cold recovery points ${BACKUP_RETENTION.coldStorageMinimum} days minimum`);
   }
 }
 

@@ -5,7 +5,7 @@
  * `resolveEnvironment` in environments/config.ts.
  */
 import { MAX_RUNNERS_CEILING } from "../../modules/addons/delivery/actions-runners";
-import { CODEBUILD_COMPUTE_TYPES, CODEBUILD_TIMEOUT_MINUTES } from "../../modules/ci-runner";
+import { CODEBUILD_COMPUTE_TYPES, CODEBUILD_TIMEOUT_MINUTES, CODECONNECTIONS_CONNECTION_ARN } from "../../variables/aws-catalog";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
@@ -35,7 +35,7 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
     c.matches(
       "delivery.deployRunner.githubConnectionArn",
       r.githubConnectionArn,
-      /^arn:aws(-[a-z]+)*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/,
+      CODECONNECTIONS_CONNECTION_ARN,
       "a CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>)",
     );
   }

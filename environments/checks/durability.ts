@@ -3,7 +3,7 @@
  * each field in AWS's or Kubernetes' accepted range, and the settings that contradict it
  * elsewhere. Called from `resolveEnvironment`.
  */
-import { KMS_DELETION_WINDOW_DAYS, SECRET_RECOVERY_WINDOW_DAYS } from "../../variables/aws-catalog";
+import { KMS_DELETION_WINDOW_DAYS, SECRETS_MANAGER_RECOVERY_WINDOW_DAYS } from "../../variables/aws-catalog";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
@@ -13,7 +13,7 @@ export function checkDurability(c: Checker, cfg: EnvironmentConfig): void {
     if (typeof d[field] !== "boolean") c.fail(`durability.${field}`, d[field], "true or false");
   }
   c.intRange("durability.keyDeletionWindowDays", d.keyDeletionWindowDays, KMS_DELETION_WINDOW_DAYS.min, KMS_DELETION_WINDOW_DAYS.max, "days (KMS ScheduleKeyDeletion)");
-  c.intRange("durability.secretRecoveryWindowDays", d.secretRecoveryWindowDays, SECRET_RECOVERY_WINDOW_DAYS.min, SECRET_RECOVERY_WINDOW_DAYS.max, "days (Secrets Manager DeleteSecret)");
+  c.intRange("durability.secretRecoveryWindowDays", d.secretRecoveryWindowDays, SECRETS_MANAGER_RECOVERY_WINDOW_DAYS.min, SECRETS_MANAGER_RECOVERY_WINDOW_DAYS.max, "days (Secrets Manager DeleteSecret)");
   c.oneOf("durability.volumeReclaimPolicy", d.volumeReclaimPolicy, ["Delete", "Retain"]);
   c.oneOf("durability.traceStorage", d.traceStorage, ["memory", "badger"]);
   // A vault lock makes recovery points undeletable until they expire: force_destroy cannot empty it.

@@ -3,20 +3,9 @@
  * modules/cdn). Called from `resolveEnvironment`; every problem names the field, what it
  * got and what is accepted.
  */
-import { IAM_ROLE_ARN, type Checker } from "../../variables/validation";
+import { CLOUDFRONT_MAX_ALIASES, CLOUDFRONT_PRICE_CLASSES, IAM_ROLE_ARN, WAF_RATE_LIMIT } from "../../variables/aws-catalog";
+import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
-
-/** CloudFront price classes (the API's names). */
-export const CLOUDFRONT_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
-
-/**
- * WAF rate-based rule limit (requests per evaluation window per key). AWS lowered the
- * minimum from 100 to 10 in 2024; the maximum is 2,000,000,000.
- */
-export const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
-
-/** Alternate domain names one distribution may have (CloudFront's default quota). */
-export const CLOUDFRONT_MAX_ALIASES = 100;
 
 /**
  * A lower-case fully qualified domain name without the trailing dot: at least two labels

@@ -4,18 +4,8 @@
  * access entries are built from. Called from `resolveEnvironment` (environments/config.ts).
  */
 import { contains, parseCidr } from "../../variables/cidr";
-import {
-  EC2_INSTANCE_TYPE,
-  EKS_CALENDAR_CHECKED_ON,
-  EKS_LIMITS,
-  EKS_LOG_TYPES,
-  EKS_REQUIRED_LOG_TYPES,
-  EKS_STANDARD_VERSIONS,
-  EKS_VERSION_CALENDAR,
-  IAM_ROLE_NAME,
-  instanceArchitecture,
-  eksSupportStatus,
-} from "../../variables/eks";
+import { EC2_INSTANCE_TYPE, EKS_CALENDAR_CHECKED_ON, EKS_LIMITS, EKS_LOG_TYPES, EKS_VERSION_CALENDAR, IAM_ROLE_NAME, instanceArchitecture } from "../../variables/aws-catalog";
+import { EKS_REQUIRED_LOG_TYPES, EKS_STANDARD_VERSIONS, eksSupportStatus } from "../../variables/eks";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig, NodeGroupConfig } from "../types";
 
@@ -36,7 +26,7 @@ function checkVersion(c: Checker, version: string): void {
     );
     return;
   }
-  c.fail(field, version, `a Kubernetes version EKS offers in standard support (calendar of ${EKS_CALENDAR_CHECKED_ON}, variables/eks.ts): ${standard}`);
+  c.fail(field, version, `a Kubernetes version EKS offers in standard support (calendar of ${EKS_CALENDAR_CHECKED_ON}, variables/aws-catalog.ts): ${standard}`);
 }
 
 function checkNodeGroup(c: Checker, name: string, g: NodeGroupConfig): void {
@@ -68,7 +58,7 @@ function checkNodeGroup(c: Checker, name: string, g: NodeGroupConfig): void {
   const okMax = c.intRange(`${field}.maxSize`, g.maxSize, 1, EKS_LIMITS.maxNodesPerGroup, `(EKS managed node group quota)`);
   if (okMin && okDesired) c.ordered(`${field}.minSize`, g.minSize, `${field}.desiredSize`, g.desiredSize);
   if (okDesired && okMax) c.ordered(`${field}.desiredSize`, g.desiredSize, `${field}.maxSize`, g.maxSize);
-  c.intRange(`${field}.diskSizeGb`, g.diskSizeGb, EKS_LIMITS.minRootVolumeGb, EKS_LIMITS.maxRootVolumeGb, "GiB (gp3; the AL2023 AMI needs 20)");
+  c.intRange(`${field}.diskSizeGb`, g.diskSizeGb, EKS_LIMITS.minRootVolumeGb, EKS_LIMITS.maxRootVolumeGb, `GiB (gp3; the AL2023 AMI needs ${EKS_LIMITS.minRootVolumeGb})`);
 }
 
 /** Validates `cfg.kubernetes`; problems go to `c` (field paths like `kubernetes.nodeGroups.spot.minSize`). */

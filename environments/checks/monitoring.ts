@@ -3,6 +3,7 @@
  * in-cluster observability stack): thresholds, alert addresses, webhook, retentions,
  * trace sampling and the budget.
  */
+import { BUDGETS_MAX_EMAIL_SUBSCRIBERS, EBS_GP3_SIZE_GIB } from "../../variables/aws-catalog";
 import { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
@@ -20,8 +21,8 @@ export function isHttpsUrl(value: unknown): boolean {
   }
 }
 
-/** AWS Budgets accepts at most 10 e-mail subscribers per notification. */
-export const MAX_ALERT_EMAILS = 10;
+/** The alert addresses are also the budget notifications' subscribers: at most what AWS Budgets accepts. */
+export const MAX_ALERT_EMAILS = BUDGETS_MAX_EMAIL_SUBSCRIBERS;
 /** Loki retention (days): at least a day, at most ten years. */
 export const LOKI_RETENTION_DAYS = { min: 1, max: 3650 } as const;
 /** Prometheus TSDB retention (days) on its volume. */
@@ -64,7 +65,7 @@ export function checkMonitoring(c: Checker, cfg: EnvironmentConfig): void {
   }
 
   c.intRange("observability.prometheusRetentionDays", o.prometheusRetentionDays, PROMETHEUS_RETENTION_DAYS.min, PROMETHEUS_RETENTION_DAYS.max, "days");
-  c.intRange("observability.prometheusStorageGb", o.prometheusStorageGb, 1, 16384, "GiB (gp3 volume)");
+  c.intRange("observability.prometheusStorageGb", o.prometheusStorageGb, EBS_GP3_SIZE_GIB.min, EBS_GP3_SIZE_GIB.max, "GiB (gp3 volume)");
   if (c.intRange("observability.lokiRetentionDays", o.lokiRetentionDays, LOKI_RETENTION_DAYS.min, LOKI_RETENTION_DAYS.max, "days")) {
     // Loki keeps its chunks in the logs bucket, whose lifecycle rule deletes them regardless.
     const expiration = cfg.storage.logExpirationDays;

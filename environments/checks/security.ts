@@ -2,7 +2,7 @@
  * Validation of `security` (modules/security): the GitHub repository and branch the CI
  * roles trust, and the rotation period Secrets Manager must accept.
  */
-import { SECRET_ROTATION_DAYS } from "../../variables/secrets";
+import { SECRETS_MANAGER_ROTATION_DAYS } from "../../variables/aws-catalog";
 import { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
@@ -69,8 +69,8 @@ export function checkSecurity(c: Checker, cfg: EnvironmentConfig): void {
   c.intRange(
     "security.secretRotationDays",
     s.secretRotationDays,
-    SECRET_ROTATION_DAYS.min,
-    SECRET_ROTATION_DAYS.max,
+    SECRETS_MANAGER_ROTATION_DAYS.min,
+    SECRETS_MANAGER_ROTATION_DAYS.max,
     "days (Secrets Manager rotation_rules.automatically_after_days)",
   );
 }

@@ -16,6 +16,7 @@
  * What stays on `*` is what AWS cannot scope (Describe*, List*, Get* on EC2/ELB and
  * `acm:ListCertificates`).
  */
+import { SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import type { PolicyStatement } from "../iam";
 import type { AddonContext } from "./types";
 import { regionalArn } from "./types";
@@ -76,8 +77,8 @@ export function albControllerStatements(ctx: AddonContext): PolicyStatement[] {
     {
       sid: "CreateElbServiceLinkedRole",
       actions: ["iam:CreateServiceLinkedRole"],
-      resources: [`arn:${partition}:iam::${ctx.aws.accountId}:role/aws-service-role/elasticloadbalancing.amazonaws.com/*`],
-      conditions: [{ test: "StringEquals", variable: "iam:AWSServiceName", values: ["elasticloadbalancing.amazonaws.com"] }],
+      resources: [`arn:${partition}:iam::${ctx.aws.accountId}:role/aws-service-role/${SERVICE_PRINCIPALS.elasticLoadBalancing}/*`],
+      conditions: [{ test: "StringEquals", variable: "iam:AWSServiceName", values: [SERVICE_PRINCIPALS.elasticLoadBalancing] }],
     },
     // AWS has no resource-level permissions for these reads.
     { sid: "Describe", actions: [...ALB_CONTROLLER_DESCRIBE_ACTIONS], resources: ["*"] },

@@ -27,19 +27,22 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import {
+  AWS_MANAGED_POLICIES,
+  BACKUP_RETENTION,
+  BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS,
+  KMS_DELETION_WINDOW_DAYS,
+  SERVICE_PRINCIPALS,
+  managedPolicyArn,
+  serviceEndpoint,
+} from "../../variables/aws-catalog";
 import { AwsContext, PolicyStatement, ServiceRole, arnPrefix, policyDocument } from "../iam";
 import { KEY_USE_ACTIONS } from "../kms";
 import { EnvironmentName, resourceName } from "../../variables/project";
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from "../../variables/storage";
 
-/** AWS Backup's retention limits (days) and the continuous-backup (PITR) maximum. */
-export const BACKUP_RETENTION = { min: 1, max: 36500, continuousMax: 35, coldStorageMinimum: 90 } as const;
-
 /** Vault lock's default minimum retention (days): no recovery point younger than this can be deleted. */
 export const DEFAULT_LOCK_MIN_DAYS = 7;
-
-/** Vault lock: the shortest grace period before a compliance-mode lock becomes immutable. */
-export const VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
 
 /**
  * The tag that puts a resource into the plans. Tagging (not listing ARNs) lets new
@@ -49,8 +52,6 @@ export const BACKUP_TAG = { key: "authorworks:backup", value: "daily" } as const
 
 /** Daily at 05:00 UTC (off-peak for us-east-1 and us-west-2 users). */
 export const DEFAULT_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";
-
-const BACKUP_SERVICE = "backup.amazonaws.com";
 
 /** Administration of the DR key through IAM (as modules/kms); use is limited to services. */
 const KEY_ADMIN_ACTIONS = [
@@ -210,7 +211,7 @@ export class Backup extends Construct {
       resources: ["*"],
       principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${aws.accountId}:root`] }],
       conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [`backup.${aws.region}.amazonaws.com`] },
+        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("backup", aws.region)] },
         { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
       ],
     });
@@ -240,7 +241,7 @@ export class Backup extends Construct {
 
     if (props.vaultLock) {
       const lock = props.vaultLock;
-      const changeable = lock.changeableForDays === undefined ? VAULT_LOCK_MIN_CHANGEABLE_DAYS : lock.changeableForDays;
+      const changeable = lock.changeableForDays === undefined ? BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS : lock.changeableForDays;
       this.vaultLock = new BackupVaultLockConfiguration(this, "vault-lock", {
         backupVaultName: this.vault.name,
         minRetentionDays: lock.minRetentionDays ?? DEFAULT_LOCK_MIN_DAYS,
@@ -265,7 +266,7 @@ export class Backup extends Construct {
           resources: ["*"],
           principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${aws.accountId}:root`] }],
           conditions: [
-            { test: "StringEquals", variable: "kms:ViaService", values: drServices.map((s) => `${s}.${dr.region}.amazonaws.com`) },
+            { test: "StringEquals", variable: "kms:ViaService", values: drServices.map((s) => serviceEndpoint(s, dr.region)) },
             { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
           ],
         },
@@ -275,7 +276,7 @@ export class Backup extends Construct {
         description: `${resourceName(environment)}: disaster-recovery copies in ${dr.region} (AWS Backup vault, backups bucket replica)`,
         enableKeyRotation: true,
         rotationPeriodInDays: 365,
-        deletionWindowInDays: 30,
+        deletionWindowInDays: KMS_DELETION_WINDOW_DAYS.max,
         policy: keyPolicy.json,
       });
       new KmsAlias(this, "dr-key-alias", { provider: dr.provider, name: `alias/${resourceName(environment, "backup-dr")}`, targetKeyId: this.drKey.keyId });
@@ -333,11 +334,11 @@ export class Backup extends Construct {
     this.role = new ServiceRole(this, "role", {
       name: resourceName(environment, "backup"),
       description: "AWS Backup: back up and restore the environment's tagged resources",
-      service: BACKUP_SERVICE,
+      service: SERVICE_PRINCIPALS.backup,
       sourceAccount: aws.accountId,
       managedPolicyArns: [
-        `arn:${partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup`,
-        `arn:${partition}:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores`,
+        managedPolicyArn(AWS_MANAGED_POLICIES.backupServiceForBackup, partition),
+        managedPolicyArn(AWS_MANAGED_POLICIES.backupServiceForRestores, partition),
       ],
     });
 
@@ -435,7 +436,7 @@ export class Backup extends Construct {
     const role = new ServiceRole(this, "replication-role", {
       name: resourceName(environment, "backups-replication"),
       description: `S3 replication of ${name} sources to the DR region`,
-      service: "s3.amazonaws.com",
+      service: SERVICE_PRINCIPALS.s3,
       sourceAccount: aws.accountId,
     });
     const doc = policyDocument(this, "replication-policy-document", replicationStatements({
@@ -500,7 +501,7 @@ export function replicationStatements(i: ReplicationPolicyInputs): PolicyStateme
       actions: ["kms:Decrypt"],
       resources: [i.sourceKmsKeyArn],
       conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${i.primaryRegion}.amazonaws.com`] },
+        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", i.primaryRegion)] },
         { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [i.sourceArn, `${i.sourceArn}/*`] },
       ],
     },
@@ -510,7 +511,7 @@ export function replicationStatements(i: ReplicationPolicyInputs): PolicyStateme
       actions: ["kms:Encrypt", "kms:GenerateDataKey"],
       resources: [i.destinationKmsKeyArn],
       conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${i.drRegion}.amazonaws.com`] },
+        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", i.drRegion)] },
         { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [i.destinationArn, `${i.destinationArn}/*`] },
       ],
     },
@@ -540,6 +541,6 @@ function validate(props: BackupProps, continuousDays: number): void {
     if (min > Math.min(props.retentionDays, continuousDays)) fail(`vault lock minimum ${min} exceeds a rule's retention (daily ${props.retentionDays}, continuous ${continuousDays})`);
     if (max < props.retentionDays) fail(`vault lock maximum ${max} is below retentionDays ${props.retentionDays}`);
     const ch = lock.changeableForDays;
-    if (ch !== undefined && ch !== null && ch < VAULT_LOCK_MIN_CHANGEABLE_DAYS) fail(`vault lock changeableForDays ${ch} below ${VAULT_LOCK_MIN_CHANGEABLE_DAYS}`);
+    if (ch !== undefined && ch !== null && ch < BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS) fail(`vault lock changeableForDays ${ch} below ${BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS}`);
   }
 }

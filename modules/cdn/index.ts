@@ -19,13 +19,12 @@ import { DataAwsCloudfrontOriginRequestPolicy } from "@cdktf/provider-aws/lib/da
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { AwsContext, PolicyStatement } from "../iam";
+import { CloudFrontPriceClass, GLOBAL_REGION, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import { EnvironmentName, names, resourceName } from "../../variables/project";
 import { WebAcl, WebAclLoggingProps } from "./waf";
 
 export * from "./waf";
 
-/** CloudFront's region: its logs delivery source and CLOUDFRONT-scope WAF live there. */
-const CLOUDFRONT_REGION = "us-east-1";
 /** AWS managed policies used by the API behaviour (looked up by name, so the plan shows what they are). */
 export const MANAGED_CACHING_DISABLED = "Managed-CachingDisabled";
 export const MANAGED_ALL_VIEWER_EXCEPT_HOST = "Managed-AllViewerExceptHostHeader";
@@ -73,7 +72,7 @@ export interface ContentDeliveryProps {
   /** Validated us-east-1 certificate covering `aliases` (`DnsZones.cloudFrontCertificateArn`). */
   readonly certificateArn: string;
   /** CloudFront price class (`env.edge.priceClass`). */
-  readonly priceClass: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  readonly priceClass: CloudFrontPriceClass;
   /** WAF rate limit: requests per 5 minutes from one IP (`env.edge.wafRateLimit`). */
   readonly wafRateLimit: number;
   /** The media bucket (SSE-KMS): default origin, through Origin Access Control. */
@@ -277,14 +276,14 @@ export class ContentDelivery extends Construct {
       sid: "CloudFrontOriginAccessControlRead",
       actions: ["s3:GetObject"],
       resources: [`${props.mediaBucket.arn}/*`],
-      principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }],
+      principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.cloudFront] }],
       conditions: thisDistribution,
     });
     this.kmsKeyPolicyStatement = {
       sid: "CloudFrontDecryptMedia",
       actions: ["kms:Decrypt"],
       resources: ["*"],
-      principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }],
+      principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.cloudFront] }],
       conditions: thisDistribution,
     };
     props.storageKey?.addPolicyStatements(this.kmsKeyPolicyStatement);
@@ -298,14 +297,14 @@ export class ContentDelivery extends Construct {
       sid: "CloudFrontStandardLogsDelivery",
       actions: ["s3:PutObject"],
       resources: [`${props.logsBucket.arn}/${prefix}/*`],
-      principals: [{ type: "Service", identifiers: ["delivery.logs.amazonaws.com"] }],
+      principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.logDelivery] }],
       conditions: [
         { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
         { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
         {
           test: "ArnLike",
           variable: "aws:SourceArn",
-          values: [`arn:${partition}:logs:${CLOUDFRONT_REGION}:${props.aws.accountId}:delivery-source:${deliverySourceName}`],
+          values: [`arn:${partition}:logs:${GLOBAL_REGION}:${props.aws.accountId}:delivery-source:${deliverySourceName}`],
         },
       ],
     });

@@ -19,13 +19,9 @@ import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnectio
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { CODECONNECTIONS_NAME_MAX_LENGTH, SERVICE_PRINCIPALS, serviceEndpoint, type CodebuildComputeType } from "../../variables/aws-catalog";
 import { AwsContext, PolicyStatement, ServiceRole, arnPrefix } from "../iam";
 
-/** CodeBuild Linux compute types a runner may use (CodeBuild User Guide, "Build environment compute modes and types"). */
-export const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"] as const;
-export type CodebuildComputeType = (typeof CODEBUILD_COMPUTE_TYPES)[number];
-/** CodeBuild's build timeout bounds (minutes). */
-export const CODEBUILD_TIMEOUT_MINUTES = { min: 5, max: 2160 } as const;
 /**
  * Amazon Linux 2023 standard image 5.0: AWS CLI v2 (the platform stacks' exec credential
  * plugin), git, Node.js and Docker, maintained by AWS.
@@ -101,8 +97,7 @@ export class CodeBuildRunner extends Construct {
       this.connectionArn = props.connectionArn;
     } else {
       this.connection = new CodeconnectionsConnection(this, "connection", {
-        // CodeConnections names are at most 32 characters.
-        name: name.slice(0, 32),
+        name: name.slice(0, CODECONNECTIONS_NAME_MAX_LENGTH),
         providerType: "GitHub",
         tags: { Name: name },
       });
@@ -168,7 +163,7 @@ export class CodeBuildRunner extends Construct {
         actions: ["ec2:CreateNetworkInterfacePermission"],
         resources: [`${arnPrefix(props.aws, "ec2")}:network-interface/*`],
         conditions: [
-          { test: "StringEquals", variable: "ec2:AuthorizedService", values: ["codebuild.amazonaws.com"] },
+          { test: "StringEquals", variable: "ec2:AuthorizedService", values: [SERVICE_PRINCIPALS.codeBuild] },
           { test: "ArnEquals", variable: "ec2:Subnet", values: subnetArns },
         ],
       },
@@ -182,13 +177,13 @@ export class CodeBuildRunner extends Construct {
         sid: "ProjectKey",
         actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
         resources: [props.kmsKeyArn],
-        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${props.aws.region}.amazonaws.com`] }],
+        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", props.aws.region)] }],
       },
     ];
     this.role = new ServiceRole(this, "role", {
       name,
       description: `CodeBuild project ${name} (GitHub Actions runner): logs, VPC ENIs, the GitHub connection; no deploy permissions`,
-      service: "codebuild.amazonaws.com",
+      service: SERVICE_PRINCIPALS.codeBuild,
       sourceAccount: props.aws.accountId,
       sourceArn: `${arnPrefix(props.aws, "codebuild")}:project/${name}`,
       statements,

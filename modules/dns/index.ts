@@ -16,6 +16,7 @@ import { Route53HostedZoneDnssec } from "@cdktf/provider-aws/lib/route53-hosted-
 import { Route53KeySigningKey } from "@cdktf/provider-aws/lib/route53-key-signing-key";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
+import { KMS_DELETION_WINDOW_DAYS, ROUTE53_DNSSEC_KEY, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import { AwsContext, policyDocument } from "../iam";
 import { DnsDelegationRole } from "./delegation";
 
@@ -25,9 +26,6 @@ export { DnsDelegationRole, DELEGATION_RECORD_TYPES, ZONE_LOOKUP_ACTIONS } from 
 export const DELEGATION_TTL = 3600;
 /** TTL of ACM validation CNAMEs (seconds): short, they are only read by ACM. */
 export const VALIDATION_RECORD_TTL = 60;
-/** Route 53 answers DNSSEC only with an ECC P-256 signing key (AWS requirement). */
-export const DNSSEC_KEY_SPEC = "ECC_NIST_P256";
-
 /** What Route 53 may do with the DNSSEC signing key (Route 53 Developer Guide, "customer managed keys for DNSSEC"). */
 export const DNSSEC_SERVICE_ACTIONS = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"];
 const DNSSEC_KEY_ADMIN_ACTIONS = [
@@ -74,7 +72,7 @@ export interface DnsZonesProps {
   readonly cloudFrontAliases?: readonly string[];
   /** Sign the public zone with DNSSEC (`env.dns.dnssec`). @default false */
   readonly dnssec?: boolean;
-  /** Days between scheduling deletion of the DNSSEC key and its deletion (7-30). @default 30 */
+  /** Days between scheduling deletion of the DNSSEC key and its deletion (KMS_DELETION_WINDOW_DAYS: 7-30). @default 30 (the longest) */
   readonly dnssecKeyDeletionWindowDays?: number;
   /** Let `terraform destroy` delete zones that still hold records (dev only). @default false */
   readonly forceDestroy?: boolean;
@@ -295,7 +293,7 @@ export class DnsZones extends Construct {
           sid: "Route53DnssecSigning",
           actions: DNSSEC_SERVICE_ACTIONS,
           resources: ["*"],
-          principals: [{ type: "Service", identifiers: ["dnssec-route53.amazonaws.com"] }],
+          principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.route53Dnssec] }],
           // Confused-deputy guard: only this account's zone may have Route 53 sign with the key.
           conditions: [
             { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
@@ -306,18 +304,18 @@ export class DnsZones extends Construct {
           sid: "Route53DnssecGrant",
           actions: ["kms:CreateGrant"],
           resources: ["*"],
-          principals: [{ type: "Service", identifiers: ["dnssec-route53.amazonaws.com"] }],
+          principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.route53Dnssec] }],
           conditions: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
         },
       ]);
       this.dnssecKey = new KmsKey(this, "dnssec-key", {
         provider: props.globalProvider,
         description: `${props.namePrefix}: DNSSEC key-signing key of ${props.zoneName}`,
-        customerMasterKeySpec: DNSSEC_KEY_SPEC,
-        keyUsage: "SIGN_VERIFY",
+        customerMasterKeySpec: ROUTE53_DNSSEC_KEY.spec,
+        keyUsage: ROUTE53_DNSSEC_KEY.usage,
         // Asymmetric keys cannot rotate automatically; a KSK rollover is a deliberate change.
         enableKeyRotation: false,
-        deletionWindowInDays: props.dnssecKeyDeletionWindowDays ?? 30,
+        deletionWindowInDays: props.dnssecKeyDeletionWindowDays ?? KMS_DELETION_WINDOW_DAYS.max,
         policy: keyPolicy.json,
         tags: { Name: `${props.namePrefix}-dnssec` },
       });

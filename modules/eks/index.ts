@@ -20,24 +20,22 @@ import { AwsContext, PolicyStatement, arnPrefix, policyDocument } from "../iam";
 import { EncryptionKey, KEY_USE_ACTIONS } from "../kms";
 import { ACCESS_GROUPS } from "../../variables/platform";
 import {
-  ADDON_NAMESPACE,
+  AWS_MANAGED_POLICIES,
   EKS_ACCESS_POLICIES,
-  EKS_ADDONS,
-  EKS_MANAGED_POLICIES,
-  EKS_REQUIRED_LOG_TYPES,
-  EksAddonName,
   EksLogType,
   EksSupportType,
-  NODE_GROUP_LABEL,
+  SERVICE_PRINCIPALS,
   accessPolicyArn,
   managedPolicyArn,
-} from "../../variables/eks";
+  serviceEndpoint,
+} from "../../variables/aws-catalog";
+import { ADDON_NAMESPACE, EKS_ADDONS, EKS_REQUIRED_LOG_TYPES, EksAddonName, NODE_GROUP_LABEL } from "../../variables/eks";
 import { ManagedNodeGroup, NodeGroupRole, NodeGroupSpec } from "./node-group";
 import { PodIdentityRole } from "../iam/pod-identity";
 
 export { ManagedNodeGroup, nodeGroupArchitecture, nodeTemplateTags } from "./node-group";
 export type { ManagedNodeGroupProps, NodeGroupRole, NodeGroupSpec, NodeTaint } from "./node-group";
-export { PodIdentityRole, podIdentityRole, podIdentityTrustStatement, POD_IDENTITY_PRINCIPAL } from "../iam/pod-identity";
+export { PodIdentityRole, podIdentityRole, podIdentityTrustStatement } from "../iam/pod-identity";
 export type { PodIdentityRoleProps, PodIdentityTrustProps } from "../iam/pod-identity";
 
 /** Kubernetes group of cluster administrators (access entry of the admin role). RBAC in the platform stack binds it. */
@@ -247,13 +245,13 @@ export class EksCluster extends Construct {
       description: `EKS control plane of ${clusterName}`,
       trust: {
         actions: ["sts:AssumeRole"],
-        principals: [{ type: "Service", identifiers: ["eks.amazonaws.com"] }],
+        principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.eks] }],
         conditions: [
           { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
           { test: "ArnLike", variable: "aws:SourceArn", values: [clusterArn] },
         ],
       },
-      managed: { "cluster-policy": managedPolicyArn(EKS_MANAGED_POLICIES.cluster, partition) },
+      managed: { "cluster-policy": managedPolicyArn(AWS_MANAGED_POLICIES.eksCluster, partition) },
       permissionsBoundaryArn: boundary,
     });
     this.clusterRoleArn = clusterRole.role.arn;
@@ -357,11 +355,11 @@ export class EksCluster extends Construct {
     const nodeRole = new ModuleRole(this, "node-role", {
       name: `${clusterName}-eks-node`,
       description: `EKS managed nodes of ${clusterName}`,
-      trust: { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] },
+      trust: { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.ec2] }] },
       managed: {
-        "worker-node-policy": managedPolicyArn(EKS_MANAGED_POLICIES.workerNode, partition),
-        "registry-pull-policy": managedPolicyArn(EKS_MANAGED_POLICIES.registryPull, partition),
-        ...(props.nodeSsmAccess ? { "ssm-policy": managedPolicyArn(EKS_MANAGED_POLICIES.ssm, partition) } : {}),
+        "worker-node-policy": managedPolicyArn(AWS_MANAGED_POLICIES.eksWorkerNode, partition),
+        "registry-pull-policy": managedPolicyArn(AWS_MANAGED_POLICIES.ecrPullOnly, partition),
+        ...(props.nodeSsmAccess ? { "ssm-policy": managedPolicyArn(AWS_MANAGED_POLICIES.ssmManagedInstanceCore, partition) } : {}),
       },
       permissionsBoundaryArn: boundary,
     });
@@ -371,16 +369,16 @@ export class EksCluster extends Construct {
     // --- Add-on roles (Pod Identity, associated by the add-on itself).
     const vpcCniRole = this.addonRole("vpc-cni", props, {
       description: "VPC CNI (aws-node): ENIs and IP addresses for pods",
-      managedPolicies: { "cni-policy": managedPolicyArn(EKS_MANAGED_POLICIES.cni, partition) },
+      managedPolicies: { "cni-policy": managedPolicyArn(AWS_MANAGED_POLICIES.eksCni, partition) },
     });
     const ebsCsiRole = this.addonRole("aws-ebs-csi-driver", props, {
       description: "EBS CSI driver controller: volumes and snapshots for persistent volumes",
-      managedPolicies: { "ebs-csi-policy": managedPolicyArn(EKS_MANAGED_POLICIES.ebsCsi, partition) },
+      managedPolicies: { "ebs-csi-policy": managedPolicyArn(AWS_MANAGED_POLICIES.ebsCsiDriver, partition) },
       statements: props.volumeKeyArn ? ebsCsiKeyStatements(props.volumeKeyArn, aws.region) : undefined,
     });
     const cloudWatchRole = this.addonRole("amazon-cloudwatch-observability", props, {
       description: "CloudWatch agent (Container Insights): node and pod metrics",
-      managedPolicies: { "cloudwatch-agent-policy": managedPolicyArn(EKS_MANAGED_POLICIES.cloudWatchAgent, partition) },
+      managedPolicies: { "cloudwatch-agent-policy": managedPolicyArn(AWS_MANAGED_POLICIES.cloudWatchAgentServer, partition) },
       namespace: "amazon-cloudwatch",
     });
     this.addonRoles = { "vpc-cni": vpcCniRole, "aws-ebs-csi-driver": ebsCsiRole, "amazon-cloudwatch-observability": cloudWatchRole };
@@ -496,7 +494,7 @@ export class EksCluster extends Construct {
  * grants for EBS (attach needs one per volume) and data-key operations.
  */
 export function ebsCsiKeyStatements(keyArn: string, region: string): PolicyStatement[] {
-  const viaEc2 = { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${region}.amazonaws.com`] };
+  const viaEc2 = { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("ec2", region)] };
   return [
     {
       sid: "GrantsForEbs",

@@ -7,7 +7,8 @@ import { ITerraformDependable, Token } from "cdktf";
 import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws/lib/autoscaling-group-tag";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { AL2023_AMI_TYPES, CpuArchitecture, EC2_INSTANCE_TYPE, EKS_LIMITS, NODE_GROUP_LABEL, instanceArchitecture } from "../../variables/eks";
+import { AL2023_AMI_TYPES, CpuArchitecture, EC2_INSTANCE_TYPE, EKS_LIMITS, instanceArchitecture } from "../../variables/aws-catalog";
+import { NODE_GROUP_LABEL } from "../../variables/eks";
 
 /** Size and instance types of one node group (the shape of `env.kubernetes.nodeGroups.<name>`). */
 export interface NodeGroupSpec {

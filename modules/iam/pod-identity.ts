@@ -10,10 +10,8 @@ import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-ident
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import { AwsContext, PolicyStatement, policyDocument } from "./index";
-
-/** The service principal of EKS Pod Identity. */
-export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 
 export interface PodIdentityTrustProps {
   readonly aws: AwsContext;
@@ -41,7 +39,7 @@ export function podIdentityTrustStatement(props: PodIdentityTrustProps): PolicyS
   return {
     sid: "EksPodIdentity",
     actions: ["sts:AssumeRole", "sts:TagSession"],
-    principals: [{ type: "Service", identifiers: [POD_IDENTITY_PRINCIPAL] }],
+    principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.eksPodIdentity] }],
     conditions: [
       { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
       { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:eks:${aws.region}:${aws.accountId}:podidentityassociation/${props.clusterName}/*`] },

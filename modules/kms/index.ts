@@ -9,6 +9,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { KMS_DELETION_WINDOW_DAYS, serviceEndpoint } from "../../variables/aws-catalog";
 import { AwsContext, PolicyStatement, policyDocument, statementBlock } from "../iam";
 
 export const DATA_CLASSES = ["storage", "database", "logs", "secrets"] as const;
@@ -42,7 +43,7 @@ export interface EncryptionKeyProps {
   readonly cloudWatchLogs?: boolean;
   /** IAM principal ARNs allowed to use the key directly. @default none */
   readonly users?: readonly string[];
-  /** Days between scheduling deletion and deletion (7-30). @default 30 */
+  /** Days between scheduling deletion and deletion (KMS_DELETION_WINDOW_DAYS: 7-30). @default 30 (the longest) */
   readonly deletionWindowDays?: number;
   /**
    * Provider of the key and its alias: a key is usable only in its own region, so a key for
@@ -81,7 +82,7 @@ export class EncryptionKey extends Construct {
         resources: ["*"],
         principals: [{ type: "AWS", identifiers: [root] }],
         conditions: [
-          { test: "StringEquals", variable: "kms:ViaService", values: props.viaServices.map((s) => `${s}.${aws.region}.amazonaws.com`) },
+          { test: "StringEquals", variable: "kms:ViaService", values: props.viaServices.map((s) => serviceEndpoint(s, aws.region)) },
           { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
         ],
       });
@@ -91,7 +92,7 @@ export class EncryptionKey extends Construct {
         sid: "CloudWatchLogsForThisAccount",
         actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         resources: ["*"],
-        principals: [{ type: "Service", identifiers: [`logs.${aws.region}.amazonaws.com`] }],
+        principals: [{ type: "Service", identifiers: [serviceEndpoint("logs", aws.region)] }],
         conditions: [
           { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [`arn:${aws.partition ?? "aws"}:logs:${aws.region}:${aws.accountId}:log-group:*`] },
         ],
@@ -113,7 +114,7 @@ export class EncryptionKey extends Construct {
       description: props.description,
       enableKeyRotation: true,
       rotationPeriodInDays: 365,
-      deletionWindowInDays: props.deletionWindowDays ?? 30,
+      deletionWindowInDays: props.deletionWindowDays ?? KMS_DELETION_WINDOW_DAYS.max,
       policy: policy.json,
     });
     new KmsAlias(this, "alias", { provider: props.provider, name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
@@ -133,7 +134,7 @@ export interface DataKeysProps {
   readonly aws: AwsContext;
   /** Name prefix for the aliases: `<prefix>-<data class>`. */
   readonly namePrefix: string;
-  /** Days between scheduling deletion and deletion (7-30). @default 30 */
+  /** Days between scheduling deletion and deletion (KMS_DELETION_WINDOW_DAYS: 7-30). @default 30 (the longest) */
   readonly deletionWindowDays?: number;
   /**
    * A second region needing a logs key (us-east-1 for CloudFront's WAF log group and the

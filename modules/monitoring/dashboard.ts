@@ -1,7 +1,7 @@
 /** The environment dashboard's JSON body: the alarmed metrics, one row per tier. */
 import type { AlertThresholds } from "../../environments/types";
 import { DatabaseTarget, cacheNodeIds } from "./alarms";
-import { CLOUDFRONT_REGION } from "./regions";
+import { GLOBAL_REGION } from "../../variables/aws-catalog";
 
 export interface DashboardInput {
   readonly region: string;
@@ -74,7 +74,7 @@ export function dashboardBody(d: DashboardInput): string {
       y: 12,
       x: 8,
     }),
-    graph("CloudFront 5xx error rate (%)", CLOUDFRONT_REGION, [["AWS/CloudFront", "5xxErrorRate", "DistributionId", d.distributionId, "Region", "Global"]], {
+    graph("CloudFront 5xx error rate (%)", GLOBAL_REGION, [["AWS/CloudFront", "5xxErrorRate", "DistributionId", d.distributionId, "Region", "Global"]], {
       threshold: t.errorRatePercent,
       y: 12,
       x: 16,

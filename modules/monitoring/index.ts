@@ -16,6 +16,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { ObservabilityConfig } from "../../environments/types";
 import { AwsContext, PolicyStatement, policyDocument } from "../iam";
+import { GLOBAL_REGION, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import { EnvironmentName, PROJECT, names, resourceName } from "../../variables/project";
 import { AlarmSpec, DatabaseTarget, Severity, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
 import { metricAlarm } from "./alarm-resource";
@@ -25,11 +26,6 @@ export { cacheNodeIds } from "./alarms";
 export { LoadBalancerAlarms } from "./load-balancer";
 export type { LoadBalancerAlarmsProps } from "./load-balancer";
 export type { AlarmSpec, DatabaseTarget, Severity } from "./alarms";
-
-import { CLOUDFRONT_REGION } from "./regions";
-
-/** CloudFront publishes its metrics in us-east-1 only. */
-export const CLOUDFRONT_METRICS_REGION = CLOUDFRONT_REGION;
 
 /** A KMS key whose policy this module extends (modules/kms `EncryptionKey`). */
 export interface PolicyKey {
@@ -110,12 +106,12 @@ export class Monitoring extends Construct {
     this.criticalTopicArn = this.criticalTopic.arn;
     this.warningTopicArn = this.warningTopic.arn;
 
-    if (aws.region === CLOUDFRONT_METRICS_REGION) {
+    if (aws.region === GLOBAL_REGION) {
       this.globalCriticalTopicArn = this.criticalTopicArn;
     } else {
       // Alarm actions must be in the alarm's region: a us-east-1 twin of the critical topic.
       if (!props.globalAlertsKey) {
-        throw new Error(`Monitoring ${id}: region ${aws.region} is not ${CLOUDFRONT_METRICS_REGION}; globalAlertsKey is required for the us-east-1 critical topic`);
+        throw new Error(`Monitoring ${id}: region ${aws.region} is not ${GLOBAL_REGION}; globalAlertsKey is required for the us-east-1 critical topic`);
       }
       props.globalAlertsKey.addPolicyStatements(alertKeyStatement());
       const globalTopic = this.topic("critical-global", props, props.globalAlertsKey.arn, props.globalProvider);
@@ -247,9 +243,9 @@ export class Monitoring extends Construct {
 
 /** The AWS services that publish to the alert topics, and which of their resources may. */
 const PUBLISHERS = [
-  { sid: "CloudWatchAlarmsOfThisAccount", service: "cloudwatch.amazonaws.com", sourceArn: (p: string, a: string) => `arn:${p}:cloudwatch:*:${a}:alarm:*` },
-  { sid: "BudgetsOfThisAccount", service: "budgets.amazonaws.com", sourceArn: (p: string, a: string) => `arn:${p}:budgets::${a}:*` },
-  { sid: "EventBridgeRulesOfThisAccount", service: "events.amazonaws.com", sourceArn: (p: string, a: string) => `arn:${p}:events:*:${a}:rule/*` },
+  { sid: "CloudWatchAlarmsOfThisAccount", service: SERVICE_PRINCIPALS.cloudWatch, sourceArn: (p: string, a: string) => `arn:${p}:cloudwatch:*:${a}:alarm:*` },
+  { sid: "BudgetsOfThisAccount", service: SERVICE_PRINCIPALS.budgets, sourceArn: (p: string, a: string) => `arn:${p}:budgets::${a}:*` },
+  { sid: "EventBridgeRulesOfThisAccount", service: SERVICE_PRINCIPALS.eventBridge, sourceArn: (p: string, a: string) => `arn:${p}:events:*:${a}:rule/*` },
 ] as const;
 
 /** The publishers write to encrypted topics: they need the key. */

@@ -12,12 +12,11 @@ import { DbProxyDefaultTargetGroup } from "@cdktf/provider-aws/lib/db-proxy-defa
 import { DbProxyTarget } from "@cdktf/provider-aws/lib/db-proxy-target";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { POSTGRES_PORT, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import { AwsContext, ServiceRole, arnPrefix, policyDocument } from "../iam";
 import { DbParameter, parameterGroupFamily } from "./parameters";
 import type { ServiceDatabasesProps } from "./index";
 
-/** PostgreSQL's port; the db-tier security group opens it. */
-export const POSTGRES_PORT = 5432;
 /** RDS CA with RSA-2048 keys, valid to 2061; clients pin the RDS CA bundle. */
 export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
 /** Log types RDS for PostgreSQL exports to CloudWatch Logs. */
@@ -200,7 +199,7 @@ export class PostgresDatabase extends Construct {
       this.proxyRole = new ServiceRole(this, "proxy-role", {
         name: `${identifier}-proxy`,
         description: `RDS Proxy ${identifier}: signs in to its one instance with IAM tokens, as the users granted`,
-        service: "rds.amazonaws.com",
+        service: SERVICE_PRINCIPALS.rds,
       });
       // RDS Proxy writes its own log group; create it first with retention and KMS.
       const proxyLogs = new CloudwatchLogGroup(this, "proxy-logs", {

@@ -5,12 +5,13 @@
  */
 import { Construct } from "constructs";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AWS_MANAGED_POLICIES, MIN_AVAILABILITY_ZONES, RDS_POSTGRES_MASTER_USERNAME, SERVICE_PRINCIPALS, managedPolicyArn } from "../../variables/aws-catalog";
 import { AwsContext, ServiceRole } from "../iam";
 import { DatabaseSpec, PostgresDatabase } from "./database";
 import { DbParameter, defaultParameters, mergeParameters } from "./parameters";
 import { checkWindows } from "./windows";
 
-export { CA_CERT_IDENTIFIER, LOG_EXPORTS, POSTGRES_PORT, PostgresDatabase } from "./database";
+export { CA_CERT_IDENTIFIER, LOG_EXPORTS, PostgresDatabase } from "./database";
 export type { DatabaseSpec, PostgresDatabaseProps } from "./database";
 export { defaultParameters, parameterGroupFamily } from "./parameters";
 export type { DbParameter } from "./parameters";
@@ -20,7 +21,6 @@ export { checkWindows } from "./windows";
 export const DEFAULT_BACKUP_WINDOW = "03:00-04:00";
 /** Weekly maintenance window (UTC), after the backup window of the same night. */
 export const DEFAULT_MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
-const MASTER_USERNAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 export interface ServiceDatabasesProps {
   /** `authorworks-<env>`; instance identifiers are `<namePrefix>-<service>`. */
@@ -106,12 +106,12 @@ export class ServiceDatabases extends Construct {
       this.monitoringRole = new ServiceRole(this, "monitoring-role", {
         name: `${props.namePrefix}-rds-monitoring`,
         description: `${props.namePrefix}: RDS Enhanced Monitoring publishes OS metrics to CloudWatch Logs`,
-        service: "monitoring.rds.amazonaws.com",
+        service: SERVICE_PRINCIPALS.rdsMonitoring,
       });
       // Attached here (not through ServiceRole) so the instances can wait for it: RDS checks the role on create.
       monitoringAttachment = new IamRolePolicyAttachment(this, "monitoring-policy", {
         role: this.monitoringRole.name,
-        policyArn: `arn:${props.aws.partition ?? "aws"}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+        policyArn: managedPolicyArn(AWS_MANAGED_POLICIES.rdsEnhancedMonitoring, props.aws.partition),
       });
     }
 
@@ -147,8 +147,8 @@ function validate(props: ServiceDatabasesProps): void {
   }
   if (!/^\d+(\.\d+)?$/.test(props.engineVersion)) problems.push(`engineVersion "${props.engineVersion}" is not a PostgreSQL version such as "17"`);
   if (props.securityGroupIds.length === 0) problems.push("securityGroupIds is empty (instances would get the VPC default group)");
-  if (props.proxy.enabled && props.subnetIds.length < 2) problems.push("the proxy needs subnetIds in at least two availability zones");
-  if (props.masterUsername !== undefined && !MASTER_USERNAME.test(props.masterUsername)) {
+  if (props.proxy.enabled && props.subnetIds.length < MIN_AVAILABILITY_ZONES) problems.push("the proxy needs subnetIds in at least two availability zones");
+  if (props.masterUsername !== undefined && !RDS_POSTGRES_MASTER_USERNAME.test(props.masterUsername)) {
     problems.push(`masterUsername "${props.masterUsername}" must be 1-63 lower-case letters, digits or _, starting with a letter`);
   }
   if (problems.length) throw new Error(`rds: ${problems.join("; ")}`);

@@ -2,12 +2,11 @@
  * RDS backup and maintenance windows (UTC). RDS refuses overlapping windows at apply
  * time; checking them here fails synth instead, with a message that says which.
  */
+import { RDS_MIN_WINDOW_MINUTES } from "../../variables/aws-catalog";
 
 const DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 const DAY = 24 * 60;
 const WEEK = 7 * DAY;
-/** RDS requires both windows to last at least 30 minutes. */
-const MIN_WINDOW_MINUTES = 30;
 
 type Segment = readonly [start: number, end: number];
 
@@ -32,7 +31,7 @@ export function parseBackupWindow(window: string): Segment[] {
     throw new Error(`rds: backupWindow "${window}" is not hh:mm-hh:mm (UTC)`);
   }
   const length = (end - start + DAY) % DAY;
-  if (length < MIN_WINDOW_MINUTES) throw new Error(`rds: backupWindow "${window}" is shorter than ${MIN_WINDOW_MINUTES} minutes`);
+  if (length < RDS_MIN_WINDOW_MINUTES) throw new Error(`rds: backupWindow "${window}" is shorter than ${RDS_MIN_WINDOW_MINUTES} minutes`);
   return DAYS.flatMap((_, d) => segments(d * DAY + start, length, WEEK));
 }
 
@@ -48,7 +47,7 @@ export function parseMaintenanceWindow(window: string): Segment[] {
   }
   const start = d1 * DAY + t1;
   const length = (d2 * DAY + t2 - start + WEEK) % WEEK;
-  if (length < MIN_WINDOW_MINUTES) throw new Error(`rds: maintenanceWindow "${window}" is shorter than ${MIN_WINDOW_MINUTES} minutes`);
+  if (length < RDS_MIN_WINDOW_MINUTES) throw new Error(`rds: maintenanceWindow "${window}" is shorter than ${RDS_MIN_WINDOW_MINUTES} minutes`);
   return segments(start, length, WEEK);
 }
 

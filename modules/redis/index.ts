@@ -17,19 +17,21 @@ import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { AwsContext, policyDocument } from "../iam";
-import { CLOUDWATCH_RETENTION_DAYS, ELASTICACHE_SNAPSHOT_RETENTION, VALKEY_VERSIONS } from "../../variables/aws-catalog";
-import { CACHE_PORT } from "../../variables/ports";
+import {
+  CLOUDWATCH_RETENTION_DAYS,
+  ELASTICACHE_AUTH_TOKEN_SPECIAL_CHARACTERS,
+  ELASTICACHE_MIN_WINDOW_MINUTES,
+  ELASTICACHE_NODES,
+  ELASTICACHE_REPLICATION_GROUP_ID_MAX_LENGTH,
+  ELASTICACHE_SNAPSHOT_RETENTION,
+  SECRETS_MANAGER_RECOVERY_WINDOW_DAYS,
+  VALKEY_PORT,
+  VALKEY_VERSIONS,
+  serviceEndpoint,
+} from "../../variables/aws-catalog";
 
-/** The port Valkey (and Redis) listen on; the db-tier security group must allow it from the app tier. */
-/** Valkey listens on the shared cache port (variables/ports.ts), which the network admits. */
-export const VALKEY_PORT = CACHE_PORT;
-
-/**
- * The only non-alphanumeric characters ElastiCache accepts in an AUTH token
- * (CreateReplicationGroup API: "the only permitted printable special characters are
- * !, &, #, $, ^, <, >, and -").
- */
-export const AUTH_TOKEN_SPECIAL_CHARACTERS = "!&#$^<>-";
+/** The characters the generated AUTH token may use besides letters and digits (an AWS fact, re-exported for this module's users). */
+export { ELASTICACHE_AUTH_TOKEN_SPECIAL_CHARACTERS as AUTH_TOKEN_SPECIAL_CHARACTERS };
 
 /** Length of the generated AUTH token (ElastiCache accepts 16-128). */
 export const AUTH_TOKEN_LENGTH = 64;
@@ -167,7 +169,7 @@ export class ValkeyCache extends Construct {
     const authToken = new Password(this, "auth-token", {
       length: AUTH_TOKEN_LENGTH,
       special: true,
-      overrideSpecial: AUTH_TOKEN_SPECIAL_CHARACTERS,
+      overrideSpecial: ELASTICACHE_AUTH_TOKEN_SPECIAL_CHARACTERS,
       minLower: 1,
       minUpper: 1,
       minNumeric: 1,
@@ -214,7 +216,8 @@ export class ValkeyCache extends Construct {
       name: `${name}-auth-token`,
       description: `${name}: AUTH token and endpoints of the Valkey replication group`,
       kmsKeyId: props.secretsKeyArn,
-      recoveryWindowInDays: 7,
+      // The shortest window Secrets Manager allows.
+      recoveryWindowInDays: SECRETS_MANAGER_RECOVERY_WINDOW_DAYS.min,
       tags: { Name: `${name}-auth-token` },
     });
     // jsonencode runs in Terraform: the token stays a reference to random_password in the JSON we synthesize.
@@ -255,7 +258,7 @@ export class ValkeyCache extends Construct {
         sid: "DecryptThroughSecretsManager",
         actions: ["kms:Decrypt"],
         resources: [this.props.secretsKeyArn],
-        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${aws.region}.amazonaws.com`] }],
+        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("secretsmanager", aws.region)] }],
       },
     ]);
     return new IamRolePolicy(this, id, {
@@ -274,11 +277,15 @@ function checkProps(p: ValkeyCacheProps): string {
   if (!Token.isUnresolved(p.namePrefix)) {
     const id = `${p.namePrefix}-cache`;
     // ElastiCache: 1-40 characters, a letter first, letters/digits/hyphens, no "--", no trailing hyphen.
-    if (id.length > 40 || !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(id) || id.includes("--")) {
-      problems.push(`namePrefix "${p.namePrefix}": "${id}" must be a lower-case replication group id of at most 40 characters (letter first, letters, digits, single hyphens)`);
+    if (id.length > ELASTICACHE_REPLICATION_GROUP_ID_MAX_LENGTH || !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(id) || id.includes("--")) {
+      problems.push(
+        `namePrefix "${p.namePrefix}": "${id}" must be a lower-case replication group id of at most ${ELASTICACHE_REPLICATION_GROUP_ID_MAX_LENGTH} characters (letter first, letters, digits, single hyphens)`,
+      );
     }
   }
-  if (!Number.isInteger(p.nodes) || p.nodes < 1 || p.nodes > 6) problems.push(`nodes ${p.nodes}: expected 1-6 (a primary and up to 5 replicas)`);
+  if (!Number.isInteger(p.nodes) || p.nodes < ELASTICACHE_NODES.min || p.nodes > ELASTICACHE_NODES.max) {
+    problems.push(`nodes ${p.nodes}: expected ${ELASTICACHE_NODES.min}-${ELASTICACHE_NODES.max} (a primary and up to ${ELASTICACHE_NODES.max - 1} replicas)`);
+  }
   const { min, max } = ELASTICACHE_SNAPSHOT_RETENTION;
   if (!Number.isInteger(p.snapshotRetentionDays) || p.snapshotRetentionDays < min || p.snapshotRetentionDays > max) {
     problems.push(`snapshotRetentionDays ${p.snapshotRetentionDays}: expected ${min}-${max}`);
@@ -299,7 +306,7 @@ function minutes(hh: string, mm: string): number {
   return Number(hh) * 60 + Number(mm);
 }
 
-/** Snapshot window `hh:mm-hh:mm` and maintenance window `ddd:hh:mm-ddd:hh:mm`: format, 60 minutes, no overlap. */
+/** Snapshot window `hh:mm-hh:mm` and maintenance window `ddd:hh:mm-ddd:hh:mm`: format, ELASTICACHE_MIN_WINDOW_MINUTES (60), no overlap. */
 export function checkWindows(snapshotWindow: string, maintenanceWindow: string): void {
   const s = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/.exec(snapshotWindow);
   if (!s) throw new Error(`ValkeyCache: snapshotWindow "${snapshotWindow}": expected hh:mm-hh:mm (UTC)`);
@@ -312,8 +319,9 @@ export function checkWindows(snapshotWindow: string, maintenanceWindow: string):
   const mStart = DAYS.indexOf(m[1]) * DAY + minutes(m[2], m[3]);
   let mEnd = DAYS.indexOf(m[4]) * DAY + minutes(m[5], m[6]);
   if (mEnd <= mStart) mEnd += WEEK; // crosses the week boundary
-  if (sEnd - sStart < 60) throw new Error(`ValkeyCache: snapshotWindow "${snapshotWindow}": must be at least 60 minutes`);
-  if (mEnd - mStart < 60) throw new Error(`ValkeyCache: maintenanceWindow "${maintenanceWindow}": must be at least 60 minutes`);
+  const min = ELASTICACHE_MIN_WINDOW_MINUTES;
+  if (sEnd - sStart < min) throw new Error(`ValkeyCache: snapshotWindow "${snapshotWindow}": must be at least ${min} minutes`);
+  if (mEnd - mStart < min) throw new Error(`ValkeyCache: maintenanceWindow "${maintenanceWindow}": must be at least ${min} minutes`);
 
   // The snapshot window repeats daily; compare each day's occurrence with the weekly window (and its neighbours in time).
   for (let day = 0; day < 7; day++) {

@@ -34,7 +34,7 @@ import {
   accessLogPrefix,
   bucketName,
 } from "../../variables/storage";
-import { S3_BUCKET_NAME } from "../../variables/validation";
+import { S3_BUCKET_NAME, SERVICE_PRINCIPALS, serviceEndpoint } from "../../variables/aws-catalog";
 
 export type { BucketPurpose } from "../../variables/storage";
 
@@ -185,7 +185,7 @@ export class StorageBucket extends Construct {
         sid: `ServerAccessLogsFrom${def.purpose.charAt(0).toUpperCase()}${def.purpose.slice(1)}`,
         actions: ["s3:PutObject"],
         resources: [`${target.arn}/${this.accessLogPrefix}*`],
-        principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+        principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.s3Logging] }],
         conditions: [
           { test: "ArnLike", variable: "aws:SourceArn", values: [this.arn] },
           { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
@@ -321,7 +321,7 @@ export function bucketAccessStatements(a: BucketAccess): PolicyStatement[] {
       actions: write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
       resources: [a.kmsKeyArn],
       conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${a.region}.amazonaws.com`] },
+        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", a.region)] },
         // With S3 Bucket Keys the encryption context is the bucket ARN (object ARN without): either way, this bucket only.
         { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [a.bucketArn, `${a.bucketArn}/*`] },
       ],

@@ -13,13 +13,13 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { AwsContext, Condition } from "../iam";
+import { AWS_MANAGED_POLICIES, GITHUB_OIDC_AUDIENCE, managedPolicyArn, serviceEndpoint } from "../../variables/aws-catalog";
 import { ENVIRONMENT_NAMES, EnvironmentName } from "../../variables/project";
 import { BOUNDARY_EDIT_ACTIONS, BOUNDARY_REMOVAL_ACTIONS, BOUNDARY_REQUIRED_ACTIONS } from "./boundary";
 import { Statement, document, iamArn } from "./policy";
 
-/** GitHub's OIDC issuer (host) and the audience aws-actions/configure-aws-credentials requests. */
+/** GitHub's OIDC issuer (host); the audience its tokens carry for AWS is GITHUB_OIDC_AUDIENCE (variables/aws-catalog.ts). */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 
 /** Where Terraform state lives (the bootstrap stack's bucket and lock table). */
 export interface TerraformStateAccess {
@@ -70,9 +70,6 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   "events:Describe*", "events:List*", "backup:Describe*", "backup:Get*", "backup:List*", "budgets:ViewBudget", "budgets:ListTagsForResource",
   "codebuild:BatchGetProjects", "codeconnections:GetConnection", "codeconnections:ListTagsForResource",
 ];
-
-/** AWS managed policy of the apply role: everything but IAM, Organizations and Account management. */
-export const POWER_USER_POLICY = "PowerUserAccess";
 
 /** IAM changes of the project's roles that cannot carry an `iam:PermissionsBoundary` condition. */
 const ROLE_MAINTENANCE_ACTIONS = [
@@ -229,10 +226,11 @@ export class GithubDeployRoles extends Construct {
     const planPolicy = document(this, "plan-policy-document", planStatements);
     new IamRolePolicy(this, "plan-policy", { name: `${planName}-read`, role: this.planRole.id, policy: planPolicy.json });
 
-    // ---- apply: PowerUserAccess plus IAM limited to bounded project roles
+    // ---- apply: PowerUserAccess (everything but IAM, Organizations and Account management)
+    // plus IAM limited to bounded project roles
     new IamRolePolicyAttachment(this, "apply-power-user", {
       role: this.applyRole.name,
-      policyArn: `arn:${partition}:iam::aws:policy/${POWER_USER_POLICY}`,
+      policyArn: managedPolicyArn(AWS_MANAGED_POLICIES.powerUser, partition),
     });
     const arn = (resource: string) => iamArn(partition, aws.accountId, resource);
     const projectRoles = arn(`role/${namePrefix}-*`);
@@ -291,7 +289,7 @@ export class GithubDeployRoles extends Construct {
         sid: "DecryptManagedSecretVersions",
         actions: ["kms:Decrypt"],
         resources: [this.props.secretsKeyArn],
-        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${this.props.aws.region}.amazonaws.com`] }],
+        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("secretsmanager", this.props.aws.region)] }],
       },
     ]);
     new IamRolePolicy(this, "plan-secrets", { name: `${this.props.namePrefix}-github-plan-secrets`, role: this.planRole.id, policy: doc.json });
@@ -307,7 +305,7 @@ export function terraformStateStatements(aws: AwsContext, environment: Environme
   const partition = aws.partition ?? "aws";
   const bucketArn = `arn:${partition}:s3:::${state.bucket}`;
   const stacks = state.stacks ?? [environment, `${environment}-platform`];
-  const viaServices = [`s3.${state.region}.amazonaws.com`, `dynamodb.${state.region}.amazonaws.com`];
+  const viaServices = [serviceEndpoint("s3", state.region), serviceEndpoint("dynamodb", state.region)];
   const keyConditions: Condition[] = [{ test: "StringEquals", variable: "kms:ViaService", values: viaServices }];
   if (!state.kmsKeyArn) {
     keyConditions.push({ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: [`alias/${state.bucket}`] });

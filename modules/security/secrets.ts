@@ -9,7 +9,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import type { AwsContext, PolicyStatement } from "../iam";
-import { PLATFORM_OWNER, SECRETS, SECRET_ROTATION_DAYS, SecretDefinition } from "../../variables/secrets";
+import { SECRETS_MANAGER_ROTATION_DAYS, serviceEndpoint } from "../../variables/aws-catalog";
+import { PLATFORM_OWNER, SECRETS, SecretDefinition } from "../../variables/secrets";
 import { SERVICE_NAMES } from "../../variables/services";
 import { document, grantId, slug } from "./policy";
 
@@ -98,7 +99,7 @@ export function secretReadStatements(secretArn: string, kmsKeyArn: string, regio
       actions: ["kms:Decrypt"],
       resources: [kmsKeyArn],
       conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${region}.amazonaws.com`] },
+        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("secretsmanager", region)] },
         // Secrets Manager puts the secret's ARN in the encryption context: this secret only.
         { test: "StringEquals", variable: "kms:EncryptionContext:SecretARN", values: [secretArn] },
       ],
@@ -143,8 +144,8 @@ export class ManagedSecretRotation extends Construct {
   constructor(scope: Construct, id: string, props: ManagedSecretRotationProps) {
     super(scope, id);
     const days = props.rotationDays;
-    if (!Number.isInteger(days) || days < SECRET_ROTATION_DAYS.min || days > SECRET_ROTATION_DAYS.max) {
-      throw new Error(`rotationDays ${days}: Secrets Manager accepts a whole number from ${SECRET_ROTATION_DAYS.min} to ${SECRET_ROTATION_DAYS.max}`);
+    if (!Number.isInteger(days) || days < SECRETS_MANAGER_ROTATION_DAYS.min || days > SECRETS_MANAGER_ROTATION_DAYS.max) {
+      throw new Error(`rotationDays ${days}: Secrets Manager accepts a whole number from ${SECRETS_MANAGER_ROTATION_DAYS.min} to ${SECRETS_MANAGER_ROTATION_DAYS.max}`);
     }
     this.rotationDays = days;
     for (const [name, arn] of Object.entries(props.secretArns ?? {})) this.add(name, arn);

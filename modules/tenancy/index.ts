@@ -28,11 +28,11 @@ import {
   NAMESPACES,
   NamespaceDefinition,
   NamespaceTier,
-  POD_IDENTITY_AGENT,
   POD_SECURITY,
   PodSecurityLevel,
 } from "../../variables/platform";
-import { APP_PORT, CACHE_PORT, POSTGRES_PORT } from "../../variables/ports";
+import { EKS_POD_IDENTITY_AGENT, POSTGRES_PORT, VALKEY_PORT } from "../../variables/aws-catalog";
+import { APP_PORT } from "../../variables/services";
 import type { EnvironmentName } from "../../variables/project";
 
 /** OTLP receiver ports of the OpenTelemetry collector (gRPC, HTTP). */
@@ -97,7 +97,7 @@ export interface TenancyProps {
   readonly loadBalancerTargets?: readonly LoadBalancerTarget[];
   /** Ports the services listen (and expose metrics) on. @default [APP_PORT] (8080) */
   readonly applicationPorts?: readonly number[];
-  /** Data-tier ports allowed out to the database subnets. @default [POSTGRES_PORT, CACHE_PORT] (5432, 6379) */
+  /** Data-tier ports allowed out to the database subnets. @default [POSTGRES_PORT, VALKEY_PORT] (5432, 6379) */
   readonly dataPorts?: readonly number[];
   /** Kubernetes groups of the EKS access entries. @default ACCESS_GROUPS */
   readonly groups?: AccessGroups;
@@ -251,7 +251,7 @@ export class ApplicationNamespace extends Construct {
     // DaemonSet on a link-local address that no pod/namespace selector matches.
     policy("allow-pod-identity-agent", "allow-pod-identity-agent", {
       podSelector: { [LABELS.awsIdentity]: "true" },
-      egress: [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: tcp([POD_IDENTITY_AGENT.port]) }],
+      egress: [{ to: [{ ipBlock: { cidr: EKS_POD_IDENTITY_AGENT.cidr } }], ports: tcp([EKS_POD_IDENTITY_AGENT.port]) }],
     });
 
     const q = props.quota;
@@ -384,7 +384,7 @@ export class Tenancy extends Construct {
         limitRange: props.limitRange,
         loadBalancerTargets: (props.loadBalancerTargets ?? []).filter((t) => t.namespace === def.name),
         applicationPorts: props.applicationPorts ?? [APP_PORT],
-        dataPorts: props.dataPorts ?? [POSTGRES_PORT, CACHE_PORT],
+        dataPorts: props.dataPorts ?? [POSTGRES_PORT, VALKEY_PORT],
         groups,
         monitoringNamespace,
       });

@@ -21,7 +21,8 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { APP_PORT, CACHE_PORT, POSTGRES_PORT } from "../../variables/ports";
+import { POSTGRES_PORT, SERVICE_PRINCIPALS, VALKEY_PORT, vpcEndpointServiceName } from "../../variables/aws-catalog";
+import { APP_PORT } from "../../variables/services";
 import { AwsContext, ServiceRole } from "../iam";
 
 export type SubnetTier = "public" | "private" | "database";
@@ -159,7 +160,7 @@ export class Network extends Construct {
     for (const service of ["s3", "dynamodb"]) {
       new VpcEndpoint(this, `${service}-endpoint`, {
         vpcId: this.vpc.id,
-        serviceName: `com.amazonaws.${props.aws.region}.${service}`,
+        serviceName: vpcEndpointServiceName(service, props.aws.region),
         vpcEndpointType: "Gateway",
         routeTableIds: [...this.privateRouteTableIds, databaseRt.id],
         tags: { Name: `${name}-${service}` },
@@ -176,7 +177,7 @@ export class Network extends Construct {
     const flowRole = new ServiceRole(this, "flow-logs", {
       name: `${name}-vpc-flow-logs`,
       description: `Delivers VPC flow logs of ${name} to CloudWatch Logs`,
-      service: "vpc-flow-logs.amazonaws.com",
+      service: SERVICE_PRINCIPALS.vpcFlowLogs,
       sourceAccount: props.aws.accountId,
       statements: [
         {
@@ -232,7 +233,7 @@ export class Network extends Construct {
       { id: "web-http-in", sg: web, port: 80, cidr: "0.0.0.0/0", description: "HTTP from the internet (redirected to HTTPS)" },
       { id: "app-from-web", sg: app, port: appPort, peer: web, description: "Application port from the web tier" },
       { id: "db-postgres-from-app", sg: db, port: POSTGRES_PORT, peer: app, description: "PostgreSQL from the app tier" },
-      { id: "db-cache-from-app", sg: db, port: CACHE_PORT, peer: app, description: "Valkey from the app tier" },
+      { id: "db-cache-from-app", sg: db, port: VALKEY_PORT, peer: app, description: "Valkey from the app tier" },
       { id: "db-postgres-from-db", sg: db, port: POSTGRES_PORT, peer: db, description: "PostgreSQL from RDS Proxy in the same tier" },
     ];
     const egress: Rule[] = [
@@ -240,7 +241,7 @@ export class Network extends Construct {
       // Image pulls and AWS APIs go out over HTTPS through NAT or the gateway endpoints.
       { id: "app-https-out", sg: app, port: 443, cidr: "0.0.0.0/0", description: "HTTPS to AWS APIs and registries" },
       { id: "app-to-postgres", sg: app, port: POSTGRES_PORT, peer: db, description: "To PostgreSQL and RDS Proxy" },
-      { id: "app-to-cache", sg: app, port: CACHE_PORT, peer: db, description: "To Valkey" },
+      { id: "app-to-cache", sg: app, port: VALKEY_PORT, peer: db, description: "To Valkey" },
       { id: "db-postgres-to-db", sg: db, port: POSTGRES_PORT, peer: db, description: "RDS Proxy to its database" },
     ];
     const target = (r: Rule) => ({

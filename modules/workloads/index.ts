@@ -19,6 +19,7 @@ import { PodIdentityRole } from "../iam/pod-identity";
 import { bucketAccessStatements } from "../s3";
 import { ROLLOUTS_POD_TEMPLATE_HASH, defaultCanaryStrategy } from "../addons/delivery/argo-rollouts";
 import { helmRelease } from "../addons/types";
+import { ecrRegistryHost } from "../../variables/aws-catalog";
 import { CHARTS } from "../../variables/charts";
 import { APPLICATION_NAMESPACE, LABELS, MESH_PROXY_RESOURCES, METRICS_PATH, workloadLabels } from "../../variables/platform";
 import { EnvironmentName, names, resourceName } from "../../variables/project";
@@ -134,7 +135,7 @@ export function autoscalingBounds(sizing: WorkloadSizing, service: string): { mi
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`. */
 export function imageUri(aws: AwsContext, environment: EnvironmentName, service: string, tag: string): string {
-  return `${aws.accountId}.dkr.ecr.${aws.region}.amazonaws.com/${names.ecrRepository(environment, service)}:${tag}`;
+  return `${ecrRegistryHost(aws.accountId, aws.region)}/${names.ecrRepository(environment, service)}:${tag}`;
 }
 
 function pascal(s: string): string {

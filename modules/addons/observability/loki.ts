@@ -9,6 +9,7 @@
  */
 import type { PolicyStatement } from "../../iam";
 import { bucketAccessStatements } from "../../s3";
+import { serviceEndpoint } from "../../../variables/aws-catalog";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
@@ -89,7 +90,7 @@ export class LokiAddon extends HelmAddon {
             storage_prefix: LOKI_STORAGE_PREFIX,
             // The AWS SDK's default credential chain, which includes EKS Pod Identity
             // (minio-go's own chain has had Pod Identity problems: minio/minio-go#2003).
-            s3: { endpoint: `s3.${ctx.aws.region}.amazonaws.com`, region: ctx.aws.region, native_aws_auth_enabled: true },
+            s3: { endpoint: serviceEndpoint("s3", ctx.aws.region), region: ctx.aws.region, native_aws_auth_enabled: true },
           },
         },
         limits_config: { retention_period: `${this.props.retentionDays * 24}h`, volume_enabled: true },
