@@ -49,7 +49,7 @@ export const REGIONS: Readonly<Record<string, readonly string[]>> = {
  * Regions"), web ACLs of scope CLOUDFRONT (AWS WAF API Reference, CreateWebACL `Scope`),
  * CloudFront's CloudWatch metrics (dimension Region=Global) and its log delivery source
  * (CloudFront Developer Guide, "Monitor CloudFront metrics with Amazon CloudWatch",
- * "Standard logging (v2)"), and the KMS key behind a Route 53 DNSSEC key-signing key
+ * "Configure standard logging (v2)"), and the KMS key behind a Route 53 DNSSEC key-signing key
  * (Route 53 Developer Guide, "Working with customer managed keys for DNSSEC").
  */
 export const GLOBAL_REGION = "us-east-1";
@@ -65,8 +65,9 @@ export const MIN_AVAILABILITY_ZONES = 2;
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
 
 /**
- * A tag value AWS accepts everywhere: 1-256 letters, digits, spaces and `_ . : / = + - @`
- * (Tagging AWS Resources User Guide, "Best practices and strategies": tag naming limits).
+ * A tag value every AWS service accepts: up to 256 letters, digits, spaces and
+ * `_ . : / = + - @` (Tagging AWS Resources and Tag Editor User Guide, "Tag naming limits
+ * and requirements"). AWS also allows an empty value; the tags validated with this are required.
  */
 export const AWS_TAG_VALUE = /^[\w .:/=+@-]{1,256}$/;
 
@@ -359,7 +360,7 @@ export const VALKEY_VERSIONS: Readonly<Record<string, string>> = {
 /** ElastiCache keeps automatic snapshots for at most 35 days; 0 turns them off (ElastiCache API Reference, CreateReplicationGroup `SnapshotRetentionLimit`). */
 export const ELASTICACHE_SNAPSHOT_RETENTION = { min: 0, max: 35 } as const;
 
-/** Nodes of a replication group without cluster mode: a primary and up to 5 replicas (ElastiCache User Guide, "Understanding Valkey and Redis OSS replication"). */
+/** Nodes of a replication group without cluster mode: a primary and up to 5 replicas (ElastiCache User Guide, "Adding a read replica for Valkey or Redis OSS (Cluster Mode Disabled)"). */
 export const ELASTICACHE_NODES = { min: 1, max: 6 } as const;
 
 /** Shortest snapshot or maintenance window ElastiCache accepts (minutes) (ElastiCache API Reference, CreateReplicationGroup `SnapshotWindow`, `PreferredMaintenanceWindow`). */
@@ -427,7 +428,7 @@ export const CODECONNECTIONS_NAME_MAX_LENGTH = 32;
 
 /**
  * A GitHub connection's ARN: `codeconnections`, or `codestar-connections` for one made
- * before the 2024 rename (CodeConnections User Guide, "Connections are now CodeConnections").
+ * before the 2024 rename (Developer Tools console User Guide, "Connections rename - Summary of changes").
  */
 export const CODECONNECTIONS_CONNECTION_ARN = /^arn:aws(-[a-z]+)*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]{36}$/;
 
