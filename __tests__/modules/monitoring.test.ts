@@ -1,11 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { dev } from "../../environments/dev";
-import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { EncryptionKey } from "../../modules/kms";
 import { LoadBalancerAlarms, Monitoring, MonitoringProps } from "../../modules/monitoring";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { FIXTURE } from "../fixtures/environment";
 
 const CLUSTER = "authorworks-test";
 
@@ -37,9 +35,29 @@ function build(env: EnvironmentConfig, overrides: Partial<MonitoringProps> = {},
   });
 }
 
+/**
+ * Two environments of the fixture's kind (values no real environment or seed has, each
+ * threshold distinct from the others): the full fixture (two e-mails, a webhook, five
+ * cache nodes) and a smaller one (one e-mail, no webhook, one node, other thresholds).
+ */
+const FULL = FIXTURE;
+const SMALL: EnvironmentConfig = {
+  ...FIXTURE,
+  name: "dev",
+  monthlyBudgetUsd: 77,
+  logRetentionDays: 14,
+  cache: { ...FIXTURE.cache, nodes: 1 },
+  observability: {
+    ...FIXTURE.observability,
+    alertEmails: ["small-fixture-alerts@authorworks.net"],
+    pagingWebhookUrl: undefined,
+    thresholds: { cpuPercent: 61, memoryPercent: 73, diskPercent: 79, p99LatencyMs: 420, errorRatePercent: 3.5 },
+  },
+};
+
 const alarm = (json: Json, id: string) => resource(json, "aws_cloudwatch_metric_alarm", `monitoring_${id.replace(/-/g, "_")}`);
 
-describe.each([dev, staging, production])("$name", (env) => {
+describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, $cache.nodes cache nodes)", (env) => {
   const json = build(env);
   const t = env.observability.thresholds;
   const topics = resourcesOf(json, "aws_sns_topic");
@@ -131,7 +149,7 @@ describe.each([dev, staging, production])("$name", (env) => {
     expect(Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm")).filter((a) => a.alarm_name.includes("alb"))).toEqual([]);
   });
 
-  test("gateway ALB alarms: exact dimension, seed thresholds, severity topics", () => {
+  test("gateway ALB alarms: exact dimension, thresholds from props, severity topics", () => {
     const albJson = synthWith((stack) => {
       new LoadBalancerAlarms(stack, "gateway-alarms", {
         environment: env.name,
@@ -234,7 +252,7 @@ describe.each([dev, staging, production])("$name", (env) => {
 });
 
 describe("policies", () => {
-  const json = build(production);
+  const json = build(FIXTURE);
   test("topic policy: CloudWatch and Budgets of this account publish, TLS only", () => {
     const docs = Object.keys(dataOf(json, "aws_iam_policy_document")).filter((k) => k.includes("critical_topic_policy_document"));
     expect(docs).toHaveLength(1);
@@ -265,7 +283,7 @@ describe("policies", () => {
 
 describe("props", () => {
   test("read replicas get a ReplicaLag alarm (critical)", () => {
-    const json = build(dev, {
+    const json = build(SMALL, {
       databases: [{ service: "content", identifier: "c", allocatedStorageGb: 20, replicas: { reader: "c-reader" } }],
       replicaLagSeconds: 30,
     });
@@ -275,9 +293,9 @@ describe("props", () => {
   });
 
   test("outside us-east-1 a us-east-1 critical topic receives the CloudFront alarm", () => {
-    const json = build(production, {}, { accountId: "123456789012", region: "eu-west-1" });
+    const json = build(FULL, {}, { accountId: "123456789012", region: "eu-west-1" });
     const global = Object.entries(resourcesOf(json, "aws_sns_topic")).find(([k]) => k.includes("critical_global_topic"))!;
-    expect(global[1]).toMatchObject({ provider: "aws.global", name: "authorworks-production-alerts-critical-global" });
+    expect(global[1]).toMatchObject({ provider: "aws.global", name: "authorworks-staging-alerts-critical-global" });
     expect(global[1].kms_master_key_id).toMatch(/aws_kms_key\.global_key_key/);
     expect(alarm(json, "cloudfront-5xx-rate").alarm_actions).toEqual([`\${aws_sns_topic.${global[0]}.arn}`]);
     const webhooks = Object.values(resourcesOf(json, "aws_sns_topic_subscription")).filter((s) => s.protocol === "https");
@@ -285,6 +303,6 @@ describe("props", () => {
   });
 
   test("outside us-east-1 without a global key it refuses", () => {
-    expect(() => build(dev, { globalAlertsKey: undefined }, { accountId: "123456789012", region: "eu-west-1" })).toThrow(/globalAlertsKey is required/);
+    expect(() => build(SMALL, { globalAlertsKey: undefined }, { accountId: "123456789012", region: "eu-west-1" })).toThrow(/globalAlertsKey is required/);
   });
 });
