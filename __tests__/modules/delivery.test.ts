@@ -14,7 +14,10 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
+import { Testing } from "cdktf";
+import { buildApp } from "../../environments/app";
 import { CHARTS } from "../../variables/charts";
+import { FIXTURE } from "../fixtures/environment";
 import type { EnvironmentName } from "../../variables/project";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, rawResource, synthWith, release, valuesOf, cataloguedRelease } from "../helpers";
 
@@ -46,6 +49,24 @@ function synth(env: EnvironmentConfig, extra: PlatformAddon[] = [], highAvailabi
 }
 
 
+
+/** API group and kind of each Kubernetes provider resource type (the provider's schema). */
+const KUBERNETES_RESOURCE_KINDS: Record<string, string> = {
+  kubernetes_config_map_v1: "/ConfigMap",
+  kubernetes_deployment_v1: "apps/Deployment",
+  kubernetes_horizontal_pod_autoscaler_v2: "autoscaling/HorizontalPodAutoscaler",
+  kubernetes_ingress_v1: "networking.k8s.io/Ingress",
+  kubernetes_limit_range_v1: "/LimitRange",
+  kubernetes_network_policy_v1: "networking.k8s.io/NetworkPolicy",
+  kubernetes_persistent_volume_claim_v1: "/PersistentVolumeClaim",
+  kubernetes_pod_disruption_budget_v1: "policy/PodDisruptionBudget",
+  kubernetes_resource_quota_v1: "/ResourceQuota",
+  kubernetes_role_binding_v1: "rbac.authorization.k8s.io/RoleBinding",
+  kubernetes_role_v1: "rbac.authorization.k8s.io/Role",
+  kubernetes_secret_v1: "/Secret",
+  kubernetes_service_account_v1: "/ServiceAccount",
+  kubernetes_service_v1: "/Service",
+};
 
 const ENVS = { dev: synth(dev), staging: synth(staging), production: synth(production) };
 
@@ -146,21 +167,64 @@ describe("Argo CD", () => {
     expect(project.spec.sourceRepos).toEqual(["https://github.com/authorworks/authorworks-k8s.git"]);
     expect(project.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "authorworks" }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
-    // Tenancy's guard rails and the workloads module's objects have one owner: Terraform.
-    expect(project.spec.namespaceResourceBlacklist).toEqual([
-      { group: "", kind: "ResourceQuota" },
-      { group: "", kind: "LimitRange" },
-      { group: "networking.k8s.io", kind: "NetworkPolicy" },
-      { group: "apps", kind: "Deployment" },
-      { group: "argoproj.io", kind: "Rollout" },
-      { group: "", kind: "Service" },
-      { group: "", kind: "ServiceAccount" },
-      { group: "autoscaling", kind: "HorizontalPodAutoscaler" },
-      { group: "policy", kind: "PodDisruptionBudget" },
-      { group: "networking.k8s.io", kind: "Ingress" },
-      { group: "rbac.authorization.k8s.io", kind: "Role" },
-      { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
-    ]);
+  });
+
+  describe("one owner per object: the AppProject's namespace blacklist, against what the platform stack makes", () => {
+    // The whole platform stack of the synthetic environment: the kinds Terraform manages are read from it, not restated.
+    const app = buildApp({ environments: [FIXTURE], processEnv: {}, outdir: Testing.app().outdir });
+    const platform: Json = JSON.parse(Testing.synth(app.node.findChild(`${FIXTURE.name}-platform`) as never, true));
+    const project = rawResource(platform, "addons_argo_cd_applications", "AppProject");
+    const blacklist = (project.spec.namespaceResourceBlacklist as Json[]).map((k) => `${k.group}/${k.kind}`);
+    const namespaceName = (ns: string | undefined): string | undefined => {
+      const ref = /^\$\{kubernetes_namespace_v1\.([\w-]+)\.metadata\[0\]\.name\}$/.exec(ns ?? "");
+      return ref ? resource(platform, "kubernetes_namespace_v1", ref[1]).metadata.name : ns;
+    };
+    const appNamespaces = new Set((project.spec.destinations as Json[]).map((d) => d.namespace as string));
+    /** `group/kind` of every object Terraform makes in a namespace Argo CD may deploy to: kubernetes_* resources and raw-chart manifests. */
+    const terraformOwned = new Set<string>();
+    for (const [type, byId] of Object.entries<Record<string, Json>>(platform.resource)) {
+      if (!type.startsWith("kubernetes_")) continue;
+      for (const r of Object.values(byId)) {
+        const md = Array.isArray(r.metadata) ? r.metadata[0] : r.metadata;
+        if (!appNamespaces.has(namespaceName(md?.namespace) as string)) continue;
+        const kind = KUBERNETES_RESOURCE_KINDS[type];
+        if (!kind) throw new Error(`${type} in an application namespace: add its group/kind to KUBERNETES_RESOURCE_KINDS`);
+        terraformOwned.add(kind);
+      }
+    }
+    // Raw-chart releases install their `resources` list as manifests.
+    for (const r of Object.values(resourcesOf(platform, "helm_release")).filter((x) => x.chart === CHARTS.raw.chart && x.repository === CHARTS.raw.repository)) {
+      const manifests = JSON.parse((r.values as string[])[0]).resources as Json[];
+      for (const m of manifests) {
+        if (appNamespaces.has(namespaceName(m.metadata?.namespace ?? r.namespace) as string)) terraformOwned.add(`${String(m.apiVersion).includes("/") ? String(m.apiVersion).split("/")[0] : ""}/${m.kind}`);
+      }
+    }
+
+    test("the platform stack does make objects in the application namespaces (the derivation sees them)", () => {
+      expect(appNamespaces.size).toBeGreaterThan(0);
+      expect(terraformOwned).toContain("apps/Deployment");
+      expect(terraformOwned).toContain("argoproj.io/Rollout");
+    });
+
+    test("every kind Terraform manages in an application namespace is excluded from Argo CD (no two controllers on one object)", () => {
+      expect([...terraformOwned].filter((k) => !blacklist.includes(k)).sort()).toEqual([]);
+    });
+
+    test("nothing else is excluded: each blacklisted kind is one Terraform manages there, listed once", () => {
+      expect(blacklist.filter((k) => !terraformOwned.has(k))).toEqual([]);
+      expect(new Set(blacklist).size).toBe(blacklist.length);
+    });
+
+    test("what the manifests repository must carry stays syncable: configuration, Jobs and CronJobs, external secrets, monitors", () => {
+      for (const kind of ["/ConfigMap", "/Secret", "batch/Job", "batch/CronJob", "external-secrets.io/ExternalSecret", "monitoring.coreos.com/ServiceMonitor"]) {
+        expect(blacklist).not.toContain(kind);
+        expect(terraformOwned).not.toContain(kind);
+      }
+    });
+
+    test("no cluster-scoped kind may be synced: the cluster resource whitelist is empty", () => {
+      expect(project.spec.clusterResourceWhitelist).toEqual([]);
+    });
   });
 
   test("RBAC: admins are role:admin; developers read and sync in dev, read only in production; nothing by default", () => {
