@@ -8,6 +8,7 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { names } from "../../variables/project";
+import { FIXTURE } from "../fixtures/environment";
 
 const DR_REGION = "us-west-2";
 
@@ -185,24 +186,69 @@ describe("Production only: DR copy, vault lock", () => {
   });
 });
 
-describe("Production only: backups bucket replication", () => {
-  const prod = synth(production);
+describe("Backups bucket replication (replicateBackupsBucket, the synthetic environment)", () => {
+  const prod = synth(FIXTURE);
+  const DR_REGION = FIXTURE.drRegion!;
   const replication = resource(prod, "aws_s3_bucket_replication_configuration", "backup_replication");
+  const rules = replication.rule as Json[];
+  /** The resource a `${type.id.attr}` reference points at. */
+  const referenced = (ref: string, type: string): Json => {
+    const m = new RegExp(`^\\$\\{${type}\\.([\\w-]+)\\.(arn|id)\\}$`).exec(ref);
+    if (!m) throw new Error(`${ref} is no reference to a ${type}`);
+    return resource(prod, type, m[1]);
+  };
 
-  test("replicates every SSE-KMS object and delete marker to the DR bucket, re-encrypted with the DR key", () => {
+  test("the source is the backups bucket, through the replication role", () => {
     expect(replication.bucket).toBe("${aws_s3_bucket.storage_backups_bucket.id}");
+    expect(referenced(replication.bucket, "aws_s3_bucket").tags.Purpose).toBe("backups");
     expect(replication.role).toBe("${aws_iam_role.backup_replication_role_role.arn}");
-    expect(replication.rule).toEqual([
-      {
-        id: "backups-to-dr",
-        status: "Enabled",
-        priority: 1,
-        filter: { prefix: "" },
-        delete_marker_replication: { status: "Enabled" },
-        source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
-        destination: { bucket: REPLICA_ARN, storage_class: "STANDARD", encryption_configuration: { replica_kms_key_id: DR_KEY_ARN } },
-      },
-    ]);
+  });
+
+  test("every object of the bucket is replicated: each rule enabled, no prefix or tag filter leaves objects out", () => {
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(r.status).toBe("Enabled");
+      expect(r.filter?.tag).toBeUndefined();
+      expect(r.filter?.and).toBeUndefined();
+      expect(r.filter?.prefix ?? "").toBe("");
+    }
+  });
+
+  test("objects encrypted with the source bucket's KMS key are selected (the bucket encrypts every object with SSE-KMS)", () => {
+    const sse = resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "storage_backups_encryption").rule[0].apply_server_side_encryption_by_default;
+    expect(sse.sse_algorithm).toBe("aws:kms");
+    for (const r of rules) expect(r.source_selection_criteria.sse_kms_encrypted_objects.status).toBe("Enabled");
+  });
+
+  test("replicas go to the replica bucket, made in the DR region", () => {
+    for (const r of rules) {
+      expect(r.destination.bucket).toBe(REPLICA_ARN);
+      expect(referenced(r.destination.bucket, "aws_s3_bucket").provider).toBe("aws.dr");
+    }
+    expect(prod.provider.aws.find((p: Json) => p.alias === "dr").region).toBe(DR_REGION);
+  });
+
+  test("replicas are re-encrypted with a key of the DR region, the replica bucket's own default key", () => {
+    const replicaDefault = resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "backup_replica_encryption").rule[0].apply_server_side_encryption_by_default;
+    for (const r of rules) {
+      const keyRef = r.destination.encryption_configuration.replica_kms_key_id;
+      expect(referenced(keyRef, "aws_kms_key").provider).toBe("aws.dr");
+      expect(keyRef).toBe(replicaDefault.kms_master_key_id);
+      expect(keyRef).not.toBe(STORAGE_KEY_ARN);
+    }
+  });
+
+  test("delete markers are replicated (a delete hides the object in the replica too), and the replica keeps old versions for recovery", () => {
+    for (const r of rules) expect(r.delete_marker_replication.status).toBe("Enabled");
+    // S3 never replicates version deletions: the replica's noncurrent versions are what a restore uses.
+    const lifecycle = resource(prod, "aws_s3_bucket_lifecycle_configuration", "backup_replica_lifecycle").rule[0];
+    expect(lifecycle.noncurrent_version_expiration[0].noncurrent_days).toBeGreaterThan(0);
+    expect(lifecycle.expiration).toBeUndefined();
+  });
+
+  test("the rule as synthesized (ids and storage class, which the properties above leave open)", () => {
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ id: "backups-to-dr", priority: 1, destination: { storage_class: "STANDARD" } });
   });
 
   test("waits for versioning on both buckets and for the role's policy", () => {
@@ -229,7 +275,7 @@ describe("Production only: backups bucket replication", () => {
 
   test("the DR bucket (aws.dr): versioned, SSE-KMS with the DR key, public access blocked, owner enforced, TLS only", () => {
     const bucket = resource(prod, "aws_s3_bucket", "backup_replica_bucket");
-    expect(bucket).toMatchObject({ provider: "aws.dr", bucket: "authorworks-backups-replica-production", force_destroy: false });
+    expect(bucket).toMatchObject({ provider: "aws.dr", bucket: names.bucket(FIXTURE.storage.bucketPrefix, "backups-replica", FIXTURE.name), force_destroy: FIXTURE.durability.forceDestroy });
     const ref = "${aws_s3_bucket.backup_replica_bucket.id}";
     expect(resource(prod, "aws_s3_bucket_versioning", "backup_replica_versioning")).toMatchObject({ provider: "aws.dr", bucket: ref, versioning_configuration: { status: "Enabled" } });
     expect(resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "backup_replica_encryption")).toMatchObject({
