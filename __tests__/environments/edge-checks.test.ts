@@ -2,7 +2,8 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { DnsConfig, EdgeConfig, EnvironmentConfig } from "../../environments/types";
-import { DOMAIN_NAME, checkEdge, isWithinZone } from "../../environments/checks/edge";
+import { DOMAIN_NAME, checkDns, isWithinZone } from "../../environments/checks/dns";
+import { checkEdge as checkEdgeSection } from "../../environments/checks/edge";
 import { CLOUDFRONT_PRICE_CLASSES, WAF_RATE_LIMIT } from "../../variables/aws-catalog";
 import { Checker, ConfigError } from "../../variables/validation";
 import { checkErrorOf, expectCheckPasses } from "./check-helpers";
@@ -10,6 +11,12 @@ import { checkErrorOf, expectCheckPasses } from "./check-helpers";
 /** dev with parts of `dns` and `edge` replaced (the sections this check reads). */
 function devWith(dns: Partial<DnsConfig> = {}, edge: Partial<Omit<EdgeConfig, "priceClass">> & { priceClass?: string } = {}): EnvironmentConfig {
   return { ...dev, dns: { ...dev.dns, ...dns }, edge: { ...dev.edge, ...edge } as EdgeConfig };
+}
+
+/** The two sections this file tests, as synth runs them (dns, then edge). */
+function checkEdge(c: Checker, cfg: EnvironmentConfig): void {
+  checkDns(c, cfg);
+  checkEdgeSection(c, cfg);
 }
 
 const errorOf = (cfg: EnvironmentConfig): string => checkErrorOf(checkEdge, cfg);

@@ -1,4 +1,5 @@
-import { checkMonitoring, isHttpsUrl } from "../../environments/checks/monitoring";
+import { checkMonthlyBudget } from "../../environments/checks/environment";
+import { checkObservability, isHttpsUrl } from "../../environments/checks/observability";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
@@ -8,6 +9,12 @@ import { checkErrorOf, expectCheckPasses } from "./check-helpers";
 
 function devWith(o: Partial<ObservabilityConfig>, thresholds?: Partial<AlertThresholds>): EnvironmentConfig {
   return { ...dev, observability: { ...dev.observability, ...o, thresholds: { ...dev.observability.thresholds, ...thresholds } } };
+}
+
+/** The observability section and the budget, as synth runs them. */
+function checkMonitoring(c: Checker, cfg: EnvironmentConfig): void {
+  checkMonthlyBudget(c, cfg);
+  checkObservability(c, cfg);
 }
 
 const errorOf = (cfg: EnvironmentConfig): string => checkErrorOf(checkMonitoring, cfg);

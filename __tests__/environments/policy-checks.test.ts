@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { checkAvailability } from "../../environments/checks/availability";
 import { checkDurability } from "../../environments/checks/durability";
-import { checkMonitoring } from "../../environments/checks/monitoring";
+import { checkObservability } from "../../environments/checks/observability";
 import { resolveEnvironment } from "../../environments/config";
 import { dev } from "../../environments/dev";
 import { PlatformStack } from "../../environments/platform-stack";
@@ -80,12 +80,12 @@ describe("availability", () => {
 describe("Loki retention and the logs bucket's expiration", () => {
   test("a retention beyond the bucket's expiration is refused, naming both fields", () => {
     const cfg = { ...dev, observability: { ...dev.observability, lokiRetentionDays: 60 } };
-    const msg = checkErrorOf(checkMonitoring, cfg);
+    const msg = checkErrorOf(checkObservability, cfg);
     expect(msg).toContain("observability.lokiRetentionDays (60) exceeds storage.logExpirationDays (30)");
   });
 
   test("equal is accepted", () => {
-    expectCheckPasses(checkMonitoring, { ...dev, observability: { ...dev.observability, lokiRetentionDays: 30 } });
+    expectCheckPasses(checkObservability, { ...dev, observability: { ...dev.observability, lokiRetentionDays: 30 } });
   });
 
   test("synth stops with one ConfigError before any stack is built", () => {

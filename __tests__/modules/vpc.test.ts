@@ -1,4 +1,4 @@
-import { deriveSubnets } from "../../environments/config";
+import { deriveSubnets } from "../../environments/checks/network";
 import { Network, NetworkProps } from "../../modules/vpc";
 import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
 

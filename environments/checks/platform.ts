@@ -40,4 +40,23 @@ export function checkPlatform(c: Checker, cfg: EnvironmentConfig, charts: ChartC
     c.fail("kubernetes.version", version, `a version with a Cluster Autoscaler image in variables/charts.ts: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`);
   }
   checkCharts(c, charts);
+  checkObservabilityCharts(c, charts);
+}
+
+/** Catalogue keys the observability add-ons read. */
+export const OBSERVABILITY_CHARTS = ["kubePrometheusStack", "loki", "alloy", "opentelemetryOperator", "jaeger"] as const;
+
+/** The chart entries the observability add-ons install exist, are well formed, and are the channels the add-ons are written for. */
+export function checkObservabilityCharts(c: Checker, charts: ChartCatalog = CHARTS): void {
+  const subset: Record<string, ChartCatalog[string]> = {};
+  for (const key of OBSERVABILITY_CHARTS) {
+    if (!charts[key]) c.fail(`charts.${key}`, undefined, "a catalogue entry in variables/charts.ts (the observability add-ons install it)");
+    else subset[key] = charts[key];
+  }
+  checkCharts(c, subset);
+  const jaeger = charts.jaeger?.version;
+  // Chart 4.x is Jaeger v2 (values `config:`/`jaeger:`); 3.x is the v1 chart.
+  if (jaeger && !/^v?([4-9]|\d{2,})\./.test(jaeger)) c.fail("charts.jaeger.version", jaeger, "a 4.x or later chart (Jaeger v2 all-in-one)");
+  const loki = charts.loki?.repository;
+  if (loki && !loki.includes("grafana-community")) c.fail("charts.loki.repository", loki, "the grafana-community Helm repository (the OSS Loki chart moved there on 2026-03-16)");
 }

@@ -8,10 +8,10 @@
  */
 import type { ContainerLimitRange, NamespaceQuota } from "../../modules/tenancy";
 import { MESH, MESH_PROXY_RESOURCES, NAMESPACES, NamespaceDefinition } from "../../variables/platform";
-import { SERVICES, ServiceDefinition } from "../../variables/services";
+import { SERVICES, SERVICE_NAMES, ServiceDefinition } from "../../variables/services";
 import { parseCpuMillis, parseMemoryBytes } from "../../variables/quantities";
 import { Checker, DNS_LABEL } from "../../variables/validation";
-import type { EnvironmentConfig, WorkloadConfig } from "../types";
+import type { EnvironmentConfig, WorkloadConfig, WorkloadOverride, WorkloadSize } from "../types";
 
 /** Kubernetes Service names are RFC 1035 labels: they must start with a letter. */
 export const RFC1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -161,4 +161,48 @@ export function checkPlatformWorkloads(c: Checker, cfg: EnvironmentConfig, names
   }
   if (w.quota) checkQuota(c, w.quota, w, services);
   if (w.limitRange) checkLimitRange(c, w.limitRange, w, services);
+}
+
+function checkSize(c: Checker, field: string, size: WorkloadOverride, base: WorkloadSize): void {
+  const replicas = size.replicas ?? base.replicas;
+  const requests = { ...base.requests, ...size.requests };
+  const limits = { ...base.limits, ...size.limits };
+  if (size.replicas !== undefined) c.intRange(`${field}.replicas`, replicas, 1, 100);
+  const quantities: Array<[string, string, (q: string) => number | undefined, string]> = [
+    ["requests.cpu", requests.cpu, parseCpuMillis, 'a Kubernetes CPU quantity such as "500m" or "1"'],
+    ["limits.cpu", limits.cpu, parseCpuMillis, 'a Kubernetes CPU quantity such as "500m" or "1"'],
+    ["requests.memory", requests.memory, parseMemoryBytes, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"'],
+    ["limits.memory", limits.memory, parseMemoryBytes, 'a Kubernetes memory quantity such as "512Mi" or "1Gi"'],
+  ];
+  const parsed = new Map<string, number | undefined>();
+  for (const [name, q, parse, accepted] of quantities) {
+    const v = parse(q);
+    parsed.set(name, v);
+    if (v === undefined) c.fail(`${field}.${name}`, q, accepted);
+  }
+  for (const r of ["cpu", "memory"] as const) {
+    const [req, lim] = [parsed.get(`requests.${r}`), parsed.get(`limits.${r}`)];
+    if (req !== undefined && lim !== undefined && req > lim) {
+      c.problem(`${field}.requests.${r} (${requests[r]}) exceeds ${field}.limits.${r} (${limits[r]}); accepted: requests <= limits`);
+    }
+  }
+}
+
+/** Checks `cfg.workloads`: sizes, overrides, autoscaling, and what the platform needs of them (quota, LimitRange). */
+export function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
+  const w = cfg.workloads;
+  c.matches("workloads.imageTag", w.imageTag, /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "an OCI image tag (letters, digits, _ . -; at most 128 characters)");
+  c.intRange("workloads.defaults.replicas", w.defaults.replicas, 1, 100);
+  checkSize(c, "workloads.defaults", w.defaults, w.defaults);
+  for (const [name, size] of Object.entries(w.overrides ?? {})) {
+    if (!SERVICE_NAMES.includes(name)) c.fail("workloads.overrides", name, `service names from variables/services.ts: ${SERVICE_NAMES.join(", ")}`);
+    else checkSize(c, `workloads.overrides.${name}`, size ?? {}, w.defaults);
+  }
+  const a = w.autoscaling;
+  c.intRange("workloads.autoscaling.minReplicas", a.minReplicas, 1, 1000);
+  c.intRange("workloads.autoscaling.maxReplicas", a.maxReplicas, 1, 1000);
+  c.ordered("workloads.autoscaling.minReplicas", a.minReplicas, "workloads.autoscaling.maxReplicas", a.maxReplicas);
+  c.intRange("workloads.autoscaling.cpuUtilizationPercent", a.cpuUtilizationPercent, 1, 100, "%");
+  c.intRange("workloads.autoscaling.memoryUtilizationPercent", a.memoryUtilizationPercent, 1, 100, "%");
+  checkPlatformWorkloads(c, cfg);
 }
