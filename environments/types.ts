@@ -313,7 +313,10 @@ export interface DeliveryConfig {
 export interface DeployRunnerConfig {
   /** CodeBuild compute type (`CODEBUILD_COMPUTE_TYPES`). */
   readonly computeType: CodebuildComputeType;
-  /** Longest job (minutes, 5-2160): above the worst case of a first platform apply (75 min). */
+  /**
+   * Longest job (minutes, up to 2160): more than the worst case of a first platform apply
+   * (75 min, `PLATFORM_APPLY_WORST_CASE_SECONDS`), checked.
+   */
   readonly timeoutMinutes: number;
   /** An existing CodeConnections connection to GitHub (ARN). @default a new one, to be completed in the console */
   readonly githubConnectionArn?: string;

@@ -1,4 +1,5 @@
 import { checkDelivery } from "../../environments/checks/delivery";
+import { PLATFORM_APPLY_WORST_CASE_SECONDS } from "../../providers/kubernetes";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
@@ -109,6 +110,20 @@ describe("checkDelivery", () => {
     const e = problems(withDelivery({ deployRunner: { ...production.delivery.deployRunner, ...(patch as object) } }));
     expect(e.problems).toHaveLength(1);
     expect(e.problems[0]).toContain(message);
+  });
+
+  test("a timeout the platform's first apply can outlast is refused; one minute more is accepted", () => {
+    const worst = PLATFORM_APPLY_WORST_CASE_SECONDS / 60;
+    const e = problems(withDelivery({ deployRunner: { ...dev.delivery.deployRunner, timeoutMinutes: worst } }));
+    expect(e.problems).toEqual([`delivery.deployRunner.timeoutMinutes: got ${worst}; accepted: more than ${worst} minutes, the longest chain of waits of a first platform apply (README "Reaching the cluster"), up to 2160`]);
+    passes(withDelivery({ deployRunner: { ...dev.delivery.deployRunner, timeoutMinutes: worst + 1 } }));
+  });
+
+  test("runners need a spot group that can grow (they run only there)", () => {
+    const noSpot = { ...dev, kubernetes: { ...dev.kubernetes, nodeGroups: { ...dev.kubernetes.nodeGroups, spot: { ...dev.kubernetes.nodeGroups.spot, minSize: 0, desiredSize: 0, maxSize: 0 } } } };
+    expect(problems(noSpot).problems).toEqual([
+      "delivery.runners.maxRunners (4) needs kubernetes.nodeGroups.spot.maxSize >= 1 (got 0): runner pods run only on spot nodes; accepted: a spot group that can grow",
+    ]);
   });
 
   test("an existing connection is accepted (codeconnections and the older codestar-connections ARNs)", () => {

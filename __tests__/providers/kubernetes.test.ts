@@ -10,6 +10,7 @@ import {
   TOKEN_APPLY_BUDGET_SECONDS,
   kubernetesProviders,
   longestWaitChain,
+  PLATFORM_APPLY_WORST_CASE_SECONDS,
   resolveKubernetesAuth,
 } from "../../providers/kubernetes";
 import { SettingsError } from "../../providers/state";
@@ -126,6 +127,8 @@ describe("token mode against the platform stacks", () => {
     );
     const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
     expect(readme).toContain(`worst case of a first platform apply is ${worst} s (${worst / 60} min)`);
+    // The deploy runner's timeout floor (environments/checks/delivery.ts) is this number.
+    expect(worst).toBe(PLATFORM_APPLY_WORST_CASE_SECONDS);
     // The GitHub apply role's session (modules/security/github.ts default) must outlast it.
     expect(worst).toBeLessThan(7200);
   }, 30_000);

@@ -6,6 +6,7 @@
  */
 import { MAX_RUNNERS_CEILING } from "../../modules/addons/delivery/actions-runners";
 import { CODEBUILD_COMPUTE_TYPES, CODEBUILD_TIMEOUT_MINUTES, CODECONNECTIONS_CONNECTION_ARN } from "../../variables/aws-catalog";
+import { PLATFORM_APPLY_WORST_CASE_SECONDS } from "../../providers/kubernetes";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
@@ -27,9 +28,20 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
   const minOk = c.intRange("delivery.runners.minRunners", d.runners.minRunners, 0, MAX_RUNNERS_CEILING, "runners");
   const maxOk = c.intRange("delivery.runners.maxRunners", d.runners.maxRunners, 1, MAX_RUNNERS_CEILING, "runners");
   if (minOk && maxOk) c.ordered("delivery.runners.minRunners", d.runners.minRunners, "delivery.runners.maxRunners", d.runners.maxRunners);
+  // Runner pods run only on the spot group (RUNNER_PLACEMENT): with no room there they stay pending.
+  const spotMax = cfg.kubernetes.nodeGroups.spot.maxSize;
+  if (maxOk && Number.isInteger(spotMax) && spotMax < 1) {
+    c.problem(`delivery.runners.maxRunners (${d.runners.maxRunners}) needs kubernetes.nodeGroups.spot.maxSize >= 1 (got ${spotMax}): runner pods run only on spot nodes; accepted: a spot group that can grow`);
+  }
   const r = d.deployRunner ?? ({} as Partial<typeof d.deployRunner>);
   c.oneOf("delivery.deployRunner.computeType", r.computeType, CODEBUILD_COMPUTE_TYPES);
-  c.intRange("delivery.deployRunner.timeoutMinutes", r.timeoutMinutes, CODEBUILD_TIMEOUT_MINUTES.min, CODEBUILD_TIMEOUT_MINUTES.max, "minutes (CodeBuild's limits)");
+  if (c.intRange("delivery.deployRunner.timeoutMinutes", r.timeoutMinutes, CODEBUILD_TIMEOUT_MINUTES.min, CODEBUILD_TIMEOUT_MINUTES.max, "minutes (CodeBuild's limits)")) {
+    // CodeBuild stops the build at its timeout: an apply cut there leaves a half-made platform and a held state lock.
+    const worst = PLATFORM_APPLY_WORST_CASE_SECONDS / 60;
+    if (r.timeoutMinutes! <= worst) {
+      c.fail("delivery.deployRunner.timeoutMinutes", r.timeoutMinutes, `more than ${worst} minutes, the longest chain of waits of a first platform apply (README "Reaching the cluster"), up to ${CODEBUILD_TIMEOUT_MINUTES.max}`);
+    }
+  }
   if (typeof r.connectionAvailable !== "boolean") c.fail("delivery.deployRunner.connectionAvailable", r.connectionAvailable, "true or false");
   if (r.githubConnectionArn !== undefined) {
     c.matches(
