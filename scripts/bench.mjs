@@ -1,70 +1,137 @@
 #!/usr/bin/env node
-// Synth benchmark: runs the app exactly as `cdktf synth` does (tsx, no type-check)
-// N times into a scratch directory and prints the median wall time and the peak
-// memory (max RSS) of the synth process; then `npm run synth` (scripts/synth.mjs) N times,
-// and the full `cdktf synth` CLI once.
-// Usage: npm run bench [-- --runs 5] [-- --no-cli]
+// Synth benchmark, printed side by side:
+// - app synth: the app run exactly as `cdktf synth` runs it (tsx, no type-check), N times into
+//   a scratch directory: wall time, and the CPU time and peak memory (max RSS) of the synth process;
+// - npm run synth (scripts/synth.mjs: the same app without the CLI), N times: wall time;
+// - the full `cdktf synth` CLI, once (--no-cli skips it): wall time;
+// - the same app run the default cdktf template's way (scripts/bench-template.mjs: ts-node
+//   with type-checking, provider classes from the package barrels), once (--template-runs N),
+//   measured as the app synth; its stacks JSON must be byte-identical to the app's. It takes
+//   about 17 s and 2.1 GiB of memory on an idle 2-core machine (35 CPU-s; 30-65 s of wall
+//   time while that machine was busy), so about a third of the whole bench; --no-template skips it.
+// Usage: npm run bench [-- --runs 5] [-- --no-cli] [-- --no-template | --template-runs 1]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { prepareTemplateApp } from "./bench-template.mjs";
 
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf("--runs") + 1]) || 5;
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) || fallback : fallback);
+const runs = option("--runs", 5);
+const templateRuns = args.includes("--no-template") ? 0 : option("--template-runs", 1);
 const withCli = !args.includes("--no-cli");
 const scratch = mkdtempSync(join(tmpdir(), "authorworks-bench-"));
-const rssFile = join(scratch, "rss");
-// Preloaded into the synth process: writes its own peak RSS (KiB) when it exits.
-const probe = join(scratch, "rss-probe.cjs");
-writeFileSync(probe, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`);
+const probeFile = join(scratch, "probe.json");
+// Preloaded into the synth process: when it exits, writes its peak RSS (KiB), its CPU time
+// (user + system, all threads; less skewed than wall time on a busy machine) and how many
+// modules of the provider packages it loaded (which also shows the synth ran in that process).
+const probe = join(scratch, "probe.cjs");
+writeFileSync(
+  probe,
+  `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(probeFile)}, JSON.stringify({
+  maxRssKiB: process.resourceUsage().maxRSS,
+  cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+  providerModules: Object.keys(require.cache).filter((m) => /[\\\\/]@cdktf[\\\\/]provider-/.test(m)).length,
+})));`,
+);
 
 const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const times = [];
-const rss = [];
-let stacks = [];
-for (let i = 0; i < runs; i++) {
-  const outdir = join(scratch, `out-${i}`);
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--require", probe, "--import", "tsx", "main.ts"], { env: { ...env, CDKTF_OUTDIR: outdir }, stdio: ["ignore", "ignore", "inherit"] });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) {
-    console.error(`synth failed (exit ${r.status})`);
-    process.exit(1);
+/** Runs `command args` in cwd, N times; fails the bench if one run fails. @returns wall times (ms) */
+function timed(label, n, command, argsOf, { cwd = ROOT, envOf = () => env, after = () => {} } = {}) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(command, argsOf(i), { cwd, env: envOf(i), stdio: ["ignore", "ignore", "inherit"] });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (r.status !== 0) {
+      console.error(`${label} failed (exit ${r.status})`);
+      process.exit(1);
+    }
+    after(i);
   }
-  times.push(ms);
-  rss.push(Number(spawnSync("cat", [rssFile]).stdout.toString()) / 1024);
-  stacks = readdirSync(join(outdir, "stacks"));
+  return times;
 }
 
-// `npm run synth` (scripts/synth.mjs: the app without the CLI), median of the same runs.
-const scriptTimes = [];
-for (let i = 0; i < runs; i++) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["scripts/synth.mjs", "--output", join(scratch, `script-out-${i}`)], { env, stdio: ["ignore", "ignore", "inherit"] });
-  scriptTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
-  if (r.status !== 0) {
-    console.error(`npm run synth failed (exit ${r.status})`);
+/** The app's main.ts run by `node ...prefix main.ts` in cwd under the probe, N times. */
+function probedSynth(label, n, prefix, cwd, outPrefix) {
+  const probes = [];
+  const times = timed(label, n, process.execPath, () => ["--require", probe, ...prefix, "main.ts"], {
+    cwd,
+    envOf: (i) => ({ ...env, CDKTF_OUTDIR: join(scratch, `${outPrefix}-${i}`) }),
+    after: () => probes.push(JSON.parse(readFileSync(probeFile, "utf8"))),
+  });
+  // None would mean the synth ran in a process the probe does not see.
+  if (probes.some((p) => p.providerModules === 0)) {
+    console.error(`${label}: the probed process loaded no provider module, so it did not synthesize: its time and memory would be wrong`);
     process.exit(1);
   }
+  return {
+    times,
+    rssMiB: Math.max(...probes.map((p) => p.maxRssKiB)) / 1024,
+    cpuMs: median(probes.map((p) => p.cpuMs)),
+    providerModules: probes[0].providerModules,
+    stacks: join(scratch, `${outPrefix}-0`, "stacks"),
+  };
 }
 
-let cliMs;
-if (withCli) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync("npx", ["--no-install", "cdktf", "synth", "--output", join(scratch, "cli-out")], { env, stdio: ["ignore", "ignore", "inherit"] });
-  cliMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) {
-    console.error(`cdktf synth failed (exit ${r.status})`);
+/** Relative paths of the files under dir, sorted. */
+const filesUnder = (dir) => readdirSync(dir, { recursive: true }).filter((f) => statSync(join(dir, f)).isFile()).sort();
+
+/** The first difference between two stacks directories, or undefined when byte-identical. */
+function firstDifference(expected, actual) {
+  const [a, b] = [filesUnder(expected), filesUnder(actual)];
+  if (a.join("\n") !== b.join("\n")) return `different files: ${a.join(", ")} vs ${b.join(", ")}`;
+  const file = a.find((f) => !readFileSync(join(expected, f)).equals(readFileSync(join(actual, f))));
+  return file && `stacks/${file} differs`;
+}
+
+const app = probedSynth("synth", runs, ["--import", "tsx"], ROOT, "out");
+const stacks = readdirSync(app.stacks).sort();
+
+const scriptTimes = timed("npm run synth", runs, process.execPath, (i) => ["scripts/synth.mjs", "--output", join(scratch, `script-out-${i}`)]);
+
+const cliTimes = withCli ? timed("cdktf synth", 1, "npx", () => ["--no-install", "cdktf", "synth", "--output", join(scratch, "cli-out")]) : [];
+
+let template;
+if (templateRuns > 0) {
+  const dir = join(scratch, "template");
+  const rewritten = prepareTemplateApp(ROOT, dir);
+  // `npx ts-node main.ts` without npx's own start-up, as the app run above has none: ts-node's
+  // bin runs a CommonJS program in its own process (a child only for ESM), so the probe sees the synth.
+  template = { ...probedSynth("default-template synth (ts-node)", templateRuns, [join(ROOT, "node_modules", "ts-node", "dist", "bin.js")], dir, "template-out"), ...rewritten };
+  const difference = firstDifference(app.stacks, template.stacks);
+  if (difference) {
+    console.error(`the default-template run synthesized different stacks JSON than the app (${difference}; both kept in ${scratch}): the comparison is void`);
     process.exit(1);
   }
 }
 rmSync(scratch, { recursive: true, force: true });
 
 const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`stacks: ${stacks.length} (${stacks.sort().join(", ")})`);
-console.log(`app synth, ${runs} runs: median ${fmt(median(times))} (min ${fmt(Math.min(...times))}, max ${fmt(Math.max(...times))})`);
-console.log(`peak memory (max RSS of the synth process): ${Math.max(...rss).toFixed(0)} MiB`);
-console.log(`npm run synth (scripts/synth.mjs, no CLI), ${runs} runs: median ${fmt(median(scriptTimes))}`);
-if (cliMs !== undefined) console.log(`cdktf synth (CLI included), 1 run: ${fmt(cliMs)}`);
+// Wall times, then (for the probed synths) the median CPU time and the peak RSS.
+const row = (label, times, { cpuMs, rssMiB } = {}) =>
+  [
+    label.padEnd(58),
+    String(times.length).padStart(4),
+    ...[median(times), Math.min(...times), Math.max(...times)].map((t) => fmt(t).padStart(9)),
+    (cpuMs === undefined ? "-" : fmt(cpuMs)).padStart(9),
+    (rssMiB === undefined ? "-" : `${rssMiB.toFixed(0)} MiB`).padStart(10),
+  ].join(" ");
+console.log(`stacks: ${stacks.length} (${stacks.join(", ")})`);
+console.log(["".padEnd(58), "runs", "   median", "      min", "      max", "      CPU", "  peak RSS"].join(" "));
+console.log(row("app synth (cdktf.json's app: node --import tsx main.ts)", app.times, app));
+console.log(row("npm run synth (scripts/synth.mjs, no CLI)", scriptTimes));
+if (withCli) console.log(row("cdktf synth (CLI included)", cliTimes));
+if (template) {
+  console.log(row("default cdktf template (ts-node main.ts, provider barrels)", template.times, template));
+  console.log(
+    `default template / app: ${(median(template.times) / median(app.times)).toFixed(1)}x the wall time, ${(template.cpuMs / app.cpuMs).toFixed(1)}x the CPU time, ` +
+      `${(template.rssMiB / app.rssMiB).toFixed(1)}x the peak memory; ` +
+      `provider modules loaded: ${template.providerModules} vs ${app.providerModules} (${template.imports} deep imports in ${template.files} files rewritten to barrels); stacks JSON byte-identical`,
+  );
+}
