@@ -6,9 +6,10 @@
 // - the full `cdktf synth` CLI, once (--no-cli skips it): wall time;
 // - the same app run the default cdktf template's way (scripts/bench-template.mjs: ts-node
 //   with type-checking, provider classes from the package barrels), once (--template-runs N),
-//   measured as the app synth; its stacks JSON must be byte-identical to the app's. It takes
-//   about 17 s and 2.1 GiB of memory on an idle 2-core machine (35 CPU-s; 30-65 s of wall
-//   time while that machine was busy), so about a third of the whole bench; --no-template skips it.
+//   measured as the app synth; its stacks JSON must be byte-identical to the app's. It costs
+//   about 35 CPU-s and 2 GiB of memory (8x and 11x the app's), 31-65 s of wall time on the
+//   2-core CI machine while other jobs loaded it: about as long as the rest of the bench;
+//   --no-template skips it.
 // Usage: npm run bench [-- --runs 5] [-- --no-cli] [-- --no-template | --template-runs 1]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
