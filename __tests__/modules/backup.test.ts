@@ -3,14 +3,11 @@ import { Json, TEST_AWS, resource, resourcesOf, sid, statements, synthWith } fro
 import { BACKUP_TAG, Backup, BackupProps } from "../../modules/backup";
 import { EncryptionKey } from "../../modules/kms";
 import { ObjectStorage } from "../../modules/s3";
-import { dev } from "../../environments/dev";
-import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { names } from "../../variables/project";
 import { FIXTURE } from "../fixtures/environment";
 
-const DR_REGION = "us-west-2";
+const DR_REGION = FIXTURE.drRegion!;
 
 /** Backup wired as environment-stack.ts does: storage key, backups bucket, aws.dr provider, env data. */
 function synth(env: EnvironmentConfig, extra: Partial<BackupProps> = {}): Json {
@@ -44,12 +41,27 @@ const STORAGE_KEY_ARN = "${aws_kms_key.storage_key_key.arn}";
 const SOURCE_ARN = "${aws_s3_bucket.storage_backups_bucket.arn}";
 const REPLICA_ARN = "${aws_s3_bucket.backup_replica_bucket.arn}";
 
-describe("Backup plans per environment", () => {
+/**
+ * The synthetic environment (__tests__/fixtures/environment.ts), named staging: backups
+ * kept 47 days (not the seed's 7/30/90), copied to eu-north-1, vault locked, backups bucket
+ * replicated, no force destroy. The variants change one thing each, so a prop wired to
+ * another or to a constant fails; BARE turns every DR piece off together.
+ */
+const fixtureJson = synth(FIXTURE);
+const withBackup = (backup: Partial<EnvironmentConfig["backup"]>): EnvironmentConfig => ({ ...FIXTURE, backup: { ...FIXTURE.backup, ...backup } });
+const VARIANTS = {
+  noCopy: synth(withBackup({ copyToRegion: undefined })),
+  noLock: synth(withBackup({ vaultLock: false })),
+  noReplication: synth(withBackup({ replicateBackupsBucket: false })),
+  forceDestroy: synth({ ...FIXTURE, durability: { ...FIXTURE.durability, forceDestroy: true } }),
+};
+const BARE: EnvironmentConfig = { ...FIXTURE, drRegion: undefined, backup: { retentionDays: 47, vaultLock: false, replicateBackupsBucket: false } };
+
+describe("Backup plans", () => {
   test.each([
-    ["dev", dev, 7, 7],
-    ["staging", staging, 30, 30],
-    ["production", production, 90, 35],
-  ] as const)("%s: daily rule kept %p days, continuous rule %p days (PITR max 35)", (_name, env, daily, continuous) => {
+    ["the fixture", 47, 35, FIXTURE],
+    ["retention 19 days", 19, 19, withBackup({ retentionDays: 19 })],
+  ] as const)("%s: daily rule kept %p days, continuous rule %p days (PITR max 35)", (_name, daily, continuous, env) => {
     const json = synth(env);
     expect(rule(json, "daily")).toMatchObject({
       rule_name: "daily",
@@ -71,8 +83,8 @@ describe("Backup plans per environment", () => {
   });
 
   test("the vault uses the given key, whose policy now lets AWS Backup use it in this account", () => {
-    const json = synth(dev);
-    expect(resource(json, "aws_backup_vault", "backup_vault")).toMatchObject({ name: "authorworks-dev-backup", kms_key_arn: STORAGE_KEY_ARN, force_destroy: true });
+    const json = fixtureJson;
+    expect(resource(json, "aws_backup_vault", "backup_vault")).toMatchObject({ name: "authorworks-staging-backup", kms_key_arn: STORAGE_KEY_ARN, force_destroy: false });
     expect(sid(json, "storage_key_policy", "UseThroughAwsBackup")).toMatchObject({
       actions: expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*", "kms:CreateGrant"]),
       condition: expect.arrayContaining([
@@ -80,18 +92,17 @@ describe("Backup plans per environment", () => {
         { test: "StringEquals", variable: "kms:CallerAccount", values: [TEST_AWS.accountId] },
       ]),
     });
-    expect(resource(json, "aws_backup_vault", "backup_vault").force_destroy).toBe(true);
-    expect(resource(synth(production), "aws_backup_vault", "backup_vault").force_destroy).toBe(false);
+    expect(resource(VARIANTS.forceDestroy, "aws_backup_vault", "backup_vault").force_destroy).toBe(true);
   });
 
   test("a cold storage tier keeps 90 days: shorter retention is refused", () => {
-    expect(() => synth(dev, { coldStorageAfterDays: 30, retentionDays: 100 })).toThrow(/at least coldStorageAfterDays \+ 90/);
-    expect(rule(synth(dev, { coldStorageAfterDays: 30, retentionDays: 120 }), "daily").lifecycle).toEqual({ delete_after: 120, cold_storage_after: 30 });
+    expect(() => synth(BARE, { coldStorageAfterDays: 30, retentionDays: 100 })).toThrow(/at least coldStorageAfterDays \+ 90/);
+    expect(rule(synth(BARE, { coldStorageAfterDays: 30, retentionDays: 120 }), "daily").lifecycle).toEqual({ delete_after: 120, cold_storage_after: 30 });
   });
 });
 
 describe("Backup selections (tag AND resource type)", () => {
-  const json = synth(production);
+  const json = fixtureJson;
   const condition = [{ string_equals: [{ key: `aws:ResourceTag/${BACKUP_TAG.key}`, value: BACKUP_TAG.value }] }];
 
   test("daily: tagged RDS instances, EBS volumes and DynamoDB tables of this account and region", () => {
@@ -122,11 +133,11 @@ describe("Backup selections (tag AND resource type)", () => {
   });
 });
 
-describe("Production only: DR copy, vault lock", () => {
-  const prod = synth(production);
+describe("DR copy and vault lock", () => {
+  const prod = fixtureJson;
 
-  test.each([dev, staging])("$name has no DR vault, copy, lock, key or replication", (env) => {
-    const json = synth(env);
+  test("without a DR region, copy, lock or replication: no DR vault, copy, lock, key or replication", () => {
+    const json = synth(BARE);
     expect(rule(json, "daily").copy_action).toBeUndefined();
     expect(Object.keys(resourcesOf(json, "aws_backup_vault"))).toEqual(["backup_vault"]);
     expect(resourcesOf(json, "aws_backup_vault_lock_configuration")).toEqual({});
@@ -134,14 +145,30 @@ describe("Production only: DR copy, vault lock", () => {
     expect(Object.keys(resourcesOf(json, "aws_kms_key"))).toEqual(["storage_key_key"]);
   });
 
-  test("the daily rule copies to the DR vault with the same lifecycle", () => {
-    expect(rule(prod, "daily").copy_action).toEqual([{ destination_vault_arn: DR_VAULT_ARN, lifecycle: { delete_after: 90 } }]);
+  // Each of copy, lock and replication off alone; the other two stay.
+  test.each([
+    ["copyToRegion unset", false, true, true, "noCopy"],
+    ["vaultLock false", true, false, true, "noLock"],
+    ["replicateBackupsBucket false", true, true, false, "noReplication"],
+  ] as const)("%s: DR copy %p, vault lock %p, bucket replication %p", (_, copy, lock, replication, variant) => {
+    const json = VARIANTS[variant];
+    expect(rule(json, "daily").copy_action === undefined).toBe(!copy);
+    expect(Object.keys(resourcesOf(json, "aws_backup_vault")).sort()).toEqual(copy ? ["backup_dr_vault", "backup_vault"] : ["backup_vault"]);
+    expect(Object.keys(resourcesOf(json, "aws_backup_vault_lock_configuration"))).toHaveLength(lock ? 1 : 0);
+    expect(Object.keys(resourcesOf(json, "aws_s3_bucket_replication_configuration"))).toHaveLength(replication ? 1 : 0);
+    // The DR key serves the copy and the replica alike.
+    expect(resourcesOf(json, "aws_kms_key").backup_dr_key).toBeDefined();
   });
 
-  test("DR vault and its rotating key are created with the aws.dr provider", () => {
-    expect(resource(prod, "aws_backup_vault", "backup_dr_vault")).toMatchObject({ provider: "aws.dr", kms_key_arn: DR_KEY_ARN, name: "authorworks-production-backup-dr" });
+  test("the daily rule copies to the DR vault with the same lifecycle (47 days)", () => {
+    expect(rule(prod, "daily").copy_action).toEqual([{ destination_vault_arn: DR_VAULT_ARN, lifecycle: { delete_after: 47 } }]);
+  });
+
+  test("DR vault and its rotating key are created with the aws.dr provider, in the DR region", () => {
+    expect(resource(prod, "aws_backup_vault", "backup_dr_vault")).toMatchObject({ provider: "aws.dr", kms_key_arn: DR_KEY_ARN, name: "authorworks-staging-backup-dr", force_destroy: false });
+    expect(resource(VARIANTS.forceDestroy, "aws_backup_vault", "backup_dr_vault").force_destroy).toBe(true);
     expect(resource(prod, "aws_kms_key", "backup_dr_key")).toMatchObject({ provider: "aws.dr", enable_key_rotation: true, policy: "${data.aws_iam_policy_document.backup_dr_key_policy.json}" });
-    expect(resource(prod, "aws_kms_alias", "backup_dr_key_alias")).toMatchObject({ provider: "aws.dr", name: "alias/authorworks-production-backup-dr" });
+    expect(resource(prod, "aws_kms_alias", "backup_dr_key_alias")).toMatchObject({ provider: "aws.dr", name: "alias/authorworks-staging-backup-dr" });
     expect(prod.provider.aws.find((p: Json) => p.alias === "dr").region).toBe(DR_REGION);
   });
 
@@ -155,20 +182,20 @@ describe("Production only: DR copy, vault lock", () => {
     expect(use.actions).not.toContain("kms:ScheduleKeyDeletion");
   });
 
-  test("vault lock on the primary vault in compliance mode after 3 days, 7 to 90 days", () => {
+  test("vault lock on the primary vault in compliance mode after 3 days, 7 days to the retention (47)", () => {
     expect(resource(prod, "aws_backup_vault_lock_configuration", "backup_vault_lock")).toEqual({
       backup_vault_name: VAULT_NAME,
       changeable_for_days: 3,
       min_retention_days: 7,
-      max_retention_days: 90,
+      max_retention_days: 47,
     });
-    const governance = synth(production, { vaultLock: { changeableForDays: null } });
+    const governance = synth(FIXTURE, { vaultLock: { changeableForDays: null } });
     expect(resource(governance, "aws_backup_vault_lock_configuration", "backup_vault_lock").changeable_for_days).toBeUndefined();
   });
 
   test("a lock shorter than its minimum, or a grace period under 3 days, is refused", () => {
-    expect(() => synth(production, { vaultLock: { minRetentionDays: 40 } })).toThrow(/vault lock minimum 40 exceeds a rule's retention \(daily 90, continuous 35\)/);
-    expect(() => synth(production, { vaultLock: { changeableForDays: 2 } })).toThrow(/changeableForDays 2 below 3/);
+    expect(() => synth(FIXTURE, { vaultLock: { minRetentionDays: 40 } })).toThrow(/vault lock minimum 40 exceeds a rule's retention \(daily 47, continuous 35\)/);
+    expect(() => synth(FIXTURE, { vaultLock: { changeableForDays: 2 } })).toThrow(/changeableForDays 2 below 3/);
   });
 
   test("a copy into the primary region is refused", () => {
@@ -182,13 +209,12 @@ describe("Production only: DR copy, vault lock", () => {
   });
 
   test("copy or replication without a DR provider is refused", () => {
-    expect(() => synth(dev, { copyToDr: true })).toThrow(/need `dr`/);
+    expect(() => synth(BARE, { copyToDr: true })).toThrow(/need `dr`/);
   });
 });
 
 describe("Backups bucket replication (replicateBackupsBucket, the synthetic environment)", () => {
-  const prod = synth(FIXTURE);
-  const DR_REGION = FIXTURE.drRegion!;
+  const prod = fixtureJson;
   const replication = resource(prod, "aws_s3_bucket_replication_configuration", "backup_replication");
   const rules = replication.rule as Json[];
   /** The resource a `${type.id.attr}` reference points at. */
@@ -275,7 +301,8 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
 
   test("the DR bucket (aws.dr): versioned, SSE-KMS with the DR key, public access blocked, owner enforced, TLS only", () => {
     const bucket = resource(prod, "aws_s3_bucket", "backup_replica_bucket");
-    expect(bucket).toMatchObject({ provider: "aws.dr", bucket: names.bucket(FIXTURE.storage.bucketPrefix, "backups-replica", FIXTURE.name), force_destroy: FIXTURE.durability.forceDestroy });
+    expect(bucket).toMatchObject({ provider: "aws.dr", bucket: "awfixture-backups-replica-staging", force_destroy: false });
+    expect(resource(VARIANTS.forceDestroy, "aws_s3_bucket", "backup_replica_bucket").force_destroy).toBe(true);
     const ref = "${aws_s3_bucket.backup_replica_bucket.id}";
     expect(resource(prod, "aws_s3_bucket_versioning", "backup_replica_versioning")).toMatchObject({ provider: "aws.dr", bucket: ref, versioning_configuration: { status: "Enabled" } });
     expect(resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "backup_replica_encryption")).toMatchObject({
@@ -319,9 +346,9 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
 
 describe("failed jobs alert", () => {
   test("an EventBridge rule sends failed, aborted and expired backup, copy and restore jobs to the topic", () => {
-    const json = synth(production, { failureTopicArn: "arn:aws:sns:us-east-1:123456789012:authorworks-production-alerts-critical" });
+    const json = synth(FIXTURE, { failureTopicArn: "arn:aws:sns:us-east-1:123456789012:authorworks-production-alerts-critical" });
     const r = resource(json, "aws_cloudwatch_event_rule", "backup_failed_jobs");
-    expect(r.name).toBe("authorworks-production-backup-failed-jobs");
+    expect(r.name).toBe("authorworks-staging-backup-failed-jobs");
     expect(JSON.parse(r.event_pattern)).toEqual({
       source: ["aws.backup"],
       "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
@@ -332,6 +359,6 @@ describe("failed jobs alert", () => {
   });
 
   test("no topic, no rule", () => {
-    expect(resourcesOf(synth(dev), "aws_cloudwatch_event_rule")).toEqual({});
+    expect(resourcesOf(fixtureJson, "aws_cloudwatch_event_rule")).toEqual({});
   });
 });

@@ -5,11 +5,9 @@ import { ContentDelivery, ContentDeliveryProps, MANAGED_RULE_GROUPS, PolicyState
 import { PolicyStatement, policyDocument } from "../../modules/iam";
 import type { AuthorWorksStack } from "../../environments/stack-base";
 import { ObjectStorage } from "../../modules/s3";
-import { dev } from "../../environments/dev";
-import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { names } from "../../variables/project";
+import { FIXTURE } from "../fixtures/environment";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
@@ -17,10 +15,21 @@ const DISTRIBUTION_ARN = "${aws_cloudfront_distribution.cdn_distribution.arn}";
 const MEDIA_ARN = "${aws_s3_bucket.storage_media_bucket.arn}";
 const LOGS_ARN = "${aws_s3_bucket.storage_logs_bucket.arn}";
 
+/**
+ * The synthetic environment (__tests__/fixtures/environment.ts), named staging: zone
+ * fixture.authorworks.net, aliases cdn. and img.fixture.authorworks.net, PriceClass_200, a
+ * WAF rate limit of 1777: values no real environment has, so a prop ignored or replaced by
+ * a constant fails. The variants change one field each.
+ */
+const ENV = FIXTURE;
+const RENAMED: EnvironmentConfig = { ...FIXTURE, name: "production" };
+const OTHER_ZONE: EnvironmentConfig = { ...FIXTURE, dns: { ...FIXTURE.dns, zoneName: "other-fixture.authorworks.net" } };
+const OTHER_EDGE: EnvironmentConfig = { ...FIXTURE, edge: { priceClass: "PriceClass_All", aliases: ["cdn.fixture.authorworks.net"], wafRateLimit: 4321 } };
+
 type Extra = Partial<Omit<ContentDeliveryProps, "mediaBucket" | "logsBucket" | "globalProvider">>;
 
 /** A CDN for `env` on real buckets from modules/s3 (their policies take the statements). */
-function synth(env: EnvironmentConfig = dev, extra: Extra = {}, onBuilt?: (cdn: ContentDelivery, stack: AuthorWorksStack) => void): Json {
+function synth(env: EnvironmentConfig = ENV, extra: Extra = {}, onBuilt?: (cdn: ContentDelivery, stack: AuthorWorksStack) => void): Json {
   return synthWith((stack) => {
     const globalProvider = new AwsProvider(stack, "aws-global", { region: "us-east-1", alias: "global" });
     const storage = new ObjectStorage(stack, "storage", { environment: env.name, aws: TEST_AWS, kmsKeyArn: KEY, logExpirationDays: 30 });
@@ -52,7 +61,7 @@ describe("ContentDelivery media origin (Origin Access Control)", () => {
 
   test("OAC for S3 that always signs with SigV4", () => {
     expect(resource(json, "aws_cloudfront_origin_access_control", "cdn_origin_access_control")).toMatchObject({
-      name: "authorworks-dev-media",
+      name: "authorworks-staging-media",
       origin_access_control_origin_type: "s3",
       signing_behavior: "always",
       signing_protocol: "sigv4",
@@ -89,7 +98,7 @@ describe("ContentDelivery media origin (Origin Access Control)", () => {
     const sink: PolicyStatementSink = { addPolicyStatements: (...s) => received.push(...s) };
     let exposed: PolicyStatement | undefined;
     // Render the exposed statement the way a key policy would, to read its resolved references.
-    const json = synth(dev, { storageKey: sink }, (cdn, stack) => {
+    const json = synth(ENV, { storageKey: sink }, (cdn, stack) => {
       exposed = cdn.kmsKeyPolicyStatement;
       policyDocument(stack, "key-policy", [cdn.kmsKeyPolicyStatement]);
     });
@@ -108,10 +117,10 @@ describe("ContentDelivery API origin", () => {
   test("api.<zone> over HTTPS only, TLS 1.2", () => {
     expect(origin(json, "api")).toEqual({
       origin_id: "api",
-      domain_name: "api.dev.authorworks.io",
+      domain_name: "api.fixture.authorworks.net",
       custom_origin_config: { http_port: 80, https_port: 443, origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] },
     });
-    expect(origin(synth(production), "api").domain_name).toBe("api.authorworks.io");
+    expect(origin(synth(OTHER_ZONE), "api").domain_name).toBe("api.other-fixture.authorworks.net");
   });
 
   test("/api/* is not cached and gets every viewer value except Host", () => {
@@ -143,10 +152,13 @@ describe("ContentDelivery distribution settings", () => {
     expect(d.default_cache_behavior.cache_policy_id).toBe("${aws_cloudfront_cache_policy.cdn_media_cache_policy.id}");
   });
 
-  test.each([dev, staging, production])("price class and aliases follow the environment ($name)", (env) => {
-    const d = distribution(synth(env));
-    expect(d.price_class).toBe(env.edge.priceClass);
-    expect(d.aliases).toEqual(env.edge.aliases);
+  test.each([
+    ["the fixture", "PriceClass_200", ["cdn.fixture.authorworks.net", "img.fixture.authorworks.net"], ENV],
+    ["other edge settings", "PriceClass_All", ["cdn.fixture.authorworks.net"], OTHER_EDGE],
+  ] as const)("price class and aliases follow the environment (%s: %s, %j)", (_, priceClass, aliases, env) => {
+    const d = distribution(env === ENV ? json : synth(env));
+    expect(d.price_class).toBe(priceClass);
+    expect(d.aliases).toEqual(aliases);
   });
 
   test("security response headers: HSTS two years with preload, nosniff, DENY framing, strict referrer; no CSP unless given", () => {
@@ -157,7 +169,7 @@ describe("ContentDelivery distribution settings", () => {
     expect(policy.referrer_policy).toEqual({ referrer_policy: "strict-origin-when-cross-origin", override: true });
     expect(policy.content_security_policy).toBeUndefined();
     const csp = "default-src 'none'; img-src 'self'; media-src 'self'";
-    const withCsp = resource(synth(dev, { contentSecurityPolicy: csp }), "aws_cloudfront_response_headers_policy", "cdn_security_headers");
+    const withCsp = resource(synth(ENV, { contentSecurityPolicy: csp }), "aws_cloudfront_response_headers_policy", "cdn_security_headers");
     expect(withCsp.security_headers_config.content_security_policy).toEqual({ content_security_policy: csp, override: true });
   });
 
@@ -169,11 +181,12 @@ describe("ContentDelivery distribution settings", () => {
     expect(p.enable_accept_encoding_gzip).toBe(true);
   });
 
-  test("alias A and AAAA records point at the distribution", () => {
-    for (const type of ["a", "aaaa"]) {
-      expect(resource(json, "aws_route53_record", `cdn_media_${type}`)).toEqual({
+  test("alias A and AAAA records for every alias point at the distribution", () => {
+    expect(Object.keys(resourcesOf(json, "aws_route53_record")).sort()).toEqual(["cdn_cdn_a", "cdn_cdn_aaaa", "cdn_img_a", "cdn_img_aaaa"]);
+    for (const [label, type] of [["cdn", "a"], ["cdn", "aaaa"], ["img", "a"], ["img", "aaaa"]]) {
+      expect(resource(json, "aws_route53_record", `cdn_${label}_${type}`)).toEqual({
         zone_id: "Z0123456789ABCDEFGHIJ",
-        name: "media.dev.authorworks.io",
+        name: `${label}.fixture.authorworks.net`,
         type: type.toUpperCase(),
         alias: {
           name: "${aws_cloudfront_distribution.cdn_distribution.domain_name}",
@@ -182,7 +195,7 @@ describe("ContentDelivery distribution settings", () => {
         },
       });
     }
-    const two = synth(dev, { aliases: ["media.dev.authorworks.io", "assets.dev.authorworks.io"] });
+    const two = synth(ENV, { aliases: ["media.fixture.authorworks.net", "assets.fixture.authorworks.net"] });
     expect(Object.keys(resourcesOf(two, "aws_route53_record")).sort()).toEqual(["cdn_assets_a", "cdn_assets_aaaa", "cdn_media_a", "cdn_media_aaaa"]);
   });
 });
@@ -197,7 +210,7 @@ describe("ContentDelivery standard logging v2", () => {
   test("delivery source (us-east-1, ACCESS_LOGS) -> S3 destination under cloudfront/ -> delivery", () => {
     expect(resource(json, "aws_cloudwatch_log_delivery_source", "cdn_log_source")).toMatchObject({
       provider: "aws.global",
-      name: "authorworks-dev-cloudfront-access",
+      name: "authorworks-staging-cloudfront-access",
       log_type: "ACCESS_LOGS",
       resource_arn: DISTRIBUTION_ARN,
     });
@@ -222,7 +235,7 @@ describe("ContentDelivery standard logging v2", () => {
     expect(s.condition).toEqual([
       { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
       { test: "StringEquals", variable: "aws:SourceAccount", values: ["123456789012"] },
-      { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:logs:us-east-1:123456789012:delivery-source:authorworks-dev-cloudfront-access"] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: ["arn:aws:logs:us-east-1:123456789012:delivery-source:authorworks-staging-cloudfront-access"] },
     ]);
   });
 
@@ -240,7 +253,7 @@ describe("ContentDelivery WAF", () => {
     expect(distribution(json).web_acl_id).toBe("${aws_wafv2_web_acl.cdn_web_acl_acl.arn}");
     expect(cloudfront.scope).toBe("CLOUDFRONT");
     expect(cloudfront.provider).toBe("aws.global");
-    expect(cloudfront.name).toBe("authorworks-dev-cloudfront");
+    expect(cloudfront.name).toBe("authorworks-staging-cloudfront");
     expect(cloudfront.default_action).toEqual({ allow: {} });
   });
 
@@ -251,8 +264,8 @@ describe("ContentDelivery WAF", () => {
   test("the REGIONAL ACL is in the environment's region, named for the platform stack's lookup, its ARN an output", () => {
     expect(regional.scope).toBe("REGIONAL");
     expect(regional.provider).toBeUndefined();
-    expect(regional.name).toBe(names.regionalWebAcl("dev"));
-    expect(regional.name).toBe("authorworks-dev-regional");
+    expect(regional.name).toBe(names.regionalWebAcl("staging"));
+    expect(regional.name).toBe("authorworks-staging-regional");
     expect(json.output.regional_web_acl_arn.value).toBe("${aws_wafv2_web_acl.cdn_regional_web_acl_acl.arn}");
   });
 
@@ -277,7 +290,7 @@ describe("ContentDelivery WAF", () => {
     }
     const rate = rules.find((r) => r.name === RATE_LIMIT_RULE)!;
     expect(rate.action).toEqual({ block: {} });
-    expect(rate.statement.rate_based_statement).toMatchObject({ limit: 2000, evaluation_window_sec: 300 });
+    expect(rate.statement.rate_based_statement).toMatchObject({ limit: 1777, evaluation_window_sec: 300 });
     for (const r of [...rules, acl]) {
       expect(r.visibility_config).toMatchObject({ cloudwatch_metrics_enabled: true, sampled_requests_enabled: true });
       expect(r.visibility_config.metric_name).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
@@ -300,27 +313,33 @@ describe("ContentDelivery WAF", () => {
     expect(others.map((r: Json) => r.statement.managed_rule_group_statement.rule_action_override)).toEqual([undefined, undefined, undefined]);
   });
 
-  test.each([dev, staging, production])("the rate limit follows the environment ($name: $edge.wafRateLimit)", (env) => {
-    const j = synth(env);
+  // The rate limit and the name each varied alone.
+  test.each([
+    ["the fixture", 1777, "authorworks-staging", ENV],
+    ["other edge settings", 4321, "authorworks-staging", OTHER_EDGE],
+    ["renamed", 1777, "authorworks-production", RENAMED],
+  ] as const)("%s: the rate limit (%p) and the ACL names (%s) follow the environment", (_, limit, prefix, env) => {
+    const j = env === ENV ? json : synth(env);
     for (const id of ["cdn_web_acl_acl", "cdn_regional_web_acl_acl"]) {
       const rate = resource(j, "aws_wafv2_web_acl", id).rule.find((r: Json) => r.name === RATE_LIMIT_RULE);
-      expect(rate.statement.rate_based_statement.limit).toBe(env.edge.wafRateLimit);
+      expect(rate.statement.rate_based_statement.limit).toBe(limit);
     }
-    expect(resource(j, "aws_wafv2_web_acl", "cdn_regional_web_acl_acl").name).toBe(`authorworks-${env.name}-regional`);
+    expect(resource(j, "aws_wafv2_web_acl", "cdn_regional_web_acl_acl").name).toBe(`${prefix}-regional`);
+    expect(resource(j, "aws_wafv2_web_acl", "cdn_web_acl_acl").name).toBe(`${prefix}-cloudfront`);
   });
 
   test("WAF logging is off by default; on, each ACL logs to its own aws-waf-logs- group in its region, credentials redacted", () => {
     expect(resourcesOf(json, "aws_wafv2_web_acl_logging_configuration")).toEqual({});
     expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual({});
-    const logged = synth(dev, { wafLogging: { retentionDays: 90, regionalKmsKeyArn: KEY } });
+    const logged = synth(ENV, { wafLogging: { retentionDays: 90, regionalKmsKeyArn: KEY } });
     expect(resource(logged, "aws_cloudwatch_log_group", "cdn_web_acl_log_group")).toMatchObject({
       provider: "aws.global",
-      name: "aws-waf-logs-authorworks-dev-cloudfront",
+      name: "aws-waf-logs-authorworks-staging-cloudfront",
       retention_in_days: 90,
     });
     expect(resource(logged, "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBeUndefined();
     expect(resource(logged, "aws_cloudwatch_log_group", "cdn_regional_web_acl_log_group")).toMatchObject({
-      name: "aws-waf-logs-authorworks-dev-regional",
+      name: "aws-waf-logs-authorworks-staging-regional",
       kms_key_id: KEY,
     });
     const config = resource(logged, "aws_wafv2_web_acl_logging_configuration", "cdn_web_acl_logging");

@@ -10,9 +10,6 @@ import {
   deliveryAddons,
   githubOrgUrl,
 } from "../../modules/addons/delivery";
-import { dev } from "../../environments/dev";
-import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { Testing } from "cdktf";
 import { buildApp } from "../../environments/app";
@@ -35,7 +32,7 @@ function ctx(environment: EnvironmentName, highAvailability = false): AddonConte
   };
 }
 
-/** The options the platform stack passes, from the committed environment file. */
+/** The options the platform stack passes, from an environment's data. */
 function optionsOf(env: EnvironmentConfig): DeliveryAddonsOptions {
   return { ...env.delivery, githubRepository: env.security.githubRepository };
 }
@@ -68,7 +65,21 @@ const KUBERNETES_RESOURCE_KINDS: Record<string, string> = {
   kubernetes_service_v1: "/Service",
 };
 
-const ENVS = { dev: synth(dev), staging: synth(staging), production: synth(production) };
+/**
+ * The synthetic environment (__tests__/fixtures/environment.ts), named staging: manifests
+ * at https://git.fixture.authorworks.net/fixture/manifests.git, revision fixture-revision,
+ * no automated sync, 20-24 runners for fixture-org: values no real environment has, so an
+ * option ignored or replaced by a constant fails. The variants change one field each: sync
+ * automated; the name production (which decides the developers' sync right).
+ */
+const REPO = "https://git.fixture.authorworks.net/fixture/manifests.git";
+const PRODUCTION: EnvironmentConfig = { ...FIXTURE, name: "production" };
+const JSONS = {
+  fixture: synth(FIXTURE),
+  autoSync: synth({ ...FIXTURE, delivery: { ...FIXTURE.delivery, autoSync: true } }),
+  production: synth(PRODUCTION),
+};
+const fixtureJson = JSONS.fixture;
 
 describe("Helm releases", () => {
   test.each([
@@ -77,9 +88,9 @@ describe("Helm releases", () => {
     ["addons_argo_rollouts_release", CHARTS.argoRollouts, "argo-rollouts", "argo-rollouts"],
     ["addons_argo_rollouts_analysis_templates", CHARTS.raw, "canary-analysis-templates", "argo-rollouts"],
     ["addons_arc_controller_release", CHARTS.arcController, "arc-controller", "arc-systems"],
-    ["addons_arc_runners_release", CHARTS.arcRunnerScaleSet, "authorworks-dev", "arc-runners"],
+    ["addons_arc_runners_release", CHARTS.arcRunnerScaleSet, "authorworks-staging", "arc-runners"],
   ])("%s: catalogued chart at its pinned version, release name, namespace", (id, chart, name, namespace) => {
-    expect(release(ENVS.dev, id)).toMatchObject(cataloguedRelease(chart, name, namespace));
+    expect(release(fixtureJson, id)).toMatchObject(cataloguedRelease(chart, name, namespace));
   });
 
   test("ARC charts come from the OCI registry, at the same version", () => {
@@ -88,7 +99,7 @@ describe("Helm releases", () => {
   });
 
   test("the installer creates the four namespaces; the runners' namespace is labelled baseline", () => {
-    const ns = resourcesOf(ENVS.dev, "kubernetes_namespace_v1");
+    const ns = resourcesOf(fixtureJson, "kubernetes_namespace_v1");
     expect(Object.values(ns).map((n) => n.metadata.name).sort()).toEqual(["arc-runners", "arc-systems", "argo-rollouts", "argocd"]);
     expect(ns["addons_namespace_arc_runners"]).toMatchObject({
       metadata: { labels: { "pod-security.kubernetes.io/enforce": "baseline", "authorworks.io/tier": "ci" } },
@@ -96,12 +107,12 @@ describe("Helm releases", () => {
   });
 
   test("CR releases wait for their controller's release (they plan on an empty cluster)", () => {
-    expect(release(ENVS.dev, "addons_argo_cd_applications").depends_on).toEqual(["helm_release.addons_argo_cd_release"]);
-    expect(release(ENVS.dev, "addons_argo_rollouts_analysis_templates").depends_on).toEqual(["helm_release.addons_argo_rollouts_release"]);
+    expect(release(fixtureJson, "addons_argo_cd_applications").depends_on).toEqual(["helm_release.addons_argo_cd_release"]);
+    expect(release(fixtureJson, "addons_argo_rollouts_analysis_templates").depends_on).toEqual(["helm_release.addons_argo_rollouts_release"]);
   });
 
   test("the runner scale set is installed after the controller, its secret and its network policies", () => {
-    const deps = release(ENVS.dev, "addons_arc_runners_release").depends_on as string[];
+    const deps = release(fixtureJson, "addons_arc_runners_release").depends_on as string[];
     expect(deps).toEqual(
       expect.arrayContaining([
         "helm_release.addons_arc_controller_release",
@@ -113,7 +124,7 @@ describe("Helm releases", () => {
   });
 
   test("the delivery add-ons install after the standard ones without conflicting names", () => {
-    const all = [...standardAddons({ acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync", clusterAutoscalerImageTag: "v1.34.0" }), ...deliveryAddons(optionsOf(dev))];
+    const all = [...standardAddons({ acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync", clusterAutoscalerImageTag: "v1.34.0" }), ...deliveryAddons(optionsOf(FIXTURE))];
     const order = installOrder(all).map((a) => a.name);
     expect(order.indexOf("arc-runners")).toBeGreaterThan(order.indexOf("arc-controller"));
     expect(new Set(order).size).toBe(all.length);
@@ -121,12 +132,13 @@ describe("Helm releases", () => {
 });
 
 describe("Argo CD", () => {
+  // autoSync and the name each varied alone: the sync policy follows autoSync only.
   test.each([
-    ["dev", true],
-    ["staging", true],
+    ["fixture", false],
+    ["autoSync", true],
     ["production", false],
-  ] as const)("%s: automated sync with prune and self-heal = %s", (env, automated) => {
-    const set = rawResource(ENVS[env], "addons_argo_cd_applications", "ApplicationSet");
+  ] as const)("%s: automated sync with prune and self-heal = %s", (variant, automated) => {
+    const set = rawResource(JSONS[variant], "addons_argo_cd_applications", "ApplicationSet");
     const policy = set.spec.template.spec.syncPolicy;
     if (automated) {
       expect(policy.automated).toEqual({ prune: true, selfHeal: true });
@@ -136,16 +148,17 @@ describe("Argo CD", () => {
     expect(policy.syncOptions).toContain("CreateNamespace=false");
   });
 
-  test.each(["dev", "staging", "production"] as const)("%s: ApplicationSet = one Application per overlays/<env>/* directory of the manifests repo", (env) => {
-    const set = rawResource(ENVS[env], "addons_argo_cd_applications", "ApplicationSet");
+  test.each([
+    ["fixture", "staging"],
+    ["production", "production"],
+  ] as const)("%s: ApplicationSet = one Application per overlays/<env>/* directory of the manifests repo, at the configured revision", (variant, env) => {
+    const set = rawResource(JSONS[variant], "addons_argo_cd_applications", "ApplicationSet");
     expect(set.metadata).toEqual({ name: `authorworks-${env}`, namespace: "argocd" });
-    expect(set.spec.generators).toEqual([
-      { git: { repoURL: "https://github.com/authorworks/authorworks-k8s.git", revision: "main", directories: [{ path: `overlays/${env}/*` }] } },
-    ]);
+    expect(set.spec.generators).toEqual([{ git: { repoURL: REPO, revision: "fixture-revision", directories: [{ path: `overlays/${env}/*` }] } }]);
     expect(set.spec.template.metadata.name).toBe("{{.path.basename}}");
     expect(set.spec.template.spec).toMatchObject({
       project: `authorworks-${env}`,
-      source: { repoURL: "https://github.com/authorworks/authorworks-k8s.git", targetRevision: "main", path: "{{.path.path}}" },
+      source: { repoURL: REPO, targetRevision: "fixture-revision", path: "{{.path.path}}" },
       destination: { server: "https://kubernetes.default.svc", namespace: "authorworks" },
     });
   });
@@ -154,7 +167,7 @@ describe("Argo CD", () => {
     const json = synthWith((stack) => {
       new KubernetesProvider(stack, "kubernetes", {});
       new HelmProvider(stack, "helm", {});
-      new PlatformAddons(stack, "addons", { context: ctx("staging"), addons: deliveryAddons({ ...optionsOf(staging), manifestsRevision: "release-2026.11" }) });
+      new PlatformAddons(stack, "addons", { context: ctx("staging"), addons: deliveryAddons({ ...optionsOf(FIXTURE), manifestsRevision: "release-2026.11" }) });
     });
     const set = rawResource(json, "addons_argo_cd_applications", "ApplicationSet");
     expect(set.spec.generators[0].git.revision).toBe("release-2026.11");
@@ -162,9 +175,9 @@ describe("Argo CD", () => {
   });
 
   test("AppProject: the manifests repo is the only source; destinations are the application namespaces of this cluster", () => {
-    const project = rawResource(ENVS.production, "addons_argo_cd_applications", "AppProject");
-    expect(project.metadata).toEqual({ name: "authorworks-production", namespace: "argocd" });
-    expect(project.spec.sourceRepos).toEqual(["https://github.com/authorworks/authorworks-k8s.git"]);
+    const project = rawResource(fixtureJson, "addons_argo_cd_applications", "AppProject");
+    expect(project.metadata).toEqual({ name: "authorworks-staging", namespace: "argocd" });
+    expect(project.spec.sourceRepos).toEqual([REPO]);
     expect(project.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: "authorworks" }]);
     expect(project.spec.clusterResourceWhitelist).toEqual([]);
   });
@@ -227,17 +240,17 @@ describe("Argo CD", () => {
     });
   });
 
-  test("RBAC: admins are role:admin; developers read and sync in dev, read only in production; nothing by default", () => {
-    const devRbac = valuesOf(ENVS.dev, "addons_argo_cd_release").configs.rbac;
-    const prodRbac = valuesOf(ENVS.production, "addons_argo_cd_release").configs.rbac;
+  test("RBAC: admins are role:admin; developers read and sync outside production, read only in production; nothing by default", () => {
+    const devRbac = valuesOf(fixtureJson, "addons_argo_cd_release").configs.rbac;
+    const prodRbac = valuesOf(JSONS.production, "addons_argo_cd_release").configs.rbac;
     const devLines = (devRbac["policy.csv"] as string).split("\n");
     const prodLines = (prodRbac["policy.csv"] as string).split("\n");
     for (const lines of [devLines, prodLines]) {
       expect(lines).toContain("g, authorworks:admins, role:admin");
       expect(lines).toContain("g, authorworks:developers, role:authorworks-developer");
     }
-    expect(devLines).toContain("p, role:authorworks-developer, applications, get, authorworks-dev/*, allow");
-    expect(devLines).toContain("p, role:authorworks-developer, applications, sync, authorworks-dev/*, allow");
+    expect(devLines).toContain("p, role:authorworks-developer, applications, get, authorworks-staging/*, allow");
+    expect(devLines).toContain("p, role:authorworks-developer, applications, sync, authorworks-staging/*, allow");
     expect(prodLines).toContain("p, role:authorworks-developer, applications, get, authorworks-production/*, allow");
     expect(prodLines.filter((l) => l.includes(", sync,"))).toEqual([]);
     // Developers never get write actions other than sync.
@@ -247,13 +260,13 @@ describe("Argo CD", () => {
   });
 
   test("on the system nodes; replicated only with high availability; no Dex, no exec", () => {
-    const single = valuesOf(ENVS.dev, "addons_argo_cd_release");
+    const single = valuesOf(fixtureJson, "addons_argo_cd_release");
     expect(single.global).toEqual({ nodeSelector: SYSTEM_PLACEMENT.nodeSelector, tolerations: SYSTEM_PLACEMENT.tolerations });
     expect(single.server.replicas).toBe(1);
     expect(single["redis-ha"].enabled).toBe(false);
     expect(single.dex.enabled).toBe(false);
     expect(single.configs.cm["exec.enabled"]).toBe(false);
-    const ha = valuesOf(synth(production, [], true), "addons_argo_cd_release");
+    const ha = valuesOf(synth(FIXTURE, [], true), "addons_argo_cd_release");
     expect(ha.server.replicas).toBe(2);
     expect(ha.repoServer.replicas).toBe(2);
     expect(ha["redis-ha"].enabled).toBe(true);
@@ -284,7 +297,7 @@ describe("Argo Rollouts", () => {
   });
 
   test("ClusterAnalysisTemplate fails on error rate > 5 % and p99 > 1000 ms, from kube-prometheus-stack", () => {
-    const t = rawResource(ENVS.dev, "addons_argo_rollouts_analysis_templates", "ClusterAnalysisTemplate");
+    const t = rawResource(fixtureJson, "addons_argo_rollouts_analysis_templates", "ClusterAnalysisTemplate");
     expect(t.metadata.name).toBe(ANALYSIS_TEMPLATE);
     const [errors, latency] = t.spec.metrics as Json[];
     expect(errors.name).toBe("error-rate");
@@ -309,7 +322,7 @@ describe("Argo Rollouts", () => {
   });
 
   test("CRDs installed and kept; dashboard off; controller on the system nodes", () => {
-    const v = valuesOf(ENVS.dev, "addons_argo_rollouts_release");
+    const v = valuesOf(fixtureJson, "addons_argo_rollouts_release");
     expect(v).toMatchObject({ installCRDs: true, keepCRDs: true, dashboard: { enabled: false } });
     expect(v.controller).toMatchObject({ replicas: 1, nodeSelector: SYSTEM_PLACEMENT.nodeSelector, tolerations: SYSTEM_PLACEMENT.tolerations });
   });
@@ -317,30 +330,30 @@ describe("Argo Rollouts", () => {
 
 describe("GitHub Actions runners", () => {
   test.each([
-    ["dev", 0, 4],
-    ["staging", 1, 6],
-    ["production", 2, 10],
-  ] as const)("%s: scale set from %d to %d runners, organization URL, named authorworks-<env>", (env, min, max) => {
-    const v = valuesOf(ENVS[env], "addons_arc_runners_release");
+    ["fixture", "staging"],
+    ["production", "production"],
+  ] as const)("%s: scale set from 20 to 24 runners, the repository owner's URL, named authorworks-%s", (variant, env) => {
+    const v = valuesOf(JSONS[variant], "addons_arc_runners_release");
     expect(v).toMatchObject({
-      minRunners: min,
-      maxRunners: max,
-      githubConfigUrl: "https://github.com/authorworks",
+      minRunners: 20,
+      maxRunners: 24,
+      githubConfigUrl: "https://github.com/fixture-org",
       githubConfigSecret: "arc-github-app",
       runnerScaleSetName: `authorworks-${env}`,
       controllerServiceAccount: { namespace: "arc-systems", name: "arc-controller" },
     });
-    expect(release(ENVS[env], "addons_arc_runners_release").name).toBe(`authorworks-${env}`);
+    expect(release(JSONS[variant], "addons_arc_runners_release").name).toBe(`authorworks-${env}`);
+    expect([FIXTURE.delivery.runners, FIXTURE.security.githubRepository]).toEqual([{ minRunners: 20, maxRunners: 24 }, "fixture-org/fixture-infra"]);
   });
 
   test("controller watches only arc-runners, with the service account the scale set names", () => {
-    const v = valuesOf(ENVS.dev, "addons_arc_controller_release");
+    const v = valuesOf(fixtureJson, "addons_arc_controller_release");
     expect(v.flags.watchSingleNamespace).toBe("arc-runners");
     expect(v.serviceAccount).toEqual({ create: true, name: "arc-controller" });
   });
 
   test("runner pods on the spot nodes; container mode kubernetes (no privileged DinD)", () => {
-    const v = valuesOf(ENVS.dev, "addons_arc_runners_release");
+    const v = valuesOf(fixtureJson, "addons_arc_runners_release");
     expect(v.template.spec).toEqual({
       nodeSelector: { "authorworks.io/node-group": "spot" },
       tolerations: [{ key: "authorworks.io/batch", operator: "Equal", value: "true", effect: "NoSchedule" }],
@@ -351,9 +364,9 @@ describe("GitHub Actions runners", () => {
   });
 
   test("GitHub App credentials: read from Secrets Manager, copied by reference into the Kubernetes Secret", () => {
-    const version = dataOf(ENVS.dev, "aws_secretsmanager_secret_version")["addons_arc_runners_github_app_credentials"];
-    expect(version.secret_id).toBe("authorworks-dev/github/app-credentials");
-    const secret = resource(ENVS.dev, "kubernetes_secret_v1", "addons_arc_runners_github_app_secret");
+    const version = dataOf(fixtureJson, "aws_secretsmanager_secret_version")["addons_arc_runners_github_app_credentials"];
+    expect(version.secret_id).toBe("authorworks-staging/github/app-credentials");
+    const secret = resource(fixtureJson, "kubernetes_secret_v1", "addons_arc_runners_github_app_secret");
     expect(secret.metadata).toMatchObject({ name: "arc-github-app", namespace: "arc-runners" });
     // Terraform's jsondecode(...).key: a missing key fails the plan instead of registering with an empty value.
     const ref = "data.aws_secretsmanager_secret_version.addons_arc_runners_github_app_credentials.secret_string";
@@ -364,17 +377,17 @@ describe("GitHub Actions runners", () => {
     });
   });
 
-  test.each(["dev", "staging", "production"] as const)("%s: no private key or app id literal anywhere in the JSON", (env) => {
-    const text = JSON.stringify(ENVS[env]);
+  test.each(["fixture", "autoSync", "production"] as const)("%s: no private key or app id literal anywhere in the JSON", (variant) => {
+    const text = JSON.stringify(JSONS[variant]);
     expect(text).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
     expect(text).not.toMatch(/"github_app_(id|installation_id|private_key)":"[^$]/);
   });
 
   test("network policy: default deny both ways; egress only DNS to CoreDNS and TCP 443", () => {
-    const deny = resource(ENVS.dev, "kubernetes_network_policy_v1", "addons_arc_runners_default_deny");
+    const deny = resource(fixtureJson, "kubernetes_network_policy_v1", "addons_arc_runners_default_deny");
     expect(deny.metadata.namespace).toBe("arc-runners");
     expect(deny.spec).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
-    const allow = resource(ENVS.dev, "kubernetes_network_policy_v1", "addons_arc_runners_allow_egress");
+    const allow = resource(fixtureJson, "kubernetes_network_policy_v1", "addons_arc_runners_allow_egress");
     expect(allow.metadata.namespace).toBe("arc-runners");
     expect(allow.spec.policy_types).toEqual(["Egress"]);
     expect(allow.spec).not.toHaveProperty("ingress");

@@ -3,9 +3,6 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { resolveEnvironment } from "../../environments/config";
 import { checkObservabilityCharts } from "../../environments/checks/platform";
-import { dev } from "../../environments/dev";
-import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { AddonContext, CertManagerAddon, Gp3StorageClassAddon, PlatformAddon, PlatformAddons, SYSTEM_PLACEMENT } from "../../modules/addons";
 import {
@@ -22,6 +19,7 @@ import { CHARTS } from "../../variables/charts";
 import { SERVICES } from "../../variables/services";
 import { Checker, ConfigError } from "../../variables/validation";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith, valuesOf } from "../helpers";
+import { FIXTURE } from "../fixtures/environment";
 
 const ZONE = { name: "dev.authorworks.io", zoneId: "Z0TESTZONE", arn: "arn:aws:route53:::hostedzone/Z0TESTZONE" };
 
@@ -50,13 +48,24 @@ function synthEnv(cfg: EnvironmentConfig): Json {
     new KubernetesProvider(stack, "kubernetes", {});
     new HelmProvider(stack, "helm", {});
     new RandomProvider(stack, "random", {});
-    new PlatformAddons(stack, "addons", { context: ctxFor(cfg, cfg.name === "production"), addons });
+    new PlatformAddons(stack, "addons", { context: ctxFor(cfg, cfg.availability.highAvailability), addons });
   });
 }
 
-
-const JSONS = { dev: synthEnv(dev), staging: synthEnv(staging), production: synthEnv(production) };
-const CONFIGS = { dev, staging, production };
+/**
+ * The synthetic environment (__tests__/fixtures/environment.ts), named staging: Prometheus
+ * 19 days on 123 GiB, Loki 41 days in awfixture-logs-staging, 27 % trace sampling,
+ * thresholds 71/83/87 % CPU/memory/disk, p99 730 ms, 2.5 % errors, a paging webhook,
+ * replicated controllers (highAvailability) and traces in memory. Values no real environment
+ * has and distinct from each other, so an option ignored, replaced by a constant or wired
+ * to another fails.
+ */
+const O = FIXTURE.observability;
+const fixtureJson = synthEnv(FIXTURE);
+/** The fixture with one thing changed each: no paging webhook; no high availability; traces in Badger. */
+const noPaging = synthEnv({ ...FIXTURE, observability: { ...O, pagingWebhookUrl: undefined } });
+const singleReplica = synthEnv({ ...FIXTURE, availability: { ...FIXTURE.availability, highAvailability: false } });
+const badgerTraces = synthEnv({ ...FIXTURE, durability: { ...FIXTURE.durability, traceStorage: "badger" } });
 
 /** Logical id of a resource by its construct path (ids use `_` for `-`; long ones get a hash suffix). */
 function idOf(json: Json, type: string, path: string): string {
@@ -69,12 +78,12 @@ const kps = (json: Json) => valuesOf(json, idOf(json, "helm_release", "addons_ku
 
 describe("kube-prometheus-stack", () => {
   it("pins the chart from variables/charts.ts and runs in monitoring", () => {
-    const r = resource(JSONS.dev, "helm_release", idOf(JSONS.dev, "helm_release", "addons_kube-prometheus-stack_release"));
+    const r = resource(fixtureJson, "helm_release", idOf(fixtureJson, "helm_release", "addons_kube-prometheus-stack_release"));
     expect([r.repository, r.chart, r.version, r.namespace]).toEqual([CHARTS.kubePrometheusStack.repository, "kube-prometheus-stack", CHARTS.kubePrometheusStack.version, "monitoring"]);
   });
 
   it("has the spec's kubernetes-pods job with every relabel rule", () => {
-    const job = kps(JSONS.dev).prometheus.prometheusSpec.additionalScrapeConfigs;
+    const job = kps(fixtureJson).prometheus.prometheusSpec.additionalScrapeConfigs;
     expect(job).toHaveLength(1);
     expect(job[0].job_name).toBe("kubernetes-pods");
     expect(job[0].kubernetes_sd_configs).toEqual([{ role: "pod" }]);
@@ -96,22 +105,18 @@ describe("kube-prometheus-stack", () => {
     expect(job[0]).toEqual(JSON.parse(JSON.stringify(KUBERNETES_PODS_SCRAPE_JOB)));
   });
 
-  it.each(["dev", "staging", "production"] as const)("%s: retention, intervals and gp3 storage from the environment", (name) => {
-    const spec = kps(JSONS[name]).prometheus.prometheusSpec;
-    const o = CONFIGS[name].observability;
-    expect(spec.retention).toBe(`${o.prometheusRetentionDays}d`);
+  it("retention (19 d) and gp3 storage (123 GiB) from the environment, 15 s intervals", () => {
+    const spec = kps(fixtureJson).prometheus.prometheusSpec;
+    expect(spec.retention).toBe("19d");
     expect(spec.scrapeInterval).toBe("15s");
     expect(spec.evaluationInterval).toBe("15s");
-    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({ storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${o.prometheusStorageGb}Gi` } } });
+    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({ storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "123Gi" } } });
     expect(spec.nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
-  });
-
-  it("storage differs per environment (50/100/200 GiB)", () => {
-    expect(["dev", "staging", "production"].map((n) => kps(JSONS[n as "dev"]).prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage)).toEqual(["50Gi", "100Gi", "200Gi"]);
+    expect([O.prometheusRetentionDays, O.prometheusStorageGb]).toEqual([19, 123]);
   });
 
   it("routes critical alerts to paging and the rest to chat, URLs read from the mounted Secret", () => {
-    const am = kps(JSONS.production).alertmanager;
+    const am = kps(fixtureJson).alertmanager;
     expect(am.enabled).toBe(true);
     expect(am.alertmanagerSpec.secrets).toEqual([ALERTMANAGER_WEBHOOK_SECRET]);
     expect(am.config.route.receiver).toBe("chat");
@@ -122,24 +127,25 @@ describe("kube-prometheus-stack", () => {
     expect(receivers.chat.slack_configs[0].api_url).toBeUndefined();
   });
 
-  it("without a paging webhook (dev), critical alerts still reach chat", () => {
-    const receivers = kps(JSONS.dev).alertmanager.config.receivers;
+  it("without a paging webhook, critical alerts still reach chat", () => {
+    const receivers = kps(noPaging).alertmanager.config.receivers;
     const paging = receivers.find((r: Json) => r.name === "paging");
     expect(paging.slack_configs[0].api_url_file).toBe(`${ALERTMANAGER_SECRET_DIR}/chat-webhook-url`);
     expect(paging.webhook_configs).toBeUndefined();
   });
 
   it("reads the chat webhook from Secrets Manager into a Kubernetes Secret, never as a literal", () => {
-    const json = JSONS.production;
+    const json = fixtureJson;
     const versions = dataOf(json, "aws_secretsmanager_secret_version");
     const [dsId] = Object.keys(versions);
-    expect(versions[dsId].secret_id).toBe(chatWebhookSecretName("production"));
+    expect(versions[dsId].secret_id).toBe(chatWebhookSecretName("staging"));
     const secret = resource(json, "kubernetes_secret_v1", idOf(json, "kubernetes_secret_v1", "addons_kube-prometheus-stack_alertmanager-webhooks"));
     expect(secret.metadata.name).toBe(ALERTMANAGER_WEBHOOK_SECRET);
     expect(secret.metadata.namespace).toBe("monitoring");
     expect(secret.data["chat-webhook-url"]).toBe(`\${data.aws_secretsmanager_secret_version.${dsId}.secret_string}`);
     // The paging URL is configuration, not a secret: only in the Secret, never in Helm values.
-    const url = production.observability.pagingWebhookUrl!;
+    const url = O.pagingWebhookUrl!;
+    expect(url).toBe("https://hooks.fixture.authorworks.net/page");
     expect(secret.data["paging-webhook-url"]).toBe(url);
     for (const r of Object.values(resourcesOf(json, "helm_release"))) {
       expect((r.values as string[]).join("")).not.toContain(url);
@@ -148,7 +154,7 @@ describe("kube-prometheus-stack", () => {
   });
 
   it("Grafana's admin password is a random_password in a Secret", () => {
-    const json = JSONS.dev;
+    const json = fixtureJson;
     const admin = resource(json, "kubernetes_secret_v1", idOf(json, "kubernetes_secret_v1", "addons_kube-prometheus-stack_grafana-admin"));
     const pw = idOf(json, "random_password", "addons_kube-prometheus-stack_grafana-admin-password");
     expect(admin.data["admin-password"]).toBe(`\${random_password.${pw}.result}`);
@@ -156,7 +162,7 @@ describe("kube-prometheus-stack", () => {
   });
 
   it("links metrics, logs and traces in Grafana", () => {
-    const g = kps(JSONS.dev).grafana;
+    const g = kps(fixtureJson).grafana;
     expect(g.sidecar.dashboards).toMatchObject({ enabled: true, label: "grafana_dashboard", labelValue: "1" });
     expect(g.sidecar.datasources.exemplarTraceIdDestinations).toEqual({ datasourceUid: "jaeger", traceIdLabelName: "trace_id" });
     const ds = Object.fromEntries(g.additionalDataSources.map((d: Json) => [d.uid, d]));
@@ -168,42 +174,43 @@ describe("kube-prometheus-stack", () => {
     expect(ds.jaeger.url).toBe("http://jaeger.monitoring.svc.cluster.local:16686");
   });
 
-  it("has key-metric rules at the environment's thresholds", () => {
-    const rules = kps(JSONS.dev).additionalPrometheusRulesMap["authorworks-key-metrics"].groups[0].rules;
+  it("has key-metric rules at the environment's thresholds (71/83/87 %, 730 ms, 2.5 %)", () => {
+    const rules = kps(fixtureJson).additionalPrometheusRulesMap["authorworks-key-metrics"].groups[0].rules;
     const byName = Object.fromEntries(rules.map((r: Json) => [r.alert, r]));
-    const t = dev.observability.thresholds;
-    expect(byName.NodeHighCpu.expr).toMatch(new RegExp(`> ${t.cpuPercent}$`));
-    expect(byName.NodeHighMemory.expr).toMatch(new RegExp(`> ${t.memoryPercent}$`));
-    expect(byName.NodeDiskFull.expr).toMatch(new RegExp(`> ${t.diskPercent}$`));
-    expect(byName.ServiceHighP99Latency.expr).toMatch(/^1000 \* histogram_quantile\(0\.99,.*> 500$/);
-    expect(byName.ServiceHighErrorRate.expr).toMatch(/status=~"5\.\."[\s\S]*> 1$/);
+    expect(byName.NodeHighCpu.expr).toMatch(/> 71$/);
+    expect(byName.NodeHighMemory.expr).toMatch(/> 83$/);
+    expect(byName.NodeDiskFull.expr).toMatch(/> 87$/);
+    expect(byName.ServiceHighP99Latency.expr).toMatch(/^1000 \* histogram_quantile\(0\.99,.*> 730$/);
+    expect(byName.ServiceHighErrorRate.expr).toMatch(/status=~"5\.\."[\s\S]*> 2\.5$/);
+    expect(O.thresholds).toEqual({ cpuPercent: 71, memoryPercent: 83, diskPercent: 87, p99LatencyMs: 730, errorRatePercent: 2.5 });
     expect(byName.ServiceHighErrorRate.labels.severity).toBe("critical");
   });
 
   it("has availability, latency and error-rate SLO burn-rate alerts for every service", () => {
-    const groups = kps(JSONS.dev).additionalPrometheusRulesMap["authorworks-slos"].groups;
+    const groups = kps(fixtureJson).additionalPrometheusRulesMap["authorworks-slos"].groups;
     expect(groups.map((g: Json) => g.name)).toEqual(SERVICES.map((s) => `slo-${s.name}`));
     const gateway = groups.find((g: Json) => g.name === "slo-gateway").rules;
     const alerts = gateway.filter((r: Json) => r.alert);
     expect(alerts).toHaveLength(6);
     const page = alerts.find((r: Json) => r.alert === "SLOErrorRateBurnRate" && r.labels.severity === "critical");
-    // error budget 1 % (threshold 1 %), 14.4x over 1h and 5m.
+    // error budget 2.5 % (the threshold), 14.4x over 1h and 5m.
     expect(page.expr).toBe(
-      `slo:error_rate_errors:ratio_rate1h{${SERVICE_LABEL}="gateway",slo="errorRate"} > 0.144 and slo:error_rate_errors:ratio_rate5m{${SERVICE_LABEL}="gateway",slo="errorRate"} > 0.144`,
+      `slo:error_rate_errors:ratio_rate1h{${SERVICE_LABEL}="gateway",slo="errorRate"} > 0.36 and slo:error_rate_errors:ratio_rate5m{${SERVICE_LABEL}="gateway",slo="errorRate"} > 0.36`,
     );
     const ticket = alerts.find((r: Json) => r.alert === "SLOAvailabilityBurnRate" && r.labels.severity === "warning");
     expect(ticket.expr).toContain("ratio_rate6h");
     expect(ticket.expr).toContain("ratio_rate30m");
     expect(ticket.expr).toContain("> 0.006");
     const latency = gateway.find((r: Json) => r.record === "slo:latency_errors:ratio_rate5m");
-    expect(latency.expr).toContain('le="0.5"');
+    // The p99 threshold, 730 ms, in seconds.
+    expect(latency.expr).toContain('le="0.73"');
     expect(SERVICE_LABEL).toBe("authorworks_io_service");
   });
 });
 
 describe("dashboards", () => {
   it("ships each dashboard as a sidecar ConfigMap with valid JSON and PromQL panels", () => {
-    const maps = resourcesOf(JSONS.dev, "kubernetes_config_map_v1");
+    const maps = resourcesOf(fixtureJson, "kubernetes_config_map_v1");
     const dashboards = Object.values(maps).filter((m) => m.metadata.labels?.grafana_dashboard === "1");
     expect(dashboards).toHaveLength(DASHBOARDS.length);
     expect(DASHBOARDS.length).toBe(5);
@@ -222,29 +229,30 @@ describe("dashboards", () => {
 
 describe("loki", () => {
   it("may only use its prefix of the logs bucket", () => {
-    const json = JSONS.dev;
+    const json = fixtureJson;
     const docs = Object.keys(dataOf(json, "aws_iam_policy_document")).filter((k) => k.startsWith("addons_loki_pod_identity_policy_document"));
     expect(docs).toHaveLength(1);
     const st = statements(json, docs[0]);
     expect(st).toHaveLength(2);
     const list = st.find((s) => s.sid === "ListBucket")!;
     expect(list.actions).toEqual(["s3:ListBucket"]);
-    expect(list.resources).toEqual(["arn:aws:s3:::authorworks-logs-dev"]);
+    expect(list.resources).toEqual(["arn:aws:s3:::awfixture-logs-staging"]);
     expect(list.condition).toEqual([{ test: "StringLike", variable: "s3:prefix", values: ["loki/*"] }]);
     const objects = st.find((s) => s.sid === "ReadWriteObjects")!;
-    expect(objects.resources).toEqual(["arn:aws:s3:::authorworks-logs-dev/loki/*"]);
+    expect(objects.resources).toEqual(["arn:aws:s3:::awfixture-logs-staging/loki/*"]);
     expect(objects.actions).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]));
     expect(JSON.stringify(st)).not.toMatch(/kms:/);
   });
 
-  it.each(["dev", "staging", "production"] as const)("%s: chunks in the logs bucket under loki/, retention from the environment", (name) => {
-    const json = JSONS[name];
+  it("chunks in the logs bucket under loki/, retention from the environment (41 d)", () => {
+    const json = fixtureJson;
     const v = valuesOf(json, idOf(json, "helm_release", "addons_loki_release"));
-    expect(v.loki.storage.bucketNames.chunks).toBe(`authorworks-logs-${name}`);
+    expect(v.loki.storage.bucketNames.chunks).toBe("awfixture-logs-staging");
     expect(v.loki.storage.object_store.storage_prefix).toBe("loki");
     // Pod Identity credentials through the AWS SDK chain.
     expect(v.loki.storage.object_store.s3).toMatchObject({ native_aws_auth_enabled: true, region: TEST_AWS.region });
-    expect(v.loki.limits_config.retention_period).toBe(`${CONFIGS[name].observability.lokiRetentionDays * 24}h`);
+    expect(v.loki.limits_config.retention_period).toBe(`${41 * 24}h`);
+    expect(O.lokiRetentionDays).toBe(41);
     expect(v.loki.compactor.retention_enabled).toBe(true);
     expect(v.serviceAccount.name).toBe("loki");
     const assoc = resource(json, "aws_eks_pod_identity_association", idOf(json, "aws_eks_pod_identity_association", "addons_loki_pod-identity"));
@@ -252,8 +260,8 @@ describe("loki", () => {
   });
 
   it("single binary without HA, simple scalable with HA", () => {
-    const dv = valuesOf(JSONS.dev, idOf(JSONS.dev, "helm_release", "addons_loki_release"));
-    const pv = valuesOf(JSONS.production, idOf(JSONS.production, "helm_release", "addons_loki_release"));
+    const dv = valuesOf(singleReplica, idOf(singleReplica, "helm_release", "addons_loki_release"));
+    const pv = valuesOf(fixtureJson, idOf(fixtureJson, "helm_release", "addons_loki_release"));
     expect([dv.deploymentMode, dv.singleBinary.replicas, dv.write.replicas, dv.loki.commonConfig.replication_factor]).toEqual(["Monolithic", 1, 0, 1]);
     expect([pv.deploymentMode, pv.singleBinary.replicas, pv.write.replicas, pv.loki.commonConfig.replication_factor]).toEqual(["SimpleScalable", 0, 3, 3]);
   });
@@ -261,7 +269,7 @@ describe("loki", () => {
 
 describe("alloy", () => {
   it("is a DaemonSet tolerating every taint, pushing to Loki", () => {
-    const v = valuesOf(JSONS.dev, idOf(JSONS.dev, "helm_release", "addons_alloy_release"));
+    const v = valuesOf(fixtureJson, idOf(fixtureJson, "helm_release", "addons_alloy_release"));
     expect(v.controller).toEqual({ type: "daemonset", tolerations: [{ operator: "Exists" }] });
     expect(v.alloy.configMap.content).toContain('url = "http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push"');
     expect(v.alloy.mounts.varlog).toBe(true);
@@ -271,12 +279,10 @@ describe("alloy", () => {
 describe("traces", () => {
   const collector = (json: Json) => valuesOf(json, idOf(json, "helm_release", "addons_opentelemetry-operator_collector")).resources[0];
 
-  it.each([
-    ["dev", 100],
-    ["staging", 50],
-    ["production", 10],
-  ] as const)("%s: the collector keeps %d %% of ordinary traces", (name, pct) => {
-    const c = collector(JSONS[name]);
+  it("the collector keeps the environment's share of ordinary traces (27 %)", () => {
+    const pct = 27;
+    expect(O.traceSamplingRatio).toBe(0.27);
+    const c = collector(fixtureJson);
     expect(c.kind).toBe("OpenTelemetryCollector");
     const policies = c.spec.config.processors.tail_sampling.policies;
     expect(policies.find((p: Json) => p.type === "probabilistic").probabilistic.sampling_percentage).toBe(pct);
@@ -286,7 +292,7 @@ describe("traces", () => {
   });
 
   it("the operator uses cert-manager and is installed after it", () => {
-    const json = JSONS.dev;
+    const json = fixtureJson;
     const id = idOf(json, "helm_release", "addons_opentelemetry-operator_release");
     const r = resource(json, "helm_release", id);
     expect(JSON.parse(r.values[0]).admissionWebhooks.certManager.enabled).toBe(true);
@@ -294,9 +300,9 @@ describe("traces", () => {
     expect(resource(json, "helm_release", idOf(json, "helm_release", "addons_opentelemetry-operator_collector")).depends_on).toEqual([`helm_release.${id}`]);
   });
 
-  it("Jaeger v2 all-in-one: memory in dev, Badger on a gp3 claim where data is protected", () => {
-    const d = valuesOf(JSONS.dev, idOf(JSONS.dev, "helm_release", "addons_jaeger_release"));
-    const p = valuesOf(JSONS.production, idOf(JSONS.production, "helm_release", "addons_jaeger_release"));
+  it("Jaeger v2 all-in-one: in memory (the fixture), or Badger on a gp3 claim", () => {
+    const d = valuesOf(fixtureJson, idOf(fixtureJson, "helm_release", "addons_jaeger_release"));
+    const p = valuesOf(badgerTraces, idOf(badgerTraces, "helm_release", "addons_jaeger_release"));
     // Chart 4.x reads the v2 configuration from `userconfig` only.
     expect(d.config).toBeUndefined();
     expect(d.userconfig.extensions.jaeger_storage.backends.primary_store).toEqual({ memory: { max_traces: 100000 } });
@@ -308,8 +314,8 @@ describe("traces", () => {
     expect(p.jaeger.extraVolumeMounts).toEqual([{ name: "badger", mountPath: "/mnt/data" }]);
     expect(p.jaeger.podSecurityContext).toMatchObject({ fsGroup: 10001, runAsUser: 10001, runAsNonRoot: true });
     for (const gone of ["allInOne", "storage", "provisionDataStore", "collector", "query", "agent"]) expect(p[gone]).toBeUndefined();
-    expect(Object.keys(resourcesOf(JSONS.dev, "kubernetes_persistent_volume_claim_v1"))).toHaveLength(0);
-    const pvc = Object.values(resourcesOf(JSONS.production, "kubernetes_persistent_volume_claim_v1"));
+    expect(Object.keys(resourcesOf(fixtureJson, "kubernetes_persistent_volume_claim_v1"))).toHaveLength(0);
+    const pvc = Object.values(resourcesOf(badgerTraces, "kubernetes_persistent_volume_claim_v1"));
     expect(pvc).toHaveLength(1);
     expect(pvc[0].spec.storage_class_name).toBe("gp3");
     expect(p.jaeger.tolerations).toEqual(SYSTEM_PLACEMENT.tolerations);
@@ -319,14 +325,14 @@ describe("traces", () => {
 describe("charts and placement", () => {
   it("every observability release uses the catalogue's pinned version", () => {
     const byChart = Object.fromEntries(Object.values(CHARTS).map((c) => [`${c.repository}|${c.chart}`, c.version]));
-    const releases = Object.values(resourcesOf(JSONS.production, "helm_release"));
+    const releases = Object.values(resourcesOf(fixtureJson, "helm_release"));
     for (const r of releases) expect(r.version).toBe(byChart[`${r.repository}|${r.chart}`]);
     const charts = releases.map((r) => r.chart);
     expect(charts).toEqual(expect.arrayContaining(["kube-prometheus-stack", "loki", "alloy", "opentelemetry-operator", "jaeger"]));
   });
 
   it("non-DaemonSet components select the system nodes", () => {
-    const json = JSONS.dev;
+    const json = singleReplica;
     expect(valuesOf(json, idOf(json, "helm_release", "addons_loki_release")).singleBinary.nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
     expect(valuesOf(json, idOf(json, "helm_release", "addons_opentelemetry-operator_release")).nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
     expect(kps(json).grafana.nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
@@ -346,11 +352,11 @@ describe("checkObservabilityCharts", () => {
     ["the Jaeger v1 chart", { ...CHARTS, jaeger: { ...CHARTS.jaeger, version: "3.4.1" } }, /charts\.jaeger\.version.*4\.x or later/],
     ["the old Loki repository", { ...CHARTS, loki: { ...CHARTS.loki, repository: "https://grafana.github.io/helm-charts" } }, /charts\.loki\.repository.*grafana-community/],
   ])("refuses %s", (_what, charts, message) => {
-    const c = new Checker("dev");
+    const c = new Checker(FIXTURE.name);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     checkObservabilityCharts(c, charts as any);
     expect(() => c.done()).toThrow(ConfigError);
-    expect(() => c.done()).toThrow(/dev/);
+    expect(() => c.done()).toThrow(/staging/);
     expect(() => c.done()).toThrow(message);
   });
 });

@@ -2,14 +2,12 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { resolveEnvironment, ResolvedEnvironment } from "../../environments/config";
-import { dev } from "../../environments/dev";
-import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { DataKeys } from "../../modules/kms";
 import { ServiceDatabases, ServiceDatabasesProps, checkWindows, databaseName } from "../../modules/rds";
 import { DATABASE_SERVICES } from "../../variables/services";
 import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { FIXTURE } from "../fixtures/environment";
 
 const KEYS = {
   database: "${aws_kms_key.keys_database_key.arn}",
@@ -62,23 +60,35 @@ function synth(
 
 const instance = (json: Json, service: string): Json => resource(json, "aws_db_instance", `rds_${service}_instance`);
 
-const byEnv = { dev: synth(dev), staging: synth(staging), production: synth(production) };
+/**
+ * The synthetic environment (__tests__/fixtures/environment.ts): PostgreSQL 16 on
+ * db.m7g.large, 33-333 GB, backups 23 d, monitoring every 10 s, Performance Insights 93 d,
+ * logs 545 d, a proxy pooling 67%, and an override for editor (db.r7g.xlarge, 44-444 GB):
+ * values no real environment has and distinct from each other, so a prop ignored, replaced
+ * by a constant or wired to another prop fails. Its prefix is `authorworks-staging`.
+ */
+const fixtureJson = synth(FIXTURE);
+const DB = FIXTURE.database;
+const EDITOR = DB.overrides![0];
+/** The fixture with one boolean flipped: multi-AZ off; the proxy off. */
+const singleAz = synth(FIXTURE, (p) => ({ ...p, multiAz: false }));
+const noProxy = synth(FIXTURE, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false } }));
 
 describe("instances per service", () => {
   test("one instance per database service of the catalogue, named authorworks-<env>-<service>", () => {
-    const instances = resourcesOf(byEnv.staging, "aws_db_instance");
+    const instances = resourcesOf(fixtureJson, "aws_db_instance");
     expect(Object.keys(instances)).toHaveLength(DATABASE_SERVICES.length);
     expect(Object.values(instances).map((i) => i.identifier).sort()).toEqual(DATABASE_SERVICES.map((s) => `authorworks-staging-${s.name}`).sort());
-    expect(instance(byEnv.staging, "content").db_name).toBe("content_db");
+    expect(instance(fixtureJson, "content").db_name).toBe("content_db");
     // "user" is a reserved word in PostgreSQL; the suffix keeps every name valid.
-    expect(instance(byEnv.staging, "user").db_name).toBe("user_db");
+    expect(instance(fixtureJson, "user").db_name).toBe("user_db");
   });
 
   test("engine: PostgreSQL major from the config, minors automatic, no major upgrades, rsa2048 CA", () => {
-    const i = instance(byEnv.production, "content");
+    const i = instance(fixtureJson, "content");
     expect(i).toMatchObject({
       engine: "postgres",
-      engine_version: "17",
+      engine_version: "16",
       auto_minor_version_upgrade: true,
       allow_major_version_upgrade: false,
       ca_cert_identifier: "rds-ca-rsa2048-g1",
@@ -86,40 +96,48 @@ describe("instances per service", () => {
     });
   });
 
-  test("storage: gp3, encrypted with the database key, autoscaling to the env's ceiling", () => {
-    const i = instance(byEnv.production, "editor");
-    expect(i).toMatchObject({ storage_type: "gp3", storage_encrypted: true, kms_key_id: KEYS.database, allocated_storage: 100, max_allocated_storage: 1000 });
-    expect(instance(byEnv.dev, "editor")).toMatchObject({ allocated_storage: 20, max_allocated_storage: 100 });
+  test("storage: gp3, encrypted with the database key, autoscaling to the env's ceiling (editor: its override's)", () => {
+    for (const s of DATABASE_SERVICES) {
+      const [allocated, max] = s.name === "editor" ? [44, 444] : [33, 333];
+      expect(instance(fixtureJson, s.name)).toMatchObject({ storage_type: "gp3", storage_encrypted: true, kms_key_id: KEYS.database, allocated_storage: allocated, max_allocated_storage: max });
+    }
+    expect([EDITOR.allocatedStorageGb, EDITOR.maxAllocatedStorageGb, DB.allocatedStorageGb, DB.maxAllocatedStorageGb]).toEqual([44, 444, 33, 333]);
   });
 
   test("network: the vpc module's subnet group and db-tier security group, never public", () => {
-    const i = instance(byEnv.dev, "user");
+    const i = instance(fixtureJson, "user");
     expect(i.db_subnet_group_name).toBe(SUBNET_GROUP);
     expect(i.vpc_security_group_ids).toEqual(SGS);
     expect(i.publicly_accessible).toBe(false);
   });
 
-  test("a per-service override changes only that service", () => {
-    const json = synth({ ...production, database: { ...production.database, overrides: [{ service: "content", instanceClass: "db.r6g.xlarge", maxAllocatedStorageGb: 2000 }] } });
-    expect(instance(json, "content")).toMatchObject({ instance_class: "db.r6g.xlarge", max_allocated_storage: 2000 });
-    expect(instance(json, "user")).toMatchObject({ instance_class: "db.r6g.large", max_allocated_storage: 1000 });
+  test("a per-service override changes only that service, and only the fields it names", () => {
+    const json = synth({ ...FIXTURE, database: { ...DB, overrides: [...DB.overrides!, { service: "content", instanceClass: "db.r6g.xlarge", maxAllocatedStorageGb: 2000 }] } });
+    expect(instance(json, "content")).toMatchObject({ instance_class: "db.r6g.xlarge", allocated_storage: 33, max_allocated_storage: 2000 });
+    expect(instance(json, "editor")).toMatchObject({ instance_class: "db.r7g.xlarge", allocated_storage: 44, max_allocated_storage: 444 });
+    expect(instance(json, "user")).toMatchObject({ instance_class: "db.m7g.large", allocated_storage: 33, max_allocated_storage: 333 });
   });
 });
 
-describe("per-environment differences", () => {
-  test.each([
-    ["dev", "db.t4g.micro", false, 7, 60, 7],
-    ["staging", "db.t4g.medium", true, 30, 30, 7],
-    ["production", "db.r6g.large", true, 35, 15, 31],
-  ] as const)("%s: class %s, multi_az %s, backups %i d, monitoring %i s, PI %i d", (env, cls, multiAz, backup, monitoring, pi) => {
+describe("props per instance", () => {
+  // The fixture's numbers are distinct from each other and from every real environment's
+  // (backups 7/30/35, monitoring 60/30/15, PI 7/31), so each must come from its own prop.
+  test("class (editor: its override), multi_az, backups 23 d, monitoring 10 s, PI 93 d on every instance", () => {
     for (const s of DATABASE_SERVICES) {
-      expect(instance(byEnv[env], s.name)).toMatchObject({
-        instance_class: cls,
-        multi_az: multiAz,
-        backup_retention_period: backup,
-        monitoring_interval: monitoring,
-        performance_insights_retention_period: pi,
+      expect(instance(fixtureJson, s.name)).toMatchObject({
+        instance_class: s.name === "editor" ? "db.r7g.xlarge" : "db.m7g.large",
+        multi_az: true,
+        backup_retention_period: 23,
+        monitoring_interval: 10,
+        performance_insights_retention_period: 93,
       });
+    }
+    expect([DB.instanceClass, DB.multiAz, DB.backupRetentionDays, DB.monitoringIntervalSeconds, DB.performanceInsightsRetentionDays]).toEqual(["db.m7g.large", true, 23, 10, 93]);
+  });
+
+  test("multi_az off alone: the other settings stay", () => {
+    for (const s of DATABASE_SERVICES) {
+      expect(instance(singleAz, s.name)).toMatchObject({ multi_az: false, backup_retention_period: 23, monitoring_interval: 10, performance_insights_retention_period: 93 });
     }
   });
 
@@ -128,7 +146,7 @@ describe("per-environment differences", () => {
     { deletionProtection: true, finalSnapshot: false, applyImmediately: true },
     { deletionProtection: false, finalSnapshot: true, applyImmediately: false },
   ])("deletion protection, final snapshot and apply timing follow their own props: %p", (p) => {
-    const json = synth(dev, (props) => ({ ...props, ...p }));
+    const json = synth(FIXTURE, (props) => ({ ...props, ...p }));
     for (const svc of DATABASE_SERVICES) {
       const i = instance(json, svc.name);
       expect(i).toMatchObject({
@@ -138,24 +156,27 @@ describe("per-environment differences", () => {
         apply_immediately: p.applyImmediately,
         copy_tags_to_snapshot: true,
       });
-      expect(i.final_snapshot_identifier).toBe(p.finalSnapshot ? `authorworks-dev-${svc.name}-final` : undefined);
+      expect(i.final_snapshot_identifier).toBe(p.finalSnapshot ? `authorworks-staging-${svc.name}-final` : undefined);
     }
   });
 });
 
 describe("credentials and authentication", () => {
   test("the master password is managed by Secrets Manager under the secrets key; IAM auth is on", () => {
-    const i = instance(byEnv.production, "user");
+    const i = instance(fixtureJson, "user");
     expect(i).toMatchObject({ manage_master_user_password: true, master_user_secret_kms_key_id: KEYS.secrets, iam_database_authentication_enabled: true, username: "dbadmin" });
   });
 
-  test.each(["dev", "staging", "production"] as const)("%s: no password attribute anywhere in the JSON", (env) => {
-    const text = JSON.stringify(byEnv[env]);
+  test.each([
+    ["with the proxy", fixtureJson],
+    ["without the proxy", noProxy],
+  ])("%s: no password attribute anywhere in the JSON", (_, json) => {
+    const text = JSON.stringify(json);
     const keys = [...text.matchAll(/"([A-Za-z_]*password[A-Za-z_]*)":/gi)].map((m) => m[1]);
     // The knob that names a password without holding one; any other key (password, password_wo...) fails.
     expect(new Set(keys)).toEqual(new Set(["manage_master_user_password"]));
     expect(text).not.toMatch(/"(master_)?password(_wo)?":/);
-    expect(resourcesOf(byEnv[env], "random_password")).toEqual({});
+    expect(resourcesOf(json, "random_password")).toEqual({});
   });
 });
 
@@ -164,15 +185,15 @@ describe("parameter group", () => {
     Object.fromEntries(resource(json, "aws_db_parameter_group", `rds_${service}_parameters`).parameter.map((p: Json) => [p.name, p]));
 
   test("family follows the major version and the instance uses the group", () => {
-    const pg = resource(byEnv.dev, "aws_db_parameter_group", "rds_content_parameters");
-    expect(pg).toMatchObject({ family: "postgres17", name: "authorworks-dev-content-postgres17", lifecycle: { create_before_destroy: true } });
-    expect(instance(byEnv.dev, "content").parameter_group_name).toBe("${aws_db_parameter_group.rds_content_parameters.name}");
-    const pg16 = resource(synth({ ...dev, database: { ...dev.database, engineVersion: "16" } }), "aws_db_parameter_group", "rds_content_parameters");
-    expect(pg16).toMatchObject({ family: "postgres16", name: "authorworks-dev-content-postgres16" });
+    const pg = resource(fixtureJson, "aws_db_parameter_group", "rds_content_parameters");
+    expect(pg).toMatchObject({ family: "postgres16", name: "authorworks-staging-content-postgres16", lifecycle: { create_before_destroy: true } });
+    expect(instance(fixtureJson, "content").parameter_group_name).toBe("${aws_db_parameter_group.rds_content_parameters.name}");
+    const pg17 = resource(synth({ ...FIXTURE, database: { ...DB, engineVersion: "17" } }), "aws_db_parameter_group", "rds_content_parameters");
+    expect(pg17).toMatchObject({ family: "postgres17", name: "authorworks-staging-content-postgres17" });
   });
 
   test("forces TLS and sets the logging parameters; static ones wait for a reboot", () => {
-    const p = params(byEnv.production);
+    const p = params(fixtureJson);
     expect(p["rds.force_ssl"]).toEqual({ name: "rds.force_ssl", value: "1", apply_method: "immediate" });
     expect(p.log_min_duration_statement.value).toBe("1000");
     for (const name of ["log_connections", "log_disconnections", "log_lock_waits"]) expect(p[name].value).toBe("1");
@@ -181,7 +202,7 @@ describe("parameter group", () => {
   });
 
   test("props tune the threshold and add or replace parameters by name", () => {
-    const json = synth(dev, (p) => ({ ...p, slowStatementMs: 250, parameters: [{ name: "log_temp_files", value: "0" }, { name: "idle_in_transaction_session_timeout", value: "600000" }] }));
+    const json = synth(FIXTURE, (p) => ({ ...p, slowStatementMs: 250, parameters: [{ name: "log_temp_files", value: "0" }, { name: "idle_in_transaction_session_timeout", value: "600000" }] }));
     const p = params(json, "editor");
     expect(p.log_min_duration_statement.value).toBe("250");
     expect(p.log_temp_files.value).toBe("0");
@@ -192,21 +213,21 @@ describe("parameter group", () => {
 
 describe("monitoring and logs", () => {
   test("Enhanced Monitoring role: assumed by monitoring.rds.amazonaws.com, AWS managed policy, instances wait for it", () => {
-    const role = resource(byEnv.staging, "aws_iam_role", "rds_monitoring_role_role");
+    const role = resource(fixtureJson, "aws_iam_role", "rds_monitoring_role_role");
     expect(role.name).toBe("authorworks-staging-rds-monitoring");
-    const trust = statements(byEnv.staging, "rds_monitoring_role_trust");
+    const trust = statements(fixtureJson, "rds_monitoring_role_trust");
     expect(trust).toEqual([expect.objectContaining({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }] })]);
-    expect(resource(byEnv.staging, "aws_iam_role_policy_attachment", "rds_monitoring_policy")).toEqual({
+    expect(resource(fixtureJson, "aws_iam_role_policy_attachment", "rds_monitoring_policy")).toEqual({
       role: "${aws_iam_role.rds_monitoring_role_role.name}",
       policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
     });
-    const i = instance(byEnv.staging, "editor");
+    const i = instance(fixtureJson, "editor");
     expect(i.monitoring_role_arn).toBe("${aws_iam_role.rds_monitoring_role_role.arn}");
     expect(i.depends_on).toContain("aws_iam_role_policy_attachment.rds_monitoring_policy");
   });
 
   test("monitoring interval 0: no role, no role ARN on the instances", () => {
-    const json = synth(dev, (p) => ({ ...p, monitoringIntervalSeconds: 0 }));
+    const json = synth(FIXTURE, (p) => ({ ...p, monitoringIntervalSeconds: 0 }));
     expect(resourcesOf(json, "aws_iam_role").rds_monitoring_role_role).toBeUndefined();
     expect(resourcesOf(json, "aws_iam_role_policy_attachment")).toEqual({});
     expect(instance(json, "content").monitoring_interval).toBe(0);
@@ -214,33 +235,35 @@ describe("monitoring and logs", () => {
   });
 
   test("Performance Insights on, encrypted with the database key", () => {
-    expect(instance(byEnv.dev, "user")).toMatchObject({ performance_insights_enabled: true, performance_insights_kms_key_id: KEYS.database });
+    expect(instance(fixtureJson, "user")).toMatchObject({ performance_insights_enabled: true, performance_insights_kms_key_id: KEYS.database });
   });
 
   test.each([
-    ["dev", 30, false],
-    ["production", 365, true],
-  ] as const)("%s: log exports into module-made groups with retention %i d and the logs key, created first (proxy: %s)", (env, days, proxy) => {
-    const i = instance(byEnv[env], "content");
+    ["with the proxy", fixtureJson, true],
+    ["without the proxy", noProxy, false],
+  ] as const)("%s: log exports into module-made groups with the given retention (545 d) and the logs key, created first", (_, json, proxy) => {
+    const days = FIXTURE.logRetentionDays;
+    expect(days).toBe(545);
+    const i = instance(json, "content");
     expect(i.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
     for (const type of ["postgresql", "upgrade"]) {
-      const group = resource(byEnv[env], "aws_cloudwatch_log_group", `rds_content_${type}_logs`);
-      expect(group).toMatchObject({ name: `/aws/rds/instance/authorworks-${env}-content/${type}`, retention_in_days: days, kms_key_id: KEYS.logs });
+      const group = resource(json, "aws_cloudwatch_log_group", `rds_content_${type}_logs`);
+      expect(group).toMatchObject({ name: `/aws/rds/instance/authorworks-staging-content/${type}`, retention_in_days: days, kms_key_id: KEYS.logs });
       expect(i.depends_on).toContain(`aws_cloudwatch_log_group.rds_content_${type}_logs`);
     }
     if (!proxy) {
-      expect(resourcesOf(byEnv[env], "aws_cloudwatch_log_group").rds_content_proxy_logs).toBeUndefined();
+      expect(resourcesOf(json, "aws_cloudwatch_log_group").rds_content_proxy_logs).toBeUndefined();
       return;
     }
-    const proxyLogs = resource(byEnv[env], "aws_cloudwatch_log_group", "rds_content_proxy_logs");
-    expect(proxyLogs).toMatchObject({ name: `/aws/rds/proxy/authorworks-${env}-content`, retention_in_days: days, kms_key_id: KEYS.logs });
-    expect(resource(byEnv[env], "aws_db_proxy", "rds_content_proxy").depends_on).toContain("aws_cloudwatch_log_group.rds_content_proxy_logs");
+    const proxyLogs = resource(json, "aws_cloudwatch_log_group", "rds_content_proxy_logs");
+    expect(proxyLogs).toMatchObject({ name: "/aws/rds/proxy/authorworks-staging-content", retention_in_days: days, kms_key_id: KEYS.logs });
+    expect(resource(json, "aws_db_proxy", "rds_content_proxy").depends_on).toContain("aws_cloudwatch_log_group.rds_content_proxy_logs");
   });
 });
 
 describe("windows", () => {
   test("defaults: daily backup 03:00-04:00, weekly maintenance after it", () => {
-    expect(instance(byEnv.dev, "content")).toMatchObject({ backup_window: "03:00-04:00", maintenance_window: "sun:04:30-sun:05:30" });
+    expect(instance(fixtureJson, "content")).toMatchObject({ backup_window: "03:00-04:00", maintenance_window: "sun:04:30-sun:05:30" });
   });
 
   test("overlapping windows are refused at synth; touching or separate ones pass", () => {
@@ -251,16 +274,16 @@ describe("windows", () => {
     expect(() => checkWindows("22:00-23:00", "wed:01:00-wed:02:00")).not.toThrow();
     expect(() => checkWindows("3:00-4:00", "sun:04:30-sun:05:30")).toThrow(/hh:mm/);
     expect(() => checkWindows("03:00-03:15", "sun:04:30-sun:05:30")).toThrow(/30 minutes/);
-    expect(() => synth(dev, (p) => ({ ...p, maintenanceWindow: "tue:03:00-tue:04:00" }))).toThrow(/overlaps/);
+    expect(() => synth(FIXTURE, (p) => ({ ...p, maintenanceWindow: "tue:03:00-tue:04:00" }))).toThrow(/overlaps/);
   });
 });
 
 describe("RDS Proxy", () => {
   test("one proxy per instance: PostgreSQL, TLS required, end-to-end IAM auth, no secret auth blocks", () => {
-    expect(Object.keys(resourcesOf(byEnv.production, "aws_db_proxy"))).toHaveLength(DATABASE_SERVICES.length);
-    const proxy = resource(byEnv.production, "aws_db_proxy", "rds_content_proxy");
+    expect(Object.keys(resourcesOf(fixtureJson, "aws_db_proxy"))).toHaveLength(DATABASE_SERVICES.length);
+    const proxy = resource(fixtureJson, "aws_db_proxy", "rds_content_proxy");
     expect(proxy).toMatchObject({
-      name: "authorworks-production-content",
+      name: "authorworks-staging-content",
       engine_family: "POSTGRESQL",
       require_tls: true,
       default_auth_scheme: "IAM_AUTH",
@@ -273,21 +296,21 @@ describe("RDS Proxy", () => {
     expect(JSON.stringify(proxy)).not.toContain("master_user_secret");
     expect(proxy.depends_on).toEqual(["aws_cloudwatch_log_group.rds_content_proxy_logs"]);
     // IAM tokens to the instance need IAM database authentication on the instance.
-    expect(instance(byEnv.production, "content").iam_database_authentication_enabled).toBe(true);
+    expect(instance(fixtureJson, "content").iam_database_authentication_enabled).toBe(true);
   });
 
   test("proxy role: assumed by RDS, no secret or KMS access, no db users until one is granted", () => {
-    const trust = statements(byEnv.staging, "rds_user_proxy_role_trust");
+    const trust = statements(fixtureJson, "rds_user_proxy_role_trust");
     expect(trust[0].principals).toEqual([{ type: "Service", identifiers: ["rds.amazonaws.com"] }]);
-    expect(resource(byEnv.staging, "aws_iam_role", "rds_user_proxy_role_role").name).toBe("authorworks-staging-user-proxy");
-    expect(resourcesOf(byEnv.staging, "aws_iam_role_policy")).toEqual({});
-    const rdsDocs = Object.entries(byEnv.staging.data.aws_iam_policy_document as Json).filter(([id]) => id.startsWith("rds_"));
+    expect(resource(fixtureJson, "aws_iam_role", "rds_user_proxy_role_role").name).toBe("authorworks-staging-user-proxy");
+    expect(resourcesOf(fixtureJson, "aws_iam_role_policy")).toEqual({});
+    const rdsDocs = Object.entries(fixtureJson.data.aws_iam_policy_document as Json).filter(([id]) => id.startsWith("rds_"));
     expect(rdsDocs.map(([id]) => id).filter((id) => id.startsWith("rds_user_"))).toEqual(["rds_user_proxy_role_trust"]);
     expect(JSON.stringify(rdsDocs)).not.toMatch(/secretsmanager|kms:|rds-db:connect/);
   });
 
   test("default target group pools up to the env's share of max_connections; the target is the instance", () => {
-    const json = synth(staging, (p) => ({ ...p, proxy: { enabled: true, maxConnectionsPercent: 75 } }));
+    const json = synth(FIXTURE, (p) => ({ ...p, proxy: { enabled: true, maxConnectionsPercent: 75 } }));
     expect(resource(json, "aws_db_proxy_default_target_group", "rds_editor_proxy_target_group")).toMatchObject({
       db_proxy_name: "${aws_db_proxy.rds_editor_proxy.name}",
       connection_pool_config: { max_connections_percent: 75 },
@@ -297,11 +320,12 @@ describe("RDS Proxy", () => {
       target_group_name: "${aws_db_proxy_default_target_group.rds_editor_proxy_target_group.name}",
       db_instance_identifier: "${aws_db_instance.rds_editor_instance.identifier}",
     });
-    expect(resource(byEnv.production, "aws_db_proxy_default_target_group", "rds_editor_proxy_target_group").connection_pool_config.max_connections_percent).toBe(90);
+    expect(resource(fixtureJson, "aws_db_proxy_default_target_group", "rds_editor_proxy_target_group").connection_pool_config.max_connections_percent).toBe(DB.proxy.maxConnectionsPercent);
+    expect(DB.proxy.maxConnectionsPercent).toBe(67);
   });
 
   test("proxy disabled: no proxy, role, secret policy, target or proxy log group", () => {
-    const json = synth(dev, (p) => ({ ...p, proxy: { enabled: false, maxConnectionsPercent: 90 } }));
+    const json = noProxy;
     for (const type of ["aws_db_proxy", "aws_db_proxy_default_target_group", "aws_db_proxy_target", "aws_iam_role_policy"]) {
       expect(resourcesOf(json, type)).toEqual({});
     }
@@ -314,7 +338,7 @@ describe("outputs and grantConnect", () => {
   test("outputs are references to the instance and proxy", () => {
     const names = ["address", "endpoint", "port", "arn", "resourceId", "masterUserSecretArn", "proxyEndpoint"] as const;
     let plain: Record<string, unknown> = {};
-    const json = synth(staging, undefined, (rds, stack) => {
+    const json = synth(FIXTURE, undefined, (rds, stack) => {
       const c = rds.instances.content;
       for (const n of names) new TerraformOutput(stack, n, { value: c[n] });
       plain = { identifier: c.identifier, databaseName: c.databaseName, services: Object.keys(rds.instances).sort() };
@@ -334,7 +358,7 @@ describe("outputs and grantConnect", () => {
 
   test("proxy disabled: proxyEndpoint is undefined", () => {
     let endpoint: string | undefined = "unset";
-    synth(dev, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false } }), (rds) => {
+    synth(FIXTURE, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false } }), (rds) => {
       endpoint = rds.instances.content.proxyEndpoint;
     });
     expect(endpoint).toBeUndefined();
@@ -351,7 +375,7 @@ describe("outputs and grantConnect", () => {
   const INSTANCE_USER = "arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.rds_content_instance.resource_id}/content_app";
 
   test("through the proxy: the app role may connect as exactly that user on the proxy's prx- id", () => {
-    const json = withGrant(staging, true);
+    const json = withGrant(FIXTURE, true);
     expect(resource(json, "aws_iam_role_policy", "rds_content_connect_content_app")).toEqual({
       name: "authorworks-staging-content-connect-content_app",
       role: "${aws_iam_role.app_role.name}",
@@ -363,7 +387,7 @@ describe("outputs and grantConnect", () => {
   });
 
   test("through the proxy: the proxy role may sign in to its instance as exactly that user", () => {
-    const json = withGrant(staging, true);
+    const json = withGrant(FIXTURE, true);
     expect(resource(json, "aws_iam_role_policy", "rds_content_proxy_connect_content_app")).toEqual({
       name: "authorworks-staging-content-proxy-connect-content_app",
       role: "${aws_iam_role.rds_content_proxy_role_role.id}",
@@ -377,7 +401,7 @@ describe("outputs and grantConnect", () => {
   });
 
   test("through the proxy: one proxy policy per user, however many roles are granted it", () => {
-    const json = withGrants(staging, true, (rds, role, stack) => {
+    const json = withGrants(FIXTURE, true, (rds, role, stack) => {
       const c = rds.instances.content;
       c.grantConnect(role, "content_app");
       c.grantConnect(new IamRole(stack, "worker-role", { name: "content-worker", assumeRolePolicy: "{}" }), "content_app", "connect-content_app-worker");
@@ -392,7 +416,7 @@ describe("outputs and grantConnect", () => {
   });
 
   test("connectArn (policies built elsewhere) is the proxy user ARN and also lets the proxy sign in as the user", () => {
-    const json = withGrants(staging, true, (rds, _role, stack) => {
+    const json = withGrants(FIXTURE, true, (rds, _role, stack) => {
       new TerraformOutput(stack, "arn", { value: rds.instances.content.connectArn("content_app") });
     });
     expect(json.output.arn.value).toBe(PROXY_USER);
@@ -401,11 +425,11 @@ describe("outputs and grantConnect", () => {
   });
 
   test("without a proxy: rds-db:connect on the instance's resource id, and no proxy policies", () => {
-    const json = withGrant(dev, false);
+    const json = withGrant(FIXTURE, false);
     expect(statements(json, "rds_content_connect_content_app_document")[0].resources).toEqual([INSTANCE_USER]);
     expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))).toEqual(["rds_content_connect_content_app"]);
     let policy: unknown = "unset";
-    withGrants(dev, false, (rds) => {
+    withGrants(FIXTURE, false, (rds) => {
       policy = rds.instances.content.allowProxyUser("content_app");
     });
     expect(policy).toBeUndefined();
@@ -420,7 +444,7 @@ describe("outputs and grantConnect", () => {
     for (const proxy of [true, false]) {
       let created: Json = {};
       expect(() =>
-        withGrants(dev, proxy, (rds, role, stack) => {
+        withGrants(FIXTURE, proxy, (rds, role, stack) => {
           try {
             rds.instances.user.grantConnect(role, user);
           } finally {
@@ -440,10 +464,10 @@ describe("input checks", () => {
     ["duplicate service", (p: ServiceDatabasesProps) => ({ ...p, databases: [p.databases[0], p.databases[0]] }), /listed twice/],
     ["bad master user", (p: ServiceDatabasesProps) => ({ ...p, masterUsername: "Admin-1" }), /masterUsername/],
   ])("%s is refused", (_, change, message) => {
-    expect(() => synth(dev, change)).toThrow(message);
+    expect(() => synth(FIXTURE, change)).toThrow(message);
   });
 
   test("one subnet is fine without a proxy (the instance uses the subnet group)", () => {
-    expect(() => synth(dev, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false }, subnetIds: ["subnet-0a"] }))).not.toThrow();
+    expect(() => synth(FIXTURE, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false }, subnetIds: ["subnet-0a"] }))).not.toThrow();
   });
 });

@@ -11,13 +11,11 @@ import {
   SecurityProps,
   foundationalStandardArn,
 } from "../../modules/security";
-import { dev } from "../../environments/dev";
-import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { namePrefix } from "../../variables/project";
 import { SECRETS } from "../../variables/secrets";
 import type { AuthorWorksStack } from "../../environments/stack-base";
+import { FIXTURE } from "../fixtures/environment";
 
 const SECRETS_KEY = "arn:aws:kms:us-east-1:123456789012:key/5ec2e75-0000-4000-8000-000000000001";
 const DB_SECRETS = {
@@ -26,7 +24,19 @@ const DB_SECRETS = {
 };
 const CACHE_SECRET = "${aws_secretsmanager_secret.cache_auth_token.arn}";
 const STATE = { bucket: "authorworks-terraform-state", lockTable: "authorworks-terraform-locks", region: "us-east-1" };
-const BOUNDARY_SELF = "arn:aws:iam::123456789012:policy/authorworks-dev-boundary";
+const BOUNDARY_SELF = "arn:aws:iam::123456789012:policy/authorworks-staging-boundary";
+
+/**
+ * The synthetic environment (__tests__/fixtures/environment.ts), named staging: secrets
+ * recovered for 13 days and rotated every 45, GuardDuty off, Security Hub on, repository
+ * fixture-org/fixture-infra, branch release/fixture, DR region eu-north-1: values no real
+ * environment has, so a prop ignored or replaced by a constant fails.
+ */
+const ENV = FIXTURE;
+/** The fixture under each other accepted name, for what the name decides (trust subjects, state paths). */
+const RENAMED = { dev: { ...FIXTURE, name: "dev" }, production: { ...FIXTURE, name: "production" } } as const satisfies Record<string, EnvironmentConfig>;
+/** The fixture with another repository, to vary the repository alone. */
+const OTHER_REPOSITORY: EnvironmentConfig = { ...FIXTURE, security: { ...FIXTURE.security, githubRepository: "other-fixture-org/other-infra" } };
 
 /** Props from an environment file, as the environment stack wires them. */
 function propsFor(env: EnvironmentConfig, overrides: Partial<SecurityProps> = {}): SecurityProps {
@@ -48,7 +58,7 @@ function propsFor(env: EnvironmentConfig, overrides: Partial<SecurityProps> = {}
   };
 }
 
-function synth(overrides: Partial<SecurityProps> = {}, extra?: (s: Security, stack: AuthorWorksStack) => void, env: EnvironmentConfig = dev): Json {
+function synth(overrides: Partial<SecurityProps> = {}, extra?: (s: Security, stack: AuthorWorksStack) => void, env: EnvironmentConfig = ENV): Json {
   return synthWith((stack) => {
     const security = new Security(stack, "security", propsFor(env, overrides));
     extra?.(security, stack);
@@ -69,11 +79,11 @@ describe("application secrets", () => {
 
   test("one secret per catalogue entry, named <namePrefix>/<path>, encrypted with the secrets key", () => {
     expect(Object.keys(secrets)).toHaveLength(SECRETS.length);
-    expect(Object.values(secrets).map((s) => s.name).sort()).toEqual(SECRETS.map((d) => `authorworks-dev/${d.path}`).sort());
+    expect(Object.values(secrets).map((s) => s.name).sort()).toEqual(SECRETS.map((d) => `authorworks-staging/${d.path}`).sort());
     for (const s of Object.values(secrets)) expect(s.kms_key_id).toBe(SECRETS_KEY);
     expect(resource(json, "aws_secretsmanager_secret", "security_secrets_payments_stripe_api_key")).toMatchObject({
-      name: "authorworks-dev/payments/stripe-api-key",
-      tags: { Name: "authorworks-dev/payments/stripe-api-key", Service: "subscription" },
+      name: "authorworks-staging/payments/stripe-api-key",
+      tags: { Name: "authorworks-staging/payments/stripe-api-key", Service: "subscription" },
     });
   });
 
@@ -85,6 +95,11 @@ describe("application secrets", () => {
       "auth/jwt-signing-key": "user",
       "github/app-credentials": "content",
     });
+  });
+
+  test("the fixture's recovery window (13 days) on every secret", () => {
+    expect(Object.values(secrets).map((s) => s.recovery_window_in_days)).toEqual(Array(SECRETS.length).fill(13));
+    expect(ENV.durability.secretRecoveryWindowDays).toBe(13);
   });
 
   test.each([
@@ -107,7 +122,7 @@ describe("application secrets", () => {
     const j = synth({}, (s, stack) => {
       const role = new IamRole(stack, "app-role", { name: "app", assumeRolePolicy: "{}" });
       s.grantRead(role, "payments/stripe-api-key");
-      s.grantRead(role, "authorworks-dev/payments/stripe-api-key"); // full name, same grant
+      s.grantRead(role, "authorworks-staging/payments/stripe-api-key"); // full name, same grant
     });
     const policies = resourcesOf(j, "aws_iam_role_policy");
     const grants = Object.entries(policies).filter(([id]) => id.includes("grant"));
@@ -166,11 +181,10 @@ describe("rotation of the RDS-managed master user secrets", () => {
     expect(() => synth({ secretRotationDays: days })).toThrow(/from 1 to 1000/);
   });
 
-  test("the committed environments rotate at their configured period", () => {
-    for (const env of [dev, staging, production]) {
-      const r = resourcesOf(synth({}, undefined, env), "aws_secretsmanager_secret_rotation");
-      expect(Object.values(r).map((x) => x.rotation_rules.automatically_after_days)).toEqual([env.security.secretRotationDays, env.security.secretRotationDays]);
-    }
+  test("an environment's configured period (the fixture's 45 days) on every database secret", () => {
+    const r = resourcesOf(synth(), "aws_secretsmanager_secret_rotation");
+    expect(Object.values(r).map((x) => x.rotation_rules.automatically_after_days)).toEqual([45, 45]);
+    expect(ENV.security.secretRotationDays).toBe(45);
   });
 });
 
@@ -202,7 +216,7 @@ describe("GuardDuty", () => {
   test("RDS login events on and malware protection off by default; options switch them", () => {
     expect(feature(json, "rds_login_events")).toMatchObject({ name: "RDS_LOGIN_EVENTS", status: "ENABLED" });
     expect(feature(json, "malware_protection")).toMatchObject({ name: "EBS_MALWARE_PROTECTION", status: "DISABLED" });
-    const j = synth({ guardDutyOptions: { rdsLoginEvents: false, malwareProtection: true, findingPublishingFrequency: "ONE_HOUR" } });
+    const j = synth({ guardDuty: true, guardDutyOptions: { rdsLoginEvents: false, malwareProtection: true, findingPublishingFrequency: "ONE_HOUR" } });
     expect(feature(j, "rds_login_events").status).toBe("DISABLED");
     expect(feature(j, "malware_protection").status).toBe("ENABLED");
     expect(resource(j, "aws_guardduty_detector", "security_guardduty_detector").finding_publishing_frequency).toBe("ONE_HOUR");
@@ -225,7 +239,7 @@ describe("GuardDuty", () => {
 
 describe("Security Hub", () => {
   test("account without default standards, consolidated findings, FSBP v1.0.0 in the environment's region", () => {
-    const j = synthWith((stack) => new Security(stack, "security", propsFor(dev, { securityHub: true, aws: { ...TEST_AWS, region: "eu-west-1" } })));
+    const j = synthWith((stack) => new Security(stack, "security", propsFor(ENV, { securityHub: true, aws: { ...TEST_AWS, region: "eu-west-1" } })));
     expect(resource(j, "aws_securityhub_account", "security_security_hub_account")).toEqual({
       enable_default_standards: false,
       control_finding_generator: "SECURITY_CONTROL",
@@ -240,14 +254,17 @@ describe("Security Hub", () => {
     );
   });
 
+  // The fixture has Security Hub on and GuardDuty off; each is flipped alone, so one wired
+  // to the other, or to a constant, fails.
   test.each([
-    [dev, false],
-    [staging, true],
-    [production, true],
-  ] as const)("$name follows security.securityHub (%p)", (env, on) => {
-    const j = synth({}, undefined, env);
-    expect(Object.keys(resourcesOf(j, "aws_securityhub_account"))).toHaveLength(on ? 1 : 0);
-    expect(Object.keys(resourcesOf(j, "aws_securityhub_standards_subscription"))).toHaveLength(on ? 1 : 0);
+    ["the fixture", true, false, {}],
+    ["Security Hub off", false, false, { securityHub: false }],
+    ["GuardDuty on", true, true, { guardDuty: true }],
+  ] as const)("%s: Security Hub %p, GuardDuty %p, each from its own prop", (_, hub, guardDuty, overrides) => {
+    const j = synth(overrides);
+    expect(Object.keys(resourcesOf(j, "aws_securityhub_account"))).toHaveLength(hub ? 1 : 0);
+    expect(Object.keys(resourcesOf(j, "aws_securityhub_standards_subscription"))).toHaveLength(hub ? 1 : 0);
+    expect(Object.keys(resourcesOf(j, "aws_guardduty_detector"))).toHaveLength(guardDuty ? 1 : 0);
   });
 });
 
@@ -262,7 +279,7 @@ describe("GitHub OIDC and deploy roles", () => {
     });
   });
 
-  test.each([dev, staging, production])("$name: plan role trusts pull requests of the repository only", (env) => {
+  test.each([ENV, RENAMED.production, OTHER_REPOSITORY])("$name, $security.githubRepository: plan role trusts pull requests of the repository only", (env) => {
     const j = synth({}, undefined, env);
     const [stmt, ...rest] = statements(j, "security_github_plan_trust");
     expect(rest).toHaveLength(0);
@@ -279,7 +296,7 @@ describe("GitHub OIDC and deploy roles", () => {
     });
   });
 
-  test.each([dev, staging, production])("$name: apply role trusts the environment's GitHub environment, on aud and sub only", (env) => {
+  test.each([ENV, RENAMED.production, OTHER_REPOSITORY])("$name, $security.githubRepository: apply role trusts the environment's GitHub environment, on aud and sub only", (env) => {
     const j = synth({}, undefined, env);
     const [stmt, ...rest] = statements(j, "security_github_apply_trust");
     expect(rest).toHaveLength(0);
@@ -291,14 +308,15 @@ describe("GitHub OIDC and deploy roles", () => {
     // No wildcard anywhere in a trust condition (StringEquals, exact values).
     expect(JSON.stringify(stmt.condition)).not.toMatch(/\*|StringLike/);
     expect(resource(j, "aws_iam_role", "security_github_apply_role").name).toBe(`${namePrefix(env.name)}-github-apply`);
+    expect(resource(j, "aws_iam_role", "security_github_apply_role").description).toContain(`${env.security.githubRepository} branch release/fixture, GitHub environment ${env.name}`);
   });
 
   test("repository and branch flow into the trust policies and the apply role's description", () => {
     const j = synth({ githubRepository: "acme/platform", deployBranch: "release/2026" });
     expect(condition(statements(j, "security_github_plan_trust")[0], "token.actions.githubusercontent.com:sub").values).toEqual(["repo:acme/platform:pull_request"]);
     const apply = statements(j, "security_github_apply_trust")[0];
-    expect(condition(apply, "token.actions.githubusercontent.com:sub").values).toEqual(["repo:acme/platform:environment:dev"]);
-    expect(resource(j, "aws_iam_role", "security_github_apply_role").description).toContain("branch release/2026, GitHub environment dev");
+    expect(condition(apply, "token.actions.githubusercontent.com:sub").values).toEqual(["repo:acme/platform:environment:staging"]);
+    expect(resource(j, "aws_iam_role", "security_github_apply_role").description).toContain("branch release/2026, GitHub environment staging");
   });
 
   test("an existing OIDC provider is used instead of creating one (one per account)", () => {
@@ -317,7 +335,7 @@ describe("plan role permissions", () => {
 
   test("attached inline to the plan role", () => {
     expect(resource(json, "aws_iam_role_policy", "security_github_plan_policy")).toEqual({
-      name: "authorworks-dev-github-plan-read",
+      name: "authorworks-staging-github-plan-read",
       role: "${aws_iam_role.security_github_plan_role.id}",
       policy: "${data.aws_iam_policy_document.security_github_plan_policy_document.json}",
     });
@@ -338,7 +356,7 @@ describe("plan role permissions", () => {
     expect(sid(json, doc, "ListStateBucket")).toMatchObject({ actions: ["s3:ListBucket"], resources: ["arn:aws:s3:::authorworks-terraform-state"] });
     expect(sid(json, doc, "ReadState")).toMatchObject({
       actions: ["s3:GetObject"],
-      resources: ["arn:aws:s3:::authorworks-terraform-state/dev/*", "arn:aws:s3:::authorworks-terraform-state/dev-platform/*"],
+      resources: ["arn:aws:s3:::authorworks-terraform-state/staging/*", "arn:aws:s3:::authorworks-terraform-state/staging-platform/*"],
     });
     expect(sid(json, doc, "StateLock")).toMatchObject({
       actions: ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
@@ -351,7 +369,7 @@ describe("plan role permissions", () => {
   });
 
   test("production reads production state only; an explicit state key replaces the alias match", () => {
-    const j = synth({ state: { ...STATE, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/state" } }, undefined, production);
+    const j = synth({ state: { ...STATE, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/state" } }, undefined, RENAMED.production);
     expect(sid(j, doc, "ReadState").resources).toEqual([
       "arn:aws:s3:::authorworks-terraform-state/production/*",
       "arn:aws:s3:::authorworks-terraform-state/production-platform/*",
@@ -365,7 +383,7 @@ describe("plan role permissions", () => {
     expect(allActions(json, doc)).not.toContain("secretsmanager:GetSecretValue");
     const secretsDoc = "security_github_plan_secrets_document";
     expect(resource(json, "aws_iam_role_policy", "security_github_plan_secrets")).toEqual({
-      name: "authorworks-dev-github-plan-secrets",
+      name: "authorworks-staging-github-plan-secrets",
       role: "${aws_iam_role.security_github_plan_role.id}",
       policy: "${data.aws_iam_policy_document.security_github_plan_secrets_document.json}",
     });
@@ -410,13 +428,13 @@ describe("apply role permissions", () => {
     const stmt = sid(json, doc, "ChangeProjectRolesWithBoundary");
     expect(stmt.effect).toBe("Allow");
     expect(stmt.actions).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"]));
-    expect(stmt.resources).toEqual(["arn:aws:iam::123456789012:role/authorworks-dev-*"]);
+    expect(stmt.resources).toEqual(["arn:aws:iam::123456789012:role/authorworks-staging-*"]);
     expect(stmt.condition).toEqual([{ test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundaryRef] }]);
     // No other allow statement grants a boundary-conditioned action.
     const others = statements(json, doc).filter((s) => s.effect === "Allow" && s.sid !== "ChangeProjectRolesWithBoundary");
     for (const s of others) for (const a of s.actions) expect(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"]).not.toContain(a);
-    expect(sid(json, doc, "MaintainProjectRoles").resources).toEqual(["arn:aws:iam::123456789012:role/authorworks-dev-*"]);
-    expect(sid(json, doc, "MaintainProjectPolicies").resources).toEqual(["arn:aws:iam::123456789012:policy/authorworks-dev-*"]);
+    expect(sid(json, doc, "MaintainProjectRoles").resources).toEqual(["arn:aws:iam::123456789012:role/authorworks-staging-*"]);
+    expect(sid(json, doc, "MaintainProjectPolicies").resources).toEqual(["arn:aws:iam::123456789012:policy/authorworks-staging-*"]);
   });
 
   test("cannot edit or remove the boundary, nor change the CI roles themselves", () => {
@@ -429,13 +447,14 @@ describe("apply role permissions", () => {
     expect(sid(json, doc, "DenyBoundaryRemoval").actions).toContain("iam:DeleteRolePermissionsBoundary");
     const ci = sid(json, doc, "DenyCiRoleChanges");
     expect(ci.effect).toBe("Deny");
-    expect(ci.resources).toEqual(["arn:aws:iam::123456789012:role/authorworks-dev-github-plan", "arn:aws:iam::123456789012:role/authorworks-dev-github-apply"]);
+    expect(ci.resources).toEqual(["arn:aws:iam::123456789012:role/authorworks-staging-github-plan", "arn:aws:iam::123456789012:role/authorworks-staging-github-apply"]);
     expect(ci.actions).toEqual(expect.arrayContaining(["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRole"]));
   });
 
   test.each([
-    [dev, ["staging", "staging-platform", "production", "production-platform", "bootstrap"]],
-    [production, ["dev", "dev-platform", "staging", "staging-platform", "bootstrap"]],
+    [ENV, ["dev", "dev-platform", "production", "production-platform", "bootstrap"]],
+    [RENAMED.dev, ["staging", "staging-platform", "production", "production-platform", "bootstrap"]],
+    [RENAMED.production, ["dev", "dev-platform", "staging", "staging-platform", "bootstrap"]],
   ] as const)("$name cannot touch other environments' state", (env, others) => {
     const stmt = sid(synth({}, undefined, env), doc, "DenyOtherEnvironmentsState");
     expect(stmt.effect).toBe("Deny");
@@ -450,7 +469,7 @@ describe("permissions boundary", () => {
 
   test("a managed policy <namePrefix>-boundary", () => {
     expect(resource(json, "aws_iam_policy", "security_boundary_policy")).toMatchObject({
-      name: "authorworks-dev-boundary",
+      name: "authorworks-staging-boundary",
       policy: "${data.aws_iam_policy_document.security_boundary_document.json}",
     });
   });
@@ -478,8 +497,9 @@ describe("permissions boundary", () => {
     expect(stmt.actions).toBeUndefined();
     expect(stmt.not_actions).toEqual([...GLOBAL_ACTIONS]);
     expect(stmt.not_actions).toEqual(expect.arrayContaining(["iam:*", "sts:*", "cloudfront:*", "route53:*"]));
-    expect(stmt.condition).toEqual([{ test: "StringNotEquals", variable: "aws:RequestedRegion", values: ["us-east-1"] }]);
-    const prod = synthWith((stack) => new Security(stack, "security", propsFor(production, { aws: { ...TEST_AWS, region: "eu-west-1" }, additionalRegions: ["us-east-1", "us-west-2"] })));
+    // The environment's region, us-east-1 (listed once) and the fixture's DR region.
+    expect(stmt.condition).toEqual([{ test: "StringNotEquals", variable: "aws:RequestedRegion", values: ["us-east-1", "eu-north-1"] }]);
+    const prod = synthWith((stack) => new Security(stack, "security", propsFor(ENV, { aws: { ...TEST_AWS, region: "eu-west-1" }, additionalRegions: ["us-east-1", "us-west-2"] })));
     expect(condition(sid(prod, doc, "DenyOtherRegions"), "aws:RequestedRegion").values).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
   });
 
@@ -497,7 +517,7 @@ describe("permissions boundary", () => {
     expect(allowed).not.toContain("*");
     expect(allowed.filter((a) => a.startsWith("iam:") && /Create(Role|User|Policy)|Put|Attach|Delete(Role|Policy)|UpdateAssumeRolePolicy/.test(a))).toEqual([]);
     expect(allowed).not.toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion"]));
-    expect(sid(json, doc, "AllowPassingProjectRoles")).toMatchObject({ actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/authorworks-dev-*"] });
+    expect(sid(json, doc, "AllowPassingProjectRoles")).toMatchObject({ actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/authorworks-staging-*"] });
   });
 
   test("fits the 6,144-character limit of a managed policy", () => {
@@ -512,7 +532,7 @@ describe("permissions boundary", () => {
   test("its ARN is an output other modules pass as permissionsBoundary", () => {
     const j = synth({}, (s, stack) => {
       new TerraformOutput(stack, "boundary", { value: s.permissionsBoundaryArn });
-      new ServiceRole(stack, "bounded", { name: "authorworks-dev-x", description: "x", service: "ec2.amazonaws.com", permissionsBoundary: s.permissionsBoundaryArn });
+      new ServiceRole(stack, "bounded", { name: "authorworks-staging-x", description: "x", service: "ec2.amazonaws.com", permissionsBoundary: s.permissionsBoundaryArn });
     });
     expect(j.output.boundary.value).toBe("${aws_iam_policy.security_boundary_policy.arn}");
     expect(resource(j, "aws_iam_role", "bounded_role").permissions_boundary).toBe("${aws_iam_policy.security_boundary_policy.arn}");
@@ -529,7 +549,7 @@ describe("late binding (databases and cache are built after the boundary exists)
     });
     const rotations = resourcesOf(late, "aws_secretsmanager_secret_rotation");
     expect(Object.keys(rotations).sort()).toEqual(["security_rds_secret_rotation_content", "security_rds_secret_rotation_user"]);
-    expect(rotations.security_rds_secret_rotation_content).toEqual({ secret_id: DB_SECRETS.content, rotation_rules: { automatically_after_days: 90 }, rotate_immediately: false });
+    expect(rotations.security_rds_secret_rotation_content).toEqual({ secret_id: DB_SECRETS.content, rotation_rules: { automatically_after_days: 45 }, rotate_immediately: false });
     expect(sid(late, "security_github_plan_secrets_document", "ReadManagedSecretVersions").resources).toEqual([
       CACHE_SECRET,
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:other-AbCdEf",

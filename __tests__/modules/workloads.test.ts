@@ -1,9 +1,6 @@
 import { TerraformResource } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { dev } from "../../environments/dev";
-import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { ServiceWorkloads, ServiceWorkloadsProps, autoscalingBounds, bucketStatements, resolveWorkloadSize } from "../../modules/workloads";
 import { apiHostName } from "../../variables/platform";
@@ -11,6 +8,7 @@ import { names } from "../../variables/project";
 import { ANALYSIS_TEMPLATE, DEFAULT_CANARY_STEPS } from "../../modules/addons/delivery/argo-rollouts";
 import { CHARTS } from "../../variables/charts";
 import { Json, TEST_AWS, release, resource, resourcesOf, statements, synthWith, valuesOf } from "../helpers";
+import { FIXTURE } from "../fixtures/environment";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/storage";
 const WAF = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/authorworks-x-regional/abc";
@@ -35,7 +33,23 @@ function synth(env: EnvironmentConfig, overrides: Partial<ServiceWorkloadsProps>
   });
 }
 
-const envs = { dev: synth(dev), staging: synth(staging), production: synth(production) };
+/**
+ * The synthetic environment (__tests__/fixtures/environment.ts), named staging: image tag
+ * 9.8.7-fixture; defaults 3 replicas, 150m/192Mi requests, 750m/768Mi limits; an export
+ * override of 14 replicas, 300m/320Mi, 1200m/1280Mi; autoscaling 1-17 at 63 % CPU and
+ * 77 % memory; zone fixture.authorworks.net; deletion protection on. Values no real
+ * environment has and distinct from each other, so a prop ignored, replaced by a constant
+ * or wired to another fails.
+ */
+const fixtureJson = synth(FIXTURE);
+const SIZING = FIXTURE.workloads;
+/** The fixture with one thing changed: the name, deletion protection, the autoscaling floor, the ceiling. */
+const RENAMED: EnvironmentConfig = { ...FIXTURE, name: "dev" };
+const renamedJson = synth(RENAMED);
+const unprotectedJson = synth({ ...FIXTURE, durability: { ...FIXTURE.durability, deletionProtection: false } });
+const higherFloor = synth(FIXTURE, { sizing: { ...SIZING, autoscaling: { ...SIZING.autoscaling, minReplicas: 5 } } });
+const lowerCeiling = synth(FIXTURE, { sizing: { ...SIZING, autoscaling: { ...SIZING.autoscaling, maxReplicas: 10 } } });
+const SERVICES = ["content", "editor", "export", "gateway", "notification", "subscription", "user"];
 const deployment = (json: Json, service: string) => resource(json, "kubernetes_deployment_v1", `workloads_${service}_deployment`);
 const container = (json: Json, service: string) => deployment(json, service).spec.template.spec.container[0];
 const hpa = (json: Json, service: string) => resource(json, "kubernetes_horizontal_pod_autoscaler_v2", `workloads_${service}_autoscaler`);
@@ -44,29 +58,25 @@ const rollout = (json: Json, service: string) => rollouts(json).find((r) => r.me
 
 describe("ServiceWorkloads", () => {
   test("every catalogue service gets a deployment, service, service account, HPA and PDB", () => {
-    const services = ["content", "editor", "export", "gateway", "notification", "subscription", "user"];
     for (const type of ["kubernetes_deployment_v1", "kubernetes_service_v1", "kubernetes_service_account_v1", "kubernetes_horizontal_pod_autoscaler_v2", "kubernetes_pod_disruption_budget_v1"]) {
-      expect(Object.keys(resourcesOf(envs.dev, type)).map((k) => k.split("_")[1]).sort()).toEqual(services);
+      expect(Object.keys(resourcesOf(fixtureJson, type)).map((k) => k.split("_")[1]).sort()).toEqual(SERVICES);
     }
-    expect(deployment(envs.dev, "user").metadata.name).toBe("authorworks-user-service");
+    expect(deployment(fixtureJson, "user").metadata.name).toBe("authorworks-user-service");
   });
 
-  describe("sizing per environment", () => {
-    test.each([
-      ["dev", "2", { cpu: "200m", memory: "256Mi" }, { cpu: "500m", memory: "512Mi" }],
-      ["staging", "2", { cpu: "200m", memory: "256Mi" }, { cpu: "500m", memory: "512Mi" }],
-      ["production", "5", { cpu: "500m", memory: "512Mi" }, { cpu: "1000m", memory: "1Gi" }],
-    ] as const)("%s gateway: %s replicas (the Rollout's), requests and limits from the overlay", (env, replicas, requests, limits) => {
-      const json = envs[env];
-      expect(rollout(json, "gateway").spec.replicas).toBe(Number(replicas));
+  describe("sizing", () => {
+    test("export: 14 replicas (the Rollout's), requests and limits from its override", () => {
+      expect(rollout(fixtureJson, "export").spec.replicas).toBe(14);
       // The Deployment is the Rollout's pod template only.
-      expect(deployment(json, "gateway").spec.replicas).toBe("0");
-      expect(container(json, "gateway").resources).toEqual({ requests, limits });
+      expect(deployment(fixtureJson, "export").spec.replicas).toBe("0");
+      expect(container(fixtureJson, "export").resources).toEqual({ requests: { cpu: "300m", memory: "320Mi" }, limits: { cpu: "1200m", memory: "1280Mi" } });
+      expect(SIZING.overrides?.export).toEqual({ replicas: 14, requests: { cpu: "300m", memory: "320Mi" }, limits: { cpu: "1200m", memory: "1280Mi" } });
     });
 
-    test.each(["dev", "staging", "production"] as const)("%s content: the defaults (the gateway overlay does not leak)", (env) => {
-      expect(rollout(envs[env], "content").spec.replicas).toBe(2);
-      expect(container(envs[env], "content").resources).toEqual({ requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+    test.each(SERVICES.filter((s) => s !== "export"))("%s: the defaults, 3 replicas, 150m/192Mi, 750m/768Mi (the export override does not leak)", (service) => {
+      expect(rollout(fixtureJson, service).spec.replicas).toBe(3);
+      expect(deployment(fixtureJson, service).spec.replicas).toBe("0");
+      expect(container(fixtureJson, service).resources).toEqual({ requests: { cpu: "150m", memory: "192Mi" }, limits: { cpu: "750m", memory: "768Mi" } });
     });
 
     test("Deployments wait for what the prop lists (the mesh and the controller)", () => {
@@ -78,8 +88,8 @@ describe("ServiceWorkloads", () => {
           environment: "dev",
           aws: TEST_AWS,
           clusterName: "authorworks-dev",
-          sizing: dev.workloads,
-          bucketArns: bucketArns(dev),
+          sizing: SIZING,
+          bucketArns: bucketArns(FIXTURE),
           storageKeyArn: KEY,
           ingress: { host: "api.dev.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-0web"] },
           dependsOn: [mesh],
@@ -89,27 +99,30 @@ describe("ServiceWorkloads", () => {
       expect(deployment(json, "content").depends_on).toEqual(["null_resource.linkerd", "aws_eks_pod_identity_association.workloads_content_pod_identity_association"]);
       // Without a namespace prop the services go to the application namespace.
       expect(deployment(json, "gateway").metadata.namespace).toBe("authorworks");
-      expect(deployment(envs.dev, "gateway").depends_on).toBeUndefined();
+      expect(deployment(fixtureJson, "gateway").depends_on).toBeUndefined();
     });
 
     test("Terraform never resets the replica count the HPA chose", () => {
-      expect(deployment(envs.production, "gateway").lifecycle).toEqual({ ignore_changes: ["spec[0].replicas"] });
+      expect(deployment(fixtureJson, "gateway").lifecycle).toEqual({ ignore_changes: ["spec[0].replicas"] });
     });
   });
 
   describe("progressive delivery (Argo Rollouts)", () => {
-    test.each(["dev", "staging", "production"] as const)("%s: one Rollout per service, its pod template the Deployment", (env) => {
-      const all = rollouts(envs[env]);
-      expect(all.map((r) => r.metadata.name).sort()).toEqual(Object.values(resourcesOf(envs[env], "kubernetes_deployment_v1")).map((d) => d.metadata.name).sort());
+    test.each([
+      ["the fixture", fixtureJson],
+      ["renamed", renamedJson],
+    ])("%s: one Rollout per service, its pod template the Deployment", (_, json) => {
+      const all = rollouts(json);
+      expect(all.map((r) => r.metadata.name).sort()).toEqual(Object.values(resourcesOf(json, "kubernetes_deployment_v1")).map((d) => d.metadata.name).sort());
       expect(all).toHaveLength(7);
-      const gw = rollout(envs[env], "gateway");
+      const gw = rollout(json, "gateway");
       expect(gw).toMatchObject({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "authorworks-gateway", namespace: "authorworks" } });
       expect(gw.spec.workloadRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "authorworks-gateway", scaleDown: "never" });
       expect(gw.spec.selector).toEqual({ matchLabels: { "app.kubernetes.io/name": "authorworks-gateway" } });
     });
 
     test("every Rollout ships with the seed's canary and the shared analysis on its own pods", () => {
-      for (const r of rollouts(envs.production)) {
+      for (const r of rollouts(fixtureJson)) {
         const c = r.spec.strategy.canary;
         expect(c.steps).toEqual(DEFAULT_CANARY_STEPS);
         expect([c.maxSurge, c.maxUnavailable]).toEqual([1, 0]);
@@ -123,51 +136,63 @@ describe("ServiceWorkloads", () => {
     });
 
     test("one raw-chart release, after the Deployments and what the prop lists", () => {
-      const r = release(envs.dev, "workloads_rollouts");
+      const r = release(fixtureJson, "workloads_rollouts");
       expect([r.chart, r.version, r.namespace, r.name]).toEqual([CHARTS.raw.chart, CHARTS.raw.version, "authorworks", "authorworks-rollouts"]);
       expect(r.depends_on).toHaveLength(7);
       expect(r.depends_on).toContain("kubernetes_deployment_v1.workloads_gateway_deployment");
     });
 
     test("off: the Deployment runs the pods, the HPA scales it, no Rollout", () => {
-      const json = synth(production, { progressiveDelivery: false });
+      const json = synth(FIXTURE, { progressiveDelivery: false });
       expect(resourcesOf(json, "helm_release")).toEqual({});
-      expect(deployment(json, "gateway").spec.replicas).toBe("5");
+      expect(deployment(json, "export").spec.replicas).toBe("14");
+      expect(deployment(json, "gateway").spec.replicas).toBe("3");
       expect(hpa(json, "gateway").spec.scale_target_ref.kind).toBe("Deployment");
       expect(deployment(json, "gateway").spec.template.spec.topology_spread_constraint[0].match_label_keys).toEqual(["pod-template-hash"]);
     });
   });
 
   describe("autoscaling", () => {
-    test("floor is max(overlay replicas, autoscaling.minReplicas): production gateway 5-10, others 2-10", () => {
-      const gw = hpa(envs.production, "gateway").spec;
-      expect([gw.min_replicas, gw.max_replicas]).toEqual([5, 10]);
-      expect([hpa(envs.dev, "gateway").spec.min_replicas, hpa(envs.production, "content").spec.min_replicas]).toEqual([2, 2]);
+    const bounds = (json: Json, service: string) => [hpa(json, service).spec.min_replicas, hpa(json, service).spec.max_replicas];
+
+    test("floor is max(replicas, autoscaling.minReplicas), ceiling maxReplicas: export 14-17, the others 3-17", () => {
+      expect(bounds(fixtureJson, "export")).toEqual([14, 17]);
+      for (const s of SERVICES.filter((x) => x !== "export")) expect(bounds(fixtureJson, s)).toEqual([3, 17]);
       // The HPA scales the Rollout (its pods), not the template Deployment.
-      expect(gw.scale_target_ref).toEqual({ api_version: "argoproj.io/v1alpha1", kind: "Rollout", name: "authorworks-gateway" });
+      expect(hpa(fixtureJson, "gateway").spec.scale_target_ref).toEqual({ api_version: "argoproj.io/v1alpha1", kind: "Rollout", name: "authorworks-gateway" });
     });
 
-    test("CPU 70 % and memory 80 % utilization targets", () => {
-      expect(hpa(envs.staging, "export").spec.metric).toEqual([
-        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 70 } } },
-        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", average_utilization: 80 } } },
+    test("a floor above the default replicas (5) lifts the others' minimum, not export's 14", () => {
+      expect(bounds(higherFloor, "content")).toEqual([5, 17]);
+      expect(bounds(higherFloor, "export")).toEqual([14, 17]);
+    });
+
+    test("a ceiling (10) below export's replicas is lifted to them; the others keep it", () => {
+      expect(bounds(lowerCeiling, "content")).toEqual([3, 10]);
+      expect(bounds(lowerCeiling, "export")).toEqual([14, 14]);
+    });
+
+    test("CPU 63 % and memory 77 % utilization targets, from their own props", () => {
+      expect(hpa(fixtureJson, "export").spec.metric).toEqual([
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 63 } } },
+        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", average_utilization: 77 } } },
       ]);
     });
 
     test("bounds: replicas above the ceiling lift it; defaults and overrides merge field by field", () => {
-      const sizing = { ...production.workloads, overrides: { gateway: { replicas: 12, limits: { memory: "2Gi" } } } };
-      expect(autoscalingBounds(sizing, "gateway")).toEqual({ min: 12, max: 12 });
-      expect(autoscalingBounds(sizing, "user")).toEqual({ min: 2, max: 10 });
-      expect(resolveWorkloadSize(sizing, "gateway")).toEqual({ replicas: 12, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "2Gi" } });
+      const sizing = { ...SIZING, overrides: { gateway: { replicas: 20, limits: { memory: "2Gi" } } } };
+      expect(autoscalingBounds(sizing, "gateway")).toEqual({ min: 20, max: 20 });
+      expect(autoscalingBounds(sizing, "user")).toEqual({ min: 3, max: 17 });
+      expect(resolveWorkloadSize(sizing, "gateway")).toEqual({ replicas: 20, requests: { cpu: "150m", memory: "192Mi" }, limits: { cpu: "750m", memory: "2Gi" } });
     });
   });
 
   describe("pods", () => {
-    const spec = deployment(envs.production, "content").spec;
+    const spec = deployment(fixtureJson, "content").spec;
     const pod = spec.template.spec;
 
     test("probes: liveness /health 30/10, readiness /readiness 5/5, on the container port", () => {
-      const c = container(envs.dev, "notification");
+      const c = container(fixtureJson, "notification");
       expect(c.liveness_probe).toEqual({ http_get: { path: "/health", port: "8080" }, initial_delay_seconds: 30, period_seconds: 10 });
       expect(c.readiness_probe).toEqual({ http_get: { path: "/readiness", port: "8080" }, initial_delay_seconds: 5, period_seconds: 5 });
       expect(c.port).toEqual([{ name: "http", container_port: 8080, protocol: "TCP" }]);
@@ -200,9 +225,9 @@ describe("ServiceWorkloads", () => {
 
     test("token mounted only where AWS is used; the account never auto-mounts", () => {
       expect(pod.automount_service_account_token).toBe(true);
-      expect(deployment(envs.production, "gateway").spec.template.spec.automount_service_account_token).toBe(false);
-      expect(deployment(envs.production, "editor").spec.template.spec.automount_service_account_token).toBe(false);
-      for (const sa of Object.values(resourcesOf(envs.production, "kubernetes_service_account_v1"))) expect(sa.automount_service_account_token).toBe(false);
+      expect(deployment(fixtureJson, "gateway").spec.template.spec.automount_service_account_token).toBe(false);
+      expect(deployment(fixtureJson, "editor").spec.template.spec.automount_service_account_token).toBe(false);
+      for (const sa of Object.values(resourcesOf(fixtureJson, "kubernetes_service_account_v1"))) expect(sa.automount_service_account_token).toBe(false);
       expect(pod.service_account_name).toBe("${kubernetes_service_account_v1.workloads_content_service_account.metadata[0].name}");
     });
 
@@ -220,42 +245,44 @@ describe("ServiceWorkloads", () => {
 
     test("AWS users carry the label that opens the Pod Identity agent; others do not", () => {
       expect(spec.template.metadata.labels["authorworks.io/aws-identity"]).toBe("true");
-      expect(deployment(envs.production, "gateway").spec.template.metadata.labels["authorworks.io/aws-identity"]).toBeUndefined();
+      expect(deployment(fixtureJson, "gateway").spec.template.metadata.labels["authorworks.io/aws-identity"]).toBeUndefined();
       expect(spec.selector).toEqual({ match_labels: { "app.kubernetes.io/name": "authorworks-content" } });
     });
 
     test.each([
-      ["dev", "gateway", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-dev/gateway:1.0.0"],
-      ["staging", "export", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-staging/export:1.0.0"],
-      ["production", "user", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-production/user:1.0.0"],
-    ] as const)("%s %s image from its ECR repository", (env, service, uri) => {
-      expect(container(envs[env], service).image).toBe(uri);
-      expect(container(envs[env], service).image_pull_policy).toBe("Always");
+      ["the fixture", "gateway", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-staging/gateway:9.8.7-fixture", fixtureJson],
+      ["the fixture", "export", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-staging/export:9.8.7-fixture", fixtureJson],
+      ["renamed", "user", "123456789012.dkr.ecr.us-east-1.amazonaws.com/authorworks-dev/user:9.8.7-fixture", renamedJson],
+    ] as const)("%s: %s image from its ECR repository, at the configured tag", (_, service, uri, json) => {
+      expect(container(json, service).image).toBe(uri);
+      expect(container(json, service).image_pull_policy).toBe("Always");
     });
   });
 
   describe("AWS access", () => {
     test("only content and export get a Pod Identity role", () => {
-      expect(Object.keys(resourcesOf(envs.dev, "aws_iam_role")).sort()).toEqual(["workloads_content_pod_identity_role", "workloads_export_pod_identity_role"]);
-      expect(Object.keys(resourcesOf(envs.dev, "aws_eks_pod_identity_association")).sort()).toEqual(["workloads_content_pod_identity_association", "workloads_export_pod_identity_association"]);
+      expect(Object.keys(resourcesOf(fixtureJson, "aws_iam_role")).sort()).toEqual(["workloads_content_pod_identity_role", "workloads_export_pod_identity_role"]);
+      expect(Object.keys(resourcesOf(fixtureJson, "aws_eks_pod_identity_association")).sort()).toEqual(["workloads_content_pod_identity_association", "workloads_export_pod_identity_association"]);
     });
 
     test("the association binds the role to the service's own account in its namespace; pods wait for it", () => {
-      const a = resource(envs.production, "aws_eks_pod_identity_association", "workloads_content_pod_identity_association");
+      const a = resource(fixtureJson, "aws_eks_pod_identity_association", "workloads_content_pod_identity_association");
       expect(a).toMatchObject({
-        cluster_name: "authorworks-production",
+        cluster_name: "authorworks-staging",
         namespace: "authorworks",
         service_account: "${kubernetes_service_account_v1.workloads_content_service_account.metadata[0].name}",
         role_arn: "${aws_iam_role.workloads_content_pod_identity_role.arn}",
       });
-      expect(resource(envs.production, "aws_iam_role", "workloads_content_pod_identity_role").name).toBe("authorworks-production-pod-content");
-      expect(deployment(envs.production, "content").depends_on).toEqual(["aws_eks_pod_identity_association.workloads_content_pod_identity_association"]);
+      expect(resource(fixtureJson, "aws_iam_role", "workloads_content_pod_identity_role").name).toBe("authorworks-staging-pod-content");
+      expect(resource(renamedJson, "aws_eks_pod_identity_association", "workloads_content_pod_identity_association").cluster_name).toBe("authorworks-dev");
+      expect(resource(renamedJson, "aws_iam_role", "workloads_content_pod_identity_role").name).toBe("authorworks-dev-pod-content");
+      expect(deployment(fixtureJson, "content").depends_on).toEqual(["aws_eks_pod_identity_association.workloads_content_pod_identity_association"]);
     });
 
     test("content: exactly the content and media buckets and the storage key through S3", () => {
-      const s = statements(envs.production, "workloads_content_pod_identity_policy_document");
-      const content = bucketArn(production, "content");
-      const media = bucketArn(production, "media");
+      const s = statements(fixtureJson, "workloads_content_pod_identity_policy_document");
+      const content = bucketArn(FIXTURE, "content");
+      const media = bucketArn(FIXTURE, "media");
       const s3Resources = s.filter((x) => x.actions.some((a: string) => a.startsWith("s3:"))).flatMap((x) => x.resources);
       expect(s3Resources.sort()).toEqual([content, `${content}/*`, media, `${media}/*`].sort());
       const kms = s.filter((x) => x.actions.some((a: string) => a.startsWith("kms:")));
@@ -275,9 +302,9 @@ describe("ServiceWorkloads", () => {
     });
 
     test("export: content and exports, nothing else", () => {
-      const s = statements(envs.dev, "workloads_export_pod_identity_policy_document");
+      const s = statements(fixtureJson, "workloads_export_pod_identity_policy_document");
       const arns = s.filter((x) => x.actions.includes("s3:ListBucket")).flatMap((x) => x.resources);
-      expect(arns).toEqual([bucketArn(dev, "content"), bucketArn(dev, "exports")]);
+      expect(arns).toEqual([bucketArn(FIXTURE, "content"), bucketArn(FIXTURE, "exports")]);
     });
 
     test("a service whose bucket ARN is missing fails at synth", () => {
@@ -286,7 +313,7 @@ describe("ServiceWorkloads", () => {
   });
 
   test("Service: ClusterIP, port 80 to the container port", () => {
-    const svc = resource(envs.dev, "kubernetes_service_v1", "workloads_gateway_service");
+    const svc = resource(fixtureJson, "kubernetes_service_v1", "workloads_gateway_service");
     expect(svc.spec).toEqual({
       type: "ClusterIP",
       selector: { "app.kubernetes.io/name": "authorworks-gateway" },
@@ -295,19 +322,20 @@ describe("ServiceWorkloads", () => {
   });
 
   test("PodDisruptionBudget: one pod at a time", () => {
-    expect(resource(envs.production, "kubernetes_pod_disruption_budget_v1", "workloads_gateway_disruption_budget").spec).toEqual({
+    expect(resource(fixtureJson, "kubernetes_pod_disruption_budget_v1", "workloads_gateway_disruption_budget").spec).toEqual({
       max_unavailable: "1",
       selector: { match_labels: { "app.kubernetes.io/name": "authorworks-gateway" } },
     });
   });
 
   describe("gateway Ingress", () => {
+    // The name and deletion protection each varied alone from the fixture.
     test.each([
-      ["dev", "api.dev.authorworks.io", "authorworks-dev-api", "false"],
-      ["staging", "api.staging.authorworks.io", "authorworks-staging-api", "true"],
-      ["production", "api.authorworks.io", "authorworks-production-api", "true"],
-    ] as const)("%s: host %s, TLS, ALB annotations", (env, host, lbName, protection) => {
-      const ing = resource(envs[env], "kubernetes_ingress_v1", "workloads_ingress");
+      ["the fixture", "api.fixture.authorworks.net", "authorworks-staging-api", "true", fixtureJson],
+      ["renamed", "api.fixture.authorworks.net", "authorworks-dev-api", "true", renamedJson],
+      ["without deletion protection", "api.fixture.authorworks.net", "authorworks-staging-api", "false", unprotectedJson],
+    ] as const)("%s: host %s, load balancer %s, deletion protection %s, TLS, ALB annotations", (_, host, lbName, protection, json) => {
+      const ing = resource(json, "kubernetes_ingress_v1", "workloads_ingress");
       expect(ing.spec.ingress_class_name).toBe("alb");
       expect(ing.spec.tls).toEqual([{ hosts: [host] }]);
       expect(ing.spec.rule).toEqual([
@@ -333,12 +361,12 @@ describe("ServiceWorkloads", () => {
     });
 
     test("an explicit ACM certificate is passed through; only the gateway has an Ingress", () => {
-      const json = synth(production, { ingress: { host: "api.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-a", "sg-b"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } });
+      const json = synth(FIXTURE, { ingress: { host: "api.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-a", "sg-b"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } });
       const ing = resource(json, "kubernetes_ingress_v1", "workloads_ingress");
       expect(ing.metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe("arn:aws:acm:us-east-1:123456789012:certificate/x");
       expect(ing.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toBe("sg-a,sg-b");
       expect(Object.keys(resourcesOf(json, "kubernetes_ingress_v1"))).toEqual(["workloads_ingress"]);
-      expect(resource(envs.dev, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBeUndefined();
+      expect(resource(fixtureJson, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBeUndefined();
     });
   });
 });
