@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformOutput } from "cdktf";
+import type { StackContext } from "../modules/context";
 import { AwsContext } from "../modules/iam";
 import { Backup, BACKUP_TAG } from "../modules/backup";
 import { ContentDelivery } from "../modules/cdn";
@@ -33,6 +34,8 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly providers: AwsProviders;
   public readonly aws: AwsContext;
   public readonly keys: DataKeys;
+  /** What every module reads about the environment; built once, after the keys. */
+  public readonly context: StackContext;
   public readonly network: Network;
   public readonly security: Security;
   public readonly registry: ContainerRegistry;
@@ -64,6 +67,8 @@ export class EnvironmentStack extends AuthorWorksStack {
       deletionWindowDays: env.durability.keyDeletionWindowDays,
       global: env.region === GLOBAL_REGION ? undefined : { provider: this.providers.global, region: GLOBAL_REGION },
     });
+    const { storage, database, logs, secrets } = this.keys;
+    this.context = { environment: env.name, aws: this.aws, namePrefix: prefix, keys: { storage, database, logs, secrets }, logRetentionDays: env.logRetentionDays };
     // The logs key usable in us-east-1 (WAF log group of the CloudFront ACL, the CloudFront alarm's topic).
     const globalLogsKey = this.keys.globalLogs ?? this.keys.logs;
 
@@ -88,14 +93,11 @@ export class EnvironmentStack extends AuthorWorksStack {
     this.registry = new ContainerRegistry(this, "registry", { environment: env.name, kmsKeyArn: this.keys.storage.arn, forceDelete: env.durability.forceDestroy });
 
     this.network = new Network(this, "network", {
-      namePrefix: prefix,
-      aws: this.aws,
+      context: this.context,
       cidr: env.network.cidr,
       azIds: env.azIds,
       subnets: env.subnets,
       natGateways: env.network.natGateways,
-      flowLogRetentionDays: env.logRetentionDays,
-      logsKeyArn: this.keys.logs.arn,
     });
 
     this.cluster = new EksCluster(this, "eks", {

@@ -1,19 +1,19 @@
 import { deriveSubnets } from "../../environments/checks/network";
 import { Network, NetworkProps } from "../../modules/vpc";
-import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { testContext } from "../fixtures/context";
+
+const CONTEXT = testContext({ namePrefix: "authorworks-test", logRetentionDays: 90 });
 
 function network(overrides: Partial<NetworkProps> = {}): Json {
   const azIds = overrides.azIds ?? ["use1-az1", "use1-az2", "use1-az4"];
   return synthWith((stack) => {
     new Network(stack, "network", {
-      namePrefix: "authorworks-test",
-      aws: TEST_AWS,
+      context: CONTEXT,
       cidr: "10.30.0.0/16",
       azIds,
       subnets: deriveSubnets("10.30.0.0/16", azIds.length),
       natGateways: "one-per-az",
-      flowLogRetentionDays: 90,
-      logsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/logs",
       ...overrides,
     });
   });
@@ -82,7 +82,7 @@ describe("vpc module", () => {
   });
 
   test("flow logs of all traffic to an encrypted group with retention, through a scoped role", () => {
-    expect(resource(json, "aws_cloudwatch_log_group", "network_flow_log_group")).toMatchObject({ retention_in_days: 90, kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/logs" });
+    expect(resource(json, "aws_cloudwatch_log_group", "network_flow_log_group")).toMatchObject({ retention_in_days: 90, kms_key_id: CONTEXT.keys.logs.arn });
     expect(resource(json, "aws_flow_log", "network_flow_log")).toMatchObject({
       traffic_type: "ALL",
       log_destination: "${aws_cloudwatch_log_group.network_flow_log_group.arn}",

@@ -31,6 +31,18 @@ const KEY_ADMIN_ACTIONS = [
 /** What a user of the key needs to encrypt and decrypt data (envelope encryption). */
 export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
+/**
+ * A key as the modules that use it see it: its ARN (for `kms_key_id` and IAM statements)
+ * and its key policy, which a consumer extends with what its AWS service needs (alert
+ * publishers, AWS Backup, CloudFront). `EncryptionKey` is one.
+ */
+export interface PolicyKey {
+  /** Key ARN (a reference to `aws_kms_key.<id>.arn`). */
+  readonly arn: string;
+  /** Adds statements to the key policy; any time before synthesis. */
+  addPolicyStatements(...statements: PolicyStatement[]): void;
+}
+
 export interface EncryptionKeyProps {
   /** Account, and the region the key is in (its `kms:ViaService` and CloudWatch Logs conditions name it). */
   readonly aws: AwsContext;
@@ -54,7 +66,7 @@ export interface EncryptionKeyProps {
 }
 
 /** One customer-managed key with yearly rotation and an alias. */
-export class EncryptionKey extends Construct {
+export class EncryptionKey extends Construct implements PolicyKey {
   public readonly key: KmsKey;
   public readonly arn: string;
   public readonly keyId: string;

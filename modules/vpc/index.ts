@@ -23,14 +23,18 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { POSTGRES_PORT, SERVICE_PRINCIPALS, VALKEY_PORT, vpcEndpointServiceName } from "../../variables/aws-catalog";
 import { APP_PORT } from "../../variables/services";
-import { AwsContext, ServiceRole } from "../iam";
+import type { StackContext } from "../context";
+import { ServiceRole } from "../iam";
 
 export type SubnetTier = "public" | "private" | "database";
 
 export interface NetworkProps {
-  /** Prefix of every name, e.g. `authorworks-dev`. */
-  readonly namePrefix: string;
-  readonly aws: AwsContext;
+  /**
+   * The environment: `namePrefix` starts every name, `aws.region` names the gateway
+   * endpoints' services, the flow-log group keeps `logRetentionDays` and is encrypted
+   * with `keys.logs`.
+   */
+  readonly context: StackContext;
   /** VPC CIDR. */
   readonly cidr: string;
   /** Availability-zone IDs, one per subnet of each tier (IDs are stable across accounts; names are not). */
@@ -43,10 +47,6 @@ export interface NetworkProps {
   readonly clusterName?: string;
   /** Port the application tier listens on (the web tier forwards to it). @default 8080 */
   readonly appPort?: number;
-  /** Flow-log group retention in days (a value CloudWatch accepts). */
-  readonly flowLogRetentionDays: number;
-  /** KMS key for the flow-log group (the logs data-class key). */
-  readonly logsKeyArn: string;
 }
 
 /** Tier security groups, per seed 003: only the web tier takes traffic from the internet. */
@@ -81,7 +81,8 @@ export class Network extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
-    const name = props.namePrefix;
+    const { context } = props;
+    const name = context.namePrefix;
     const clusterName = props.clusterName ?? name;
     const appPort = props.appPort ?? APP_PORT;
     const azIds = props.azIds;
@@ -160,7 +161,7 @@ export class Network extends Construct {
     for (const service of ["s3", "dynamodb"]) {
       new VpcEndpoint(this, `${service}-endpoint`, {
         vpcId: this.vpc.id,
-        serviceName: vpcEndpointServiceName(service, props.aws.region),
+        serviceName: vpcEndpointServiceName(service, context.aws.region),
         vpcEndpointType: "Gateway",
         routeTableIds: [...this.privateRouteTableIds, databaseRt.id],
         tags: { Name: `${name}-${service}` },
@@ -170,15 +171,15 @@ export class Network extends Construct {
     // Flow logs of all traffic, to an encrypted log group with a retention.
     const logGroup = new CloudwatchLogGroup(this, "flow-log-group", {
       name: `/aws/vpc/${name}/flow-logs`,
-      retentionInDays: props.flowLogRetentionDays,
-      kmsKeyId: props.logsKeyArn,
+      retentionInDays: context.logRetentionDays,
+      kmsKeyId: context.keys.logs.arn,
     });
     this.flowLogGroupName = logGroup.name;
     const flowRole = new ServiceRole(this, "flow-logs", {
       name: `${name}-vpc-flow-logs`,
       description: `Delivers VPC flow logs of ${name} to CloudWatch Logs`,
       service: SERVICE_PRINCIPALS.vpcFlowLogs,
-      sourceAccount: props.aws.accountId,
+      sourceAccount: context.aws.accountId,
       statements: [
         {
           sid: "WriteFlowLogs",
