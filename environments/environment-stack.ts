@@ -175,8 +175,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     });
 
     this.cache = new ValkeyCache(this, "cache", {
-      namePrefix: prefix,
-      aws: this.aws,
+      context: this.context,
       engineVersion: env.cache.engineVersion,
       nodeType: env.cache.nodeType,
       nodes: env.cache.nodes,
@@ -184,10 +183,6 @@ export class EnvironmentStack extends AuthorWorksStack {
       finalSnapshot: env.durability.finalSnapshots,
       subnetGroupName: this.network.cacheSubnetGroupName,
       securityGroupIds: [this.network.securityGroups.db.id],
-      databaseKeyArn: this.keys.database.arn,
-      secretsKeyArn: this.keys.secrets.arn,
-      logsKeyArn: this.keys.logs.arn,
-      logRetentionDays: env.logRetentionDays,
     });
 
     this.security.rotateManagedSecrets(Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.masterUserSecretArn])));

@@ -1,8 +1,9 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { DataKeys } from "../../modules/kms";
+import type { StackContext } from "../../modules/context";
 import { AUTH_TOKEN_SPECIAL_CHARACTERS, ValkeyCache, ValkeyCacheProps, checkWindows } from "../../modules/redis";
-import { Json, dataOf, resource, resourcesOf, statements, synthWith, TEST_AWS } from "../helpers";
+import { Json, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { testContextWithDataKeys } from "../fixtures/context";
 
 const RG = "aws_elasticache_replication_group";
 const RG_ID = "cache_replication_group";
@@ -13,16 +14,15 @@ const KEY = {
   logs: "${aws_kms_key.keys_logs_key.arn}",
 };
 
-type Overrides = Partial<Omit<ValkeyCacheProps, "databaseKeyArn" | "secretsKeyArn" | "logsKeyArn">>;
+type Overrides = Partial<Omit<ValkeyCacheProps, "context">> & { readonly context?: Partial<Omit<StackContext, "keys">> };
 
 /** A dev-like cache with real KMS keys (so key references can be checked) and the random provider. */
 function synthCache(overrides: Overrides = {}, extra?: (cache: ValkeyCache, stack: Parameters<Parameters<typeof synthWith>[0]>[0]) => void): Json {
   return synthWith((stack) => {
     new RandomProvider(stack, "random");
-    const keys = new DataKeys(stack, "keys", { aws: TEST_AWS, namePrefix: "authorworks-dev" });
+    const { context, ...props } = overrides;
     const cache = new ValkeyCache(stack, "cache", {
-      namePrefix: "authorworks-dev",
-      aws: TEST_AWS,
+      context: testContextWithDataKeys(stack, context),
       engineVersion: "8.0",
       nodeType: "cache.t4g.micro",
       nodes: 1,
@@ -30,11 +30,7 @@ function synthCache(overrides: Overrides = {}, extra?: (cache: ValkeyCache, stac
       finalSnapshot: false,
       subnetGroupName: "authorworks-dev-cache",
       securityGroupIds: ["sg-0db"],
-      databaseKeyArn: keys.database.arn,
-      secretsKeyArn: keys.secrets.arn,
-      logsKeyArn: keys.logs.arn,
-      logRetentionDays: 30,
-      ...overrides,
+      ...props,
     });
     extra?.(cache, stack);
   });
@@ -99,10 +95,10 @@ describe("ValkeyCache", () => {
     });
 
     test("refuses a replication group id over 40 characters or not lower-case", () => {
-      expect(() => synthCache({ namePrefix: "authorworks-production-with-a-long-suffix" })).toThrow(/at most 40 characters/);
-      expect(() => synthCache({ namePrefix: "AuthorWorks-dev" })).toThrow(/lower-case replication group id/);
+      expect(() => synthCache({ context: { namePrefix: "authorworks-production-with-a-long-suffix" } })).toThrow(/at most 40 characters/);
+      expect(() => synthCache({ context: { namePrefix: "AuthorWorks-dev" } })).toThrow(/lower-case replication group id/);
       // 34 + "-cache" = 40: the limit itself is accepted.
-      expect(() => synthCache({ namePrefix: "a".repeat(34) })).not.toThrow();
+      expect(() => synthCache({ context: { namePrefix: "a".repeat(34) } })).not.toThrow();
     });
 
     test("refuses an empty security group list", () => {
@@ -217,7 +213,7 @@ describe("ValkeyCache", () => {
 
   describe("logs", () => {
     test("slow-log and engine-log go, as JSON, to log groups of this module", () => {
-      const json = synthCache({ logRetentionDays: 90 });
+      const json = synthCache({ context: { logRetentionDays: 90 } });
       const rg = resource(json, RG, RG_ID);
       expect(rg.log_delivery_configuration).toEqual([
         { destination: "${aws_cloudwatch_log_group.cache_slow_log.name}", destination_type: "cloudwatch-logs", log_format: "json", log_type: "slow-log" },
@@ -235,7 +231,7 @@ describe("ValkeyCache", () => {
     });
 
     test("refuses a retention CloudWatch Logs does not offer", () => {
-      expect(() => synthCache({ logRetentionDays: 45 })).toThrow(/logRetentionDays 45/);
+      expect(() => synthCache({ context: { logRetentionDays: 45 } })).toThrow(/logRetentionDays 45/);
     });
   });
 

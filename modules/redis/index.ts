@@ -16,7 +16,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { AwsContext, policyDocument } from "../iam";
+import type { StackContext } from "../context";
+import { policyDocument } from "../iam";
 import {
   CLOUDWATCH_RETENTION_DAYS,
   ELASTICACHE_AUTH_TOKEN_SPECIAL_CHARACTERS,
@@ -48,10 +49,13 @@ export type MaxMemoryPolicy =
   | "noeviction";
 
 export interface ValkeyCacheProps {
-  /** Prefix of every name, e.g. `authorworks-dev`; the replication group is `<namePrefix>-cache` (at most 40 characters). */
-  readonly namePrefix: string;
-  /** Account, region and partition (for the grant's kms:ViaService condition). */
-  readonly aws: AwsContext;
+  /**
+   * The environment: `namePrefix` (the replication group is `<namePrefix>-cache`, at most
+   * 40 characters), `aws` (the grant's kms:ViaService condition), `keys.database`
+   * (encryption at rest), `keys.secrets` (the AUTH token secret), `keys.logs` and
+   * `logRetentionDays` (the slow-log and engine-log log groups; a value CloudWatch Logs accepts).
+   */
+  readonly context: StackContext;
   /** Valkey version, a key of `VALKEY_VERSIONS` (variables/aws-catalog.ts), e.g. `"8.0"`; it selects the parameter group family. */
   readonly engineVersion: string;
   /** ElastiCache node type, e.g. `cache.t4g.micro`. */
@@ -66,14 +70,6 @@ export interface ValkeyCacheProps {
   readonly subnetGroupName: string;
   /** Security groups of the nodes (the network's db tier, which admits port 6379 from the app tier). */
   readonly securityGroupIds: string[];
-  /** KMS key ARN for encryption at rest (the `database` data key). */
-  readonly databaseKeyArn: string;
-  /** KMS key ARN of the AUTH token secret (the `secrets` data key). */
-  readonly secretsKeyArn: string;
-  /** KMS key ARN of the slow-log and engine-log log groups (the `logs` data key). */
-  readonly logsKeyArn: string;
-  /** Retention of the log groups, one of the values CloudWatch Logs accepts (days). */
-  readonly logRetentionDays: number;
   /**
    * Daily snapshot window, UTC, `hh:mm-hh:mm`, at least 60 minutes, not overlapping the maintenance window.
    * @default "03:00-04:00"
@@ -133,7 +129,8 @@ export class ValkeyCache extends Construct {
     super(scope, id);
     this.props = props;
     const family = checkProps(props);
-    const name = `${props.namePrefix}-cache`;
+    const { context } = props;
+    const name = `${context.namePrefix}-cache`;
     const multiAz = props.nodes > 1;
     const snapshotWindow = props.snapshotWindow ?? "03:00-04:00";
     const maintenanceWindow = props.maintenanceWindow ?? "sun:05:00-sun:06:00";
@@ -158,8 +155,8 @@ export class ValkeyCache extends Construct {
     const logGroup = (logType: "slow-log" | "engine-log"): CloudwatchLogGroup =>
       new CloudwatchLogGroup(this, logType, {
         name: `/aws/vendedlogs/elasticache/${name}/${logType}`,
-        retentionInDays: props.logRetentionDays,
-        kmsKeyId: props.logsKeyArn,
+        retentionInDays: context.logRetentionDays,
+        kmsKeyId: context.keys.logs.arn,
         tags: { Name: `${name}-${logType}` },
       });
     this.slowLogGroup = logGroup("slow-log");
@@ -193,7 +190,7 @@ export class ValkeyCache extends Construct {
       securityGroupIds: props.securityGroupIds,
       networkType: "ipv4",
       atRestEncryptionEnabled: "true",
-      kmsKeyId: props.databaseKeyArn,
+      kmsKeyId: context.keys.database.arn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
       authToken: authToken.result,
@@ -215,7 +212,7 @@ export class ValkeyCache extends Construct {
     this.authTokenSecret = new SecretsmanagerSecret(this, "auth-token-secret", {
       name: `${name}-auth-token`,
       description: `${name}: AUTH token and endpoints of the Valkey replication group`,
-      kmsKeyId: props.secretsKeyArn,
+      kmsKeyId: context.keys.secrets.arn,
       // The shortest window Secrets Manager allows.
       recoveryWindowInDays: SECRETS_MANAGER_RECOVERY_WINDOW_DAYS.min,
       tags: { Name: `${name}-auth-token` },
@@ -251,18 +248,18 @@ export class ValkeyCache extends Construct {
     const id = `grant-read-auth-token-${pathBelowStack(role)}`;
     const existing = this.node.tryFindChild(id);
     if (existing) return existing as IamRolePolicy;
-    const { aws } = this.props;
+    const { aws, keys, namePrefix } = this.props.context;
     const doc = policyDocument(this, `${id}-document`, [
       { sid: "ReadCacheAuthToken", actions: ["secretsmanager:GetSecretValue"], resources: [this.authTokenSecretArn] },
       {
         sid: "DecryptThroughSecretsManager",
         actions: ["kms:Decrypt"],
-        resources: [this.props.secretsKeyArn],
+        resources: [keys.secrets.arn],
         conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("secretsmanager", aws.region)] }],
       },
     ]);
     return new IamRolePolicy(this, id, {
-      name: `${this.props.namePrefix}-cache-read-auth-token`,
+      name: `${namePrefix}-cache-read-auth-token`,
       role: role.id,
       policy: doc.json,
     });
@@ -272,14 +269,15 @@ export class ValkeyCache extends Construct {
 /** Validates what the module relies on; returns the parameter group family. */
 function checkProps(p: ValkeyCacheProps): string {
   const problems: string[] = [];
+  const { namePrefix, logRetentionDays } = p.context;
   const family = VALKEY_VERSIONS[p.engineVersion];
   if (!family) problems.push(`engineVersion "${p.engineVersion}": expected one of ${Object.keys(VALKEY_VERSIONS).join(", ")}`);
-  if (!Token.isUnresolved(p.namePrefix)) {
-    const id = `${p.namePrefix}-cache`;
+  if (!Token.isUnresolved(namePrefix)) {
+    const id = `${namePrefix}-cache`;
     // ElastiCache: 1-40 characters, a letter first, letters/digits/hyphens, no "--", no trailing hyphen.
     if (id.length > ELASTICACHE_REPLICATION_GROUP_ID_MAX_LENGTH || !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(id) || id.includes("--")) {
       problems.push(
-        `namePrefix "${p.namePrefix}": "${id}" must be a lower-case replication group id of at most ${ELASTICACHE_REPLICATION_GROUP_ID_MAX_LENGTH} characters (letter first, letters, digits, single hyphens)`,
+        `namePrefix "${namePrefix}": "${id}" must be a lower-case replication group id of at most ${ELASTICACHE_REPLICATION_GROUP_ID_MAX_LENGTH} characters (letter first, letters, digits, single hyphens)`,
       );
     }
   }
@@ -290,8 +288,8 @@ function checkProps(p: ValkeyCacheProps): string {
   if (!Number.isInteger(p.snapshotRetentionDays) || p.snapshotRetentionDays < min || p.snapshotRetentionDays > max) {
     problems.push(`snapshotRetentionDays ${p.snapshotRetentionDays}: expected ${min}-${max}`);
   }
-  if (!CLOUDWATCH_RETENTION_DAYS.includes(p.logRetentionDays)) {
-    problems.push(`logRetentionDays ${p.logRetentionDays}: expected one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`);
+  if (!CLOUDWATCH_RETENTION_DAYS.includes(logRetentionDays)) {
+    problems.push(`logRetentionDays ${logRetentionDays}: expected one of ${CLOUDWATCH_RETENTION_DAYS.join(", ")}`);
   }
   if (p.securityGroupIds.length === 0) problems.push("securityGroupIds: expected at least one security group");
   if (problems.length) throw new Error(`ValkeyCache: ${problems.join("; ")}`);
