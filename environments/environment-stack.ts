@@ -142,10 +142,8 @@ export class EnvironmentStack extends AuthorWorksStack {
     });
 
     this.storage = new ObjectStorage(this, "storage", {
-      environment: env.name,
+      context: this.context,
       bucketPrefix: env.storage.bucketPrefix,
-      aws: this.aws,
-      kmsKeyArn: this.keys.storage.arn,
       logExpirationDays: env.storage.logExpirationDays,
       forceDestroy: env.durability.forceDestroy,
     });

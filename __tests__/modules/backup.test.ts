@@ -6,6 +6,7 @@ import { ObjectStorage } from "../../modules/s3";
 import type { EnvironmentConfig } from "../../environments/types";
 import { names } from "../../variables/project";
 import { FIXTURE } from "../fixtures/environment";
+import { testContext } from "../fixtures/context";
 
 const DR_REGION = FIXTURE.drRegion!;
 
@@ -14,7 +15,7 @@ function synth(env: EnvironmentConfig, extra: Partial<BackupProps> = {}): Json {
   return synthWith((stack) => {
     const dr = env.drRegion ? new AwsProvider(stack, "aws-dr", { region: env.drRegion, alias: "dr" }) : undefined;
     const storageKey = new EncryptionKey(stack, "storage-key", { aws: TEST_AWS, alias: `authorworks-${env.name}-storage`, description: "storage", viaServices: ["s3"] });
-    const storage = new ObjectStorage(stack, "storage", { environment: env.name, aws: TEST_AWS, kmsKeyArn: storageKey.arn, logExpirationDays: 30 });
+    const storage = new ObjectStorage(stack, "storage", { context: testContext({ environment: env.name, keys: { storage: storageKey } }), logExpirationDays: 30 });
     new Backup(stack, "backup", {
       environment: env.name,
       aws: TEST_AWS,
@@ -287,7 +288,7 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
     const rtc = synthWith((stack) => {
       const dr = new AwsProvider(stack, "aws-dr", { region: DR_REGION, alias: "dr" });
       const key = new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "k", description: "k" });
-      const storage = new ObjectStorage(stack, "storage", { environment: "production", aws: TEST_AWS, kmsKeyArn: key.arn, logExpirationDays: 30 });
+      const storage = new ObjectStorage(stack, "storage", { context: testContext({ environment: "production", keys: { storage: key } }), logExpirationDays: 30 });
       new Backup(stack, "backup", {
         environment: "production", aws: TEST_AWS, vaultKey: key, retentionDays: 90, dr: { provider: dr, region: DR_REGION },
         replication: { source: storage.buckets.backups, sourceKmsKeyArn: key.arn, destinationBucketName: "x-replica", replicationTimeControl: true },

@@ -8,6 +8,7 @@ import { ObjectStorage } from "../../modules/s3";
 import type { EnvironmentConfig } from "../../environments/types";
 import { names } from "../../variables/project";
 import { FIXTURE } from "../fixtures/environment";
+import { testContext } from "../fixtures/context";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
@@ -32,7 +33,7 @@ type Extra = Partial<Omit<ContentDeliveryProps, "mediaBucket" | "logsBucket" | "
 function synth(env: EnvironmentConfig = ENV, extra: Extra = {}, onBuilt?: (cdn: ContentDelivery, stack: AuthorWorksStack) => void): Json {
   return synthWith((stack) => {
     const globalProvider = new AwsProvider(stack, "aws-global", { region: "us-east-1", alias: "global" });
-    const storage = new ObjectStorage(stack, "storage", { environment: env.name, aws: TEST_AWS, kmsKeyArn: KEY, logExpirationDays: 30 });
+    const storage = new ObjectStorage(stack, "storage", { context: testContext({ environment: env.name }), logExpirationDays: 30 });
     const cdn = new ContentDelivery(stack, "cdn", {
       environment: env.name,
       aws: TEST_AWS,

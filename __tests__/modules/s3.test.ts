@@ -6,18 +6,25 @@ import { ObjectStorage, ObjectStorageProps, effectiveTransitions } from "../../m
 import { BUCKETS, BUCKET_PURPOSES, BucketPurpose } from "../../variables/storage";
 import { SERVICES } from "../../variables/services";
 import type { AuthorWorksStack } from "../../environments/stack-base";
+import type { EnvironmentName } from "../../variables/project";
+import { testContext } from "../fixtures/context";
 
-const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
-const PROPS: ObjectStorageProps = { environment: "dev", aws: TEST_AWS, kmsKeyArn: KEY, logExpirationDays: 30 };
+const CONTEXT = testContext();
+const KEY = CONTEXT.keys.storage.arn;
+const PROPS: ObjectStorageProps = { context: CONTEXT, logExpirationDays: 30 };
 const VERSIONED: BucketPurpose[] = ["content", "exports", "backups", "artifacts"];
 const KMS_BUCKETS: BucketPurpose[] = ["content", "media", "exports", "backups", "artifacts"];
 
 const arn = (p: BucketPurpose) => `\${aws_s3_bucket.storage_${p}_bucket.arn}`;
 const bucketId = (p: BucketPurpose) => `\${aws_s3_bucket.storage_${p}_bucket.id}`;
 
-function synth(overrides: Partial<ObjectStorageProps> = {}, extra?: (s: ObjectStorage, stack: AuthorWorksStack) => void): Json {
+/** `environment` builds the context of that environment. */
+type Overrides = Partial<Omit<ObjectStorageProps, "context">> & { readonly environment?: EnvironmentName };
+
+function synth(overrides: Overrides = {}, extra?: (s: ObjectStorage, stack: AuthorWorksStack) => void): Json {
+  const { environment, ...props } = overrides;
   return synthWith((stack) => {
-    const storage = new ObjectStorage(stack, "storage", { ...PROPS, ...overrides });
+    const storage = new ObjectStorage(stack, "storage", { ...PROPS, ...(environment ? { context: testContext({ environment }) } : {}), ...props });
     extra?.(storage, stack);
   });
 }

@@ -20,8 +20,9 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { StackContext } from "../context";
 import { AwsContext, PolicyStatement, policyDocument, statementBlock } from "../iam";
-import { EnvironmentName, PROJECT } from "../../variables/project";
+import { PROJECT } from "../../variables/project";
 import {
   ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS,
   ACCESS_LOG_BUCKET,
@@ -48,9 +49,11 @@ export interface StorageBucketProps {
   readonly definition: BucketDefinition;
   /** Bucket name (globally unique). */
   readonly bucketName: string;
-  readonly aws: AwsContext;
-  /** Storage KMS key ARN; used when `definition.encryption` is `kms`. */
-  readonly kmsKeyArn: string;
+  /**
+   * The environment: `aws` (the log-delivery condition, the grants' `kms:ViaService`) and
+   * `keys.storage` (default encryption when `definition.encryption` is `kms`).
+   */
+  readonly context: StackContext;
   /** Expiry of the logs bucket's objects, for a lifecycle with `fromEnvironment: "logExpirationDays"`. */
   readonly logExpirationDays: number;
   /** Bucket receiving this bucket's S3 server access logs. @default none (no access logging) */
@@ -108,8 +111,8 @@ export class StorageBucket extends Construct {
     const def = props.definition;
     this.purpose = def.purpose;
     this.definition = def;
-    this.aws = props.aws;
-    this.kmsKeyArn = def.encryption === "kms" ? props.kmsKeyArn : undefined;
+    this.aws = props.context.aws;
+    this.kmsKeyArn = def.encryption === "kms" ? props.context.keys.storage.arn : undefined;
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
@@ -188,7 +191,7 @@ export class StorageBucket extends Construct {
         principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.s3Logging] }],
         conditions: [
           { test: "ArnLike", variable: "aws:SourceArn", values: [this.arn] },
-          { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [this.aws.accountId] },
         ],
       });
       this.logging = new S3BucketLoggingA(this, "logging", {
@@ -215,7 +218,6 @@ export class StorageBucket extends Construct {
         const errors: string[] = [];
         if (!S3_BUCKET_NAME.test(props.bucketName)) errors.push(`bucket name "${props.bucketName}" is not a valid S3 bucket name (3-63 lower-case letters, digits, hyphens)`);
         if (!def.versioned && def.lifecycle.noncurrentVersions) errors.push(`bucket "${def.purpose}" has a noncurrent-version policy but is not versioned`);
-        if (def.encryption === "kms" && !props.kmsKeyArn) errors.push(`bucket "${def.purpose}" needs kmsKeyArn`);
         const exp = expirationDays(def.lifecycle, props.logExpirationDays);
         if (exp !== undefined && !(Number.isInteger(exp) && exp >= 1)) errors.push(`bucket "${def.purpose}": expiration must be a whole number of days >= 1 (got ${exp})`);
         for (const t of def.lifecycle.transitions) {
@@ -376,14 +378,14 @@ export function lifecycleRules(def: BucketDefinition, logExpirationDays: number)
 }
 
 export interface ObjectStorageProps {
-  /** Environment name: the last part of every bucket name. */
-  readonly environment: EnvironmentName;
+  /**
+   * The environment: `environment` (the last part of every bucket name), `aws` (log-delivery
+   * conditions, the grants' `kms:ViaService` condition) and `keys.storage` (default
+   * encryption of every bucket but logs).
+   */
+  readonly context: StackContext;
   /** First part of every bucket name: `<prefix>-<purpose>-<env>`. @default "authorworks" */
   readonly bucketPrefix?: string;
-  /** Account and region: log-delivery conditions and the KMS `kms:ViaService` condition of grants. */
-  readonly aws: AwsContext;
-  /** ARN of the storage KMS key (`DataKeys.storage.arn`); default encryption of every bucket but logs. */
-  readonly kmsKeyArn: string;
   /** Days after which objects in the logs bucket expire (the environment's `storage.logExpirationDays`). */
   readonly logExpirationDays: number;
   /** Let `terraform destroy` delete non-empty buckets (dev only). @default false */
@@ -400,9 +402,8 @@ export class ObjectStorage extends Construct {
     const make = (def: BucketDefinition, accessLogTarget?: StorageBucket): StorageBucket =>
       new StorageBucket(this, def.purpose, {
         definition: def,
-        bucketName: bucketName(prefix, def.purpose, props.environment),
-        aws: props.aws,
-        kmsKeyArn: props.kmsKeyArn,
+        bucketName: bucketName(prefix, def.purpose, props.context.environment),
+        context: props.context,
         logExpirationDays: props.logExpirationDays,
         forceDestroy: props.forceDestroy,
         accessLogTarget,
