@@ -127,14 +127,11 @@ export class EnvironmentStack extends AuthorWorksStack {
     // runner in the private subnets, admitted by the cluster's security group.
     this.deployRunner = new CodeBuildRunner(this, "deploy-runner", {
       name: names.deployRunner(env.name),
-      aws: this.aws,
+      context: this.context,
       repository: env.security.githubRepository,
       vpcId: this.network.vpcId,
       subnetIds: this.network.privateSubnetIds,
       clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
-      kmsKeyArn: this.keys.storage.arn,
-      logsKmsKeyArn: this.keys.logs.arn,
-      logRetentionDays: env.logRetentionDays,
       computeType: env.delivery.deployRunner.computeType,
       timeoutMinutes: env.delivery.deployRunner.timeoutMinutes,
       connectionArn: env.delivery.deployRunner.githubConnectionArn,

@@ -1,18 +1,16 @@
 import { TerraformOutput } from "cdktf";
 import { CodeBuildRunner, CodeBuildRunnerProps, RUNNER_IMAGE } from "../../modules/ci-runner";
 import { Json, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { testContext } from "../fixtures/context";
 
-const AWS = { accountId: "444455556666", region: "eu-central-1" };
+const CONTEXT = testContext({ aws: { accountId: "444455556666", region: "eu-central-1" }, logRetentionDays: 14 });
 const PROPS: CodeBuildRunnerProps = {
   name: "fixture-deploy-runner",
-  aws: AWS,
+  context: CONTEXT,
   repository: "acme/platform",
   vpcId: "vpc-0fixture",
   subnetIds: ["subnet-0a", "subnet-0b"],
   clusterSecurityGroupId: "sg-0cluster",
-  kmsKeyArn: "arn:aws:kms:eu-central-1:444455556666:key/fixture-storage",
-  logsKmsKeyArn: "arn:aws:kms:eu-central-1:444455556666:key/fixture-logs",
-  logRetentionDays: 14,
   computeType: "BUILD_GENERAL1_LARGE",
   timeoutMinutes: 95,
 };
@@ -32,7 +30,7 @@ describe("CodeBuildRunner", () => {
       name: "fixture-deploy-runner",
       service_role: "${aws_iam_role.runner_role_role.arn}",
       build_timeout: 95,
-      encryption_key: PROPS.kmsKeyArn,
+      encryption_key: CONTEXT.keys.storage.arn,
       artifacts: { type: "NO_ARTIFACTS" },
       environment: { type: "LINUX_CONTAINER", compute_type: "BUILD_GENERAL1_LARGE", image: RUNNER_IMAGE, privileged_mode: false },
       source: { type: "GITHUB", location: "https://github.com/acme/platform.git", auth: { type: "CODECONNECTIONS", resource: "${aws_codeconnections_connection.runner_connection.arn}" } },
@@ -40,7 +38,7 @@ describe("CodeBuildRunner", () => {
       logs_config: { cloudwatch_logs: { group_name: "${aws_cloudwatch_log_group.runner_logs.name}", status: "ENABLED" } },
       depends_on: ["aws_iam_role_policy.runner_role_policy"],
     });
-    expect(resource(json, "aws_cloudwatch_log_group", "runner_logs")).toMatchObject({ name: "/aws/codebuild/fixture-deploy-runner", retention_in_days: 14, kms_key_id: PROPS.logsKmsKeyArn });
+    expect(resource(json, "aws_cloudwatch_log_group", "runner_logs")).toMatchObject({ name: "/aws/codebuild/fixture-deploy-runner", retention_in_days: 14, kms_key_id: CONTEXT.keys.logs.arn });
   });
 
   test("GitHub starts it for queued workflow jobs; jobs select it by the project's label", () => {
@@ -85,7 +83,7 @@ describe("CodeBuildRunner", () => {
     expect(bySid.VpcEnisDelete.condition).toEqual([{ test: "ArnEquals", variable: "ec2:Vpc", values: ["arn:aws:ec2:eu-central-1:444455556666:vpc/vpc-0fixture"] }]);
     expect(policy.filter((s: Json) => s.resources.includes("*")).map((s: Json) => s.sid)).toEqual(["VpcDescribe"]);
     expect(bySid.GithubConnection.resources).toEqual(["${aws_codeconnections_connection.runner_connection.arn}"]);
-    expect(bySid.ProjectKey.resources).toEqual([PROPS.kmsKeyArn]);
+    expect(bySid.ProjectKey.resources).toEqual([CONTEXT.keys.storage.arn]);
     expect(bySid.ProjectKey.condition).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-central-1.amazonaws.com"] }]);
     const actions = policy.flatMap((s: Json) => s.actions as string[]);
     expect(actions.filter((a: string) => /^(iam|sts|eks|s3|rds|secretsmanager):/.test(a))).toEqual([]);

@@ -20,7 +20,8 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { CODECONNECTIONS_NAME_MAX_LENGTH, SERVICE_PRINCIPALS, serviceEndpoint, type CodebuildComputeType } from "../../variables/aws-catalog";
-import { AwsContext, PolicyStatement, ServiceRole, arnPrefix } from "../iam";
+import type { StackContext } from "../context";
+import { PolicyStatement, ServiceRole, arnPrefix } from "../iam";
 
 /**
  * Amazon Linux 2023 standard image 5.0: AWS CLI v2 (the platform stacks' exec credential
@@ -33,7 +34,12 @@ export const RUNNER_WEBHOOK_EVENT = "WORKFLOW_JOB_QUEUED";
 export interface CodeBuildRunnerProps {
   /** Project name: the label workflows use, `codebuild-<name>-${{ github.run_id }}-${{ github.run_attempt }}`. */
   readonly name: string;
-  readonly aws: AwsContext;
+  /**
+   * The environment: `aws` (ARNs and conditions of the role), `keys.storage` (the build
+   * output, which CodeBuild writes to S3, so the key must allow use through S3),
+   * `keys.logs` and `logRetentionDays` (the log group: CloudWatch Logs may use that key; days).
+   */
+  readonly context: StackContext;
   /** GitHub repository `owner/name` whose jobs the runner takes. */
   readonly repository: string;
   readonly vpcId: string;
@@ -41,15 +47,6 @@ export interface CodeBuildRunnerProps {
   readonly subnetIds: readonly string[];
   /** Security group of the EKS cluster's API endpoint: gets an ingress rule on 443 from the runner. */
   readonly clusterSecurityGroupId: string;
-  /**
-   * KMS key of the project's build output (CodeBuild writes it to S3, so the key must
-   * allow use through S3: the environment's storage key).
-   */
-  readonly kmsKeyArn: string;
-  /** KMS key of the log group (its policy must let CloudWatch Logs use it: the logs key). */
-  readonly logsKmsKeyArn: string;
-  /** CloudWatch Logs retention (days). */
-  readonly logRetentionDays: number;
   /**
    * Compute type. SMALL is 3 GiB and 2 vCPUs, MEDIUM 7 GiB and 4 vCPUs (CodeBuild's
    * table): a plan with the AWS provider needs a few GiB.
@@ -89,7 +86,8 @@ export class CodeBuildRunner extends Construct {
 
   constructor(scope: Construct, id: string, props: CodeBuildRunnerProps) {
     super(scope, id);
-    const { name } = props;
+    const { name, context } = props;
+    const { aws } = context;
     this.projectName = name;
     this.runsOn = `codebuild-${name}-\${{ github.run_id }}-\${{ github.run_attempt }}`;
 
@@ -106,8 +104,8 @@ export class CodeBuildRunner extends Construct {
 
     const logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/codebuild/${name}`,
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logsKmsKeyArn,
+      retentionInDays: context.logRetentionDays,
+      kmsKeyId: context.keys.logs.arn,
       tags: { Name: name },
     });
 
@@ -139,7 +137,7 @@ export class CodeBuildRunner extends Construct {
       tags: { Name: `${name}-to-cluster-api` },
     });
 
-    const subnetArns = props.subnetIds.map((s) => `${arnPrefix(props.aws, "ec2")}:subnet/${s}`);
+    const subnetArns = props.subnetIds.map((s) => `${arnPrefix(aws, "ec2")}:subnet/${s}`);
     const statements: PolicyStatement[] = [
       { sid: "Logs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
       {
@@ -150,18 +148,18 @@ export class CodeBuildRunner extends Construct {
       {
         sid: "VpcEnisCreate",
         actions: ["ec2:CreateNetworkInterface"],
-        resources: [`${arnPrefix(props.aws, "ec2")}:network-interface/*`, ...subnetArns, `${arnPrefix(props.aws, "ec2")}:security-group/${sg.id}`],
+        resources: [`${arnPrefix(aws, "ec2")}:network-interface/*`, ...subnetArns, `${arnPrefix(aws, "ec2")}:security-group/${sg.id}`],
       },
       {
         sid: "VpcEnisDelete",
         actions: ["ec2:DeleteNetworkInterface"],
-        resources: [`${arnPrefix(props.aws, "ec2")}:network-interface/*`],
-        conditions: [{ test: "ArnEquals", variable: "ec2:Vpc", values: [`${arnPrefix(props.aws, "ec2")}:vpc/${props.vpcId}`] }],
+        resources: [`${arnPrefix(aws, "ec2")}:network-interface/*`],
+        conditions: [{ test: "ArnEquals", variable: "ec2:Vpc", values: [`${arnPrefix(aws, "ec2")}:vpc/${props.vpcId}`] }],
       },
       {
         sid: "VpcEniPermission",
         actions: ["ec2:CreateNetworkInterfacePermission"],
-        resources: [`${arnPrefix(props.aws, "ec2")}:network-interface/*`],
+        resources: [`${arnPrefix(aws, "ec2")}:network-interface/*`],
         conditions: [
           { test: "StringEquals", variable: "ec2:AuthorizedService", values: [SERVICE_PRINCIPALS.codeBuild] },
           { test: "ArnEquals", variable: "ec2:Subnet", values: subnetArns },
@@ -176,16 +174,16 @@ export class CodeBuildRunner extends Construct {
       {
         sid: "ProjectKey",
         actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-        resources: [props.kmsKeyArn],
-        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", props.aws.region)] }],
+        resources: [context.keys.storage.arn],
+        conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", aws.region)] }],
       },
     ];
     this.role = new ServiceRole(this, "role", {
       name,
       description: `CodeBuild project ${name} (GitHub Actions runner): logs, VPC ENIs, the GitHub connection; no deploy permissions`,
       service: SERVICE_PRINCIPALS.codeBuild,
-      sourceAccount: props.aws.accountId,
-      sourceArn: `${arnPrefix(props.aws, "codebuild")}:project/${name}`,
+      sourceAccount: aws.accountId,
+      sourceArn: `${arnPrefix(aws, "codebuild")}:project/${name}`,
       statements,
     });
 
@@ -194,7 +192,7 @@ export class CodeBuildRunner extends Construct {
       description: `GitHub Actions runner for ${props.repository} inside the VPC`,
       serviceRole: this.role.arn,
       buildTimeout: props.timeoutMinutes ?? 120,
-      encryptionKey: props.kmsKeyArn,
+      encryptionKey: context.keys.storage.arn,
       artifacts: { type: "NO_ARTIFACTS" },
       environment: {
         type: "LINUX_CONTAINER",
