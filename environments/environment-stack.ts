@@ -186,8 +186,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     this.security.allowPlanToReadSecrets([this.cache.authTokenSecretArn, ...PLATFORM_STACK_SECRET_PATHS.map((p) => this.security.secretArns[p])]);
 
     this.dns = new DnsZones(this, "dns", {
-      namePrefix: prefix,
-      aws: this.aws,
+      context: this.context,
       zoneName: env.dns.zoneName,
       parentZoneName: env.dns.parentZoneName,
       parentZoneProvider: this.providers.parentZone,

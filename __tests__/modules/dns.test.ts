@@ -1,11 +1,11 @@
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { DNSSEC_SERVICE_ACTIONS, DnsZones, DnsZonesProps, recordLabel } from "../../modules/dns";
+import { testContext } from "../fixtures/context";
 
 const PROPS: Omit<DnsZonesProps, "globalProvider"> = {
-  namePrefix: "authorworks-dev",
-  aws: TEST_AWS,
+  context: testContext({ environment: "dev", namePrefix: "authorworks-dev" }),
   zoneName: "dev.authorworks.io",
   parentZoneName: "authorworks.io",
   privateZoneName: "dev.authorworks.internal",
@@ -15,7 +15,7 @@ const PROPS: Omit<DnsZonesProps, "globalProvider"> = {
 };
 /** production's shape: owns the apex, no managed parent, DNSSEC on. */
 const APEX: Partial<DnsZonesProps> = {
-  namePrefix: "authorworks-production",
+  context: testContext({ environment: "production", namePrefix: "authorworks-production" }),
   zoneName: "authorworks.io",
   parentZoneName: undefined,
   privateZoneName: "production.authorworks.internal",

@@ -17,7 +17,8 @@ import { Route53KeySigningKey } from "@cdktf/provider-aws/lib/route53-key-signin
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { KMS_DELETION_WINDOW_DAYS, ROUTE53_DNSSEC_KEY, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
-import { AwsContext, policyDocument } from "../iam";
+import type { StackContext } from "../context";
+import { policyDocument } from "../iam";
 import { DnsDelegationRole } from "./delegation";
 
 export { DnsDelegationRole, DELEGATION_RECORD_TYPES, ZONE_LOOKUP_ACTIONS } from "./delegation";
@@ -35,10 +36,11 @@ const DNSSEC_KEY_ADMIN_ACTIONS = [
 ];
 
 export interface DnsZonesProps {
-  /** Name prefix for resource names and tags, e.g. `authorworks-dev`. */
-  readonly namePrefix: string;
-  /** Account (key policy conditions) and region. */
-  readonly aws: AwsContext;
+  /**
+   * The environment: `namePrefix` (resource names and tags, e.g. `authorworks-dev`) and
+   * `aws` (account: DNSSEC key policy; region: the private zone's VPC association).
+   */
+  readonly context: StackContext;
   /** Public hosted zone of the environment (`env.dns.zoneName`), e.g. `dev.authorworks.io`. */
   readonly zoneName: string;
   /**
@@ -212,12 +214,13 @@ export class DnsZones extends Construct {
 
   constructor(scope: Construct, id: string, props: DnsZonesProps) {
     super(scope, id);
+    const { aws, namePrefix } = props.context;
     this.zoneName = props.zoneName;
     this.privateZoneName = props.privateZoneName;
 
     this.zone = new Route53Zone(this, "zone", {
       name: props.zoneName,
-      comment: `${props.namePrefix}: public zone (managed by Terraform)`,
+      comment: `${namePrefix}: public zone (managed by Terraform)`,
       forceDestroy: props.forceDestroy ?? false,
       tags: { Name: props.zoneName },
     });
@@ -226,8 +229,8 @@ export class DnsZones extends Construct {
 
     this.privateZone = new Route53Zone(this, "private-zone", {
       name: props.privateZoneName,
-      comment: `${props.namePrefix}: private zone (VPC only)`,
-      vpc: [{ vpcId: props.vpcId, vpcRegion: props.aws.region }],
+      comment: `${namePrefix}: private zone (VPC only)`,
+      vpc: [{ vpcId: props.vpcId, vpcRegion: aws.region }],
       forceDestroy: props.forceDestroy ?? false,
       tags: { Name: props.privateZoneName },
     });
@@ -252,7 +255,7 @@ export class DnsZones extends Construct {
         parentZoneId: this.zone.zoneId,
         zoneName: d.zoneName,
         trustedAccountId: d.accountId,
-        partition: props.aws.partition,
+        partition: aws.partition,
       });
     }
     this.delegationRoles = roles;
@@ -263,7 +266,7 @@ export class DnsZones extends Construct {
       subjectAlternativeNames: [wildcard],
       zoneId: this.zone.zoneId,
       zoneName: props.zoneName,
-      name: `${props.namePrefix}-regional`,
+      name: `${namePrefix}-regional`,
     });
     this.regionalCertificateArn = this.regionalCertificate.arn;
 
@@ -275,19 +278,19 @@ export class DnsZones extends Construct {
       subjectAlternativeNames: [wildcard, ...deeper],
       zoneId: this.zone.zoneId,
       zoneName: props.zoneName,
-      name: `${props.namePrefix}-cloudfront`,
+      name: `${namePrefix}-cloudfront`,
       existingRecords: this.regionalCertificate.records,
     });
     this.cloudFrontCertificateArn = this.cloudFrontCertificate.arn;
 
     if (props.dnssec) {
-      const partition = props.aws.partition ?? "aws";
+      const partition = aws.partition ?? "aws";
       const keyPolicy = policyDocument(this, "dnssec-key-policy", [
         {
           sid: "KeyAdministrationThroughIam",
           actions: DNSSEC_KEY_ADMIN_ACTIONS,
           resources: ["*"],
-          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${props.aws.accountId}:root`] }],
+          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${aws.accountId}:root`] }],
         },
         {
           sid: "Route53DnssecSigning",
@@ -296,7 +299,7 @@ export class DnsZones extends Construct {
           principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.route53Dnssec] }],
           // Confused-deputy guard: only this account's zone may have Route 53 sign with the key.
           conditions: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
             { test: "ArnLike", variable: "aws:SourceArn", values: [this.zone.arn] },
           ],
         },
@@ -310,24 +313,24 @@ export class DnsZones extends Construct {
       ]);
       this.dnssecKey = new KmsKey(this, "dnssec-key", {
         provider: props.globalProvider,
-        description: `${props.namePrefix}: DNSSEC key-signing key of ${props.zoneName}`,
+        description: `${namePrefix}: DNSSEC key-signing key of ${props.zoneName}`,
         customerMasterKeySpec: ROUTE53_DNSSEC_KEY.spec,
         keyUsage: ROUTE53_DNSSEC_KEY.usage,
         // Asymmetric keys cannot rotate automatically; a KSK rollover is a deliberate change.
         enableKeyRotation: false,
         deletionWindowInDays: props.dnssecKeyDeletionWindowDays ?? KMS_DELETION_WINDOW_DAYS.max,
         policy: keyPolicy.json,
-        tags: { Name: `${props.namePrefix}-dnssec` },
+        tags: { Name: `${namePrefix}-dnssec` },
       });
       new KmsAlias(this, "dnssec-key-alias", {
         provider: props.globalProvider,
-        name: `alias/${props.namePrefix}-dnssec`,
+        name: `alias/${namePrefix}-dnssec`,
         targetKeyId: this.dnssecKey.keyId,
       });
       this.keySigningKey = new Route53KeySigningKey(this, "key-signing-key", {
         hostedZoneId: this.zone.id,
         keyManagementServiceArn: this.dnssecKey.arn,
-        name: `${props.namePrefix.replace(/[^A-Za-z0-9_]/g, "_")}_ksk`,
+        name: `${namePrefix.replace(/[^A-Za-z0-9_]/g, "_")}_ksk`,
         status: "ACTIVE",
       });
       this.dnssecSigning = new Route53HostedZoneDnssec(this, "dnssec", {
