@@ -90,7 +90,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     const ciRoles = `${this.security.github.node.path}/`;
     applyPermissionsBoundary(this, this.security.permissionsBoundaryArn, (role) => role.node.path.startsWith(ciRoles));
 
-    this.registry = new ContainerRegistry(this, "registry", { environment: env.name, kmsKeyArn: this.keys.storage.arn, forceDelete: env.durability.forceDestroy });
+    this.registry = new ContainerRegistry(this, "registry", { context: this.context, forceDelete: env.durability.forceDestroy });
 
     this.network = new Network(this, "network", {
       context: this.context,

@@ -3,15 +3,21 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Json, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { ContainerRegistry, ContainerRegistryProps, ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS } from "../../modules/registry";
 import { SERVICES, SERVICE_NAMES } from "../../variables/services";
-import { names } from "../../variables/project";
+import { EnvironmentName, names } from "../../variables/project";
 import type { AuthorWorksStack } from "../../environments/stack-base";
+import { testContext } from "../fixtures/context";
 
-const KEY = "arn:aws:kms:us-east-1:123456789012:key/57024a6e-0000-4000-8000-000000000002";
-const PROPS: ContainerRegistryProps = { environment: "dev", kmsKeyArn: KEY, forceDelete: true };
+const CONTEXT = testContext();
+const KEY = CONTEXT.keys.storage.arn;
+const PROPS: ContainerRegistryProps = { context: CONTEXT, forceDelete: true };
 
-function synth(overrides: Partial<ContainerRegistryProps> = {}, extra?: (r: ContainerRegistry, stack: AuthorWorksStack) => void): Json {
+/** `environment` builds the context of that environment. */
+type Overrides = Partial<Omit<ContainerRegistryProps, "context">> & { readonly environment?: EnvironmentName };
+
+function synth(overrides: Overrides = {}, extra?: (r: ContainerRegistry, stack: AuthorWorksStack) => void): Json {
+  const { environment, ...props } = overrides;
   return synthWith((stack) => {
-    const registry = new ContainerRegistry(stack, "registry", { ...PROPS, ...overrides });
+    const registry = new ContainerRegistry(stack, "registry", { ...PROPS, ...(environment ? { context: testContext({ environment }) } : {}), ...props });
     extra?.(registry, stack);
   });
 }

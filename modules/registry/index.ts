@@ -11,8 +11,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { TerraformStack } from "cdktf";
+import type { StackContext } from "../context";
 import { PolicyStatement, policyDocument } from "../iam";
-import { EnvironmentName, names } from "../../variables/project";
+import { names } from "../../variables/project";
 import { SERVICES, ServiceDefinition } from "../../variables/services";
 
 /** Pulling an image: layer availability, layer download, manifest. */
@@ -59,9 +60,11 @@ export function lifecycleRules(untaggedDays: number, keep: number): LifecycleRul
 }
 
 export interface ContainerRegistryProps {
-  readonly environment: EnvironmentName;
-  /** KMS key ARN for image encryption (the `storage` data key of modules/kms); ECR uses it through a grant. */
-  readonly kmsKeyArn: string;
+  /**
+   * The environment: `environment` (repository names, `names.ecrRepository`) and
+   * `keys.storage` (image encryption; ECR uses the key through a grant).
+   */
+  readonly context: StackContext;
   /** `force_delete`: `destroy` removes repositories that still hold images. */
   readonly forceDelete: boolean;
   /** Services that get a repository. @default SERVICES (variables/services.ts) */
@@ -117,7 +120,7 @@ export class ContainerRegistry extends Construct {
 
     const repositories: Record<string, ServiceRepository> = {};
     for (const svc of props.services ?? SERVICES) {
-      const name = names.ecrRepository(props.environment, svc.name);
+      const name = names.ecrRepository(props.context.environment, svc.name);
       const scope = new Construct(this, svc.name);
       const repository = new EcrRepository(scope, "repository", {
         name,
@@ -126,7 +129,7 @@ export class ContainerRegistry extends Construct {
         // Basic scanning on push. Amazon Inspector enhanced scanning (continuous, OS and
         // language packages) is a registry-wide setting: see README.
         imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKeyArn }],
+        encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.context.keys.storage.arn }],
         forceDelete: props.forceDelete,
         tags: { Name: name, Service: svc.name },
       });
