@@ -220,14 +220,9 @@ export class EnvironmentStack extends AuthorWorksStack {
     });
 
     this.monitoring = new Monitoring(this, "monitoring", {
-      environment: env.name,
-      aws: this.aws,
+      context: this.context,
       observability: env.observability,
       monthlyBudgetUsd: env.monthlyBudgetUsd,
-      logRetentionDays: env.logRetentionDays,
-      // Alerts are operational telemetry; the secrets key stays scoped to Secrets Manager.
-      alertsKey: this.keys.logs,
-      logsKeyArn: this.keys.logs.arn,
       globalProvider: this.providers.global,
       // The CloudFront alarm's topic lives in us-east-1 too (alarm actions stay in their region).
       globalAlertsKey: this.keys.globalLogs,

@@ -4,22 +4,20 @@ import { EncryptionKey } from "../../modules/kms";
 import { LoadBalancerAlarms, Monitoring, MonitoringProps } from "../../modules/monitoring";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { FIXTURE } from "../fixtures/environment";
+import { testContextWithDataKeys } from "../fixtures/context";
 
 const CLUSTER = "authorworks-test";
+/** The context's logs key (real DataKeys): the topics' and log groups' key. */
+const LOGS_KEY = "${aws_kms_key.keys_logs_key.arn}";
 
 function build(env: EnvironmentConfig, overrides: Partial<MonitoringProps> = {}, aws = TEST_AWS): Json {
   return synthWith((stack) => {
     const globalProvider = new AwsProvider(stack, "aws-global", { alias: "global", region: "us-east-1" });
-    const key = new EncryptionKey(stack, "alerts-key", { aws, alias: "alerts", description: "alerts" });
     const globalKey = new EncryptionKey(stack, "global-key", { aws, alias: "alerts-global", description: "alerts global" });
     new Monitoring(stack, "monitoring", {
-      environment: env.name,
-      aws,
+      context: testContextWithDataKeys(stack, { environment: env.name, aws, logRetentionDays: env.logRetentionDays }),
       observability: env.observability,
       monthlyBudgetUsd: env.monthlyBudgetUsd,
-      logRetentionDays: env.logRetentionDays,
-      alertsKey: key,
-      logsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/logs",
       globalProvider,
       globalAlertsKey: aws.region === "us-east-1" ? undefined : globalKey,
       databases: [
@@ -74,7 +72,7 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
     expect(Object.keys(topics).sort()).toEqual([critical, warning].sort());
     for (const [k, name] of [[critical, `authorworks-${env.name}-alerts-critical`], [warning, `authorworks-${env.name}-alerts-warning`]]) {
       expect(topics[k].name).toBe(name);
-      expect(topics[k].kms_master_key_id).toMatch(/^\$\{aws_kms_key\.alerts_key_key[^.]*\.arn\}$/);
+      expect(topics[k].kms_master_key_id).toBe(LOGS_KEY);
     }
   });
 
@@ -218,7 +216,7 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
 
   test("application log group: retention and KMS", () => {
     const lg = resource(json, "aws_cloudwatch_log_group", "monitoring_application_logs");
-    expect(lg).toMatchObject({ name: `/authorworks/${env.name}/application`, retention_in_days: env.logRetentionDays, kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/logs" });
+    expect(lg).toMatchObject({ name: `/authorworks/${env.name}/application`, retention_in_days: env.logRetentionDays, kms_key_id: LOGS_KEY });
   });
 
   test("dashboard JSON has the widgets of every tier", () => {
@@ -273,8 +271,8 @@ describe("policies", () => {
     expect(policies.map((p) => p.policy)).toContain(`\${data.aws_iam_policy_document.${docs[0]}.json}`);
   });
 
-  test("the alerts key lets CloudWatch and Budgets use it", () => {
-    const doc = Object.keys(dataOf(json, "aws_iam_policy_document")).find((k) => k.startsWith("alerts_key_policy"))!;
+  test("the alerts key (the logs key) lets CloudWatch and Budgets use it", () => {
+    const doc = Object.keys(dataOf(json, "aws_iam_policy_document")).find((k) => k.startsWith("keys_logs_policy"))!;
     const s = statements(json, doc).find((x) => x.sid === "AlertPublishersUseKey")!;
     expect(s.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
     expect(s.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"] }]);

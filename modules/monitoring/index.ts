@@ -15,9 +15,11 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { ObservabilityConfig } from "../../environments/types";
-import { AwsContext, PolicyStatement, policyDocument } from "../iam";
+import type { StackContext } from "../context";
+import { PolicyStatement, policyDocument } from "../iam";
+import type { PolicyKey } from "../kms";
 import { GLOBAL_REGION, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
-import { EnvironmentName, PROJECT, names, resourceName } from "../../variables/project";
+import { PROJECT, names, resourceName } from "../../variables/project";
 import { AlarmSpec, DatabaseTarget, Severity, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
 import { metricAlarm } from "./alarm-resource";
 import { dashboardBody } from "./dashboard";
@@ -27,25 +29,19 @@ export { LoadBalancerAlarms } from "./load-balancer";
 export type { LoadBalancerAlarmsProps } from "./load-balancer";
 export type { AlarmSpec, DatabaseTarget, Severity } from "./alarms";
 
-/** A KMS key whose policy this module extends (modules/kms `EncryptionKey`). */
-export interface PolicyKey {
-  readonly arn: string;
-  addPolicyStatements(...statements: PolicyStatement[]): void;
-}
-
 export interface MonitoringProps {
-  readonly environment: EnvironmentName;
-  readonly aws: AwsContext;
+  /**
+   * The environment: `environment` (topic, alarm, dashboard, budget and log group names;
+   * the budget's cost filter), `aws` (topic policy conditions; the region decides whether a
+   * us-east-1 twin of the critical topic is needed), `keys.logs` (the alert topics, whose
+   * key policy gets a statement for the publishers, and the application log groups) and
+   * `logRetentionDays` (the application log groups).
+   */
+  readonly context: StackContext;
   /** Alert e-mails, paging webhook and thresholds (environment `observability`). */
   readonly observability: ObservabilityConfig;
   /** Monthly cost budget (USD). */
   readonly monthlyBudgetUsd: number;
-  /** Retention of the application log groups (a value CloudWatch Logs accepts). */
-  readonly logRetentionDays: number;
-  /** Key of the alert topics; its policy gets a statement for CloudWatch and Budgets. */
-  readonly alertsKey: PolicyKey;
-  /** Key of the application log groups (allows CloudWatch Logs). */
-  readonly logsKeyArn: string;
   /** Provider aliased to us-east-1, for the CloudFront alarm. */
   readonly globalProvider: AwsProvider;
   /**
@@ -95,14 +91,14 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { aws, environment } = props;
+    const { aws, environment, keys } = props.context;
     const obs = props.observability;
     const t = obs.thresholds;
 
-    // --- Topics.
-    props.alertsKey.addPolicyStatements(alertKeyStatement());
-    this.criticalTopic = this.topic("critical", props, props.alertsKey.arn);
-    this.warningTopic = this.topic("warning", props, props.alertsKey.arn);
+    // --- Topics. Alerts are operational telemetry: the logs key (the secrets key stays scoped to Secrets Manager).
+    keys.logs.addPolicyStatements(alertKeyStatement());
+    this.criticalTopic = this.topic("critical", props, keys.logs.arn);
+    this.warningTopic = this.topic("warning", props, keys.logs.arn);
     this.criticalTopicArn = this.criticalTopic.arn;
     this.warningTopicArn = this.warningTopic.arn;
 
@@ -153,8 +149,8 @@ export class Monitoring extends Construct {
     for (const name of props.applicationLogGroups ?? ["application"]) {
       logGroups[name] = new CloudwatchLogGroup(this, `${name}-logs`, {
         name: `/${PROJECT}/${environment}/${name}`,
-        retentionInDays: props.logRetentionDays,
-        kmsKeyId: props.logsKeyArn,
+        retentionInDays: props.context.logRetentionDays,
+        kmsKeyId: keys.logs.arn,
         tags: { Name: resourceName(environment, name) },
       });
     }
@@ -189,7 +185,7 @@ export class Monitoring extends Construct {
   }
 
   private topic(name: "critical" | "warning" | "critical-global", props: MonitoringProps, keyArn: string, provider?: AwsProvider): SnsTopic {
-    const { aws, environment } = props;
+    const { aws, environment } = props.context;
     const partition = aws.partition ?? "aws";
     const topic = new SnsTopic(this, `${name}-topic`, {
       provider,
