@@ -102,7 +102,7 @@ export class EnvironmentStack extends AuthorWorksStack {
 
     this.cluster = new EksCluster(this, "eks", {
       clusterName: names.cluster(env.name),
-      aws: this.aws,
+      context: this.context,
       kubernetesVersion: env.kubernetes.version,
       subnetIds: this.network.privateSubnetIds,
       publicAccessCidrs: env.kubernetes.publicAccessCidrs,
@@ -111,8 +111,6 @@ export class EnvironmentStack extends AuthorWorksStack {
       nodeGroups: env.kubernetes.nodeGroups,
       // Pods use the nodes' security groups; the data tier admits the app tier.
       nodeSecurityGroupIds: [this.network.securityGroups.app.id],
-      logsKeyArn: this.keys.logs.arn,
-      logRetentionDays: env.logRetentionDays,
       additionalLogTypes: env.kubernetes.additionalLogTypes,
       keyDeletionWindowDays: env.durability.keyDeletionWindowDays,
       deletionProtection: env.durability.deletionProtection,

@@ -1,11 +1,12 @@
 import { TerraformOutput } from "cdktf";
 import { resolveEnvironment, ResolvedEnvironment } from "../../environments/config";
 import type { EnvironmentConfig } from "../../environments/types";
-import { DataKeys } from "../../modules/kms";
+import type { StackContext } from "../../modules/context";
 import { ADMIN_GROUP, DEVELOPER_GROUP, EksCluster, EksClusterProps, nodeGroupArchitecture } from "../../modules/eks";
 import { ACCESS_GROUPS } from "../../variables/platform";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { FIXTURE } from "../fixtures/environment";
+import { testContextWithDataKeys } from "../fixtures/context";
 
 const LOGS_KEY = "${aws_kms_key.keys_logs_key.arn}";
 const SECRETS_KEY = "${aws_kms_key.eks_secrets_key_key.arn}";
@@ -17,10 +18,10 @@ const SUBNETS = ["subnet-0a", "subnet-0b", "subnet-0c"];
 const GROUPS = ["system", "application", "spot"] as const;
 
 /** Props exactly as the environment stack builds them (see the wiring in the module README). */
-function propsFor(env: ResolvedEnvironment, logsKeyArn: string): EksClusterProps {
+function propsFor(env: ResolvedEnvironment, context: StackContext): EksClusterProps {
   return {
     clusterName: `authorworks-${env.name}`,
-    aws: TEST_AWS,
+    context,
     kubernetesVersion: env.kubernetes.version,
     subnetIds: SUBNETS,
     publicAccessCidrs: env.kubernetes.publicAccessCidrs,
@@ -28,8 +29,6 @@ function propsFor(env: ResolvedEnvironment, logsKeyArn: string): EksClusterProps
     developerRoleName: env.kubernetes.developerRoleName,
     nodeGroups: env.kubernetes.nodeGroups,
     nodeSecurityGroupIds: ["sg-0app"],
-    logsKeyArn,
-    logRetentionDays: env.logRetentionDays,
     additionalLogTypes: env.kubernetes.additionalLogTypes,
     keyDeletionWindowDays: env.durability.keyDeletionWindowDays,
     zonalShift: env.availability.zonalShift,
@@ -40,8 +39,8 @@ function propsFor(env: ResolvedEnvironment, logsKeyArn: string): EksClusterProps
 function synth(cfg: EnvironmentConfig, change: (p: EksClusterProps) => EksClusterProps = (p) => p, extra?: (eks: EksCluster, stack: import("constructs").Construct) => void): Json {
   const env = resolveEnvironment(cfg);
   return synthWith((stack) => {
-    const keys = new DataKeys(stack, "keys", { aws: TEST_AWS, namePrefix: `authorworks-${env.name}` });
-    const eks = new EksCluster(stack, "eks", change(propsFor(env, keys.logs.arn)));
+    const context = testContextWithDataKeys(stack, { environment: env.name, namePrefix: `authorworks-${env.name}`, logRetentionDays: env.logRetentionDays });
+    const eks = new EksCluster(stack, "eks", change(propsFor(env, context)));
     extra?.(eks, stack);
   });
 }

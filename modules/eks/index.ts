@@ -16,7 +16,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { AwsContext, PolicyStatement, arnPrefix, policyDocument } from "../iam";
+import type { StackContext } from "../context";
+import { PolicyStatement, arnPrefix, policyDocument } from "../iam";
 import { EncryptionKey, KEY_USE_ACTIONS } from "../kms";
 import { ACCESS_GROUPS } from "../../variables/platform";
 import {
@@ -70,7 +71,11 @@ export const NODE_GROUP_ROLES: Readonly<Record<NodeGroupName, NodeGroupRole>> = 
 export interface EksClusterProps {
   /** Cluster name: `names.cluster(env)` from variables/project.ts (the platform stack finds the cluster by it). */
   readonly clusterName: string;
-  readonly aws: AwsContext;
+  /**
+   * The environment: `aws` (ARNs and trust conditions), `keys.logs` and `logRetentionDays`
+   * (the control-plane log group; days, a value CloudWatch accepts).
+   */
+  readonly context: StackContext;
   /** Kubernetes minor version (`env.kubernetes.version`), pinned: upgrades are a deliberate change here. */
   readonly kubernetesVersion: string;
   /** Private subnets for the control-plane ENIs and the nodes (pods take their IPs from them). */
@@ -114,10 +119,6 @@ export interface EksClusterProps {
    * @default none
    */
   readonly nodeSecurityGroupIds?: readonly string[];
-  /** KMS key of the control-plane log group (the logs data-class key). */
-  readonly logsKeyArn: string;
-  /** Control-plane log retention (days; a value CloudWatch accepts). */
-  readonly logRetentionDays: number;
   /** Control-plane logs besides api, audit and authenticator. @default none */
   readonly additionalLogTypes?: readonly Exclude<EksLogType, "api" | "audit" | "authenticator">[];
   /**
@@ -222,7 +223,8 @@ export class EksCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
-    const { aws, clusterName } = props;
+    const { clusterName, context } = props;
+    const { aws } = context;
     const partition = aws.partition ?? "aws";
     this.partition = partition;
     this.name = clusterName;
@@ -233,8 +235,8 @@ export class EksCluster extends Construct {
     // --- Control-plane logs: our log group (retention, KMS) before EKS would make its own.
     const logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/eks/${clusterName}/cluster`,
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logsKeyArn,
+      retentionInDays: context.logRetentionDays,
+      kmsKeyId: context.keys.logs.arn,
       tags: { Name: `${clusterName}-control-plane` },
     });
     this.logGroupName = logGroup.name;
@@ -453,7 +455,7 @@ export class EksCluster extends Construct {
   ): PodIdentityRole {
     const serviceAccount = (EKS_ADDONS[name] as { serviceAccount?: string }).serviceAccount!;
     return new PodIdentityRole(this, `${name}-identity`, {
-      aws: props.aws,
+      aws: props.context.aws,
       clusterName: props.clusterName,
       namespace: spec.namespace ?? ADDON_NAMESPACE,
       serviceAccount,
