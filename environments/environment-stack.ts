@@ -144,8 +144,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     });
 
     this.databases = new ServiceDatabases(this, "rds", {
-      namePrefix: prefix,
-      aws: this.aws,
+      context: this.context,
       engineVersion: env.database.engineVersion,
       databases: env.databases,
       multiAz: env.database.multiAz,
@@ -159,10 +158,6 @@ export class EnvironmentStack extends AuthorWorksStack {
       dbSubnetGroupName: this.network.dbSubnetGroupName,
       securityGroupIds: [this.network.securityGroups.db.id],
       subnetIds: this.network.databaseSubnetIds,
-      databaseKeyArn: this.keys.database.arn,
-      secretsKeyArn: this.keys.secrets.arn,
-      logsKeyArn: this.keys.logs.arn,
-      logRetentionDays: env.logRetentionDays,
       // AWS Backup selects by this tag (and resource type).
       instanceTags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
     });

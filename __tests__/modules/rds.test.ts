@@ -3,10 +3,11 @@ import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { resolveEnvironment, ResolvedEnvironment } from "../../environments/config";
 import type { EnvironmentConfig } from "../../environments/types";
-import { DataKeys } from "../../modules/kms";
+import type { StackContext } from "../../modules/context";
 import { ServiceDatabases, ServiceDatabasesProps, checkWindows, databaseName } from "../../modules/rds";
 import { DATABASE_SERVICES } from "../../variables/services";
-import { Json, TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { testContextWithDataKeys } from "../fixtures/context";
 import { FIXTURE } from "../fixtures/environment";
 
 const KEYS = {
@@ -19,11 +20,10 @@ const SGS = ["sg-0database"];
 const SUBNETS = ["subnet-0a", "subnet-0b", "subnet-0c"];
 
 /** Props exactly as the environment stack builds them from a resolved environment. */
-function propsFor(env: ResolvedEnvironment, keys: DataKeys): ServiceDatabasesProps {
+function propsFor(env: ResolvedEnvironment, context: StackContext): ServiceDatabasesProps {
   const db = env.database;
   return {
-    namePrefix: `authorworks-${env.name}`,
-    aws: TEST_AWS,
+    context,
     engineVersion: db.engineVersion,
     databases: env.databases,
     multiAz: db.multiAz,
@@ -37,10 +37,6 @@ function propsFor(env: ResolvedEnvironment, keys: DataKeys): ServiceDatabasesPro
     dbSubnetGroupName: SUBNET_GROUP,
     securityGroupIds: SGS,
     subnetIds: SUBNETS,
-    databaseKeyArn: keys.database.arn,
-    secretsKeyArn: keys.secrets.arn,
-    logsKeyArn: keys.logs.arn,
-    logRetentionDays: env.logRetentionDays,
   };
 }
 
@@ -52,8 +48,8 @@ function synth(
 ): Json {
   const env = resolveEnvironment(cfg);
   return synthWith((stack) => {
-    const keys = new DataKeys(stack, "keys", { aws: TEST_AWS, namePrefix: `authorworks-${env.name}` });
-    const rds = new ServiceDatabases(stack, "rds", change(propsFor(env, keys)));
+    const context = testContextWithDataKeys(stack, { environment: env.name, namePrefix: `authorworks-${env.name}`, logRetentionDays: env.logRetentionDays });
+    const rds = new ServiceDatabases(stack, "rds", change(propsFor(env, context)));
     extra?.(rds, stack);
   });
 }

@@ -40,10 +40,10 @@ export interface DatabaseSpec {
 export interface PostgresDatabaseProps
   extends Pick<
     ServiceDatabasesProps,
-    | "aws" | "engineVersion" | "multiAz" | "backupRetentionDays" | "monitoringIntervalSeconds"
+    | "context" | "engineVersion" | "multiAz" | "backupRetentionDays" | "monitoringIntervalSeconds"
     | "performanceInsightsRetentionDays" | "proxy" | "deletionProtection" | "finalSnapshot" | "applyImmediately"
     | "dbSubnetGroupName" | "securityGroupIds"
-    | "subnetIds" | "databaseKeyArn" | "secretsKeyArn" | "logsKeyArn" | "logRetentionDays"
+    | "subnetIds"
   > {
   readonly spec: DatabaseSpec;
   /** Extra tags on the instance (e.g. the AWS Backup selection tag). */
@@ -103,7 +103,8 @@ export class PostgresDatabase extends Construct {
     const { spec, identifier } = props;
     this.service = spec.service;
     this.identifier = identifier;
-    this.aws = props.aws;
+    const { keys, logRetentionDays } = props.context;
+    this.aws = props.context.aws;
     const tags = { Name: identifier, Service: spec.service };
 
     this.parameterGroup = new DbParameterGroup(this, "parameters", {
@@ -121,8 +122,8 @@ export class PostgresDatabase extends Construct {
     const logGroup = (type: (typeof LOG_EXPORTS)[number]): CloudwatchLogGroup =>
       new CloudwatchLogGroup(this, `${type}-logs`, {
         name: `/aws/rds/instance/${identifier}/${type}`,
-        retentionInDays: props.logRetentionDays,
-        kmsKeyId: props.logsKeyArn,
+        retentionInDays: logRetentionDays,
+        kmsKeyId: keys.logs.arn,
         tags: { ...tags, Name: `${identifier}-${type}` },
       });
     this.logGroups = { postgresql: logGroup("postgresql"), upgrade: logGroup("upgrade") };
@@ -145,13 +146,13 @@ export class PostgresDatabase extends Construct {
       maxAllocatedStorage: spec.maxAllocatedStorageGb,
       storageType: "gp3",
       storageEncrypted: true,
-      kmsKeyId: props.databaseKeyArn,
+      kmsKeyId: keys.database.arn,
 
       dbName: props.databaseName,
       username: props.masterUsername,
       // RDS generates, stores and rotates the password in Secrets Manager: it never passes through Terraform.
       manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: props.secretsKeyArn,
+      masterUserSecretKmsKeyId: keys.secrets.arn,
       iamDatabaseAuthenticationEnabled: true,
 
       multiAz: props.multiAz,
@@ -174,7 +175,7 @@ export class PostgresDatabase extends Construct {
       monitoringInterval: props.monitoringIntervalSeconds,
       monitoringRoleArn: monitoring ? props.monitoringRoleArn : undefined,
       performanceInsightsEnabled: true,
-      performanceInsightsKmsKeyId: props.databaseKeyArn,
+      performanceInsightsKmsKeyId: keys.database.arn,
       performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays,
       enabledCloudwatchLogsExports: [...LOG_EXPORTS],
 
@@ -204,8 +205,8 @@ export class PostgresDatabase extends Construct {
       // RDS Proxy writes its own log group; create it first with retention and KMS.
       const proxyLogs = new CloudwatchLogGroup(this, "proxy-logs", {
         name: `/aws/rds/proxy/${identifier}`,
-        retentionInDays: props.logRetentionDays,
-        kmsKeyId: props.logsKeyArn,
+        retentionInDays: logRetentionDays,
+        kmsKeyId: keys.logs.arn,
         tags: { ...tags, Name: `${identifier}-proxy` },
       });
       const proxy = new DbProxy(this, "proxy", {

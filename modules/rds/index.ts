@@ -6,7 +6,8 @@
 import { Construct } from "constructs";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AWS_MANAGED_POLICIES, MIN_AVAILABILITY_ZONES, RDS_POSTGRES_MASTER_USERNAME, SERVICE_PRINCIPALS, managedPolicyArn } from "../../variables/aws-catalog";
-import { AwsContext, ServiceRole } from "../iam";
+import type { StackContext } from "../context";
+import { ServiceRole } from "../iam";
 import { DatabaseSpec, PostgresDatabase } from "./database";
 import { DbParameter, defaultParameters, mergeParameters } from "./parameters";
 import { checkWindows } from "./windows";
@@ -23,10 +24,13 @@ export const DEFAULT_BACKUP_WINDOW = "03:00-04:00";
 export const DEFAULT_MAINTENANCE_WINDOW = "sun:04:30-sun:05:30";
 
 export interface ServiceDatabasesProps {
-  /** `authorworks-<env>`; instance identifiers are `<namePrefix>-<service>`. */
-  readonly namePrefix: string;
-  /** Account, region and partition for ARNs (rds-db:connect, managed policies). */
-  readonly aws: AwsContext;
+  /**
+   * The environment: `namePrefix` (`authorworks-<env>`; instance identifiers are
+   * `<namePrefix>-<service>`), `aws` (ARNs: rds-db:connect, managed policies), `keys.database`
+   * (storage, snapshots, Performance Insights), `keys.secrets` (the RDS-managed master user
+   * secrets), `keys.logs` and `logRetentionDays` (database and proxy log groups; days, a CloudWatch value).
+   */
+  readonly context: StackContext;
   /** PostgreSQL major version, e.g. "17" (parameter group family `postgres17`); minors upgrade automatically. */
   readonly engineVersion: string;
   /** One entry per service database (`ResolvedEnvironment.databases`); the service name is the construct id. */
@@ -60,14 +64,6 @@ export interface ServiceDatabasesProps {
   readonly securityGroupIds: readonly string[];
   /** Database subnet ids, for the proxies (at least two AZs). */
   readonly subnetIds: readonly string[];
-  /** KMS key for storage, snapshots and Performance Insights. */
-  readonly databaseKeyArn: string;
-  /** KMS key for the RDS-managed master user secrets. */
-  readonly secretsKeyArn: string;
-  /** KMS key for the CloudWatch log groups. */
-  readonly logsKeyArn: string;
-  /** Retention of the database and proxy log groups (days, a CloudWatch value). */
-  readonly logRetentionDays: number;
   /** Extra tags on every instance, e.g. the AWS Backup selection tag (modules/backup `BACKUP_TAG`). @default none */
   readonly instanceTags?: Readonly<Record<string, string>>;
   /** Daily backup window, `hh:mm-hh:mm` UTC; must not overlap the maintenance window. @default "03:00-04:00" */
@@ -97,6 +93,7 @@ export class ServiceDatabases extends Construct {
   constructor(scope: Construct, id: string, props: ServiceDatabasesProps) {
     super(scope, id);
     validate(props);
+    const { namePrefix, aws } = props.context;
     const backupWindow = props.backupWindow ?? DEFAULT_BACKUP_WINDOW;
     const maintenanceWindow = props.maintenanceWindow ?? DEFAULT_MAINTENANCE_WINDOW;
     checkWindows(backupWindow, maintenanceWindow);
@@ -104,14 +101,14 @@ export class ServiceDatabases extends Construct {
     let monitoringAttachment: IamRolePolicyAttachment | undefined;
     if (props.monitoringIntervalSeconds > 0) {
       this.monitoringRole = new ServiceRole(this, "monitoring-role", {
-        name: `${props.namePrefix}-rds-monitoring`,
-        description: `${props.namePrefix}: RDS Enhanced Monitoring publishes OS metrics to CloudWatch Logs`,
+        name: `${namePrefix}-rds-monitoring`,
+        description: `${namePrefix}: RDS Enhanced Monitoring publishes OS metrics to CloudWatch Logs`,
         service: SERVICE_PRINCIPALS.rdsMonitoring,
       });
       // Attached here (not through ServiceRole) so the instances can wait for it: RDS checks the role on create.
       monitoringAttachment = new IamRolePolicyAttachment(this, "monitoring-policy", {
         role: this.monitoringRole.name,
-        policyArn: managedPolicyArn(AWS_MANAGED_POLICIES.rdsEnhancedMonitoring, props.aws.partition),
+        policyArn: managedPolicyArn(AWS_MANAGED_POLICIES.rdsEnhancedMonitoring, aws.partition),
       });
     }
 
@@ -121,7 +118,7 @@ export class ServiceDatabases extends Construct {
       instances[spec.service] = new PostgresDatabase(this, spec.service, {
         ...props,
         spec,
-        identifier: `${props.namePrefix}-${spec.service}`,
+        identifier: `${namePrefix}-${spec.service}`,
         backupWindow,
         maintenanceWindow,
         monitoringRoleArn: this.monitoringRole?.arn,
