@@ -73,9 +73,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     const globalLogsKey = this.keys.globalLogs ?? this.keys.logs;
 
     this.security = new Security(this, "security", {
-      environment: env.name,
-      aws: this.aws,
-      secretsKeyArn: this.keys.secrets.arn,
+      context: this.context,
       secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
       secretRotationDays: env.security.secretRotationDays,
       guardDuty: env.security.guardDuty,

@@ -1,6 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
+import { testContext } from "../fixtures/context";
 import { ServiceRole } from "../../modules/iam";
 import {
   BOUNDARY_REQUIRED_ACTIONS,
@@ -17,7 +18,8 @@ import { SECRETS } from "../../variables/secrets";
 import type { AuthorWorksStack } from "../../environments/stack-base";
 import { FIXTURE } from "../fixtures/environment";
 
-const SECRETS_KEY = "arn:aws:kms:us-east-1:123456789012:key/5ec2e75-0000-4000-8000-000000000001";
+/** The context's secrets key (a stub in TEST_AWS's account and region). */
+const SECRETS_KEY = testContext().keys.secrets.arn;
 const DB_SECRETS = {
   user: "${aws_db_instance.rds_user_instance.master_user_secret[0].secret_arn}",
   content: "${aws_db_instance.rds_content_instance.master_user_secret[0].secret_arn}",
@@ -38,12 +40,10 @@ const RENAMED = { dev: { ...FIXTURE, name: "dev" }, production: { ...FIXTURE, na
 /** The fixture with another repository, to vary the repository alone. */
 const OTHER_REPOSITORY: EnvironmentConfig = { ...FIXTURE, security: { ...FIXTURE.security, githubRepository: "other-fixture-org/other-infra" } };
 
-/** Props from an environment file, as the environment stack wires them. */
-function propsFor(env: EnvironmentConfig, overrides: Partial<SecurityProps> = {}): SecurityProps {
+/** Props from an environment file, as the environment stack wires them; `aws` is the context's. */
+function propsFor(env: EnvironmentConfig, overrides: Partial<SecurityProps> = {}, aws = TEST_AWS): SecurityProps {
   return {
-    environment: env.name,
-    aws: TEST_AWS,
-    secretsKeyArn: SECRETS_KEY,
+    context: testContext({ environment: env.name, namePrefix: `authorworks-${env.name}`, aws }),
     secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
     secretRotationDays: env.security.secretRotationDays,
     databaseSecretArns: DB_SECRETS,
@@ -239,7 +239,7 @@ describe("GuardDuty", () => {
 
 describe("Security Hub", () => {
   test("account without default standards, consolidated findings, FSBP v1.0.0 in the environment's region", () => {
-    const j = synthWith((stack) => new Security(stack, "security", propsFor(ENV, { securityHub: true, aws: { ...TEST_AWS, region: "eu-west-1" } })));
+    const j = synthWith((stack) => new Security(stack, "security", propsFor(ENV, { securityHub: true }, { ...TEST_AWS, region: "eu-west-1" })));
     expect(resource(j, "aws_securityhub_account", "security_security_hub_account")).toEqual({
       enable_default_standards: false,
       control_finding_generator: "SECURITY_CONTROL",
@@ -499,7 +499,7 @@ describe("permissions boundary", () => {
     expect(stmt.not_actions).toEqual(expect.arrayContaining(["iam:*", "sts:*", "cloudfront:*", "route53:*"]));
     // The environment's region, us-east-1 (listed once) and the fixture's DR region.
     expect(stmt.condition).toEqual([{ test: "StringNotEquals", variable: "aws:RequestedRegion", values: ["us-east-1", "eu-north-1"] }]);
-    const prod = synthWith((stack) => new Security(stack, "security", propsFor(ENV, { aws: { ...TEST_AWS, region: "eu-west-1" }, additionalRegions: ["us-east-1", "us-west-2"] })));
+    const prod = synthWith((stack) => new Security(stack, "security", propsFor(ENV, { additionalRegions: ["us-east-1", "us-west-2"] }, { ...TEST_AWS, region: "eu-west-1" })));
     expect(condition(sid(prod, doc, "DenyOtherRegions"), "aws:RequestedRegion").values).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
   });
 

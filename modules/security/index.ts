@@ -3,13 +3,12 @@
  * values in code) and the rotation schedule of the secrets AWS rotates, GuardDuty and
  * Security Hub, the GitHub Actions OIDC sign-in with plan and apply roles, and the
  * permissions boundary of every role the project creates. The KMS keys live in
- * modules/kms; this module receives their ARNs.
+ * modules/kms; this module uses the secrets key of the StackContext.
  */
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import type { AwsContext } from "../iam";
-import { EnvironmentName, namePrefix as prefixOf } from "../../variables/project";
+import type { StackContext } from "../context";
 import type { SecretDefinition } from "../../variables/secrets";
 import { PermissionsBoundary } from "./boundary";
 import { GuardDuty, GuardDutyProps, SecurityHub } from "./detection";
@@ -22,11 +21,12 @@ export * from "./github";
 export * from "./secrets";
 
 export interface SecurityProps {
-  readonly environment: EnvironmentName;
-  /** Account, region and partition (ARNs, KMS and region conditions). */
-  readonly aws: AwsContext;
-  /** KMS key ARN of the application secrets (`keys.secrets.arn`, modules/kms). */
-  readonly secretsKeyArn: string;
+  /**
+   * The environment: `environment` (GitHub trust subjects, state paths), `namePrefix`
+   * (secret, role and boundary names), `aws` (ARNs, KMS and region conditions) and
+   * `keys.secrets` (the application secrets; the plan role decrypts through Secrets Manager).
+   */
+  readonly context: StackContext;
   /** Recovery window of deleted secrets (days, 7-30: Secrets Manager DeleteSecret). */
   readonly secretRecoveryWindowDays: number;
   /** Days between rotations of the secrets AWS rotates (`env.security.secretRotationDays`, 1-1000). */
@@ -60,7 +60,7 @@ export interface SecurityProps {
   readonly additionalRegions?: readonly string[];
   /**
    * Secrets whose value the plan role must read because Terraform manages a version of
-   * them (the cache AUTH token), encrypted with `secretsKeyArn`; or call
+   * them (the cache AUTH token), encrypted with `context.keys.secrets`; or call
    * `allowPlanToReadSecrets` later. @default none
    */
   readonly planSecretArns?: readonly string[];
@@ -94,12 +94,12 @@ export class Security extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityProps) {
     super(scope, id);
-    const prefix = prefixOf(props.environment);
+    const { environment, namePrefix: prefix, aws, keys } = props.context;
 
     this.secrets = new ApplicationSecrets(this, "secrets", {
       namePrefix: prefix,
-      aws: props.aws,
-      kmsKeyArn: props.secretsKeyArn,
+      aws,
+      kmsKeyArn: keys.secrets.arn,
       recoveryWindowDays: props.secretRecoveryWindowDays,
       definitions: props.secrets,
     });
@@ -109,24 +109,24 @@ export class Security extends Construct {
     });
 
     if (props.guardDuty) this.guardDuty = new GuardDuty(this, "guardduty", props.guardDutyOptions);
-    if (props.securityHub) this.securityHub = new SecurityHub(this, "security-hub", { aws: props.aws });
+    if (props.securityHub) this.securityHub = new SecurityHub(this, "security-hub", { aws });
 
     this.boundary = new PermissionsBoundary(this, "boundary", {
       namePrefix: prefix,
-      aws: props.aws,
-      regions: [props.aws.region, ...(props.additionalRegions ?? [])],
+      aws,
+      regions: [aws.region, ...(props.additionalRegions ?? [])],
     });
     this.github = new GithubDeployRoles(this, "github", {
-      environment: props.environment,
+      environment,
       namePrefix: prefix,
-      aws: props.aws,
+      aws,
       repository: props.githubRepository,
       deployBranch: props.deployBranch,
       oidcProviderArn: props.githubOidcProviderArn,
       state: props.state,
       permissionsBoundaryArn: this.boundary.arn,
       permissionsBoundaryName: this.boundary.name,
-      secretsKeyArn: props.secretsKeyArn,
+      secretsKeyArn: keys.secrets.arn,
       planSecretArns: props.planSecretArns,
       planAssumableRoleArns: props.planAssumableRoleArns,
     });
