@@ -225,9 +225,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     });
 
     this.backup = new Backup(this, "backup", {
-      environment: env.name,
-      aws: this.aws,
-      vaultKey: this.keys.storage,
+      context: this.context,
       retentionDays: env.backup.retentionDays,
       dr: this.providers.dr && env.drRegion ? { provider: this.providers.dr, region: env.drRegion } : undefined,
       copyToDr: env.backup.copyToRegion !== undefined,
@@ -235,7 +233,6 @@ export class EnvironmentStack extends AuthorWorksStack {
       replication: env.backup.replicateBackupsBucket
         ? {
             source: this.storage.buckets.backups,
-            sourceKmsKeyArn: this.keys.storage.arn,
             destinationBucketName: names.bucket(env.storage.bucketPrefix, "backups-replica", env.name),
           }
         : undefined,

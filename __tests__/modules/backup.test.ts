@@ -15,17 +15,16 @@ function synth(env: EnvironmentConfig, extra: Partial<BackupProps> = {}): Json {
   return synthWith((stack) => {
     const dr = env.drRegion ? new AwsProvider(stack, "aws-dr", { region: env.drRegion, alias: "dr" }) : undefined;
     const storageKey = new EncryptionKey(stack, "storage-key", { aws: TEST_AWS, alias: `authorworks-${env.name}-storage`, description: "storage", viaServices: ["s3"] });
-    const storage = new ObjectStorage(stack, "storage", { context: testContext({ environment: env.name, keys: { storage: storageKey } }), logExpirationDays: 30 });
+    const context = testContext({ environment: env.name, keys: { storage: storageKey } });
+    const storage = new ObjectStorage(stack, "storage", { context, logExpirationDays: 30 });
     new Backup(stack, "backup", {
-      environment: env.name,
-      aws: TEST_AWS,
-      vaultKey: storageKey,
+      context,
       retentionDays: env.backup.retentionDays,
       dr: dr && env.drRegion ? { provider: dr, region: env.drRegion } : undefined,
       copyToDr: env.backup.copyToRegion !== undefined,
       vaultLock: env.backup.vaultLock ? {} : undefined,
       replication: env.backup.replicateBackupsBucket
-        ? { source: storage.buckets.backups, sourceKmsKeyArn: storageKey.arn, destinationBucketName: names.bucket(env.storage.bucketPrefix, "backups-replica", env.name) }
+        ? { source: storage.buckets.backups, destinationBucketName: names.bucket(env.storage.bucketPrefix, "backups-replica", env.name) }
         : undefined,
       forceDestroy: env.durability.forceDestroy,
       ...extra,
@@ -204,7 +203,7 @@ describe("DR copy and vault lock", () => {
       synthWith((stack) => {
         const same = new AwsProvider(stack, "aws-dr", { region: "us-east-1", alias: "dr" });
         const key = new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "k", description: "k" });
-        new Backup(stack, "backup", { environment: "production", aws: TEST_AWS, vaultKey: key, retentionDays: 90, dr: { provider: same, region: "us-east-1" }, copyToDr: true });
+        new Backup(stack, "backup", { context: testContext({ environment: "production", keys: { storage: key } }), retentionDays: 90, dr: { provider: same, region: "us-east-1" }, copyToDr: true });
       }),
     ).toThrow(/copy to the primary region us-east-1/);
   });
@@ -288,10 +287,11 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
     const rtc = synthWith((stack) => {
       const dr = new AwsProvider(stack, "aws-dr", { region: DR_REGION, alias: "dr" });
       const key = new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "k", description: "k" });
-      const storage = new ObjectStorage(stack, "storage", { context: testContext({ environment: "production", keys: { storage: key } }), logExpirationDays: 30 });
+      const context = testContext({ environment: "production", keys: { storage: key } });
+      const storage = new ObjectStorage(stack, "storage", { context, logExpirationDays: 30 });
       new Backup(stack, "backup", {
-        environment: "production", aws: TEST_AWS, vaultKey: key, retentionDays: 90, dr: { provider: dr, region: DR_REGION },
-        replication: { source: storage.buckets.backups, sourceKmsKeyArn: key.arn, destinationBucketName: "x-replica", replicationTimeControl: true },
+        context, retentionDays: 90, dr: { provider: dr, region: DR_REGION },
+        replication: { source: storage.buckets.backups, destinationBucketName: "x-replica", replicationTimeControl: true },
       });
     });
     expect(resource(rtc, "aws_s3_bucket_replication_configuration", "backup_replication").rule[0].destination).toMatchObject({

@@ -36,9 +36,10 @@ import {
   managedPolicyArn,
   serviceEndpoint,
 } from "../../variables/aws-catalog";
-import { AwsContext, PolicyStatement, ServiceRole, arnPrefix, policyDocument } from "../iam";
+import type { StackContext } from "../context";
+import { PolicyStatement, ServiceRole, arnPrefix, policyDocument } from "../iam";
 import { KEY_USE_ACTIONS } from "../kms";
-import { EnvironmentName, resourceName } from "../../variables/project";
+import { resourceName } from "../../variables/project";
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from "../../variables/storage";
 
 /** Vault lock's default minimum retention (days): no recovery point younger than this can be deleted. */
@@ -60,12 +61,6 @@ const KEY_ADMIN_ACTIONS = [
   "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
 ];
 
-/** A KMS key whose policy this module may extend (modules/kms `EncryptionKey` fits). */
-export interface BackupKey {
-  readonly arn: string;
-  addPolicyStatements(...statements: PolicyStatement[]): void;
-}
-
 /** The bucket to replicate (modules/s3 `StorageBucket` fits). */
 export interface ReplicatedBucket {
   readonly name: string;
@@ -77,10 +72,11 @@ export interface ReplicatedBucket {
 }
 
 export interface BucketReplicationProps {
-  /** Source bucket (versioned, SSE-KMS). */
+  /**
+   * Source bucket (versioned, SSE-KMS with the context's storage key, as every bucket of
+   * modules/s3 but logs: the replication role decrypts with that key through S3).
+   */
   readonly source: ReplicatedBucket;
-  /** KMS key of the source bucket (the replication role decrypts with it through S3). */
-  readonly sourceKmsKeyArn: string;
   /** Name of the replica bucket in the DR region (globally unique). */
   readonly destinationBucketName: string;
   /** Days a noncurrent version stays in the replica bucket. @default 90 (as the source backups bucket) */
@@ -117,14 +113,13 @@ export interface DisasterRecoveryRegion {
 }
 
 export interface BackupProps {
-  readonly environment: EnvironmentName;
-  /** Account and primary region (ARN patterns of the selection, key policy conditions). */
-  readonly aws: AwsContext;
   /**
-   * Key of the primary vault (the storage key). Gets a statement letting AWS Backup use
-   * it for callers in this account (kms:ViaService backup.<region>).
+   * The environment: `environment` (vault, plan, role and rule names), `aws` (account and
+   * primary region: ARN patterns of the selection, key policy conditions) and `keys.storage`
+   * (the primary vault's key, which gets a statement letting AWS Backup use it for callers
+   * in this account, kms:ViaService backup.<region>; and the replicated bucket's key).
    */
-  readonly vaultKey: BackupKey;
+  readonly context: StackContext;
   /** Days a daily recovery point is kept (seed: 7/30/90). */
   readonly retentionDays: number;
   /** Days of point-in-time restore (continuous backup). @default min(retentionDays, 35) */
@@ -196,7 +191,7 @@ export class Backup extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupProps) {
     super(scope, id);
-    const { aws, environment } = props;
+    const { aws, environment, keys } = props.context;
     const partition = aws.partition ?? "aws";
     const continuousDays = props.continuousRetentionDays ?? Math.min(props.retentionDays, BACKUP_RETENTION.continuousMax);
     validate(props, continuousDays);
@@ -205,7 +200,7 @@ export class Backup extends Construct {
     const dr = props.dr;
     if (needsDr && !dr) throw new Error("Backup: copyToDr and replication need `dr` (the DR region and its provider)");
 
-    props.vaultKey.addPolicyStatements({
+    keys.storage.addPolicyStatements({
       sid: "UseThroughAwsBackup",
       actions: [...KEY_USE_ACTIONS, "kms:CreateGrant", "kms:ListGrants"],
       resources: ["*"],
@@ -219,7 +214,7 @@ export class Backup extends Construct {
     const vaultName = resourceName(environment, "backup");
     this.vault = new BackupVault(this, "vault", {
       name: vaultName,
-      kmsKeyArn: props.vaultKey.arn,
+      kmsKeyArn: keys.storage.arn,
       forceDestroy: props.forceDestroy ?? false,
       tags: { Name: vaultName },
     });
@@ -375,7 +370,7 @@ export class Backup extends Construct {
     dr: DisasterRecoveryRegion,
     drKey: KmsKey,
   ): { bucket: S3Bucket; role: ServiceRole; replication: S3BucketReplicationConfigurationA } {
-    const { aws, environment } = props;
+    const { aws, environment, keys } = props.context;
     const name = rep.destinationBucketName;
     const bucket = new S3Bucket(this, "replica-bucket", {
       provider: dr.provider,
@@ -443,7 +438,7 @@ export class Backup extends Construct {
       primaryRegion: aws.region,
       drRegion: dr.region,
       sourceArn: src.arn,
-      sourceKmsKeyArn: rep.sourceKmsKeyArn,
+      sourceKmsKeyArn: keys.storage.arn,
       destinationArn: bucket.arn,
       destinationKmsKeyArn: drKey.arn,
     }));
@@ -533,7 +528,7 @@ function validate(props: BackupProps, continuousDays: number): void {
   if (props.coldStorageAfterDays !== undefined && props.retentionDays < props.coldStorageAfterDays + r.coldStorageMinimum) {
     fail(`retentionDays ${props.retentionDays} must be at least coldStorageAfterDays + ${r.coldStorageMinimum}`);
   }
-  if (props.copyToDr && props.dr && props.dr.region === props.aws.region) fail(`copy to the primary region ${props.aws.region} protects against nothing`);
+  if (props.copyToDr && props.dr && props.dr.region === props.context.aws.region) fail(`copy to the primary region ${props.context.aws.region} protects against nothing`);
   const lock = props.vaultLock;
   if (lock) {
     const min = lock.minRetentionDays ?? DEFAULT_LOCK_MIN_DAYS;
