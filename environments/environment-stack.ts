@@ -191,8 +191,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     });
 
     this.cdn = new ContentDelivery(this, "cdn", {
-      environment: env.name,
-      aws: this.aws,
+      context: this.context,
       globalProvider: this.providers.global,
       zoneName: this.dns.zoneName,
       zoneId: this.dns.zoneId,
@@ -202,12 +201,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       wafRateLimit: env.edge.wafRateLimit,
       mediaBucket: this.storage.buckets.media,
       logsBucket: this.storage.buckets.logs,
-      storageKey: this.keys.storage,
-      wafLogging: {
-        retentionDays: env.logRetentionDays,
-        regionalKmsKeyArn: this.keys.logs.arn,
-        globalKmsKeyArn: globalLogsKey.arn,
-      },
+      wafLogging: { globalKmsKeyArn: globalLogsKey.arn },
     });
 
     this.monitoring = new Monitoring(this, "monitoring", {

@@ -1,17 +1,16 @@
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
-import { ContentDelivery, ContentDeliveryProps, MANAGED_RULE_GROUPS, PolicyStatementSink, RATE_LIMIT_RULE } from "../../modules/cdn";
+import { Json, dataOf, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
+import { ContentDelivery, ContentDeliveryProps, MANAGED_RULE_GROUPS, RATE_LIMIT_RULE } from "../../modules/cdn";
 import { PolicyStatement, policyDocument } from "../../modules/iam";
 import type { AuthorWorksStack } from "../../environments/stack-base";
 import { ObjectStorage } from "../../modules/s3";
 import type { EnvironmentConfig } from "../../environments/types";
 import { names } from "../../variables/project";
 import { FIXTURE } from "../fixtures/environment";
-import { testContext } from "../fixtures/context";
+import { stubKeys, testContext } from "../fixtures/context";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
-const KEY = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
 const DISTRIBUTION_ARN = "${aws_cloudfront_distribution.cdn_distribution.arn}";
 const MEDIA_ARN = "${aws_s3_bucket.storage_media_bucket.arn}";
 const LOGS_ARN = "${aws_s3_bucket.storage_logs_bucket.arn}";
@@ -29,14 +28,14 @@ const OTHER_EDGE: EnvironmentConfig = { ...FIXTURE, edge: { priceClass: "PriceCl
 
 type Extra = Partial<Omit<ContentDeliveryProps, "mediaBucket" | "logsBucket" | "globalProvider">>;
 
-/** A CDN for `env` on real buckets from modules/s3 (their policies take the statements). */
+/** A CDN for `env` on real buckets from modules/s3 (their policies take the statements); `extra.context` serves both. */
 function synth(env: EnvironmentConfig = ENV, extra: Extra = {}, onBuilt?: (cdn: ContentDelivery, stack: AuthorWorksStack) => void): Json {
   return synthWith((stack) => {
     const globalProvider = new AwsProvider(stack, "aws-global", { region: "us-east-1", alias: "global" });
-    const storage = new ObjectStorage(stack, "storage", { context: testContext({ environment: env.name }), logExpirationDays: 30 });
+    const context = extra.context ?? testContext({ environment: env.name });
+    const storage = new ObjectStorage(stack, "storage", { context, logExpirationDays: 30 });
     const cdn = new ContentDelivery(stack, "cdn", {
-      environment: env.name,
-      aws: TEST_AWS,
+      context,
       globalProvider,
       zoneName: env.dns.zoneName,
       zoneId: "Z0123456789ABCDEFGHIJ",
@@ -94,16 +93,16 @@ describe("ContentDelivery media origin (Origin Access Control)", () => {
     expect(statements(json, "storage_content_policy_document").map((x) => x.sid)).not.toContain("CloudFrontOriginAccessControlRead");
   });
 
-  test("the storage key statement (kms:Decrypt for this distribution) is exposed and handed to a key that takes statements", () => {
-    const received: PolicyStatement[] = [];
-    const sink: PolicyStatementSink = { addPolicyStatements: (...s) => received.push(...s) };
+  test("the storage key statement (kms:Decrypt for this distribution) is exposed and added to the context's storage key, no other key", () => {
+    const keys = stubKeys();
     let exposed: PolicyStatement | undefined;
     // Render the exposed statement the way a key policy would, to read its resolved references.
-    const json = synth(ENV, { storageKey: sink }, (cdn, stack) => {
+    const json = synth(ENV, { context: testContext({ environment: ENV.name, keys }) }, (cdn, stack) => {
       exposed = cdn.kmsKeyPolicyStatement;
       policyDocument(stack, "key-policy", [cdn.kmsKeyPolicyStatement]);
     });
-    expect(received).toEqual([exposed]);
+    expect(keys.storage.statements).toEqual([exposed]);
+    expect([keys.database, keys.logs, keys.secrets].map((k) => k.statements)).toEqual([[], [], []]);
     const [s] = statements(json, "key_policy");
     expect(s.actions).toEqual(["kms:Decrypt"]);
     expect(s.resources).toEqual(["*"]);
@@ -332,7 +331,8 @@ describe("ContentDelivery WAF", () => {
   test("WAF logging is off by default; on, each ACL logs to its own aws-waf-logs- group in its region, credentials redacted", () => {
     expect(resourcesOf(json, "aws_wafv2_web_acl_logging_configuration")).toEqual({});
     expect(resourcesOf(json, "aws_cloudwatch_log_group")).toEqual({});
-    const logged = synth(ENV, { wafLogging: { retentionDays: 90, regionalKmsKeyArn: KEY } });
+    const context = testContext({ environment: ENV.name, logRetentionDays: 90 });
+    const logged = synth(ENV, { context, wafLogging: {} });
     expect(resource(logged, "aws_cloudwatch_log_group", "cdn_web_acl_log_group")).toMatchObject({
       provider: "aws.global",
       name: "aws-waf-logs-authorworks-staging-cloudfront",
@@ -341,8 +341,11 @@ describe("ContentDelivery WAF", () => {
     expect(resource(logged, "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBeUndefined();
     expect(resource(logged, "aws_cloudwatch_log_group", "cdn_regional_web_acl_log_group")).toMatchObject({
       name: "aws-waf-logs-authorworks-staging-regional",
-      kms_key_id: KEY,
+      retention_in_days: 90,
+      kms_key_id: context.keys.logs.arn,
     });
+    const GLOBAL_KEY = "arn:aws:kms:us-east-1:123456789012:key/fixture-logs-global";
+    expect(resource(synth(ENV, { context, wafLogging: { globalKmsKeyArn: GLOBAL_KEY } }), "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBe(GLOBAL_KEY);
     const config = resource(logged, "aws_wafv2_web_acl_logging_configuration", "cdn_web_acl_logging");
     expect(config.provider).toBe("aws.global");
     expect(config.resource_arn).toBe("${aws_wafv2_web_acl.cdn_web_acl_acl.arn}");

@@ -18,9 +18,10 @@ import { DataAwsCloudfrontCachePolicy } from "@cdktf/provider-aws/lib/data-aws-c
 import { DataAwsCloudfrontOriginRequestPolicy } from "@cdktf/provider-aws/lib/data-aws-cloudfront-origin-request-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { AwsContext, PolicyStatement } from "../iam";
+import type { StackContext } from "../context";
+import { PolicyStatement } from "../iam";
 import { CloudFrontPriceClass, GLOBAL_REGION, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
-import { EnvironmentName, names, resourceName } from "../../variables/project";
+import { names, resourceName } from "../../variables/project";
 import { WebAcl, WebAclLoggingProps } from "./waf";
 
 export * from "./waf";
@@ -51,16 +52,14 @@ export interface LogBucket {
   addPolicyStatements(...statements: PolicyStatement[]): void;
 }
 
-/** Anything whose resource policy statements can be added to (a KMS key, once modules/kms offers it). */
-export interface PolicyStatementSink {
-  addPolicyStatements(...statements: PolicyStatement[]): void;
-}
-
 export interface ContentDeliveryProps {
-  /** Environment: names (`names.regionalWebAcl`) and the metric prefix. */
-  readonly environment: EnvironmentName;
-  /** Account: log-delivery conditions. */
-  readonly aws: AwsContext;
+  /**
+   * The environment: `environment` (names, `names.regionalWebAcl`, and the metric prefix),
+   * `aws` (account: log-delivery conditions), `keys.storage` (gets `kmsKeyPolicyStatement`:
+   * CloudFront may decrypt media objects for this distribution only), and with `wafLogging`
+   * `keys.logs` and `logRetentionDays` (the REGIONAL ACL's log group; days).
+   */
+  readonly context: StackContext;
   /** Provider in us-east-1 (`providers.global`): CLOUDFRONT WAF and the log delivery source. */
   readonly globalProvider: AwsProvider;
   /** Public zone name (`env.dns.zoneName`): the API origin is `api.<zoneName>`. */
@@ -79,13 +78,6 @@ export interface ContentDeliveryProps {
   readonly mediaBucket: OriginBucket;
   /** The logs bucket: standard logs v2 land under `<logPrefix>/`. */
   readonly logsBucket: LogBucket;
-  /**
-   * The storage KMS key, if it can take statements: the CDN adds `kmsKeyPolicyStatement`
-   * (CloudFront may decrypt media objects for this distribution only). Without it, the
-   * owner of the key policy must add `kmsKeyPolicyStatement` itself, or media requests fail with 403.
-   * @default none (the statement is only exposed)
-   */
-  readonly storageKey?: PolicyStatementSink;
   /** Host name of the API origin (external-dns points it at the gateway's load balancer). @default `api.<zoneName>` */
   readonly apiOriginDomainName?: string;
   /** Path pattern routed to the API. @default "/api/*" */
@@ -94,12 +86,15 @@ export interface ContentDeliveryProps {
   readonly contentSecurityPolicy?: string;
   /** Key prefix of the standard logs in the logs bucket (no slashes). @default "cloudfront" */
   readonly logPrefix?: string;
-  /** WAF request logs for both ACLs. @default off */
+  /**
+   * WAF request logs for both ACLs, kept `context.logRetentionDays`; the REGIONAL ACL's
+   * log group is encrypted with `context.keys.logs`. @default off
+   */
   readonly wafLogging?: {
-    readonly retentionDays: number;
-    /** Key for the REGIONAL ACL's log group (environment region). @default AWS-owned encryption */
-    readonly regionalKmsKeyArn?: string;
-    /** Key for the CLOUDFRONT ACL's log group (us-east-1). @default AWS-owned encryption */
+    /**
+     * Key for the CLOUDFRONT ACL's log group, in us-east-1 (`DataKeys.globalLogs` when the
+     * environment is elsewhere). @default AWS-owned encryption
+     */
     readonly globalKmsKeyArn?: string;
   };
 }
@@ -140,14 +135,14 @@ export class ContentDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: ContentDeliveryProps) {
     super(scope, id);
-    const env = props.environment;
+    const { environment: env, aws, keys, logRetentionDays } = props.context;
     const name = (...parts: string[]) => resourceName(env, ...parts);
-    const partition = props.aws.partition ?? "aws";
+    const partition = aws.partition ?? "aws";
     const apiHost = props.apiOriginDomainName ?? `api.${props.zoneName}`;
 
     // --- WAF: one ACL per scope, same rules.
     const logging = (kmsKeyArn?: string): WebAclLoggingProps | undefined =>
-      props.wafLogging ? { retentionDays: props.wafLogging.retentionDays, kmsKeyArn } : undefined;
+      props.wafLogging ? { retentionDays: logRetentionDays, kmsKeyArn } : undefined;
     this.webAcl = new WebAcl(this, "web-acl", {
       provider: props.globalProvider,
       name: name("cloudfront"),
@@ -165,7 +160,7 @@ export class ContentDelivery extends Construct {
       rateLimit: props.wafRateLimit,
       // API traffic reaches the load balancer from CloudFront's edge servers: count per viewer.
       rateLimitKey: "FORWARDED_IP",
-      logging: logging(props.wafLogging?.regionalKmsKeyArn),
+      logging: logging(keys.logs.arn),
     });
     this.regionalWebAclArn = this.regionalWebAcl.arn;
 
@@ -286,7 +281,7 @@ export class ContentDelivery extends Construct {
       principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.cloudFront] }],
       conditions: thisDistribution,
     };
-    props.storageKey?.addPolicyStatements(this.kmsKeyPolicyStatement);
+    keys.storage.addPolicyStatements(this.kmsKeyPolicyStatement);
 
     // --- Standard logging v2 (CloudWatch vended logs): the legacy logging_config needs bucket
     // ACLs, which the logs bucket disables (BucketOwnerEnforced).
@@ -300,11 +295,11 @@ export class ContentDelivery extends Construct {
       principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.logDelivery] }],
       conditions: [
         { test: "StringEquals", variable: "s3:x-amz-acl", values: ["bucket-owner-full-control"] },
-        { test: "StringEquals", variable: "aws:SourceAccount", values: [props.aws.accountId] },
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
         {
           test: "ArnLike",
           variable: "aws:SourceArn",
-          values: [`arn:${partition}:logs:${GLOBAL_REGION}:${props.aws.accountId}:delivery-source:${deliverySourceName}`],
+          values: [`arn:${partition}:logs:${GLOBAL_REGION}:${aws.accountId}:delivery-source:${deliverySourceName}`],
         },
       ],
     });
