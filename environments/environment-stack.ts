@@ -187,6 +187,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       globalProvider: this.providers.global,
       cloudFrontAliases: env.edge.aliases,
       dnssec: env.dns.dnssec,
+      dnssecKeyDeletionWindowDays: env.durability.keyDeletionWindowDays,
       forceDestroy: env.durability.forceDestroy,
     });
 

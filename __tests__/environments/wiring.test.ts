@@ -106,6 +106,7 @@ const ROWS: readonly Row[] = [
   ["durability.forceDestroy", "env", "aws_ecr_repository.registry_content_repository.force_delete", F.durability.forceDestroy],
   ["durability.keyDeletionWindowDays", "env", "aws_kms_key.keys_storage_key.deletion_window_in_days", F.durability.keyDeletionWindowDays],
   ["durability.keyDeletionWindowDays", "env", "aws_kms_key.eks_secrets_key_key.deletion_window_in_days", F.durability.keyDeletionWindowDays],
+  ["durability.keyDeletionWindowDays", "env", "aws_kms_key.dns_dnssec_key.deletion_window_in_days", F.durability.keyDeletionWindowDays],
   ["durability.secretRecoveryWindowDays", "env", "aws_secretsmanager_secret.security_secrets_payments_stripe_api_key.recovery_window_in_days", F.durability.secretRecoveryWindowDays],
   ["durability.volumeReclaimPolicy", "platform", "kubernetes_storage_class_v1.addons_storage_class_gp3.reclaim_policy", F.durability.volumeReclaimPolicy],
   ["durability.traceStorage", "platform", values("addons_jaeger_release", "userconfig.extensions.jaeger_storage.backends.primary_store.memory.max_traces"), 100000],
