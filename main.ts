@@ -8,6 +8,6 @@ import { reportSynthError } from "./environments/report-error";
 try {
   buildApp({ environments: ENVIRONMENTS, processEnv: process.env }).synth();
 } catch (e) {
-  // Never rethrow: Node would print the throwing line of tsx's one-line output (minified code).
+  // Never rethrow: Node would print the throwing line of the compiled JavaScript, not a message.
   process.exit(reportSynthError(e, { debug }));
 }

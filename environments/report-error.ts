@@ -1,6 +1,7 @@
 /**
  * What main.ts prints when synth stops. Left uncaught, Node prints the source line an error
- * was thrown from, and tsx compiles each file to one long line: a screen of minified code.
+ * was thrown from, in compiled JavaScript (under tsx, each file is one long line: a screen of
+ * minified code).
  */
 import { ConfigError } from "../variables/validation";
 import { SettingsError } from "../providers/state";

@@ -4,7 +4,7 @@
  * AUTHORWORKS_DEBUG=1: an unexpected error prints its full, source-mapped stack (synth is slower).
  */
 export const debug = process.env.AUTHORWORKS_DEBUG === "1";
-// tsx turns source maps on; Node then parses and caches every loaded module's inline map
+// tsx (and scripts/app.mjs with AUTHORWORKS_DEBUG=1) turns source maps on; Node then parses and caches every loaded module's inline map
 // (about 0.25 s), and maps the frame of every stack trace cdktf captures for its tokens
 // (about a quarter of synth). Bad values stop synth with a ConfigError's own message, so
 // transpiled positions are enough unless debugging.

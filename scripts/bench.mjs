@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Synth benchmark, printed side by side:
-// - app synth: the app run exactly as `cdktf synth` runs it (tsx, no type-check), N times into
-//   a scratch directory: wall time, and the CPU time and peak memory (max RSS) of the synth process;
+// - app synth: cdktf.json's app run exactly as `cdktf synth` runs it (scripts/app.mjs: main.ts
+//   prebuilt by esbuild, no type-check), N times into a scratch directory: wall time, and the
+//   CPU time and peak memory (max RSS) of the synth process; then the same under tsx
+//   (`node --import tsx main.ts`, each module compiled as it loads), measured the same way;
 // - npm run synth (scripts/synth.mjs: the same app without the CLI), N times: wall time;
 // - the full `cdktf synth` CLI, once (--no-cli skips it): wall time;
 // - the same app run the default cdktf template's way (scripts/bench-template.mjs: ts-node
@@ -58,10 +60,10 @@ function timed(label, n, command, argsOf, { cwd = ROOT, envOf = () => env, after
   return times;
 }
 
-/** The app's main.ts run by `node ...prefix main.ts` in cwd under the probe, N times. */
-function probedSynth(label, n, prefix, cwd, outPrefix) {
+/** The app run by `node <args>` in cwd under the probe, N times. */
+function probedSynth(label, n, args, cwd, outPrefix) {
   const probes = [];
-  const times = timed(label, n, process.execPath, () => ["--require", probe, ...prefix, "main.ts"], {
+  const times = timed(label, n, process.execPath, () => ["--require", probe, ...args], {
     cwd,
     envOf: (i) => ({ ...env, CDKTF_OUTDIR: join(scratch, `${outPrefix}-${i}`) }),
     after: () => probes.push(JSON.parse(readFileSync(probeFile, "utf8"))),
@@ -91,7 +93,14 @@ function firstDifference(expected, actual) {
   return file && `stacks/${file} differs`;
 }
 
-const app = probedSynth("synth", runs, ["--import", "tsx"], ROOT, "out");
+// cdktf.json's app is a plain `node ...` command (scripts/synth.mjs requires it too).
+const appArgs = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")).app.split(/\s+/).slice(1);
+const app = probedSynth("synth", runs, appArgs, ROOT, "out");
+const underTsx = probedSynth("synth under tsx", runs, ["--import", "tsx", "main.ts"], ROOT, "tsx-out");
+if (firstDifference(app.stacks, underTsx.stacks)) {
+  console.error(`the app under tsx synthesized different stacks JSON (${firstDifference(app.stacks, underTsx.stacks)}; both kept in ${scratch})`);
+  process.exit(1);
+}
 const stacks = readdirSync(app.stacks).sort();
 
 const scriptTimes = timed("npm run synth", runs, process.execPath, (i) => ["scripts/synth.mjs", "--output", join(scratch, `script-out-${i}`)]);
@@ -104,7 +113,7 @@ if (templateRuns > 0) {
   const rewritten = prepareTemplateApp(ROOT, dir);
   // `npx ts-node main.ts` without npx's own start-up, as the app run above has none: ts-node's
   // bin runs a CommonJS program in its own process (a child only for ESM), so the probe sees the synth.
-  template = { ...probedSynth("default-template synth (ts-node)", templateRuns, [join(ROOT, "node_modules", "ts-node", "dist", "bin.js")], dir, "template-out"), ...rewritten };
+  template = { ...probedSynth("default-template synth (ts-node)", templateRuns, [join(ROOT, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"], dir, "template-out"), ...rewritten };
   const difference = firstDifference(app.stacks, template.stacks);
   if (difference) {
     console.error(`the default-template run synthesized different stacks JSON than the app (${difference}; both kept in ${scratch}): the comparison is void`);
@@ -125,7 +134,8 @@ const row = (label, times, { cpuMs, rssMiB } = {}) =>
   ].join(" ");
 console.log(`stacks: ${stacks.length} (${stacks.join(", ")})`);
 console.log(["".padEnd(58), "runs", "   median", "      min", "      max", "      CPU", "  peak RSS"].join(" "));
-console.log(row("app synth (cdktf.json's app: node --import tsx main.ts)", app.times, app));
+console.log(row(`app synth (cdktf.json's app: node ${appArgs.join(" ")})`, app.times, app));
+console.log(row("the app under tsx (node --import tsx main.ts)", underTsx.times, underTsx));
 console.log(row("npm run synth (scripts/synth.mjs, no CLI)", scriptTimes));
 if (withCli) console.log(row("cdktf synth (CLI included)", cliTimes));
 if (template) {
