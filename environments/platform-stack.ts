@@ -50,7 +50,7 @@ export class PlatformStack extends AuthorWorksStack {
   public readonly zone: DataAwsRoute53Zone;
   /** The environment's regional WAF web ACL (made by the `<env>` stack); its ARN goes on ALB Ingresses. */
   public readonly regionalWebAcl: DataAwsWafv2WebAcl;
-  /** What the add-ons (and later the workloads) know about the cluster. */
+  /** What the add-ons know about the cluster. */
   public readonly addonContext: AddonContext;
   public readonly addons: PlatformAddons;
   public readonly tenancy: Tenancy;

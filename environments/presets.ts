@@ -44,7 +44,7 @@ export interface AvailabilityPolicy {
   /**
    * Cluster controllers run two replicas with disruption budgets and anti-affinity, Argo CD
    * runs Redis HA, and Loki runs SimpleScalable (switching Loki's mode moves its data).
-   * Needs `HA_MIN_SYSTEM_NODES` system nodes (environments/checks/kubernetes.ts).
+   * Needs `HA_MIN_SYSTEM_NODES` system nodes (environments/checks/availability.ts).
    */
   readonly highAvailability: boolean;
   /** EKS zonal shift: ARC may move traffic away from an impaired availability zone. */

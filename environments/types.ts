@@ -5,8 +5,8 @@ import type { AvailabilityPolicy, DurabilityPolicy } from "./presets";
 
 /**
  * One environment, as plain data. Every difference between dev, staging and
- * production is a value here, never an `if` in a module. Validated by
- * `environments/config.ts` before any stack is built.
+ * production is a value here, never an `if` in a module. Validated field by field
+ * (environments/checks/, one file per section) before any stack is built.
  */
 export interface EnvironmentConfig {
   readonly name: EnvironmentName;

@@ -1,7 +1,7 @@
 /**
  * Facts about AWS: values AWS defines (regions, ports, service principals, names, limits
  * and the fixed lists its APIs accept), as opposed to values this project chooses. The
- * validation checks (environments/config.ts, environments/checks/) and the modules both
+ * validation checks (environments/checks/) and the modules both
  * import them from here, so a fact AWS changes is changed once. Each names its source: the
  * AWS documentation page, by title, or its URL. Everything here is data read offline; a
  * reviewer can see (and update) what is accepted.

@@ -34,7 +34,7 @@ export interface EksAddonDefinition {
    * The others (Deployments) are DEGRADED until a node runs them, so they wait for the nodes.
    */
   readonly beforeCompute: boolean;
-  /** Service account (in kube-system) of the add-on's AWS-calling pods. @default none (no AWS access) */
+  /** Service account of the add-on's AWS-calling pods (in kube-system, or the namespace modules/eks gives its role). @default none (no AWS access) */
   readonly serviceAccount?: string;
 }
 

@@ -271,7 +271,7 @@ describe("Linkerd with cert-manager identity", () => {
     expect(controlPlane).not.toHaveProperty("controllerResources");
     expect(Object.keys(controlPlane.proxyInit)).toEqual(["iptablesMode"]);
     for (const r of ["destinationResources", "identityResources", "proxyInjectorResources"]) expect(controlPlane[r].memory.limit).toBe("250Mi");
-    // linkerd2-cni installs into the release namespace; installNamespace left the chart.
+    // linkerd2-cni installs into the release namespace (the chart reads no installNamespace value).
     expect(Object.keys(valuesOf(json, "addons_linkerd_cni"))).toEqual(["tolerations"]);
   });
 

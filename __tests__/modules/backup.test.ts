@@ -82,7 +82,7 @@ describe("Backup plans", () => {
     expect(rule(json, "continuous").copy_action).toBeUndefined();
   });
 
-  test("the vault uses the given key, whose policy now lets AWS Backup use it in this account", () => {
+  test("the vault uses the given key, whose policy lets AWS Backup use it in this account", () => {
     const json = fixtureJson;
     expect(resource(json, "aws_backup_vault", "backup_vault")).toMatchObject({ name: "authorworks-staging-backup", kms_key_arn: STORAGE_KEY_ARN, force_destroy: false });
     expect(sid(json, "storage_key_policy", "UseThroughAwsBackup")).toMatchObject({

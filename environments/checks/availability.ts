@@ -1,6 +1,6 @@
 /**
  * Validation of the `availability` section of an environment file (environments/presets.ts),
- * and what it needs from the node groups. Called from `resolveEnvironment`.
+ * and what it needs from the node groups. Registered in ENVIRONMENT_CHECKS (environments/checks/index.ts).
  */
 import { HA_MIN_SYSTEM_NODES } from "../presets";
 import type { Checker } from "../../variables/validation";

@@ -1,6 +1,6 @@
 /**
- * Validation of the `backup` section of an environment file (modules/backup). Called from
- * `resolveEnvironment`; every problem names the field, what it got and what is accepted.
+ * Validation of the `backup` section of an environment file (modules/backup). Called through
+ * ENVIRONMENT_CHECKS; every problem names the field, what it got and what is accepted.
  */
 import { DEFAULT_LOCK_MIN_DAYS } from "../../modules/backup";
 import { BACKUP_RETENTION, REGIONS } from "../../variables/aws-catalog";

@@ -1,8 +1,8 @@
 /**
  * Validation of `delivery.*` (Argo CD source, runner scale set bounds), so a typo in an
  * environment file stops synth with a message instead of an Argo CD that never syncs
- * or a scale set the controller rejects. The lead calls `checkDelivery` from
- * `resolveEnvironment` in environments/config.ts.
+ * or a scale set the controller rejects. Registered for `delivery` in
+ * ENVIRONMENT_CHECKS (environments/checks/index.ts).
  */
 import { MAX_RUNNERS_CEILING } from "../../modules/addons/delivery/actions-runners";
 import { CODEBUILD_COMPUTE_TYPES, CODEBUILD_TIMEOUT_MINUTES, CODECONNECTIONS_CONNECTION_ARN } from "../../variables/aws-catalog";

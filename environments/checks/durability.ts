@@ -1,7 +1,7 @@
 /**
  * Validation of the `durability` section of an environment file (environments/presets.ts):
  * each field in AWS's or Kubernetes' accepted range, and the settings that contradict it
- * elsewhere. Called from `resolveEnvironment`.
+ * elsewhere. Registered in ENVIRONMENT_CHECKS (environments/checks/index.ts).
  */
 import { KMS_DELETION_WINDOW_DAYS, SECRETS_MANAGER_RECOVERY_WINDOW_DAYS } from "../../variables/aws-catalog";
 import type { Checker } from "../../variables/validation";

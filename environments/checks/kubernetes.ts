@@ -1,7 +1,7 @@
 /**
  * Validation of `env.kubernetes` (the EKS cluster, modules/eks): the version EKS offers,
  * node group sizes and instance types, who may reach the API, and the IAM role names the
- * access entries are built from. Called from `resolveEnvironment` (environments/config.ts).
+ * access entries are built from. Registered in ENVIRONMENT_CHECKS (environments/checks/index.ts).
  */
 import { contains, parseCidr } from "../../variables/cidr";
 import { EC2_INSTANCE_TYPE, EKS_CALENDAR_CHECKED_ON, EKS_LIMITS, EKS_LOG_TYPES, EKS_VERSION_CALENDAR, IAM_ROLE_NAME, instanceArchitecture } from "../../variables/aws-catalog";

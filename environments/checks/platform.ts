@@ -2,7 +2,7 @@
  * Validation of what the `<env>-platform` stack reads: `platform.*` of the environment
  * file and the chart catalogue (variables/charts.ts), so a half-edited upgrade (an
  * empty or malformed version) stops synth with a message instead of reaching Helm.
- * The lead calls `checkPlatform` from `resolveEnvironment` in environments/config.ts.
+ * Registered for `platform` in ENVIRONMENT_CHECKS (environments/checks/index.ts).
  */
 import { CHARTS, CHART_REPOSITORY, CHART_VERSION, CLUSTER_AUTOSCALER_IMAGE_TAGS, ChartCatalog } from "../../variables/charts";
 import type { Checker } from "../../variables/validation";

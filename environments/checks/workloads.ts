@@ -1,10 +1,11 @@
 /**
- * Validation of what the platform layer runs (modules/tenancy, modules/workloads) that
- * `checkWorkloads` in environments/config.ts does not already cover: the namespace and
- * workload names Kubernetes will be given, service replicas against the autoscaling
- * ceiling, and (once the environment files carry them) the namespace quota and
- * LimitRange against the services they must hold. Requests <= limits and the quantity
- * formats are config.ts's; quantities it rejects are skipped here, not reported twice.
+ * Validation of the `workloads` section of an environment file (modules/workloads) and of
+ * what the platform layer runs with it (modules/tenancy): sizes (quantity formats,
+ * requests <= limits), overrides and autoscaling bounds (`checkWorkloads`), then the
+ * namespace and workload names Kubernetes will be given, service replicas against the
+ * autoscaling ceiling, and the namespace quota and LimitRange against the services they
+ * must hold (`checkPlatformWorkloads`). Quantities `checkWorkloads` rejects are skipped by
+ * the quota and LimitRange checks, not reported twice.
  */
 import type { ContainerLimitRange, NamespaceQuota } from "../../modules/tenancy";
 import { MESH, MESH_PROXY_RESOURCES, NAMESPACES, NamespaceDefinition } from "../../variables/platform";
@@ -145,10 +146,7 @@ export function checkQuota(c: Checker, q: NamespaceQuota, w: WorkloadConfig, ser
   }
 }
 
-/**
- * Everything above for one environment. The lead calls it from `resolveEnvironment`
- * after config.ts's own `checkWorkloads`.
- */
+/** Everything above for one environment; `checkWorkloads` runs it after its own checks. */
 export function checkPlatformWorkloads(c: Checker, cfg: EnvironmentConfig, namespaces: readonly NamespaceDefinition[] = NAMESPACES, services: readonly ServiceDefinition[] = SERVICES): void {
   checkNamespaceNames(c, namespaces, "namespaces (variables/platform.ts)");
   checkWorkloadNames(c, services, "services (variables/services.ts)");

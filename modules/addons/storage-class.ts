@@ -18,7 +18,7 @@ export const GP3_STORAGE_CLASS = "gp3";
 /**
  * The cluster's default StorageClass: encrypted gp3 volumes from the EBS CSI driver
  * (an EKS add-on, modules/eks), created in the zone of the pod that first uses them.
- * EKS 1.30+ clusters no longer mark gp2 as default, so this is the only default.
+ * EKS 1.30+ clusters mark no StorageClass default (not even gp2), so this is the only default.
  */
 export class Gp3StorageClassAddon implements PlatformAddon {
   public readonly name = "storage-class";

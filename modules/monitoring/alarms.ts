@@ -106,7 +106,7 @@ export function databaseAlarms(db: DatabaseTarget, t: AlertThresholds, replicaLa
       ],
     },
   ];
-  // Hook: no read replica exists today; pass its identifiers to get the lag alarm.
+  // Hook: no environment has a read replica; pass its identifiers to get the lag alarm.
   for (const [name, replica] of Object.entries(db.replicas ?? {})) {
     specs.push({
       id: `rds-${db.service}-${name}-replica-lag`,

@@ -132,7 +132,7 @@ export class ServiceDatabases extends Construct {
   }
 }
 
-/** What the module relies on beyond environments/config.ts validation (which checks ranges and catalogues). */
+/** What the module relies on beyond the environment checks (environments/checks/database.ts: ranges and catalogues). */
 function validate(props: ServiceDatabasesProps): void {
   const problems: string[] = [];
   const seen = new Set<string>();

@@ -1,7 +1,7 @@
 /**
  * Delivery add-ons of the `<env>-platform` stack: Argo CD (GitOps), Argo Rollouts
  * (canary with automated rollback) and GitHub Actions self-hosted runners (ARC).
- * The lead appends `deliveryAddons(...)` to `standardAddons(...)`.
+ * The platform stack appends `deliveryAddons(...)` to `standardAddons(...)`.
  */
 import { ArgoCdAddon } from "./argo-cd";
 import { ArgoRolloutsAddon } from "./argo-rollouts";

@@ -6,7 +6,7 @@
  *   after they are made.
  * - `badger`: embedded key-value store on a gp3 volume; survives restarts, keeps
  *   `retentionHours`. All-in-one with Badger is a single replica (Badger is single
- *   writer); a scalable backend (OpenSearch) is the next step if trace volume grows.
+ *   writer); trace volume beyond one replica needs a scalable backend (OpenSearch).
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";

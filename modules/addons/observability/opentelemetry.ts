@@ -6,8 +6,8 @@
  *
  * Tail sampling keeps every trace with an error and every trace slower than the p99
  * threshold, plus `samplingRatio` of the rest. It needs all spans of a trace on one
- * collector, so the collector runs as one replica (a load-balancing exporter tier is the
- * next step when one replica is not enough).
+ * collector, so the collector runs as one replica (more than one would need a
+ * load-balancing exporter tier in front).
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
