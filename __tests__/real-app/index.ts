@@ -15,11 +15,12 @@ import type { Json } from "../helpers";
 export const RUN_DIR_VARIABLE = "AUTHORWORKS_JEST_RUN_DIR";
 
 const ROOT = join(__dirname, "../..");
-/** How long a test file waits for the synth another one started, in ms (it takes about 5 s). */
+/** How long the synth may take, in ms (it takes about 5 s; more on a loaded machine). */
 const WAIT_MS = 180_000;
 
 /** How `npm run synth` ended, and where it wrote. */
 export interface SynthRun {
+  /** The exit code; null if it was killed (see `stderr`). */
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
@@ -59,16 +60,19 @@ export function realSynthRun(): SynthRun {
       cwd: ROOT,
       encoding: "utf8",
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+      timeout: WAIT_MS,
     });
-    const result: SynthRun = { status: run.status, stdout: run.stdout ?? "", stderr: run.error ? String(run.error) : run.stderr, outdir };
+    const stderr = run.error ? `${run.error}\n${run.stderr ?? ""}` : run.stderr;
+    const result: SynthRun = { status: run.status, stdout: run.stdout ?? "", stderr, outdir };
     // Written whole, then renamed: a waiting file never reads half a record.
     writeFileSync(`${record}.tmp`, JSON.stringify(result));
     renameSync(`${record}.tmp`, record);
   } else {
+    // The first file's own limit, and time to write its record.
+    const limit = WAIT_MS + 30_000;
     const sleep = new Int32Array(new SharedArrayBuffer(4));
-    for (const start = Date.now(); !existsSync(record); ) {
-      if (Date.now() - start > WAIT_MS) throw new Error(`npm run synth, started by another test file, did not finish within ${WAIT_MS / 1000} s (see that file's failure)`);
-      Atomics.wait(sleep, 0, 0, 20);
+    for (const start = Date.now(); !existsSync(record); Atomics.wait(sleep, 0, 0, 20)) {
+      if (Date.now() - start > limit) throw new Error(`npm run synth, started by another test file, did not finish within ${limit / 1000} s (see that file's failure)`);
     }
   }
   return JSON.parse(readFileSync(record, "utf8"));
