@@ -6,6 +6,9 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest"] },
+  // The committed app is synthesized once per run, in a directory these make and remove (__tests__/real-app).
+  globalSetup: "<rootDir>/__tests__/real-app/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/real-app/global-teardown.ts",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -7,9 +7,7 @@
  */
 import { Testing } from "cdktf";
 import { resolveEnvironment } from "../../environments/config";
-import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
-import { staging } from "../../environments/staging";
 import { PlatformStack } from "../../environments/platform-stack";
 import type { EnvironmentConfig } from "../../environments/types";
 import { AdmissionRequirement, TerraformNode, admissionRequirements, releaseInfo } from "../../modules/addons/admission";
@@ -17,6 +15,7 @@ import { CHART_ADMISSION } from "../../modules/addons/admission-catalog";
 import type { S3StateSettings } from "../../providers/state";
 import { CHARTS } from "../../variables/charts";
 import { Json, release, resourcesOf, valuesOf } from "../helpers";
+import { realStack } from "../real-app";
 
 const S3: S3StateSettings = { kind: "s3", bucket: "authorworks-terraform-state", lockTable: "authorworks-terraform-locks", region: "us-east-1" };
 
@@ -25,10 +24,11 @@ function synth(cfg: EnvironmentConfig): Json {
 }
 
 const withIngressNginx = (cfg: EnvironmentConfig): EnvironmentConfig => ({ ...cfg, platform: { ...cfg.platform, ingressNginx: true } });
+// The committed app's platform stacks, and production's with ingress-nginx.
 const STACKS: Record<string, Json> = {
-  dev: synth(dev),
-  staging: synth(staging),
-  production: synth(production),
+  dev: realStack("dev-platform"),
+  staging: realStack("staging-platform"),
+  production: realStack("production-platform"),
   "production with ingress-nginx": synth(withIngressNginx(production)),
 };
 const NAMES = Object.keys(STACKS);

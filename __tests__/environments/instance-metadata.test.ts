@@ -6,16 +6,12 @@
  * Identity, and no NetworkPolicy opens the metadata address. The decision and the
  * per-agent table are in modules/eks/README.md ("Instance metadata and pods").
  */
-import { Testing, TerraformStack } from "cdktf";
-import { buildApp } from "../../environments/app";
-import { ENVIRONMENTS } from "../../environments";
 import { LABELS } from "../../variables/platform";
 import { Json, resourcesOf, valuesOf } from "../helpers";
+import { realStack } from "../real-app";
 
-const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
-const synth = (name: string): Json => JSON.parse(Testing.synth(app.node.findChild(name) as TerraformStack));
 const ENVS = ["dev", "staging", "production"] as const;
-const stacks = Object.fromEntries(ENVS.map((env) => [env, { aws: synth(env), platform: synth(`${env}-platform`) }]));
+const stacks = Object.fromEntries(ENVS.map((env) => [env, { aws: realStack(env), platform: realStack(`${env}-platform`) }]));
 
 /** The instance metadata service's address. */
 const IMDS = "169.254.169.254";

@@ -8,6 +8,7 @@ import type { EnvironmentConfig } from "../../environments/types";
 import type { CloudStateSettings, S3StateSettings } from "../../providers/state";
 import { CHARTS } from "../../variables/charts";
 import { Json, dataOf, rawResource, resource, resourcesOf, statements, valuesOf } from "../helpers";
+import { realStack } from "../real-app";
 
 const S3: S3StateSettings = { kind: "s3", bucket: "authorworks-terraform-state", lockTable: "authorworks-terraform-locks", region: "us-east-1" };
 
@@ -17,8 +18,14 @@ function synthPlatform(cfg: EnvironmentConfig, state: S3StateSettings | CloudSta
   return { json: JSON.parse(text), text };
 }
 
-const stacks = { dev: synthPlatform(dev), staging: synthPlatform(staging), production: synthPlatform(production) };
 const ENVS = ["dev", "staging", "production"] as const;
+/** The committed app's platform stacks (what synthPlatform gives for the committed environments). */
+const stacks = Object.fromEntries(
+  ENVS.map((env) => {
+    const json = realStack(`${env}-platform`);
+    return [env, { json, text: JSON.stringify(json, null, 2) }];
+  }),
+) as Record<(typeof ENVS)[number], { json: Json; text: string }>;
 
 
 describe("stack and state", () => {

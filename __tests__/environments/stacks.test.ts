@@ -5,26 +5,24 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import { Json, loadableAlone } from "../helpers";
+import { realStacks } from "../real-app";
+import { synthApp } from "../synth-app";
 import { PLATFORM_STACK_SECRET_PATHS } from "../../variables/secrets";
 import { PLAN_READ_ACTIONS } from "../../modules/security/github";
 
-/** Synthesizes the real app and returns each stack's Terraform JSON by name. */
-function synthApp(processEnv: Record<string, string> = {}, environments = ENVIRONMENTS): Record<string, Json> {
-  const app = buildApp({ environments, processEnv, outdir: Testing.app().outdir });
-  const out: Record<string, Json> = {};
-  for (const stack of app.node.children) out[stack.node.id] = JSON.parse(Testing.synth(stack as never, true));
-  return out;
-}
-
-const stacks = synthApp();
+const stacks = realStacks();
 
 describe("the app", () => {
+  // Built, not synthesized: what it holds and in which order.
+  const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
+
   test("has exactly the bootstrap stack and, per environment, its AWS stack and its platform stack", () => {
-    expect(Object.keys(stacks)).toEqual(["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform"]);
+    const order = ["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform"];
+    expect(app.node.children.map((c) => c.node.id)).toEqual(order);
+    expect(Object.keys(stacks)).toEqual([...order].sort());
   });
 
   test.each(["dev", "staging", "production"])("%s-platform is applied after %s", (env) => {
-    const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
     const platform = app.node.findChild(`${env}-platform`) as TerraformStack;
     expect(platform.dependencies.map((d) => d.node.id)).toEqual([env]);
   });
@@ -36,14 +34,14 @@ describe("the app", () => {
   });
 
   test("the bucket and table names come from the environment without code changes", () => {
-    const custom = synthApp({ AUTHORWORKS_STATE_BUCKET: "acme-tfstate", AUTHORWORKS_STATE_LOCK_TABLE: "acme-locks" });
+    const custom = synthApp({ processEnv: { AUTHORWORKS_STATE_BUCKET: "acme-tfstate", AUTHORWORKS_STATE_LOCK_TABLE: "acme-locks" } });
     expect(custom.staging.terraform.backend.s3).toMatchObject({ bucket: "acme-tfstate", dynamodb_table: "acme-locks", key: "staging/terraform.tfstate" });
     expect(custom.bootstrap.resource.aws_s3_bucket.state_bucket.bucket).toBe("acme-tfstate");
     expect(custom.bootstrap.resource.aws_dynamodb_table.state_lock_table.name).toBe("acme-locks");
   });
 
   test("with TF_CLOUD_ORGANIZATION the environments use Terraform Cloud workspaces authorworks-<env>", () => {
-    const cloud = synthApp({ TF_CLOUD_ORGANIZATION: "authorworks" });
+    const cloud = synthApp({ processEnv: { TF_CLOUD_ORGANIZATION: "authorworks" } });
     for (const env of ["dev", "staging", "production"]) {
       expect(cloud[env].terraform.cloud).toEqual({ organization: "authorworks", workspaces: { name: `authorworks-${env}` } });
       expect(cloud[env].terraform.backend).toBeUndefined();
@@ -53,7 +51,7 @@ describe("the app", () => {
 
   test("bootstrap starts on a local backend and can be moved into its own bucket", () => {
     expect(stacks.bootstrap.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
-    const migrated = synthApp({ AUTHORWORKS_BOOTSTRAP_BACKEND: "s3" });
+    const migrated = synthApp({ processEnv: { AUTHORWORKS_BOOTSTRAP_BACKEND: "s3" } });
     expect(migrated.bootstrap.terraform.backend.s3).toMatchObject({ key: "bootstrap/terraform.tfstate", dynamodb_table: "authorworks-terraform-locks" });
   });
 });
@@ -79,7 +77,7 @@ describe("providers", () => {
         for (const p of providers) expect([stack, p.alias, p.allowed_account_ids]).toEqual([stack, p.alias, [p.alias === "parent_zone" ? account.production : account[env]]]);
       }
     }
-    const guarded = synthApp({}, [loadableAlone({ ...dev, accountId: "111122223333" })]);
+    const guarded = synthApp({ environments: [loadableAlone({ ...dev, accountId: "111122223333" })] });
     expect(guarded.dev.provider.aws[0].allowed_account_ids).toEqual(["111122223333"]);
   });
 
@@ -359,7 +357,7 @@ describe("the deploy runner", () => {
     // Values no committed environment uses, so a constant in the stack cannot pass.
     const connection = "arn:aws:codeconnections:us-east-1:111111111111:connection/0e4b1b8c-1f5c-4a36-9d2b-6f2f1f0d9a11";
     const runner = { computeType: "BUILD_GENERAL1_SMALL" as const, timeoutMinutes: 97, githubConnectionArn: connection, connectionAvailable: true };
-    const json = synthApp({}, [loadableAlone({ ...dev, delivery: { ...dev.delivery, deployRunner: runner } })]).dev;
+    const json = synthApp({ environments: [loadableAlone({ ...dev, delivery: { ...dev.delivery, deployRunner: runner } })] }).dev;
     const project = json.resource.aws_codebuild_project.deploy_runner_project;
     expect([project.environment.compute_type, project.build_timeout, project.source.auth.resource]).toEqual(["BUILD_GENERAL1_SMALL", 97, connection]);
     expect(json.resource.aws_codeconnections_connection).toBeUndefined();

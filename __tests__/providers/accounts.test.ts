@@ -1,9 +1,7 @@
-import { Testing } from "cdktf";
-import { buildApp } from "../../environments/app";
-import { ENVIRONMENTS } from "../../environments";
 import { dev } from "../../environments/dev";
 import { AccountSettingsError, resolveAccountIds } from "../../providers/accounts";
 import { SettingsError } from "../../providers/state";
+import { synthApp } from "../synth-app";
 
 const NAMES = ["dev", "staging", "production"];
 const none = () => undefined;
@@ -42,8 +40,8 @@ describe("account ids set outside the environment files", () => {
   });
 
   test("the override reaches every AWS provider of that environment's stacks, and only that environment's", () => {
-    const app = buildApp({ environments: ENVIRONMENTS, processEnv: { AUTHORWORKS_ACCOUNT_IDS: "staging=444444444444,production=555555555555" }, outdir: Testing.app().outdir });
-    const providersOf = (stack: string) => JSON.parse(Testing.synth(app.node.findChild(stack) as never, true)).provider.aws as { alias?: string; allowed_account_ids?: string[] }[];
+    const stacks = synthApp({ processEnv: { AUTHORWORKS_ACCOUNT_IDS: "staging=444444444444,production=555555555555" } });
+    const providersOf = (stack: string) => stacks[stack].provider.aws as { alias?: string; allowed_account_ids?: string[] }[];
     for (const stack of ["staging", "staging-platform"]) {
       const aws = providersOf(stack);
       expect(aws.length).toBeGreaterThan(1);

@@ -1,0 +1,4 @@
+/** Snapshots of the dev stack; what they hold and how to update them: ./stack-snapshot.ts. */
+import { snapshotStack } from "./stack-snapshot";
+
+snapshotStack("dev");
