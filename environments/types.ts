@@ -315,7 +315,7 @@ export interface DeployRunnerConfig {
   readonly computeType: CodebuildComputeType;
   /**
    * Longest job (minutes, up to 2160): more than the worst case of a first platform apply
-   * (75 min, `PLATFORM_APPLY_WORST_CASE_SECONDS`), checked.
+   * (115 min, `PLATFORM_APPLY_WORST_CASE_SECONDS`), checked.
    */
   readonly timeoutMinutes: number;
   /** An existing CodeConnections connection to GitHub (ARN). @default a new one, to be completed in the console */

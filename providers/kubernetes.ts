@@ -40,11 +40,11 @@ export const EKS_TOKEN_LIFETIME_SECONDS = 900;
  */
 export const TOKEN_APPLY_BUDGET_SECONDS = 600;
 /**
- * The longest chain of waits (seconds) of a first apply of a platform stack, as
- * `longestWaitChain` computes it from the synthesized stacks (a test keeps the two equal):
- * the deploy runner's timeout must outlast it.
+ * The longest chain of waits (seconds) of a first apply of a platform stack (production's),
+ * as `longestWaitChain` computes it from the synthesized stacks, admission ordering
+ * included (a test keeps the two equal): the deploy runner's timeout must outlast it.
  */
-export const PLATFORM_APPLY_WORST_CASE_SECONDS = 4500;
+export const PLATFORM_APPLY_WORST_CASE_SECONDS = 6900;
 
 /** The exec credential plugin API the AWS CLI v2 speaks (`aws eks get-token`). */
 export const EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1";

@@ -356,10 +356,10 @@ describe("the deploy runner", () => {
   test("delivery.deployRunner reaches the runner: size, timeout, an existing connection, and the webhook once it is available", () => {
     // Values no committed environment uses, so a constant in the stack cannot pass.
     const connection = "arn:aws:codeconnections:us-east-1:111111111111:connection/0e4b1b8c-1f5c-4a36-9d2b-6f2f1f0d9a11";
-    const runner = { computeType: "BUILD_GENERAL1_SMALL" as const, timeoutMinutes: 97, githubConnectionArn: connection, connectionAvailable: true };
+    const runner = { computeType: "BUILD_GENERAL1_SMALL" as const, timeoutMinutes: 131, githubConnectionArn: connection, connectionAvailable: true };
     const json = synthApp({ environments: [loadableAlone({ ...dev, delivery: { ...dev.delivery, deployRunner: runner } })] }).dev;
     const project = json.resource.aws_codebuild_project.deploy_runner_project;
-    expect([project.environment.compute_type, project.build_timeout, project.source.auth.resource]).toEqual(["BUILD_GENERAL1_SMALL", 97, connection]);
+    expect([project.environment.compute_type, project.build_timeout, project.source.auth.resource]).toEqual(["BUILD_GENERAL1_SMALL", 131, connection]);
     expect(json.resource.aws_codeconnections_connection).toBeUndefined();
     expect(json.resource.aws_codebuild_webhook.deploy_runner_webhook.project_name).toBe("${aws_codebuild_project.deploy_runner_project.name}");
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Testing, TerraformStack } from "cdktf";
+import { realStacks } from "../real-app";
+import { Testing } from "cdktf";
 import { AuthorWorksStack } from "../../environments/stack-base";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { buildApp } from "../../environments/app";
@@ -119,18 +120,15 @@ describe("token mode against the platform stacks", () => {
     expect(error).toBeInstanceOf(SettingsError);
     expect((error as Error).message).toMatch(
       new RegExp(
-        `AUTHORWORKS_KUBERNETES_AUTH \\(dev-platform\\): got "token"; accepted: "exec": the longest chain of waits in dev-platform is \\d+ s .*an EKS token lives ${EKS_TOKEN_LIFETIME_SECONDS} s and "token" is accepted up to ${TOKEN_APPLY_BUDGET_SECONDS} s`,
+        `AUTHORWORKS_KUBERNETES_AUTH \\(dev-platform\\): got "token"; accepted: "exec": the longest chain of waits in dev-platform is at least \\d+ s .*an EKS token lives ${EKS_TOKEN_LIFETIME_SECONDS} s and "token" is accepted up to ${TOKEN_APPLY_BUDGET_SECONDS} s`,
       ),
     );
   }, 30_000);
 
-  test("the worst case the README states is the synthesized one, and fits the apply role's session", () => {
-    const app = buildApp({ environments: ENVIRONMENTS, outdir: Testing.app().outdir });
-    const worst = Math.max(
-      ...app.node.children
-        .filter((c): c is TerraformStack => c instanceof TerraformStack && c.node.id.endsWith("-platform"))
-        .map((s) => longestWaitChain(s.toTerraform()).seconds),
-    );
+  test("the worst case the README states is the synthesized one (admission ordering included), and fits the apply role's session", () => {
+    // Read from the synthesized JSON: the admission-ordering aspect adds depends_on at synth.
+    const stacks = realStacks();
+    const worst = Math.max(...Object.entries(stacks).filter(([name]) => name.endsWith("-platform")).map(([, json]) => longestWaitChain(json).seconds));
     const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
     expect(readme).toContain(`worst case of a first platform apply is ${worst} s (${worst / 60} min)`);
     // The deploy runner's timeout floor (environments/checks/delivery.ts) is this number.

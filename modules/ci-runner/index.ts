@@ -54,7 +54,7 @@ export interface CodeBuildRunnerProps {
    */
   readonly computeType?: CodebuildComputeType;
   /**
-   * Longest job (minutes): a first platform apply may wait 75 min (README "Reaching the cluster").
+   * Longest job (minutes): a first platform apply may wait 115 min (README "Reaching the cluster").
    * @default 120
    */
   readonly timeoutMinutes?: number;
