@@ -21,7 +21,11 @@ afterAll(() => {
 // objects) format as empty strings; real Errors keep their source-mapped stack.
 const sourceMapped = Error.prepareStackTrace;
 Error.prepareStackTrace = (error, frames) =>
-  !(error instanceof Error) ? "" : sourceMapped ? sourceMapped(error, frames) : [`${error.name}: ${error.message}`, ...frames.map((f) => `    at ${String(f)}`)].join("\n");
+  !(error instanceof Error)
+    ? ""
+    : sourceMapped
+      ? sourceMapped(error, frames)
+      : [`${error.name}: ${error.message}`, ...frames.map((f) => `    at ${String(f)}`)].join("\n");
 // cdktf takes those traces with Error.captureStackTrace on a plain object, the whole stack
 // deep; formatted as above they are empty strings anyway. Collecting the frames was another
 // ~15 % of a synthesis: a plain object gets the empty stack directly.

@@ -1,6 +1,12 @@
 import { App } from "cdktf";
 import { resolveAccountIds } from "../providers/accounts";
-import { KUBERNETES_AUTH_VARIABLE, EKS_TOKEN_LIFETIME_SECONDS, TOKEN_APPLY_BUDGET_SECONDS, longestWaitChain, resolveKubernetesAuth } from "../providers/kubernetes";
+import {
+  KUBERNETES_AUTH_VARIABLE,
+  EKS_TOKEN_LIFETIME_SECONDS,
+  TOKEN_APPLY_BUDGET_SECONDS,
+  longestWaitChain,
+  resolveKubernetesAuth,
+} from "../providers/kubernetes";
 import { SettingsError, resolveStateSettings } from "../providers/state";
 import { BootstrapStack } from "./bootstrap-stack";
 import { loadEnvironments } from "./config";
@@ -42,7 +48,8 @@ export function buildApp(options: BuildAppOptions): App {
     // What runs in the cluster has its own state and is applied after the cluster exists.
     const platform = new PlatformStack(app, env, state.environments, { kubernetesAuth });
     platform.addDependency(envStack);
-    if (kubernetesAuth === "token") refuseTokenIfTooLong(platform, processEnv[KUBERNETES_AUTH_VARIABLE.env] ? KUBERNETES_AUTH_VARIABLE.env : `context ${KUBERNETES_AUTH_VARIABLE.context}`);
+    if (kubernetesAuth === "token")
+      refuseTokenIfTooLong(platform, processEnv[KUBERNETES_AUTH_VARIABLE.env] ? KUBERNETES_AUTH_VARIABLE.env : `context ${KUBERNETES_AUTH_VARIABLE.context}`);
   }
   return app;
 }

@@ -21,7 +21,13 @@ export class BootstrapStack extends AuthorWorksStack {
   constructor(scope: Construct, settings: StateSettings["bootstrap"]) {
     super(scope, BOOTSTRAP_STACK);
     if (settings.backend === "s3") {
-      new S3Backend(this, { bucket: settings.bucket, key: stateKey(BOOTSTRAP_STACK), region: settings.region, dynamodbTable: settings.lockTable, encrypt: true });
+      new S3Backend(this, {
+        bucket: settings.bucket,
+        key: stateKey(BOOTSTRAP_STACK),
+        region: settings.region,
+        dynamodbTable: settings.lockTable,
+        encrypt: true,
+      });
     } else {
       // Relative to cdktf.out/stacks/bootstrap: the file lands in the project root (git-ignored),
       // outside the output directory that every synth rewrites.

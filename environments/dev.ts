@@ -58,6 +58,12 @@ export const dev: EnvironmentConfig = {
     lokiRetentionDays: 7,
     traceSamplingRatio: 1,
   },
-  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: true, runners: { minRunners: 0, maxRunners: 4 }, deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120, connectionAvailable: false } },
+  delivery: {
+    manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git",
+    manifestsRevision: "main",
+    autoSync: true,
+    runners: { minRunners: 0, maxRunners: 4 },
+    deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120, connectionAvailable: false },
+  },
   backup: { retentionDays: 7, vaultLock: false, replicateBackupsBucket: false },
 };

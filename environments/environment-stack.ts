@@ -68,7 +68,13 @@ export class EnvironmentStack extends AuthorWorksStack {
       global: env.region === GLOBAL_REGION ? undefined : { provider: this.providers.global, region: GLOBAL_REGION },
     });
     const { storage, database, logs, secrets } = this.keys;
-    this.context = { environment: env.name, aws: this.aws, namePrefix: prefix, keys: { storage, database, logs, secrets }, logRetentionDays: env.logRetentionDays };
+    this.context = {
+      environment: env.name,
+      aws: this.aws,
+      namePrefix: prefix,
+      keys: { storage, database, logs, secrets },
+      logRetentionDays: env.logRetentionDays,
+    };
     // The logs key usable in us-east-1 (WAF log group of the CloudFront ACL, the CloudFront alarm's topic).
     const globalLogsKey = this.keys.globalLogs ?? this.keys.logs;
 
@@ -181,7 +187,11 @@ export class EnvironmentStack extends AuthorWorksStack {
       zoneName: env.dns.zoneName,
       parentZoneName: env.dns.parentZoneName,
       parentZoneProvider: this.providers.parentZone,
-      delegatedZones: env.delegatedZones.map((d) => ({ zoneName: d.zoneName, accountId: d.accountId, roleName: names.dnsDelegationRole(env.name, d.environment) })),
+      delegatedZones: env.delegatedZones.map((d) => ({
+        zoneName: d.zoneName,
+        accountId: d.accountId,
+        roleName: names.dnsDelegationRole(env.name, d.environment),
+      })),
       privateZoneName: env.dns.privateZoneName,
       vpcId: this.network.vpcId,
       globalProvider: this.providers.global,
@@ -212,7 +222,11 @@ export class EnvironmentStack extends AuthorWorksStack {
       globalProvider: this.providers.global,
       // The CloudFront alarm's topic lives in us-east-1 too (alarm actions stay in their region).
       globalAlertsKey: this.keys.globalLogs,
-      databases: env.databases.map((d) => ({ service: d.service, identifier: this.databases.instances[d.service].identifier, allocatedStorageGb: d.allocatedStorageGb })),
+      databases: env.databases.map((d) => ({
+        service: d.service,
+        identifier: this.databases.instances[d.service].identifier,
+        allocatedStorageGb: d.allocatedStorageGb,
+      })),
       cache: { replicationGroupId: this.cache.replicationGroupId, nodes: env.cache.nodes },
       clusterName: this.cluster.clusterName,
       loadBalancerName: names.gatewayLoadBalancer(env.name),
@@ -269,8 +283,14 @@ export class EnvironmentStack extends AuthorWorksStack {
       ecr_repository_urls: [this.registry.repositoryUrls, "ECR repository URL per service"],
       github_plan_role_arn: [this.security.planRoleArn, "Role GitHub Actions assumes to plan (pull requests)"],
       github_apply_role_arn: [this.security.applyRoleArn, "Role GitHub Actions assumes to apply (protected branch and environment)"],
-      deploy_runner_project: [this.deployRunner.projectName, "CodeBuild project running the platform stack's CI jobs in the VPC (runs-on: codebuild-<project>-<run_id>-<run_attempt>)"],
-      deploy_runner_connection_arn: [this.deployRunner.connectionArn, "CodeConnections connection to GitHub of the deploy runner (a new one is PENDING until its handshake is completed in the console)"],
+      deploy_runner_project: [
+        this.deployRunner.projectName,
+        "CodeBuild project running the platform stack's CI jobs in the VPC (runs-on: codebuild-<project>-<run_id>-<run_attempt>)",
+      ],
+      deploy_runner_connection_arn: [
+        this.deployRunner.connectionArn,
+        "CodeConnections connection to GitHub of the deploy runner (a new one is PENDING until its handshake is completed in the console)",
+      ],
       permissions_boundary_arn: [this.security.permissionsBoundaryArn, "Permissions boundary of every role the project creates"],
       application_secret_arns: [this.security.secretArns, "Secrets Manager secrets for API keys and external credentials (values set by operators)"],
       alert_topic_arns: [{ critical: this.monitoring.criticalTopicArn, warning: this.monitoring.warningTopicArn }, "SNS alert topics"],
@@ -281,7 +301,8 @@ export class EnvironmentStack extends AuthorWorksStack {
       cache_auth_token_secret_arn: [this.cache.authTokenSecretArn, "Secrets Manager secret with the Valkey auth token"],
     });
     if (this.backup.drVaultArn) this.outputs({ backup_dr_vault_arn: [this.backup.drVaultArn, "AWS Backup vault in the DR region"] });
-    if (this.backup.replicaBucketArn) this.outputs({ backups_replica_bucket_arn: [this.backup.replicaBucketArn, "Replica of the backups bucket in the DR region"] });
+    if (this.backup.replicaBucketArn)
+      this.outputs({ backups_replica_bucket_arn: [this.backup.replicaBucketArn, "Replica of the backups bucket in the DR region"] });
     if (this.dns.dsRecord) {
       this.outputs({ dnssec_ds_record: [this.dns.dsRecord, "DS record to publish at the registrar (DNSSEC)"] });
     }

@@ -64,7 +64,12 @@ export class PlatformStack extends AuthorWorksStack {
    * @param options.kubernetesAuth how the kubernetes and helm providers authenticate
    *   (providers/kubernetes.ts). @default "exec"
    */
-  constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings, options: { readonly kubernetesAuth?: KubernetesAuth } = {}) {
+  constructor(
+    scope: Construct,
+    env: ResolvedEnvironment,
+    state: S3StateSettings | CloudStateSettings,
+    options: { readonly kubernetesAuth?: KubernetesAuth } = {},
+  ) {
     const stackName = platformStackName(env.name);
     super(scope, stackName);
     this.env = env;
@@ -142,7 +147,9 @@ export class PlatformStack extends AuthorWorksStack {
       clusterName,
       namespace: this.tenancy.namespaceName(APPLICATION_NAMESPACE),
       sizing: env.workloads,
-      bucketArns: Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, `arn:${this.aws.partition ?? "aws"}:s3:::${names.bucket(env.storage.bucketPrefix, p, env.name)}`])),
+      bucketArns: Object.fromEntries(
+        BUCKET_PURPOSES.map((p) => [p, `arn:${this.aws.partition ?? "aws"}:s3:::${names.bucket(env.storage.bucketPrefix, p, env.name)}`]),
+      ),
       storageKeyArn: storageKey.targetKeyArn,
       ingress: {
         host: apiHostName(env.dns.zoneName),

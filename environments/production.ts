@@ -62,6 +62,12 @@ export const production: EnvironmentConfig = {
     lokiRetentionDays: 90,
     traceSamplingRatio: 0.1,
   },
-  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: false, runners: { minRunners: 2, maxRunners: 10 }, deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120, connectionAvailable: false } },
+  delivery: {
+    manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git",
+    manifestsRevision: "main",
+    autoSync: false,
+    runners: { minRunners: 2, maxRunners: 10 },
+    deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120, connectionAvailable: false },
+  },
   backup: { retentionDays: 90, copyToRegion: "us-west-2", vaultLock: true, replicateBackupsBucket: true },
 };

@@ -54,7 +54,11 @@ export function environmentAws(
     accountId: env.accountId,
     owner: env.owner,
     costCenter: env.costCenter,
-    parentZone: opts.parentZone && { accountId: opts.parentZone.accountId, roleArn: opts.parentZone.roleArn, sessionName: `${namePrefix(env.name)}-dns-delegation` },
+    parentZone: opts.parentZone && {
+      accountId: opts.parentZone.accountId,
+      roleArn: opts.parentZone.roleArn,
+      sessionName: `${namePrefix(env.name)}-dns-delegation`,
+    },
   });
   new RandomProvider(stack, "random");
   const identity = new DataAwsCallerIdentity(stack, "current");

@@ -57,6 +57,12 @@ export const staging: EnvironmentConfig = {
     lokiRetentionDays: 30,
     traceSamplingRatio: 0.5,
   },
-  delivery: { manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git", manifestsRevision: "main", autoSync: true, runners: { minRunners: 1, maxRunners: 6 }, deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120, connectionAvailable: false } },
+  delivery: {
+    manifestsRepoUrl: "https://github.com/authorworks/authorworks-k8s.git",
+    manifestsRevision: "main",
+    autoSync: true,
+    runners: { minRunners: 1, maxRunners: 6 },
+    deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120, connectionAvailable: false },
+  },
   backup: { retentionDays: 30, vaultLock: false, replicateBackupsBucket: false },
 };

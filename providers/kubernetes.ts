@@ -76,7 +76,9 @@ export interface KubernetesProviders {
  */
 export function resolveKubernetesAuth(env: Readonly<Record<string, string | undefined>>, context: (key: string) => unknown): KubernetesAuth {
   const fromEnv = env[KUBERNETES_AUTH_VARIABLE.env];
-  const [raw, field] = fromEnv ? [fromEnv, KUBERNETES_AUTH_VARIABLE.env] : [context(KUBERNETES_AUTH_VARIABLE.context), `context ${KUBERNETES_AUTH_VARIABLE.context}`];
+  const [raw, field] = fromEnv
+    ? [fromEnv, KUBERNETES_AUTH_VARIABLE.env]
+    : [context(KUBERNETES_AUTH_VARIABLE.context), `context ${KUBERNETES_AUTH_VARIABLE.context}`];
   if (raw === undefined || raw === "") return "exec";
   if (typeof raw === "string" && (KUBERNETES_AUTH_MODES as readonly string[]).includes(raw)) return raw as KubernetesAuth;
   throw new SettingsError("kubernetes", field, typeof raw === "string" ? raw : JSON.stringify(raw), KUBERNETES_AUTH_MODES.map((m) => `"${m}"`).join(" or "));

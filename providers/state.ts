@@ -70,10 +70,7 @@ export class StateSettingsError extends SettingsError {
  * @param env    process.env (or a test double)
  * @param context cdktf context lookup (`app.node.tryGetContext`)
  */
-export function resolveStateSettings(
-  env: Readonly<Record<string, string | undefined>>,
-  context: (key: string) => unknown = () => undefined,
-): StateSettings {
+export function resolveStateSettings(env: Readonly<Record<string, string | undefined>>, context: (key: string) => unknown = () => undefined): StateSettings {
   const read = (v: { env: string; context: string }, fallback: string): [string, string] => {
     const fromEnv = env[v.env];
     if (fromEnv) return [fromEnv, v.env];
@@ -93,9 +90,7 @@ export function resolveStateSettings(
   const s3: S3StateSettings = { kind: "s3", bucket, lockTable, region };
   const organization = env.TF_CLOUD_ORGANIZATION;
   return {
-    environments: organization
-      ? { kind: "cloud", organization, hostname: env.TF_CLOUD_HOSTNAME || undefined, project: env.TF_CLOUD_PROJECT || undefined }
-      : s3,
+    environments: organization ? { kind: "cloud", organization, hostname: env.TF_CLOUD_HOSTNAME || undefined, project: env.TF_CLOUD_PROJECT || undefined } : s3,
     bootstrap: { ...s3, backend: bootstrapBackend },
   };
 }

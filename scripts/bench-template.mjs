@@ -42,7 +42,10 @@ export function barrelRewriter(nodeModules) {
       const alias = `__${provider}_${namespace}`;
       const lines = imported.has(alias) ? [] : [`import { ${namespace} as ${alias} } from "@cdktf/provider-${provider}";`];
       imported.add(alias);
-      for (const specifier of specifiers.split(",").map((s) => s.trim()).filter(Boolean)) {
+      for (const specifier of specifiers
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const [, name, local = name] = SPECIFIER.exec(specifier) ?? [];
         if (!name) throw new Error(`cannot rewrite import specifier "${specifier}" in: ${statement}`);
         lines.push(`import ${local} = ${alias}.${name};`);
@@ -50,7 +53,10 @@ export function barrelRewriter(nodeModules) {
       return lines.join("\n");
     });
     const left = /@cdktf\/provider-[a-z]+\/lib\//.exec(rewritten);
-    if (left) throw new Error(`a deep provider import is left (a form this rewrite does not know): ...${rewritten.slice(Math.max(0, left.index - 80), left.index + 60)}...`);
+    if (left)
+      throw new Error(
+        `a deep provider import is left (a form this rewrite does not know): ...${rewritten.slice(Math.max(0, left.index - 80), left.index + 60)}...`,
+      );
     return rewritten;
   };
 }

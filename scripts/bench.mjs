@@ -83,7 +83,10 @@ function probedSynth(label, n, args, cwd, outPrefix) {
 }
 
 /** Relative paths of the files under dir, sorted. */
-const filesUnder = (dir) => readdirSync(dir, { recursive: true }).filter((f) => statSync(join(dir, f)).isFile()).sort();
+const filesUnder = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort();
 
 /** The first difference between two stacks directories, or undefined when byte-identical. */
 function firstDifference(expected, actual) {
@@ -94,7 +97,9 @@ function firstDifference(expected, actual) {
 }
 
 // cdktf.json's app is a plain `node ...` command (scripts/synth.mjs requires it too).
-const appArgs = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8")).app.split(/\s+/).slice(1);
+const appArgs = JSON.parse(readFileSync(join(ROOT, "cdktf.json"), "utf8"))
+  .app.split(/\s+/)
+  .slice(1);
 const app = probedSynth("synth", runs, appArgs, ROOT, "out");
 const underTsx = probedSynth("synth under tsx", runs, ["--import", "tsx", "main.ts"], ROOT, "tsx-out");
 if (firstDifference(app.stacks, underTsx.stacks)) {
@@ -113,7 +118,10 @@ if (templateRuns > 0) {
   const rewritten = prepareTemplateApp(ROOT, dir);
   // `npx ts-node main.ts` without npx's own start-up, as the app run above has none: ts-node's
   // bin runs a CommonJS program in its own process (a child only for ESM), so the probe sees the synth.
-  template = { ...probedSynth("default-template synth (ts-node)", templateRuns, [join(ROOT, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"], dir, "template-out"), ...rewritten };
+  template = {
+    ...probedSynth("default-template synth (ts-node)", templateRuns, [join(ROOT, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"], dir, "template-out"),
+    ...rewritten,
+  };
   const difference = firstDifference(app.stacks, template.stacks);
   if (difference) {
     console.error(`the default-template run synthesized different stacks JSON than the app (${difference}; both kept in ${scratch}): the comparison is void`);

@@ -417,7 +417,13 @@ export const BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
 // CodeBuild and CodeConnections
 
 /** CodeBuild Linux compute types a runner may use (CodeBuild User Guide, "Build environment compute modes and types"). */
-export const CODEBUILD_COMPUTE_TYPES = ["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE", "BUILD_GENERAL1_2XLARGE"] as const;
+export const CODEBUILD_COMPUTE_TYPES = [
+  "BUILD_GENERAL1_SMALL",
+  "BUILD_GENERAL1_MEDIUM",
+  "BUILD_GENERAL1_LARGE",
+  "BUILD_GENERAL1_XLARGE",
+  "BUILD_GENERAL1_2XLARGE",
+] as const;
 export type CodebuildComputeType = (typeof CODEBUILD_COMPUTE_TYPES)[number];
 
 /** CodeBuild's build timeout bounds (minutes) (CodeBuild API Reference, CreateProject `timeoutInMinutes`). */

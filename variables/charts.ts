@@ -132,7 +132,8 @@ export const CHARTS = {
     repository: "oci://ghcr.io/prometheus-community/charts",
     chart: "kube-prometheus-stack",
     version: "92.3.0",
-    source: "prometheus-community/helm-charts release kube-prometheus-stack-92.3.0 (prometheus-operator v0.94.1; 92.1.0 deployed 2026-10); UPGRADE.md lists the CRD steps between majors",
+    source:
+      "prometheus-community/helm-charts release kube-prometheus-stack-92.3.0 (prometheus-operator v0.94.1; 92.1.0 deployed 2026-10); UPGRADE.md lists the CRD steps between majors",
   },
   /**
    * The Loki OSS chart moved from grafana/loki to grafana-community/helm-charts on
@@ -156,14 +157,16 @@ export const CHARTS = {
     repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
     chart: "opentelemetry-operator",
     version: "0.123.1",
-    source: "opentelemetry-operator chart 0.123.1 = operator v0.159.0 (newest stable in `helm search repo`, 2026-09-29); 0.121.0 = v0.157.0 in open-telemetry/opentelemetry-helm-charts#2349",
+    source:
+      "opentelemetry-operator chart 0.123.1 = operator v0.159.0 (newest stable in `helm search repo`, 2026-09-29); 0.121.0 = v0.157.0 in open-telemetry/opentelemetry-helm-charts#2349",
   },
   /** Jaeger v2 (OpenTelemetry Collector based) all-in-one; chart 4.x is v2, the jaeger-operator chart is gone. */
   jaeger: {
     repository: "https://jaegertracing.github.io/helm-charts",
     chart: "jaeger",
     version: "4.11.1",
-    source: "jaegertracing/helm-charts#761 (chart 4.11.1, 2026-06: jaeger.extraVolumes/extraVolumeMounts, needed for Badger); config key `userconfig` since 4.4",
+    source:
+      "jaegertracing/helm-charts#761 (chart 4.11.1, 2026-06: jaeger.extraVolumes/extraVolumeMounts, needed for Badger); config key `userconfig` since 4.4",
   },
 } as const satisfies Record<string, ChartSpec>;
 

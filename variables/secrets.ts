@@ -30,7 +30,6 @@ export interface SecretDefinition {
   readonly rotation: string;
 }
 
-
 /** Owner of the secrets the platform layer uses itself (alerting, CI runners): the platform team. */
 export const PLATFORM_OWNER = "platform";
 
@@ -40,7 +39,8 @@ export const SECRETS: readonly SecretDefinition[] = [
     owner: "subscription",
     description: "Stripe secret API key (restricted key) for plans, billing and checkout",
     format: { kind: "string" },
-    rotation: "Stripe Dashboard > Developers > API keys: roll the restricted key with an expiry overlap, put the new value, restart subscription, let the old key expire.",
+    rotation:
+      "Stripe Dashboard > Developers > API keys: roll the restricted key with an expiry overlap, put the new value, restart subscription, let the old key expire.",
   },
   {
     path: "payments/stripe-webhook-secret",
@@ -62,7 +62,8 @@ export const SECRETS: readonly SecretDefinition[] = [
     readers: ["gateway"],
     description: "Signing key of the access tokens the user service issues and the gateway verifies (JSON: kid, private key PEM, public key PEM)",
     format: { kind: "json", keys: ["kid", "private_key_pem", "public_key_pem"] },
-    rotation: "Generate a new key pair with a new kid, publish its public key next to the old one (JWKS), put the new value, restart user, remove the old public key after the longest token lifetime.",
+    rotation:
+      "Generate a new key pair with a new kid, publish its public key next to the old one (JWKS), put the new value, restart user, remove the old public key after the longest token lifetime.",
   },
   {
     path: "github/app-credentials",
@@ -83,7 +84,8 @@ export const SECRETS: readonly SecretDefinition[] = [
     owner: PLATFORM_OWNER,
     description: "GitHub App the self-hosted runner scale set registers with (organization permission: self-hosted runners write)",
     format: { kind: "json", keys: ["app_id", "installation_id", "private_key_pem"] },
-    rotation: "GitHub > organization settings > GitHub Apps > runners app: generate a new private key, put the new value, re-apply <env>-platform, delete the old key.",
+    rotation:
+      "GitHub > organization settings > GitHub Apps > runners app: generate a new private key, put the new value, re-apply <env>-platform, delete the old key.",
   },
 ];
 

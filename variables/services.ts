@@ -24,11 +24,39 @@ export interface ServiceDefinition {
 export const SERVICES: readonly ServiceDefinition[] = [
   { name: "gateway", workload: "authorworks-gateway", description: "Public API gateway", ownsDatabase: false, buckets: [], port: APP_PORT },
   { name: "user", workload: "authorworks-user-service", description: "Accounts, profiles, authentication", ownsDatabase: true, buckets: [], port: APP_PORT },
-  { name: "content", workload: "authorworks-content", description: "Books, chapters, manuscripts", ownsDatabase: true, buckets: ["content", "media"], port: APP_PORT },
-  { name: "editor", workload: "authorworks-editor", description: "Collaborative editing sessions and revisions", ownsDatabase: true, buckets: [], port: APP_PORT },
-  { name: "subscription", workload: "authorworks-subscription", description: "Plans, billing state, entitlements", ownsDatabase: true, buckets: [], port: APP_PORT },
+  {
+    name: "content",
+    workload: "authorworks-content",
+    description: "Books, chapters, manuscripts",
+    ownsDatabase: true,
+    buckets: ["content", "media"],
+    port: APP_PORT,
+  },
+  {
+    name: "editor",
+    workload: "authorworks-editor",
+    description: "Collaborative editing sessions and revisions",
+    ownsDatabase: true,
+    buckets: [],
+    port: APP_PORT,
+  },
+  {
+    name: "subscription",
+    workload: "authorworks-subscription",
+    description: "Plans, billing state, entitlements",
+    ownsDatabase: true,
+    buckets: [],
+    port: APP_PORT,
+  },
   { name: "export", workload: "authorworks-export", description: "EPUB/PDF export jobs", ownsDatabase: false, buckets: ["content", "exports"], port: APP_PORT },
-  { name: "notification", workload: "authorworks-notification", description: "E-mail and in-app notifications", ownsDatabase: false, buckets: [], port: APP_PORT },
+  {
+    name: "notification",
+    workload: "authorworks-notification",
+    description: "E-mail and in-app notifications",
+    ownsDatabase: false,
+    buckets: [],
+    port: APP_PORT,
+  },
 ];
 
 export const SERVICE_NAMES: readonly string[] = SERVICES.map((s) => s.name);

@@ -9,10 +9,7 @@ export class ConfigError extends Error {
     readonly environment: string,
     readonly problems: readonly string[],
   ) {
-    super(
-      `Invalid configuration for environment "${environment}" (nothing was synthesized):\n` +
-        problems.map((p) => `  - ${p}`).join("\n"),
-    );
+    super(`Invalid configuration for environment "${environment}" (nothing was synthesized):\n` + problems.map((p) => `  - ${p}`).join("\n"));
     this.name = "ConfigError";
   }
 }

@@ -15,7 +15,11 @@ const REAL = { AUTHORWORKS_ACCOUNT_IDS: "dev=123412341234,staging=223422342234,p
 
 describe("scripts/ci/aws-role.mjs", () => {
   test("prints the plan and apply role ARNs in the account AUTHORWORKS_ACCOUNT_IDS names", () => {
-    expect(run("scripts/ci/aws-role.mjs", ["staging", "plan"], REAL)).toEqual({ code: 0, out: "arn:aws:iam::223422342234:role/authorworks-staging-github-plan", err: "" });
+    expect(run("scripts/ci/aws-role.mjs", ["staging", "plan"], REAL)).toEqual({
+      code: 0,
+      out: "arn:aws:iam::223422342234:role/authorworks-staging-github-plan",
+      err: "",
+    });
     expect(run("scripts/ci/aws-role.mjs", ["production", "apply"], REAL).out).toBe("arn:aws:iam::323432343234:role/authorworks-production-github-apply");
   }, 30_000);
 
@@ -26,13 +30,17 @@ describe("scripts/ci/aws-role.mjs", () => {
     [["qa", "plan"], REAL, /unknown environment "qa"; accepted: dev, staging, production/],
     [["dev", "admin"], REAL, /unknown role "admin"; accepted: plan, apply/],
     [["dev", "plan"], { AUTHORWORKS_ACCOUNT_IDS: "dev=12" }, /AUTHORWORKS_ACCOUNT_IDS \(dev\): got "12"; accepted: a 12-digit AWS account id/],
-  ])("refuses %p (exit 2, one line, nothing on stdout)", (args, env, message) => {
-    const r = run("scripts/ci/aws-role.mjs", args as string[], env as Record<string, string>);
-    expect(r.code).toBe(2);
-    expect(r.out).toBe("");
-    expect(r.err).toMatch(message);
-    expect(r.err.split("\n")).toHaveLength(1);
-  }, 30_000);
+  ])(
+    "refuses %p (exit 2, one line, nothing on stdout)",
+    (args, env, message) => {
+      const r = run("scripts/ci/aws-role.mjs", args as string[], env as Record<string, string>);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe("");
+      expect(r.err).toMatch(message);
+      expect(r.err.split("\n")).toHaveLength(1);
+    },
+    30_000,
+  );
 });
 
 test("npm run deploy refuses a placeholder account before running cdktf", () => {

@@ -15,7 +15,7 @@ function withModule(body: string, input = "") {
     'import { createRequire } from "node:module";',
     'import { readFileSync } from "node:fs";',
     `const require = createRequire(${JSON.stringify(MODULE)});`,
-    "const input = readFileSync(0, \"utf8\");",
+    'const input = readFileSync(0, "utf8");',
     body,
   ].join("\n");
   return spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, input, encoding: "utf8" });
@@ -67,8 +67,14 @@ process.stdout.write(JSON.stringify([require.resolve("@cdktf/provider-kubernetes
 
   test.each([
     ['import { Nope } from "@cdktf/provider-aws/lib/no-such-resource";\n', "@cdktf/provider-aws has no barrel namespace for lib/no-such-resource"],
-    ['import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";\nimport * as kms from "@cdktf/provider-aws/lib/kms-key";\n', "a deep provider import is left"],
-    ['import { S3Bucket, "S3BucketConfig" as Config } from "@cdktf/provider-aws/lib/s3-bucket";\n', 'cannot rewrite import specifier ""S3BucketConfig" as Config"'],
+    [
+      'import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";\nimport * as kms from "@cdktf/provider-aws/lib/kms-key";\n',
+      "a deep provider import is left",
+    ],
+    [
+      'import { S3Bucket, "S3BucketConfig" as Config } from "@cdktf/provider-aws/lib/s3-bucket";\n',
+      'cannot rewrite import specifier ""S3BucketConfig" as Config"',
+    ],
   ])("%j is refused rather than left as it is", (source, message) => {
     const run = rewrite(source);
     expect(run.status).not.toBe(0);

@@ -57,9 +57,13 @@ test("main deploys dev, then staging, then production", () => {
 
 test("platform stacks (deploy and diff) run on the environment's deploy runner, whose project name the AWS stack creates", () => {
   const label = (env: string) => `codebuild-${names.deployRunner(env as never)}-`;
-  expect(text("deploy-environment.yml")).toContain("runs-on: codebuild-authorworks-${{ inputs.environment }}-deploy-runner-${{ github.run_id }}-${{ github.run_attempt }}");
+  expect(text("deploy-environment.yml")).toContain(
+    "runs-on: codebuild-authorworks-${{ inputs.environment }}-deploy-runner-${{ github.run_id }}-${{ github.run_attempt }}",
+  );
   expect(label("dev")).toBe("codebuild-authorworks-dev-deploy-runner-");
-  expect(text("pull-request.yml")).toContain("format('codebuild-authorworks-{0}-deploy-runner-{1}-{2}', matrix.environment, github.run_id, github.run_attempt)");
+  expect(text("pull-request.yml")).toContain(
+    "format('codebuild-authorworks-{0}-deploy-runner-{1}-{2}', matrix.environment, github.run_id, github.run_attempt)",
+  );
 });
 
 test("pull requests plan with the plan role, and not from forks", () => {

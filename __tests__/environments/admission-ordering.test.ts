@@ -125,14 +125,25 @@ describe("admission webhooks: what they intercept waits for them", () => {
     const json = STACKS[name];
     for (const id of Object.keys(resourcesOf(json, "kubernetes_service_v1"))) expect(has(json, `kubernetes_service_v1.${id}`, ALB)).toBe(true);
     // Every chart that makes a Service, whatever its namespace (kube-system too).
-    for (const id of ["addons_cert_manager_release", "addons_trust_manager_release", "addons_external_dns_release", "addons_cluster_autoscaler_release", "addons_metrics_server_release", "addons_linkerd_control_plane", "addons_kube_prometheus_stack_release", "addons_argo_cd_release"]) {
+    for (const id of [
+      "addons_cert_manager_release",
+      "addons_trust_manager_release",
+      "addons_external_dns_release",
+      "addons_cluster_autoscaler_release",
+      "addons_metrics_server_release",
+      "addons_linkerd_control_plane",
+      "addons_kube_prometheus_stack_release",
+      "addons_argo_cd_release",
+    ]) {
       expect(has(json, `helm_release.${id}`, ALB)).toBe(true);
     }
     // Its own objects are exempt (object selector), and charts without a Service need not wait.
     expect(has(json, ALB, ALB)).toBe(false);
     expect(has(json, "helm_release.addons_linkerd_crds", ALB)).toBe(false);
     // The gateway Ingress: the controller's Ingress validator.
-    expect(requirementsOf(json)).toContainEqual(expect.objectContaining({ consumer: "kubernetes_ingress_v1.workloads_ingress", installer: ALB, webhook: "vingress.elbv2.k8s.aws" }));
+    expect(requirementsOf(json)).toContainEqual(
+      expect.objectContaining({ consumer: "kubernetes_ingress_v1.workloads_ingress", installer: ALB, webhook: "vingress.elbv2.k8s.aws" }),
+    );
   });
 
   test("cert-manager and trust-manager: the custom resources of the raw releases and of charts come after their webhooks", () => {
@@ -175,7 +186,13 @@ describe("admission webhooks: what they intercept waits for them", () => {
     const json = STACKS[name];
     const installers = new Set(requirementsOf(json).map((r) => r.installer.replace(/^helm_release\./, "")));
     expect([...installers].sort()).toEqual(
-      expect.arrayContaining(["addons_aws_load_balancer_controller_release", "addons_cert_manager_release", "addons_linkerd_control_plane", "addons_opentelemetry_operator_release", "addons_trust_manager_release"]),
+      expect.arrayContaining([
+        "addons_aws_load_balancer_controller_release",
+        "addons_cert_manager_release",
+        "addons_linkerd_control_plane",
+        "addons_opentelemetry_operator_release",
+        "addons_trust_manager_release",
+      ]),
     );
     for (const id of installers) {
       expect(release(json, id)).toMatchObject({ wait: true });
@@ -207,7 +224,13 @@ describe("every chart declares what it brings to admission", () => {
           .filter((n) => n.type === "helm_release")
           .map((n) => {
             const r = releaseInfo(n, CHARTS, CHART_ADMISSION);
-            return [n.address.replace(/^helm_release\.addons_/, ""), r.admission.webhooks(r.values).filter((w) => w.failurePolicy === "Fail").map((w) => w.name)];
+            return [
+              n.address.replace(/^helm_release\.addons_/, ""),
+              r.admission
+                .webhooks(r.values)
+                .filter((w) => w.failurePolicy === "Fail")
+                .map((w) => w.name),
+            ];
           })
           .filter(([, names]) => names.length > 0),
       );

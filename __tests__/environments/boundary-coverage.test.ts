@@ -9,7 +9,14 @@ import { realStacks } from "../real-app";
 
 const stacks = realStacks();
 
-const pattern = (glob: string) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+const pattern = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
 
 /** Allow statements of the boundary document of an environment (in its `<env>` stack). */
 function boundaryAllows(env: string): RegExp[] {

@@ -80,7 +80,9 @@ describe("checkEdge: domain names", () => {
   });
 
   test("a parent two levels up is a proper suffix and accepted", () => {
-    expect(problemsOf(devWith({ zoneName: "eu.dev.authorworks.io", parentZoneName: "authorworks.io" }, { aliases: ["media.eu.dev.authorworks.io"] }))).toEqual([]);
+    expect(problemsOf(devWith({ zoneName: "eu.dev.authorworks.io", parentZoneName: "authorworks.io" }, { aliases: ["media.eu.dev.authorworks.io"] }))).toEqual(
+      [],
+    );
   });
 
   test("dnssec must be a boolean", () => {
@@ -154,7 +156,8 @@ describe("helpers", () => {
   });
 
   test("DOMAIN_NAME accepts the committed names and 253 characters at most", () => {
-    for (const n of ["authorworks.io", "dev.authorworks.io", "production.authorworks.internal", "xn--bcher-kva.example"]) expect(DOMAIN_NAME.test(n)).toBe(true);
+    for (const n of ["authorworks.io", "dev.authorworks.io", "production.authorworks.internal", "xn--bcher-kva.example"])
+      expect(DOMAIN_NAME.test(n)).toBe(true);
     const long = `${Array(4).fill("a".repeat(62)).join(".")}.io`; // 4*62 + 3 + 3 = 254
     expect(long.length).toBe(254);
     expect(DOMAIN_NAME.test(long)).toBe(false);

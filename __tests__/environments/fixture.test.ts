@@ -45,7 +45,8 @@ test("numbers and strings are distinct across fields, except those a relation ma
 });
 
 test("the alert thresholds differ from seed 003's, one by one", () => {
-  for (const [key, seed] of Object.entries(SEED_ALERT_THRESHOLDS)) expect({ key, value: FIXTURE.observability.thresholds[key as keyof typeof SEED_ALERT_THRESHOLDS] }).not.toEqual({ key, value: seed });
+  for (const [key, seed] of Object.entries(SEED_ALERT_THRESHOLDS))
+    expect({ key, value: FIXTURE.observability.thresholds[key as keyof typeof SEED_ALERT_THRESHOLDS] }).not.toEqual({ key, value: seed });
 });
 
 test("the backup retention differs from the seed's 7/30/90 days", () => {

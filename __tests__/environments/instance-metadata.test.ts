@@ -30,7 +30,8 @@ describe("nodes: IMDSv2, hop limit 1", () => {
   test.each(ENVS)("%s: every launch template requires tokens and answers one hop only", (env) => {
     const templates = Object.values(resourcesOf(stacks[env].aws, "aws_launch_template"));
     expect(templates).toHaveLength(3);
-    for (const lt of templates) expect(lt.metadata_options).toMatchObject({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 });
+    for (const lt of templates)
+      expect(lt.metadata_options).toMatchObject({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1 });
   });
 
   test.each(ENVS)("%s: the agents that read instance data run as EKS add-ons (hostNetwork DaemonSets), not in the platform stack", (env) => {
@@ -42,7 +43,10 @@ describe("nodes: IMDSv2, hop limit 1", () => {
 describe("pod-network agents that call AWS are told what they would look up", () => {
   test.each(ENVS)("%s: load balancer controller region and VPC, Cluster Autoscaler and external-dns region", (env) => {
     const json = stacks[env].platform;
-    expect(valuesOf(json, "addons_aws_load_balancer_controller_release")).toMatchObject({ region: "us-east-1", vpcId: "${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}" });
+    expect(valuesOf(json, "addons_aws_load_balancer_controller_release")).toMatchObject({
+      region: "us-east-1",
+      vpcId: "${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}",
+    });
     expect(valuesOf(json, "addons_cluster_autoscaler_release").awsRegion).toBe("us-east-1");
     expect(valuesOf(json, "addons_external_dns_release").env).toContainEqual({ name: "AWS_DEFAULT_REGION", value: "us-east-1" });
   });
@@ -75,7 +79,9 @@ describe("network policies agree with the hop limit", () => {
         const httpOpen = ports.length === 0 || ports.includes("80");
         const peers = (rule.to ?? []) as Json[];
         // No peers: every destination; an ipBlock reaches IMDS unless its `except` cuts it out.
-        const reachesImds = peers.length === 0 || peers.some((p) => p.ip_block && cidrContains(p.ip_block.cidr, IMDS) && !((p.ip_block.except ?? []) as string[]).some((e) => cidrContains(e, IMDS)));
+        const reachesImds =
+          peers.length === 0 ||
+          peers.some((p) => p.ip_block && cidrContains(p.ip_block.cidr, IMDS) && !((p.ip_block.except ?? []) as string[]).some((e) => cidrContains(e, IMDS)));
         expect({ id, open: httpOpen && reachesImds }).toEqual({ id, open: false });
       }
     }

@@ -67,10 +67,16 @@ describe("checkKubernetes", () => {
     });
 
     test("the system group needs a node; max at least 1; whole numbers; disk size range", () => {
-      expect(errorOf(groupWith("system", { minSize: 0, desiredSize: 0 }))).toContain("kubernetes.nodeGroups.system.minSize: got 0; accepted: a whole number from 1 to 450 (cluster-critical add-ons need a system node)");
-      expect(errorOf(groupWith("spot", { minSize: 0, desiredSize: 0, maxSize: 0 }))).toContain("kubernetes.nodeGroups.spot.maxSize: got 0; accepted: a whole number from 1 to 450");
+      expect(errorOf(groupWith("system", { minSize: 0, desiredSize: 0 }))).toContain(
+        "kubernetes.nodeGroups.system.minSize: got 0; accepted: a whole number from 1 to 450 (cluster-critical add-ons need a system node)",
+      );
+      expect(errorOf(groupWith("spot", { minSize: 0, desiredSize: 0, maxSize: 0 }))).toContain(
+        "kubernetes.nodeGroups.spot.maxSize: got 0; accepted: a whole number from 1 to 450",
+      );
       expect(errorOf(groupWith("application", { desiredSize: 2.5 }))).toContain("kubernetes.nodeGroups.application.desiredSize: got 2.5");
-      expect(errorOf(groupWith("application", { diskSizeGb: 8 }))).toContain("kubernetes.nodeGroups.application.diskSizeGb: got 8; accepted: a whole number from 20 to 16384 GiB");
+      expect(errorOf(groupWith("application", { diskSizeGb: 8 }))).toContain(
+        "kubernetes.nodeGroups.application.diskSizeGb: got 8; accepted: a whole number from 20 to 16384 GiB",
+      );
     });
   });
 
@@ -79,7 +85,9 @@ describe("checkKubernetes", () => {
       const msg = errorOf(groupWith("spot", { instanceTypes: ["m7g.large", "m7g-large"] }));
       expect(msg).toContain('kubernetes.nodeGroups.spot.instanceTypes[1]: got "m7g-large"; accepted: an EC2 instance type such as "m7g.large"');
       expect(errorOf(groupWith("system", { instanceTypes: ["t4g.gigantic"] }))).toContain('kubernetes.nodeGroups.system.instanceTypes[0]: got "t4g.gigantic"');
-      expect(errorOf(groupWith("system", { instanceTypes: [] }))).toContain("kubernetes.nodeGroups.system.instanceTypes: got []; accepted: at least one EC2 instance type");
+      expect(errorOf(groupWith("system", { instanceTypes: [] }))).toContain(
+        "kubernetes.nodeGroups.system.instanceTypes: got []; accepted: at least one EC2 instance type",
+      );
     });
 
     test("mixed architectures in one group are refused, naming both sides", () => {
@@ -89,7 +97,9 @@ describe("checkKubernetes", () => {
     });
 
     test("spot needs more than one type; duplicates are refused", () => {
-      expect(errorOf(groupWith("spot", { instanceTypes: ["m7g.large"] }))).toContain("kubernetes.nodeGroups.spot.instanceTypes: got [\"m7g.large\"]; accepted: at least two instance types for spot");
+      expect(errorOf(groupWith("spot", { instanceTypes: ["m7g.large"] }))).toContain(
+        'kubernetes.nodeGroups.spot.instanceTypes: got ["m7g.large"]; accepted: at least two instance types for spot',
+      );
       expect(errorOf(groupWith("spot", { instanceTypes: ["m7g.large", "m7g.large"] }))).toContain("accepted: each instance type at most once");
     });
 
@@ -115,7 +125,9 @@ describe("checkKubernetes", () => {
     });
 
     test("private ranges never reach the public endpoint", () => {
-      expect(errorOf(devWith({ publicAccessCidrs: ["10.10.0.0/16"] }))).toContain("kubernetes.publicAccessCidrs[0]: got \"10.10.0.0/16\"; accepted: a public address range (10.10.0.0/16 is inside 10.0.0.0/8");
+      expect(errorOf(devWith({ publicAccessCidrs: ["10.10.0.0/16"] }))).toContain(
+        'kubernetes.publicAccessCidrs[0]: got "10.10.0.0/16"; accepted: a public address range (10.10.0.0/16 is inside 10.0.0.0/8',
+      );
     });
 
     test("at most 40 blocks", () => {
@@ -133,7 +145,9 @@ describe("checkKubernetes", () => {
 
     test.each([[["api"]], [["scheduler", "scheduler"]], [["kubelet"]], [undefined]])("%p is refused, listing the optional types", (types) => {
       expect(errorOf(devWith({ additionalLogTypes: types as unknown as KubernetesConfig["additionalLogTypes"] }))).toContain(
-        'kubernetes.additionalLogTypes: got ' + (types === undefined ? "nothing" : JSON.stringify(types)) + '; accepted: a list of distinct control-plane log types among "controllerManager", "scheduler"',
+        "kubernetes.additionalLogTypes: got " +
+          (types === undefined ? "nothing" : JSON.stringify(types)) +
+          '; accepted: a list of distinct control-plane log types among "controllerManager", "scheduler"',
       );
     });
   });
@@ -151,7 +165,9 @@ describe("checkKubernetes", () => {
     });
 
     test("admin and developer must be different roles", () => {
-      expect(errorOf(devWith({ developerRoleName: dev.kubernetes.adminRoleName }))).toContain("kubernetes.developerRoleName: got \"AuthorWorksPlatformAdmin\"; accepted: a role other than kubernetes.adminRoleName");
+      expect(errorOf(devWith({ developerRoleName: dev.kubernetes.adminRoleName }))).toContain(
+        'kubernetes.developerRoleName: got "AuthorWorksPlatformAdmin"; accepted: a role other than kubernetes.adminRoleName',
+      );
     });
   });
 

@@ -32,7 +32,9 @@ describe("checkPlatform", () => {
   test("an empty chart version names the environment, the chart and what is accepted", () => {
     const e = problems(dev, { ...CHARTS, certManager: { ...CHARTS.certManager, version: "" } });
     expect(e.message).toContain('Invalid configuration for environment "dev"');
-    expect(e.problems).toEqual(['charts.certManager.version: got ""; accepted: an exact chart version such as "1.2.3" or "v1.2.3" (variables/charts.ts; never empty, never a range)']);
+    expect(e.problems).toEqual([
+      'charts.certManager.version: got ""; accepted: an exact chart version such as "1.2.3" or "v1.2.3" (variables/charts.ts; never empty, never a range)',
+    ]);
   });
 
   test.each(["latest", "^1.2.0", "1.2", "~3.5.0", " 3.5.0"])("a chart version %j that is not an exact version is refused", (version) => {
@@ -64,14 +66,21 @@ describe("checkPlatform", () => {
     (acmeEmail) => {
       const e = problems({ ...production, platform: { ...production.platform, acmeEmail } });
       expect(e.message).toContain('environment "production"');
-      expect(e.problems).toEqual([`platform.acmeEmail: got ${JSON.stringify(acmeEmail)}; accepted: an e-mail address such as platform@authorworks.io (the Let's Encrypt account contact)`]);
+      expect(e.problems).toEqual([
+        `platform.acmeEmail: got ${JSON.stringify(acmeEmail)}; accepted: an e-mail address such as platform@authorworks.io (the Let's Encrypt account contact)`,
+      ]);
     },
   );
 
-  test.each(["ops@example.com", "ops@mail.example.org", "root@localhost.localhost", "ops@cluster.local"])("an address Let's Encrypt refuses (%s) is refused", (acmeEmail) => {
-    const e = problems({ ...dev, platform: { ...dev.platform, acmeEmail } });
-    expect(e.problems).toEqual([`platform.acmeEmail: got ${JSON.stringify(acmeEmail)}; accepted: an address in a real domain (Let's Encrypt refuses example.*, .test, .invalid, .local and localhost)`]);
-  });
+  test.each(["ops@example.com", "ops@mail.example.org", "root@localhost.localhost", "ops@cluster.local"])(
+    "an address Let's Encrypt refuses (%s) is refused",
+    (acmeEmail) => {
+      const e = problems({ ...dev, platform: { ...dev.platform, acmeEmail } });
+      expect(e.problems).toEqual([
+        `platform.acmeEmail: got ${JSON.stringify(acmeEmail)}; accepted: an address in a real domain (Let's Encrypt refuses example.*, .test, .invalid, .local and localhost)`,
+      ]);
+    },
+  );
 
   test("ingressNginx must be a boolean", () => {
     const e = problems({ ...dev, platform: { ...dev.platform, ingressNginx: "yes" as unknown as boolean } });
@@ -80,7 +89,9 @@ describe("checkPlatform", () => {
 
   test("a Kubernetes version without a Cluster Autoscaler image is refused", () => {
     const e = problems({ ...dev, kubernetes: { ...dev.kubernetes, version: "1.29" } });
-    expect(e.problems).toEqual(['kubernetes.version: got "1.29"; accepted: a version with a Cluster Autoscaler image in variables/charts.ts: 1.33, 1.34, 1.35']);
+    expect(e.problems).toEqual([
+      'kubernetes.version: got "1.29"; accepted: a version with a Cluster Autoscaler image in variables/charts.ts: 1.33, 1.34, 1.35',
+    ]);
   });
 
   test("several problems are reported together", () => {

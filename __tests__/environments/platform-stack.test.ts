@@ -27,12 +27,17 @@ const stacks = Object.fromEntries(
   }),
 ) as Record<(typeof ENVS)[number], { json: Json; text: string }>;
 
-
 describe("stack and state", () => {
   test.each(ENVS)("%s: stack <env>-platform on its own S3 state key", (env) => {
     expect(platformStackName(env)).toBe(`${env}-platform`);
     expect(stacks[env].json.terraform.backend).toEqual({
-      s3: { bucket: "authorworks-terraform-state", key: `${env}-platform/terraform.tfstate`, region: "us-east-1", dynamodb_table: "authorworks-terraform-locks", encrypt: true },
+      s3: {
+        bucket: "authorworks-terraform-state",
+        key: `${env}-platform/terraform.tfstate`,
+        region: "us-east-1",
+        dynamodb_table: "authorworks-terraform-locks",
+        encrypt: true,
+      },
     });
   });
 
@@ -86,12 +91,11 @@ describe("no cross-stack references", () => {
     // Nothing the environment stack creates is created here: on the AWS side only the
     // add-ons' and services' own roles, their Pod Identity associations, and the alarms
     // of the ALB this stack makes exist.
-    expect(Object.keys(json.resource).filter((t) => t.startsWith("aws_")).sort()).toEqual([
-      "aws_cloudwatch_metric_alarm",
-      "aws_eks_pod_identity_association",
-      "aws_iam_role",
-      "aws_iam_role_policy",
-    ]);
+    expect(
+      Object.keys(json.resource)
+        .filter((t) => t.startsWith("aws_"))
+        .sort(),
+    ).toEqual(["aws_cloudwatch_metric_alarm", "aws_eks_pod_identity_association", "aws_iam_role", "aws_iam_role_policy"]);
   });
 });
 
@@ -131,7 +135,9 @@ describe("gateway ALB alarms", () => {
     const cfg = { dev, staging, production }[env];
     const t = cfg.observability.thresholds;
     expect(resource(json, "kubernetes_ingress_v1", "workloads_ingress").wait_for_load_balancer).toBe(true);
-    expect(resource(json, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/load-balancer-name"]).toBe(`authorworks-${env}-api`);
+    expect(resource(json, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/load-balancer-name"]).toBe(
+      `authorworks-${env}-api`,
+    );
     expect(dataOf(json, "aws_lb").gateway_load_balancer).toEqual({ name: `authorworks-${env}-api`, depends_on: ["kubernetes_ingress_v1.workloads_ingress"] });
     expect(dataOf(json, "aws_sns_topic")).toEqual({
       alerts_critical_topic: { name: `authorworks-${env}-alerts-critical` },
@@ -143,7 +149,12 @@ describe("gateway ALB alarms", () => {
     expect(rate.metric_query.filter((q: Json) => q.metric).map((q: Json) => q.metric.dimensions)).toEqual([{ LoadBalancer: suffix }, { LoadBalancer: suffix }]);
     expect(rate.alarm_actions).toEqual(["${data.aws_sns_topic.alerts_critical_topic.arn}"]);
     const p99 = resource(json, "aws_cloudwatch_metric_alarm", "gateway_alarms_alb_target_p99");
-    expect(p99).toMatchObject({ extended_statistic: "p99", threshold: t.p99LatencyMs / 1000, dimensions: { LoadBalancer: suffix }, alarm_actions: ["${data.aws_sns_topic.alerts_warning_topic.arn}"] });
+    expect(p99).toMatchObject({
+      extended_statistic: "p99",
+      threshold: t.p99LatencyMs / 1000,
+      dimensions: { LoadBalancer: suffix },
+      alarm_actions: ["${data.aws_sns_topic.alerts_warning_topic.arn}"],
+    });
   });
 });
 
@@ -265,7 +276,11 @@ describe("secrets", () => {
   });
 
   test("only the namespaces the add-ons and the tenancy need", () => {
-    expect(Object.values(resourcesOf(stacks.dev.json, "kubernetes_namespace_v1")).map((n) => n.metadata.name).sort()).toEqual([
+    expect(
+      Object.values(resourcesOf(stacks.dev.json, "kubernetes_namespace_v1"))
+        .map((n) => n.metadata.name)
+        .sort(),
+    ).toEqual([
       "arc-runners",
       "arc-systems",
       "argo-rollouts",

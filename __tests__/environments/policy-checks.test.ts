@@ -18,7 +18,10 @@ const withDurability = (cfg: EnvironmentConfig, change: object): EnvironmentConf
 const withAvailability = (cfg: EnvironmentConfig, change: object): EnvironmentConfig => ({ ...cfg, availability: { ...cfg.availability, ...change } });
 const withSystemMin = (cfg: EnvironmentConfig, minSize: number): EnvironmentConfig => ({
   ...cfg,
-  kubernetes: { ...cfg.kubernetes, nodeGroups: { ...cfg.kubernetes.nodeGroups, system: { ...cfg.kubernetes.nodeGroups.system, minSize, desiredSize: Math.max(minSize, 1) } } },
+  kubernetes: {
+    ...cfg.kubernetes,
+    nodeGroups: { ...cfg.kubernetes.nodeGroups, system: { ...cfg.kubernetes.nodeGroups.system, minSize, desiredSize: Math.max(minSize, 1) } },
+  },
 });
 
 describe("durability", () => {
@@ -48,7 +51,11 @@ describe("durability", () => {
     const msg = checkErrorOf(checkDurability, withDurability(production, { forceDestroy: true }));
     expect(msg).toContain('environment "production"');
     expect(msg).toContain("durability.forceDestroy (true) contradicts backup.vaultLock (true)");
-    expectCheckPasses(checkDurability, { ...production, durability: { ...production.durability, forceDestroy: true }, backup: { ...production.backup, vaultLock: false } });
+    expectCheckPasses(checkDurability, {
+      ...production,
+      durability: { ...production.durability, forceDestroy: true },
+      backup: { ...production.backup, vaultLock: false },
+    });
   });
 });
 
@@ -59,14 +66,25 @@ describe("availability", () => {
 
   test("high availability needs the system group's minimum at the HA floor", () => {
     const msg = checkErrorOf(checkAvailability, withSystemMin(production, HA_MIN_SYSTEM_NODES - 1));
-    expect(msg).toContain(`availability.highAvailability (true) needs kubernetes.nodeGroups.system.minSize >= ${HA_MIN_SYSTEM_NODES} (got ${HA_MIN_SYSTEM_NODES - 1})`);
+    expect(msg).toContain(
+      `availability.highAvailability (true) needs kubernetes.nodeGroups.system.minSize >= ${HA_MIN_SYSTEM_NODES} (got ${HA_MIN_SYSTEM_NODES - 1})`,
+    );
     expectCheckPasses(checkAvailability, withSystemMin(production, HA_MIN_SYSTEM_NODES));
     // Without HA, two system nodes are fine.
     expectCheckPasses(checkAvailability, withSystemMin({ ...production, availability: AVAILABILITY.zonal }, 2));
   });
 
   test("the platform stack takes HA from availability, not from the node count", () => {
-    const bigger = withSystemMin({ ...staging, kubernetes: { ...staging.kubernetes, nodeGroups: { ...staging.kubernetes.nodeGroups, system: { ...staging.kubernetes.nodeGroups.system, maxSize: 5 } } } }, 4);
+    const bigger = withSystemMin(
+      {
+        ...staging,
+        kubernetes: {
+          ...staging.kubernetes,
+          nodeGroups: { ...staging.kubernetes.nodeGroups, system: { ...staging.kubernetes.nodeGroups.system, maxSize: 5 } },
+        },
+      },
+      4,
+    );
     const context = (cfg: EnvironmentConfig) => new PlatformStack(Testing.app(), resolveEnvironment(cfg), S3).addonContext.highAvailability;
     expect(context(bigger)).toBe(false);
     expect(context({ ...bigger, availability: AVAILABILITY.high })).toBe(true);

@@ -114,7 +114,9 @@ describe("an environment in eu-west-1 (dev with only the region changed)", () =>
   });
 
   test("the us-east-1 logs key lets CloudWatch Logs of us-east-1 and the alarm publishers use it", () => {
-    expect(sid(json, "keys_logs_global_policy", "CloudWatchLogsForThisAccount").principals).toEqual([{ type: "Service", identifiers: ["logs.us-east-1.amazonaws.com"] }]);
+    expect(sid(json, "keys_logs_global_policy", "CloudWatchLogsForThisAccount").principals).toEqual([
+      { type: "Service", identifiers: ["logs.us-east-1.amazonaws.com"] },
+    ]);
     expect(sid(json, "keys_logs_global_policy", "AlertPublishersUseKey").principals[0].identifiers).toContain("cloudwatch.amazonaws.com");
     expect(sid(json, "keys_logs_policy", "CloudWatchLogsForThisAccount").principals[0].identifiers).toEqual(["logs.eu-west-1.amazonaws.com"]);
   });
@@ -168,7 +170,9 @@ describe("in us-east-1 nothing is twinned", () => {
     expect(json.provider.aws[0].region).toBe("us-east-1");
     expect(madeThrough(json, "aws.global")).toEqual([...US_EAST_1_ONLY].sort());
     expect(resource(json, "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBe("${aws_kms_key.keys_logs_key.arn}");
-    expect(resource(json, "aws_cloudwatch_metric_alarm", "monitoring_cloudfront_5xx_rate").alarm_actions).toEqual(["${aws_sns_topic.monitoring_critical_topic.arn}"]);
+    expect(resource(json, "aws_cloudwatch_metric_alarm", "monitoring_cloudfront_5xx_rate").alarm_actions).toEqual([
+      "${aws_sns_topic.monitoring_critical_topic.arn}",
+    ]);
   });
 });
 

@@ -22,11 +22,17 @@ function minifiedError(): Error {
 describe("reportSynthError (main.ts's handler)", () => {
   test("a ConfigError prints its own message only, exit code 1", () => {
     const e = new ConfigError("dev", ['region: got "x"; accepted: us-east-1']);
-    expect(report(e)).toEqual({ lines: [`Invalid configuration for environment "dev" (nothing was synthesized):\n  - region: got "x"; accepted: us-east-1`], code: 1 });
+    expect(report(e)).toEqual({
+      lines: [`Invalid configuration for environment "dev" (nothing was synthesized):\n  - region: got "x"; accepted: us-east-1`],
+      code: 1,
+    });
   });
 
   test("settings errors (state, accounts) print their own message only", () => {
-    for (const e of [new StateSettingsError("AUTHORWORKS_STATE_REGION", "x", "an AWS region"), new AccountSettingsError("AUTHORWORKS_ACCOUNT_IDS", "x", "JSON")]) {
+    for (const e of [
+      new StateSettingsError("AUTHORWORKS_STATE_REGION", "x", "an AWS region"),
+      new AccountSettingsError("AUTHORWORKS_ACCOUNT_IDS", "x", "JSON"),
+    ]) {
       expect(report(e)).toEqual({ lines: [e.message], code: 1 });
       expect(e.message).not.toMatch(/^\s+at /m);
     }

@@ -37,7 +37,10 @@ const KEY_USES: readonly KeyUse[] = [
     "aws_s3_bucket_server_side_encryption_configuration",
     "SSE-KMS key",
     "storage",
-    (r) => (r.rule[0].apply_server_side_encryption_by_default.sse_algorithm === "aws:kms" ? r.rule[0].apply_server_side_encryption_by_default.kms_master_key_id : undefined),
+    (r) =>
+      r.rule[0].apply_server_side_encryption_by_default.sse_algorithm === "aws:kms"
+        ? r.rule[0].apply_server_side_encryption_by_default.kms_master_key_id
+        : undefined,
   ],
   ["aws_ecr_repository", "encryption_configuration kms_key", "storage", (r) => r.encryption_configuration[0].kms_key],
   ["aws_codebuild_project", "encryption_key", "storage", (r) => r.encryption_key],

@@ -29,7 +29,13 @@ describe("the app", () => {
 
   test.each(["dev", "staging", "production"])("%s: S3 backend with its own key, DynamoDB locking, encryption", (env) => {
     expect(stacks[env].terraform.backend).toEqual({
-      s3: { bucket: "authorworks-terraform-state", key: `${env}/terraform.tfstate`, region: "us-east-1", dynamodb_table: "authorworks-terraform-locks", encrypt: true },
+      s3: {
+        bucket: "authorworks-terraform-state",
+        key: `${env}/terraform.tfstate`,
+        region: "us-east-1",
+        dynamodb_table: "authorworks-terraform-locks",
+        encrypt: true,
+      },
     });
   });
 
@@ -63,7 +69,9 @@ describe("providers", () => {
   ])("%s: default tags on every resource through the provider", (env, costCenter) => {
     const [aws] = stacks[env].provider.aws;
     expect(aws.default_tags).toEqual([
-      { tags: { Project: "authorworks", Environment: env, ManagedBy: "terraform", Owner: "platform", CostCenter: costCenter, Repository: "authorworks-infra" } },
+      {
+        tags: { Project: "authorworks", Environment: env, ManagedBy: "terraform", Owner: "platform", CostCenter: costCenter, Repository: "authorworks-infra" },
+      },
     ]);
   });
 
@@ -74,7 +82,8 @@ describe("providers", () => {
         const providers = stacks[stack].provider.aws as Json[];
         expect(providers.length).toBeGreaterThan(1);
         // The parent zone (authorworks.io) is production's: that provider signs into production's account.
-        for (const p of providers) expect([stack, p.alias, p.allowed_account_ids]).toEqual([stack, p.alias, [p.alias === "parent_zone" ? account.production : account[env]]]);
+        for (const p of providers)
+          expect([stack, p.alias, p.allowed_account_ids]).toEqual([stack, p.alias, [p.alias === "parent_zone" ? account.production : account[env]]]);
       }
     }
     const guarded = synthApp({ environments: [loadableAlone({ ...dev, accountId: "111122223333" })] });
@@ -115,7 +124,12 @@ describe("bootstrap stack", () => {
       bucket_key_enabled: true,
       blocked_encryption_types: ["SSE-C"],
     });
-    expect(r.aws_s3_bucket_public_access_block.state_public_access_block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(r.aws_s3_bucket_public_access_block.state_public_access_block).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
     expect(r.aws_s3_bucket_ownership_controls.state_ownership.rule.object_ownership).toBe("BucketOwnerEnforced");
     const [deny] = stacks.bootstrap.data.aws_iam_policy_document.state_bucket_policy_document.statement;
     expect(deny).toMatchObject({ effect: "Deny", actions: ["s3:*"], condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
@@ -155,7 +169,10 @@ describe("environment stacks", () => {
     ["production", "10.30.0.0/16", 365],
   ])("%s: VPC %s, flow logs kept %i days with the logs key", (env, cidr, days) => {
     expect(stacks[env].resource.aws_vpc.network_vpc.cidr_block).toBe(cidr);
-    expect(stacks[env].resource.aws_cloudwatch_log_group.network_flow_log_group).toMatchObject({ retention_in_days: days, kms_key_id: "${aws_kms_key.keys_logs_key.arn}" });
+    expect(stacks[env].resource.aws_cloudwatch_log_group.network_flow_log_group).toMatchObject({
+      retention_in_days: days,
+      kms_key_id: "${aws_kms_key.keys_logs_key.arn}",
+    });
   });
 
   test("keys: 30-day deletion window where data is protected, 7 in dev", () => {
@@ -175,7 +192,13 @@ describe("data layer per environment", () => {
     const dbs = res(env, "aws_db_instance");
     expect(dbs.map((d) => d.identifier).sort()).toEqual(["content", "editor", "subscription", "user"].map((s) => `authorworks-${env}-${s}`));
     for (const d of dbs) {
-      expect(d).toMatchObject({ instance_class: cls, multi_az: multiAz, backup_retention_period: days, deletion_protection: protect, skip_final_snapshot: !protect });
+      expect(d).toMatchObject({
+        instance_class: cls,
+        multi_az: multiAz,
+        backup_retention_period: days,
+        deletion_protection: protect,
+        skip_final_snapshot: !protect,
+      });
       expect(d.storage_encrypted).toBe(true);
       expect(d.kms_key_id).toBe("${aws_kms_key.keys_database_key.arn}");
       expect(d.manage_master_user_password).toBe(true);
@@ -191,23 +214,39 @@ describe("data layer per environment", () => {
     ["production", 3, true],
   ])("%s: Valkey with %i node(s), failover %s, in the cache subnet group", (env, nodes, failover) => {
     const [rg] = res(env, "aws_elasticache_replication_group");
-    expect(rg).toMatchObject({ num_cache_clusters: nodes, automatic_failover_enabled: failover, multi_az_enabled: failover, at_rest_encryption_enabled: "true", transit_encryption_enabled: true });
+    expect(rg).toMatchObject({
+      num_cache_clusters: nodes,
+      automatic_failover_enabled: failover,
+      multi_az_enabled: failover,
+      at_rest_encryption_enabled: "true",
+      transit_encryption_enabled: true,
+    });
     expect(rg.subnet_group_name).toBe("${aws_elasticache_subnet_group.network_cache_subnet_group.name}");
   });
 
   test.each(["dev", "staging", "production"])("%s: six buckets named <prefix>-<purpose>-%s, KMS with the storage key except logs", (env) => {
     // In the primary region; production also has the backups replica in the DR region (aws.dr).
-    const buckets = res(env, "aws_s3_bucket").filter((b) => b.provider === undefined).map((b) => b.bucket).sort();
+    const buckets = res(env, "aws_s3_bucket")
+      .filter((b) => b.provider === undefined)
+      .map((b) => b.bucket)
+      .sort();
     expect(buckets).toEqual(["artifacts", "backups", "content", "exports", "logs", "media"].map((p) => `authorworks-${p}-${env}`));
     const sse = stacks[env].resource.aws_s3_bucket_server_side_encryption_configuration;
-    expect(sse.storage_content_encryption.rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.keys_storage_key.arn}" });
+    expect(sse.storage_content_encryption.rule[0].apply_server_side_encryption_by_default).toEqual({
+      sse_algorithm: "aws:kms",
+      kms_master_key_id: "${aws_kms_key.keys_storage_key.arn}",
+    });
     expect(sse.storage_logs_encryption.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe("AES256");
   });
 
   test("buckets can be emptied on destroy only where data is not protected", () => {
     expect(res("dev", "aws_s3_bucket").every((b) => b.force_destroy === true)).toBe(true);
     expect(res("production", "aws_s3_bucket").every((b) => !b.force_destroy)).toBe(true);
-    expect(res("production", "aws_s3_bucket").filter((b) => b.provider === "aws.dr").map((b) => b.bucket)).toEqual(["authorworks-backups-replica-production"]);
+    expect(
+      res("production", "aws_s3_bucket")
+        .filter((b) => b.provider === "aws.dr")
+        .map((b) => b.bucket),
+    ).toEqual(["authorworks-backups-replica-production"]);
   });
 
   test.each(["dev", "staging", "production"])("%s: no secret is a literal in the synthesized JSON", (env) => {
@@ -226,7 +265,9 @@ describe("security layer per environment", () => {
   const roles = (stack: string): Record<string, Json> => stacks[stack].resource.aws_iam_role;
 
   test.each(["dev", "staging", "production"])("%s: every role carries the permissions boundary except the two CI roles", (env) => {
-    const without = Object.entries(roles(env)).filter(([, r]) => r.permissions_boundary === undefined).map(([id]) => id);
+    const without = Object.entries(roles(env))
+      .filter(([, r]) => r.permissions_boundary === undefined)
+      .map(([id]) => id);
     expect(without.sort()).toEqual(["security_github_apply_role", "security_github_plan_role"]);
     for (const [id, r] of Object.entries(roles(env))) {
       if (!without.includes(id)) expect(r.permissions_boundary).toBe("${aws_iam_policy.security_boundary_policy.arn}");
@@ -249,7 +290,9 @@ describe("security layer per environment", () => {
 
   test.each(["dev", "staging", "production"])("%s: one immutable ECR repository per service, named authorworks-%s/<service>", (env) => {
     const repos = Object.values(stacks[env].resource.aws_ecr_repository as Record<string, Json>);
-    expect(repos.map((r) => r.name).sort()).toEqual(["content", "editor", "export", "gateway", "notification", "subscription", "user"].map((s) => `authorworks-${env}/${s}`));
+    expect(repos.map((r) => r.name).sort()).toEqual(
+      ["content", "editor", "export", "gateway", "notification", "subscription", "user"].map((s) => `authorworks-${env}/${s}`),
+    );
     expect(repos.every((r) => r.image_tag_mutability === "IMMUTABLE")).toBe(true);
   });
 
@@ -298,7 +341,9 @@ describe("observability, backup and DR per environment", () => {
 
 describe("secrets the platform layer reads", () => {
   test.each(["dev", "staging", "production"])("%s: the platform stack reads exactly the secrets its environment stack creates for it", (env) => {
-    const read = Object.values(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version as Record<string, Json>).map((d) => d.secret_id).sort();
+    const read = Object.values(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version as Record<string, Json>)
+      .map((d) => d.secret_id)
+      .sort();
     expect(read).toEqual([`authorworks-${env}/alerting/chat-webhook-url`, `authorworks-${env}/ci/github-runners-app`]);
     const created = Object.values(stacks[env].resource.aws_secretsmanager_secret as Record<string, Json>).map((s) => s.name);
     for (const name of read) expect(created).toContain(name);
@@ -320,7 +365,10 @@ describe("DNS delegation across accounts (dev and staging into production's apex
 
   test("production: one bounded role per delegated environment, trusted by that environment's account", () => {
     const r = stacks.production.resource.aws_iam_role;
-    for (const [env, account] of [["dev", dev.accountId], ["staging", staging.accountId]]) {
+    for (const [env, account] of [
+      ["dev", dev.accountId],
+      ["staging", staging.accountId],
+    ]) {
       expect(r[`dns_delegation_role_${env}_role`]).toMatchObject({
         name: `authorworks-production-dns-delegation-${env}`,
         permissions_boundary: "${aws_iam_policy.security_boundary_policy.arn}",
@@ -334,11 +382,17 @@ describe("DNS delegation across accounts (dev and staging into production's apex
 
 describe("what a plan reads", () => {
   test.each(["dev", "staging", "production"])("%s: the plan role may read the secrets the platform stack reads, and the cache token, nothing else", (env) => {
-    const platformReads = Object.values<Json>(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version).map((d) => d.secret_id).sort();
+    const platformReads = Object.values<Json>(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version)
+      .map((d) => d.secret_id)
+      .sort();
     expect(platformReads).toEqual(PLATFORM_STACK_SECRET_PATHS.map((p) => `authorworks-${env}/${p}`).sort());
-    const doc = stacks[env].data.aws_iam_policy_document.security_github_plan_secrets_document.statement.find((s: Json) => s.sid === "ReadManagedSecretVersions");
+    const doc = stacks[env].data.aws_iam_policy_document.security_github_plan_secrets_document.statement.find(
+      (s: Json) => s.sid === "ReadManagedSecretVersions",
+    );
     const byLogicalId = (path: string) => `\${aws_secretsmanager_secret.security_secrets_${path.replace(/[^a-z0-9]+/g, "_")}.arn}`;
-    expect([...doc.resources].sort()).toEqual(["${aws_secretsmanager_secret.cache_auth_token_secret.arn}", ...PLATFORM_STACK_SECRET_PATHS.map(byLogicalId)].sort());
+    expect([...doc.resources].sort()).toEqual(
+      ["${aws_secretsmanager_secret.cache_auth_token_secret.arn}", ...PLATFORM_STACK_SECRET_PATHS.map(byLogicalId)].sort(),
+    );
   });
 });
 
@@ -347,8 +401,14 @@ describe("the deploy runner", () => {
     for (const env of ["dev", "staging", "production"]) {
       const project = stacks[env].resource.aws_codebuild_project.deploy_runner_project;
       expect(project.name).toBe(`authorworks-${env}-deploy-runner`);
-      expect(project.vpc_config.subnets).toEqual(Object.keys(stacks[env].resource.aws_subnet).filter((k) => k.startsWith("network_private_")).map((k) => `\${aws_subnet.${k}.id}`));
-      expect(stacks[env].resource.aws_vpc_security_group_ingress_rule.deploy_runner_cluster_api_from_runner.security_group_id).toBe("${aws_eks_cluster.eks_cluster.vpc_config[0].cluster_security_group_id}");
+      expect(project.vpc_config.subnets).toEqual(
+        Object.keys(stacks[env].resource.aws_subnet)
+          .filter((k) => k.startsWith("network_private_"))
+          .map((k) => `\${aws_subnet.${k}.id}`),
+      );
+      expect(stacks[env].resource.aws_vpc_security_group_ingress_rule.deploy_runner_cluster_api_from_runner.security_group_id).toBe(
+        "${aws_eks_cluster.eks_cluster.vpc_config[0].cluster_security_group_id}",
+      );
       expect(stacks[env].resource.aws_codebuild_webhook).toBeUndefined();
     }
   });
@@ -384,7 +444,8 @@ describe("plan role: a read for every AWS service the stacks manage", () => {
     aws_db_proxy_target: "rds",
     aws_db_subnet_group: "rds",
   };
-  const EC2 = /^aws_(default_security_group|eip|flow_log|internet_gateway|launch_template|nat_gateway|route|route_table|route_table_association|security_group|subnet|vpc|vpc_endpoint|vpc_security_group_(egress|ingress)_rule)$/;
+  const EC2 =
+    /^aws_(default_security_group|eip|flow_log|internet_gateway|launch_template|nat_gateway|route|route_table|route_table_association|security_group|subnet|vpc|vpc_endpoint|vpc_security_group_(egress|ingress)_rule)$/;
   const serviceOf = (type: string) => SERVICE_OF[type] ?? (EC2.test(type) ? "ec2" : type.replace(/^aws_/, "").split("_")[0]);
 
   test.each(["dev", "staging", "production"])("%s", (env) => {

@@ -69,15 +69,27 @@ describe("bad input stops synth with one message naming environment, field and w
     ["VPC CIDR with host bits", { network: { cidr: "10.10.1.0/16" } }, [/network\.cidr/, /CIDR form a\.b\.c\.d\/n with n from 16 to 24/]],
     [
       "overlapping subnets",
-      { network: { subnets: { public: ["10.10.192.0/24", "10.10.193.0/24"], private: ["10.10.0.0/18", "10.10.64.0/18"], database: ["10.10.192.0/25", "10.10.201.0/24"] } } },
+      {
+        network: {
+          subnets: { public: ["10.10.192.0/24", "10.10.193.0/24"], private: ["10.10.0.0/18", "10.10.64.0/18"], database: ["10.10.192.0/25", "10.10.201.0/24"] },
+        },
+      },
       [/network\.subnets\.database\[0\]: 10\.10\.192\.0\/25 overlaps network\.subnets\.public\[0\]/, /accepted: subnets that do not overlap/],
     ],
     [
       "subnet outside the VPC",
-      { network: { subnets: { public: ["10.10.192.0/24", "10.99.0.0/24"], private: ["10.10.0.0/18", "10.10.64.0/18"], database: ["10.10.200.0/24", "10.10.201.0/24"] } } },
+      {
+        network: {
+          subnets: { public: ["10.10.192.0/24", "10.99.0.0/24"], private: ["10.10.0.0/18", "10.10.64.0/18"], database: ["10.10.200.0/24", "10.10.201.0/24"] },
+        },
+      },
       [/network\.subnets\.public\[1\]: got "10\.99\.0\.0\/24"; accepted: a block inside the VPC 10\.10\.0\.0\/16/],
     ],
-    ["more AZs than the region has", { network: { azCount: 6 } }, [/network\.azCount: got 6; accepted: a whole number from 2 to 5 \(the usable AZs of us-east-1\)/]],
+    [
+      "more AZs than the region has",
+      { network: { azCount: 6 } },
+      [/network\.azCount: got 6; accepted: a whole number from 2 to 5 \(the usable AZs of us-east-1\)/],
+    ],
     [
       "min > max (autoscaling)",
       { workloads: { autoscaling: { minReplicas: 2, maxReplicas: 1 } } },
@@ -87,34 +99,98 @@ describe("bad input stops synth with one message naming environment, field and w
       ],
       2,
     ],
-    ["min > max (storage)", { database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } }, [/database\.allocatedStorageGb \(200\) is greater than database\.maxAllocatedStorageGb \(100\); accepted: database\.allocatedStorageGb <= database\.maxAllocatedStorageGb/]],
+    [
+      "min > max (storage)",
+      { database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } },
+      [
+        /database\.allocatedStorageGb \(200\) is greater than database\.maxAllocatedStorageGb \(100\); accepted: database\.allocatedStorageGb <= database\.maxAllocatedStorageGb/,
+      ],
+    ],
     [
       "min > max (override above the default ceiling)",
       { database: { overrides: [{ service: "editor", allocatedStorageGb: 500 }] } },
       [/database\.overrides\[0\]\.allocatedStorageGb \(500\) is greater than database\.overrides\[0\]\.maxAllocatedStorageGb \(100\)/],
     ],
-    ["instance class RDS does not offer for PostgreSQL", { database: { instanceClass: "db.t2.micro" } }, [/database\.instanceClass: got "db\.t2\.micro"; accepted: an RDS for PostgreSQL instance class/]],
-    ["cache node type ElastiCache does not offer", { cache: { nodeType: "cache.t1.micro" } }, [/cache\.nodeType: got "cache\.t1\.micro"; accepted: an ElastiCache node type/]],
-    ["backup retention RDS does not accept", { database: { backupRetentionDays: 90 } }, [/database\.backupRetentionDays: got 90; accepted: a whole number from 1 to 35 days/]],
-    ["log retention CloudWatch does not accept", { logRetentionDays: 45 }, [/logRetentionDays: got 45; accepted: a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60/]],
-    ["snapshot retention ElastiCache does not accept", { cache: { snapshotRetentionDays: 40 } }, [/cache\.snapshotRetentionDays: got 40; accepted: a whole number from 0 to 35 days/]],
-    ["unknown service name", { database: { overrides: [{ service: "billing" }] } }, [/database\.overrides\[0\]\.service: got "billing"; accepted: a service from variables\/services\.ts that owns a database: user, content, editor, subscription/]],
-    ["duplicate service name", { database: { overrides: [{ service: "content" }, { service: "content" }] } }, [/database\.overrides\[1\]\.service: got "content"; accepted: each service at most once/]],
-    ["service without a database", { database: { overrides: [{ service: "gateway" }] } }, [/database\.overrides\[0\]\.service: got "gateway"; accepted: a service that owns a database/]],
-    ["requests above limits", { workloads: { defaults: { limits: { memory: "128Mi" } } } }, [/workloads\.defaults\.requests\.memory \(256Mi\) exceeds workloads\.defaults\.limits\.memory \(128Mi\); accepted: requests <= limits/]],
+    [
+      "instance class RDS does not offer for PostgreSQL",
+      { database: { instanceClass: "db.t2.micro" } },
+      [/database\.instanceClass: got "db\.t2\.micro"; accepted: an RDS for PostgreSQL instance class/],
+    ],
+    [
+      "cache node type ElastiCache does not offer",
+      { cache: { nodeType: "cache.t1.micro" } },
+      [/cache\.nodeType: got "cache\.t1\.micro"; accepted: an ElastiCache node type/],
+    ],
+    [
+      "backup retention RDS does not accept",
+      { database: { backupRetentionDays: 90 } },
+      [/database\.backupRetentionDays: got 90; accepted: a whole number from 1 to 35 days/],
+    ],
+    [
+      "log retention CloudWatch does not accept",
+      { logRetentionDays: 45 },
+      [/logRetentionDays: got 45; accepted: a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60/],
+    ],
+    [
+      "snapshot retention ElastiCache does not accept",
+      { cache: { snapshotRetentionDays: 40 } },
+      [/cache\.snapshotRetentionDays: got 40; accepted: a whole number from 0 to 35 days/],
+    ],
+    [
+      "unknown service name",
+      { database: { overrides: [{ service: "billing" }] } },
+      [
+        /database\.overrides\[0\]\.service: got "billing"; accepted: a service from variables\/services\.ts that owns a database: user, content, editor, subscription/,
+      ],
+    ],
+    [
+      "duplicate service name",
+      { database: { overrides: [{ service: "content" }, { service: "content" }] } },
+      [/database\.overrides\[1\]\.service: got "content"; accepted: each service at most once/],
+    ],
+    [
+      "service without a database",
+      { database: { overrides: [{ service: "gateway" }] } },
+      [/database\.overrides\[0\]\.service: got "gateway"; accepted: a service that owns a database/],
+    ],
+    [
+      "requests above limits",
+      { workloads: { defaults: { limits: { memory: "128Mi" } } } },
+      [/workloads\.defaults\.requests\.memory \(256Mi\) exceeds workloads\.defaults\.limits\.memory \(128Mi\); accepted: requests <= limits/],
+    ],
     [
       "a service override whose requests exceed its limits",
       { workloads: { overrides: { editor: { requests: { memory: "2Gi" } } } } },
       [/workloads\.overrides\.editor\.requests\.memory \(2Gi\) exceeds workloads\.overrides\.editor\.limits\.memory \(512Mi\)/],
     ],
-    ["an override for an unknown service", { workloads: { overrides: { billing: { replicas: 3 } } } }, [/workloads\.overrides: got "billing"; accepted: service names from variables\/services\.ts/]],
-    ["a malformed CPU quantity", { workloads: { defaults: { limits: { cpu: "lots" } } } }, [/workloads\.defaults\.limits\.cpu: got "lots"; accepted: a Kubernetes CPU quantity/]],
+    [
+      "an override for an unknown service",
+      { workloads: { overrides: { billing: { replicas: 3 } } } },
+      [/workloads\.overrides: got "billing"; accepted: service names from variables\/services\.ts/],
+    ],
+    [
+      "a malformed CPU quantity",
+      { workloads: { defaults: { limits: { cpu: "lots" } } } },
+      [/workloads\.defaults\.limits\.cpu: got "lots"; accepted: a Kubernetes CPU quantity/],
+    ],
     ["DR region equal to the primary", { drRegion: "us-east-1" }, [/drRegion: got "us-east-1"; accepted: a region other than region/]],
-    ["unknown region", { region: "mars-north-1" }, [/region: got "mars-north-1"; accepted: a commercial region of variables\/aws-catalog.ts \(REGIONS\): us-east-1, us-east-2, /]],
+    [
+      "unknown region",
+      { region: "mars-north-1" },
+      [/region: got "mars-north-1"; accepted: a commercial region of variables\/aws-catalog.ts \(REGIONS\): us-east-1, us-east-2, /],
+    ],
     ["account id not 12 digits", { accountId: "1234" }, [/accountId: got "1234"; accepted: a 12-digit AWS account id/]],
     ["a budget of zero", { monthlyBudgetUsd: 0 }, [/monthlyBudgetUsd: got 0; accepted: a positive amount in USD/]],
-    ["engine version not offered", { cache: { engineVersion: "6.2" } }, [/cache\.engineVersion: got "6\.2"; accepted: a Valkey version ElastiCache offers: 7\.2, 8\.0/]],
-    ["VPCs of two environments overlap", [dev, { ...staging, network: { ...staging.network, cidr: "10.10.0.0/16" } }], [/environment "staging"/, /network\.cidr: 10\.10\.0\.0\/16 overlaps environment "dev"/]],
+    [
+      "engine version not offered",
+      { cache: { engineVersion: "6.2" } },
+      [/cache\.engineVersion: got "6\.2"; accepted: a Valkey version ElastiCache offers: 7\.2, 8\.0/],
+    ],
+    [
+      "VPCs of two environments overlap",
+      [dev, { ...staging, network: { ...staging.network, cidr: "10.10.0.0/16" } }],
+      [/environment "staging"/, /network\.cidr: 10\.10\.0\.0\/16 overlaps environment "dev"/],
+    ],
   ];
 
   test.each(cases)("%s", (_name, input, expected, lines = 1) => {
@@ -147,7 +223,9 @@ describe("bad state settings", () => {
   test("stop synth before the output directory is created", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "aw-")), "out");
     try {
-      expect(() => buildApp({ environments: [loadableAlone(dev)], processEnv: { AUTHORWORKS_STATE_BUCKET: "Not A Bucket" }, outdir })).toThrow(/AUTHORWORKS_STATE_BUCKET/);
+      expect(() => buildApp({ environments: [loadableAlone(dev)], processEnv: { AUTHORWORKS_STATE_BUCKET: "Not A Bucket" }, outdir })).toThrow(
+        /AUTHORWORKS_STATE_BUCKET/,
+      );
       expect(existsSync(outdir)).toBe(false);
     } finally {
       rmSync(join(outdir, ".."), { recursive: true, force: true });
@@ -192,13 +270,29 @@ describe("accounts and parent zones across environments", () => {
   });
 
   test("an outside parent zone uses the given role, in its account", () => {
-    expect(loadEnvironments([devWith({ dns: { parentZoneRoleArn: ROLE } })])[0].parentZone).toEqual({ zoneName: "authorworks.io", accountId: "999999999999", roleArn: ROLE });
+    expect(loadEnvironments([devWith({ dns: { parentZoneRoleArn: ROLE } })])[0].parentZone).toEqual({
+      zoneName: "authorworks.io",
+      accountId: "999999999999",
+      roleArn: ROLE,
+    });
   });
 
   test.each([
-    ["two environments in one account", [dev, { ...staging, accountId: dev.accountId }], /staging[\s\S]*accountId: 111111111111 is also environment "dev"'s; accepted: an account of its own/],
-    ["a parent zone nobody loaded owns, without a role", [dev], /dev[\s\S]*dns\.parentZoneName: authorworks\.io is no loaded environment's dns\.zoneName \(dev\.authorworks\.io\) and dns\.parentZoneRoleArn is not set; accepted:/],
-    ["a role for a parent zone another environment owns", [devWith({ dns: { parentZoneRoleArn: ROLE } }), staging, production], /dns\.parentZoneRoleArn: .* is set although environment "production" owns authorworks\.io; accepted: no role ARN/],
+    [
+      "two environments in one account",
+      [dev, { ...staging, accountId: dev.accountId }],
+      /staging[\s\S]*accountId: 111111111111 is also environment "dev"'s; accepted: an account of its own/,
+    ],
+    [
+      "a parent zone nobody loaded owns, without a role",
+      [dev],
+      /dev[\s\S]*dns\.parentZoneName: authorworks\.io is no loaded environment's dns\.zoneName \(dev\.authorworks\.io\) and dns\.parentZoneRoleArn is not set; accepted:/,
+    ],
+    [
+      "a role for a parent zone another environment owns",
+      [devWith({ dns: { parentZoneRoleArn: ROLE } }), staging, production],
+      /dns\.parentZoneRoleArn: .* is set although environment "production" owns authorworks\.io; accepted: no role ARN/,
+    ],
   ])("refused: %s", (_name, configs, message) => {
     expect(errorOf(configs as EnvironmentConfig[])).toMatch(message);
   });
@@ -207,8 +301,16 @@ describe("accounts and parent zones across environments", () => {
     ["accountId 12345", devWith({ accountId: "12345" }), /accountId: got "12345"; accepted: a 12-digit AWS account id/],
     ["no accountId", { ...dev, accountId: undefined as unknown as string }, /accountId: got nothing; accepted: a 12-digit AWS account id/],
     ["a role that is no ARN", devWith({ dns: { parentZoneRoleArn: "zone-owner" } }), /dns\.parentZoneRoleArn: got "zone-owner"; accepted: an IAM role ARN/],
-    ["a role without a parent zone", { ...dev, dns: { ...dev.dns, parentZoneName: undefined, parentZoneRoleArn: ROLE } }, /dns\.parentZoneRoleArn: got ".*"; accepted: only together with dns\.parentZoneName/],
-    ["a role in the environment's own account", devWith({ dns: { parentZoneRoleArn: `arn:aws:iam::${dev.accountId}:role/same-account` } }), /dns\.parentZoneRoleArn: got ".*"; accepted: a role in another account than this environment's \(111111111111\)/],
+    [
+      "a role without a parent zone",
+      { ...dev, dns: { ...dev.dns, parentZoneName: undefined, parentZoneRoleArn: ROLE } },
+      /dns\.parentZoneRoleArn: got ".*"; accepted: only together with dns\.parentZoneName/,
+    ],
+    [
+      "a role in the environment's own account",
+      devWith({ dns: { parentZoneRoleArn: `arn:aws:iam::${dev.accountId}:role/same-account` } }),
+      /dns\.parentZoneRoleArn: got ".*"; accepted: a role in another account than this environment's \(111111111111\)/,
+    ],
   ])("refused in one file: %s", (_name, cfg, message) => {
     expect(errorOf(cfg)).toMatch(message);
   });

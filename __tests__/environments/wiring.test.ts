@@ -64,13 +64,23 @@ const ROWS: readonly Row[] = [
   ["costCenter", "env", "provider.aws[0].default_tags[0].tags.CostCenter", F.costCenter],
   // Network.
   ["network.cidr", "env", "aws_vpc.network_vpc.cidr_block", F.network.cidr],
-  ["network.cidr", "platform", "kubernetes_network_policy_v1.tenancy_authorworks_allow_load_balancer_gateway.spec.ingress[0].from[0].ip_block.cidr", F.network.cidr],
+  [
+    "network.cidr",
+    "platform",
+    "kubernetes_network_policy_v1.tenancy_authorworks_allow_load_balancer_gateway.spec.ingress[0].from[0].ip_block.cidr",
+    F.network.cidr,
+  ],
   ["network.azCount", "env", "count:aws_subnet", 3 * F.network.azCount],
   ["network.natGateways", "env", "count:aws_nat_gateway", F.network.azCount],
   ...(["public", "private", "database"] as const).flatMap((tier) =>
     AZS.map((az, i): Row => [`network.subnets.${tier}[${i}]`, "env", `aws_subnet.network_${tier}_${az}.cidr_block`, F.network.subnets![tier][i]]),
   ),
-  ...F.network.subnets!.database.map((cidr, i): Row => [`network.subnets.database[${i}]`, "platform", `kubernetes_network_policy_v1.tenancy_authorworks_allow_data_tier.spec.egress[0].to[${i}].ip_block.cidr`, cidr]),
+  ...F.network.subnets!.database.map((cidr, i): Row => [
+    `network.subnets.database[${i}]`,
+    "platform",
+    `kubernetes_network_policy_v1.tenancy_authorworks_allow_data_tier.spec.egress[0].to[${i}].ip_block.cidr`,
+    cidr,
+  ]),
   // Databases: defaults on the services without override, the override on its service.
   ["database.engineVersion", "env", db("content", "engine_version"), F.database.engineVersion],
   ["database.instanceClass", "env", db("content", "instance_class"), F.database.instanceClass],
@@ -81,7 +91,12 @@ const ROWS: readonly Row[] = [
   ["database.monitoringIntervalSeconds", "env", db("user", "monitoring_interval"), F.database.monitoringIntervalSeconds],
   ["database.performanceInsightsRetentionDays", "env", db("user", "performance_insights_retention_period"), F.database.performanceInsightsRetentionDays],
   ["database.proxy.enabled", "env", "count:aws_db_proxy", 4],
-  ["database.proxy.maxConnectionsPercent", "env", "aws_db_proxy_default_target_group.rds_content_proxy_target_group.connection_pool_config.max_connections_percent", F.database.proxy.maxConnectionsPercent],
+  [
+    "database.proxy.maxConnectionsPercent",
+    "env",
+    "aws_db_proxy_default_target_group.rds_content_proxy_target_group.connection_pool_config.max_connections_percent",
+    F.database.proxy.maxConnectionsPercent,
+  ],
   ["database.overrides[0].service", "env", db("editor", "identifier"), `authorworks-${F.name}-${F.database.overrides![0].service}`],
   ["database.overrides[0].instanceClass", "env", db("editor", "instance_class"), F.database.overrides![0].instanceClass],
   ["database.overrides[0].allocatedStorageGb", "env", db("editor", "allocated_storage"), F.database.overrides![0].allocatedStorageGb],
@@ -93,7 +108,12 @@ const ROWS: readonly Row[] = [
   ["cache.snapshotRetentionDays", "env", "aws_elasticache_replication_group.cache_replication_group.snapshot_retention_limit", F.cache.snapshotRetentionDays],
   // Storage and logs.
   ["storage.bucketPrefix", "env", "aws_s3_bucket.storage_logs_bucket.bucket", `${F.storage.bucketPrefix}-logs-${F.name}`],
-  ["storage.bucketPrefix", "platform", "data.aws_iam_policy_document.workloads_content_pod_identity_policy_document.statement[0].resources[0]", `arn:aws:s3:::${F.storage.bucketPrefix}-content-${F.name}`],
+  [
+    "storage.bucketPrefix",
+    "platform",
+    "data.aws_iam_policy_document.workloads_content_pod_identity_policy_document.statement[0].resources[0]",
+    `arn:aws:s3:::${F.storage.bucketPrefix}-content-${F.name}`,
+  ],
   ["storage.logExpirationDays", "env", "aws_s3_bucket_lifecycle_configuration.storage_logs_lifecycle.rule[1].expiration[0].days", F.storage.logExpirationDays],
   ["logRetentionDays", "env", "aws_cloudwatch_log_group.eks_log_group.retention_in_days", F.logRetentionDays],
   ["logRetentionDays", "env", "aws_cloudwatch_log_group.monitoring_application_logs.retention_in_days", F.logRetentionDays],
@@ -107,15 +127,30 @@ const ROWS: readonly Row[] = [
   ["durability.keyDeletionWindowDays", "env", "aws_kms_key.keys_storage_key.deletion_window_in_days", F.durability.keyDeletionWindowDays],
   ["durability.keyDeletionWindowDays", "env", "aws_kms_key.eks_secrets_key_key.deletion_window_in_days", F.durability.keyDeletionWindowDays],
   ["durability.keyDeletionWindowDays", "env", "aws_kms_key.dns_dnssec_key.deletion_window_in_days", F.durability.keyDeletionWindowDays],
-  ["durability.secretRecoveryWindowDays", "env", "aws_secretsmanager_secret.security_secrets_payments_stripe_api_key.recovery_window_in_days", F.durability.secretRecoveryWindowDays],
+  [
+    "durability.secretRecoveryWindowDays",
+    "env",
+    "aws_secretsmanager_secret.security_secrets_payments_stripe_api_key.recovery_window_in_days",
+    F.durability.secretRecoveryWindowDays,
+  ],
   ["durability.volumeReclaimPolicy", "platform", "kubernetes_storage_class_v1.addons_storage_class_gp3.reclaim_policy", F.durability.volumeReclaimPolicy],
-  ["durability.traceStorage", "platform", values("addons_jaeger_release", "userconfig.extensions.jaeger_storage.backends.primary_store.memory.max_traces"), 100000],
+  [
+    "durability.traceStorage",
+    "platform",
+    values("addons_jaeger_release", "userconfig.extensions.jaeger_storage.backends.primary_store.memory.max_traces"),
+    100000,
+  ],
   // Availability.
   ["availability.highAvailability", "platform", values("addons_argo_cd_release", '["redis-ha"].enabled'), F.availability.highAvailability],
   ["availability.zonalShift", "env", "aws_eks_cluster.eks_cluster.zonal_shift_config.enabled", F.availability.zonalShift],
   ["availability.applyDatabaseChangesImmediately", "env", db("content", "apply_immediately"), F.availability.applyDatabaseChangesImmediately],
   // Workloads (export has the override; content runs on the defaults).
-  ["workloads.imageTag", "platform", deploy("content", "image"), `${"${data.aws_caller_identity.current.account_id}"}.dkr.ecr.${F.region}.amazonaws.com/authorworks-${F.name}/content:${w.imageTag}`],
+  [
+    "workloads.imageTag",
+    "platform",
+    deploy("content", "image"),
+    `${"${data.aws_caller_identity.current.account_id}"}.dkr.ecr.${F.region}.amazonaws.com/authorworks-${F.name}/content:${w.imageTag}`,
+  ],
   ["workloads.defaults.replicas", "platform", hpa("content", "min_replicas"), w.defaults.replicas],
   ["workloads.defaults.requests.cpu", "platform", deploy("content", "resources.requests.cpu"), w.defaults.requests.cpu],
   ["workloads.defaults.requests.memory", "platform", deploy("content", "resources.requests.memory"), w.defaults.requests.memory],
@@ -141,8 +176,18 @@ const ROWS: readonly Row[] = [
   ["workloads.limitRange.max.memory", "platform", limitRange("max.memory"), w.limitRange.max.memory],
   // The floor is max(replicas, minReplicas): minReplicas shows where it is the larger, which the fixture's defaults never are.
   ["workloads.autoscaling.maxReplicas", "platform", hpa("content", "max_replicas"), w.autoscaling.maxReplicas],
-  ["workloads.autoscaling.cpuUtilizationPercent", "platform", hpa("content", "metric[0].resource.target.average_utilization"), w.autoscaling.cpuUtilizationPercent],
-  ["workloads.autoscaling.memoryUtilizationPercent", "platform", hpa("content", "metric[1].resource.target.average_utilization"), w.autoscaling.memoryUtilizationPercent],
+  [
+    "workloads.autoscaling.cpuUtilizationPercent",
+    "platform",
+    hpa("content", "metric[0].resource.target.average_utilization"),
+    w.autoscaling.cpuUtilizationPercent,
+  ],
+  [
+    "workloads.autoscaling.memoryUtilizationPercent",
+    "platform",
+    hpa("content", "metric[1].resource.target.average_utilization"),
+    w.autoscaling.memoryUtilizationPercent,
+  ],
   ["monthlyBudgetUsd", "env", "aws_budgets_budget.monitoring_budget.limit_amount", String(F.monthlyBudgetUsd)],
   // Kubernetes.
   ["kubernetes.version", "env", "aws_eks_cluster.eks_cluster.version", F.kubernetes.version],
@@ -150,8 +195,18 @@ const ROWS: readonly Row[] = [
   ["kubernetes.additionalLogTypes[0]", "env", "aws_eks_cluster.eks_cluster.enabled_cluster_log_types[3]", F.kubernetes.additionalLogTypes[0]],
   ["kubernetes.publicAccessCidrs[0]", "env", "aws_eks_cluster.eks_cluster.vpc_config.public_access_cidrs[0]", F.kubernetes.publicAccessCidrs[0]],
   ["kubernetes.publicAccessCidrs[1]", "env", "aws_eks_cluster.eks_cluster.vpc_config.public_access_cidrs[1]", F.kubernetes.publicAccessCidrs[1]],
-  ["kubernetes.adminRoleName", "env", "aws_eks_access_entry.eks_admin_access.principal_arn", `arn:aws:iam::\${data.aws_caller_identity.current.account_id}:role/${F.kubernetes.adminRoleName}`],
-  ["kubernetes.developerRoleName", "env", "aws_eks_access_entry.eks_developer_access.principal_arn", `arn:aws:iam::\${data.aws_caller_identity.current.account_id}:role/${F.kubernetes.developerRoleName}`],
+  [
+    "kubernetes.adminRoleName",
+    "env",
+    "aws_eks_access_entry.eks_admin_access.principal_arn",
+    `arn:aws:iam::\${data.aws_caller_identity.current.account_id}:role/${F.kubernetes.adminRoleName}`,
+  ],
+  [
+    "kubernetes.developerRoleName",
+    "env",
+    "aws_eks_access_entry.eks_developer_access.principal_arn",
+    `arn:aws:iam::\${data.aws_caller_identity.current.account_id}:role/${F.kubernetes.developerRoleName}`,
+  ],
   ...(["system", "application", "spot"] as const).flatMap((g): Row[] => [
     ...k[g].instanceTypes.map((t, i): Row => [`kubernetes.nodeGroups.${g}.instanceTypes[${i}]`, "env", ng(g, `instance_types[${i}]`), t]),
     [`kubernetes.nodeGroups.${g}.minSize`, "env", ng(g, "scaling_config.min_size"), k[g].minSize],
@@ -180,35 +235,80 @@ const ROWS: readonly Row[] = [
   ["security.guardDuty", "env", "count:aws_guardduty_detector", 0],
   ["security.securityHub", "env", "count:aws_securityhub_account", 1],
   ["security.githubRepository", "env", "aws_codebuild_project.deploy_runner_project.source.location", `https://github.com/${F.security.githubRepository}.git`],
-  ["security.githubRepository", "env", "data.aws_iam_policy_document.security_github_plan_trust.statement[0].condition[1].values[0]", `repo:${F.security.githubRepository}:pull_request`],
+  [
+    "security.githubRepository",
+    "env",
+    "data.aws_iam_policy_document.security_github_plan_trust.statement[0].condition[1].values[0]",
+    `repo:${F.security.githubRepository}:pull_request`,
+  ],
   ["security.deployBranch", "env", "aws_iam_role.security_github_apply_role.description", expect.stringContaining(`branch ${F.security.deployBranch},`)],
-  ["security.secretRotationDays", "env", "aws_secretsmanager_secret_rotation.security_rds_secret_rotation_content.rotation_rules.automatically_after_days", F.security.secretRotationDays],
+  [
+    "security.secretRotationDays",
+    "env",
+    "aws_secretsmanager_secret_rotation.security_rds_secret_rotation_content.rotation_rules.automatically_after_days",
+    F.security.secretRotationDays,
+  ],
   // Observability.
-  ["observability.alertEmails[0]", "env", "aws_sns_topic_subscription.monitoring_critical_email_fixture_alerts_authorworks_net.endpoint", F.observability.alertEmails[0]],
+  [
+    "observability.alertEmails[0]",
+    "env",
+    "aws_sns_topic_subscription.monitoring_critical_email_fixture_alerts_authorworks_net.endpoint",
+    F.observability.alertEmails[0],
+  ],
   ["observability.alertEmails[1]", "env", "aws_budgets_budget.monitoring_budget.notification[0].subscriber_email_addresses[1]", F.observability.alertEmails[1]],
   ["observability.pagingWebhookUrl", "env", "aws_sns_topic_subscription.monitoring_critical_webhook.endpoint", F.observability.pagingWebhookUrl],
-  ["observability.pagingWebhookUrl", "platform", "kubernetes_secret_v1.addons_kube_prometheus_stack_alertmanager_webhooks.data.paging-webhook-url", F.observability.pagingWebhookUrl],
+  [
+    "observability.pagingWebhookUrl",
+    "platform",
+    "kubernetes_secret_v1.addons_kube_prometheus_stack_alertmanager_webhooks.data.paging-webhook-url",
+    F.observability.pagingWebhookUrl,
+  ],
   ["observability.thresholds.cpuPercent", "env", "aws_cloudwatch_metric_alarm.monitoring_rds_content_cpu.threshold", F.observability.thresholds.cpuPercent],
   ["observability.thresholds.cpuPercent", "env", "aws_cloudwatch_metric_alarm.monitoring_nodes_cpu.threshold", F.observability.thresholds.cpuPercent],
   ["observability.thresholds.memoryPercent", "env", "aws_cloudwatch_metric_alarm.monitoring_cache_memory.threshold", F.observability.thresholds.memoryPercent],
   ["observability.thresholds.diskPercent", "env", "aws_cloudwatch_metric_alarm.monitoring_nodes_filesystem.threshold", F.observability.thresholds.diskPercent],
-  ["observability.thresholds.p99LatencyMs", "platform", "aws_cloudwatch_metric_alarm.gateway_alarms_alb_target_p99.threshold", F.observability.thresholds.p99LatencyMs / 1000],
+  [
+    "observability.thresholds.p99LatencyMs",
+    "platform",
+    "aws_cloudwatch_metric_alarm.gateway_alarms_alb_target_p99.threshold",
+    F.observability.thresholds.p99LatencyMs / 1000,
+  ],
   [
     "observability.thresholds.p99LatencyMs",
     "platform",
     values("addons_opentelemetry_operator_collector", "resources[0].spec.config.processors.tail_sampling.policies[1].latency.threshold_ms"),
     F.observability.thresholds.p99LatencyMs,
   ],
-  ["observability.thresholds.errorRatePercent", "platform", "aws_cloudwatch_metric_alarm.gateway_alarms_alb_5xx_rate.threshold", F.observability.thresholds.errorRatePercent],
-  ["observability.thresholds.errorRatePercent", "env", "aws_cloudwatch_metric_alarm.monitoring_cloudfront_5xx_rate.threshold", F.observability.thresholds.errorRatePercent],
-  ["observability.prometheusRetentionDays", "platform", values("addons_kube_prometheus_stack_release", "prometheus.prometheusSpec.retention"), `${F.observability.prometheusRetentionDays}d`],
+  [
+    "observability.thresholds.errorRatePercent",
+    "platform",
+    "aws_cloudwatch_metric_alarm.gateway_alarms_alb_5xx_rate.threshold",
+    F.observability.thresholds.errorRatePercent,
+  ],
+  [
+    "observability.thresholds.errorRatePercent",
+    "env",
+    "aws_cloudwatch_metric_alarm.monitoring_cloudfront_5xx_rate.threshold",
+    F.observability.thresholds.errorRatePercent,
+  ],
+  [
+    "observability.prometheusRetentionDays",
+    "platform",
+    values("addons_kube_prometheus_stack_release", "prometheus.prometheusSpec.retention"),
+    `${F.observability.prometheusRetentionDays}d`,
+  ],
   [
     "observability.prometheusStorageGb",
     "platform",
     values("addons_kube_prometheus_stack_release", "prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec.resources.requests.storage"),
     `${F.observability.prometheusStorageGb}Gi`,
   ],
-  ["observability.lokiRetentionDays", "platform", values("addons_loki_release", "loki.limits_config.retention_period"), `${F.observability.lokiRetentionDays * 24}h`],
+  [
+    "observability.lokiRetentionDays",
+    "platform",
+    values("addons_loki_release", "loki.limits_config.retention_period"),
+    `${F.observability.lokiRetentionDays * 24}h`,
+  ],
   [
     "observability.traceSamplingRatio",
     "platform",
@@ -216,16 +316,31 @@ const ROWS: readonly Row[] = [
     F.observability.traceSamplingRatio * 100,
   ],
   // Delivery.
-  ["delivery.manifestsRepoUrl", "platform", values("addons_argo_cd_applications", "resources[1].spec.template.spec.source.repoURL"), F.delivery.manifestsRepoUrl],
+  [
+    "delivery.manifestsRepoUrl",
+    "platform",
+    values("addons_argo_cd_applications", "resources[1].spec.template.spec.source.repoURL"),
+    F.delivery.manifestsRepoUrl,
+  ],
   ["delivery.manifestsRepoUrl", "platform", values("addons_argo_cd_applications", "resources[0].spec.sourceRepos[0]"), F.delivery.manifestsRepoUrl],
-  ["delivery.manifestsRevision", "platform", values("addons_argo_cd_applications", "resources[1].spec.template.spec.source.targetRevision"), F.delivery.manifestsRevision],
+  [
+    "delivery.manifestsRevision",
+    "platform",
+    values("addons_argo_cd_applications", "resources[1].spec.template.spec.source.targetRevision"),
+    F.delivery.manifestsRevision,
+  ],
   // Manual sync (autoSync false): no `automated` policy on the generated Applications.
   ["delivery.autoSync", "platform", values("addons_argo_cd_applications", "resources[1].spec.template.spec.syncPolicy.automated"), undefined],
   ["delivery.runners.minRunners", "platform", values("addons_arc_runners_release", "minRunners"), F.delivery.runners.minRunners],
   ["delivery.runners.maxRunners", "platform", values("addons_arc_runners_release", "maxRunners"), F.delivery.runners.maxRunners],
   ["delivery.deployRunner.computeType", "env", "aws_codebuild_project.deploy_runner_project.environment.compute_type", F.delivery.deployRunner.computeType],
   ["delivery.deployRunner.timeoutMinutes", "env", "aws_codebuild_project.deploy_runner_project.build_timeout", F.delivery.deployRunner.timeoutMinutes],
-  ["delivery.deployRunner.githubConnectionArn", "env", "aws_codebuild_project.deploy_runner_project.source.auth.resource", F.delivery.deployRunner.githubConnectionArn],
+  [
+    "delivery.deployRunner.githubConnectionArn",
+    "env",
+    "aws_codebuild_project.deploy_runner_project.source.auth.resource",
+    F.delivery.deployRunner.githubConnectionArn,
+  ],
   ["delivery.deployRunner.connectionAvailable", "env", "count:aws_codebuild_webhook", 1],
   // Backup.
   ["backup.retentionDays", "env", "aws_backup_plan.backup_daily_plan.rule[0].lifecycle.delete_after", F.backup.retentionDays],
@@ -261,5 +376,4 @@ describe("wiring of the synthetic environment", () => {
     const paths = new Set(leaves(F).keys());
     expect([...new Set([...ROWS.map((r) => r[0]), ...NOT_WIRED_DIRECTLY])].filter((field) => !paths.has(field))).toEqual([]);
   });
-
 });

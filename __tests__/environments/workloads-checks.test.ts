@@ -1,11 +1,5 @@
 import { parseCpuMillis, parseMemoryBytes } from "../../variables/quantities";
-import {
-  checkLimitRange,
-  checkNamespaceNames,
-  checkPlatformWorkloads,
-  checkQuota,
-  checkWorkloadNames,
-} from "../../environments/checks/workloads";
+import { checkLimitRange, checkNamespaceNames, checkPlatformWorkloads, checkQuota, checkWorkloadNames } from "../../environments/checks/workloads";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
@@ -23,9 +17,18 @@ const LIMIT_RANGE: ContainerLimitRange = {
   max: { cpu: "2", memory: "2Gi" },
 };
 const PROPOSED: Record<string, { quota: NamespaceQuota; limitRange: ContainerLimitRange }> = {
-  dev: { quota: { requests: { cpu: "8", memory: "16Gi" }, limits: { cpu: "40", memory: "32Gi" }, pods: 60, services: 20, persistentVolumeClaims: 5 }, limitRange: LIMIT_RANGE },
-  staging: { quota: { requests: { cpu: "12", memory: "24Gi" }, limits: { cpu: "48", memory: "48Gi" }, pods: 80, services: 20, persistentVolumeClaims: 10 }, limitRange: LIMIT_RANGE },
-  production: { quota: { requests: { cpu: "32", memory: "48Gi" }, limits: { cpu: "128", memory: "96Gi" }, pods: 150, services: 20, persistentVolumeClaims: 10 }, limitRange: LIMIT_RANGE },
+  dev: {
+    quota: { requests: { cpu: "8", memory: "16Gi" }, limits: { cpu: "40", memory: "32Gi" }, pods: 60, services: 20, persistentVolumeClaims: 5 },
+    limitRange: LIMIT_RANGE,
+  },
+  staging: {
+    quota: { requests: { cpu: "12", memory: "24Gi" }, limits: { cpu: "48", memory: "48Gi" }, pods: 80, services: 20, persistentVolumeClaims: 10 },
+    limitRange: LIMIT_RANGE,
+  },
+  production: {
+    quota: { requests: { cpu: "32", memory: "48Gi" }, limits: { cpu: "128", memory: "96Gi" }, pods: 150, services: 20, persistentVolumeClaims: 10 },
+    limitRange: LIMIT_RANGE,
+  },
 };
 
 function withWorkloads(cfg: EnvironmentConfig, workloads: Partial<WorkloadConfig> & Record<string, unknown>): EnvironmentConfig {
@@ -55,7 +58,9 @@ describe("checkPlatformWorkloads", () => {
     const cfg = withWorkloads(production, { overrides: { gateway: { replicas: 12 } } });
     const msg = errorOf((c) => checkPlatformWorkloads(c, cfg), "production");
     expect(msg).toContain('environment "production"');
-    expect(msg).toContain("workloads.overrides.gateway.replicas (12) is greater than workloads.autoscaling.maxReplicas (10); accepted: workloads.overrides.gateway.replicas <= workloads.autoscaling.maxReplicas");
+    expect(msg).toContain(
+      "workloads.overrides.gateway.replicas (12) is greater than workloads.autoscaling.maxReplicas (10); accepted: workloads.overrides.gateway.replicas <= workloads.autoscaling.maxReplicas",
+    );
   });
 });
 
@@ -72,7 +77,9 @@ describe("namespace names (variables/platform.ts)", () => {
   ])("%s: %s is not a DNS label", (_, name) => {
     const msg = errorOf((c) => checkNamespaceNames(c, [ns(name), ns("monitoring", "monitoring")]));
     expect(msg).toContain('environment "dev"');
-    expect(msg).toContain(`namespaces[0].name: got ${JSON.stringify(name)}; accepted: a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)`);
+    expect(msg).toContain(
+      `namespaces[0].name: got ${JSON.stringify(name)}; accepted: a DNS label (lower-case letters, digits and inner hyphens, 1-63 characters)`,
+    );
   });
 
   test("reserved names", () => {
@@ -83,9 +90,15 @@ describe("namespace names (variables/platform.ts)", () => {
   });
 
   test("duplicates, no application namespace, two monitoring namespaces", () => {
-    expect(errorOf((c) => checkNamespaceNames(c, [ns("authorworks"), ns("authorworks")]))).toContain('namespaces[1].name: got "authorworks"; accepted: each namespace once');
-    expect(errorOf((c) => checkNamespaceNames(c, [ns("monitoring", "monitoring")]))).toContain('namespaces: got ["monitoring"]; accepted: at least one namespace of tier "applications"');
-    expect(errorOf((c) => checkNamespaceNames(c, [ns("authorworks"), ns("m1", "monitoring"), ns("m2", "monitoring")]))).toContain('accepted: at most one namespace of tier "monitoring"');
+    expect(errorOf((c) => checkNamespaceNames(c, [ns("authorworks"), ns("authorworks")]))).toContain(
+      'namespaces[1].name: got "authorworks"; accepted: each namespace once',
+    );
+    expect(errorOf((c) => checkNamespaceNames(c, [ns("monitoring", "monitoring")]))).toContain(
+      'namespaces: got ["monitoring"]; accepted: at least one namespace of tier "applications"',
+    );
+    expect(errorOf((c) => checkNamespaceNames(c, [ns("authorworks"), ns("m1", "monitoring"), ns("m2", "monitoring")]))).toContain(
+      'accepted: at most one namespace of tier "monitoring"',
+    );
   });
 
   test("checkPlatformWorkloads reports a bad list under the file it comes from", () => {
@@ -109,7 +122,9 @@ describe("quota", () => {
   test("too few pods for a rolling update at the autoscaling floor", () => {
     // production: gateway 5 + 1 surge, six services at 2 + 1: 24 pods.
     const msg = errorOf((c) => checkQuota(c, { ...base, pods: 20 }, production.workloads), "production");
-    expect(msg).toContain("workloads.quota.pods (20) is below the 24 pods the services need during a rolling update at their autoscaling floor; accepted: at least 24");
+    expect(msg).toContain(
+      "workloads.quota.pods (20) is below the 24 pods the services need during a rolling update at their autoscaling floor; accepted: at least 24",
+    );
   });
 
   test("too little CPU and memory, Linkerd proxies included", () => {
@@ -139,7 +154,9 @@ describe("LimitRange", () => {
     const l = { ...LIMIT_RANGE, max: { cpu: "800m", memory: "768Mi" }, default: { cpu: "500m", memory: "512Mi" } };
     const msg = errorOf((c) => checkLimitRange(c, l, production.workloads), "production");
     expect(msg).toContain('environment "production"');
-    expect(msg).toContain("workloads.limitRange.max.cpu (800m) is below workloads.overrides.gateway.limits.cpu (1000m); accepted: a max that admits every container");
+    expect(msg).toContain(
+      "workloads.limitRange.max.cpu (800m) is below workloads.overrides.gateway.limits.cpu (1000m); accepted: a max that admits every container",
+    );
     expect(msg).toContain("workloads.limitRange.max.memory (768Mi) is below workloads.overrides.gateway.limits.memory (1Gi)");
     // The Linkerd proxy's 1 CPU limit is also over 800m.
     expect(msg).toContain("workloads.limitRange.max.cpu (800m) is below the Linkerd proxy limit");
@@ -157,5 +174,10 @@ describe("LimitRange", () => {
 
 test("quantity parsing", () => {
   expect([parseCpuMillis("500m"), parseCpuMillis("2"), parseCpuMillis("0.5"), parseCpuMillis("1k")]).toEqual([500, 2000, 500, undefined]);
-  expect([parseMemoryBytes("1Gi"), parseMemoryBytes("512Mi"), parseMemoryBytes("1G"), parseMemoryBytes("1GB")]).toEqual([2 ** 30, 512 * 2 ** 20, 1e9, undefined]);
+  expect([parseMemoryBytes("1Gi"), parseMemoryBytes("512Mi"), parseMemoryBytes("1G"), parseMemoryBytes("1GB")]).toEqual([
+    2 ** 30,
+    512 * 2 ** 20,
+    1e9,
+    undefined,
+  ]);
 });

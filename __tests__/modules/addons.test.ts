@@ -38,8 +38,6 @@ function synthAddons(addons: PlatformAddon[], ctx: AddonContext = CTX): Json {
   });
 }
 
-
-
 const json = synthAddons(standardAddons(STANDARD));
 const ACCOUNT = TEST_AWS.accountId;
 
@@ -67,7 +65,14 @@ describe("Helm releases", () => {
   test("every release and workload runs on the system nodes, tolerating their taint", () => {
     const taint = [{ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" }];
     const selector = { "authorworks.io/node-group": "system" };
-    for (const id of ["addons_aws_load_balancer_controller_release", "addons_external_dns_release", "addons_cluster_autoscaler_release", "addons_metrics_server_release", "addons_trust_manager_release", "addons_linkerd_control_plane"]) {
+    for (const id of [
+      "addons_aws_load_balancer_controller_release",
+      "addons_external_dns_release",
+      "addons_cluster_autoscaler_release",
+      "addons_metrics_server_release",
+      "addons_trust_manager_release",
+      "addons_linkerd_control_plane",
+    ]) {
       const v = valuesOf(json, id);
       expect([id, v.tolerations, v.nodeSelector]).toEqual([id, taint, selector]);
     }
@@ -80,7 +85,13 @@ describe("Helm releases", () => {
   });
 
   test("resource requests are set on every controller", () => {
-    for (const id of ["addons_aws_load_balancer_controller_release", "addons_external_dns_release", "addons_cluster_autoscaler_release", "addons_metrics_server_release", "addons_trust_manager_release"]) {
+    for (const id of [
+      "addons_aws_load_balancer_controller_release",
+      "addons_external_dns_release",
+      "addons_cluster_autoscaler_release",
+      "addons_metrics_server_release",
+      "addons_trust_manager_release",
+    ]) {
       expect(valuesOf(json, id).resources.requests).toEqual({ cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/) });
     }
   });
@@ -214,8 +225,15 @@ describe("external-dns", () => {
   test("writes only in the environment zone; only ListHostedZones (unscopable) is on *", () => {
     expect(sid(json, doc, "WriteRecordsInEnvironmentZone")).toMatchObject({ actions: ["route53:ChangeResourceRecordSets"], resources: [ZONE.arn] });
     expect(sid(json, doc, "ReadEnvironmentZone").resources).toEqual([ZONE.arn]);
-    expect(statements(json, doc).filter((s) => s.resources.includes("*")).map((s) => s.actions)).toEqual([["route53:ListHostedZones"]]);
-    expect(resource(json, "aws_eks_pod_identity_association", "addons_external_dns_pod_identity_association")).toMatchObject({ namespace: "external-dns", service_account: "external-dns" });
+    expect(
+      statements(json, doc)
+        .filter((s) => s.resources.includes("*"))
+        .map((s) => s.actions),
+    ).toEqual([["route53:ListHostedZones"]]);
+    expect(resource(json, "aws_eks_pod_identity_association", "addons_external_dns_pod_identity_association")).toMatchObject({
+      namespace: "external-dns",
+      service_account: "external-dns",
+    });
   });
 });
 
@@ -259,7 +277,11 @@ describe("Linkerd with cert-manager identity", () => {
       controllerReplicas: 1,
       enablePodAntiAffinity: false,
     });
-    expect(release(json, "addons_linkerd_control_plane").depends_on).toEqual(["helm_release.addons_linkerd_crds", "helm_release.addons_linkerd_identity", "helm_release.addons_linkerd_cni"]);
+    expect(release(json, "addons_linkerd_control_plane").depends_on).toEqual([
+      "helm_release.addons_linkerd_crds",
+      "helm_release.addons_linkerd_identity",
+      "helm_release.addons_linkerd_cni",
+    ]);
     // The CNI plugin replaces the NET_ADMIN init container that `restricted` namespaces refuse.
     expect(release(json, "addons_linkerd_cni")).toMatchObject({ chart: "linkerd2-cni", namespace: "kube-system" });
   });
@@ -322,7 +344,12 @@ describe("Linkerd with cert-manager identity", () => {
 
   test("high availability: 3 controllers with anti-affinity and disruption budgets; webhook fails closed", () => {
     const ha = synthAddons(standardAddons(STANDARD), { ...CTX, highAvailability: true });
-    expect(valuesOf(ha, "addons_linkerd_control_plane")).toMatchObject({ controllerReplicas: 3, enablePodAntiAffinity: true, enablePodDisruptionBudget: true, webhookFailurePolicy: "Fail" });
+    expect(valuesOf(ha, "addons_linkerd_control_plane")).toMatchObject({
+      controllerReplicas: 3,
+      enablePodAntiAffinity: true,
+      enablePodDisruptionBudget: true,
+      webhookFailurePolicy: "Fail",
+    });
     expect(valuesOf(ha, "addons_cert_manager_release")).toMatchObject({ replicaCount: 2, podDisruptionBudget: { enabled: true } });
     expect(valuesOf(json, "addons_cert_manager_release")).toMatchObject({ replicaCount: 1, podDisruptionBudget: { enabled: false } });
   });
@@ -332,7 +359,9 @@ describe("Linkerd with cert-manager identity", () => {
   });
 
   test("custom proxy resources", () => {
-    const custom = synthAddons(standardAddons({ ...STANDARD, linkerd: { proxyResources: { cpu: { request: "50m" }, memory: { request: "32Mi" } }, iptablesMode: "legacy" } }));
+    const custom = synthAddons(
+      standardAddons({ ...STANDARD, linkerd: { proxyResources: { cpu: { request: "50m" }, memory: { request: "32Mi" } }, iptablesMode: "legacy" } }),
+    );
     expect(valuesOf(custom, "addons_linkerd_control_plane").proxy.resources).toEqual({ cpu: { request: "50m" }, memory: { request: "32Mi" } });
     expect(valuesOf(custom, "addons_linkerd_control_plane").proxyInit.iptablesMode).toBe("legacy");
     expect(valuesOf(json, "addons_linkerd_control_plane").proxyInit.iptablesMode).toBe("nft");
@@ -351,7 +380,11 @@ describe("namespaces and storage", () => {
 
   test("ingress-nginx only on request, in its own namespace, after the load balancer controller", () => {
     const withNginx = synthAddons(standardAddons({ ...STANDARD, ingressNginx: true }));
-    expect(release(withNginx, "addons_ingress_nginx_release")).toMatchObject({ chart: "ingress-nginx", version: CHARTS.ingressNginx.version, namespace: "ingress-nginx" });
+    expect(release(withNginx, "addons_ingress_nginx_release")).toMatchObject({
+      chart: "ingress-nginx",
+      version: CHARTS.ingressNginx.version,
+      namespace: "ingress-nginx",
+    });
     expect(release(withNginx, "addons_ingress_nginx_release").depends_on).toEqual([
       "kubernetes_namespace_v1.addons_namespace_ingress_nginx",
       "helm_release.addons_aws_load_balancer_controller_release",
@@ -380,7 +413,11 @@ describe("namespaces and storage", () => {
     expect(trusts).toHaveLength(4);
     for (const [, doc] of trusts) {
       const conditions = doc.statement[0].condition;
-      expect(conditions).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:eks:us-east-1:${ACCOUNT}:podidentityassociation/authorworks-dev/*`] });
+      expect(conditions).toContainEqual({
+        test: "ArnLike",
+        variable: "aws:SourceArn",
+        values: [`arn:aws:eks:us-east-1:${ACCOUNT}:podidentityassociation/authorworks-dev/*`],
+      });
       expect(conditions.map((c: { variable: string }) => c.variable)).toEqual(
         expect.arrayContaining(["aws:SourceAccount", "aws:RequestTag/kubernetes-namespace", "aws:RequestTag/kubernetes-service-account"]),
       );
@@ -393,8 +430,14 @@ describe("install order", () => {
 
   test("dependencies first, otherwise the given order", () => {
     expect(installOrder([addon("b", ["a"]), addon("c"), addon("a")]).map((a) => a.name)).toEqual(["a", "b", "c"]);
-    expect(installOrder(standardAddons(STANDARD)).map((a) => a.name).indexOf("linkerd")).toBeGreaterThan(
-      installOrder(standardAddons(STANDARD)).map((a) => a.name).indexOf("trust-manager"),
+    expect(
+      installOrder(standardAddons(STANDARD))
+        .map((a) => a.name)
+        .indexOf("linkerd"),
+    ).toBeGreaterThan(
+      installOrder(standardAddons(STANDARD))
+        .map((a) => a.name)
+        .indexOf("trust-manager"),
     );
   });
 

@@ -23,7 +23,13 @@ function stackWith(build: (stack: AuthorWorksStack) => void): AuthorWorksStack {
 }
 const synth = (stack: AuthorWorksStack): Json => JSON.parse(Testing.synth(stack));
 const alb = (stack: AuthorWorksStack, dependsOn?: Release[]) =>
-  helmRelease(stack, "alb", { name: "aws-load-balancer-controller", chart: CHARTS.awsLoadBalancerController, namespace: "kube-system", values: { clusterName: "c" }, dependsOn });
+  helmRelease(stack, "alb", {
+    name: "aws-load-balancer-controller",
+    chart: CHARTS.awsLoadBalancerController,
+    namespace: "kube-system",
+    values: { clusterName: "c" },
+    dependsOn,
+  });
 
 describe("label selectors (Kubernetes semantics)", () => {
   const labels = { a: "1", b: "2" };
@@ -68,7 +74,13 @@ describe("orderAfterAdmissionWebhooks", () => {
         const controller = alb(stack);
         const ns = new NamespaceV1(stack, "ns", { metadata: { name: "apps" } });
         new ServiceV1(stack, "bare", { metadata: { name: "bare", namespace: ns.metadata.name }, spec: { port: [{ port: 80 }] } });
-        const chart = helmRelease(stack, "chart", { name: "metrics-server", chart: CHARTS.metricsServer, namespace: "kube-system", values: {}, dependsOn: [controller] });
+        const chart = helmRelease(stack, "chart", {
+          name: "metrics-server",
+          chart: CHARTS.metricsServer,
+          namespace: "kube-system",
+          values: {},
+          dependsOn: [controller],
+        });
         new ServiceV1(stack, "after_chart", { metadata: { name: "after", namespace: "apps" }, spec: { port: [{ port: 80 }] }, dependsOn: [chart] });
       }),
     );
@@ -84,7 +96,12 @@ describe("orderAfterAdmissionWebhooks", () => {
     const json = synth(
       stackWith((stack) => {
         helmRelease(stack, "cert_manager", { name: "cert-manager", chart: CHARTS.certManager, namespace: "cert-manager", values: {} });
-        helmRelease(stack, "issuers", { name: "issuers", chart: CHARTS.raw, namespace: "cert-manager", values: { resources: [{ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "x" } }] } });
+        helmRelease(stack, "issuers", {
+          name: "issuers",
+          chart: CHARTS.raw,
+          namespace: "cert-manager",
+          values: { resources: [{ apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "x" } }] },
+        });
       }),
     );
     expect(json.resource.helm_release.issuers.depends_on).toEqual(["helm_release.cert_manager"]);
@@ -92,7 +109,12 @@ describe("orderAfterAdmissionWebhooks", () => {
 
   test("refuses an order that would be a cycle", () => {
     const stack = stackWith((stack) => {
-      const issuers = helmRelease(stack, "issuers", { name: "issuers", chart: CHARTS.raw, namespace: "cert-manager", values: { resources: [{ apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "x" } }] } });
+      const issuers = helmRelease(stack, "issuers", {
+        name: "issuers",
+        chart: CHARTS.raw,
+        namespace: "cert-manager",
+        values: { resources: [{ apiVersion: "cert-manager.io/v1", kind: "Issuer", metadata: { name: "x" } }] },
+      });
       helmRelease(stack, "cert_manager", { name: "cert-manager", chart: CHARTS.certManager, namespace: "cert-manager", values: {}, dependsOn: [issuers] });
     });
     expect(() => Testing.synth(stack)).toThrow(

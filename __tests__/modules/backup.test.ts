@@ -14,7 +14,12 @@ const DR_REGION = FIXTURE.drRegion!;
 function synth(env: EnvironmentConfig, extra: Partial<BackupProps> = {}): Json {
   return synthWith((stack) => {
     const dr = env.drRegion ? new AwsProvider(stack, "aws-dr", { region: env.drRegion, alias: "dr" }) : undefined;
-    const storageKey = new EncryptionKey(stack, "storage-key", { aws: TEST_AWS, alias: `authorworks-${env.name}-storage`, description: "storage", viaServices: ["s3"] });
+    const storageKey = new EncryptionKey(stack, "storage-key", {
+      aws: TEST_AWS,
+      alias: `authorworks-${env.name}-storage`,
+      description: "storage",
+      viaServices: ["s3"],
+    });
     const context = testContext({ environment: env.name, keys: { storage: storageKey } });
     const storage = new ObjectStorage(stack, "storage", { context, logExpirationDays: 30 });
     new Backup(stack, "backup", {
@@ -84,7 +89,11 @@ describe("Backup plans", () => {
 
   test("the vault uses the given key, whose policy lets AWS Backup use it in this account", () => {
     const json = fixtureJson;
-    expect(resource(json, "aws_backup_vault", "backup_vault")).toMatchObject({ name: "authorworks-staging-backup", kms_key_arn: STORAGE_KEY_ARN, force_destroy: false });
+    expect(resource(json, "aws_backup_vault", "backup_vault")).toMatchObject({
+      name: "authorworks-staging-backup",
+      kms_key_arn: STORAGE_KEY_ARN,
+      force_destroy: false,
+    });
     expect(sid(json, "storage_key_policy", "UseThroughAwsBackup")).toMatchObject({
       actions: expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*", "kms:CreateGrant"]),
       condition: expect.arrayContaining([
@@ -109,7 +118,11 @@ describe("Backup selections (tag AND resource type)", () => {
     const s = resource(json, "aws_backup_selection", "backup_daily_selection");
     expect(s.plan_id).toBe("${aws_backup_plan.backup_daily_plan.id}");
     expect(s.iam_role_arn).toBe("${aws_iam_role.backup_role_role.arn}");
-    expect(s.resources).toEqual(["arn:aws:rds:us-east-1:123456789012:db:*", "arn:aws:ec2:us-east-1:123456789012:volume/*", "arn:aws:dynamodb:us-east-1:123456789012:table/*"]);
+    expect(s.resources).toEqual([
+      "arn:aws:rds:us-east-1:123456789012:db:*",
+      "arn:aws:ec2:us-east-1:123456789012:volume/*",
+      "arn:aws:dynamodb:us-east-1:123456789012:table/*",
+    ]);
     expect(s.condition).toEqual(condition);
     // selection_tag would be ORed with resources (everything of those types).
     expect(s.selection_tag).toBeUndefined();
@@ -126,7 +139,12 @@ describe("Backup selections (tag AND resource type)", () => {
     const trust = statements(json, "backup_role_trust")[0];
     expect(trust.principals).toEqual([{ type: "Service", identifiers: ["backup.amazonaws.com"] }]);
     expect(trust.condition).toEqual([{ test: "StringEquals", variable: "aws:SourceAccount", values: [TEST_AWS.accountId] }]);
-    expect(Object.values(resourcesOf(json, "aws_iam_role_policy_attachment")).filter((a) => a.role === "${aws_iam_role.backup_role_role.name}").map((a) => a.policy_arn).sort()).toEqual([
+    expect(
+      Object.values(resourcesOf(json, "aws_iam_role_policy_attachment"))
+        .filter((a) => a.role === "${aws_iam_role.backup_role_role.name}")
+        .map((a) => a.policy_arn)
+        .sort(),
+    ).toEqual([
       "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
       "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
     ]);
@@ -165,9 +183,18 @@ describe("DR copy and vault lock", () => {
   });
 
   test("DR vault and its rotating key are created with the aws.dr provider, in the DR region", () => {
-    expect(resource(prod, "aws_backup_vault", "backup_dr_vault")).toMatchObject({ provider: "aws.dr", kms_key_arn: DR_KEY_ARN, name: "authorworks-staging-backup-dr", force_destroy: false });
+    expect(resource(prod, "aws_backup_vault", "backup_dr_vault")).toMatchObject({
+      provider: "aws.dr",
+      kms_key_arn: DR_KEY_ARN,
+      name: "authorworks-staging-backup-dr",
+      force_destroy: false,
+    });
     expect(resource(VARIANTS.forceDestroy, "aws_backup_vault", "backup_dr_vault").force_destroy).toBe(true);
-    expect(resource(prod, "aws_kms_key", "backup_dr_key")).toMatchObject({ provider: "aws.dr", enable_key_rotation: true, policy: "${data.aws_iam_policy_document.backup_dr_key_policy.json}" });
+    expect(resource(prod, "aws_kms_key", "backup_dr_key")).toMatchObject({
+      provider: "aws.dr",
+      enable_key_rotation: true,
+      policy: "${data.aws_iam_policy_document.backup_dr_key_policy.json}",
+    });
     expect(resource(prod, "aws_kms_alias", "backup_dr_key_alias")).toMatchObject({ provider: "aws.dr", name: "alias/authorworks-staging-backup-dr" });
     expect(prod.provider.aws.find((p: Json) => p.alias === "dr").region).toBe(DR_REGION);
   });
@@ -194,7 +221,9 @@ describe("DR copy and vault lock", () => {
   });
 
   test("a lock shorter than its minimum, or a grace period under 3 days, is refused", () => {
-    expect(() => synth(FIXTURE, { vaultLock: { minRetentionDays: 40 } })).toThrow(/vault lock minimum 40 exceeds a rule's retention \(daily 47, continuous 35\)/);
+    expect(() => synth(FIXTURE, { vaultLock: { minRetentionDays: 40 } })).toThrow(
+      /vault lock minimum 40 exceeds a rule's retention \(daily 47, continuous 35\)/,
+    );
     expect(() => synth(FIXTURE, { vaultLock: { changeableForDays: 2 } })).toThrow(/changeableForDays 2 below 3/);
   });
 
@@ -203,7 +232,12 @@ describe("DR copy and vault lock", () => {
       synthWith((stack) => {
         const same = new AwsProvider(stack, "aws-dr", { region: "us-east-1", alias: "dr" });
         const key = new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "k", description: "k" });
-        new Backup(stack, "backup", { context: testContext({ environment: "production", keys: { storage: key } }), retentionDays: 90, dr: { provider: same, region: "us-east-1" }, copyToDr: true });
+        new Backup(stack, "backup", {
+          context: testContext({ environment: "production", keys: { storage: key } }),
+          retentionDays: 90,
+          dr: { provider: same, region: "us-east-1" },
+          copyToDr: true,
+        });
       }),
     ).toThrow(/copy to the primary region us-east-1/);
   });
@@ -241,7 +275,8 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
   });
 
   test("objects encrypted with the source bucket's KMS key are selected (the bucket encrypts every object with SSE-KMS)", () => {
-    const sse = resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "storage_backups_encryption").rule[0].apply_server_side_encryption_by_default;
+    const sse = resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "storage_backups_encryption").rule[0]
+      .apply_server_side_encryption_by_default;
     expect(sse.sse_algorithm).toBe("aws:kms");
     for (const r of rules) expect(r.source_selection_criteria.sse_kms_encrypted_objects.status).toBe("Enabled");
   });
@@ -255,7 +290,8 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
   });
 
   test("replicas are re-encrypted with a key of the DR region, the replica bucket's own default key", () => {
-    const replicaDefault = resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "backup_replica_encryption").rule[0].apply_server_side_encryption_by_default;
+    const replicaDefault = resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "backup_replica_encryption").rule[0]
+      .apply_server_side_encryption_by_default;
     for (const r of rules) {
       const keyRef = r.destination.encryption_configuration.replica_kms_key_id;
       expect(referenced(keyRef, "aws_kms_key").provider).toBe("aws.dr");
@@ -279,7 +315,11 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
 
   test("waits for versioning on both buckets and for the role's policy", () => {
     expect(replication.depends_on).toEqual(
-      expect.arrayContaining(["aws_s3_bucket_versioning.storage_backups_versioning", "aws_s3_bucket_versioning.backup_replica_versioning", "aws_iam_role_policy.backup_replication_policy"]),
+      expect.arrayContaining([
+        "aws_s3_bucket_versioning.storage_backups_versioning",
+        "aws_s3_bucket_versioning.backup_replica_versioning",
+        "aws_iam_role_policy.backup_replication_policy",
+      ]),
     );
   });
 
@@ -290,7 +330,9 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
       const context = testContext({ environment: "production", keys: { storage: key } });
       const storage = new ObjectStorage(stack, "storage", { context, logExpirationDays: 30 });
       new Backup(stack, "backup", {
-        context, retentionDays: 90, dr: { provider: dr, region: DR_REGION },
+        context,
+        retentionDays: 90,
+        dr: { provider: dr, region: DR_REGION },
         replication: { source: storage.buckets.backups, destinationBucketName: "x-replica", replicationTimeControl: true },
       });
     });
@@ -305,15 +347,26 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
     expect(bucket).toMatchObject({ provider: "aws.dr", bucket: "awfixture-backups-replica-staging", force_destroy: false });
     expect(resource(VARIANTS.forceDestroy, "aws_s3_bucket", "backup_replica_bucket").force_destroy).toBe(true);
     const ref = "${aws_s3_bucket.backup_replica_bucket.id}";
-    expect(resource(prod, "aws_s3_bucket_versioning", "backup_replica_versioning")).toMatchObject({ provider: "aws.dr", bucket: ref, versioning_configuration: { status: "Enabled" } });
+    expect(resource(prod, "aws_s3_bucket_versioning", "backup_replica_versioning")).toMatchObject({
+      provider: "aws.dr",
+      bucket: ref,
+      versioning_configuration: { status: "Enabled" },
+    });
     expect(resource(prod, "aws_s3_bucket_server_side_encryption_configuration", "backup_replica_encryption")).toMatchObject({
       provider: "aws.dr",
       rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: DR_KEY_ARN }, bucket_key_enabled: true }],
     });
     expect(resource(prod, "aws_s3_bucket_public_access_block", "backup_replica_public_access_block")).toMatchObject({
-      provider: "aws.dr", block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+      provider: "aws.dr",
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
     });
-    expect(resource(prod, "aws_s3_bucket_ownership_controls", "backup_replica_ownership")).toMatchObject({ provider: "aws.dr", rule: { object_ownership: "BucketOwnerEnforced" } });
+    expect(resource(prod, "aws_s3_bucket_ownership_controls", "backup_replica_ownership")).toMatchObject({
+      provider: "aws.dr",
+      rule: { object_ownership: "BucketOwnerEnforced" },
+    });
     expect(resource(prod, "aws_s3_bucket_policy", "backup_replica_policy").provider).toBe("aws.dr");
     expect(sid(prod, "backup_replica_policy_document", "DenyInsecureTransport")).toMatchObject({
       effect: "Deny",
@@ -322,7 +375,9 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
     });
     expect(resource(prod, "aws_s3_bucket_lifecycle_configuration", "backup_replica_lifecycle")).toMatchObject({
       provider: "aws.dr",
-      rule: [{ status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 90 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }],
+      rule: [
+        { status: "Enabled", noncurrent_version_expiration: [{ noncurrent_days: 90 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
+      ],
     });
   });
 
@@ -356,7 +411,13 @@ describe("failed jobs alert", () => {
       detail: { state: ["FAILED", "ABORTED", "EXPIRED"] },
     });
     const targets = Object.values(resourcesOf(json, "aws_cloudwatch_event_target"));
-    expect(targets).toEqual([{ rule: "${aws_cloudwatch_event_rule.backup_failed_jobs.name}", arn: "arn:aws:sns:us-east-1:123456789012:authorworks-production-alerts-critical", target_id: "alerts" }]);
+    expect(targets).toEqual([
+      {
+        rule: "${aws_cloudwatch_event_rule.backup_failed_jobs.name}",
+        arn: "arn:aws:sns:us-east-1:123456789012:authorworks-production-alerts-critical",
+        target_id: "alerts",
+      },
+    ]);
   });
 
   test("no topic, no rule", () => {

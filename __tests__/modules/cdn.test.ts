@@ -183,7 +183,12 @@ describe("ContentDelivery distribution settings", () => {
 
   test("alias A and AAAA records for every alias point at the distribution", () => {
     expect(Object.keys(resourcesOf(json, "aws_route53_record")).sort()).toEqual(["cdn_cdn_a", "cdn_cdn_aaaa", "cdn_img_a", "cdn_img_aaaa"]);
-    for (const [label, type] of [["cdn", "a"], ["cdn", "aaaa"], ["img", "a"], ["img", "aaaa"]]) {
+    for (const [label, type] of [
+      ["cdn", "a"],
+      ["cdn", "aaaa"],
+      ["img", "a"],
+      ["img", "aaaa"],
+    ]) {
       expect(resource(json, "aws_route53_record", `cdn_${label}_${type}`)).toEqual({
         zone_id: "Z0123456789ABCDEFGHIJ",
         name: `${label}.fixture.authorworks.net`,
@@ -345,7 +350,9 @@ describe("ContentDelivery WAF", () => {
       kms_key_id: context.keys.logs.arn,
     });
     const GLOBAL_KEY = "arn:aws:kms:us-east-1:123456789012:key/fixture-logs-global";
-    expect(resource(synth(ENV, { context, wafLogging: { globalKmsKeyArn: GLOBAL_KEY } }), "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBe(GLOBAL_KEY);
+    expect(resource(synth(ENV, { context, wafLogging: { globalKmsKeyArn: GLOBAL_KEY } }), "aws_cloudwatch_log_group", "cdn_web_acl_log_group").kms_key_id).toBe(
+      GLOBAL_KEY,
+    );
     const config = resource(logged, "aws_wafv2_web_acl_logging_configuration", "cdn_web_acl_logging");
     expect(config.provider).toBe("aws.global");
     expect(config.resource_arn).toBe("${aws_wafv2_web_acl.cdn_web_acl_acl.arn}");

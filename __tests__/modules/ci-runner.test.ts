@@ -33,12 +33,20 @@ describe("CodeBuildRunner", () => {
       encryption_key: CONTEXT.keys.storage.arn,
       artifacts: { type: "NO_ARTIFACTS" },
       environment: { type: "LINUX_CONTAINER", compute_type: "BUILD_GENERAL1_LARGE", image: RUNNER_IMAGE, privileged_mode: false },
-      source: { type: "GITHUB", location: "https://github.com/acme/platform.git", auth: { type: "CODECONNECTIONS", resource: "${aws_codeconnections_connection.runner_connection.arn}" } },
+      source: {
+        type: "GITHUB",
+        location: "https://github.com/acme/platform.git",
+        auth: { type: "CODECONNECTIONS", resource: "${aws_codeconnections_connection.runner_connection.arn}" },
+      },
       vpc_config: { vpc_id: "vpc-0fixture", subnets: ["subnet-0a", "subnet-0b"], security_group_ids: ["${aws_security_group.runner_security_group.id}"] },
       logs_config: { cloudwatch_logs: { group_name: "${aws_cloudwatch_log_group.runner_logs.name}", status: "ENABLED" } },
       depends_on: ["aws_iam_role_policy.runner_role_policy"],
     });
-    expect(resource(json, "aws_cloudwatch_log_group", "runner_logs")).toMatchObject({ name: "/aws/codebuild/fixture-deploy-runner", retention_in_days: 14, kms_key_id: CONTEXT.keys.logs.arn });
+    expect(resource(json, "aws_cloudwatch_log_group", "runner_logs")).toMatchObject({
+      name: "/aws/codebuild/fixture-deploy-runner",
+      retention_in_days: 14,
+      kms_key_id: CONTEXT.keys.logs.arn,
+    });
   });
 
   test("GitHub starts it for queued workflow jobs; jobs select it by the project's label", () => {
@@ -52,10 +60,22 @@ describe("CodeBuildRunner", () => {
 
   test("network: HTTPS out only, and the cluster's security group admits the runner on 443", () => {
     expect(Object.values(resourcesOf(json, "aws_vpc_security_group_egress_rule"))).toEqual([
-      expect.objectContaining({ security_group_id: "${aws_security_group.runner_security_group.id}", ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" }),
+      expect.objectContaining({
+        security_group_id: "${aws_security_group.runner_security_group.id}",
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+        cidr_ipv4: "0.0.0.0/0",
+      }),
     ]);
     expect(Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule"))).toEqual([
-      expect.objectContaining({ security_group_id: "sg-0cluster", referenced_security_group_id: "${aws_security_group.runner_security_group.id}", ip_protocol: "tcp", from_port: 443, to_port: 443 }),
+      expect.objectContaining({
+        security_group_id: "sg-0cluster",
+        referenced_security_group_id: "${aws_security_group.runner_security_group.id}",
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+      }),
     ]);
     expect(resource(json, "aws_security_group", "runner_security_group")).not.toHaveProperty("ingress");
   });
@@ -71,7 +91,11 @@ describe("CodeBuildRunner", () => {
     const bySid = Object.fromEntries(policy.map((s: Json) => [s.sid, s]));
     expect(bySid.VpcEniPermission.condition).toEqual([
       { test: "StringEquals", variable: "ec2:AuthorizedService", values: ["codebuild.amazonaws.com"] },
-      { test: "ArnEquals", variable: "ec2:Subnet", values: ["arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0a", "arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0b"] },
+      {
+        test: "ArnEquals",
+        variable: "ec2:Subnet",
+        values: ["arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0a", "arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0b"],
+      },
     ]);
     // ENIs only in the given subnets and security group, deleted only in this VPC: no "*" on a restrictable action.
     expect(bySid.VpcEnisCreate.resources).toEqual([
@@ -80,7 +104,9 @@ describe("CodeBuildRunner", () => {
       "arn:aws:ec2:eu-central-1:444455556666:subnet/subnet-0b",
       "arn:aws:ec2:eu-central-1:444455556666:security-group/${aws_security_group.runner_security_group.id}",
     ]);
-    expect(bySid.VpcEnisDelete.condition).toEqual([{ test: "ArnEquals", variable: "ec2:Vpc", values: ["arn:aws:ec2:eu-central-1:444455556666:vpc/vpc-0fixture"] }]);
+    expect(bySid.VpcEnisDelete.condition).toEqual([
+      { test: "ArnEquals", variable: "ec2:Vpc", values: ["arn:aws:ec2:eu-central-1:444455556666:vpc/vpc-0fixture"] },
+    ]);
     expect(policy.filter((s: Json) => s.resources.includes("*")).map((s: Json) => s.sid)).toEqual(["VpcDescribe"]);
     expect(bySid.GithubConnection.resources).toEqual(["${aws_codeconnections_connection.runner_connection.arn}"]);
     expect(bySid.ProjectKey.resources).toEqual([CONTEXT.keys.storage.arn]);
@@ -106,7 +132,10 @@ describe("CodeBuildRunner", () => {
 
   test("defaults: MEDIUM, 120 minutes, a new GitHub connection", () => {
     const j = synth({ computeType: undefined, timeoutMinutes: undefined });
-    expect(resource(j, "aws_codebuild_project", "runner_project")).toMatchObject({ build_timeout: 120, environment: { compute_type: "BUILD_GENERAL1_MEDIUM" } });
+    expect(resource(j, "aws_codebuild_project", "runner_project")).toMatchObject({
+      build_timeout: 120,
+      environment: { compute_type: "BUILD_GENERAL1_MEDIUM" },
+    });
     expect(resource(j, "aws_codeconnections_connection", "runner_connection")).toMatchObject({ name: "fixture-deploy-runner", provider_type: "GitHub" });
     expect(dataOf(j, "aws_iam_policy_document")).toHaveProperty("runner_role_trust");
   });

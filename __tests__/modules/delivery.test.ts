@@ -45,8 +45,6 @@ function synth(env: EnvironmentConfig, extra: PlatformAddon[] = [], highAvailabi
   });
 }
 
-
-
 /** API group and kind of each Kubernetes provider resource type (the provider's schema). */
 const KUBERNETES_RESOURCE_KINDS: Record<string, string> = {
   kubernetes_config_map_v1: "/ConfigMap",
@@ -100,7 +98,11 @@ describe("Helm releases", () => {
 
   test("the installer creates the four namespaces; the runners' namespace is labelled baseline", () => {
     const ns = resourcesOf(fixtureJson, "kubernetes_namespace_v1");
-    expect(Object.values(ns).map((n) => n.metadata.name).sort()).toEqual(["arc-runners", "arc-systems", "argo-rollouts", "argocd"]);
+    expect(
+      Object.values(ns)
+        .map((n) => n.metadata.name)
+        .sort(),
+    ).toEqual(["arc-runners", "arc-systems", "argo-rollouts", "argocd"]);
     expect(ns["addons_namespace_arc_runners"]).toMatchObject({
       metadata: { labels: { "pod-security.kubernetes.io/enforce": "baseline", "authorworks.io/tier": "ci" } },
     });
@@ -124,7 +126,10 @@ describe("Helm releases", () => {
   });
 
   test("the delivery add-ons install after the standard ones without conflicting names", () => {
-    const all = [...standardAddons({ acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync", clusterAutoscalerImageTag: "v1.34.0" }), ...deliveryAddons(optionsOf(FIXTURE))];
+    const all = [
+      ...standardAddons({ acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync", clusterAutoscalerImageTag: "v1.34.0" }),
+      ...deliveryAddons(optionsOf(FIXTURE)),
+    ];
     const order = installOrder(all).map((a) => a.name);
     expect(order.indexOf("arc-runners")).toBeGreaterThan(order.indexOf("arc-controller"));
     expect(new Set(order).size).toBe(all.length);
@@ -206,10 +211,13 @@ describe("Argo CD", () => {
       }
     }
     // Raw-chart releases install their `resources` list as manifests.
-    for (const r of Object.values(resourcesOf(platform, "helm_release")).filter((x) => x.chart === CHARTS.raw.chart && x.repository === CHARTS.raw.repository)) {
+    for (const r of Object.values(resourcesOf(platform, "helm_release")).filter(
+      (x) => x.chart === CHARTS.raw.chart && x.repository === CHARTS.raw.repository,
+    )) {
       const manifests = JSON.parse((r.values as string[])[0]).resources as Json[];
       for (const m of manifests) {
-        if (appNamespaces.has(namespaceName(m.metadata?.namespace ?? r.namespace) as string)) terraformOwned.add(`${String(m.apiVersion).includes("/") ? String(m.apiVersion).split("/")[0] : ""}/${m.kind}`);
+        if (appNamespaces.has(namespaceName(m.metadata?.namespace ?? r.namespace) as string))
+          terraformOwned.add(`${String(m.apiVersion).includes("/") ? String(m.apiVersion).split("/")[0] : ""}/${m.kind}`);
       }
     }
 
@@ -229,7 +237,14 @@ describe("Argo CD", () => {
     });
 
     test("what the manifests repository must carry stays syncable: configuration, Jobs and CronJobs, external secrets, monitors", () => {
-      for (const kind of ["/ConfigMap", "/Secret", "batch/Job", "batch/CronJob", "external-secrets.io/ExternalSecret", "monitoring.coreos.com/ServiceMonitor"]) {
+      for (const kind of [
+        "/ConfigMap",
+        "/Secret",
+        "batch/Job",
+        "batch/CronJob",
+        "external-secrets.io/ExternalSecret",
+        "monitoring.coreos.com/ServiceMonitor",
+      ]) {
         expect(blacklist).not.toContain(kind);
         expect(terraformOwned).not.toContain(kind);
       }

@@ -102,7 +102,11 @@ describe("DnsZones delegation through the parent zone's account", () => {
     expect(dataOf(json, "aws_route53_zone").dns_parent_zone.provider).toBe("aws.parent");
     expect(resource(json, "aws_route53_record", "dns_delegation").provider).toBe("aws.parent");
     expect(resource(json, "aws_route53_record", "dns_ds").provider).toBe("aws.parent");
-    const through = Object.entries<Record<string, Json>>(json.resource).flatMap(([t, byId]) => Object.entries(byId).filter(([, r]) => r.provider === "aws.parent").map(([id]) => `${t}.${id}`));
+    const through = Object.entries<Record<string, Json>>(json.resource).flatMap(([t, byId]) =>
+      Object.entries(byId)
+        .filter(([, r]) => r.provider === "aws.parent")
+        .map(([id]) => `${t}.${id}`),
+    );
     expect(through.sort()).toEqual(["aws_route53_record.dns_delegation", "aws_route53_record.dns_ds"]);
   });
 });
@@ -127,7 +131,12 @@ describe("DnsDelegationRole: the zone owner's role for a delegated sub-zone's ac
       max_session_duration: 3600,
     });
     expect(statements(json, "dns_delegation_role_qa_trust")).toEqual([
-      { sid: "DelegatedZoneAccount", effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: ["arn:aws:iam::777788889999:root"] }] },
+      {
+        sid: "DelegatedZoneAccount",
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "AWS", identifiers: ["arn:aws:iam::777788889999:root"] }],
+      },
     ]);
     expect(statements(json, "dns_delegation_role_deep_lab_trust")[0].principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::121212121212:root"] }]);
   });
@@ -145,7 +154,9 @@ describe("DnsDelegationRole: the zone owner's role for a delegated sub-zone's ac
         { test: "ForAllValues:StringEquals", variable: "route53:ChangeResourceRecordSetsRecordTypes", values: ["NS", "DS"] },
       ],
     });
-    expect(statements(json, "dns_delegation_role_deep_lab_policy_document").find((x: Json) => x.sid === "WriteDelegationRecords")?.condition[0].values).toEqual(["deep.lab.example.org"]);
+    expect(statements(json, "dns_delegation_role_deep_lab_policy_document").find((x: Json) => x.sid === "WriteDelegationRecords")?.condition[0].values).toEqual(
+      ["deep.lab.example.org"],
+    );
     // Reads are limited to this zone; only the lookup by name and GetChange need wider resources.
     const wide = stmts.filter((x: Json) => !x.resources.every((r: string) => r.includes("${aws_route53_zone.dns_zone.zone_id}")));
     expect(wide.map((x: Json) => [x.sid, x.actions, x.resources])).toEqual([

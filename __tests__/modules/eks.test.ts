@@ -36,7 +36,11 @@ function propsFor(env: ResolvedEnvironment, context: StackContext): EksClusterPr
   };
 }
 
-function synth(cfg: EnvironmentConfig, change: (p: EksClusterProps) => EksClusterProps = (p) => p, extra?: (eks: EksCluster, stack: import("constructs").Construct) => void): Json {
+function synth(
+  cfg: EnvironmentConfig,
+  change: (p: EksClusterProps) => EksClusterProps = (p) => p,
+  extra?: (eks: EksCluster, stack: import("constructs").Construct) => void,
+): Json {
   const env = resolveEnvironment(cfg);
   return synthWith((stack) => {
     const context = testContextWithDataKeys(stack, { environment: env.name, namePrefix: `authorworks-${env.name}`, logRetentionDays: env.logRetentionDays });
@@ -113,7 +117,11 @@ describe("EksCluster: control plane", () => {
     // Unset: both off.
     const unset = cluster(synth(FIXTURE, (x) => ({ ...x, zonalShift: undefined, deletionProtection: undefined })));
     expect([unset.zonal_shift_config, unset.deletion_protection]).toEqual([{ enabled: false }, false]);
-    const ext = resource(synth(FIXTURE, (x) => ({ ...x, supportType: "EXTENDED" })), CLUSTER, "eks_cluster");
+    const ext = resource(
+      synth(FIXTURE, (x) => ({ ...x, supportType: "EXTENDED" })),
+      CLUSTER,
+      "eks_cluster",
+    );
     expect(ext.upgrade_policy).toEqual({ support_type: "EXTENDED" });
   });
 
@@ -231,7 +239,9 @@ describe("EksCluster: access entries", () => {
     expect(resource(json, "aws_eks_access_policy_association", "eks_ci_deploy_cluster_policy").policy_arn).toBe(
       "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
     );
-    expect(() => synth(FIXTURE, (p) => ({ ...p, additionalAdminPrincipalArns: { admin: "arn:aws:iam::123456789012:role/x" } }))).toThrow(/"admin" must be a lower-case kebab id/);
+    expect(() => synth(FIXTURE, (p) => ({ ...p, additionalAdminPrincipalArns: { admin: "arn:aws:iam::123456789012:role/x" } }))).toThrow(
+      /"admin" must be a lower-case kebab id/,
+    );
   });
 
   test("viewers: cluster-wide AmazonEKSAdminViewPolicy, no Kubernetes group; ids must not clash", () => {
@@ -248,7 +258,11 @@ describe("EksCluster: access entries", () => {
       access_scope: { type: "cluster" },
     });
     expect(() =>
-      synth(FIXTURE, (p) => ({ ...p, additionalAdminPrincipalArns: { ci: "arn:aws:iam::1:role/a" }, additionalViewerPrincipalArns: { ci: "arn:aws:iam::1:role/b" } })),
+      synth(FIXTURE, (p) => ({
+        ...p,
+        additionalAdminPrincipalArns: { ci: "arn:aws:iam::1:role/a" },
+        additionalViewerPrincipalArns: { ci: "arn:aws:iam::1:role/b" },
+      })),
     ).toThrow(/additionalViewerPrincipalArns: "ci" must be a lower-case kebab id not used by another access entry/);
   });
 });
@@ -293,7 +307,12 @@ describe("EksCluster: node groups", () => {
   test("launch templates: IMDSv2 only with hop limit 1, encrypted gp3 root, cluster SG plus the extra SGs, no custom AMI", () => {
     for (const g of GROUPS) {
       const lt = resource(fixtureJson, LT, `eks_${g}_launch_template`);
-      expect(lt.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1, instance_metadata_tags: "disabled" });
+      expect(lt.metadata_options).toEqual({
+        http_endpoint: "enabled",
+        http_tokens: "required",
+        http_put_response_hop_limit: 1,
+        instance_metadata_tags: "disabled",
+      });
       expect(lt.block_device_mappings).toEqual([
         { device_name: "/dev/xvda", ebs: { volume_size: K8S.nodeGroups[g].diskSizeGb, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } },
       ]);
@@ -302,7 +321,10 @@ describe("EksCluster: node groups", () => {
       expect(lt.user_data).toBeUndefined();
       expect(lt.name).toBe(`${NAME}-${g}`);
       const ng = resource(fixtureJson, NG, `eks_${g}_node_group`);
-      expect(ng.launch_template).toEqual({ id: `\${aws_launch_template.eks_${g}_launch_template.id}`, version: `\${aws_launch_template.eks_${g}_launch_template.latest_version}` });
+      expect(ng.launch_template).toEqual({
+        id: `\${aws_launch_template.eks_${g}_launch_template.id}`,
+        version: `\${aws_launch_template.eks_${g}_launch_template.latest_version}`,
+      });
     }
   });
 
@@ -328,7 +350,9 @@ describe("EksCluster: node groups", () => {
       expect(tags["k8s.io/cluster-autoscaler/enabled"]).toBe("true");
       expect(tags[`k8s.io/cluster-autoscaler/${NAME}`]).toBe("owned");
     }
-    const spotTags = Object.values(resourcesOf(fixtureJson, "aws_autoscaling_group_tag")).filter((t) => t.autoscaling_group_name.includes("eks_spot_node_group"));
+    const spotTags = Object.values(resourcesOf(fixtureJson, "aws_autoscaling_group_tag")).filter((t) =>
+      t.autoscaling_group_name.includes("eks_spot_node_group"),
+    );
     expect(Object.fromEntries(spotTags.map((t) => [t.tag.key, t.tag.value]))).toEqual({
       "k8s.io/cluster-autoscaler/node-template/label/authorworks.io/node-group": "spot",
       "k8s.io/cluster-autoscaler/node-template/label/eks.amazonaws.com/capacityType": "SPOT",
@@ -342,14 +366,21 @@ describe("EksCluster: node groups", () => {
   });
 
   test("x86 instance types get the x86 AL2023 AMI; mixed architectures and bad sizes are refused", () => {
-    const x86 = synth(FIXTURE, (p) => ({ ...p, nodeGroups: { ...p.nodeGroups, application: { ...p.nodeGroups.application, instanceTypes: ["m7i.large", "m6a.large"] } } }));
+    const x86 = synth(FIXTURE, (p) => ({
+      ...p,
+      nodeGroups: { ...p.nodeGroups, application: { ...p.nodeGroups.application, instanceTypes: ["m7i.large", "m6a.large"] } },
+    }));
     expect(resource(x86, NG, "eks_application_node_group").ami_type).toBe("AL2023_x86_64_STANDARD");
     expect(resource(x86, NG, "eks_system_node_group").ami_type).toBe("AL2023_ARM_64_STANDARD");
     const spec = K8S.nodeGroups.spot;
-    expect(() => nodeGroupArchitecture("spot", { ...spec, instanceTypes: ["m7g.large", "m7i.large"] })).toThrow(/node group "spot": instance types mix architectures/);
+    expect(() => nodeGroupArchitecture("spot", { ...spec, instanceTypes: ["m7g.large", "m7i.large"] })).toThrow(
+      /node group "spot": instance types mix architectures/,
+    );
     expect(() => nodeGroupArchitecture("spot", { ...spec, instanceTypes: ["m7g.huge"] })).toThrow(/"m7g.huge" is not an EC2 instance type/);
     expect(() => nodeGroupArchitecture("application", { ...spec, minSize: 3, desiredSize: 2 })).toThrow(/node group "application": sizes/);
-    expect(() => synth(FIXTURE, (p) => ({ ...p, nodeGroups: { ...p.nodeGroups, system: { ...p.nodeGroups.system, desiredSize: p.nodeGroups.system.maxSize + 1 } } }))).toThrow(/node group "system"/);
+    expect(() =>
+      synth(FIXTURE, (p) => ({ ...p, nodeGroups: { ...p.nodeGroups, system: { ...p.nodeGroups.system, desiredSize: p.nodeGroups.system.maxSize + 1 } } })),
+    ).toThrow(/node group "system"/);
   });
 
   test("node role: worker node and ECR pull-only policies exactly (no CNI policy); SSM only when asked", () => {
@@ -411,7 +442,9 @@ describe("EksCluster: managed add-ons", () => {
 
   test("configuration: network policy enforcement in the VPC CNI; CoreDNS and the EBS CSI controller on system nodes", () => {
     expect(JSON.parse(resource(fixtureJson, "aws_eks_addon", "eks_vpc_cni").configuration_values)).toEqual({ enableNetworkPolicy: "true" });
-    expect(JSON.parse(resource(fixtureJson, "aws_eks_addon", "eks_coredns").configuration_values)).toEqual({ nodeSelector: { "authorworks.io/node-group": "system" } });
+    expect(JSON.parse(resource(fixtureJson, "aws_eks_addon", "eks_coredns").configuration_values)).toEqual({
+      nodeSelector: { "authorworks.io/node-group": "system" },
+    });
     expect(JSON.parse(resource(fixtureJson, "aws_eks_addon", "eks_aws_ebs_csi_driver").configuration_values)).toEqual({
       controller: { nodeSelector: { "authorworks.io/node-group": "system" } },
     });
@@ -436,13 +469,17 @@ describe("EksCluster: managed add-ons", () => {
     expect(attachedPolicies(fixtureJson, roleId)).toEqual(policies);
     expect(resource(fixtureJson, "aws_iam_role", roleId).name).toBe(`${NAME}-${name}`);
     // The add-on makes the association itself; no separate association resource.
-    expect(resource(fixtureJson, "aws_eks_addon", id(name)).pod_identity_association).toEqual([{ role_arn: `\${aws_iam_role.${roleId}.arn}`, service_account: sa }]);
+    expect(resource(fixtureJson, "aws_eks_addon", id(name)).pod_identity_association).toEqual([
+      { role_arn: `\${aws_iam_role.${roleId}.arn}`, service_account: sa },
+    ]);
     expect(resourcesOf(fixtureJson, "aws_eks_pod_identity_association")).toEqual({});
   });
 
   test("Container Insights: the CloudWatch agent's own role, for amazon-cloudwatch/cloudwatch-agent, after the nodes", () => {
     const a = resource(fixtureJson, "aws_eks_addon", id("amazon-cloudwatch-observability"));
-    expect(a.pod_identity_association).toEqual([{ role_arn: "${aws_iam_role.eks_amazon_cloudwatch_observability_identity_role.arn}", service_account: "cloudwatch-agent" }]);
+    expect(a.pod_identity_association).toEqual([
+      { role_arn: "${aws_iam_role.eks_amazon_cloudwatch_observability_identity_role.arn}", service_account: "cloudwatch-agent" },
+    ]);
     expect(attachedPolicies(fixtureJson, "eks_amazon_cloudwatch_observability_identity_role")).toEqual(["arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"]);
     expect(a.depends_on.some((d: string) => d.startsWith("aws_eks_node_group."))).toBe(true);
   });

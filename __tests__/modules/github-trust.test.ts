@@ -40,7 +40,14 @@ function matches(test: string, actual: string | undefined, values: readonly stri
     case "StringEquals":
       return values.includes(actual);
     case "StringLike":
-      return values.some((v) => new RegExp(`^${v.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(actual));
+      return values.some((v) =>
+        new RegExp(
+          `^${v
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        ).test(actual),
+      );
     default:
       throw new Error(`condition operator ${test} is not modelled here: model it before using it in a trust policy`);
   }
@@ -71,15 +78,39 @@ describe("GitHub tokens AWS STS accepts for the deploy roles", () => {
   // a real token carries; STS ignores the others.
   const cases: readonly [string, Token, { devPlan: boolean; devApply: boolean; productionApply: boolean }][] = [
     ["a pull request", token(`repo:${REPOSITORY}:pull_request`, { ref: "refs/pull/7/merge" }), { devPlan: true, devApply: false, productionApply: false }],
-    ["a push to the deploy branch, no environment", token(`repo:${REPOSITORY}:ref:refs/heads/trunk`, { ref: "refs/heads/trunk" }), { devPlan: false, devApply: false, productionApply: false }],
-    ["a job in GitHub environment dev", token(`repo:${REPOSITORY}:environment:dev`, { ref: "refs/heads/trunk", environment: "dev" }), { devPlan: false, devApply: true, productionApply: false }],
-    ["a job in GitHub environment production", token(`repo:${REPOSITORY}:environment:production`, { ref: "refs/heads/trunk" }), { devPlan: false, devApply: false, productionApply: true }],
+    [
+      "a push to the deploy branch, no environment",
+      token(`repo:${REPOSITORY}:ref:refs/heads/trunk`, { ref: "refs/heads/trunk" }),
+      { devPlan: false, devApply: false, productionApply: false },
+    ],
+    [
+      "a job in GitHub environment dev",
+      token(`repo:${REPOSITORY}:environment:dev`, { ref: "refs/heads/trunk", environment: "dev" }),
+      { devPlan: false, devApply: true, productionApply: false },
+    ],
+    [
+      "a job in GitHub environment production",
+      token(`repo:${REPOSITORY}:environment:production`, { ref: "refs/heads/trunk" }),
+      { devPlan: false, devApply: false, productionApply: true },
+    ],
     ["a tag push", token(`repo:${REPOSITORY}:ref:refs/tags/v1.0.0`), { devPlan: false, devApply: false, productionApply: false }],
     ["another repository's environment job", token("repo:evil/platform:environment:production"), { devPlan: false, devApply: false, productionApply: false }],
-    ["a repository whose name extends ours", token(`repo:${REPOSITORY}-fork:environment:production`), { devPlan: false, devApply: false, productionApply: false }],
+    [
+      "a repository whose name extends ours",
+      token(`repo:${REPOSITORY}-fork:environment:production`),
+      { devPlan: false, devApply: false, productionApply: false },
+    ],
     ["another repository's pull request", token("repo:evil/platform:pull_request"), { devPlan: false, devApply: false, productionApply: false }],
-    ["an environment whose name only differs in case", token(`repo:${REPOSITORY}:environment:Production`), { devPlan: false, devApply: false, productionApply: false }],
-    ["the right subject for another audience", { aud: "https://github.com/acme", sub: `repo:${REPOSITORY}:environment:production` }, { devPlan: false, devApply: false, productionApply: false }],
+    [
+      "an environment whose name only differs in case",
+      token(`repo:${REPOSITORY}:environment:Production`),
+      { devPlan: false, devApply: false, productionApply: false },
+    ],
+    [
+      "the right subject for another audience",
+      { aud: "https://github.com/acme", sub: `repo:${REPOSITORY}:environment:production` },
+      { devPlan: false, devApply: false, productionApply: false },
+    ],
   ];
 
   test.each(cases)("%s", (_name, t, expected) => {
@@ -91,13 +122,21 @@ describe("GitHub tokens AWS STS accepts for the deploy roles", () => {
   });
 
   test("every trust condition is on a claim STS evaluates (aud, sub)", () => {
-    const variables = [dev, production].flatMap((j) => (["plan", "apply"] as const).flatMap((r) => trust(j, r).flatMap((s) => (s.condition ?? []).map((c: Json) => c.variable))));
+    const variables = [dev, production].flatMap((j) =>
+      (["plan", "apply"] as const).flatMap((r) => trust(j, r).flatMap((s) => (s.condition ?? []).map((c: Json) => c.variable))),
+    );
     expect(variables.length).toBeGreaterThan(0);
     expect(variables.filter((v) => !STS_KEYS.has(v))).toEqual([]);
   });
 
   test("the evaluator itself: a condition on a claim STS ignores never matches, even with the value the token carries", () => {
-    const withRef = [{ actions: ["sts:AssumeRoleWithWebIdentity"], principals: [{ type: "Federated", identifiers: [OIDC_PROVIDER] }], condition: [{ test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:ref`, values: ["refs/heads/trunk"] }] }];
+    const withRef = [
+      {
+        actions: ["sts:AssumeRoleWithWebIdentity"],
+        principals: [{ type: "Federated", identifiers: [OIDC_PROVIDER] }],
+        condition: [{ test: "StringEquals", variable: `${GITHUB_OIDC_HOST}:ref`, values: ["refs/heads/trunk"] }],
+      },
+    ];
     expect(stsAllows(withRef, token(`repo:${REPOSITORY}:environment:dev`, { ref: "refs/heads/trunk" }))).toBe(false);
   });
 });

@@ -82,7 +82,14 @@ class FixtureWithHooks extends FixtureWithRole {
   }
 
   protected afterRelease(scope: Construct, _ctx: AddonContext, r: Release): ITerraformDependable[] {
-    return [rawRelease(scope, "objects", { name: "fixture-objects", namespace: this.namespace, resources: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }], dependsOn: [r] })];
+    return [
+      rawRelease(scope, "objects", {
+        name: "fixture-objects",
+        namespace: this.namespace,
+        resources: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }],
+        dependsOn: [r],
+      }),
+    ];
   }
 }
 
@@ -146,7 +153,12 @@ describe("HelmAddon: after, hooks and options", () => {
   const json = synthAddons([new Dependent(), new FixtureWithHooks(), new First()]);
 
   test("the release keeps `after` (namespace, add-ons depended on), then what beforeRelease made, then the role", () => {
-    expect(release(json, "addons_fixture_release").depends_on).toEqual([NAMESPACE, "helm_release.addons_first_release", "kubernetes_config_map_v1.addons_fixture_settings", ASSOCIATION]);
+    expect(release(json, "addons_fixture_release").depends_on).toEqual([
+      NAMESPACE,
+      "helm_release.addons_first_release",
+      "kubernetes_config_map_v1.addons_fixture_settings",
+      ASSOCIATION,
+    ]);
     expect(resource(json, "kubernetes_config_map_v1", "addons_fixture_settings").depends_on).toEqual([NAMESPACE, "helm_release.addons_first_release"]);
   });
 
@@ -157,7 +169,11 @@ describe("HelmAddon: after, hooks and options", () => {
   test("afterRelease objects follow the release and dependents wait for them too; beforeRelease objects are not handed on", () => {
     expect(release(json, "addons_fixture_objects")).toMatchObject({ ...cataloguedRelease(CHARTS.raw, "fixture-objects", "fixture-ns") });
     expect(release(json, "addons_fixture_objects").depends_on).toEqual(["helm_release.addons_fixture_release"]);
-    expect(release(json, "addons_dependent_release").depends_on).toEqual([NAMESPACE, "helm_release.addons_fixture_release", "helm_release.addons_fixture_objects"]);
+    expect(release(json, "addons_dependent_release").depends_on).toEqual([
+      NAMESPACE,
+      "helm_release.addons_fixture_release",
+      "helm_release.addons_fixture_objects",
+    ]);
   });
 });
 

@@ -8,8 +8,15 @@ describe("kms module", () => {
   test("one rotating key and alias per data class", () => {
     expect(Object.keys(resourcesOf(json, "aws_kms_key")).sort()).toEqual(["keys_database_key", "keys_logs_key", "keys_secrets_key", "keys_storage_key"]);
     for (const cls of ["storage", "database", "logs", "secrets"]) {
-      expect(resource(json, "aws_kms_key", `keys_${cls}_key`)).toMatchObject({ enable_key_rotation: true, rotation_period_in_days: 365, deletion_window_in_days: 7 });
-      expect(resource(json, "aws_kms_alias", `keys_${cls}_alias`)).toEqual({ name: `alias/authorworks-test-${cls}`, target_key_id: `\${aws_kms_key.keys_${cls}_key.key_id}` });
+      expect(resource(json, "aws_kms_key", `keys_${cls}_key`)).toMatchObject({
+        enable_key_rotation: true,
+        rotation_period_in_days: 365,
+        deletion_window_in_days: 7,
+      });
+      expect(resource(json, "aws_kms_alias", `keys_${cls}_alias`)).toEqual({
+        name: `alias/authorworks-test-${cls}`,
+        target_key_id: `\${aws_kms_key.keys_${cls}_key.key_id}`,
+      });
     }
   });
 
@@ -31,12 +38,16 @@ describe("kms module", () => {
     const logs = statements(json, "keys_logs_policy");
     expect(logs).toHaveLength(2);
     expect(logs[1].principals).toEqual([{ type: "Service", identifiers: ["logs.us-east-1.amazonaws.com"] }]);
-    expect(logs[1].condition).toEqual([{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:us-east-1:123456789012:log-group:*"] }]);
+    expect(logs[1].condition).toEqual([
+      { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: ["arn:aws:logs:us-east-1:123456789012:log-group:*"] },
+    ]);
     expect(resource(json, "aws_kms_key", "keys_logs_key").policy).toBe("${data.aws_iam_policy_document.keys_logs_policy.json}");
   });
 
   test("named users get exactly the envelope-encryption actions", () => {
-    const single = synthWith((stack) => new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "a", description: "d", users: ["arn:aws:iam::123456789012:role/app"] }));
+    const single = synthWith(
+      (stack) => new EncryptionKey(stack, "k", { aws: TEST_AWS, alias: "a", description: "d", users: ["arn:aws:iam::123456789012:role/app"] }),
+    );
     const [, users] = statements(single, "k_policy");
     expect(users.principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::123456789012:role/app"] }]);
     expect(users.actions).toEqual(["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]);
@@ -56,7 +67,11 @@ describe("kms module: a logs key in a second region", () => {
   });
 
   test("is made through that region's provider, with its own alias; the data class keys stay regional", () => {
-    expect(resource(json, "aws_kms_key", "keys_logs_global_key")).toMatchObject({ provider: "aws.global", enable_key_rotation: true, deletion_window_in_days: 7 });
+    expect(resource(json, "aws_kms_key", "keys_logs_global_key")).toMatchObject({
+      provider: "aws.global",
+      enable_key_rotation: true,
+      deletion_window_in_days: 7,
+    });
     expect(resource(json, "aws_kms_alias", "keys_logs_global_alias")).toEqual({
       provider: "aws.global",
       name: "alias/authorworks-test-logs-global",

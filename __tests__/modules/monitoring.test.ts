@@ -70,7 +70,10 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
 
   test("two KMS-encrypted topics (no extra global topic in us-east-1)", () => {
     expect(Object.keys(topics).sort()).toEqual([critical, warning].sort());
-    for (const [k, name] of [[critical, `authorworks-${env.name}-alerts-critical`], [warning, `authorworks-${env.name}-alerts-warning`]]) {
+    for (const [k, name] of [
+      [critical, `authorworks-${env.name}-alerts-critical`],
+      [warning, `authorworks-${env.name}-alerts-warning`],
+    ]) {
       expect(topics[k].name).toBe(name);
       expect(topics[k].kms_master_key_id).toBe(LOGS_KEY);
     }
@@ -81,7 +84,12 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
     const emails = subs.filter((s) => s.protocol === "email");
     expect(emails).toHaveLength(env.observability.alertEmails.length * 2);
     for (const e of env.observability.alertEmails) {
-      expect(emails.filter((s) => s.endpoint === e).map((s) => s.topic_arn).sort()).toEqual([crit, warn].sort());
+      expect(
+        emails
+          .filter((s) => s.endpoint === e)
+          .map((s) => s.topic_arn)
+          .sort(),
+      ).toEqual([crit, warn].sort());
     }
     const hooks = subs.filter((s) => s.protocol === "https");
     if (env.observability.pagingWebhookUrl) {
@@ -94,15 +102,29 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
   });
 
   test("RDS alarms per instance", () => {
-    for (const [svc, gb] of [["content", 20], ["users", 50]] as const) {
+    for (const [svc, gb] of [
+      ["content", 20],
+      ["users", 50],
+    ] as const) {
       const cpu = alarm(json, `rds-${svc}-cpu`);
-      expect(cpu).toMatchObject({ namespace: "AWS/RDS", metric_name: "CPUUtilization", statistic: "Average", comparison_operator: "GreaterThanThreshold", threshold: t.cpuPercent });
+      expect(cpu).toMatchObject({
+        namespace: "AWS/RDS",
+        metric_name: "CPUUtilization",
+        statistic: "Average",
+        comparison_operator: "GreaterThanThreshold",
+        threshold: t.cpuPercent,
+      });
       expect(cpu.dimensions).toEqual({ DBInstanceIdentifier: `authorworks-test-${svc}` });
       expect(cpu.alarm_name).toBe(`authorworks-${env.name}-rds-${svc}-cpu`);
       expectActions(cpu, warn);
 
       const storage = alarm(json, `rds-${svc}-free-storage`);
-      expect(storage).toMatchObject({ metric_name: "FreeStorageSpace", comparison_operator: "LessThanThreshold", statistic: "Minimum", treat_missing_data: "breaching" });
+      expect(storage).toMatchObject({
+        metric_name: "FreeStorageSpace",
+        comparison_operator: "LessThanThreshold",
+        statistic: "Minimum",
+        treat_missing_data: "breaching",
+      });
       expect(storage.threshold).toBe(Math.round(((100 - t.diskPercent) / 100) * gb * 1024 ** 3));
       expectActions(storage, crit);
 
@@ -159,10 +181,25 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
     const all = resourcesOf(albJson, "aws_cloudwatch_metric_alarm");
     expect(Object.keys(all).sort()).toEqual(["gateway_alarms_alb_5xx_rate", "gateway_alarms_alb_target_p99"]);
     const rate = all["gateway_alarms_alb_5xx_rate"];
-    expect(rate).toMatchObject({ alarm_name: `authorworks-${env.name}-alb-5xx-rate`, threshold: t.errorRatePercent, comparison_operator: "GreaterThanThreshold", evaluation_periods: 2, treat_missing_data: "notBreaching" });
+    expect(rate).toMatchObject({
+      alarm_name: `authorworks-${env.name}-alb-5xx-rate`,
+      threshold: t.errorRatePercent,
+      comparison_operator: "GreaterThanThreshold",
+      evaluation_periods: 2,
+      treat_missing_data: "notBreaching",
+    });
     const q = Object.fromEntries(rate.metric_query.map((x: Json) => [x.id, x]));
-    for (const [id, metric] of [["errors", "HTTPCode_Target_5XX_Count"], ["requests", "RequestCount"]]) {
-      expect(q[id].metric).toEqual({ namespace: "AWS/ApplicationELB", metric_name: metric, stat: "Sum", period: 300, dimensions: { LoadBalancer: "app/authorworks-test-api/abc123" } });
+    for (const [id, metric] of [
+      ["errors", "HTTPCode_Target_5XX_Count"],
+      ["requests", "RequestCount"],
+    ]) {
+      expect(q[id].metric).toEqual({
+        namespace: "AWS/ApplicationELB",
+        metric_name: metric,
+        stat: "Sum",
+        period: 300,
+        dimensions: { LoadBalancer: "app/authorworks-test-api/abc123" },
+      });
       expect(q[id].return_data).toBe(false);
     }
     expect(q.rate).toMatchObject({ expression: "100 * errors / requests", return_data: true });
@@ -205,7 +242,9 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
     const b = resource(json, "aws_budgets_budget", "monitoring_budget");
     expect(b).toMatchObject({ budget_type: "COST", time_unit: "MONTHLY", limit_amount: String(env.monthlyBudgetUsd), limit_unit: "USD" });
     expect(b.cost_filter).toEqual([{ name: "TagKeyValue", values: [`user:Environment$${env.name}`] }]);
-    expect(b.notification.map((n: Json) => [n.notification_type, n.threshold, n.threshold_type, n.comparison_operator, n.subscriber_sns_topic_arns[0]])).toEqual([
+    expect(
+      b.notification.map((n: Json) => [n.notification_type, n.threshold, n.threshold_type, n.comparison_operator, n.subscriber_sns_topic_arns[0]]),
+    ).toEqual([
       ["ACTUAL", 80, "PERCENTAGE", "GREATER_THAN", warn],
       ["ACTUAL", 90, "PERCENTAGE", "GREATER_THAN", warn],
       ["ACTUAL", 100, "PERCENTAGE", "GREATER_THAN", crit],
@@ -225,10 +264,18 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
     const body = JSON.parse(d.dashboard_body);
     const titles = body.widgets.map((w: Json) => w.properties.title);
     expect(titles).toEqual([
-      "RDS CPU (%)", "RDS free storage (bytes)", "RDS connections",
-      "Valkey engine CPU (%)", "Valkey memory (%)", "Valkey evictions",
-      "ALB target 5xx rate (%)", "ALB target response time p99 (s)", "CloudFront 5xx error rate (%)",
-      "EKS node CPU (%)", "EKS node memory (%)", "EKS node filesystem (%)",
+      "RDS CPU (%)",
+      "RDS free storage (bytes)",
+      "RDS connections",
+      "Valkey engine CPU (%)",
+      "Valkey memory (%)",
+      "Valkey evictions",
+      "ALB target 5xx rate (%)",
+      "ALB target response time p99 (s)",
+      "CloudFront 5xx error rate (%)",
+      "EKS node CPU (%)",
+      "EKS node memory (%)",
+      "EKS node filesystem (%)",
     ]);
     const byTitle = (title: string) => body.widgets.find((w: Json) => w.properties.title === title).properties;
     expect(byTitle("RDS CPU (%)").metrics).toEqual([
@@ -241,10 +288,14 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
     expect(byTitle("EKS node filesystem (%)").metrics).toEqual([["ContainerInsights", "node_filesystem_utilization", "ClusterName", CLUSTER]]);
     // The ALB is found by name: its dimension's hash is unknown to this stack.
     const alb = byTitle("ALB target 5xx rate (%)").metrics.map((m: Json[]) => m[0]);
-    expect(alb[0].expression).toBe(`SUM(SEARCH('{AWS/ApplicationELB,LoadBalancer} MetricName="HTTPCode_Target_5XX_Count" "authorworks-test-api"', 'Sum', 300))`);
+    expect(alb[0].expression).toBe(
+      `SUM(SEARCH('{AWS/ApplicationELB,LoadBalancer} MetricName="HTTPCode_Target_5XX_Count" "authorworks-test-api"', 'Sum', 300))`,
+    );
     expect(alb[1].expression).toContain(`MetricName="RequestCount" "authorworks-test-api"`);
     expect(alb[2]).toMatchObject({ id: "rate", expression: "100 * errors / requests" });
-    expect(byTitle("ALB target response time p99 (s)").metrics[0][0].expression).toBe(`MAX(SEARCH('{AWS/ApplicationELB,LoadBalancer} MetricName="TargetResponseTime" "authorworks-test-api"', 'p99', 300))`);
+    expect(byTitle("ALB target response time p99 (s)").metrics[0][0].expression).toBe(
+      `MAX(SEARCH('{AWS/ApplicationELB,LoadBalancer} MetricName="TargetResponseTime" "authorworks-test-api"', 'p99', 300))`,
+    );
     expect(byTitle("ALB target response time p99 (s)").annotations.horizontal[0].value).toBe(t.p99LatencyMs / 1000);
   });
 });
@@ -265,7 +316,10 @@ describe("policies", () => {
     const events = s.find((x) => x.sid === "EventBridgeRulesOfThisAccount")!;
     expect(events.principals).toEqual([{ type: "Service", identifiers: ["events.amazonaws.com"] }]);
     expect(events.condition).toContainEqual({ test: "ArnLike", variable: "aws:SourceArn", values: [`arn:aws:events:*:${TEST_AWS.accountId}:rule/*`] });
-    expect(s.find((x) => x.sid === "TlsOnly")).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
+    expect(s.find((x) => x.sid === "TlsOnly")).toMatchObject({
+      effect: "Deny",
+      condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+    });
     const policies = Object.values(resourcesOf(json, "aws_sns_topic_policy"));
     expect(policies).toHaveLength(2);
     expect(policies.map((p) => p.policy)).toContain(`\${data.aws_iam_policy_document.${docs[0]}.json}`);

@@ -79,7 +79,12 @@ const kps = (json: Json) => valuesOf(json, idOf(json, "helm_release", "addons_ku
 describe("kube-prometheus-stack", () => {
   it("pins the chart from variables/charts.ts and runs in monitoring", () => {
     const r = resource(fixtureJson, "helm_release", idOf(fixtureJson, "helm_release", "addons_kube-prometheus-stack_release"));
-    expect([r.repository, r.chart, r.version, r.namespace]).toEqual([CHARTS.kubePrometheusStack.repository, "kube-prometheus-stack", CHARTS.kubePrometheusStack.version, "monitoring"]);
+    expect([r.repository, r.chart, r.version, r.namespace]).toEqual([
+      CHARTS.kubePrometheusStack.repository,
+      "kube-prometheus-stack",
+      CHARTS.kubePrometheusStack.version,
+      "monitoring",
+    ]);
   });
 
   it("has the spec's kubernetes-pods job with every relabel rule", () => {
@@ -90,7 +95,12 @@ describe("kube-prometheus-stack", () => {
     const r = job[0].relabel_configs;
     expect(r).toHaveLength(6);
     expect(r[0]).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" });
-    expect(r[1]).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"], action: "replace", target_label: "__metrics_path__", regex: "(.+)" });
+    expect(r[1]).toEqual({
+      source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"],
+      action: "replace",
+      target_label: "__metrics_path__",
+      regex: "(.+)",
+    });
     expect(r[2]).toEqual({
       source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
       action: "replace",
@@ -110,7 +120,11 @@ describe("kube-prometheus-stack", () => {
     expect(spec.retention).toBe("19d");
     expect(spec.scrapeInterval).toBe("15s");
     expect(spec.evaluationInterval).toBe("15s");
-    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({ storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "123Gi" } } });
+    expect(spec.storageSpec.volumeClaimTemplate.spec).toEqual({
+      storageClassName: "gp3",
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "123Gi" } },
+    });
     expect(spec.nodeSelector).toEqual(SYSTEM_PLACEMENT.nodeSelector);
     expect([O.prometheusRetentionDays, O.prometheusStorageGb]).toEqual([19, 123]);
   });
@@ -350,7 +364,11 @@ describe("checkObservabilityCharts", () => {
     ["a missing entry", { ...CHARTS, jaeger: undefined }, /charts\.jaeger.*catalogue entry/],
     ["a range as version", { ...CHARTS, loki: { ...CHARTS.loki, version: "^6.0.0" } }, /charts\.loki\.version.*exact chart version/],
     ["the Jaeger v1 chart", { ...CHARTS, jaeger: { ...CHARTS.jaeger, version: "3.4.1" } }, /charts\.jaeger\.version.*4\.x or later/],
-    ["the old Loki repository", { ...CHARTS, loki: { ...CHARTS.loki, repository: "https://grafana.github.io/helm-charts" } }, /charts\.loki\.repository.*grafana-community/],
+    [
+      "the old Loki repository",
+      { ...CHARTS, loki: { ...CHARTS.loki, repository: "https://grafana.github.io/helm-charts" } },
+      /charts\.loki\.repository.*grafana-community/,
+    ],
   ])("refuses %s", (_what, charts, message) => {
     const c = new Checker(FIXTURE.name);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -74,7 +74,11 @@ describe("instances per service", () => {
   test("one instance per database service of the catalogue, named authorworks-<env>-<service>", () => {
     const instances = resourcesOf(fixtureJson, "aws_db_instance");
     expect(Object.keys(instances)).toHaveLength(DATABASE_SERVICES.length);
-    expect(Object.values(instances).map((i) => i.identifier).sort()).toEqual(DATABASE_SERVICES.map((s) => `authorworks-staging-${s.name}`).sort());
+    expect(
+      Object.values(instances)
+        .map((i) => i.identifier)
+        .sort(),
+    ).toEqual(DATABASE_SERVICES.map((s) => `authorworks-staging-${s.name}`).sort());
     expect(instance(fixtureJson, "content").db_name).toBe("content_db");
     // "user" is a reserved word in PostgreSQL; the suffix keeps every name valid.
     expect(instance(fixtureJson, "user").db_name).toBe("user_db");
@@ -95,7 +99,13 @@ describe("instances per service", () => {
   test("storage: gp3, encrypted with the database key, autoscaling to the env's ceiling (editor: its override's)", () => {
     for (const s of DATABASE_SERVICES) {
       const [allocated, max] = s.name === "editor" ? [44, 444] : [33, 333];
-      expect(instance(fixtureJson, s.name)).toMatchObject({ storage_type: "gp3", storage_encrypted: true, kms_key_id: KEYS.database, allocated_storage: allocated, max_allocated_storage: max });
+      expect(instance(fixtureJson, s.name)).toMatchObject({
+        storage_type: "gp3",
+        storage_encrypted: true,
+        kms_key_id: KEYS.database,
+        allocated_storage: allocated,
+        max_allocated_storage: max,
+      });
     }
     expect([EDITOR.allocatedStorageGb, EDITOR.maxAllocatedStorageGb, DB.allocatedStorageGb, DB.maxAllocatedStorageGb]).toEqual([44, 444, 33, 333]);
   });
@@ -108,7 +118,10 @@ describe("instances per service", () => {
   });
 
   test("a per-service override changes only that service, and only the fields it names", () => {
-    const json = synth({ ...FIXTURE, database: { ...DB, overrides: [...DB.overrides!, { service: "content", instanceClass: "db.r6g.xlarge", maxAllocatedStorageGb: 2000 }] } });
+    const json = synth({
+      ...FIXTURE,
+      database: { ...DB, overrides: [...DB.overrides!, { service: "content", instanceClass: "db.r6g.xlarge", maxAllocatedStorageGb: 2000 }] },
+    });
     expect(instance(json, "content")).toMatchObject({ instance_class: "db.r6g.xlarge", allocated_storage: 33, max_allocated_storage: 2000 });
     expect(instance(json, "editor")).toMatchObject({ instance_class: "db.r7g.xlarge", allocated_storage: 44, max_allocated_storage: 444 });
     expect(instance(json, "user")).toMatchObject({ instance_class: "db.m7g.large", allocated_storage: 33, max_allocated_storage: 333 });
@@ -128,12 +141,23 @@ describe("props per instance", () => {
         performance_insights_retention_period: 93,
       });
     }
-    expect([DB.instanceClass, DB.multiAz, DB.backupRetentionDays, DB.monitoringIntervalSeconds, DB.performanceInsightsRetentionDays]).toEqual(["db.m7g.large", true, 23, 10, 93]);
+    expect([DB.instanceClass, DB.multiAz, DB.backupRetentionDays, DB.monitoringIntervalSeconds, DB.performanceInsightsRetentionDays]).toEqual([
+      "db.m7g.large",
+      true,
+      23,
+      10,
+      93,
+    ]);
   });
 
   test("multi_az off alone: the other settings stay", () => {
     for (const s of DATABASE_SERVICES) {
-      expect(instance(singleAz, s.name)).toMatchObject({ multi_az: false, backup_retention_period: 23, monitoring_interval: 10, performance_insights_retention_period: 93 });
+      expect(instance(singleAz, s.name)).toMatchObject({
+        multi_az: false,
+        backup_retention_period: 23,
+        monitoring_interval: 10,
+        performance_insights_retention_period: 93,
+      });
     }
   });
 
@@ -160,7 +184,12 @@ describe("props per instance", () => {
 describe("credentials and authentication", () => {
   test("the master password is managed by Secrets Manager under the secrets key; IAM auth is on", () => {
     const i = instance(fixtureJson, "user");
-    expect(i).toMatchObject({ manage_master_user_password: true, master_user_secret_kms_key_id: KEYS.secrets, iam_database_authentication_enabled: true, username: "dbadmin" });
+    expect(i).toMatchObject({
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: KEYS.secrets,
+      iam_database_authentication_enabled: true,
+      username: "dbadmin",
+    });
   });
 
   test.each([
@@ -198,7 +227,14 @@ describe("parameter group", () => {
   });
 
   test("props tune the threshold and add or replace parameters by name", () => {
-    const json = synth(FIXTURE, (p) => ({ ...p, slowStatementMs: 250, parameters: [{ name: "log_temp_files", value: "0" }, { name: "idle_in_transaction_session_timeout", value: "600000" }] }));
+    const json = synth(FIXTURE, (p) => ({
+      ...p,
+      slowStatementMs: 250,
+      parameters: [
+        { name: "log_temp_files", value: "0" },
+        { name: "idle_in_transaction_session_timeout", value: "600000" },
+      ],
+    }));
     const p = params(json, "editor");
     expect(p.log_min_duration_statement.value).toBe("250");
     expect(p.log_temp_files.value).toBe("0");
@@ -212,7 +248,9 @@ describe("monitoring and logs", () => {
     const role = resource(fixtureJson, "aws_iam_role", "rds_monitoring_role_role");
     expect(role.name).toBe("authorworks-staging-rds-monitoring");
     const trust = statements(fixtureJson, "rds_monitoring_role_trust");
-    expect(trust).toEqual([expect.objectContaining({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }] })]);
+    expect(trust).toEqual([
+      expect.objectContaining({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }] }),
+    ]);
     expect(resource(fixtureJson, "aws_iam_role_policy_attachment", "rds_monitoring_policy")).toEqual({
       role: "${aws_iam_role.rds_monitoring_role_role.name}",
       policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
@@ -316,7 +354,9 @@ describe("RDS Proxy", () => {
       target_group_name: "${aws_db_proxy_default_target_group.rds_editor_proxy_target_group.name}",
       db_instance_identifier: "${aws_db_instance.rds_editor_instance.identifier}",
     });
-    expect(resource(fixtureJson, "aws_db_proxy_default_target_group", "rds_editor_proxy_target_group").connection_pool_config.max_connections_percent).toBe(DB.proxy.maxConnectionsPercent);
+    expect(resource(fixtureJson, "aws_db_proxy_default_target_group", "rds_editor_proxy_target_group").connection_pool_config.max_connections_percent).toBe(
+      DB.proxy.maxConnectionsPercent,
+    );
     expect(DB.proxy.maxConnectionsPercent).toBe(67);
   });
 
@@ -349,14 +389,22 @@ describe("outputs and grantConnect", () => {
       masterUserSecretArn: "${aws_db_instance.rds_content_instance.master_user_secret[0].secret_arn}",
       proxyEndpoint: "${aws_db_proxy.rds_content_proxy.endpoint}",
     });
-    expect(plain).toEqual({ identifier: "authorworks-staging-content", databaseName: databaseName("content"), services: DATABASE_SERVICES.map((s) => s.name).sort() });
+    expect(plain).toEqual({
+      identifier: "authorworks-staging-content",
+      databaseName: databaseName("content"),
+      services: DATABASE_SERVICES.map((s) => s.name).sort(),
+    });
   });
 
   test("proxy disabled: proxyEndpoint is undefined", () => {
     let endpoint: string | undefined = "unset";
-    synth(FIXTURE, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false } }), (rds) => {
-      endpoint = rds.instances.content.proxyEndpoint;
-    });
+    synth(
+      FIXTURE,
+      (p) => ({ ...p, proxy: { ...p.proxy, enabled: false } }),
+      (rds) => {
+        endpoint = rds.instances.content.proxyEndpoint;
+      },
+    );
     expect(endpoint).toBeUndefined();
   });
 
@@ -366,7 +414,8 @@ describe("outputs and grantConnect", () => {
       (p) => ({ ...p, proxy: { ...p.proxy, enabled: proxy } }),
       (rds, stack) => grant(rds, new IamRole(stack, "app-role", { name: "content-app", assumeRolePolicy: "{}" }), stack),
     );
-  const withGrant = (cfg: EnvironmentConfig, proxy: boolean): Json => withGrants(cfg, proxy, (rds, role) => rds.instances.content.grantConnect(role, "content_app"));
+  const withGrant = (cfg: EnvironmentConfig, proxy: boolean): Json =>
+    withGrants(cfg, proxy, (rds, role) => rds.instances.content.grantConnect(role, "content_app"));
   const PROXY_USER = 'arn:aws:rds-db:us-east-1:123456789012:dbuser:${element(split(":", aws_db_proxy.rds_content_proxy.arn), 6)}/content_app';
   const INSTANCE_USER = "arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.rds_content_instance.resource_id}/content_app";
 
@@ -406,7 +455,9 @@ describe("outputs and grantConnect", () => {
     const policies = resourcesOf(json, "aws_iam_role_policy");
     const proxyPolicies = Object.entries(policies).filter(([, p]) => p.role === "${aws_iam_role.rds_content_proxy_role_role.id}");
     expect(proxyPolicies.map(([id]) => id).sort()).toEqual(["rds_content_proxy_connect_content_app", "rds_content_proxy_connect_content_reader"]);
-    expect(statements(json, "rds_content_proxy_connect_content_reader_document")[0].resources).toEqual([INSTANCE_USER.replace("content_app", "content_reader")]);
+    expect(statements(json, "rds_content_proxy_connect_content_reader_document")[0].resources).toEqual([
+      INSTANCE_USER.replace("content_app", "content_reader"),
+    ]);
     expect(policies.rds_content_connect_content_app_worker.role).toBe("${aws_iam_role.worker_role.name}");
     expect(statements(json, "rds_content_connect_content_app_worker_document")[0].resources).toEqual([PROXY_USER]);
   });
@@ -444,7 +495,12 @@ describe("outputs and grantConnect", () => {
           try {
             rds.instances.user.grantConnect(role, user);
           } finally {
-            created = { policies: stack.node.findAll().filter((c) => c.node.path.includes("connect")).map((c) => c.node.path) };
+            created = {
+              policies: stack.node
+                .findAll()
+                .filter((c) => c.node.path.includes("connect"))
+                .map((c) => c.node.path),
+            };
           }
         }),
       ).toThrow(message);

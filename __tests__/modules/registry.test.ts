@@ -47,7 +47,11 @@ describe("repositories", () => {
 
   test.each(["staging", "production"] as const)("%s names", (env) => {
     const r = resourcesOf(synth({ environment: env }), "aws_ecr_repository");
-    expect(Object.values(r).map((x) => x.name).sort()).toEqual(SERVICE_NAMES.map((s) => `authorworks-${env}/${s}`).sort());
+    expect(
+      Object.values(r)
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(SERVICE_NAMES.map((s) => `authorworks-${env}/${s}`).sort());
   });
 
   test("immutable tags, scan on push, KMS encryption with the storage key on every repository", () => {
@@ -69,7 +73,12 @@ describe("repositories", () => {
 
   test("a subset of services gets only its repositories", () => {
     const r = resourcesOf(synth({ services: SERVICES.filter((s) => s.ownsDatabase) }), "aws_ecr_repository");
-    expect(Object.keys(r).sort()).toEqual(["registry_content_repository", "registry_editor_repository", "registry_subscription_repository", "registry_user_repository"]);
+    expect(Object.keys(r).sort()).toEqual([
+      "registry_content_repository",
+      "registry_editor_repository",
+      "registry_subscription_repository",
+      "registry_user_repository",
+    ]);
   });
 
   test("mutable tag patterns switch to IMMUTABLE_WITH_EXCLUSION with wildcard filters", () => {

@@ -39,9 +39,18 @@ describe("ObjectStorage buckets", () => {
   test("six buckets, one per catalogue purpose, named <prefix>-<purpose>-<env>", () => {
     const buckets = resourcesOf(json, "aws_s3_bucket");
     expect(Object.keys(buckets)).toHaveLength(6);
-    expect(Object.values(buckets).map((b) => b.bucket).sort()).toEqual(
-      ["authorworks-artifacts-dev", "authorworks-backups-dev", "authorworks-content-dev", "authorworks-exports-dev", "authorworks-logs-dev", "authorworks-media-dev"],
-    );
+    expect(
+      Object.values(buckets)
+        .map((b) => b.bucket)
+        .sort(),
+    ).toEqual([
+      "authorworks-artifacts-dev",
+      "authorworks-backups-dev",
+      "authorworks-content-dev",
+      "authorworks-exports-dev",
+      "authorworks-logs-dev",
+      "authorworks-media-dev",
+    ]);
     expect(resource(json, "aws_s3_bucket", "storage_media_bucket").tags).toEqual({ Name: "authorworks-media-dev", Purpose: "media" });
     expect(resource(json, "aws_s3_bucket", "storage_media_bucket").force_destroy).toBe(false);
   });
@@ -60,7 +69,11 @@ describe("ObjectStorage buckets", () => {
     const rules = resource(json, "aws_s3_bucket_server_side_encryption_configuration", `storage_${p}_encryption`);
     expect(rules.bucket).toBe(bucketId(p));
     expect(rules.rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY }, bucket_key_enabled: true, blocked_encryption_types: ["SSE-C"] },
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY },
+        bucket_key_enabled: true,
+        blocked_encryption_types: ["SSE-C"],
+      },
     ]);
   });
 
@@ -73,10 +86,15 @@ describe("ObjectStorage buckets", () => {
   test("public access fully blocked and ACLs disabled on every bucket", () => {
     for (const p of BUCKET_PURPOSES) {
       expect(resource(json, "aws_s3_bucket_public_access_block", `storage_${p}_public_access_block`)).toEqual({
-        bucket: bucketId(p), block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+        bucket: bucketId(p),
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
       });
       expect(resource(json, "aws_s3_bucket_ownership_controls", `storage_${p}_ownership`)).toEqual({
-        bucket: bucketId(p), rule: { object_ownership: "BucketOwnerEnforced" },
+        bucket: bucketId(p),
+        rule: { object_ownership: "BucketOwnerEnforced" },
       });
     }
   });
@@ -155,7 +173,10 @@ describe("lifecycle", () => {
       expect(lc.bucket).toBe(bucketId(p));
       expect(lc.transition_default_minimum_object_size).toBe("all_storage_classes_128K");
       expect(rule(dev, p, "abort-incomplete-multipart-uploads")).toEqual({
-        id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: [{}], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
+        id: "abort-incomplete-multipart-uploads",
+        status: "Enabled",
+        filter: [{}],
+        abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }],
       });
       for (const r of lc.rule) expect(r.filter).toEqual([{}]);
     }
@@ -172,7 +193,10 @@ describe("lifecycle", () => {
   test("content, media, artifacts: Standard-IA at 30 days, Glacier Instant Retrieval at 90, no expiry", () => {
     for (const p of ["content", "media", "artifacts"] as const) {
       const r = rule(dev, p, "current-versions")!;
-      expect(r.transition).toEqual([{ days: 30, storage_class: "STANDARD_IA" }, { days: 90, storage_class: "GLACIER_IR" }]);
+      expect(r.transition).toEqual([
+        { days: 30, storage_class: "STANDARD_IA" },
+        { days: 90, storage_class: "GLACIER_IR" },
+      ]);
       expect(r.expiration).toBeUndefined();
     }
   });
@@ -180,7 +204,10 @@ describe("lifecycle", () => {
   test("exports expire at 365 days (seed 003 uploads); backups go to Glacier Flexible Retrieval and never expire", () => {
     expect(rule(dev, "exports", "current-versions")!.expiration).toEqual([{ days: 365 }]);
     const backups = rule(dev, "backups", "current-versions")!;
-    expect(backups.transition).toEqual([{ days: 30, storage_class: "STANDARD_IA" }, { days: 90, storage_class: "GLACIER" }]);
+    expect(backups.transition).toEqual([
+      { days: 30, storage_class: "STANDARD_IA" },
+      { days: 90, storage_class: "GLACIER" },
+    ]);
     expect(backups.expiration).toBeUndefined();
   });
 
@@ -206,7 +233,14 @@ describe("lifecycle", () => {
   test.each([
     ["dev", 30, undefined],
     ["staging", 90, [{ days: 30, storage_class: "STANDARD_IA" }]],
-    ["production", 365, [{ days: 30, storage_class: "STANDARD_IA" }, { days: 90, storage_class: "GLACIER" }]],
+    [
+      "production",
+      365,
+      [
+        { days: 30, storage_class: "STANDARD_IA" },
+        { days: 90, storage_class: "GLACIER" },
+      ],
+    ],
   ] as const)("logs (%s): expire after logExpirationDays=%d, transitions only before the expiry", (env, days, transitions) => {
     const json = synth({ environment: env, logExpirationDays: days });
     const r = rule(json, "logs", "current-versions")!;
@@ -215,7 +249,10 @@ describe("lifecycle", () => {
   });
 
   test("effectiveTransitions drops transitions on or after the expiry day", () => {
-    const t = [{ days: 30, storageClass: "STANDARD_IA" as const }, { days: 90, storageClass: "GLACIER" as const }];
+    const t = [
+      { days: 30, storageClass: "STANDARD_IA" as const },
+      { days: 90, storageClass: "GLACIER" as const },
+    ];
     expect(effectiveTransitions(t, undefined)).toEqual(t);
     expect(effectiveTransitions(t, 91)).toEqual(t);
     expect(effectiveTransitions(t, 90)).toEqual([t[0]]);
@@ -265,15 +302,25 @@ describe("grants", () => {
   test("grantReadWrite with a prefix: listing and objects limited to the prefix, encrypt and decrypt", () => {
     expect(statements(json, "storage_exports_grant_export_role_role_read_write_exports_document")).toEqual([
       {
-        sid: "ListBucket", effect: "Allow", actions: ["s3:ListBucket"], resources: [arn("exports")],
+        sid: "ListBucket",
+        effect: "Allow",
+        actions: ["s3:ListBucket"],
+        resources: [arn("exports")],
         condition: [{ test: "StringLike", variable: "s3:prefix", values: ["exports/*"] }],
       },
       {
-        sid: "ReadWriteObjects", effect: "Allow",
+        sid: "ReadWriteObjects",
+        effect: "Allow",
         actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
         resources: [objectArn("exports", "exports/")],
       },
-      { sid: "EncryptDecryptThroughS3", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [KEY], condition: [viaS3, context("exports")] },
+      {
+        sid: "EncryptDecryptThroughS3",
+        effect: "Allow",
+        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+        resources: [KEY],
+        condition: [viaS3, context("exports")],
+      },
     ]);
     const whole = statements(json, "storage_content_grant_content_role_role_read_write_document");
     expect(whole[0].condition).toBeUndefined();
@@ -332,7 +379,11 @@ describe("outputs and extension", () => {
     });
     const s = statements(json, "storage_media_policy_document");
     expect(s.map((x) => x.sid)).toEqual(["DenyInsecureTransport", "CloudFrontRead"]);
-    expect(s[1]).toMatchObject({ effect: "Allow", principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }], resources: [`${arn("media")}/*`] });
+    expect(s[1]).toMatchObject({
+      effect: "Allow",
+      principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }],
+      resources: [`${arn("media")}/*`],
+    });
   });
 
   test("validation refuses bucket names over 63 characters and a log expiry below one day", () => {

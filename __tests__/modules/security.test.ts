@@ -71,7 +71,10 @@ function condition(stmt: Json, variable: string): Json {
   return found;
 }
 
-const allActions = (json: Json, doc: string): string[] => statements(json, doc).filter((s) => s.effect === "Allow").flatMap((s) => s.actions ?? []);
+const allActions = (json: Json, doc: string): string[] =>
+  statements(json, doc)
+    .filter((s) => s.effect === "Allow")
+    .flatMap((s) => s.actions ?? []);
 
 describe("application secrets", () => {
   const json = synth();
@@ -79,7 +82,11 @@ describe("application secrets", () => {
 
   test("one secret per catalogue entry, named <namePrefix>/<path>, encrypted with the secrets key", () => {
     expect(Object.keys(secrets)).toHaveLength(SECRETS.length);
-    expect(Object.values(secrets).map((s) => s.name).sort()).toEqual(SECRETS.map((d) => `authorworks-staging/${d.path}`).sort());
+    expect(
+      Object.values(secrets)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(SECRETS.map((d) => `authorworks-staging/${d.path}`).sort());
     for (const s of Object.values(secrets)) expect(s.kms_key_id).toBe(SECRETS_KEY);
     expect(resource(json, "aws_secretsmanager_secret", "security_secrets_payments_stripe_api_key")).toMatchObject({
       name: "authorworks-staging/payments/stripe-api-key",
@@ -147,9 +154,9 @@ describe("application secrets", () => {
   });
 
   test("grantRead refuses an unknown secret", () => {
-    expect(() =>
-      synth({}, (s, stack) => s.grantRead(new IamRole(stack, "r", { name: "r", assumeRolePolicy: "{}" }), "payments/paypal")),
-    ).toThrow(/unknown secret "payments\/paypal"/);
+    expect(() => synth({}, (s, stack) => s.grantRead(new IamRole(stack, "r", { name: "r", assumeRolePolicy: "{}" }), "payments/paypal"))).toThrow(
+      /unknown secret "payments\/paypal"/,
+    );
   });
 
   test("a definition with an unknown owner or a bad path is refused", () => {
@@ -296,24 +303,35 @@ describe("GitHub OIDC and deploy roles", () => {
     });
   });
 
-  test.each([ENV, RENAMED.production, OTHER_REPOSITORY])("$name, $security.githubRepository: apply role trusts the environment's GitHub environment, on aud and sub only", (env) => {
-    const j = synth({}, undefined, env);
-    const [stmt, ...rest] = statements(j, "security_github_apply_trust");
-    expect(rest).toHaveLength(0);
-    expect(stmt.principals).toEqual([{ type: "Federated", identifiers: [provider] }]);
-    expect(stmt.condition).toEqual([
-      { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
-      { test: "StringEquals", variable: "token.actions.githubusercontent.com:sub", values: [`repo:${env.security.githubRepository}:environment:${env.name}`] },
-    ]);
-    // No wildcard anywhere in a trust condition (StringEquals, exact values).
-    expect(JSON.stringify(stmt.condition)).not.toMatch(/\*|StringLike/);
-    expect(resource(j, "aws_iam_role", "security_github_apply_role").name).toBe(`${namePrefix(env.name)}-github-apply`);
-    expect(resource(j, "aws_iam_role", "security_github_apply_role").description).toContain(`${env.security.githubRepository} branch release/fixture, GitHub environment ${env.name}`);
-  });
+  test.each([ENV, RENAMED.production, OTHER_REPOSITORY])(
+    "$name, $security.githubRepository: apply role trusts the environment's GitHub environment, on aud and sub only",
+    (env) => {
+      const j = synth({}, undefined, env);
+      const [stmt, ...rest] = statements(j, "security_github_apply_trust");
+      expect(rest).toHaveLength(0);
+      expect(stmt.principals).toEqual([{ type: "Federated", identifiers: [provider] }]);
+      expect(stmt.condition).toEqual([
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+        {
+          test: "StringEquals",
+          variable: "token.actions.githubusercontent.com:sub",
+          values: [`repo:${env.security.githubRepository}:environment:${env.name}`],
+        },
+      ]);
+      // No wildcard anywhere in a trust condition (StringEquals, exact values).
+      expect(JSON.stringify(stmt.condition)).not.toMatch(/\*|StringLike/);
+      expect(resource(j, "aws_iam_role", "security_github_apply_role").name).toBe(`${namePrefix(env.name)}-github-apply`);
+      expect(resource(j, "aws_iam_role", "security_github_apply_role").description).toContain(
+        `${env.security.githubRepository} branch release/fixture, GitHub environment ${env.name}`,
+      );
+    },
+  );
 
   test("repository and branch flow into the trust policies and the apply role's description", () => {
     const j = synth({ githubRepository: "acme/platform", deployBranch: "release/2026" });
-    expect(condition(statements(j, "security_github_plan_trust")[0], "token.actions.githubusercontent.com:sub").values).toEqual(["repo:acme/platform:pull_request"]);
+    expect(condition(statements(j, "security_github_plan_trust")[0], "token.actions.githubusercontent.com:sub").values).toEqual([
+      "repo:acme/platform:pull_request",
+    ]);
     const apply = statements(j, "security_github_apply_trust")[0];
     expect(condition(apply, "token.actions.githubusercontent.com:sub").values).toEqual(["repo:acme/platform:environment:staging"]);
     expect(resource(j, "aws_iam_role", "security_github_apply_role").description).toContain("branch release/2026, GitHub environment staging");
@@ -348,7 +366,9 @@ describe("plan role permissions", () => {
     expect(read.actions).toEqual([...PLAN_READ_ACTIONS]);
     for (const a of read.actions as string[]) {
       expect(a).toMatch(/^[a-z0-9-]+:(Describe|Get|List|View|BatchGet)[A-Za-z*]*$/);
-      expect(a).not.toMatch(/:\*$|GetSecretValue|GetObject|GetLogEvents|ReceiveMessage|dynamodb:(GetItem|Query|Scan|BatchGetItem)|kms:(Decrypt|GenerateDataKey)/);
+      expect(a).not.toMatch(
+        /:\*$|GetSecretValue|GetObject|GetLogEvents|ReceiveMessage|dynamodb:(GetItem|Query|Scan|BatchGetItem)|kms:(Decrypt|GenerateDataKey)/,
+      );
     }
   });
 
@@ -364,7 +384,11 @@ describe("plan role permissions", () => {
     });
     const key = sid(json, doc, "StateKey");
     expect(key.resources).toEqual(["arn:aws:kms:us-east-1:123456789012:key/*"]);
-    expect(condition(key, "kms:ResourceAliases")).toEqual({ test: "ForAnyValue:StringEquals", variable: "kms:ResourceAliases", values: ["alias/authorworks-terraform-state"] });
+    expect(condition(key, "kms:ResourceAliases")).toEqual({
+      test: "ForAnyValue:StringEquals",
+      variable: "kms:ResourceAliases",
+      values: ["alias/authorworks-terraform-state"],
+    });
     expect(condition(key, "kms:ViaService").values).toEqual(["s3.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com"]);
   });
 
@@ -432,7 +456,8 @@ describe("apply role permissions", () => {
     expect(stmt.condition).toEqual([{ test: "StringEquals", variable: "iam:PermissionsBoundary", values: [boundaryRef] }]);
     // No other allow statement grants a boundary-conditioned action.
     const others = statements(json, doc).filter((s) => s.effect === "Allow" && s.sid !== "ChangeProjectRolesWithBoundary");
-    for (const s of others) for (const a of s.actions) expect(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"]).not.toContain(a);
+    for (const s of others)
+      for (const a of s.actions) expect(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"]).not.toContain(a);
     expect(sid(json, doc, "MaintainProjectRoles").resources).toEqual(["arn:aws:iam::123456789012:role/authorworks-staging-*"]);
     expect(sid(json, doc, "MaintainProjectPolicies").resources).toEqual(["arn:aws:iam::123456789012:policy/authorworks-staging-*"]);
   });
@@ -447,7 +472,10 @@ describe("apply role permissions", () => {
     expect(sid(json, doc, "DenyBoundaryRemoval").actions).toContain("iam:DeleteRolePermissionsBoundary");
     const ci = sid(json, doc, "DenyCiRoleChanges");
     expect(ci.effect).toBe("Deny");
-    expect(ci.resources).toEqual(["arn:aws:iam::123456789012:role/authorworks-staging-github-plan", "arn:aws:iam::123456789012:role/authorworks-staging-github-apply"]);
+    expect(ci.resources).toEqual([
+      "arn:aws:iam::123456789012:role/authorworks-staging-github-plan",
+      "arn:aws:iam::123456789012:role/authorworks-staging-github-apply",
+    ]);
     expect(ci.actions).toEqual(expect.arrayContaining(["iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRole"]));
   });
 
@@ -477,13 +505,17 @@ describe("permissions boundary", () => {
   test("denies creating or changing roles and users without this boundary", () => {
     const stmt = sid(json, doc, "DenyRoleChangesWithoutBoundary");
     expect(stmt).toMatchObject({ effect: "Deny", resources: ["*"], actions: [...BOUNDARY_REQUIRED_ACTIONS] });
-    expect(stmt.actions).toEqual(expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:CreateUser"]));
+    expect(stmt.actions).toEqual(
+      expect.arrayContaining(["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:CreateUser"]),
+    );
     expect(stmt.condition).toEqual([{ test: "StringNotEquals", variable: "iam:PermissionsBoundary", values: [BOUNDARY_SELF] }]);
   });
 
   test("denies editing, deleting and removing the boundary", () => {
     expect(sid(json, doc, "DenyBoundaryEdits")).toMatchObject({ effect: "Deny", resources: [BOUNDARY_SELF] });
-    expect(sid(json, doc, "DenyBoundaryEdits").actions).toEqual(expect.arrayContaining(["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"]));
+    expect(sid(json, doc, "DenyBoundaryEdits").actions).toEqual(
+      expect.arrayContaining(["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion"]),
+    );
     expect(sid(json, doc, "DenyBoundaryRemoval")).toMatchObject({
       effect: "Deny",
       actions: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"],
@@ -499,7 +531,9 @@ describe("permissions boundary", () => {
     expect(stmt.not_actions).toEqual(expect.arrayContaining(["iam:*", "sts:*", "cloudfront:*", "route53:*"]));
     // The environment's region, us-east-1 (listed once) and the fixture's DR region.
     expect(stmt.condition).toEqual([{ test: "StringNotEquals", variable: "aws:RequestedRegion", values: ["us-east-1", "eu-north-1"] }]);
-    const prod = synthWith((stack) => new Security(stack, "security", propsFor(ENV, { additionalRegions: ["us-east-1", "us-west-2"] }, { ...TEST_AWS, region: "eu-west-1" })));
+    const prod = synthWith(
+      (stack) => new Security(stack, "security", propsFor(ENV, { additionalRegions: ["us-east-1", "us-west-2"] }, { ...TEST_AWS, region: "eu-west-1" })),
+    );
     expect(condition(sid(prod, doc, "DenyOtherRegions"), "aws:RequestedRegion").values).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
   });
 
@@ -507,7 +541,14 @@ describe("permissions boundary", () => {
     const stmt = sid(json, doc, "DenySecurityTampering");
     expect(stmt).toMatchObject({ effect: "Deny", resources: ["*"], actions: [...SECURITY_TAMPERING_ACTIONS] });
     expect(stmt.actions).toEqual(
-      expect.arrayContaining(["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "guardduty:DeleteDetector", "guardduty:UpdateDetector", "securityhub:DisableSecurityHub", "securityhub:BatchDisableStandards"]),
+      expect.arrayContaining([
+        "cloudtrail:StopLogging",
+        "cloudtrail:DeleteTrail",
+        "guardduty:DeleteDetector",
+        "guardduty:UpdateDetector",
+        "securityhub:DisableSecurityHub",
+        "securityhub:BatchDisableStandards",
+      ]),
     );
   });
 
@@ -517,13 +558,20 @@ describe("permissions boundary", () => {
     expect(allowed).not.toContain("*");
     expect(allowed.filter((a) => a.startsWith("iam:") && /Create(Role|User|Policy)|Put|Attach|Delete(Role|Policy)|UpdateAssumeRolePolicy/.test(a))).toEqual([]);
     expect(allowed).not.toEqual(expect.arrayContaining(["kms:ScheduleKeyDeletion"]));
-    expect(sid(json, doc, "AllowPassingProjectRoles")).toMatchObject({ actions: ["iam:PassRole"], resources: ["arn:aws:iam::123456789012:role/authorworks-staging-*"] });
+    expect(sid(json, doc, "AllowPassingProjectRoles")).toMatchObject({
+      actions: ["iam:PassRole"],
+      resources: ["arn:aws:iam::123456789012:role/authorworks-staging-*"],
+    });
   });
 
   test("fits the 6,144-character limit of a managed policy", () => {
     // What IAM counts: the policy JSON without whitespace. Tokens are short here, as in real ARNs.
     const stmts = statements(json, doc).map((s) => ({
-      Sid: s.sid, Effect: s.effect, Action: s.actions, NotAction: s.not_actions, Resource: s.resources,
+      Sid: s.sid,
+      Effect: s.effect,
+      Action: s.actions,
+      NotAction: s.not_actions,
+      Resource: s.resources,
       Condition: s.condition?.map((c: Json) => ({ [c.test]: { [c.variable]: c.values } })),
     }));
     expect(JSON.stringify({ Version: "2012-10-17", Statement: stmts }).length).toBeLessThan(6144);
@@ -532,7 +580,12 @@ describe("permissions boundary", () => {
   test("its ARN is an output other modules pass as permissionsBoundary", () => {
     const j = synth({}, (s, stack) => {
       new TerraformOutput(stack, "boundary", { value: s.permissionsBoundaryArn });
-      new ServiceRole(stack, "bounded", { name: "authorworks-staging-x", description: "x", service: "ec2.amazonaws.com", permissionsBoundary: s.permissionsBoundaryArn });
+      new ServiceRole(stack, "bounded", {
+        name: "authorworks-staging-x",
+        description: "x",
+        service: "ec2.amazonaws.com",
+        permissionsBoundary: s.permissionsBoundaryArn,
+      });
     });
     expect(j.output.boundary.value).toBe("${aws_iam_policy.security_boundary_policy.arn}");
     expect(resource(j, "aws_iam_role", "bounded_role").permissions_boundary).toBe("${aws_iam_policy.security_boundary_policy.arn}");
@@ -549,7 +602,11 @@ describe("late binding (databases and cache are built after the boundary exists)
     });
     const rotations = resourcesOf(late, "aws_secretsmanager_secret_rotation");
     expect(Object.keys(rotations).sort()).toEqual(["security_rds_secret_rotation_content", "security_rds_secret_rotation_user"]);
-    expect(rotations.security_rds_secret_rotation_content).toEqual({ secret_id: DB_SECRETS.content, rotation_rules: { automatically_after_days: 45 }, rotate_immediately: false });
+    expect(rotations.security_rds_secret_rotation_content).toEqual({
+      secret_id: DB_SECRETS.content,
+      rotation_rules: { automatically_after_days: 45 },
+      rotate_immediately: false,
+    });
     expect(sid(late, "security_github_plan_secrets_document", "ReadManagedSecretVersions").resources).toEqual([
       CACHE_SECRET,
       "arn:aws:secretsmanager:us-east-1:123456789012:secret:other-AbCdEf",
@@ -566,7 +623,9 @@ describe("outputs", () => {
   test("secret ARNs by path, role ARNs and names, provider ARN", () => {
     const j = synth({}, (s, stack) => {
       new TerraformOutput(stack, "secrets", { value: s.secretArns });
-      new TerraformOutput(stack, "roles", { value: { plan: s.planRoleArn, apply: s.applyRoleArn, planName: s.planRoleName, applyName: s.applyRoleName, oidc: s.oidcProviderArn } });
+      new TerraformOutput(stack, "roles", {
+        value: { plan: s.planRoleArn, apply: s.applyRoleArn, planName: s.planRoleName, applyName: s.applyRoleName, oidc: s.oidcProviderArn },
+      });
     });
     expect(j.output.secrets.value).toEqual(
       Object.fromEntries(SECRETS.map((d) => [d.path, `\${aws_secretsmanager_secret.security_secrets_${d.path.replace(/[^a-z0-9]+/g, "_")}.arn}`])),
@@ -591,4 +650,3 @@ describe("outputs", () => {
     ]);
   });
 });
-

@@ -121,7 +121,12 @@ describe("Tenancy", () => {
       expect(spec.pod_selector).toEqual({});
       expect(spec.egress).toEqual([
         {
-          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } }, pod_selector: { match_labels: { "k8s-app": "kube-dns" } } }],
+          to: [
+            {
+              namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } },
+              pod_selector: { match_labels: { "k8s-app": "kube-dns" } },
+            },
+          ],
           ports: [
             { port: "53", protocol: "UDP" },
             { port: "53", protocol: "TCP" },
@@ -141,7 +146,15 @@ describe("Tenancy", () => {
       const spec = policy(json, "allow_linkerd").spec;
       const linkerd = [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "linkerd" } } }];
       expect(spec.policy_types).toEqual(["Ingress", "Egress"]);
-      expect(spec.ingress).toEqual([{ from: linkerd, ports: [{ port: "4143", protocol: "TCP" }, { port: "4191", protocol: "TCP" }] }]);
+      expect(spec.ingress).toEqual([
+        {
+          from: linkerd,
+          ports: [
+            { port: "4143", protocol: "TCP" },
+            { port: "4191", protocol: "TCP" },
+          ],
+        },
+      ]);
       expect(spec.egress[0].to).toEqual(linkerd);
       expect(ports(spec.egress[0].ports)).toEqual(["TCP/8080", "TCP/8086", "TCP/8090", "TCP/4143"]);
     });
@@ -206,7 +219,11 @@ describe("Tenancy", () => {
         "services.nodeports": "0",
       });
       const small = synth({ quota: { ...QUOTA, pods: 60, requests: { cpu: "8", memory: "16Gi" } } });
-      expect(resource(small, "kubernetes_resource_quota_v1", "tenancy_authorworks_quota").spec.hard).toMatchObject({ pods: "60", "requests.cpu": "8", "requests.memory": "16Gi" });
+      expect(resource(small, "kubernetes_resource_quota_v1", "tenancy_authorworks_quota").spec.hard).toMatchObject({
+        pods: "60",
+        "requests.cpu": "8",
+        "requests.memory": "16Gi",
+      });
     });
 
     test("LimitRange: container defaults and ceiling", () => {
@@ -224,7 +241,19 @@ describe("Tenancy", () => {
 
     test("developers: read on workloads, logs, exec and port-forward; never secrets, never wildcards", () => {
       expect(role.metadata.namespace).toBe(NS_REF);
-      expect(resources).toEqual(expect.arrayContaining(["pods", "services", "configmaps", "deployments", "horizontalpodautoscalers", "ingresses", "pods/log", "pods/exec", "pods/portforward"]));
+      expect(resources).toEqual(
+        expect.arrayContaining([
+          "pods",
+          "services",
+          "configmaps",
+          "deployments",
+          "horizontalpodautoscalers",
+          "ingresses",
+          "pods/log",
+          "pods/exec",
+          "pods/portforward",
+        ]),
+      );
       expect(resources).not.toContain("secrets");
       expect(resources).not.toContain("*");
       expect(rules.flatMap((r) => r.verbs as string[])).not.toContain("*");
@@ -238,7 +267,11 @@ describe("Tenancy", () => {
 
     test("developer role bound to the developers group; admins get the built-in admin role", () => {
       const dev = resource(json, "kubernetes_role_binding_v1", "tenancy_authorworks_developer_binding");
-      expect(dev.role_ref).toEqual({ api_group: "rbac.authorization.k8s.io", kind: "Role", name: "${kubernetes_role_v1.tenancy_authorworks_developer_role.metadata[0].name}" });
+      expect(dev.role_ref).toEqual({
+        api_group: "rbac.authorization.k8s.io",
+        kind: "Role",
+        name: "${kubernetes_role_v1.tenancy_authorworks_developer_role.metadata[0].name}",
+      });
       expect(dev.subject).toEqual([{ kind: "Group", name: "authorworks:developers", api_group: "rbac.authorization.k8s.io" }]);
       const admin = resource(json, "kubernetes_role_binding_v1", "tenancy_authorworks_admin_binding");
       expect(admin.metadata.namespace).toBe(NS_REF);

@@ -25,7 +25,12 @@ describe("vpc module", () => {
   const json = network();
 
   test("VPC with DNS and the given CIDR", () => {
-    expect(resource(json, "aws_vpc", "network_vpc")).toMatchObject({ cidr_block: "10.30.0.0/16", enable_dns_support: true, enable_dns_hostnames: true, tags: { Name: "authorworks-test-vpc" } });
+    expect(resource(json, "aws_vpc", "network_vpc")).toMatchObject({
+      cidr_block: "10.30.0.0/16",
+      enable_dns_support: true,
+      enable_dns_hostnames: true,
+      tags: { Name: "authorworks-test-vpc" },
+    });
   });
 
   test("three tiers, one subnet per AZ, by AZ ID, none auto-assigning public IPs", () => {
@@ -61,10 +66,15 @@ describe("vpc module", () => {
   });
 
   test("routes: public to the internet gateway, database nowhere outside the VPC", () => {
-    expect(resource(json, "aws_route", "network_public_default_route")).toMatchObject({ destination_cidr_block: "0.0.0.0/0", gateway_id: "${aws_internet_gateway.network_internet_gateway.id}" });
+    expect(resource(json, "aws_route", "network_public_default_route")).toMatchObject({
+      destination_cidr_block: "0.0.0.0/0",
+      gateway_id: "${aws_internet_gateway.network_internet_gateway.id}",
+    });
     const routesOfDbTable = Object.values(resourcesOf(json, "aws_route")).filter((r) => r.route_table_id === "${aws_route_table.network_database_routes.id}");
     expect(routesOfDbTable).toHaveLength(0);
-    expect(Object.values(resourcesOf(json, "aws_route_table_association")).filter((a) => a.route_table_id === "${aws_route_table.network_database_routes.id}")).toHaveLength(3);
+    expect(
+      Object.values(resourcesOf(json, "aws_route_table_association")).filter((a) => a.route_table_id === "${aws_route_table.network_database_routes.id}"),
+    ).toHaveLength(3);
   });
 
   test("S3 and DynamoDB gateway endpoints on the private and database route tables", () => {
@@ -104,7 +114,9 @@ describe("vpc module", () => {
   });
 
   test("the data tier takes PostgreSQL and Valkey from the app tier only", () => {
-    const dbIngress = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === "${aws_security_group.network_db_security_group.id}");
+    const dbIngress = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).filter(
+      (r) => r.security_group_id === "${aws_security_group.network_db_security_group.id}",
+    );
     expect(dbIngress.map((r) => [r.from_port, r.referenced_security_group_id]).sort()).toEqual([
       [5432, "${aws_security_group.network_app_security_group.id}"],
       [5432, "${aws_security_group.network_db_security_group.id}"],

@@ -13,7 +13,8 @@ import { FIXTURE } from "../fixtures/environment";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/storage";
 const WAF = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/authorworks-x-regional/abc";
 const bucketArn = (env: EnvironmentConfig, purpose: string) => `arn:aws:s3:::${names.bucket(env.storage.bucketPrefix, purpose, env.name)}`;
-const bucketArns = (env: EnvironmentConfig) => Object.fromEntries(["content", "media", "exports", "backups", "logs", "artifacts"].map((p) => [p, bucketArn(env, p)]));
+const bucketArns = (env: EnvironmentConfig) =>
+  Object.fromEntries(["content", "media", "exports", "backups", "logs", "artifacts"].map((p) => [p, bucketArn(env, p)]));
 
 function synth(env: EnvironmentConfig, overrides: Partial<ServiceWorkloadsProps> = {}): Json {
   return synthWith((stack) => {
@@ -58,8 +59,18 @@ const rollout = (json: Json, service: string) => rollouts(json).find((r) => r.me
 
 describe("ServiceWorkloads", () => {
   test("every catalogue service gets a deployment, service, service account, HPA and PDB", () => {
-    for (const type of ["kubernetes_deployment_v1", "kubernetes_service_v1", "kubernetes_service_account_v1", "kubernetes_horizontal_pod_autoscaler_v2", "kubernetes_pod_disruption_budget_v1"]) {
-      expect(Object.keys(resourcesOf(fixtureJson, type)).map((k) => k.split("_")[1]).sort()).toEqual(SERVICES);
+    for (const type of [
+      "kubernetes_deployment_v1",
+      "kubernetes_service_v1",
+      "kubernetes_service_account_v1",
+      "kubernetes_horizontal_pod_autoscaler_v2",
+      "kubernetes_pod_disruption_budget_v1",
+    ]) {
+      expect(
+        Object.keys(resourcesOf(fixtureJson, type))
+          .map((k) => k.split("_")[1])
+          .sort(),
+      ).toEqual(SERVICES);
     }
     expect(deployment(fixtureJson, "user").metadata.name).toBe("authorworks-user-service");
   });
@@ -96,7 +107,10 @@ describe("ServiceWorkloads", () => {
         });
       });
       expect(deployment(json, "gateway").depends_on).toEqual(["null_resource.linkerd"]);
-      expect(deployment(json, "content").depends_on).toEqual(["null_resource.linkerd", "aws_eks_pod_identity_association.workloads_content_pod_identity_association"]);
+      expect(deployment(json, "content").depends_on).toEqual([
+        "null_resource.linkerd",
+        "aws_eks_pod_identity_association.workloads_content_pod_identity_association",
+      ]);
       // Without a namespace prop the services go to the application namespace.
       expect(deployment(json, "gateway").metadata.namespace).toBe("authorworks");
       expect(deployment(fixtureJson, "gateway").depends_on).toBeUndefined();
@@ -113,7 +127,11 @@ describe("ServiceWorkloads", () => {
       ["renamed", renamedJson],
     ])("%s: one Rollout per service, its pod template the Deployment", (_, json) => {
       const all = rollouts(json);
-      expect(all.map((r) => r.metadata.name).sort()).toEqual(Object.values(resourcesOf(json, "kubernetes_deployment_v1")).map((d) => d.metadata.name).sort());
+      expect(all.map((r) => r.metadata.name).sort()).toEqual(
+        Object.values(resourcesOf(json, "kubernetes_deployment_v1"))
+          .map((d) => d.metadata.name)
+          .sort(),
+      );
       expect(all).toHaveLength(7);
       const gw = rollout(json, "gateway");
       expect(gw).toMatchObject({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", metadata: { name: "authorworks-gateway", namespace: "authorworks" } });
@@ -183,7 +201,11 @@ describe("ServiceWorkloads", () => {
       const sizing = { ...SIZING, overrides: { gateway: { replicas: 20, limits: { memory: "2Gi" } } } };
       expect(autoscalingBounds(sizing, "gateway")).toEqual({ min: 20, max: 20 });
       expect(autoscalingBounds(sizing, "user")).toEqual({ min: 3, max: 17 });
-      expect(resolveWorkloadSize(sizing, "gateway")).toEqual({ replicas: 20, requests: { cpu: "150m", memory: "192Mi" }, limits: { cpu: "750m", memory: "2Gi" } });
+      expect(resolveWorkloadSize(sizing, "gateway")).toEqual({
+        replicas: 20,
+        requests: { cpu: "150m", memory: "192Mi" },
+        limits: { cpu: "750m", memory: "2Gi" },
+      });
     });
   });
 
@@ -218,8 +240,20 @@ describe("ServiceWorkloads", () => {
     test("spread across zones and hosts, soft, per rollout", () => {
       const selector = [{ match_labels: { "app.kubernetes.io/name": "authorworks-content" } }];
       expect(pod.topology_spread_constraint).toEqual([
-        { topology_key: "topology.kubernetes.io/zone", max_skew: 1, when_unsatisfiable: "ScheduleAnyway", label_selector: selector, match_label_keys: ["rollouts-pod-template-hash"] },
-        { topology_key: "kubernetes.io/hostname", max_skew: 1, when_unsatisfiable: "ScheduleAnyway", label_selector: selector, match_label_keys: ["rollouts-pod-template-hash"] },
+        {
+          topology_key: "topology.kubernetes.io/zone",
+          max_skew: 1,
+          when_unsatisfiable: "ScheduleAnyway",
+          label_selector: selector,
+          match_label_keys: ["rollouts-pod-template-hash"],
+        },
+        {
+          topology_key: "kubernetes.io/hostname",
+          max_skew: 1,
+          when_unsatisfiable: "ScheduleAnyway",
+          label_selector: selector,
+          match_label_keys: ["rollouts-pod-template-hash"],
+        },
       ]);
     });
 
@@ -261,8 +295,14 @@ describe("ServiceWorkloads", () => {
 
   describe("AWS access", () => {
     test("only content and export get a Pod Identity role", () => {
-      expect(Object.keys(resourcesOf(fixtureJson, "aws_iam_role")).sort()).toEqual(["workloads_content_pod_identity_role", "workloads_export_pod_identity_role"]);
-      expect(Object.keys(resourcesOf(fixtureJson, "aws_eks_pod_identity_association")).sort()).toEqual(["workloads_content_pod_identity_association", "workloads_export_pod_identity_association"]);
+      expect(Object.keys(resourcesOf(fixtureJson, "aws_iam_role")).sort()).toEqual([
+        "workloads_content_pod_identity_role",
+        "workloads_export_pod_identity_role",
+      ]);
+      expect(Object.keys(resourcesOf(fixtureJson, "aws_eks_pod_identity_association")).sort()).toEqual([
+        "workloads_content_pod_identity_association",
+        "workloads_export_pod_identity_association",
+      ]);
     });
 
     test("the association binds the role to the service's own account in its namespace; pods wait for it", () => {
@@ -298,7 +338,14 @@ describe("ServiceWorkloads", () => {
       // Sids stay unique when two buckets' statements share one policy.
       const sids = s.map((x) => x.sid);
       expect(new Set(sids).size).toBe(sids.length);
-      expect(sids).toEqual(["ContentListBucket", "ContentReadWriteObjects", "ContentEncryptDecryptThroughS3", "MediaListBucket", "MediaReadWriteObjects", "MediaEncryptDecryptThroughS3"]);
+      expect(sids).toEqual([
+        "ContentListBucket",
+        "ContentReadWriteObjects",
+        "ContentEncryptDecryptThroughS3",
+        "MediaListBucket",
+        "MediaReadWriteObjects",
+        "MediaEncryptDecryptThroughS3",
+      ]);
     });
 
     test("export: content and exports, nothing else", () => {
@@ -341,7 +388,15 @@ describe("ServiceWorkloads", () => {
       expect(ing.spec.rule).toEqual([
         {
           host,
-          http: { path: [{ path: "/", path_type: "Prefix", backend: { service: { name: "${kubernetes_service_v1.workloads_gateway_service.metadata[0].name}", port: { number: 80 } } } }] },
+          http: {
+            path: [
+              {
+                path: "/",
+                path_type: "Prefix",
+                backend: { service: { name: "${kubernetes_service_v1.workloads_gateway_service.metadata[0].name}", port: { number: 80 } } },
+              },
+            ],
+          },
         },
       ]);
       expect(ing.metadata.annotations).toEqual({
@@ -361,12 +416,21 @@ describe("ServiceWorkloads", () => {
     });
 
     test("an explicit ACM certificate is passed through; only the gateway has an Ingress", () => {
-      const json = synth(FIXTURE, { ingress: { host: "api.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-a", "sg-b"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" } });
+      const json = synth(FIXTURE, {
+        ingress: {
+          host: "api.authorworks.io",
+          wafAclArn: WAF,
+          securityGroupIds: ["sg-a", "sg-b"],
+          certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x",
+        },
+      });
       const ing = resource(json, "kubernetes_ingress_v1", "workloads_ingress");
       expect(ing.metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe("arn:aws:acm:us-east-1:123456789012:certificate/x");
       expect(ing.metadata.annotations["alb.ingress.kubernetes.io/security-groups"]).toBe("sg-a,sg-b");
       expect(Object.keys(resourcesOf(json, "kubernetes_ingress_v1"))).toEqual(["workloads_ingress"]);
-      expect(resource(fixtureJson, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBeUndefined();
+      expect(
+        resource(fixtureJson, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"],
+      ).toBeUndefined();
     });
   });
 });

@@ -128,7 +128,11 @@ describe("token mode against the platform stacks", () => {
   test("the worst case the README states is the synthesized one (admission ordering included), and fits the apply role's session", () => {
     // Read from the synthesized JSON: the admission-ordering aspect adds depends_on at synth.
     const stacks = realStacks();
-    const worst = Math.max(...Object.entries(stacks).filter(([name]) => name.endsWith("-platform")).map(([, json]) => longestWaitChain(json).seconds));
+    const worst = Math.max(
+      ...Object.entries(stacks)
+        .filter(([name]) => name.endsWith("-platform"))
+        .map(([, json]) => longestWaitChain(json).seconds),
+    );
     const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
     expect(readme).toContain(`worst case of a first platform apply is ${worst} s (${worst / 60} min)`);
     // The deploy runner's timeout floor (environments/checks/delivery.ts) is this number.

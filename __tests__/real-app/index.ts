@@ -72,7 +72,8 @@ export function realSynthRun(): SynthRun {
     const limit = WAIT_MS + 30_000;
     const sleep = new Int32Array(new SharedArrayBuffer(4));
     for (const start = Date.now(); !existsSync(record); Atomics.wait(sleep, 0, 0, 20)) {
-      if (Date.now() - start > limit) throw new Error(`npm run synth, started by another test file, did not finish within ${limit / 1000} s (see that file's failure)`);
+      if (Date.now() - start > limit)
+        throw new Error(`npm run synth, started by another test file, did not finish within ${limit / 1000} s (see that file's failure)`);
     }
   }
   return JSON.parse(readFileSync(record, "utf8"));
@@ -82,7 +83,9 @@ export function realSynthRun(): SynthRun {
 function asTestingSynth(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(asTestingSynth);
   if (value === null || typeof value !== "object") return value;
-  const keys = Object.keys(value).filter((k) => k !== "//").sort();
+  const keys = Object.keys(value)
+    .filter((k) => k !== "//")
+    .sort();
   return Object.fromEntries(keys.map((k) => [k, asTestingSynth((value as Json)[k])]));
 }
 

@@ -26,7 +26,9 @@ import { Json, loadableAlone, resource, resourcesOf } from "../helpers";
 
 const S3: S3StateSettings = { kind: "s3", bucket: "authorworks-terraform-state", lockTable: "authorworks-terraform-locks", region: "us-east-1" };
 
-const cache = (patch: Partial<EnvironmentConfig["cache"]>): ((cfg: EnvironmentConfig) => EnvironmentConfig) => (cfg) => ({ ...cfg, cache: { ...cfg.cache, ...patch } });
+const cache =
+  (patch: Partial<EnvironmentConfig["cache"]>): ((cfg: EnvironmentConfig) => EnvironmentConfig) =>
+  (cfg) => ({ ...cfg, cache: { ...cfg.cache, ...patch } });
 const applicationGroup =
   (patch: Partial<EnvironmentConfig["kubernetes"]["nodeGroups"]["application"]>) =>
   (cfg: EnvironmentConfig): EnvironmentConfig => ({

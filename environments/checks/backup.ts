@@ -20,7 +20,11 @@ export const VAULT_LOCK_MIN_RETENTION_DAYS = DEFAULT_LOCK_MIN_DAYS;
 export function checkBackupLifecycle(c: Checker, field: string, retentionDays: number, coldStorageAfterDays?: number): void {
   if (!c.intRange(field, retentionDays, BACKUP_RETENTION.min, BACKUP_RETENTION.max, "days (AWS Backup lifecycle)")) return;
   if (coldStorageAfterDays !== undefined && retentionDays < coldStorageAfterDays + BACKUP_RETENTION.coldStorageMinimum) {
-    c.fail(field, retentionDays, `at least cold storage after (${coldStorageAfterDays}) + ${BACKUP_RETENTION.coldStorageMinimum} days: AWS Backup keeps cold recovery points ${BACKUP_RETENTION.coldStorageMinimum} days minimum`);
+    c.fail(
+      field,
+      retentionDays,
+      `at least cold storage after (${coldStorageAfterDays}) + ${BACKUP_RETENTION.coldStorageMinimum} days: AWS Backup keeps cold recovery points ${BACKUP_RETENTION.coldStorageMinimum} days minimum`,
+    );
   }
 }
 
@@ -32,11 +36,21 @@ export function checkBackup(c: Checker, cfg: EnvironmentConfig): void {
 
   const regions = Object.keys(REGIONS);
   if (b.copyToRegion !== undefined) {
-    if (c.oneOf("backup.copyToRegion", b.copyToRegion, regions, `a region of variables/aws-catalog.ts other than region (${cfg.region}): ${regions.join(", ")}`)) {
+    if (
+      c.oneOf("backup.copyToRegion", b.copyToRegion, regions, `a region of variables/aws-catalog.ts other than region (${cfg.region}): ${regions.join(", ")}`)
+    ) {
       if (b.copyToRegion === cfg.region) {
-        c.fail("backup.copyToRegion", b.copyToRegion, `a region other than region (${cfg.region}): a copy in the same region does not survive a region failure`);
+        c.fail(
+          "backup.copyToRegion",
+          b.copyToRegion,
+          `a region other than region (${cfg.region}): a copy in the same region does not survive a region failure`,
+        );
       } else if (cfg.drRegion === undefined) {
-        c.fail("drRegion", cfg.drRegion, `"${b.copyToRegion}" (backup.copyToRegion): the DR vault is created with the aws.dr provider, which exists only when drRegion is set`);
+        c.fail(
+          "drRegion",
+          cfg.drRegion,
+          `"${b.copyToRegion}" (backup.copyToRegion): the DR vault is created with the aws.dr provider, which exists only when drRegion is set`,
+        );
       } else if (b.copyToRegion !== cfg.drRegion) {
         c.fail("backup.copyToRegion", b.copyToRegion, `drRegion ("${cfg.drRegion}"): the DR vault is created with the aws.dr provider in that region`);
       }
@@ -49,7 +63,11 @@ export function checkBackup(c: Checker, cfg: EnvironmentConfig): void {
     // The continuous (PITR) rule keeps min(retentionDays, 35) days; both must reach the lock's minimum.
     const shortest = Math.min(b.retentionDays, BACKUP_RETENTION.continuousMax);
     if (shortest < VAULT_LOCK_MIN_RETENTION_DAYS) {
-      c.fail("backup.retentionDays", b.retentionDays, `at least ${VAULT_LOCK_MIN_RETENTION_DAYS} days with backup.vaultLock (the lock's minimum retention), or vaultLock false`);
+      c.fail(
+        "backup.retentionDays",
+        b.retentionDays,
+        `at least ${VAULT_LOCK_MIN_RETENTION_DAYS} days with backup.vaultLock (the lock's minimum retention), or vaultLock false`,
+      );
     }
   }
 }

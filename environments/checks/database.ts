@@ -32,12 +32,22 @@ function checkOverrides(c: Checker, overrides: readonly DatabaseOverride[]): voi
 /** Checks `cfg.database`. */
 export function checkDatabase(c: Checker, cfg: EnvironmentConfig): void {
   const db = cfg.database;
-  c.oneOf("database.engineVersion", db.engineVersion, RDS_POSTGRES_MAJOR_VERSIONS, `a PostgreSQL major version RDS supports: ${RDS_POSTGRES_MAJOR_VERSIONS.join(", ")}`);
+  c.oneOf(
+    "database.engineVersion",
+    db.engineVersion,
+    RDS_POSTGRES_MAJOR_VERSIONS,
+    `a PostgreSQL major version RDS supports: ${RDS_POSTGRES_MAJOR_VERSIONS.join(", ")}`,
+  );
   checkOverrides(c, db.overrides ?? []);
   for (const [i, o] of [{ service: "*", ...db }, ...(db.overrides ?? [])].entries()) {
     const field = i === 0 ? "database" : `database.overrides[${i - 1}]`;
     if (o.instanceClass !== undefined) {
-      c.oneOf(`${field}.instanceClass`, o.instanceClass, RDS_POSTGRES_INSTANCE_CLASSES, "an RDS for PostgreSQL instance class such as db.t4g.micro, db.m7g.large or db.r6g.large (see variables/aws-catalog.ts)");
+      c.oneOf(
+        `${field}.instanceClass`,
+        o.instanceClass,
+        RDS_POSTGRES_INSTANCE_CLASSES,
+        "an RDS for PostgreSQL instance class such as db.t4g.micro, db.m7g.large or db.r6g.large (see variables/aws-catalog.ts)",
+      );
     }
     const storage = RDS_GP3_STORAGE_GIB;
     if (o.allocatedStorageGb !== undefined) c.intRange(`${field}.allocatedStorageGb`, o.allocatedStorageGb, storage.min, storage.max, "GiB (gp3)");

@@ -11,7 +11,8 @@ import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
 /** A git URL Argo CD can clone: `https://host/path`, `ssh://[user@]host/path` or scp-like `user@host:path`. */
-export const GIT_REPO_URL = /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[^\s]+|ssh:\/\/([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/][^\s]*)$/;
+export const GIT_REPO_URL =
+  /^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[^\s]+|ssh:\/\/([A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+(:\d+)?\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s/][^\s]*)$/;
 
 /** A git revision: branch, tag or commit; no whitespace, not empty. */
 export const GIT_REVISION = /^[^\s]+$/;
@@ -31,15 +32,29 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
   // Runner pods run only on the spot group (RUNNER_PLACEMENT): with no room there they stay pending.
   const spotMax = cfg.kubernetes.nodeGroups.spot.maxSize;
   if (maxOk && Number.isInteger(spotMax) && spotMax < 1) {
-    c.problem(`delivery.runners.maxRunners (${d.runners.maxRunners}) needs kubernetes.nodeGroups.spot.maxSize >= 1 (got ${spotMax}): runner pods run only on spot nodes; accepted: a spot group that can grow`);
+    c.problem(
+      `delivery.runners.maxRunners (${d.runners.maxRunners}) needs kubernetes.nodeGroups.spot.maxSize >= 1 (got ${spotMax}): runner pods run only on spot nodes; accepted: a spot group that can grow`,
+    );
   }
   const r = d.deployRunner ?? ({} as Partial<typeof d.deployRunner>);
   c.oneOf("delivery.deployRunner.computeType", r.computeType, CODEBUILD_COMPUTE_TYPES);
-  if (c.intRange("delivery.deployRunner.timeoutMinutes", r.timeoutMinutes, CODEBUILD_TIMEOUT_MINUTES.min, CODEBUILD_TIMEOUT_MINUTES.max, "minutes (CodeBuild's limits)")) {
+  if (
+    c.intRange(
+      "delivery.deployRunner.timeoutMinutes",
+      r.timeoutMinutes,
+      CODEBUILD_TIMEOUT_MINUTES.min,
+      CODEBUILD_TIMEOUT_MINUTES.max,
+      "minutes (CodeBuild's limits)",
+    )
+  ) {
     // CodeBuild stops the build at its timeout: an apply cut there leaves a half-made platform and a held state lock.
     const worst = PLATFORM_APPLY_WORST_CASE_SECONDS / 60;
     if (r.timeoutMinutes! <= worst) {
-      c.fail("delivery.deployRunner.timeoutMinutes", r.timeoutMinutes, `more than ${worst} minutes, the longest chain of waits of a first platform apply (README "Reaching the cluster"), up to ${CODEBUILD_TIMEOUT_MINUTES.max}`);
+      c.fail(
+        "delivery.deployRunner.timeoutMinutes",
+        r.timeoutMinutes,
+        `more than ${worst} minutes, the longest chain of waits of a first platform apply (README "Reaching the cluster"), up to ${CODEBUILD_TIMEOUT_MINUTES.max}`,
+      );
     }
   }
   if (typeof r.connectionAvailable !== "boolean") c.fail("delivery.deployRunner.connectionAvailable", r.connectionAvailable, "true or false");

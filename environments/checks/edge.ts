@@ -22,8 +22,10 @@ export function checkEdge(c: Checker, cfg: EnvironmentConfig): void {
   aliases.forEach((alias, i) => {
     const field = `edge.aliases[${i}]`;
     if (!c.matches(field, alias, DOMAIN_NAME, DOMAIN_DESCRIPTION)) return;
-    if (zoneOk && !isWithinZone(alias, dns.zoneName)) c.fail(field, alias, `a host name inside dns.zoneName (${dns.zoneName}): the alias records and the certificate live in that zone`);
-    if (alias === apiHost) c.fail(field, alias, `a name other than ${apiHost}: that name is the API origin behind CloudFront (external-dns points it at the load balancer)`);
+    if (zoneOk && !isWithinZone(alias, dns.zoneName))
+      c.fail(field, alias, `a host name inside dns.zoneName (${dns.zoneName}): the alias records and the certificate live in that zone`);
+    if (alias === apiHost)
+      c.fail(field, alias, `a name other than ${apiHost}: that name is the API origin behind CloudFront (external-dns points it at the load balancer)`);
     if (seen.has(alias)) c.fail(field, alias, "each host name once (it is listed twice)");
     seen.add(alias);
   });

@@ -37,7 +37,12 @@ export function checkCostCenter(c: Checker, cfg: EnvironmentConfig): void {
 }
 
 export function checkLogRetention(c: Checker, cfg: EnvironmentConfig): void {
-  c.oneOf("logRetentionDays", cfg.logRetentionDays, CLOUDWATCH_RETENTION_DAYS, `a retention CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} (days)`);
+  c.oneOf(
+    "logRetentionDays",
+    cfg.logRetentionDays,
+    CLOUDWATCH_RETENTION_DAYS,
+    `a retention CloudWatch Logs accepts: ${CLOUDWATCH_RETENTION_DAYS.join(", ")} (days)`,
+  );
 }
 
 export function checkMonthlyBudget(c: Checker, cfg: EnvironmentConfig): void {

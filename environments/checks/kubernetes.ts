@@ -4,7 +4,15 @@
  * access entries are built from. Registered in ENVIRONMENT_CHECKS (environments/checks/index.ts).
  */
 import { contains, parseCidr } from "../../variables/cidr";
-import { EC2_INSTANCE_TYPE, EKS_CALENDAR_CHECKED_ON, EKS_LIMITS, EKS_LOG_TYPES, EKS_VERSION_CALENDAR, IAM_ROLE_NAME, instanceArchitecture } from "../../variables/aws-catalog";
+import {
+  EC2_INSTANCE_TYPE,
+  EKS_CALENDAR_CHECKED_ON,
+  EKS_LIMITS,
+  EKS_LOG_TYPES,
+  EKS_VERSION_CALENDAR,
+  IAM_ROLE_NAME,
+  instanceArchitecture,
+} from "../../variables/aws-catalog";
 import { EKS_REQUIRED_LOG_TYPES, EKS_STANDARD_VERSIONS, eksSupportStatus } from "../../variables/eks";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig, NodeGroupConfig } from "../types";
@@ -44,21 +52,39 @@ function checkNodeGroup(c: Checker, name: string, g: NodeGroupConfig): void {
   });
   if (arches.size > 1) {
     const mix = [...arches].map(([arch, ts]) => `${arch}: ${ts.join(", ")}`).join("; ");
-    c.problem(`${field}.instanceTypes: mixes CPU architectures (${mix}); accepted: instance types of one architecture per node group (one AMI type serves one architecture; Graviton arm64 types such as m7g, c7g, t4g)`);
+    c.problem(
+      `${field}.instanceTypes: mixes CPU architectures (${mix}); accepted: instance types of one architecture per node group (one AMI type serves one architecture; Graviton arm64 types such as m7g, c7g, t4g)`,
+    );
   }
   if (new Set(types).size !== types.length) c.fail(`${field}.instanceTypes`, types, "each instance type at most once");
   if (name === "spot" && types.length === 1) {
-    c.fail(`${field}.instanceTypes`, types, "at least two instance types for spot (each type is a separate spot capacity pool; one pool is interrupted all at once)");
+    c.fail(
+      `${field}.instanceTypes`,
+      types,
+      "at least two instance types for spot (each type is a separate spot capacity pool; one pool is interrupted all at once)",
+    );
   }
 
   // The system group runs CoreDNS and the EBS CSI controller: with no node, the first apply waits for them forever.
   const minFloor = name === "system" ? 1 : 0;
-  const okMin = c.intRange(`${field}.minSize`, g.minSize, minFloor, EKS_LIMITS.maxNodesPerGroup, name === "system" ? "(cluster-critical add-ons need a system node)" : "");
+  const okMin = c.intRange(
+    `${field}.minSize`,
+    g.minSize,
+    minFloor,
+    EKS_LIMITS.maxNodesPerGroup,
+    name === "system" ? "(cluster-critical add-ons need a system node)" : "",
+  );
   const okDesired = c.intRange(`${field}.desiredSize`, g.desiredSize, 0, EKS_LIMITS.maxNodesPerGroup);
   const okMax = c.intRange(`${field}.maxSize`, g.maxSize, 1, EKS_LIMITS.maxNodesPerGroup, `(EKS managed node group quota)`);
   if (okMin && okDesired) c.ordered(`${field}.minSize`, g.minSize, `${field}.desiredSize`, g.desiredSize);
   if (okDesired && okMax) c.ordered(`${field}.desiredSize`, g.desiredSize, `${field}.maxSize`, g.maxSize);
-  c.intRange(`${field}.diskSizeGb`, g.diskSizeGb, EKS_LIMITS.minRootVolumeGb, EKS_LIMITS.maxRootVolumeGb, `GiB (gp3; the AL2023 AMI needs ${EKS_LIMITS.minRootVolumeGb})`);
+  c.intRange(
+    `${field}.diskSizeGb`,
+    g.diskSizeGb,
+    EKS_LIMITS.minRootVolumeGb,
+    EKS_LIMITS.maxRootVolumeGb,
+    `GiB (gp3; the AL2023 AMI needs ${EKS_LIMITS.minRootVolumeGb})`,
+  );
 }
 
 /** Validates `cfg.kubernetes`; problems go to `c` (field paths like `kubernetes.nodeGroups.spot.minSize`). */
@@ -75,7 +101,11 @@ export function checkKubernetes(c: Checker, cfg: EnvironmentConfig): void {
   const optionalLogTypes = EKS_LOG_TYPES.filter((t) => !EKS_REQUIRED_LOG_TYPES.includes(t));
   const logTypes = k.additionalLogTypes;
   if (!Array.isArray(logTypes) || logTypes.some((t) => !optionalLogTypes.includes(t)) || new Set(logTypes).size !== logTypes.length) {
-    c.fail("kubernetes.additionalLogTypes", logTypes, `a list of distinct control-plane log types among ${optionalLogTypes.map((t) => `"${t}"`).join(", ")} (${EKS_REQUIRED_LOG_TYPES.join(", ")} are always on), possibly empty`);
+    c.fail(
+      "kubernetes.additionalLogTypes",
+      logTypes,
+      `a list of distinct control-plane log types among ${optionalLogTypes.map((t) => `"${t}"`).join(", ")} (${EKS_REQUIRED_LOG_TYPES.join(", ")} are always on), possibly empty`,
+    );
   }
 
   const cidrs = k.publicAccessCidrs ?? [];
@@ -94,7 +124,12 @@ export function checkKubernetes(c: Checker, cfg: EnvironmentConfig): void {
       return;
     }
     const inside = NON_PUBLIC_RANGES.find((r) => contains(r, cidr));
-    if (inside) c.fail(field, text, `a public address range (${text} is inside ${inside.text}, which never reaches the public endpoint; private access goes through the VPC)`);
+    if (inside)
+      c.fail(
+        field,
+        text,
+        `a public address range (${text} is inside ${inside.text}, which never reaches the public endpoint; private access goes through the VPC)`,
+      );
   });
   if (new Set(cidrs).size !== cidrs.length) c.fail("kubernetes.publicAccessCidrs", cidrs, "each CIDR at most once");
 
@@ -105,4 +140,3 @@ export function checkKubernetes(c: Checker, cfg: EnvironmentConfig): void {
     c.fail("kubernetes.developerRoleName", k.developerRoleName, "a role other than kubernetes.adminRoleName (EKS allows one access entry per principal)");
   }
 }
-

@@ -35,14 +35,19 @@ export function checkNetwork(c: Checker, cfg: EnvironmentConfig): void {
     c.fail("network.cidr", cfg.network.cidr, `an IPv4 network address in CIDR form a.b.c.d/n with n from ${VPC_PREFIX.min} to ${VPC_PREFIX.max}`);
   }
   // An unknown region is reported once (field "region"), not again as an AZ count it cannot have.
-  const azOk = azIds.length === 0 || c.intRange("network.azCount", cfg.network.azCount, MIN_AVAILABILITY_ZONES, azIds.length, `(the usable AZs of ${cfg.region})`);
+  const azOk =
+    azIds.length === 0 || c.intRange("network.azCount", cfg.network.azCount, MIN_AVAILABILITY_ZONES, azIds.length, `(the usable AZs of ${cfg.region})`);
   c.oneOf("network.natGateways", cfg.network.natGateways, ["single", "one-per-az"]);
   if (!vpc || !azOk || azIds.length === 0) return;
 
   let subnets = cfg.network.subnets;
   if (!subnets) {
     if (cfg.network.azCount > DERIVED_LAYOUT_MAX_AZS) {
-      c.fail("network.subnets", undefined, `explicit subnet lists when network.azCount is above ${DERIVED_LAYOUT_MAX_AZS} (the derived layout covers up to ${DERIVED_LAYOUT_MAX_AZS} AZs)`);
+      c.fail(
+        "network.subnets",
+        undefined,
+        `explicit subnet lists when network.azCount is above ${DERIVED_LAYOUT_MAX_AZS} (the derived layout covers up to ${DERIVED_LAYOUT_MAX_AZS} AZs)`,
+      );
       return;
     }
     subnets = deriveSubnets(cfg.network.cidr, cfg.network.azCount);

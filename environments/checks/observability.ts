@@ -8,7 +8,8 @@ import { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
 /** A plain e-mail address (local@domain.tld), no display name, no spaces. */
-export const EMAIL_ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+export const EMAIL_ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
 /** An https URL with a host (SNS `https` subscriptions). */
 export function isHttpsUrl(value: unknown): boolean {

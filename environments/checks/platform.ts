@@ -17,14 +17,26 @@ export const ACME_FORBIDDEN_DOMAINS = /(^|\.)(example\.(com|net|org)|example|tes
 /** Every chart: repository is https:// or oci://, name set, version an exact semantic version. */
 export function checkCharts(c: Checker, charts: ChartCatalog = CHARTS): void {
   for (const [key, spec] of Object.entries(charts)) {
-    c.matches(`charts.${key}.version`, spec.version, CHART_VERSION, 'an exact chart version such as "1.2.3" or "v1.2.3" (variables/charts.ts; never empty, never a range)');
-    c.matches(`charts.${key}.repository`, spec.repository, CHART_REPOSITORY, "a Helm repository URL (https://...) or an OCI registry path (oci://...) (variables/charts.ts)");
+    c.matches(
+      `charts.${key}.version`,
+      spec.version,
+      CHART_VERSION,
+      'an exact chart version such as "1.2.3" or "v1.2.3" (variables/charts.ts; never empty, never a range)',
+    );
+    c.matches(
+      `charts.${key}.repository`,
+      spec.repository,
+      CHART_REPOSITORY,
+      "a Helm repository URL (https://...) or an OCI registry path (oci://...) (variables/charts.ts)",
+    );
     c.matches(`charts.${key}.chart`, spec.chart, /^[a-z0-9][a-z0-9-]*$/, "a chart name (lower-case letters, digits, hyphens) (variables/charts.ts)");
   }
   const crds = charts.linkerdCrds?.version;
   const controlPlane = charts.linkerdControlPlane?.version;
   if (crds !== undefined && controlPlane !== undefined && crds !== controlPlane) {
-    c.problem(`charts.linkerdControlPlane.version: got "${controlPlane}" while charts.linkerdCrds.version is "${crds}"; accepted: the same Linkerd release for both`);
+    c.problem(
+      `charts.linkerdControlPlane.version: got "${controlPlane}" while charts.linkerdCrds.version is "${crds}"; accepted: the same Linkerd release for both`,
+    );
   }
 }
 
@@ -33,11 +45,16 @@ export function checkPlatform(c: Checker, cfg: EnvironmentConfig, charts: ChartC
   if (typeof p?.ingressNginx !== "boolean") c.fail("platform.ingressNginx", p?.ingressNginx, "true or false (false: ingress-nginx is retired)");
   if (c.matches("platform.acmeEmail", p?.acmeEmail, ACME_EMAIL, "an e-mail address such as platform@authorworks.io (the Let's Encrypt account contact)")) {
     const domain = p.acmeEmail.split("@")[1];
-    if (ACME_FORBIDDEN_DOMAINS.test(domain)) c.fail("platform.acmeEmail", p.acmeEmail, "an address in a real domain (Let's Encrypt refuses example.*, .test, .invalid, .local and localhost)");
+    if (ACME_FORBIDDEN_DOMAINS.test(domain))
+      c.fail("platform.acmeEmail", p.acmeEmail, "an address in a real domain (Let's Encrypt refuses example.*, .test, .invalid, .local and localhost)");
   }
   const version = cfg.kubernetes?.version;
   if (version !== undefined && !CLUSTER_AUTOSCALER_IMAGE_TAGS[version]) {
-    c.fail("kubernetes.version", version, `a version with a Cluster Autoscaler image in variables/charts.ts: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`);
+    c.fail(
+      "kubernetes.version",
+      version,
+      `a version with a Cluster Autoscaler image in variables/charts.ts: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}`,
+    );
   }
   checkCharts(c, charts);
   checkObservabilityCharts(c, charts);
@@ -58,5 +75,6 @@ export function checkObservabilityCharts(c: Checker, charts: ChartCatalog = CHAR
   // Chart 4.x is Jaeger v2 (values `config:`/`jaeger:`); 3.x is the v1 chart.
   if (jaeger && !/^v?([4-9]|\d{2,})\./.test(jaeger)) c.fail("charts.jaeger.version", jaeger, "a 4.x or later chart (Jaeger v2 all-in-one)");
   const loki = charts.loki?.repository;
-  if (loki && !loki.includes("grafana-community")) c.fail("charts.loki.repository", loki, "the grafana-community Helm repository (the OSS Loki chart moved there on 2026-03-16)");
+  if (loki && !loki.includes("grafana-community"))
+    c.fail("charts.loki.repository", loki, "the grafana-community Helm repository (the OSS Loki chart moved there on 2026-03-16)");
 }

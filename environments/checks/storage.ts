@@ -5,7 +5,12 @@ import type { EnvironmentConfig } from "../types";
 
 /** Checks `cfg.storage`: a bucket prefix that keeps every bucket name valid, and the logs expiration. */
 export function checkStorage(c: Checker, cfg: EnvironmentConfig): void {
-  c.matches("storage.bucketPrefix", cfg.storage.bucketPrefix, DNS_LABEL, "a lower-case DNS label (letters, digits, hyphens; starts and ends with a letter or digit)");
+  c.matches(
+    "storage.bucketPrefix",
+    cfg.storage.bucketPrefix,
+    DNS_LABEL,
+    "a lower-case DNS label (letters, digits, hyphens; starts and ends with a letter or digit)",
+  );
   const longest = `${cfg.storage.bucketPrefix}-artifacts-${cfg.name}`;
   if (cfg.storage.bucketPrefix && !S3_BUCKET_NAME.test(longest)) {
     c.fail("storage.bucketPrefix", cfg.storage.bucketPrefix, `a prefix that keeps bucket names valid (the longest is "${longest}", at most 63 characters)`);

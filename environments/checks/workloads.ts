@@ -36,8 +36,18 @@ export function checkNamespaceNames(c: Checker, namespaces: readonly NamespaceDe
     if (seen.has(ns.name)) c.fail(f, ns.name, "each namespace once (it is listed twice)");
     seen.add(ns.name);
   });
-  if (!namespaces.some((n) => n.tier === "applications")) c.fail(field, namespaces.map((n) => n.name), 'at least one namespace of tier "applications"');
-  if (namespaces.filter((n) => n.tier === "monitoring").length > 1) c.fail(field, namespaces.map((n) => n.name), 'at most one namespace of tier "monitoring"');
+  if (!namespaces.some((n) => n.tier === "applications"))
+    c.fail(
+      field,
+      namespaces.map((n) => n.name),
+      'at least one namespace of tier "applications"',
+    );
+  if (namespaces.filter((n) => n.tier === "monitoring").length > 1)
+    c.fail(
+      field,
+      namespaces.map((n) => n.name),
+      'at most one namespace of tier "monitoring"',
+    );
 }
 
 /**
@@ -46,7 +56,12 @@ export function checkNamespaceNames(c: Checker, namespaces: readonly NamespaceDe
  */
 export function checkWorkloadNames(c: Checker, services: readonly ServiceDefinition[], field = "services"): void {
   services.forEach((s, i) => {
-    c.matches(`${field}[${i}].workload`, s.workload, RFC1035_LABEL, "an RFC 1035 label (starts with a lower-case letter; letters, digits, inner hyphens; at most 63 characters)");
+    c.matches(
+      `${field}[${i}].workload`,
+      s.workload,
+      RFC1035_LABEL,
+      "an RFC 1035 label (starts with a lower-case letter; letters, digits, inner hyphens; at most 63 characters)",
+    );
   });
 }
 
@@ -83,7 +98,8 @@ function footprints(w: WorkloadConfig, services: readonly ServiceDefinition[]): 
 
 function quantity(c: Checker, field: string, value: string, kind: "cpu" | "memory"): number | undefined {
   const v = kind === "cpu" ? parseCpuMillis(value) : parseMemoryBytes(value);
-  if (v === undefined) c.fail(field, value, kind === "cpu" ? 'a Kubernetes CPU quantity such as "500m" or "4"' : 'a Kubernetes memory quantity such as "512Mi" or "16Gi"');
+  if (v === undefined)
+    c.fail(field, value, kind === "cpu" ? 'a Kubernetes CPU quantity such as "500m" or "4"' : 'a Kubernetes memory quantity such as "512Mi" or "16Gi"');
   return v;
 }
 
@@ -91,13 +107,21 @@ function quantity(c: Checker, field: string, value: string, kind: "cpu" | "memor
  * LimitRange: defaultRequest <= default <= max, and no container of the services (nor
  * the mesh proxy) over `max`, which the API server would reject.
  */
-export function checkLimitRange(c: Checker, l: ContainerLimitRange, w: WorkloadConfig, services: readonly ServiceDefinition[] = SERVICES, field = "workloads.limitRange"): void {
+export function checkLimitRange(
+  c: Checker,
+  l: ContainerLimitRange,
+  w: WorkloadConfig,
+  services: readonly ServiceDefinition[] = SERVICES,
+  field = "workloads.limitRange",
+): void {
   for (const kind of ["cpu", "memory"] as const) {
     const req = quantity(c, `${field}.defaultRequest.${kind}`, l.defaultRequest[kind], kind);
     const def = quantity(c, `${field}.default.${kind}`, l.default[kind], kind);
     const max = quantity(c, `${field}.max.${kind}`, l.max[kind], kind);
     if (req !== undefined && def !== undefined && req > def) {
-      c.problem(`${field}.defaultRequest.${kind} (${l.defaultRequest[kind]}) exceeds ${field}.default.${kind} (${l.default[kind]}); accepted: defaultRequest <= default`);
+      c.problem(
+        `${field}.defaultRequest.${kind} (${l.defaultRequest[kind]}) exceeds ${field}.default.${kind} (${l.default[kind]}); accepted: defaultRequest <= default`,
+      );
     }
     if (def !== undefined && max !== undefined && def > max) {
       c.problem(`${field}.default.${kind} (${l.default[kind]}) exceeds ${field}.max.${kind} (${l.max[kind]}); accepted: default <= max`);
@@ -123,11 +147,19 @@ export function checkLimitRange(c: Checker, l: ContainerLimitRange, w: WorkloadC
  * update), proxies included, and a Service object each. Beyond that the quota caps how
  * far the HPAs can scale, which is its purpose.
  */
-export function checkQuota(c: Checker, q: NamespaceQuota, w: WorkloadConfig, services: readonly ServiceDefinition[] = SERVICES, field = "workloads.quota"): void {
+export function checkQuota(
+  c: Checker,
+  q: NamespaceQuota,
+  w: WorkloadConfig,
+  services: readonly ServiceDefinition[] = SERVICES,
+  field = "workloads.quota",
+): void {
   const need = footprints(w, services);
   const pods = need.reduce((n, s) => n + s.pods, 0);
   if (c.intRange(`${field}.pods`, q.pods, 1, 10000) && q.pods < pods) {
-    c.problem(`${field}.pods (${q.pods}) is below the ${pods} pods the services need during a rolling update at their autoscaling floor; accepted: at least ${pods}`);
+    c.problem(
+      `${field}.pods (${q.pods}) is below the ${pods} pods the services need during a rolling update at their autoscaling floor; accepted: at least ${pods}`,
+    );
   }
   if (c.intRange(`${field}.services`, q.services, 1, 1000) && q.services < services.length) {
     c.problem(`${field}.services (${q.services}) is below the ${services.length} services of the catalogue; accepted: at least ${services.length}`);
@@ -140,14 +172,21 @@ export function checkQuota(c: Checker, q: NamespaceQuota, w: WorkloadConfig, ser
       const total = need.reduce((n, s) => n + s.pods * (s[bound][kind] as number), 0);
       if (have < total) {
         const shown = kind === "cpu" ? `${Math.ceil(total)}m` : `${Math.ceil(total / 2 ** 20)}Mi`;
-        c.problem(`${field}.${bound}.${kind} (${q[bound][kind]}) is below the ${shown} the services need during a rolling update at their autoscaling floor (Linkerd proxies included); accepted: at least ${shown}`);
+        c.problem(
+          `${field}.${bound}.${kind} (${q[bound][kind]}) is below the ${shown} the services need during a rolling update at their autoscaling floor (Linkerd proxies included); accepted: at least ${shown}`,
+        );
       }
     }
   }
 }
 
 /** Everything above for one environment; `checkWorkloads` runs it after its own checks. */
-export function checkPlatformWorkloads(c: Checker, cfg: EnvironmentConfig, namespaces: readonly NamespaceDefinition[] = NAMESPACES, services: readonly ServiceDefinition[] = SERVICES): void {
+export function checkPlatformWorkloads(
+  c: Checker,
+  cfg: EnvironmentConfig,
+  namespaces: readonly NamespaceDefinition[] = NAMESPACES,
+  services: readonly ServiceDefinition[] = SERVICES,
+): void {
   checkNamespaceNames(c, namespaces, "namespaces (variables/platform.ts)");
   checkWorkloadNames(c, services, "services (variables/services.ts)");
   const w = cfg.workloads as WorkloadConfig;
@@ -155,7 +194,8 @@ export function checkPlatformWorkloads(c: Checker, cfg: EnvironmentConfig, names
   // ceiling to a larger replica count: say so instead.
   c.ordered("workloads.defaults.replicas", w.defaults.replicas, "workloads.autoscaling.maxReplicas", w.autoscaling.maxReplicas);
   for (const [name, o] of Object.entries(w.overrides ?? {})) {
-    if (o?.replicas !== undefined) c.ordered(`workloads.overrides.${name}.replicas`, o.replicas, "workloads.autoscaling.maxReplicas", w.autoscaling.maxReplicas);
+    if (o?.replicas !== undefined)
+      c.ordered(`workloads.overrides.${name}.replicas`, o.replicas, "workloads.autoscaling.maxReplicas", w.autoscaling.maxReplicas);
   }
   if (w.quota) checkQuota(c, w.quota, w, services);
   if (w.limitRange) checkLimitRange(c, w.limitRange, w, services);

@@ -234,7 +234,10 @@ export interface ReleaseInfo {
 export function releaseInfo(node: TerraformNode, charts: Readonly<Record<ChartName, ChartSpec>>, catalog: AdmissionCatalog): ReleaseInfo {
   const c = node.config;
   const name = (Object.keys(charts) as ChartName[]).find((n) => charts[n].chart === c.chart && charts[n].repository === c.repository);
-  if (!name) throw new Error(`${node.address}: chart ${String(c.repository)} ${String(c.chart)} is not in variables/charts.ts, so its admission webhooks are not declared`);
+  if (!name)
+    throw new Error(
+      `${node.address}: chart ${String(c.repository)} ${String(c.chart)} is not in variables/charts.ts, so its admission webhooks are not declared`,
+    );
   const docs = (c.values as string[] | undefined) ?? [];
   const values = Object.assign({}, ...docs.map((d) => JSON.parse(d) as JsonObject)) as JsonObject;
   return { chart: name, admission: catalog[name], values, namespace: String(c.namespace ?? "default") };
@@ -249,7 +252,10 @@ export function objectsOf(node: TerraformNode, release?: ReleaseInfo): readonly 
   if (node.type === "kubernetes_manifest") return manifestObjects(asObject(node.config.manifest), "default");
   if (!node.type.startsWith("kubernetes_")) return [];
   const kind = KUBERNETES_RESOURCE_KINDS[node.type];
-  if (!kind) throw new Error(`${node.address}: ${node.type} is not in KUBERNETES_RESOURCE_KINDS (modules/addons/admission.ts); add its kind so admission ordering sees it`);
+  if (!kind)
+    throw new Error(
+      `${node.address}: ${node.type} is not in KUBERNETES_RESOURCE_KINDS (modules/addons/admission.ts); add its kind so admission ordering sees it`,
+    );
   const metadata = asObject(node.config.metadata);
   const namespaced = !CLUSTER_SCOPED.has(key(kind));
   const ns = namespaced ? ((metadata.namespace as string | undefined) ?? "default") : undefined;
@@ -327,7 +333,11 @@ export interface AdmissionRequirement {
  * intercepts with `Fail` (or with a mutation that is required there), in resource order.
  * A release's own objects are exempt: its webhooks' object selectors leave them out.
  */
-export function admissionRequirements(nodes: readonly TerraformNode[], charts: Readonly<Record<ChartName, ChartSpec>>, catalog: AdmissionCatalog): AdmissionRequirement[] {
+export function admissionRequirements(
+  nodes: readonly TerraformNode[],
+  charts: Readonly<Record<ChartName, ChartSpec>>,
+  catalog: AdmissionCatalog,
+): AdmissionRequirement[] {
   const ns = namespaces(nodes);
   const releases = new Map<string, ReleaseInfo>();
   for (const n of nodes) if (n.type === "helm_release") releases.set(n.address, releaseInfo(n, charts, catalog));
@@ -415,7 +425,9 @@ class AdmissionOrdering implements IAspect {
     const byAddress = new Map<string, TerraformResource>();
     const nodes: TerraformNode[] = [];
     for (const r of resources) {
-      const block = (Tokenization.resolve(r.toTerraform(), { scope: this.stack, resolver: RESOLVER }) as { resource?: Record<string, Record<string, JsonObject>> }).resource;
+      const block = (
+        Tokenization.resolve(r.toTerraform(), { scope: this.stack, resolver: RESOLVER }) as { resource?: Record<string, Record<string, JsonObject>> }
+      ).resource;
       for (const [id, config] of Object.entries(block?.[r.terraformResourceType] ?? {})) {
         const address = `${r.terraformResourceType}.${id}`;
         byAddress.set(address, r);

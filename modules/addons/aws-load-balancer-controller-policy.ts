@@ -121,7 +121,10 @@ export function albControllerStatements(ctx: AddonContext): PolicyStatement[] {
       sid: "TagLoadBalancersOnCreate",
       actions: ["elasticloadbalancing:AddTags"],
       resources: [...loadBalancers, targetGroups],
-      conditions: [{ test: "StringEquals", variable: "elasticloadbalancing:CreateAction", values: ["CreateTargetGroup", "CreateLoadBalancer"] }, taggedAtCreate],
+      conditions: [
+        { test: "StringEquals", variable: "elasticloadbalancing:CreateAction", values: ["CreateTargetGroup", "CreateLoadBalancer"] },
+        taggedAtCreate,
+      ],
     },
     {
       sid: "RetagOwnedLoadBalancers",

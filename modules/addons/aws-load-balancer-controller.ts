@@ -91,7 +91,9 @@ export const AWS_LOAD_BALANCER_CONTROLLER_ADMISSION: ChartAdmission = {
         intercepts: [POD],
         failurePolicy: "Fail",
         namespaceSelector: namespaceLabelled("elbv2.k8s.aws/alb-target-control-agent-injection"),
-        objectSelector: { matchExpressions: [NOT_THE_CONTROLLER, { key: "elbv2.k8s.aws/alb-target-control-agent-inject", operator: "NotIn", values: ["false"] }] },
+        objectSelector: {
+          matchExpressions: [NOT_THE_CONTROLLER, { key: "elbv2.k8s.aws/alb-target-control-agent-inject", operator: "NotIn", values: ["false"] }],
+        },
       },
       {
         name: "alb-target-control.object.elbv2.k8s.aws",

@@ -48,7 +48,8 @@ export interface CertManagerProps {
  * retries a dry-run Certificate until the webhook admits it.
  */
 export const CERT_MANAGER_ADMISSION: ChartAdmission = {
-  source: "cert-manager chart templates/webhook-validating-webhook.yaml, webhook-mutating-webhook.yaml, startupapicheck-job.yaml; values.yaml webhook.validatingWebhookConfiguration.namespaceSelector",
+  source:
+    "cert-manager chart templates/webhook-validating-webhook.yaml, webhook-mutating-webhook.yaml, startupapicheck-job.yaml; values.yaml webhook.validatingWebhookConfiguration.namespaceSelector",
   webhooks: (values) => [
     {
       name: "webhook.cert-manager.io",
@@ -144,8 +145,18 @@ export class CertManagerAddon extends HelmAddon<CertManagerValues> {
       podDisruptionBudget: pdb,
       ...place,
       resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-      webhook: { replicaCount: replicas, podDisruptionBudget: pdb, ...place, resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } } },
-      cainjector: { replicaCount: replicas, podDisruptionBudget: pdb, ...place, resources: { requests: { cpu: "20m", memory: "128Mi" }, limits: { memory: "512Mi" } } },
+      webhook: {
+        replicaCount: replicas,
+        podDisruptionBudget: pdb,
+        ...place,
+        resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      },
+      cainjector: {
+        replicaCount: replicas,
+        podDisruptionBudget: pdb,
+        ...place,
+        resources: { requests: { cpu: "20m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+      },
       // The chart's default, set so the readiness it gives dependents cannot be switched off unnoticed.
       startupapicheck: { enabled: true, ...place, resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "64Mi" } } },
     };
@@ -157,6 +168,8 @@ export class CertManagerAddon extends HelmAddon<CertManagerValues> {
   }
 
   protected afterRelease(scope: Construct, ctx: AddonContext, release: Release): ITerraformDependable[] {
-    return [rawRelease(scope, "letsencrypt-issuers", { name: "letsencrypt-issuers", namespace: this.namespace, resources: this.issuers(ctx), dependsOn: [release] })];
+    return [
+      rawRelease(scope, "letsencrypt-issuers", { name: "letsencrypt-issuers", namespace: this.namespace, resources: this.issuers(ctx), dependsOn: [release] }),
+    ];
   }
 }

@@ -64,7 +64,10 @@ export function clusterAutoscalerStatements(ctx: AddonContext): PolicyStatement[
 }
 
 /** No webhook; a Deployment and its metrics Service. */
-export const CLUSTER_AUTOSCALER_ADMISSION: ChartAdmission = noWebhooks("cluster-autoscaler chart templates/ (deployment.yaml, service.yaml, rbac): no webhook configuration", [SERVICE, POD]);
+export const CLUSTER_AUTOSCALER_ADMISSION: ChartAdmission = noWebhooks(
+  "cluster-autoscaler chart templates/ (deployment.yaml, service.yaml, rbac): no webhook configuration",
+  [SERVICE, POD],
+);
 
 /** Cluster Autoscaler: grows and shrinks the managed node groups found by their tags. */
 export class ClusterAutoscalerAddon extends HelmAddon<ClusterAutoscalerValues> {

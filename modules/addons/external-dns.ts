@@ -57,7 +57,10 @@ export function externalDnsStatements(ctx: AddonContext): PolicyStatement[] {
 }
 
 /** No webhook; a Deployment and its metrics Service. */
-export const EXTERNAL_DNS_ADMISSION: ChartAdmission = noWebhooks("external-dns chart templates/ (deployment.yaml, service.yaml, rbac): no webhook configuration", [SERVICE, POD]);
+export const EXTERNAL_DNS_ADMISSION: ChartAdmission = noWebhooks(
+  "external-dns chart templates/ (deployment.yaml, service.yaml, rbac): no webhook configuration",
+  [SERVICE, POD],
+);
 
 /** external-dns: Route53 records for Ingresses and Services, in the environment's zone only. */
 export class ExternalDnsAddon extends HelmAddon<ExternalDnsValues> {

@@ -34,7 +34,8 @@ const WEBHOOKS_ENABLED: LabelRequirement = { key: "config.linkerd.io/admission-w
  * there without it runs without proxy, outside mTLS.
  */
 export const LINKERD_CONTROL_PLANE_ADMISSION: ChartAdmission = {
-  source: "linkerd-control-plane chart templates/proxy-injector-rbac.yaml, destination-rbac.yaml; values.yaml proxyInjector/profileValidator/policyValidator namespaceSelector",
+  source:
+    "linkerd-control-plane chart templates/proxy-injector-rbac.yaml, destination-rbac.yaml; values.yaml proxyInjector/profileValidator/policyValidator namespaceSelector",
   webhooks: (values) => {
     const failurePolicy = (valueAt(values, "webhookFailurePolicy") as AdmissionWebhook["failurePolicy"] | undefined) ?? "Ignore";
     const validators = { matchExpressions: [WEBHOOKS_ENABLED] };
@@ -55,7 +56,13 @@ export const LINKERD_CONTROL_PLANE_ADMISSION: ChartAdmission = {
         },
         requiredWhereNamespaceAnnotated: MESH.injectAnnotation,
       },
-      { name: "linkerd-sp-validator.linkerd.io", type: "Validating", intercepts: [{ group: "linkerd.io", kind: "ServiceProfile" }], failurePolicy, namespaceSelector: validators },
+      {
+        name: "linkerd-sp-validator.linkerd.io",
+        type: "Validating",
+        intercepts: [{ group: "linkerd.io", kind: "ServiceProfile" }],
+        failurePolicy,
+        namespaceSelector: validators,
+      },
       {
         name: "linkerd-policy-validator.linkerd.io",
         type: "Validating",
@@ -227,7 +234,13 @@ export class LinkerdAddon implements PlatformAddon {
   }
 
   public deploy(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
-    const crds = helmRelease(scope, "crds", { name: "linkerd-crds", chart: CHARTS.linkerdCrds, namespace: this.namespace, values: this.crdValues(), dependsOn: after });
+    const crds = helmRelease(scope, "crds", {
+      name: "linkerd-crds",
+      chart: CHARTS.linkerdCrds,
+      namespace: this.namespace,
+      values: this.crdValues(),
+      dependsOn: after,
+    });
     const identity = rawRelease(scope, "identity", {
       name: "linkerd-identity",
       namespace: this.namespace,

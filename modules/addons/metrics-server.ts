@@ -13,7 +13,10 @@ export interface MetricsServerValues {
 }
 
 /** No webhook; a Deployment, its Service and the (cluster-scoped) APIService. */
-export const METRICS_SERVER_ADMISSION: ChartAdmission = noWebhooks("metrics-server chart templates/ (deployment.yaml, service.yaml, apiservice.yaml): no webhook configuration", [SERVICE, POD]);
+export const METRICS_SERVER_ADMISSION: ChartAdmission = noWebhooks(
+  "metrics-server chart templates/ (deployment.yaml, service.yaml, apiservice.yaml): no webhook configuration",
+  [SERVICE, POD],
+);
 
 /** metrics-server: the resource metrics API the HorizontalPodAutoscalers read. No AWS access. */
 export class MetricsServerAddon extends HelmAddon<MetricsServerValues> {

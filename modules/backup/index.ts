@@ -56,9 +56,21 @@ export const DEFAULT_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";
 
 /** Administration of the DR key through IAM (as modules/kms); use is limited to services. */
 const KEY_ADMIN_ACTIONS = [
-  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-  "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
 ];
 
 /** The bucket to replicate (modules/s3 `StorageBucket` fits). */
@@ -386,7 +398,13 @@ export class Backup extends Construct {
     new S3BucketServerSideEncryptionConfigurationA(this, "replica-encryption", {
       provider: dr.provider,
       bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: drKey.arn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: drKey.arn },
+          bucketKeyEnabled: true,
+          blockedEncryptionTypes: ["SSE-C"],
+        },
+      ],
     });
     const pab = new S3BucketPublicAccessBlock(this, "replica-public-access-block", {
       provider: dr.provider,
@@ -434,15 +452,23 @@ export class Backup extends Construct {
       service: SERVICE_PRINCIPALS.s3,
       sourceAccount: aws.accountId,
     });
-    const doc = policyDocument(this, "replication-policy-document", replicationStatements({
-      primaryRegion: aws.region,
-      drRegion: dr.region,
-      sourceArn: src.arn,
-      sourceKmsKeyArn: keys.storage.arn,
-      destinationArn: bucket.arn,
-      destinationKmsKeyArn: drKey.arn,
-    }));
-    const inline = new IamRolePolicy(this, "replication-policy", { name: resourceName(environment, "backups-replication"), role: role.role.id, policy: doc.json });
+    const doc = policyDocument(
+      this,
+      "replication-policy-document",
+      replicationStatements({
+        primaryRegion: aws.region,
+        drRegion: dr.region,
+        sourceArn: src.arn,
+        sourceKmsKeyArn: keys.storage.arn,
+        destinationArn: bucket.arn,
+        destinationKmsKeyArn: drKey.arn,
+      }),
+    );
+    const inline = new IamRolePolicy(this, "replication-policy", {
+      name: resourceName(environment, "backups-replication"),
+      role: role.role.id,
+      policy: doc.json,
+    });
     const rtc = rep.replicationTimeControl === true;
     const replication = new S3BucketReplicationConfigurationA(this, "replication", {
       bucket: src.id,
@@ -459,9 +485,7 @@ export class Backup extends Construct {
             bucket: bucket.arn,
             storageClass: "STANDARD",
             encryptionConfiguration: { replicaKmsKeyId: drKey.arn },
-            ...(rtc
-              ? { replicationTime: { status: "Enabled", time: { minutes: 15 } }, metrics: { status: "Enabled", eventThreshold: { minutes: 15 } } }
-              : {}),
+            ...(rtc ? { replicationTime: { status: "Enabled", time: { minutes: 15 } }, metrics: { status: "Enabled", eventThreshold: { minutes: 15 } } } : {}),
           },
         },
       ],
@@ -528,14 +552,17 @@ function validate(props: BackupProps, continuousDays: number): void {
   if (props.coldStorageAfterDays !== undefined && props.retentionDays < props.coldStorageAfterDays + r.coldStorageMinimum) {
     fail(`retentionDays ${props.retentionDays} must be at least coldStorageAfterDays + ${r.coldStorageMinimum}`);
   }
-  if (props.copyToDr && props.dr && props.dr.region === props.context.aws.region) fail(`copy to the primary region ${props.context.aws.region} protects against nothing`);
+  if (props.copyToDr && props.dr && props.dr.region === props.context.aws.region)
+    fail(`copy to the primary region ${props.context.aws.region} protects against nothing`);
   const lock = props.vaultLock;
   if (lock) {
     const min = lock.minRetentionDays ?? DEFAULT_LOCK_MIN_DAYS;
     const max = lock.maxRetentionDays ?? props.retentionDays;
-    if (min > Math.min(props.retentionDays, continuousDays)) fail(`vault lock minimum ${min} exceeds a rule's retention (daily ${props.retentionDays}, continuous ${continuousDays})`);
+    if (min > Math.min(props.retentionDays, continuousDays))
+      fail(`vault lock minimum ${min} exceeds a rule's retention (daily ${props.retentionDays}, continuous ${continuousDays})`);
     if (max < props.retentionDays) fail(`vault lock maximum ${max} is below retentionDays ${props.retentionDays}`);
     const ch = lock.changeableForDays;
-    if (ch !== undefined && ch !== null && ch < BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS) fail(`vault lock changeableForDays ${ch} below ${BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS}`);
+    if (ch !== undefined && ch !== null && ch < BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS)
+      fail(`vault lock changeableForDays ${ch} below ${BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS}`);
   }
 }

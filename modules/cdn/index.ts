@@ -102,7 +102,10 @@ export interface ContentDeliveryProps {
 /** Stable construct id part for an alias: `media` for `media.dev.authorworks.io`. */
 function aliasLabel(alias: string, zone: string): string {
   const relative = alias === zone ? "apex" : alias.endsWith(`.${zone}`) ? alias.slice(0, -(zone.length + 1)) : alias;
-  return relative.replace(/[^a-z0-9]+/gi, "-").replace(/^-+|-+$/g, "").toLowerCase();
+  return relative
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/^-+|-+$/g, "")
+    .toLowerCase();
 }
 
 /** The CloudFront distribution, its policies and logs, both web ACLs and the alias records. */
@@ -141,8 +144,7 @@ export class ContentDelivery extends Construct {
     const apiHost = props.apiOriginDomainName ?? `api.${props.zoneName}`;
 
     // --- WAF: one ACL per scope, same rules.
-    const logging = (kmsKeyArn?: string): WebAclLoggingProps | undefined =>
-      props.wafLogging ? { retentionDays: logRetentionDays, kmsKeyArn } : undefined;
+    const logging = (kmsKeyArn?: string): WebAclLoggingProps | undefined => (props.wafLogging ? { retentionDays: logRetentionDays, kmsKeyArn } : undefined);
     this.webAcl = new WebAcl(this, "web-acl", {
       provider: props.globalProvider,
       name: name("cloudfront"),

@@ -30,9 +30,20 @@ export const VALIDATION_RECORD_TTL = 60;
 /** What Route 53 may do with the DNSSEC signing key (Route 53 Developer Guide, "customer managed keys for DNSSEC"). */
 export const DNSSEC_SERVICE_ACTIONS = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"];
 const DNSSEC_KEY_ADMIN_ACTIONS = [
-  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-  "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
 ];
 
 export interface DnsZonesProps {
@@ -112,7 +123,11 @@ function baseName(domain: string): string {
 /** Readable, stable construct id part for a name inside `zone`: `apex`, `media`, `api-v2`. */
 export function recordLabel(domain: string, zone: string): string {
   const relative = domain === zone ? "apex" : domain.endsWith(`.${zone}`) ? domain.slice(0, -(zone.length + 1)) : domain;
-  return relative.replace(/\*/g, "wildcard").replace(/[^a-z0-9]+/gi, "-").replace(/^-+|-+$/g, "").toLowerCase();
+  return relative
+    .replace(/\*/g, "wildcard")
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/^-+|-+$/g, "")
+    .toLowerCase();
 }
 
 /**

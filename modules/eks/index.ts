@@ -335,13 +335,17 @@ export class EksCluster extends Construct {
     this.accessEntry("admin", roleArn(props.adminRoleName), [ADMIN_GROUP], { policy: EKS_ACCESS_POLICIES.clusterAdmin });
     for (const [entryId, arn] of Object.entries(props.additionalAdminPrincipalArns ?? {})) {
       if (!/^[a-z][a-z0-9-]*$/.test(entryId) || entryId === "admin" || entryId === "developer") {
-        throw new Error(`additionalAdminPrincipalArns: "${entryId}" must be a lower-case kebab id other than "admin" and "developer" (it names the access entry)`);
+        throw new Error(
+          `additionalAdminPrincipalArns: "${entryId}" must be a lower-case kebab id other than "admin" and "developer" (it names the access entry)`,
+        );
       }
       this.accessEntry(entryId, arn, [ADMIN_GROUP], { policy: EKS_ACCESS_POLICIES.clusterAdmin });
     }
     for (const [entryId, arn] of Object.entries(props.additionalViewerPrincipalArns ?? {})) {
       if (!/^[a-z][a-z0-9-]*$/.test(entryId) || ["admin", "developer", ...Object.keys(props.additionalAdminPrincipalArns ?? {})].includes(entryId)) {
-        throw new Error(`additionalViewerPrincipalArns: "${entryId}" must be a lower-case kebab id not used by another access entry (it names the access entry)`);
+        throw new Error(
+          `additionalViewerPrincipalArns: "${entryId}" must be a lower-case kebab id not used by another access entry (it names the access entry)`,
+        );
       }
       this.accessEntry(entryId, arn, [], { policy: EKS_ACCESS_POLICIES.adminView });
     }
@@ -395,7 +399,9 @@ export class EksCluster extends Construct {
     });
     addons["kube-proxy"] = this.addon("kube-proxy", {});
     addons["eks-pod-identity-agent"] = this.addon("eks-pod-identity-agent", {});
-    const beforeCompute = Object.values(EKS_ADDONS).filter((a) => a.beforeCompute).map((a) => addons[a.name as EksAddonName]!);
+    const beforeCompute = Object.values(EKS_ADDONS)
+      .filter((a) => a.beforeCompute)
+      .map((a) => addons[a.name as EksAddonName]!);
 
     // --- Node groups.
     const securityGroupIds = [this.clusterSecurityGroupId, ...(props.nodeSecurityGroupIds ?? [])];

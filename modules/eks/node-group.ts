@@ -76,12 +76,15 @@ export function nodeGroupArchitecture(name: string, spec: NodeGroupSpec): CpuArc
     if (!arch) throw new Error(`node group "${name}": "${t}" is not an EC2 instance type (${EC2_INSTANCE_TYPE})`);
     arches.add(arch);
   }
-  if (arches.size > 1) throw new Error(`node group "${name}": instance types mix architectures (${spec.instanceTypes.join(", ")}); one AMI type serves one architecture`);
+  if (arches.size > 1)
+    throw new Error(`node group "${name}": instance types mix architectures (${spec.instanceTypes.join(", ")}); one AMI type serves one architecture`);
   const { minSize, desiredSize, maxSize } = spec;
   const whole = [minSize, desiredSize, maxSize].every((n) => Number.isInteger(n));
   const ordered = 0 <= minSize && minSize <= desiredSize && desiredSize <= maxSize;
   if (!whole || !ordered || maxSize < 1 || maxSize > EKS_LIMITS.maxNodesPerGroup) {
-    throw new Error(`node group "${name}": sizes must be whole numbers with 0 <= min <= desired <= max, 1 <= max <= ${EKS_LIMITS.maxNodesPerGroup} (got min ${minSize}, desired ${desiredSize}, max ${maxSize})`);
+    throw new Error(
+      `node group "${name}": sizes must be whole numbers with 0 <= min <= desired <= max, 1 <= max <= ${EKS_LIMITS.maxNodesPerGroup} (got min ${minSize}, desired ${desiredSize}, max ${maxSize})`,
+    );
   }
   if (!(Number.isInteger(spec.diskSizeGb) && spec.diskSizeGb >= EKS_LIMITS.minRootVolumeGb && spec.diskSizeGb <= EKS_LIMITS.maxRootVolumeGb)) {
     throw new Error(`node group "${name}": diskSizeGb ${spec.diskSizeGb} must be ${EKS_LIMITS.minRootVolumeGb}-${EKS_LIMITS.maxRootVolumeGb} GiB`);
@@ -190,7 +193,10 @@ export class ManagedNodeGroup extends Construct {
     // template (labels, taints) from the ASG when the group has no node to look at.
     const asgName = this.nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
     for (const [key, value] of Object.entries(autoscalerTags)) {
-      const tagId = key.replace(/^k8s\.io\/cluster-autoscaler\/node-template\//, "").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
+      const tagId = key
+        .replace(/^k8s\.io\/cluster-autoscaler\/node-template\//, "")
+        .replace(/[^A-Za-z0-9]+/g, "-")
+        .toLowerCase();
       new AutoscalingGroupTag(this, `asg-${tagId}`, {
         autoscalingGroupName: asgName,
         tag: { key, value, propagateAtLaunch: false },

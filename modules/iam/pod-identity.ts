@@ -42,7 +42,11 @@ export function podIdentityTrustStatement(props: PodIdentityTrustProps): PolicyS
     principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.eksPodIdentity] }],
     conditions: [
       { test: "StringEquals", variable: "aws:SourceAccount", values: [aws.accountId] },
-      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:eks:${aws.region}:${aws.accountId}:podidentityassociation/${props.clusterName}/*`] },
+      {
+        test: "ArnLike",
+        variable: "aws:SourceArn",
+        values: [`arn:${partition}:eks:${aws.region}:${aws.accountId}:podidentityassociation/${props.clusterName}/*`],
+      },
       { test: "StringEquals", variable: "aws:RequestTag/kubernetes-namespace", values: [props.namespace] },
       { test: "StringEquals", variable: "aws:RequestTag/kubernetes-service-account", values: [props.serviceAccount] },
     ],

@@ -24,9 +24,21 @@ export const DATA_CLASS_SERVICES: Readonly<Record<DataClass, readonly string[]>>
 };
 
 const KEY_ADMIN_ACTIONS = [
-  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-  "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
-  "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+  "kms:Create*",
+  "kms:Describe*",
+  "kms:Enable*",
+  "kms:List*",
+  "kms:Put*",
+  "kms:Update*",
+  "kms:Revoke*",
+  "kms:Disable*",
+  "kms:Get*",
+  "kms:Delete*",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:ScheduleKeyDeletion",
+  "kms:CancelKeyDeletion",
+  "kms:RotateKeyOnDemand",
 ];
 /** What a user of the key needs to encrypt and decrypt data (envelope encryption). */
 export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
@@ -106,7 +118,11 @@ export class EncryptionKey extends Construct implements PolicyKey {
         resources: ["*"],
         principals: [{ type: "Service", identifiers: [serviceEndpoint("logs", aws.region)] }],
         conditions: [
-          { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [`arn:${aws.partition ?? "aws"}:logs:${aws.region}:${aws.accountId}:log-group:*`] },
+          {
+            test: "ArnLike",
+            variable: "kms:EncryptionContext:aws:logs:arn",
+            values: [`arn:${aws.partition ?? "aws"}:logs:${aws.region}:${aws.accountId}:log-group:*`],
+          },
         ],
       });
     }

@@ -31,7 +31,9 @@ export function metricAlarm(scope: Construct, spec: AlarmSpec, name: string, top
       expression: q.expression,
       label: q.label,
       returnData: q.returnData ?? false,
-      metric: q.metric ? { namespace: q.metric.namespace, metricName: q.metric.metricName, stat: q.metric.stat, dimensions: q.metric.dimensions, period: q.period ?? 300 } : undefined,
+      metric: q.metric
+        ? { namespace: q.metric.namespace, metricName: q.metric.metricName, stat: q.metric.stat, dimensions: q.metric.dimensions, period: q.period ?? 300 }
+        : undefined,
     })),
     alarmActions: [topicArn],
     okActions: [topicArn],

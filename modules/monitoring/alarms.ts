@@ -26,11 +26,7 @@ export interface AlarmSpec {
   readonly description: string;
   readonly severity: Severity;
   readonly comparison:
-    | "GreaterThanThreshold"
-    | "GreaterThanOrEqualToThreshold"
-    | "LessThanThreshold"
-    | "LessThanOrEqualToThreshold"
-    | "GreaterThanUpperThreshold";
+    "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold" | "GreaterThanUpperThreshold";
   /** Absent for anomaly-detection alarms (they use `thresholdMetricId`). */
   readonly threshold?: number;
   readonly thresholdMetricId?: string;
@@ -101,7 +97,12 @@ export function databaseAlarms(db: DatabaseTarget, t: AlertThresholds, replicaLa
       evaluationPeriods: 3,
       treatMissingData: "missing",
       queries: [
-        { id: "connections", returnData: true, metric: { namespace: "AWS/RDS", metricName: "DatabaseConnections", stat: "Average", dimensions: dims }, period: FIVE_MINUTES },
+        {
+          id: "connections",
+          returnData: true,
+          metric: { namespace: "AWS/RDS", metricName: "DatabaseConnections", stat: "Average", dimensions: dims },
+          period: FIVE_MINUTES,
+        },
         { id: "band", expression: "ANOMALY_DETECTION_BAND(connections, 2)", label: "DatabaseConnections (expected)", returnData: true },
       ],
     },
@@ -219,7 +220,13 @@ export function albAlarms(arnSuffix: string, t: AlertThresholds): AlarmSpec[] {
       threshold: t.p99LatencyMs / 1000,
       evaluationPeriods: 3,
       treatMissingData: "notBreaching",
-      metric: { namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: { LoadBalancer: arnSuffix }, period: FIVE_MINUTES, extendedStatistic: "p99" },
+      metric: {
+        namespace: "AWS/ApplicationELB",
+        metricName: "TargetResponseTime",
+        dimensions: { LoadBalancer: arnSuffix },
+        period: FIVE_MINUTES,
+        extendedStatistic: "p99",
+      },
     },
   ];
 }
@@ -235,7 +242,13 @@ export function cloudFrontAlarms(distributionId: string, t: AlertThresholds): Al
       threshold: t.errorRatePercent,
       evaluationPeriods: 2,
       treatMissingData: "notBreaching",
-      metric: { namespace: "AWS/CloudFront", metricName: "5xxErrorRate", dimensions: { DistributionId: distributionId, Region: "Global" }, period: FIVE_MINUTES, statistic: "Average" },
+      metric: {
+        namespace: "AWS/CloudFront",
+        metricName: "5xxErrorRate",
+        dimensions: { DistributionId: distributionId, Region: "Global" },
+        period: FIVE_MINUTES,
+        statistic: "Average",
+      },
       global: true,
     },
   ];
@@ -243,7 +256,13 @@ export function cloudFrontAlarms(distributionId: string, t: AlertThresholds): Al
 
 /** EKS nodes through Container Insights (amazon-cloudwatch-observability add-on). */
 export function nodeAlarms(clusterName: string, t: AlertThresholds): AlarmSpec[] {
-  const metric = (metricName: string) => ({ namespace: "ContainerInsights", metricName, dimensions: { ClusterName: clusterName }, period: FIVE_MINUTES, statistic: "Average" as const });
+  const metric = (metricName: string) => ({
+    namespace: "ContainerInsights",
+    metricName,
+    dimensions: { ClusterName: clusterName },
+    period: FIVE_MINUTES,
+    statistic: "Average" as const,
+  });
   return [
     {
       id: "nodes-cpu",

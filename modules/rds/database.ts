@@ -37,14 +37,22 @@ export interface DatabaseSpec {
 }
 
 /** Settings shared by every database of one environment (built by `ServiceDatabases`). */
-export interface PostgresDatabaseProps
-  extends Pick<
-    ServiceDatabasesProps,
-    | "context" | "engineVersion" | "multiAz" | "backupRetentionDays" | "monitoringIntervalSeconds"
-    | "performanceInsightsRetentionDays" | "proxy" | "deletionProtection" | "finalSnapshot" | "applyImmediately"
-    | "dbSubnetGroupName" | "securityGroupIds"
-    | "subnetIds"
-  > {
+export interface PostgresDatabaseProps extends Pick<
+  ServiceDatabasesProps,
+  | "context"
+  | "engineVersion"
+  | "multiAz"
+  | "backupRetentionDays"
+  | "monitoringIntervalSeconds"
+  | "performanceInsightsRetentionDays"
+  | "proxy"
+  | "deletionProtection"
+  | "finalSnapshot"
+  | "applyImmediately"
+  | "dbSubnetGroupName"
+  | "securityGroupIds"
+  | "subnetIds"
+> {
   readonly spec: DatabaseSpec;
   /** Extra tags on the instance (e.g. the AWS Backup selection tag). */
   readonly instanceTags?: Readonly<Record<string, string>>;
@@ -313,7 +321,9 @@ export class PostgresDatabase extends Construct {
     // Granting rds_iam to a PostgreSQL role turns its password off, which would break the
     // RDS-managed (and rotated) master password; applications use their own users.
     if (dbUser === this.masterUsername) {
-      throw new Error(`rds: ${this.identifier}: "${dbUser}" is the master user; it signs in with its managed secret, directly to the instance, not with IAM tokens`);
+      throw new Error(
+        `rds: ${this.identifier}: "${dbUser}" is the master user; it signs in with its managed secret, directly to the instance, not with IAM tokens`,
+      );
     }
   }
 }

@@ -140,7 +140,8 @@ function validate(props: ServiceDatabasesProps): void {
     if (!/^[a-z][a-z0-9-]*[a-z0-9]$/.test(d.service)) problems.push(`service "${d.service}" is not a lower-case DNS label`);
     if (seen.has(d.service)) problems.push(`service "${d.service}" is listed twice`);
     seen.add(d.service);
-    if (d.allocatedStorageGb > d.maxAllocatedStorageGb) problems.push(`${d.service}: allocatedStorageGb ${d.allocatedStorageGb} exceeds maxAllocatedStorageGb ${d.maxAllocatedStorageGb}`);
+    if (d.allocatedStorageGb > d.maxAllocatedStorageGb)
+      problems.push(`${d.service}: allocatedStorageGb ${d.allocatedStorageGb} exceeds maxAllocatedStorageGb ${d.maxAllocatedStorageGb}`);
   }
   if (!/^\d+(\.\d+)?$/.test(props.engineVersion)) problems.push(`engineVersion "${props.engineVersion}" is not a PostgreSQL version such as "17"`);
   if (props.securityGroupIds.length === 0) problems.push("securityGroupIds is empty (instances would get the VPC default group)");

@@ -19,7 +19,12 @@ function minutes(hh: string, mm: string): number | undefined {
 /** Splits [start, start + length) on a circle of `size` minutes into non-wrapping segments. */
 function segments(start: number, length: number, size: number): Segment[] {
   const end = start + length;
-  return end <= size ? [[start, end]] : [[start, size], [0, end - size]];
+  return end <= size
+    ? [[start, end]]
+    : [
+        [start, size],
+        [0, end - size],
+      ];
 }
 
 /** `hh:mm-hh:mm` (daily, may cross midnight) as segments of the week. */

@@ -39,14 +39,7 @@ export const AUTH_TOKEN_LENGTH = 64;
 
 /** What happens when memory is full. See README.md ("Eviction policy"). */
 export type MaxMemoryPolicy =
-  | "volatile-lru"
-  | "allkeys-lru"
-  | "volatile-lfu"
-  | "allkeys-lfu"
-  | "volatile-random"
-  | "allkeys-random"
-  | "volatile-ttl"
-  | "noeviction";
+  "volatile-lru" | "allkeys-lru" | "volatile-lfu" | "allkeys-lfu" | "volatile-random" | "allkeys-random" | "volatile-ttl" | "noeviction";
 
 export interface ValkeyCacheProps {
   /**
@@ -327,7 +320,9 @@ export function checkWindows(snapshotWindow: string, maintenanceWindow: string):
       const a = day * DAY + sStart;
       const b = day * DAY + sEnd;
       if (a < mEnd + shift && mStart + shift < b) {
-        throw new Error(`ValkeyCache: snapshotWindow "${snapshotWindow}" overlaps maintenanceWindow "${maintenanceWindow}"; ElastiCache refuses overlapping windows`);
+        throw new Error(
+          `ValkeyCache: snapshotWindow "${snapshotWindow}" overlaps maintenanceWindow "${maintenanceWindow}"; ElastiCache refuses overlapping windows`,
+        );
       }
     }
   }

@@ -167,7 +167,14 @@ export class ContainerRegistry extends Construct {
     if (existing) return existing.node.findChild("policy") as IamRolePolicy;
 
     const scope = new Construct(this, id);
-    const doc: DataAwsIamPolicyDocument = policyDocument(scope, "document", repositoryAccessStatements(selected.map((s) => this.repositories[s].arn), mode));
+    const doc: DataAwsIamPolicyDocument = policyDocument(
+      scope,
+      "document",
+      repositoryAccessStatements(
+        selected.map((s) => this.repositories[s].arn),
+        mode,
+      ),
+    );
     return new IamRolePolicy(scope, "policy", { name: `ecr-${mode}${suffix}`, role: role.name, policy: doc.json });
   }
 }

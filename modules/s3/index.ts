@@ -10,10 +10,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import {
-  S3BucketLifecycleConfiguration,
-  S3BucketLifecycleConfigurationRule,
-} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -76,7 +73,10 @@ export function effectiveTransitions(transitions: readonly Transition[], expirat
 
 /** `content/` -> `content`, used to keep construct ids and policy names stable and readable. */
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 /**
@@ -216,10 +216,12 @@ export class StorageBucket extends Construct {
     this.node.addValidation({
       validate: () => {
         const errors: string[] = [];
-        if (!S3_BUCKET_NAME.test(props.bucketName)) errors.push(`bucket name "${props.bucketName}" is not a valid S3 bucket name (3-63 lower-case letters, digits, hyphens)`);
+        if (!S3_BUCKET_NAME.test(props.bucketName))
+          errors.push(`bucket name "${props.bucketName}" is not a valid S3 bucket name (3-63 lower-case letters, digits, hyphens)`);
         if (!def.versioned && def.lifecycle.noncurrentVersions) errors.push(`bucket "${def.purpose}" has a noncurrent-version policy but is not versioned`);
         const exp = expirationDays(def.lifecycle, props.logExpirationDays);
-        if (exp !== undefined && !(Number.isInteger(exp) && exp >= 1)) errors.push(`bucket "${def.purpose}": expiration must be a whole number of days >= 1 (got ${exp})`);
+        if (exp !== undefined && !(Number.isInteger(exp) && exp >= 1))
+          errors.push(`bucket "${def.purpose}": expiration must be a whole number of days >= 1 (got ${exp})`);
         for (const t of def.lifecycle.transitions) {
           const min = MINIMUM_TRANSITION_DAYS[t.storageClass] ?? 0;
           if (t.days < min) errors.push(`bucket "${def.purpose}": S3 refuses a transition to ${t.storageClass} before ${min} days (got ${t.days})`);
@@ -366,9 +368,7 @@ export function lifecycleRules(def: BucketDefinition, logExpirationDays: number)
       id: "noncurrent-versions",
       status: "Enabled",
       filter: [{}],
-      noncurrentVersionTransition: nc.transitions?.length
-        ? nc.transitions.map((t) => ({ noncurrentDays: t.days, storageClass: t.storageClass }))
-        : undefined,
+      noncurrentVersionTransition: nc.transitions?.length ? nc.transitions.map((t) => ({ noncurrentDays: t.days, storageClass: t.storageClass })) : undefined,
       noncurrentVersionExpiration: [{ noncurrentDays: nc.expireAfterDays, newerNoncurrentVersions: nc.keepNewest }],
       // A delete marker with no versions left behind is clutter that slows listing.
       expiration: [{ expiredObjectDeleteMarker: true }],

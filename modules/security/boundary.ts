@@ -13,18 +13,56 @@ import { Statement, document, iamArn } from "./policy";
  * provisioning), observability and messaging. KMS only for using keys, never managing them.
  */
 export const PLATFORM_ACTIONS: readonly string[] = [
-  "s3:*", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
-  "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant",
-  "rds:*", "rds-db:connect", "elasticache:*", "dynamodb:*", "backup:*",
-  "ecr:*", "eks:*", "eks-auth:AssumeRoleForPodIdentity", "ec2:*", "elasticloadbalancing:*", "autoscaling:*",
-  "route53:*", "acm:*", "wafv2:*", "shield:GetSubscriptionState", "cognito-idp:DescribeUserPoolClient", "cloudfront:CreateInvalidation",
-  "ssm:GetParameter", "ssm:GetParameters", "pricing:GetProducts",
-  "logs:*", "cloudwatch:*", "xray:*", "aps:*",
-  "sqs:*", "sns:*", "ses:*", "events:*",
-  "tag:GetResources", "sts:AssumeRole", "sts:TagSession", "sts:GetCallerIdentity",
+  "s3:*",
+  "secretsmanager:GetSecretValue",
+  "secretsmanager:DescribeSecret",
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncrypt*",
+  "kms:GenerateDataKey*",
+  "kms:DescribeKey",
+  "kms:CreateGrant",
+  "kms:ListGrants",
+  "kms:RevokeGrant",
+  "rds:*",
+  "rds-db:connect",
+  "elasticache:*",
+  "dynamodb:*",
+  "backup:*",
+  "ecr:*",
+  "eks:*",
+  "eks-auth:AssumeRoleForPodIdentity",
+  "ec2:*",
+  "elasticloadbalancing:*",
+  "autoscaling:*",
+  "route53:*",
+  "acm:*",
+  "wafv2:*",
+  "shield:GetSubscriptionState",
+  "cognito-idp:DescribeUserPoolClient",
+  "cloudfront:CreateInvalidation",
+  "ssm:GetParameter",
+  "ssm:GetParameters",
+  "pricing:GetProducts",
+  "logs:*",
+  "cloudwatch:*",
+  "xray:*",
+  "aps:*",
+  "sqs:*",
+  "sns:*",
+  "ses:*",
+  "events:*",
+  "tag:GetResources",
+  "sts:AssumeRole",
+  "sts:TagSession",
+  "sts:GetCallerIdentity",
   // The CI runner (modules/ci-runner) checks out through its GitHub connection.
-  "codeconnections:GetConnection", "codeconnections:GetConnectionToken", "codeconnections:UseConnection",
-  "codestar-connections:GetConnection", "codestar-connections:GetConnectionToken", "codestar-connections:UseConnection",
+  "codeconnections:GetConnection",
+  "codeconnections:GetConnectionToken",
+  "codeconnections:UseConnection",
+  "codestar-connections:GetConnection",
+  "codestar-connections:GetConnectionToken",
+  "codestar-connections:UseConnection",
 ];
 
 /**
@@ -32,22 +70,44 @@ export const PLATFORM_ACTIONS: readonly string[] = [
  * project's own roles (node provisioning), instance profiles and service-linked roles.
  */
 export const BOUNDED_IAM_ACTIONS: readonly string[] = [
-  "iam:GetRole", "iam:GetInstanceProfile", "iam:ListInstanceProfiles", "iam:ListInstanceProfilesForRole",
-  "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:TagInstanceProfile", "iam:UntagInstanceProfile",
-  "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:CreateServiceLinkedRole",
+  "iam:GetRole",
+  "iam:GetInstanceProfile",
+  "iam:ListInstanceProfiles",
+  "iam:ListInstanceProfilesForRole",
+  "iam:CreateInstanceProfile",
+  "iam:DeleteInstanceProfile",
+  "iam:TagInstanceProfile",
+  "iam:UntagInstanceProfile",
+  "iam:AddRoleToInstanceProfile",
+  "iam:RemoveRoleFromInstanceProfile",
+  "iam:CreateServiceLinkedRole",
   // The AWS Load Balancer Controller's policy reads IAM server certificates (listener certificates).
-  "iam:ListServerCertificates", "iam:GetServerCertificate",
+  "iam:ListServerCertificates",
+  "iam:GetServerCertificate",
 ];
 
 /** Role and user changes that must never produce an entity without this boundary. */
 export const BOUNDARY_REQUIRED_ACTIONS: readonly string[] = [
-  "iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
-  "iam:CreateUser", "iam:PutUserPermissionsBoundary", "iam:PutUserPolicy", "iam:DeleteUserPolicy", "iam:AttachUserPolicy", "iam:DetachUserPolicy",
+  "iam:CreateRole",
+  "iam:PutRolePermissionsBoundary",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:CreateUser",
+  "iam:PutUserPermissionsBoundary",
+  "iam:PutUserPolicy",
+  "iam:DeleteUserPolicy",
+  "iam:AttachUserPolicy",
+  "iam:DetachUserPolicy",
 ];
 
 /** Changing the boundary policy itself. */
 export const BOUNDARY_EDIT_ACTIONS: readonly string[] = [
-  "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion",
+  "iam:CreatePolicyVersion",
+  "iam:DeletePolicy",
+  "iam:DeletePolicyVersion",
+  "iam:SetDefaultPolicyVersion",
 ];
 
 /** Taking the boundary off a role or user. */
@@ -55,14 +115,33 @@ export const BOUNDARY_REMOVAL_ACTIONS: readonly string[] = ["iam:DeleteRolePermi
 
 /** Switching off or blinding the audit and detection services. */
 export const SECURITY_TAMPERING_ACTIONS: readonly string[] = [
-  "cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors",
-  "guardduty:DeleteDetector", "guardduty:UpdateDetector", "guardduty:CreateFilter", "guardduty:UpdateFilter",
-  "guardduty:DeletePublishingDestination", "guardduty:DisassociateFromMasterAccount", "guardduty:DisassociateFromAdministratorAccount",
-  "guardduty:StopMonitoringMembers", "guardduty:DeleteMembers", "guardduty:DisassociateMembers",
-  "securityhub:DisableSecurityHub", "securityhub:BatchDisableStandards", "securityhub:UpdateStandardsControl",
-  "securityhub:UpdateSecurityHubConfiguration", "securityhub:BatchUpdateFindings", "securityhub:DisableImportFindingsForProduct",
-  "securityhub:DisassociateFromMasterAccount", "securityhub:DisassociateFromAdministratorAccount", "securityhub:DeleteMembers", "securityhub:DisassociateMembers",
-  "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
+  "cloudtrail:StopLogging",
+  "cloudtrail:DeleteTrail",
+  "cloudtrail:UpdateTrail",
+  "cloudtrail:PutEventSelectors",
+  "guardduty:DeleteDetector",
+  "guardduty:UpdateDetector",
+  "guardduty:CreateFilter",
+  "guardduty:UpdateFilter",
+  "guardduty:DeletePublishingDestination",
+  "guardduty:DisassociateFromMasterAccount",
+  "guardduty:DisassociateFromAdministratorAccount",
+  "guardduty:StopMonitoringMembers",
+  "guardduty:DeleteMembers",
+  "guardduty:DisassociateMembers",
+  "securityhub:DisableSecurityHub",
+  "securityhub:BatchDisableStandards",
+  "securityhub:UpdateStandardsControl",
+  "securityhub:UpdateSecurityHubConfiguration",
+  "securityhub:BatchUpdateFindings",
+  "securityhub:DisableImportFindingsForProduct",
+  "securityhub:DisassociateFromMasterAccount",
+  "securityhub:DisassociateFromAdministratorAccount",
+  "securityhub:DeleteMembers",
+  "securityhub:DisassociateMembers",
+  "config:StopConfigurationRecorder",
+  "config:DeleteConfigurationRecorder",
+  "config:DeleteDeliveryChannel",
 ];
 
 /**
@@ -70,9 +149,26 @@ export const SECURITY_TAMPERING_ACTIONS: readonly string[] = [
  * their requests are signed for us-east-1 whatever region the caller works in.
  */
 export const GLOBAL_ACTIONS: readonly string[] = [
-  "iam:*", "sts:*", "organizations:*", "account:*", "route53:*", "route53domains:*", "cloudfront:*", "globalaccelerator:*",
-  "waf:*", "shield:*", "support:*", "health:*", "trustedadvisor:*", "budgets:*", "ce:*", "cur:*", "pricing:*",
-  "s3:ListAllMyBuckets", "s3:GetAccountPublicAccessBlock", "ec2:DescribeRegions",
+  "iam:*",
+  "sts:*",
+  "organizations:*",
+  "account:*",
+  "route53:*",
+  "route53domains:*",
+  "cloudfront:*",
+  "globalaccelerator:*",
+  "waf:*",
+  "shield:*",
+  "support:*",
+  "health:*",
+  "trustedadvisor:*",
+  "budgets:*",
+  "ce:*",
+  "cur:*",
+  "pricing:*",
+  "s3:ListAllMyBuckets",
+  "s3:GetAccountPublicAccessBlock",
+  "ec2:DescribeRegions",
 ];
 
 export interface PermissionsBoundaryProps {

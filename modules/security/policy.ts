@@ -39,7 +39,10 @@ export function document(scope: Construct, id: string, statements: readonly (Sta
 
 /** Lower-case kebab slug of a path or name (`payments/stripe-api-key` -> `payments-stripe-api-key`). */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
 }
 
 /**

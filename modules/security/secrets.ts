@@ -50,7 +50,7 @@ export class ApplicationSecrets extends Construct {
     this.props = props;
     this.definitions = props.definitions ?? SECRETS;
     checkDefinitions(this.definitions);
-    
+
     const secrets: Record<string, SecretsmanagerSecret> = {};
     for (const def of this.definitions) {
       const name = `${props.namePrefix}/${def.path}`;
@@ -114,7 +114,8 @@ function checkDefinitions(defs: readonly SecretDefinition[]): void {
     if (seen.has(d.path)) throw new Error(`secret path "${d.path}" is defined twice`);
     seen.add(d.path);
     for (const svc of [d.owner, ...(d.readers ?? [])]) {
-      if (!SERVICE_NAMES.includes(svc) && svc !== PLATFORM_OWNER) throw new Error(`secret "${d.path}": unknown service "${svc}"; known: ${SERVICE_NAMES.join(", ")}`);
+      if (!SERVICE_NAMES.includes(svc) && svc !== PLATFORM_OWNER)
+        throw new Error(`secret "${d.path}": unknown service "${svc}"; known: ${SERVICE_NAMES.join(", ")}`);
     }
   }
 }
@@ -145,7 +146,9 @@ export class ManagedSecretRotation extends Construct {
     super(scope, id);
     const days = props.rotationDays;
     if (!Number.isInteger(days) || days < SECRETS_MANAGER_ROTATION_DAYS.min || days > SECRETS_MANAGER_ROTATION_DAYS.max) {
-      throw new Error(`rotationDays ${days}: Secrets Manager accepts a whole number from ${SECRETS_MANAGER_ROTATION_DAYS.min} to ${SECRETS_MANAGER_ROTATION_DAYS.max}`);
+      throw new Error(
+        `rotationDays ${days}: Secrets Manager accepts a whole number from ${SECRETS_MANAGER_ROTATION_DAYS.min} to ${SECRETS_MANAGER_ROTATION_DAYS.max}`,
+      );
     }
     this.rotationDays = days;
     for (const [name, arn] of Object.entries(props.secretArns ?? {})) this.add(name, arn);

@@ -62,7 +62,13 @@ export class StateBackend extends Construct {
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
       // SSE-C explicitly blocked (the S3 default for new buckets since 2026): written out, so a plan never diffs on it.
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn }, bucketKeyEnabled: true, blockedEncryptionTypes: ["SSE-C"] }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.key.arn },
+          bucketKeyEnabled: true,
+          blockedEncryptionTypes: ["SSE-C"],
+        },
+      ],
     });
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,

@@ -120,7 +120,18 @@ const READ = ["get", "list", "watch"];
 export const DEVELOPER_READ_RULES: readonly RoleV1Rule[] = [
   {
     apiGroups: [""],
-    resources: ["pods", "services", "endpoints", "configmaps", "persistentvolumeclaims", "serviceaccounts", "events", "resourcequotas", "limitranges", "replicationcontrollers"],
+    resources: [
+      "pods",
+      "services",
+      "endpoints",
+      "configmaps",
+      "persistentvolumeclaims",
+      "serviceaccounts",
+      "events",
+      "resourcequotas",
+      "limitranges",
+      "replicationcontrollers",
+    ],
     verbs: READ,
   },
   { apiGroups: ["apps"], resources: ["deployments", "replicasets", "statefulsets", "daemonsets"], verbs: READ },
@@ -181,7 +192,11 @@ export class ApplicationNamespace extends Construct {
     const ns = props.namespace;
     const metadata = (name: string) => ({ name, namespace: ns, labels: props.labels });
     const inNamespace = (name: string) => ({ namespaceSelector: { matchLabels: { [LABELS.namespaceName]: name } } });
-    const policy = (id: string, name: string, spec: { podSelector?: Record<string, string>; ingress?: NetworkPolicyV1SpecIngress[]; egress?: NetworkPolicyV1SpecEgress[] }) => {
+    const policy = (
+      id: string,
+      name: string,
+      spec: { podSelector?: Record<string, string>; ingress?: NetworkPolicyV1SpecIngress[]; egress?: NetworkPolicyV1SpecEgress[] },
+    ) => {
       const types = [...(spec.ingress ? ["Ingress"] : []), ...(spec.egress ? ["Egress"] : [])];
       this.networkPolicies[id] = new NetworkPolicyV1(this, id, {
         metadata: metadata(name),
@@ -200,7 +215,12 @@ export class ApplicationNamespace extends Construct {
     policy("allow-dns", "allow-dns-egress", {
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { [LABELS.namespaceName]: CLUSTER_DNS.namespace } }, podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+          to: [
+            {
+              namespaceSelector: { matchLabels: { [LABELS.namespaceName]: CLUSTER_DNS.namespace } },
+              podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
+            },
+          ],
           ports: [...tcp([CLUSTER_DNS.port], "UDP"), ...tcp([CLUSTER_DNS.port])],
         },
       ],
@@ -329,7 +349,9 @@ export class Tenancy extends Construct {
     const appNamespaces = definitions.filter((d) => d.tier === "applications").map((d) => d.name);
     for (const t of props.loadBalancerTargets ?? []) {
       if (!appNamespaces.includes(t.namespace)) {
-        throw new Error(`load balancer target "${t.name}" is in namespace "${t.namespace}", which is not an application namespace (${appNamespaces.join(", ")})`);
+        throw new Error(
+          `load balancer target "${t.name}" is in namespace "${t.namespace}", which is not an application namespace (${appNamespaces.join(", ")})`,
+        );
       }
     }
     const monitoringNamespace = definitions.find((d) => d.tier === "monitoring")?.name ?? MONITORING_NAMESPACE;

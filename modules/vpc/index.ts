@@ -136,7 +136,10 @@ export class Network extends Construct {
     const natAzs = props.natGateways === "single" ? azIds.slice(0, 1) : azIds;
     const nats = natAzs.map((az, i) => {
       const eip = new Eip(this, `nat-${az}-ip`, { domain: "vpc", tags: { Name: `${name}-nat-${az}` }, dependsOn: [igw] });
-      return { eip, nat: new NatGateway(this, `nat-${az}`, { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: { Name: `${name}-nat-${az}` }, dependsOn: [igw] }) };
+      return {
+        eip,
+        nat: new NatGateway(this, `nat-${az}`, { allocationId: eip.id, subnetId: publicSubnets[i].id, tags: { Name: `${name}-nat-${az}` }, dependsOn: [igw] }),
+      };
     });
     this.natGatewayIds = nats.map((n) => n.nat.id);
     this.natPublicIps = nats.map((n) => n.eip.publicIp);

@@ -147,7 +147,12 @@ function pascal(s: string): string {
  * bucket's statements come from `bucketAccessStatements`; sids get the purpose as a
  * prefix so they stay unique in one policy.
  */
-export function bucketStatements(purposes: readonly string[], bucketArns: Readonly<Record<string, string>>, kmsKeyArn: string, region: string): PolicyStatement[] {
+export function bucketStatements(
+  purposes: readonly string[],
+  bucketArns: Readonly<Record<string, string>>,
+  kmsKeyArn: string,
+  region: string,
+): PolicyStatement[] {
   return purposes.flatMap((purpose) => {
     const bucketArn = bucketArns[purpose];
     if (!bucketArn) throw new Error(`no bucket ARN for purpose "${purpose}"; have: ${Object.keys(bucketArns).join(", ") || "none"}`);

@@ -35,7 +35,18 @@ export async function snapshot(url) {
   return res.json();
 }
 
-const ID_FIELDS = ["arn", "id", "backup_vault_arn", "backup_plan_arn", "name", "budget_name", "backup_vault_name", "physical_resource_id", "identifier", "key_id"];
+const ID_FIELDS = [
+  "arn",
+  "id",
+  "backup_vault_arn",
+  "backup_plan_arn",
+  "name",
+  "budget_name",
+  "backup_vault_name",
+  "physical_resource_id",
+  "identifier",
+  "key_id",
+];
 
 function identity(item) {
   const ids = ID_FIELDS.map((f) => item[f]).filter((v) => typeof v === "string" && v);

@@ -5,7 +5,12 @@ import path from "node:path";
 
 /** `*` in a gap's address pattern matches any run of characters; everything else is literal. */
 export function addressPattern(glob) {
-  return new RegExp(`^${glob.split("*").map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return new RegExp(
+    `^${glob
+      .split("*")
+      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
 }
 
 /** Every resource and data source address of a Terraform JSON document. */
@@ -131,7 +136,12 @@ export function prepareStack(doc, gaps) {
   // Read through a provider that assumes a role in another account, the zone is seeded in
   // that account with a stand-in for the role (what the owner's stack creates first).
   const created = new Set(Object.values(copy.resource?.aws_route53_zone ?? {}).map((z) => String(z.name).replace(/\.$/, "")));
-  const aliases = new Map([].concat(copy.provider?.aws ?? []).filter((p) => p.alias).map((p) => [`aws.${p.alias}`, p]));
+  const aliases = new Map(
+    []
+      .concat(copy.provider?.aws ?? [])
+      .filter((p) => p.alias)
+      .map((p) => [`aws.${p.alias}`, p]),
+  );
   const seeds = [];
   const foreignSeeds = [];
   for (const z of Object.values(copy.data?.aws_route53_zone ?? {})) {
@@ -191,7 +201,9 @@ export function providerOverride(doc, { endpoint, endpointNames, maxRetries }) {
 export function versionOverride(doc, manifest) {
   const out = {};
   for (const [local, spec] of Object.entries(doc.terraform?.required_providers ?? {})) {
-    const type = String(spec.source ?? local).split("/").pop();
+    const type = String(spec.source ?? local)
+      .split("/")
+      .pop();
     const m = manifest.providers[type];
     if (m && spec.version !== m.mirrorVersion) out[local] = { source: spec.source ?? local, version: `= ${m.mirrorVersion}` };
   }

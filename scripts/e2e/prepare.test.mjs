@@ -10,7 +10,12 @@ const doc = () => ({
   data: { aws_route53_zone: { parent: { name: "example.io" }, private: { name: "internal", private_zone: true } } },
   resource: {
     aws_cloudfront_cache_policy: { cdn_cache: { name: "c" } },
-    aws_cloudfront_distribution: { cdn: { default_cache_behavior: [{ cache_policy_id: "${aws_cloudfront_cache_policy.cdn_cache.id}" }], depends_on: ["aws_cloudfront_cache_policy.cdn_cache"] } },
+    aws_cloudfront_distribution: {
+      cdn: {
+        default_cache_behavior: [{ cache_policy_id: "${aws_cloudfront_cache_policy.cdn_cache.id}" }],
+        depends_on: ["aws_cloudfront_cache_policy.cdn_cache"],
+      },
+    },
     aws_eks_access_entry: { admin: { principal_arn: "x" } },
     aws_eks_access_policy_association: { admin: { principal_arn: "${aws_eks_access_entry.admin.principal_arn}" } },
     aws_s3_bucket: { logs: { bucket: "l", lifecycle: { prevent_destroy: true } } },
@@ -33,11 +38,17 @@ test("address patterns: * is any run of characters, the rest literal", () => {
 test("a substituted gap stays in the copy; its dependents read the substitute, and no longer wait for it", () => {
   const { doc: copy, substituted } = prepareStack(doc(), gaps);
   assert.deepEqual(copy.resource.aws_cloudfront_cache_policy.cdn_cache, { name: "c" });
-  assert.equal(copy.resource.aws_cloudfront_distribution.cdn.default_cache_behavior[0].cache_policy_id, "${local.e2e_gap_aws_cloudfront_cache_policy_cdn_cache.id}");
+  assert.equal(
+    copy.resource.aws_cloudfront_distribution.cdn.default_cache_behavior[0].cache_policy_id,
+    "${local.e2e_gap_aws_cloudfront_cache_policy_cdn_cache.id}",
+  );
   assert.equal(copy.resource.aws_cloudfront_distribution.cdn.depends_on, undefined);
   assert.deepEqual(copy.locals.e2e_gap_aws_cloudfront_cache_policy_cdn_cache, { id: "gap-cdn_cache" });
   assert.equal(copy.output.cache.value, "${local.e2e_gap_aws_cloudfront_cache_policy_cdn_cache.id}");
-  assert.deepEqual(substituted.map((s) => s.address), ["aws_cloudfront_cache_policy.cdn_cache"]);
+  assert.deepEqual(
+    substituted.map((s) => s.address),
+    ["aws_cloudfront_cache_policy.cdn_cache"],
+  );
 });
 
 test("a gap not attempted is removed with everything that depends on it and nothing else", () => {
@@ -71,7 +82,12 @@ test("public zones read but not created are seeded; private ones are not", () =>
 test("a zone read through a provider that assumes a role in another account is seeded in that account, with the role", () => {
   const d = doc();
   const role = "arn:aws:iam::210000000003:role/owner-dns-delegation-dev";
-  d.provider.aws.push({ alias: "parent_zone", region: "us-east-1", allowed_account_ids: ["210000000003"], assume_role: [{ role_arn: role, session_name: "s" }] });
+  d.provider.aws.push({
+    alias: "parent_zone",
+    region: "us-east-1",
+    allowed_account_ids: ["210000000003"],
+    assume_role: [{ role_arn: role, session_name: "s" }],
+  });
   d.data.aws_route53_zone.parent.provider = "aws.parent_zone";
   const { seeds, foreignSeeds } = prepareStack(d, gaps);
   assert.deepEqual(seeds, []);

@@ -67,14 +67,29 @@ const gapsFile = JSON.parse(fs.readFileSync(path.join(HERE, "emulator-gaps.json"
 const GAPS = gapsFile.gaps;
 // An entry must say what exactly the emulator cannot do: one operation, not a service.
 for (const [i, g] of GAPS.entries()) {
-  const problem =
-    !["apply", "replan", "destroy", "leftover"].includes(g.phase) ? "phase must be apply, replan, destroy or leftover"
-    : !g.reason || !g.moto ? "reason and moto (the version it was seen with) are required"
-    : g.phase === "leftover" ? (!g.leftover ? "leftover (service.Model) is required" : !g.address && !g.appliesTo ? "address or appliesTo (the resources that make it) is required" : "")
-    : !g.address || /^[^.]*\*/.test(g.address) ? "address must name a resource type (a * only in the name)"
-    : g.phase === "replan" ? (!g.attributes?.length ? "attributes are required" : "")
-    : g.attempt === false ? (g.error ? "an entry not attempted has no error to match" : "")
-    : !g.error ? "error (a pattern of the emulator's error) is required" : "";
+  const problem = !["apply", "replan", "destroy", "leftover"].includes(g.phase)
+    ? "phase must be apply, replan, destroy or leftover"
+    : !g.reason || !g.moto
+      ? "reason and moto (the version it was seen with) are required"
+      : g.phase === "leftover"
+        ? !g.leftover
+          ? "leftover (service.Model) is required"
+          : !g.address && !g.appliesTo
+            ? "address or appliesTo (the resources that make it) is required"
+            : ""
+        : !g.address || /^[^.]*\*/.test(g.address)
+          ? "address must name a resource type (a * only in the name)"
+          : g.phase === "replan"
+            ? !g.attributes?.length
+              ? "attributes are required"
+              : ""
+            : g.attempt === false
+              ? g.error
+                ? "an entry not attempted has no error to match"
+                : ""
+              : !g.error
+                ? "error (a pattern of the emulator's error) is required"
+                : "";
   if (problem) {
     say(`ERROR: emulator-gaps.json entry ${i} (${g.address ?? g.leftover ?? "?"}): ${problem}`);
     process.exit(2);
@@ -317,7 +332,14 @@ async function runStack(stack, synthDir, runDir, ctx) {
       if (v) writeJson(path.join(dir, "e2e_versions_override.tf.json"), v);
     };
     writeCopy(prepared.doc);
-    const regions = [...new Set([].concat(original.provider?.aws ?? []).map((p) => p.region).filter(Boolean))];
+    const regions = [
+      ...new Set(
+        []
+          .concat(original.provider?.aws ?? [])
+          .map((p) => p.region)
+          .filter(Boolean),
+      ),
+    ];
     await phase("seed", async () => {
       const args = [
         ...prepared.seeds.flatMap((z) => ["--public-zone", z]),
@@ -330,7 +352,9 @@ async function runStack(stack, synthDir, runDir, ctx) {
       if (s.status !== 0) throw new Error(`seeding the emulator failed: ${s.stderr}`);
       if (prepared.seeds.length) r.notes.push(`seeded public zone(s) ${prepared.seeds.join(", ")} (owned by another account in real use)`);
       for (const f of prepared.foreignSeeds) {
-        r.notes.push(`seeded public zone ${f.zone} in account ${f.account}, with a stand-in for the role its owner's stack creates (${f.roleArn}); the stack writes its delegation records there through that role`);
+        r.notes.push(
+          `seeded public zone ${f.zone} in account ${f.account}, with a stand-in for the role its owner's stack creates (${f.roleArn}); the stack writes its delegation records there through that role`,
+        );
       }
     });
     const baseline = await snapshot(emulator.url);
@@ -385,7 +409,8 @@ async function runStack(stack, synthDir, runDir, ctx) {
     }
     if (apply.timedOut) fail("apply", "", "timed out");
     for (const a of creates) {
-      if (!applied.has(a) && !errored.has(a) && !gapFailed.has(a)) r.excluded.push({ address: a, why: "not applied: depends on a failed or excluded resource", attempted: false });
+      if (!applied.has(a) && !errored.has(a) && !gapFailed.has(a))
+        r.excluded.push({ address: a, why: "not applied: depends on a failed or excluded resource", attempted: false });
     }
 
     // ---- second plan
@@ -429,7 +454,9 @@ async function runStack(stack, synthDir, runDir, ctx) {
       if (check.code === 0 || refused.size === 0) r.protectionProblems.push("a destroy plan was not refused although prevent_destroy is set");
       for (const a of refused) if (!prevent.includes(a)) r.protectionProblems.push(`${a}: refused a destroy without prevent_destroy in the configuration`);
       const unreached = prevent.filter((a) => inState.has(a) && !refused.has(a));
-      r.notes.push(`destroy plan refused by prevent_destroy on ${[...refused].join(", ")}${unreached.length ? ` (not reached, their dependents refuse first: ${unreached.join(", ")})` : ""}`);
+      r.notes.push(
+        `destroy plan refused by prevent_destroy on ${[...refused].join(", ")}${unreached.length ? ` (not reached, their dependents refuse first: ${unreached.join(", ")})` : ""}`,
+      );
     }
     const state = showState(dir);
     for (const p of r.protections.filter((x) => x.kind !== "prevent_destroy")) {
@@ -453,7 +480,13 @@ async function runStack(stack, synthDir, runDir, ctx) {
       // are applied (a gap left out of the state is not created again).
       const lifted = unprotect(prepared.doc, r.protections);
       for (const a of new Set(r.protections.map((p) => p.address))) {
-        const ignore = [...new Set(readBackGaps(a).flatMap((g) => g.attributes).filter((x) => x !== "*"))];
+        const ignore = [
+          ...new Set(
+            readBackGaps(a)
+              .flatMap((g) => g.attributes)
+              .filter((x) => x !== "*"),
+          ),
+        ];
         const b = lifted.resource[a.split(".")[0]][a.split(".")[1]];
         if (ignore.length) b.lifecycle = { ...(b.lifecycle ?? {}), ignore_changes: ignore };
       }
@@ -463,7 +496,12 @@ async function runStack(stack, synthDir, runDir, ctx) {
         await phase("unprotect", async () => {
           // What the emulator can lift directly is lifted there and in the state file; an
           // apply would spend 80 s in the provider's RDS waiter for each modified instance.
-          const rest = liftDirectly(dir, emulator.url, r.protections.filter((p) => p.kind !== "prevent_destroy" && inState.has(p.address)), r);
+          const rest = liftDirectly(
+            dir,
+            emulator.url,
+            r.protections.filter((p) => p.kind !== "prevent_destroy" && inState.has(p.address)),
+            r,
+          );
           if (!rest.length) return;
           const targets = [...new Set(rest.map((p) => `-target=${p.address}`))];
           const lift = await tofu(dir, env, ["apply", "-refresh=false", "-input=false", "-no-color", "-json", "-auto-approve", ...targets], "unprotect");
@@ -482,7 +520,11 @@ async function runStack(stack, synthDir, runDir, ctx) {
         if (!listed.length || unlisted.length) return;
         // Listed destroy gaps: forget them and destroy the rest; they are reported as left behind.
         for (const [a, g] of listed) r.leftListed.push({ address: a, why: `emulator gap on destroy: ${g.reason}` });
-        stateRm(dir, env, listed.map(([a]) => a));
+        stateRm(
+          dir,
+          env,
+          listed.map(([a]) => a),
+        );
       }
     });
     const remaining = stateAddresses(dir);
@@ -494,7 +536,9 @@ async function runStack(stack, synthDir, runDir, ctx) {
       for (const item of leftovers(baseline, after)) {
         const address = item.ids.map((i) => ownedIds.get(i)).find(Boolean);
         const listedAddress = address && (r.leftListed.find((x) => x.address === address) || [...forgottenIds.values()].includes(address));
-        const g = GAPS.find((x) => x.phase === "leftover" && x.leftover === item.model && (!x.address || (address && addressPattern(x.address).test(baseAddress(address)))));
+        const g = GAPS.find(
+          (x) => x.phase === "leftover" && x.leftover === item.model && (!x.address || (address && addressPattern(x.address).test(baseAddress(address)))),
+        );
         const what = `${item.model} ${item.ids[0] ?? ""}${address ? ` (${address})` : ""}`;
         if (listedAddress) {
           r.leftListed.push({ address: what, why: "left by a listed emulator gap" });
@@ -536,7 +580,8 @@ async function probeSkippedGaps(prepared, original, dir, env, r) {
   if (!probed.length) return;
   const pdir = path.join(dir, "probe");
   writeJson(path.join(pdir, "probe.tf.json"), probe);
-  for (const f of ["e2e_override.tf.json", "e2e_versions_override.tf.json"]) if (fs.existsSync(path.join(dir, f))) fs.copyFileSync(path.join(dir, f), path.join(pdir, f));
+  for (const f of ["e2e_override.tf.json", "e2e_versions_override.tf.json"])
+    if (fs.existsSync(path.join(dir, f))) fs.copyFileSync(path.join(dir, f), path.join(pdir, f));
   const init = await tofu(pdir, env, ["init", "-input=false", "-no-color"], "init");
   if (init.code !== 0) throw new Error(`probe init failed: ${init.stderr}`);
   const plan = await tofu(pdir, env, ["plan", "-input=false", "-no-color", "-json"], "plan");
@@ -583,7 +628,8 @@ function liftDirectly(dir, endpoint, protections, r) {
   const state = JSON.parse(fs.readFileSync(file, "utf8"));
   const instances = new Map();
   for (const res of state.resources ?? []) {
-    if (res.mode === "managed" && !res.module && res.instances?.length === 1 && res.instances[0].index_key === undefined) instances.set(`${res.type}.${res.name}`, res.instances[0].attributes);
+    if (res.mode === "managed" && !res.module && res.instances?.length === 1 && res.instances[0].index_key === undefined)
+      instances.set(`${res.type}.${res.name}`, res.instances[0].attributes);
   }
   const api = [];
   const rest = [];
@@ -659,7 +705,12 @@ async function main() {
   const providers = new Set();
   for (const s of STACKS) {
     const rp = JSON.parse(fs.readFileSync(path.join(stacksDir, s, "cdk.tf.json"), "utf8")).terraform?.required_providers ?? {};
-    for (const [k, v] of Object.entries(rp)) providers.add(String(v.source ?? k).split("/").pop());
+    for (const [k, v] of Object.entries(rp))
+      providers.add(
+        String(v.source ?? k)
+          .split("/")
+          .pop(),
+      );
   }
   const install = spawnSync("bash", [path.join(ROOT, "scripts/verify/install.sh"), "e2e", ...providers], { stdio: "inherit" });
   if (install.status !== 0) {
@@ -713,7 +764,11 @@ async function main() {
         }
         say(`${s}: plan, apply, re-plan, destroy ...`);
         results[i] = await runStack(s, synthDirs.get(environmentOf(s)), runDir, ctx);
-        say(`${s}: done (${Object.entries(results[i].seconds).map(([k, v]) => `${k} ${v}s`).join(", ")})`);
+        say(
+          `${s}: done (${Object.entries(results[i].seconds)
+            .map(([k, v]) => `${k} ${v}s`)
+            .join(", ")})`,
+        );
         if (stackPassed(results[i])) remember(keys.get(s), results[i]);
       }
     };
@@ -775,7 +830,13 @@ function awsEndpointNames(runDir, cliConfig, manifest) {
   const aws = Object.entries(schema.provider_schemas).find(([k]) => k.endsWith("/aws"))[1];
   const all = Object.keys(aws.provider.block.block_types.endpoints.block.attributes).sort();
   // The warnings come when the provider is configured: a plan reading aws_partition (no API call).
-  const offline = { access_key: "test", secret_key: "test", skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true };
+  const offline = {
+    access_key: "test",
+    secret_key: "test",
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+  };
   writeJson(path.join(dir, "main.tf.json"), {
     ...required,
     provider: { aws: [{ region: "us-east-1", ...offline, endpoints: [Object.fromEntries(all.map((n) => [n, "http://127.0.0.1:1"]))] }] },
@@ -783,7 +844,9 @@ function awsEndpointNames(runDir, cliConfig, manifest) {
   });
   const plan = spawnSync(TOFU, ["plan", "-json", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 30 });
   const aliases = new Set();
-  for (const d of jsonLines(plan.stdout).filter((l) => l.type === "diagnostic").map((l) => l.diagnostic)) {
+  for (const d of jsonLines(plan.stdout)
+    .filter((l) => l.type === "diagnostic")
+    .map((l) => l.diagnostic)) {
     const m = /Only one of the following attributes should be set: (.*)/.exec(d.detail ?? "");
     if (!m) continue;
     const names = [...m[1].matchAll(/endpoints\[0\]\.([a-z0-9]+)/g)].map((x) => x[1]);
@@ -864,7 +927,9 @@ function printSummary(results, stale, times) {
       `  resources ${r.resources}; planned ${r.planned}; applied ${r.applied} (${pct} %); excluded (emulator gaps) ${gapCount}; failed ${r.failed.length}`,
       `  re-plan changes ${r.replanChanges.length} (listed read-back gaps: ${r.replanListed.length}, following from them: ${r.replanCascades.length}); destroyed ${r.destroyed}; left behind ${r.leftBehind.length} (listed destroy gaps: ${r.leftListed.length})`,
       `  protections checked ${r.protections.length}${r.protectionProblems.length ? `, problems ${r.protectionProblems.length}` : ", all in effect"}`,
-      `  seconds: ${Object.entries(r.seconds).map(([k, v]) => `${k} ${v}`).join(", ")}`,
+      `  seconds: ${Object.entries(r.seconds)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}`,
     );
     for (const n of r.notes) lines.push(`  note: ${n}`);
     for (const p of r.probes.filter((x) => x.result !== "still fails")) lines.push(`  probe ${p.address}: ${p.result}`);
@@ -873,7 +938,8 @@ function printSummary(results, stale, times) {
     for (const p of r.protectionProblems) lines.push(`  PROTECTION ${p}`);
     for (const l of r.leftBehind) lines.push(`  LEFT BEHIND ${l.what}: ${l.why}`);
   }
-  for (const g of stale) lines.push(`stale gap entry (did not occur): ${g.phase} ${g.address ?? g.appliesTo}${g.leftover ? ` ${g.leftover}` : ""}: ${g.reason}`);
+  for (const g of stale)
+    lines.push(`stale gap entry (did not occur): ${g.phase} ${g.address ?? g.appliesTo}${g.leftover ? ` ${g.leftover}` : ""}: ${g.reason}`);
   lines.push("", `install ${Math.round(times.install)} s, total ${Math.round(times.total)} s`, `e2e: ${ok ? "PASS" : "FAIL"}`);
   process.stdout.write(lines.join("\n") + "\n");
   return ok;

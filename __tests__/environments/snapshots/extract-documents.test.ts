@@ -17,7 +17,9 @@ test("the fixture is long enough to be a document", () => {
 
 test("a JSON document is replaced by a placeholder naming its path and format, and snapshotted indented", () => {
   const got = extract({ resource: { aws_cloudwatch_dashboard: { d: { dashboard_body: compact, name: "x" } } } });
-  expect(got.value).toEqual({ resource: { aws_cloudwatch_dashboard: { d: { dashboard_body: "<compact JSON: resource.aws_cloudwatch_dashboard.d.dashboard_body>", name: "x" } } } });
+  expect(got.value).toEqual({
+    resource: { aws_cloudwatch_dashboard: { d: { dashboard_body: "<compact JSON: resource.aws_cloudwatch_dashboard.d.dashboard_body>", name: "x" } } },
+  });
   expect(got.documents).toEqual([{ path: "resource.aws_cloudwatch_dashboard.d.dashboard_body", text: indented }]);
   expect(extract({ values: [indented] }).value).toEqual({ values: ["<indented JSON: values[0]>"] });
 });

@@ -62,7 +62,13 @@ export function extractDocuments(value: unknown, path: string, documents: Embedd
   if (typeof value !== "string" || value.length < MIN_DOCUMENT_LENGTH) return value;
   const json = parseJson(value);
   const format =
-    json === null || typeof json !== "object" ? undefined : value === JSON.stringify(json) ? "compact JSON" : value === JSON.stringify(json, null, 2) ? "indented JSON" : undefined;
+    json === null || typeof json !== "object"
+      ? undefined
+      : value === JSON.stringify(json)
+        ? "compact JSON"
+        : value === JSON.stringify(json, null, 2)
+          ? "indented JSON"
+          : undefined;
   if (format) {
     const index = documents.push({ path, text: "" }) - 1;
     documents[index] = { path, text: JSON.stringify(extractDocuments(json, `${path} > `, documents), null, 2) };

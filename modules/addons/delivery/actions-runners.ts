@@ -129,7 +129,11 @@ export interface RunnerScaleSetValues {
   };
   readonly template: { readonly spec: { readonly nodeSelector: Placement["nodeSelector"]; readonly tolerations: readonly Toleration[] } };
   readonly listenerTemplate: {
-    readonly spec: { readonly nodeSelector: Placement["nodeSelector"]; readonly tolerations: readonly Toleration[]; readonly containers: readonly { readonly name: string }[] };
+    readonly spec: {
+      readonly nodeSelector: Placement["nodeSelector"];
+      readonly tolerations: readonly Toleration[];
+      readonly containers: readonly { readonly name: string }[];
+    };
   };
 }
 
@@ -229,7 +233,12 @@ export class RunnerScaleSetAddon extends HelmAddon<RunnerScaleSetValues> {
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { [LABELS.namespaceName]: CLUSTER_DNS.namespace } }, podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } } }],
+            to: [
+              {
+                namespaceSelector: { matchLabels: { [LABELS.namespaceName]: CLUSTER_DNS.namespace } },
+                podSelector: { matchLabels: { ...CLUSTER_DNS.podLabels } },
+              },
+            ],
             ports: [
               { port: String(CLUSTER_DNS.port), protocol: "UDP" },
               { port: String(CLUSTER_DNS.port), protocol: "TCP" },

@@ -215,6 +215,8 @@ export class ArgoCdAddon extends HelmAddon<ArgoCdValues> {
   }
 
   protected afterRelease(scope: Construct, ctx: AddonContext, release: Release): ITerraformDependable[] {
-    return [rawRelease(scope, "applications", { name: "authorworks-applications", namespace: this.namespace, resources: this.resources(ctx), dependsOn: [release] })];
+    return [
+      rawRelease(scope, "applications", { name: "authorworks-applications", namespace: this.namespace, resources: this.resources(ctx), dependsOn: [release] }),
+    ];
   }
 }

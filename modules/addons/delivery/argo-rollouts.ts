@@ -20,7 +20,10 @@ export const ARGO_ROLLOUTS_NAMESPACE = "argo-rollouts";
  * No admission webhook: the argo-rollouts chart's templates (controller/, dashboard/,
  * crds/) hold none. The controller's Deployment and its metrics Service.
  */
-export const ARGO_ROLLOUTS_ADMISSION: ChartAdmission = noWebhooks("argo-rollouts chart templates/controller/, dashboard/, crds/: no webhook configuration", [SERVICE, POD]);
+export const ARGO_ROLLOUTS_ADMISSION: ChartAdmission = noWebhooks("argo-rollouts chart templates/controller/, dashboard/, crds/: no webhook configuration", [
+  SERVICE,
+  POD,
+]);
 
 /** Prometheus of kube-prometheus-stack (namespace `monitoring`), which the analysis queries. */
 export const PROMETHEUS_URL = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090";
@@ -44,8 +47,7 @@ export type CanaryStep = { readonly setWeight: number } | { readonly pause: { re
 
 /** An analysis argument: a value, or the pod template hash of the new (`Latest`) or `Stable` ReplicaSet. */
 export type AnalysisArg =
-  | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly valueFrom: { readonly podTemplateHashValue: "Latest" | "Stable" } };
+  { readonly name: string; readonly value: string } | { readonly name: string; readonly valueFrom: { readonly podTemplateHashValue: "Latest" | "Stable" } };
 
 /** `spec.strategy.canary` of a Rollout (the fields we set). */
 export interface CanaryStrategy {
@@ -146,8 +148,7 @@ export function canaryAnalysisTemplate(prometheusUrl: string = PROMETHEUS_URL): 
           provider: {
             prometheus: {
               address: prometheusUrl,
-              query:
-                `sum(rate(http_requests_total{${CANARY_SELECTOR}, status=~"5.."}[5m])) / sum(rate(http_requests_total{${CANARY_SELECTOR}}[5m]))`,
+              query: `sum(rate(http_requests_total{${CANARY_SELECTOR}, status=~"5.."}[5m])) / sum(rate(http_requests_total{${CANARY_SELECTOR}}[5m]))`,
             },
           },
         },

@@ -42,8 +42,16 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     title: "AuthorWorks / Service health and performance",
     panels: [
       { title: "Request rate", queries: [perService(`rate(http_requests_total[$__rate_interval])`)], unit: "reqps" },
-      { title: "Error rate (5xx share)", queries: [`${perService(`rate(http_requests_total{status=~"5.."}[$__rate_interval])`)} / ${perService(`rate(http_requests_total[$__rate_interval])`)}`], unit: "percentunit" },
-      { title: "p99 latency", queries: [`histogram_quantile(0.99, sum by (le, ${svc}) (rate(http_request_duration_seconds_bucket[$__rate_interval])))`], unit: "s" },
+      {
+        title: "Error rate (5xx share)",
+        queries: [`${perService(`rate(http_requests_total{status=~"5.."}[$__rate_interval])`)} / ${perService(`rate(http_requests_total[$__rate_interval])`)}`],
+        unit: "percentunit",
+      },
+      {
+        title: "p99 latency",
+        queries: [`histogram_quantile(0.99, sum by (le, ${svc}) (rate(http_request_duration_seconds_bucket[$__rate_interval])))`],
+        unit: "s",
+      },
       { title: "Pods up", queries: [perService(`up`)], type: "stat" },
     ],
   },
@@ -52,7 +60,11 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     title: "AuthorWorks / Database performance",
     panels: [
       { title: "Connections in use", queries: [perService(`db_client_connections_usage{state="used"}`)] },
-      { title: "Query p95 duration", queries: [`histogram_quantile(0.95, sum by (le, ${svc}) (rate(db_client_operation_duration_seconds_bucket[$__rate_interval])))`], unit: "s" },
+      {
+        title: "Query p95 duration",
+        queries: [`histogram_quantile(0.95, sum by (le, ${svc}) (rate(db_client_operation_duration_seconds_bucket[$__rate_interval])))`],
+        unit: "s",
+      },
       { title: "Connection wait time", queries: [perService(`rate(db_client_connections_wait_time_sum[$__rate_interval])`)], unit: "s" },
     ],
   },
@@ -61,7 +73,13 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     title: "AuthorWorks / API gateway",
     panels: [
       { title: "Requests by status", queries: [`sum by (status) (rate(http_requests_total{${svc}="gateway"}[$__rate_interval]))`], unit: "reqps" },
-      { title: "p50 / p99 latency", queries: [50, 99].map((q) => `histogram_quantile(0.${q}, sum by (le) (rate(http_request_duration_seconds_bucket{${svc}="gateway"}[$__rate_interval])))`), unit: "s" },
+      {
+        title: "p50 / p99 latency",
+        queries: [50, 99].map(
+          (q) => `histogram_quantile(0.${q}, sum by (le) (rate(http_request_duration_seconds_bucket{${svc}="gateway"}[$__rate_interval])))`,
+        ),
+        unit: "s",
+      },
       { title: "Rejected requests (429)", queries: [`sum(rate(http_requests_total{${svc}="gateway",status="429"}[$__rate_interval]))`], unit: "reqps" },
     ],
   },
@@ -71,7 +89,10 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     panels: [
       { title: "Sign-ups per hour", queries: [`sum(increase(authorworks_users_registered_total[1h]))`] },
       { title: "Active users", queries: [`sum(authorworks_users_active)`], type: "stat" },
-      { title: "Books and chapters created", queries: [`sum(increase(authorworks_books_created_total[1h]))`, `sum(increase(authorworks_chapters_created_total[1h]))`] },
+      {
+        title: "Books and chapters created",
+        queries: [`sum(increase(authorworks_books_created_total[1h]))`, `sum(increase(authorworks_chapters_created_total[1h]))`],
+      },
       { title: "Active subscriptions by plan", queries: [`sum by (plan) (authorworks_subscriptions_active)`] },
     ],
   },
@@ -81,8 +102,16 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     panels: [
       { title: "Node CPU", queries: [`100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[$__rate_interval])))`], unit: "percent" },
       { title: "Node memory", queries: [`100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)`], unit: "percent" },
-      { title: "Disk used", queries: [`100 * (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|overlay"} / node_filesystem_size_bytes{fstype!~"tmpfs|overlay"})`], unit: "percent" },
-      { title: "Pod CPU by namespace", queries: [`sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=""}[$__rate_interval]))`], unit: "cores" },
+      {
+        title: "Disk used",
+        queries: [`100 * (1 - node_filesystem_avail_bytes{fstype!~"tmpfs|overlay"} / node_filesystem_size_bytes{fstype!~"tmpfs|overlay"})`],
+        unit: "percent",
+      },
+      {
+        title: "Pod CPU by namespace",
+        queries: [`sum by (namespace) (rate(container_cpu_usage_seconds_total{container!=""}[$__rate_interval]))`],
+        unit: "cores",
+      },
     ],
   },
 ];

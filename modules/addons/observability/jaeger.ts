@@ -19,7 +19,10 @@ import { HelmAddon } from "../helm-addon";
 import { AddonContext } from "../types";
 
 /** No webhook; the all-in-one Deployment and its Service. */
-export const JAEGER_ADMISSION: ChartAdmission = noWebhooks("jaeger chart 4.x templates/ (allinone deployment and service): no webhook configuration", [SERVICE, POD]);
+export const JAEGER_ADMISSION: ChartAdmission = noWebhooks("jaeger chart 4.x templates/ (allinone deployment and service): no webhook configuration", [
+  SERVICE,
+  POD,
+]);
 
 export type JaegerStorage = "memory" | "badger";
 export const JAEGER_BADGER_PVC = "jaeger-badger";
@@ -72,7 +75,13 @@ export class JaegerAddon extends HelmAddon {
         resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: badger ? "1Gi" : "2Gi" } },
         // The image's user (10001) must own the volume's files: fsGroup makes the gp3
         // volume group-writable for it.
-        podSecurityContext: { runAsNonRoot: true, runAsUser: JAEGER_UID, runAsGroup: JAEGER_UID, fsGroup: JAEGER_UID, seccompProfile: { type: "RuntimeDefault" } },
+        podSecurityContext: {
+          runAsNonRoot: true,
+          runAsUser: JAEGER_UID,
+          runAsGroup: JAEGER_UID,
+          fsGroup: JAEGER_UID,
+          seccompProfile: { type: "RuntimeDefault" },
+        },
         ...(badger
           ? {
               extraVolumes: [{ name: "badger", persistentVolumeClaim: { claimName: JAEGER_BADGER_PVC } }],

@@ -72,7 +72,8 @@ export const KUBERNETES_PODS_SCRAPE_JOB = {
  * PrometheusRules come in the same release.
  */
 export const KUBE_PROMETHEUS_STACK_ADMISSION: ChartAdmission = {
-  source: "kube-prometheus-stack chart templates/prometheus-operator/admission-webhooks/*WebhookConfiguration.yaml; values.yaml prometheusOperator.admissionWebhooks",
+  source:
+    "kube-prometheus-stack chart templates/prometheus-operator/admission-webhooks/*WebhookConfiguration.yaml; values.yaml prometheusOperator.admissionWebhooks",
   webhooks: (values) => {
     const w = (path: string) => valueAt(values, `prometheusOperator.admissionWebhooks.${path}`);
     if (w("enabled") === false || valueAt(values, "prometheusOperator.enabled") === false) return [];
@@ -84,11 +85,18 @@ export const KUBE_PROMETHEUS_STACK_ADMISSION: ChartAdmission = {
     return [
       { name: "prometheusrulemutate.monitoring.coreos.com", type: "Mutating", intercepts: [rule], failurePolicy },
       { name: "prometheusrulevalidate.monitoring.coreos.com", type: "Validating", intercepts: [rule], failurePolicy },
-      { name: "alertmanagerconfigsvalidate.monitoring.coreos.com", type: "Validating", intercepts: [{ group: "monitoring.coreos.com", kind: "AlertmanagerConfig" }], failurePolicy },
+      {
+        name: "alertmanagerconfigsvalidate.monitoring.coreos.com",
+        type: "Validating",
+        intercepts: [{ group: "monitoring.coreos.com", kind: "AlertmanagerConfig" }],
+        failurePolicy,
+      },
     ];
   },
   objects: (_values, namespace) =>
-    [SERVICE, POD, ...["Prometheus", "Alertmanager", "ServiceMonitor", "PrometheusRule"].map((kind) => ({ group: "monitoring.coreos.com", kind }))].map((k) => ({ ...k, namespace })),
+    [SERVICE, POD, ...["Prometheus", "Alertmanager", "ServiceMonitor", "PrometheusRule"].map((kind) => ({ group: "monitoring.coreos.com", kind }))].map(
+      (k) => ({ ...k, namespace }),
+    ),
 };
 
 export interface KubePrometheusStackProps {
@@ -179,7 +187,9 @@ export class KubePrometheusStackAddon extends HelmAddon {
           ...place,
           replicas: controllerReplicas(ctx),
           secrets: [ALERTMANAGER_WEBHOOK_SECRET],
-          storage: { volumeClaimTemplate: { spec: { storageClassName: GP3_STORAGE_CLASS, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } } } },
+          storage: {
+            volumeClaimTemplate: { spec: { storageClassName: GP3_STORAGE_CLASS, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } } },
+          },
         },
       },
       additionalPrometheusRulesMap: prometheusRulesMap(p.thresholds, p.services),
@@ -244,7 +254,15 @@ export function dataSources(): object[] {
       url: ENDPOINTS.loki,
       jsonData: {
         maxLines: 1000,
-        derivedFields: [{ name: "TraceID", matcherRegex: "(?:trace_id|traceID|traceId)[\"=: ]+(\\w+)", url: "$$${__value.raw}", datasourceUid: DATASOURCE_UIDS.jaeger, urlDisplayLabel: "View trace" }],
+        derivedFields: [
+          {
+            name: "TraceID",
+            matcherRegex: '(?:trace_id|traceID|traceId)["=: ]+(\\w+)',
+            url: "$$${__value.raw}",
+            datasourceUid: DATASOURCE_UIDS.jaeger,
+            urlDisplayLabel: "View trace",
+          },
+        ],
       },
     },
     {
@@ -254,7 +272,13 @@ export function dataSources(): object[] {
       access: "proxy",
       url: ENDPOINTS.jaegerQuery,
       jsonData: {
-        tracesToLogsV2: { datasourceUid: DATASOURCE_UIDS.loki, spanStartTimeShift: "-5m", spanEndTimeShift: "5m", filterByTraceID: true, tags: [{ key: "k8s.namespace.name", value: "namespace" }] },
+        tracesToLogsV2: {
+          datasourceUid: DATASOURCE_UIDS.loki,
+          spanStartTimeShift: "-5m",
+          spanEndTimeShift: "5m",
+          filterByTraceID: true,
+          tags: [{ key: "k8s.namespace.name", value: "namespace" }],
+        },
         tracesToMetrics: { datasourceUid: DATASOURCE_UIDS.prometheus, tags: [{ key: "service.name", value: "service" }] },
         nodeGraph: { enabled: true },
       },

@@ -22,7 +22,10 @@ export const LOKI_SERVICE_ACCOUNT = "loki";
 export const LOKI_STORAGE_PREFIX = "loki";
 
 /** No webhook; StatefulSets, the gateway Deployment and their Services. */
-export const LOKI_ADMISSION: ChartAdmission = noWebhooks("loki chart templates/ (single-binary/, write/, read/, backend/, gateway/): no webhook configuration", [SERVICE, POD]);
+export const LOKI_ADMISSION: ChartAdmission = noWebhooks(
+  "loki chart templates/ (single-binary/, write/, read/, backend/, gateway/): no webhook configuration",
+  [SERVICE, POD],
+);
 
 /** Chart 12+ names single binary `Monolithic`; `SimpleScalable` is deprecated for Loki 4 but supported. */
 export type LokiDeploymentMode = "Monolithic" | "SimpleScalable";

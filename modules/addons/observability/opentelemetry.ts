@@ -21,7 +21,10 @@ import { ENDPOINTS } from "./kube-prometheus-stack";
 
 export const OTEL_COLLECTOR_NAME = "traces";
 /** Services send OTLP here: `traces-collector.monitoring.svc:4317` (gRPC) / `:4318` (HTTP). */
-export const OTEL_COLLECTOR_ENDPOINT = { grpc: `${OTEL_COLLECTOR_NAME}-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4317`, http: `http://${OTEL_COLLECTOR_NAME}-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4318` } as const;
+export const OTEL_COLLECTOR_ENDPOINT = {
+  grpc: `${OTEL_COLLECTOR_NAME}-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4317`,
+  http: `http://${OTEL_COLLECTOR_NAME}-collector.${MONITORING_NAMESPACE}.svc.cluster.local:4318`,
+} as const;
 
 /**
  * The operator's webhooks (templates/admission-webhooks/operator-webhook*.yaml):
@@ -31,7 +34,8 @@ export const OTEL_COLLECTOR_ENDPOINT = { grpc: `${OTEL_COLLECTOR_NAME}-collector
  * serving certificate is a cert-manager Certificate of the chart.
  */
 export const OPENTELEMETRY_OPERATOR_ADMISSION: ChartAdmission = {
-  source: "opentelemetry-operator chart templates/admission-webhooks/operator-webhook.yaml, operator-webhook-with-cert-manager.yaml, certmanager.yaml; values.yaml admissionWebhooks",
+  source:
+    "opentelemetry-operator chart templates/admission-webhooks/operator-webhook.yaml, operator-webhook-with-cert-manager.yaml, certmanager.yaml; values.yaml admissionWebhooks",
   webhooks: (values) => {
     const w = (path: string) => valueAt(values, `admissionWebhooks.${path}`);
     if (w("create") === false) return [];
@@ -40,7 +44,14 @@ export const OPENTELEMETRY_OPERATOR_ADMISSION: ChartAdmission = {
     const objectSelector = w("objectSelector") as LabelSelector | undefined;
     const collector: KindRef = { group: "opentelemetry.io", kind: "OpenTelemetryCollector" };
     const instrumentation: KindRef = { group: "opentelemetry.io", kind: "Instrumentation" };
-    const hook = (name: string, type: AdmissionWebhook["type"], kind: KindRef): AdmissionWebhook => ({ name, type, intercepts: [kind], failurePolicy, namespaceSelector, objectSelector });
+    const hook = (name: string, type: AdmissionWebhook["type"], kind: KindRef): AdmissionWebhook => ({
+      name,
+      type,
+      intercepts: [kind],
+      failurePolicy,
+      namespaceSelector,
+      objectSelector,
+    });
     return [
       hook("mopentelemetrycollectorbeta.kb.io", "Mutating", collector),
       hook("vopentelemetrycollectorcreateupdatebeta.kb.io", "Validating", collector),
@@ -50,7 +61,10 @@ export const OPENTELEMETRY_OPERATOR_ADMISSION: ChartAdmission = {
     ];
   },
   objects: (values, namespace) =>
-    (valueAt(values, "admissionWebhooks.certManager.enabled") === false ? [SERVICE, POD] : [SERVICE, POD, CERTIFICATE, ISSUER]).map((k) => ({ ...k, namespace })),
+    (valueAt(values, "admissionWebhooks.certManager.enabled") === false ? [SERVICE, POD] : [SERVICE, POD, CERTIFICATE, ISSUER]).map((k) => ({
+      ...k,
+      namespace,
+    })),
 };
 
 export interface OpenTelemetryProps {

@@ -101,14 +101,20 @@ export function keyMetricRules(t: KeyMetricThresholds): PrometheusRuleGroup {
         expr: `100 * (1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) > ${t.memoryPercent}`,
         for: "10m",
         labels: { severity: "warning" },
-        annotations: { summary: `Node {{ $labels.instance }} memory above ${t.memoryPercent}%`, description: "Memory utilisation is {{ $value | humanize }}%." },
+        annotations: {
+          summary: `Node {{ $labels.instance }} memory above ${t.memoryPercent}%`,
+          description: "Memory utilisation is {{ $value | humanize }}%.",
+        },
       },
       {
         alert: "NodeDiskFull",
         expr: `100 * (1 - node_filesystem_avail_bytes{${fs}} / node_filesystem_size_bytes{${fs}}) > ${t.diskPercent}`,
         for: "15m",
         labels: { severity: "critical" },
-        annotations: { summary: `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} above ${t.diskPercent}%`, description: "Disk utilisation is {{ $value | humanize }}%." },
+        annotations: {
+          summary: `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} above ${t.diskPercent}%`,
+          description: "Disk utilisation is {{ $value | humanize }}%.",
+        },
       },
       {
         alert: "ServiceHighP99Latency",
@@ -124,7 +130,10 @@ export function keyMetricRules(t: KeyMetricThresholds): PrometheusRuleGroup {
           ` / sum by (${SERVICE_LABEL}) (rate(http_requests_total[5m])) > ${t.errorRatePercent}`,
         for: "5m",
         labels: { severity: "critical" },
-        annotations: { summary: `{{ $labels.${SERVICE_LABEL} }} error rate above ${t.errorRatePercent}%`, description: "5xx share is {{ $value | humanize }}%." },
+        annotations: {
+          summary: `{{ $labels.${SERVICE_LABEL} }} error rate above ${t.errorRatePercent}%`,
+          description: "5xx share is {{ $value | humanize }}%.",
+        },
       },
     ],
   };
