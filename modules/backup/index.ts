@@ -38,7 +38,7 @@ import {
 } from "../../variables/aws-catalog";
 import type { StackContext } from "../context";
 import { PolicyStatement, ServiceRole, arnPrefix, policyDocument } from "../iam";
-import { KEY_USE_ACTIONS } from "../kms";
+import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from "../kms";
 import { resourceName } from "../../variables/project";
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from "../../variables/storage";
 
@@ -53,25 +53,6 @@ export const BACKUP_TAG = { key: "authorworks:backup", value: "daily" } as const
 
 /** Daily at 05:00 UTC (off-peak for us-east-1 and us-west-2 users). */
 export const DEFAULT_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";
-
-/** Administration of the DR key through IAM (as modules/kms); use is limited to services. */
-const KEY_ADMIN_ACTIONS = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-  "kms:RotateKeyOnDemand",
-];
 
 /** The bucket to replicate (modules/s3 `StorageBucket` fits). */
 export interface ReplicatedBucket {

@@ -19,6 +19,7 @@ import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { KMS_DELETION_WINDOW_DAYS, ROUTE53_DNSSEC_KEY, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import type { StackContext } from "../context";
 import { policyDocument } from "../iam";
+import { KEY_ADMIN_ACTIONS } from "../kms";
 import { DnsDelegationRole } from "./delegation";
 
 export { DnsDelegationRole, DELEGATION_RECORD_TYPES, ZONE_LOOKUP_ACTIONS } from "./delegation";
@@ -29,22 +30,8 @@ export const DELEGATION_TTL = 3600;
 export const VALIDATION_RECORD_TTL = 60;
 /** What Route 53 may do with the DNSSEC signing key (Route 53 Developer Guide, "customer managed keys for DNSSEC"). */
 export const DNSSEC_SERVICE_ACTIONS = ["kms:DescribeKey", "kms:GetPublicKey", "kms:Sign"];
-const DNSSEC_KEY_ADMIN_ACTIONS = [
-  "kms:Create*",
-  "kms:Describe*",
-  "kms:Enable*",
-  "kms:List*",
-  "kms:Put*",
-  "kms:Update*",
-  "kms:Revoke*",
-  "kms:Disable*",
-  "kms:Get*",
-  "kms:Delete*",
-  "kms:TagResource",
-  "kms:UntagResource",
-  "kms:ScheduleKeyDeletion",
-  "kms:CancelKeyDeletion",
-];
+// An asymmetric signing key cannot be rotated on demand (KMS RotateKeyOnDemand: symmetric keys only).
+const DNSSEC_KEY_ADMIN_ACTIONS = KEY_ADMIN_ACTIONS.filter((action) => action !== "kms:RotateKeyOnDemand");
 
 export interface DnsZonesProps {
   /**

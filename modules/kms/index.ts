@@ -23,7 +23,8 @@ export const DATA_CLASS_SERVICES: Readonly<Record<DataClass, readonly string[]>>
   secrets: ["secretsmanager"],
 };
 
-const KEY_ADMIN_ACTIONS = [
+/** Administration of a key through IAM (key policies grant it to the account root); use is granted apart. */
+export const KEY_ADMIN_ACTIONS = [
   "kms:Create*",
   "kms:Describe*",
   "kms:Enable*",
