@@ -13,7 +13,13 @@ import { prepareBundle } from "./app-bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const cacheDir = path.join(root, "node_modules", ".cache", "authorworks-app");
-const { bundle } = await prepareBundle({ root, entry: "main.ts", cacheDir });
+let bundle;
+try {
+  ({ bundle } = await prepareBundle({ root, entry: "main.ts", cacheDir }));
+} catch {
+  // esbuild has printed what it could not build (file, line, message); its own stack adds nothing.
+  process.exit(1);
+}
 module.enableCompileCache?.(path.join(cacheDir, "v8"));
 if (process.env.AUTHORWORKS_DEBUG === "1") process.setSourceMapsEnabled(true);
 createRequire(import.meta.url)(bundle);

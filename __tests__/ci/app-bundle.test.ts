@@ -7,7 +7,7 @@ const ROOT = join(__dirname, "../..");
 const MODULE = join(ROOT, "scripts", "app-bundle.mjs");
 
 /** A step: write files under the project root, or prepare the bundle of main.ts and run it. */
-type Step = { readonly write: Record<string, string> } | { readonly prepare: true } | { readonly recordExtraInput: string };
+type Step = { readonly write: Record<string, string> } | { readonly mkdir: string } | { readonly prepare: true } | { readonly recordExtraInput: string };
 
 /**
  * Runs the steps in one process on a scratch project (one esbuild start-up for all) and
@@ -18,10 +18,11 @@ function run(steps: readonly Step[]): Array<{ built: boolean; output: string }> 
   const script = `
 import { prepareBundle } from ${JSON.stringify(MODULE)};
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 const root = ${JSON.stringify(root)}, cacheDir = join(root, "cache"), results = [];
 for (const step of ${JSON.stringify(steps)}) {
+  if (step.mkdir) mkdirSync(join(root, step.mkdir));
   if (step.write) for (const [file, text] of Object.entries(step.write)) writeFileSync(join(root, file), text);
   if (step.recordExtraInput) {
     const record = JSON.parse(readFileSync(join(cacheDir, "main.inputs.json"), "utf8"));
@@ -69,6 +70,21 @@ describe("the prebuilt app (scripts/app-bundle.mjs, run by cdktf.json's app)", (
       { built: true, output: "second" },
       { built: true, output: "second" },
       ["dep.ts", "main.ts"],
+    ]);
+  });
+
+  test("a new file that an import now resolves to (lib.ts before lib/index.ts) means a rebuild", () => {
+    const results = run([
+      { write: { "tsconfig.json": "{}", "main.ts": 'import { where } from "./lib";\nconsole.log(where);\n' } },
+      { mkdir: "lib" },
+      { write: { "lib/index.ts": 'export const where = "lib/index.ts";\n' } },
+      PREPARE,
+      { write: { "lib.ts": 'export const where = "lib.ts";\n' } },
+      PREPARE,
+    ]);
+    expect(results.slice(0, 2)).toEqual([
+      { built: true, output: "lib/index.ts" },
+      { built: true, output: "lib.ts" },
     ]);
   });
 
