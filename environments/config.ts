@@ -10,6 +10,7 @@ import { DATABASE_SERVICES } from "../variables/services";
 import { ConfigError, Checker } from "../variables/validation";
 import { ENVIRONMENT_CHECKS } from "./checks";
 import { networkLayout } from "./checks/network";
+import { checkShape } from "./checks/shape";
 import type { EnvironmentConfig, SubnetLayout } from "./types";
 
 /** One service database with the environment's defaults and overrides applied. */
@@ -68,7 +69,10 @@ function resolveDatabases(cfg: EnvironmentConfig): ResolvedDatabase[] {
 
 /** Validates one environment file; throws a ConfigError listing every problem. */
 export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment {
-  const c = new Checker(String(cfg.name));
+  const c = new Checker(String(cfg?.name));
+  checkShape(c, cfg, Object.keys(ENVIRONMENT_CHECKS));
+  // The value checks read the sections: only once they are all there.
+  c.done();
   // In field order; a check covering several fields (region and drRegion) runs once.
   for (const check of new Set(Object.values(ENVIRONMENT_CHECKS))) check(c, cfg);
   c.done();

@@ -125,7 +125,7 @@ describe("checkDelivery", () => {
     const worst = PLATFORM_APPLY_WORST_CASE_SECONDS / 60;
     const e = problems(withDelivery({ deployRunner: { ...dev.delivery.deployRunner, timeoutMinutes: worst } }));
     expect(e.problems).toEqual([
-      `delivery.deployRunner.timeoutMinutes: got ${worst}; accepted: more than ${worst} minutes, the longest chain of waits of a first platform apply (README "Reaching the cluster"), up to 2160`,
+      `delivery.deployRunner.timeoutMinutes: got ${worst}; accepted: more than ${worst} minutes, the longest chain of waits of a first platform apply in any environment (production's; README "Reaching the cluster"), up to 2160`,
     ]);
     passes(withDelivery({ deployRunner: { ...dev.delivery.deployRunner, timeoutMinutes: worst + 1 } }));
   });

@@ -26,6 +26,7 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
     'a git URL over https ("https://github.com/org/repo.git") or ssh ("git@github.com:org/repo.git", "ssh://git@host/org/repo.git")',
   );
   c.matches("delivery.manifestsRevision", d.manifestsRevision, GIT_REVISION, "a branch, tag or commit (not empty, no spaces)");
+  if (typeof d.autoSync !== "boolean") c.fail("delivery.autoSync", d.autoSync, "true or false");
   const minOk = c.intRange("delivery.runners.minRunners", d.runners.minRunners, 0, MAX_RUNNERS_CEILING, "runners");
   const maxOk = c.intRange("delivery.runners.maxRunners", d.runners.maxRunners, 1, MAX_RUNNERS_CEILING, "runners");
   if (minOk && maxOk) c.ordered("delivery.runners.minRunners", d.runners.minRunners, "delivery.runners.maxRunners", d.runners.maxRunners);
@@ -53,7 +54,7 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
       c.fail(
         "delivery.deployRunner.timeoutMinutes",
         r.timeoutMinutes,
-        `more than ${worst} minutes, the longest chain of waits of a first platform apply (README "Reaching the cluster"), up to ${CODEBUILD_TIMEOUT_MINUTES.max}`,
+        `more than ${worst} minutes, the longest chain of waits of a first platform apply in any environment (production's; README "Reaching the cluster"), up to ${CODEBUILD_TIMEOUT_MINUTES.max}`,
       );
     }
   }
