@@ -68,4 +68,10 @@ describe("the shape of an environment file, checked before its values", () => {
   ])('%s "false" (a string, true to JavaScript) is refused', (field, cfg) => {
     expect(problemsOf(cfg)).toEqual([`${field}: got "false"; accepted: true or false`]);
   });
+
+  test("a wrong type in a value is one message, not one per check that reads it", () => {
+    expect(problemsOf({ ...dev, workloads: { ...dev.workloads, defaults: { ...dev.workloads.defaults, replicas: "2" } } })).toEqual([
+      'workloads.defaults.replicas: got "2"; accepted: a whole number from 1 to 100',
+    ]);
+  });
 });

@@ -230,7 +230,7 @@ function checkSize(c: Checker, field: string, size: WorkloadOverride, base: Work
 export function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
   const w = cfg.workloads;
   c.matches("workloads.imageTag", w.imageTag, /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "an OCI image tag (letters, digits, _ . -; at most 128 characters)");
-  c.intRange("workloads.defaults.replicas", w.defaults.replicas, 1, 100);
+  // checkSize checks the replicas too.
   checkSize(c, "workloads.defaults", w.defaults, w.defaults);
   for (const [name, size] of Object.entries(w.overrides ?? {})) {
     if (!SERVICE_NAMES.includes(name)) c.fail("workloads.overrides", name, `service names from variables/services.ts: ${SERVICE_NAMES.join(", ")}`);
