@@ -36,6 +36,13 @@ export class Checker {
     return false;
   }
 
+  /** `value` is a boolean (synth does not type-check: the string "false" would count as true). */
+  boolean(field: string, value: unknown, describe = "true or false"): boolean {
+    if (typeof value === "boolean") return true;
+    this.fail(field, value, describe);
+    return false;
+  }
+
   /** `value` is an integer in [min, max]. */
   intRange(field: string, value: number, min: number, max: number, unit = ""): boolean {
     if (Number.isInteger(value) && value >= min && value <= max) return true;

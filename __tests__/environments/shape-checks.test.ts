@@ -3,7 +3,9 @@ import { dev } from "../../environments/dev";
 import { DURABILITY } from "../../environments/presets";
 import { production } from "../../environments/production";
 import type { EnvironmentConfig } from "../../environments/types";
+import { REQUIRED_SECTIONS } from "../../environments/checks/shape";
 import { ConfigError } from "../../variables/validation";
+import { FIXTURE } from "../fixtures/environment";
 
 /** The problems resolveEnvironment reports for `cfg` (a ConfigError naming the environment), or []. */
 function problemsOf(cfg: unknown): readonly string[] {
@@ -73,5 +75,19 @@ describe("the shape of an environment file, checked before its values", () => {
     expect(problemsOf({ ...dev, workloads: { ...dev.workloads, defaults: { ...dev.workloads.defaults, replicas: "2" } } })).toEqual([
       'workloads.defaults.replicas: got "2"; accepted: a whole number from 1 to 100',
     ]);
+  });
+
+  test("REQUIRED_SECTIONS lists every object section of a complete environment, except the optional ones", () => {
+    // Optional in EnvironmentConfig (environments/types.ts): a file may leave them out.
+    const optional = ["network.subnets", "workloads.overrides", "workloads.overrides.export"];
+    const sections: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (typeof v !== "object" || v === null || Array.isArray(v)) return;
+      if (path) sections.push(path);
+      for (const [k, item] of Object.entries(v)) walk(item, path ? `${path}.${k}` : k);
+    };
+    walk(FIXTURE, "");
+    const inner = sections.filter((s) => !optional.some((o) => s === o || s.startsWith(`${o}.`)));
+    expect([...REQUIRED_SECTIONS].sort()).toEqual(inner.sort());
   });
 });

@@ -62,17 +62,19 @@ describe("Helm releases", () => {
     expect(valuesOf(json, "addons_cert_manager_release").crds).toEqual({ enabled: true, keep: true });
   });
 
+  /** The single-chart controllers (cert-manager and Linkerd are checked part by part). */
+  const CONTROLLER_RELEASES = [
+    "addons_aws_load_balancer_controller_release",
+    "addons_external_dns_release",
+    "addons_cluster_autoscaler_release",
+    "addons_metrics_server_release",
+    "addons_trust_manager_release",
+  ];
+
   test("every release and workload runs on the system nodes, tolerating their taint", () => {
     const taint = [{ key: "CriticalAddonsOnly", operator: "Equal", value: "true", effect: "NoSchedule" }];
     const selector = { "authorworks.io/node-group": "system" };
-    for (const id of [
-      "addons_aws_load_balancer_controller_release",
-      "addons_external_dns_release",
-      "addons_cluster_autoscaler_release",
-      "addons_metrics_server_release",
-      "addons_trust_manager_release",
-      "addons_linkerd_control_plane",
-    ]) {
+    for (const id of [...CONTROLLER_RELEASES, "addons_linkerd_control_plane"]) {
       const v = valuesOf(json, id);
       expect([id, v.tolerations, v.nodeSelector]).toEqual([id, taint, selector]);
     }
@@ -85,13 +87,7 @@ describe("Helm releases", () => {
   });
 
   test("resource requests are set on every controller", () => {
-    for (const id of [
-      "addons_aws_load_balancer_controller_release",
-      "addons_external_dns_release",
-      "addons_cluster_autoscaler_release",
-      "addons_metrics_server_release",
-      "addons_trust_manager_release",
-    ]) {
+    for (const id of CONTROLLER_RELEASES) {
       expect(valuesOf(json, id).resources.requests).toEqual({ cpu: expect.stringMatching(/^\d+m$/), memory: expect.stringMatching(/^\d+Mi$/) });
     }
   });

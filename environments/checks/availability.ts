@@ -9,7 +9,7 @@ import type { EnvironmentConfig } from "../types";
 export function checkAvailability(c: Checker, cfg: EnvironmentConfig): void {
   const a = cfg.availability;
   for (const field of ["highAvailability", "zonalShift", "applyDatabaseChangesImmediately"] as const) {
-    if (typeof a[field] !== "boolean") c.fail(`availability.${field}`, a[field], "true or false");
+    c.boolean(`availability.${field}`, a[field]);
   }
   const systemMin = cfg.kubernetes.nodeGroups.system.minSize;
   if (a.highAvailability === true && Number.isInteger(systemMin) && systemMin < HA_MIN_SYSTEM_NODES) {

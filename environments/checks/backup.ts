@@ -31,8 +31,8 @@ export function checkBackupLifecycle(c: Checker, field: string, retentionDays: n
 export function checkBackup(c: Checker, cfg: EnvironmentConfig): void {
   const b = cfg.backup;
   checkBackupLifecycle(c, "backup.retentionDays", b.retentionDays);
-  if (typeof b.vaultLock !== "boolean") c.fail("backup.vaultLock", b.vaultLock, "true or false");
-  if (typeof b.replicateBackupsBucket !== "boolean") c.fail("backup.replicateBackupsBucket", b.replicateBackupsBucket, "true or false");
+  c.boolean("backup.vaultLock", b.vaultLock);
+  c.boolean("backup.replicateBackupsBucket", b.replicateBackupsBucket);
 
   const regions = Object.keys(REGIONS);
   if (b.copyToRegion !== undefined) {

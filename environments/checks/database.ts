@@ -67,7 +67,6 @@ export function checkDatabase(c: Checker, cfg: EnvironmentConfig): void {
     c.fail("database.performanceInsightsRetentionDays", db.performanceInsightsRetentionDays, "7, 731, or a multiple of 31 up to 713 (days)");
   }
   c.intRange("database.proxy.maxConnectionsPercent", db.proxy.maxConnectionsPercent, 1, 100, "%");
-  // Synth does not type-check: a string "false" would count as true.
-  if (typeof db.multiAz !== "boolean") c.fail("database.multiAz", db.multiAz, "true or false");
-  if (typeof db.proxy.enabled !== "boolean") c.fail("database.proxy.enabled", db.proxy.enabled, "true or false");
+  c.boolean("database.multiAz", db.multiAz);
+  c.boolean("database.proxy.enabled", db.proxy.enabled);
 }

@@ -26,7 +26,7 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
     'a git URL over https ("https://github.com/org/repo.git") or ssh ("git@github.com:org/repo.git", "ssh://git@host/org/repo.git")',
   );
   c.matches("delivery.manifestsRevision", d.manifestsRevision, GIT_REVISION, "a branch, tag or commit (not empty, no spaces)");
-  if (typeof d.autoSync !== "boolean") c.fail("delivery.autoSync", d.autoSync, "true or false");
+  c.boolean("delivery.autoSync", d.autoSync);
   const minOk = c.intRange("delivery.runners.minRunners", d.runners.minRunners, 0, MAX_RUNNERS_CEILING, "runners");
   const maxOk = c.intRange("delivery.runners.maxRunners", d.runners.maxRunners, 1, MAX_RUNNERS_CEILING, "runners");
   if (minOk && maxOk) c.ordered("delivery.runners.minRunners", d.runners.minRunners, "delivery.runners.maxRunners", d.runners.maxRunners);
@@ -58,7 +58,7 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
       );
     }
   }
-  if (typeof r.connectionAvailable !== "boolean") c.fail("delivery.deployRunner.connectionAvailable", r.connectionAvailable, "true or false");
+  c.boolean("delivery.deployRunner.connectionAvailable", r.connectionAvailable);
   if (r.githubConnectionArn !== undefined) {
     c.matches(
       "delivery.deployRunner.githubConnectionArn",

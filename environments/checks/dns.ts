@@ -54,5 +54,5 @@ export function checkDns(c: Checker, cfg: EnvironmentConfig): void {
       `a name other than dns.zoneName: a private zone of the same name hides the public records (media, api) from inside the VPC`,
     );
   }
-  if (typeof dns.dnssec !== "boolean") c.fail("dns.dnssec", dns.dnssec, "true or false");
+  c.boolean("dns.dnssec", dns.dnssec);
 }

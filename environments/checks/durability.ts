@@ -10,7 +10,7 @@ import type { EnvironmentConfig } from "../types";
 export function checkDurability(c: Checker, cfg: EnvironmentConfig): void {
   const d = cfg.durability;
   for (const field of ["deletionProtection", "finalSnapshots", "forceDestroy"] as const) {
-    if (typeof d[field] !== "boolean") c.fail(`durability.${field}`, d[field], "true or false");
+    c.boolean(`durability.${field}`, d[field]);
   }
   c.intRange(
     "durability.keyDeletionWindowDays",

@@ -42,7 +42,7 @@ export function checkCharts(c: Checker, charts: ChartCatalog = CHARTS): void {
 
 export function checkPlatform(c: Checker, cfg: EnvironmentConfig, charts: ChartCatalog = CHARTS): void {
   const p = cfg.platform;
-  if (typeof p?.ingressNginx !== "boolean") c.fail("platform.ingressNginx", p?.ingressNginx, "true or false (false: ingress-nginx is retired)");
+  c.boolean("platform.ingressNginx", p?.ingressNginx, "true or false (false: ingress-nginx is retired)");
   if (c.matches("platform.acmeEmail", p?.acmeEmail, ACME_EMAIL, "an e-mail address such as platform@authorworks.io (the Let's Encrypt account contact)")) {
     const domain = p.acmeEmail.split("@")[1];
     if (ACME_FORBIDDEN_DOMAINS.test(domain))

@@ -48,8 +48,8 @@ export function checkSecurity(c: Checker, cfg: EnvironmentConfig): void {
     c.fail("security", s, "a security section (guardDuty, securityHub, githubRepository, deployBranch, secretRotationDays)");
     return;
   }
-  if (typeof s.guardDuty !== "boolean") c.fail("security.guardDuty", s.guardDuty, "true or false");
-  if (typeof s.securityHub !== "boolean") c.fail("security.securityHub", s.securityHub, "true or false");
+  c.boolean("security.guardDuty", s.guardDuty);
+  c.boolean("security.securityHub", s.securityHub);
   if (!isGithubRepository(s.githubRepository)) {
     c.fail(
       "security.githubRepository",
