@@ -81,3 +81,23 @@ export function rawResource(json: Json, id: string, kind: string): Json {
 export function cataloguedRelease(chart: { chart: string; repository: string; version: string }, name: string, namespace: string): Json {
   return { chart: chart.chart, repository: chart.repository, version: chart.version, name, namespace, create_namespace: false };
 }
+
+/**
+ * An add-on's Pod Identity (resources `<prefix>_pod_identity_*`, release `<prefix>_release`):
+ * the association binds the role to `namespace/serviceAccount` in `cluster`, the release
+ * waits for the association, and the role is named `roleName`.
+ */
+export function expectAddonPodIdentity(
+  json: Json,
+  prefix: string,
+  o: { readonly cluster: string; readonly namespace: string; readonly serviceAccount: string; readonly roleName: string },
+): void {
+  expect(resource(json, "aws_eks_pod_identity_association", `${prefix}_pod_identity_association`)).toMatchObject({
+    cluster_name: o.cluster,
+    namespace: o.namespace,
+    service_account: o.serviceAccount,
+    role_arn: `\${aws_iam_role.${prefix}_pod_identity_role.arn}`,
+  });
+  expect(release(json, `${prefix}_release`).depends_on).toContain(`aws_eks_pod_identity_association.${prefix}_pod_identity_association`);
+  expect(resource(json, "aws_iam_role", `${prefix}_pod_identity_role`).name).toBe(o.roleName);
+}

@@ -106,6 +106,26 @@ export const CHARTS = {
     version: "2.43.5",
     source: "github.com/argoproj/argo-helm release argo-rollouts-2.43.5 (Argo Rollouts v1.10.0; no breaking values since 2.40)",
   },
+  /**
+   * External Secrets Operator: Secrets Manager secrets into Kubernetes Secrets
+   * (modules/addons/external-secrets.ts). Ships its CRDs (`installCRDs`) and serves
+   * `external-secrets.io/v1` only (v1beta1 was dropped in 0.17).
+   */
+  externalSecrets: {
+    repository: "https://charts.external-secrets.io",
+    chart: "external-secrets",
+    version: "2.14.0",
+    source:
+      "external-secrets/external-secrets releases: 2.14.0 = app v2.14.0 (2026-10-23, newest minor found; 2.12.0 2026-10-06, 2.10.0 2026-08-28; dev.to/whenitruns ESO refreshInterval report, Renovate PRs shaman007/home-k3s); chart values.yaml and templates/validatingwebhook.yaml read",
+  },
+  /** Stakater Reloader: restarts workloads whose Secrets or ConfigMaps change (modules/addons/reloader.ts). */
+  reloader: {
+    repository: "https://stakater.github.io/stakater-charts",
+    chart: "reloader",
+    version: "2.2.17",
+    source:
+      "stakater/Reloader#1218 'Bump Helm chart to 2.2.17 (appVersion v1.4.22)', merged 2026-09-09; chart and image versions are separate since chart 1.2.0; values as in chart 2.2.6+ (deployments/kubernetes/chart/reloader)",
+  },
   /** Actions Runner Controller (runner scale set mode); OCI only. Must equal arcRunnerScaleSet. */
   arcController: {
     repository: "oci://ghcr.io/actions/actions-runner-controller-charts",

@@ -1,5 +1,7 @@
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { RELOADER_NAMESPACE_SELECTOR } from "../../modules/addons/reloader";
 import { Tenancy, TenancyProps } from "../../modules/tenancy";
+import { APPLICATION_NAMESPACES } from "../../variables/platform";
 import { publicLoadBalancerTarget } from "../../modules/workloads";
 import { Json, resource, resourcesOf, synthWith } from "../helpers";
 
@@ -59,6 +61,14 @@ describe("Tenancy", () => {
         "pod-security.kubernetes.io/warn": "baseline",
       });
       expect(labels("tenancy_namespace_monitoring")["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBeUndefined();
+    });
+
+    test("Reloader's namespace selector matches exactly the application namespaces as labelled here", () => {
+      const [key, value] = RELOADER_NAMESPACE_SELECTOR.split("=");
+      const selected = Object.values(resourcesOf(json, "kubernetes_namespace_v1"))
+        .filter((n) => n.metadata.labels[key] === value)
+        .map((n) => n.metadata.name);
+      expect(selected).toEqual([...APPLICATION_NAMESPACES]);
     });
 
     test("Linkerd injection on application namespaces only", () => {

@@ -9,9 +9,11 @@ import { AWS_LOAD_BALANCER_CONTROLLER_ADMISSION } from "./aws-load-balancer-cont
 import { CERT_MANAGER_ADMISSION } from "./cert-manager";
 import { CLUSTER_AUTOSCALER_ADMISSION } from "./cluster-autoscaler";
 import { EXTERNAL_DNS_ADMISSION } from "./external-dns";
+import { EXTERNAL_SECRETS_ADMISSION } from "./external-secrets";
 import { INGRESS_NGINX_ADMISSION } from "./ingress-nginx";
 import { LINKERD_CNI_ADMISSION, LINKERD_CONTROL_PLANE_ADMISSION, LINKERD_CRDS_ADMISSION } from "./linkerd";
 import { METRICS_SERVER_ADMISSION } from "./metrics-server";
+import { RELOADER_ADMISSION } from "./reloader";
 import { TRUST_MANAGER_ADMISSION } from "./trust-manager";
 import { ARC_CONTROLLER_ADMISSION, ARC_RUNNER_SCALE_SET_ADMISSION } from "./delivery/actions-runners";
 import { ARGO_CD_ADMISSION } from "./delivery/argo-cd";
@@ -35,6 +37,8 @@ export const CHART_ADMISSION: AdmissionCatalog = {
   raw: RAW_CHART_ADMISSION,
   argoCd: ARGO_CD_ADMISSION,
   argoRollouts: ARGO_ROLLOUTS_ADMISSION,
+  externalSecrets: EXTERNAL_SECRETS_ADMISSION,
+  reloader: RELOADER_ADMISSION,
   arcController: ARC_CONTROLLER_ADMISSION,
   arcRunnerScaleSet: ARC_RUNNER_SCALE_SET_ADMISSION,
   ingressNginx: INGRESS_NGINX_ADMISSION,

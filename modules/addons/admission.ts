@@ -141,6 +141,7 @@ const CLUSTER_SCOPED = new Set(
     { group: "trust.cert-manager.io", kind: "Bundle" },
     { group: "trust-manager.io", kind: "ClusterBundle" },
     { group: "argoproj.io", kind: "ClusterAnalysisTemplate" },
+    { group: "external-secrets.io", kind: "ClusterSecretStore" },
   ].map(key),
 );
 

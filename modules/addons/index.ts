@@ -25,9 +25,11 @@ export * from "./aws-load-balancer-controller-policy";
 export * from "./cert-manager";
 export * from "./cluster-autoscaler";
 export * from "./external-dns";
+export * from "./external-secrets";
 export * from "./ingress-nginx";
 export * from "./linkerd";
 export * from "./metrics-server";
+export * from "./reloader";
 export * from "./storage-class";
 export * from "./trust-manager";
 

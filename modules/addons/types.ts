@@ -39,6 +39,24 @@ export interface Resources {
   readonly limits?: { readonly cpu?: string; readonly memory?: string };
 }
 
+/**
+ * Pod-level settings of the Pod Security Standards' `restricted` profile (Kubernetes
+ * "Pod Security Standards": non-root, RuntimeDefault seccomp).
+ */
+export const RESTRICTED_POD_SECURITY_CONTEXT = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } as const;
+
+/**
+ * Container-level settings of the `restricted` profile (no privilege escalation, every
+ * capability dropped), plus a read-only root filesystem.
+ */
+export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  seccompProfile: { type: "RuntimeDefault" },
+} as const;
+
 /** The environment's public hosted zone (found by name in the platform stack). */
 export interface HostedZoneRef {
   /** Zone name, e.g. `dev.authorworks.io`. */

@@ -15,6 +15,8 @@ import { HelmAddon } from "../helm-addon";
 import { AddonContext, Placement, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, rawRelease } from "../types";
 
 export const ARGO_ROLLOUTS_NAMESPACE = "argo-rollouts";
+/** Add-on name (`PlatformAddon.name`): what add-ons that need the Rollout CRD name in `dependsOn`. */
+export const ARGO_ROLLOUTS_ADDON = "argo-rollouts";
 
 /**
  * No admission webhook: the argo-rollouts chart's templates (controller/, dashboard/,
@@ -193,7 +195,7 @@ export interface ArgoRolloutsProps {
 
 /** The Argo Rollouts controller (CRDs included) and the shared ClusterAnalysisTemplate. */
 export class ArgoRolloutsAddon extends HelmAddon<ArgoRolloutsValues> {
-  public readonly name = "argo-rollouts";
+  public readonly name = ARGO_ROLLOUTS_ADDON;
   public readonly namespace = ARGO_ROLLOUTS_NAMESPACE;
   public readonly chart = CHARTS.argoRollouts;
 
