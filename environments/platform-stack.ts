@@ -21,7 +21,7 @@ import { configureBackend } from "../providers/backend";
 import { KubernetesAuth, kubernetesProviders, KubernetesProviders } from "../providers/kubernetes";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
-import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, apiHostName } from "../variables/platform";
+import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, SYSTEM_NAMESPACE, apiHostName } from "../variables/platform";
 import { EnvironmentName, namePrefix, names } from "../variables/project";
 import { BUCKET_PURPOSES } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
@@ -113,9 +113,14 @@ export class PlatformStack extends AuthorWorksStack {
       loadBalancerTargets: [publicLoadBalancerTarget("gateway", APPLICATION_NAMESPACE)],
     });
 
+    // The `<env>` stack's key of the Secrets Manager secrets (External Secrets Operator decrypts through it).
+    const secretsKey = new DataAwsKmsAlias(this, "secrets-key", { name: names.kmsAlias(env.name, "secrets") });
     this.addons = new PlatformAddons(this, "addons", {
       context: this.addonContext,
-      existingNamespaces: { [MONITORING_NAMESPACE]: this.tenancy.namespaces[MONITORING_NAMESPACE] },
+      existingNamespaces: {
+        [MONITORING_NAMESPACE]: this.tenancy.namespaces[MONITORING_NAMESPACE],
+        [SYSTEM_NAMESPACE]: this.tenancy.namespaces[SYSTEM_NAMESPACE],
+      },
       addons: [
         ...standardAddons({
           acmeEmail: env.platform.acmeEmail,
@@ -123,6 +128,9 @@ export class PlatformStack extends AuthorWorksStack {
           clusterAutoscalerImageTag: autoscalerTag,
           ingressNginx: env.platform.ingressNginx,
           volumeReclaimPolicy: env.durability.volumeReclaimPolicy,
+          externalSecrets: { secretsKeyArn: secretsKey.targetKeyArn },
+          // deliveryAddons below installs Argo Rollouts.
+          reloader: { argoRollouts: true },
         }),
         ...deliveryAddons({
           manifestsRepoUrl: env.delivery.manifestsRepoUrl,

@@ -159,6 +159,22 @@ describe("admission webhooks: what they intercept waits for them", () => {
     expect(has(json, "helm_release.addons_opentelemetry_operator_collector", "helm_release.addons_opentelemetry_operator_release")).toBe(true);
   });
 
+  test.each(NAMES)("%s: the ClusterSecretStore waits for ESO's webhook, which waits for readiness; ESO's Services for the load balancer controller", (name) => {
+    const json = STACKS[name];
+    const eso = "helm_release.addons_external_secrets_release";
+    expect(requirementsOf(json)).toContainEqual(
+      expect.objectContaining({
+        consumer: "helm_release.addons_external_secrets_secret_store",
+        installer: eso,
+        webhook: "validate.clustersecretstore.external-secrets.io",
+      }),
+    );
+    expect(release(json, "addons_external_secrets_release")).toMatchObject({ wait: true });
+    expect(has(json, eso, ALB)).toBe(true);
+    // Reloader makes no Service: it need not wait for the controller's Service mutator.
+    expect(has(json, "helm_release.addons_reloader_release", ALB)).toBe(false);
+  });
+
   test("Linkerd's proxy injector: fail-closed in production (every meshable namespace waits), required where injection is on everywhere", () => {
     for (const name of ["dev", "production"]) {
       // The application namespace injects: its pods and Services come after the injector in every environment.
@@ -254,6 +270,11 @@ describe("every chart declares what it brings to admission", () => {
         "vopentelemetrycollectorcreateupdatebeta.kb.io",
         "minstrumentation.kb.io",
         "vinstrumentationcreateupdate.kb.io",
+      ],
+      external_secrets_release: [
+        "validate.secretstore.external-secrets.io",
+        "validate.clustersecretstore.external-secrets.io",
+        "validate.externalsecret.external-secrets.io",
       ],
     });
     // Without high availability Linkerd's webhooks fail open; kube-prometheus-stack's always do here.

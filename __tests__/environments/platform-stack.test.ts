@@ -169,6 +169,8 @@ describe("add-ons per environment", () => {
     ["addons_linkerd_crds", "linkerdCrds", "linkerd"],
     ["addons_linkerd_control_plane", "linkerdControlPlane", "linkerd"],
     ["addons_linkerd_cni", "linkerdCni", "kube-system"],
+    ["addons_external_secrets_release", "externalSecrets", "platform-system"],
+    ["addons_reloader_release", "reloader", "platform-system"],
   ];
 
   test.each(ENVS)("%s: every add-on at the version pinned in variables/charts.ts", (env) => {
@@ -183,6 +185,20 @@ describe("add-ons per environment", () => {
       expect([id, r.version]).toEqual([id, entry?.version]);
     }
     expect(Object.keys(resourcesOf(stacks[env].json, "helm_release")).length).toBeGreaterThanOrEqual(20);
+  });
+
+  test.each(ENVS)("%s: ESO decrypts with the environment's secrets key and reads its prefix; both add-ons use the tenancy's system namespace", (env) => {
+    const json = stacks[env].json;
+    expect(dataOf(json, "aws_kms_alias").secrets_key.name).toBe(`alias/authorworks-${env}-secrets`);
+    const [read, decrypt] = statements(json, "addons_external_secrets_pod_identity_policy_document");
+    expect(read.resources).toEqual([`arn:aws:secretsmanager:us-east-1:\${data.aws_caller_identity.current.account_id}:secret:authorworks-${env}/*`]);
+    expect(decrypt.resources).toEqual(["${data.aws_kms_alias.secrets_key.target_key_arn}"]);
+    for (const id of ["addons_external_secrets_release", "addons_reloader_release"]) {
+      expect(resource(json, "helm_release", id).depends_on).toContain("kubernetes_namespace_v1.tenancy_namespace_platform_system");
+    }
+    // Reloader restarts Rollouts, installed after the Rollout CRD.
+    expect(valuesOf(json, "addons_reloader_release").reloader.isArgoRollouts).toBe(true);
+    expect(resource(json, "helm_release", "addons_reloader_release").depends_on).toContain("helm_release.addons_argo_rollouts_release");
   });
 
   test.each([

@@ -14,7 +14,21 @@ import {
   standardAddons,
 } from "../../modules/addons";
 import { CHARTS } from "../../variables/charts";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, sid, statements, synthWith, release, valuesOf, cataloguedRelease } from "../helpers";
+import {
+  Json,
+  TEST_AWS,
+  dataOf,
+  expectAddonPodIdentity,
+  resource,
+  resourcesOf,
+  sid,
+  statements,
+  synthWith,
+  release,
+  valuesOf,
+  cataloguedRelease,
+} from "../helpers";
+import { stubKeys } from "../fixtures/context";
 
 const ZONE = { name: "dev.authorworks.io", zoneId: "Z0TESTZONE", arn: "arn:aws:route53:::hostedzone/Z0TESTZONE" };
 const CTX: AddonContext = {
@@ -28,7 +42,12 @@ const CTX: AddonContext = {
   highAvailability: false,
   namePrefix: "authorworks-dev",
 };
-const STANDARD = { acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync" as const, clusterAutoscalerImageTag: "v1.34.0" };
+const STANDARD = {
+  acmeEmail: "platform@authorworks.io",
+  externalDnsPolicy: "sync" as const,
+  clusterAutoscalerImageTag: "v1.34.0",
+  externalSecrets: { secretsKeyArn: stubKeys().secrets.arn },
+};
 
 function synthAddons(addons: PlatformAddon[], ctx: AddonContext = CTX): Json {
   return synthWith((stack) => {
@@ -53,6 +72,9 @@ describe("Helm releases", () => {
     ["addons_linkerd_crds", CHARTS.linkerdCrds, "linkerd-crds", "linkerd"],
     ["addons_linkerd_identity", CHARTS.raw, "linkerd-identity", "linkerd"],
     ["addons_linkerd_control_plane", CHARTS.linkerdControlPlane, "linkerd-control-plane", "linkerd"],
+    ["addons_external_secrets_release", CHARTS.externalSecrets, "external-secrets", "platform-system"],
+    ["addons_external_secrets_secret_store", CHARTS.raw, "application-secret-store", "platform-system"],
+    ["addons_reloader_release", CHARTS.reloader, "reloader", "platform-system"],
   ])("%s: catalogued chart at its pinned version, release name, namespace", (id, chart, name, namespace) => {
     expect(release(json, id)).toMatchObject({ ...cataloguedRelease(chart, name, namespace), wait: true });
   });
@@ -69,6 +91,7 @@ describe("Helm releases", () => {
     "addons_cluster_autoscaler_release",
     "addons_metrics_server_release",
     "addons_trust_manager_release",
+    "addons_external_secrets_release",
   ];
 
   test("every release and workload runs on the system nodes, tolerating their taint", () => {
@@ -111,16 +134,12 @@ describe("AWS Load Balancer Controller", () => {
   });
 
   test("Pod Identity binds the role to kube-system/aws-load-balancer-controller before the release", () => {
-    expect(resource(json, "aws_eks_pod_identity_association", "addons_aws_load_balancer_controller_pod_identity_association")).toMatchObject({
-      cluster_name: "authorworks-dev",
+    expectAddonPodIdentity(json, "addons_aws_load_balancer_controller", {
+      cluster: "authorworks-dev",
       namespace: "kube-system",
-      service_account: "aws-load-balancer-controller",
-      role_arn: "${aws_iam_role.addons_aws_load_balancer_controller_pod_identity_role.arn}",
+      serviceAccount: "aws-load-balancer-controller",
+      roleName: "authorworks-dev-aws-load-balancer-controller",
     });
-    expect(release(json, "addons_aws_load_balancer_controller_release").depends_on).toContain(
-      "aws_eks_pod_identity_association.addons_aws_load_balancer_controller_pod_identity_association",
-    );
-    expect(resource(json, "aws_iam_role", "addons_aws_load_balancer_controller_pod_identity_role").name).toBe("authorworks-dev-aws-load-balancer-controller");
   });
 
   test("only the documented read-only actions are on *", () => {
@@ -370,6 +389,8 @@ describe("namespaces and storage", () => {
       "addons_namespace_cert_manager",
       "addons_namespace_external_dns",
       "addons_namespace_linkerd",
+      // The platform stack passes the tenancy's system namespace instead (existingNamespaces).
+      "addons_namespace_platform_system",
     ]);
     expect(resourcesOf(json, "helm_release").addons_ingress_nginx_release).toBeUndefined();
   });
@@ -406,7 +427,7 @@ describe("namespaces and storage", () => {
 
   test("every Pod Identity trust policy is limited to this account, this cluster's associations and its own service account", () => {
     const trusts = Object.entries(dataOf(json, "aws_iam_policy_document")).filter(([id]) => id.endsWith("_pod_identity_trust"));
-    expect(trusts).toHaveLength(4);
+    expect(trusts).toHaveLength(5);
     for (const [, doc] of trusts) {
       const conditions = doc.statement[0].condition;
       expect(conditions).toContainEqual({

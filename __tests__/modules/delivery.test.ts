@@ -17,6 +17,7 @@ import { CHARTS } from "../../variables/charts";
 import { FIXTURE } from "../fixtures/environment";
 import type { EnvironmentName } from "../../variables/project";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, rawResource, synthWith, release, valuesOf, cataloguedRelease } from "../helpers";
+import { stubKeys } from "../fixtures/context";
 
 function ctx(environment: EnvironmentName, highAvailability = false): AddonContext {
   return {
@@ -127,11 +128,19 @@ describe("Helm releases", () => {
 
   test("the delivery add-ons install after the standard ones without conflicting names", () => {
     const all = [
-      ...standardAddons({ acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync", clusterAutoscalerImageTag: "v1.34.0" }),
+      ...standardAddons({
+        acmeEmail: "platform@authorworks.io",
+        externalDnsPolicy: "sync",
+        clusterAutoscalerImageTag: "v1.34.0",
+        externalSecrets: { secretsKeyArn: stubKeys().secrets.arn },
+        reloader: { argoRollouts: true },
+      }),
       ...deliveryAddons(optionsOf(FIXTURE)),
     ];
     const order = installOrder(all).map((a) => a.name);
     expect(order.indexOf("arc-runners")).toBeGreaterThan(order.indexOf("arc-controller"));
+    // Reloader's chart grants the Rollout permissions only when the Rollout CRD exists at install.
+    expect(order.indexOf("reloader")).toBeGreaterThan(order.indexOf("argo-rollouts"));
     expect(new Set(order).size).toBe(all.length);
   });
 });

@@ -11,6 +11,7 @@ import { observabilityAddons } from "../../modules/addons/observability";
 import type { PolicyStatement } from "../../modules/iam";
 import { CHARTS } from "../../variables/charts";
 import { Json, TEST_AWS, cataloguedRelease, release, resource, resourcesOf, statements, synthWith, valuesOf } from "../helpers";
+import { stubKeys } from "../fixtures/context";
 
 const CTX: AddonContext = {
   environment: "dev",
@@ -179,7 +180,14 @@ describe("HelmAddon: after, hooks and options", () => {
 
 describe("the add-ons built on HelmAddon", () => {
   const all: PlatformAddon[] = [
-    ...standardAddons({ acmeEmail: "platform@authorworks.io", externalDnsPolicy: "sync", clusterAutoscalerImageTag: "v1.34.0", ingressNginx: true }),
+    ...standardAddons({
+      acmeEmail: "platform@authorworks.io",
+      externalDnsPolicy: "sync",
+      clusterAutoscalerImageTag: "v1.34.0",
+      ingressNginx: true,
+      externalSecrets: { secretsKeyArn: stubKeys().secrets.arn },
+      reloader: { argoRollouts: true },
+    }),
     ...observabilityAddons({
       prometheusRetentionDays: 15,
       prometheusStorageGb: 50,
@@ -209,6 +217,8 @@ describe("the add-ons built on HelmAddon", () => {
       "external-dns",
       "cluster-autoscaler",
       "metrics-server",
+      "external-secrets",
+      "reloader",
       "ingress-nginx",
       "kube-prometheus-stack",
       "loki",
@@ -225,7 +235,14 @@ describe("the add-ons built on HelmAddon", () => {
 
   test("the add-ons with a role are the ones that call AWS, and each chart creates the role's service account", () => {
     const withRole = helm.filter((a) => a.role);
-    expect(withRole.map((a) => a.name)).toEqual(["aws-load-balancer-controller", "cert-manager", "external-dns", "cluster-autoscaler", "loki"]);
+    expect(withRole.map((a) => a.name)).toEqual([
+      "aws-load-balancer-controller",
+      "cert-manager",
+      "external-dns",
+      "cluster-autoscaler",
+      "external-secrets",
+      "loki",
+    ]);
     for (const a of withRole) {
       const v = a.values(CTX) as Json;
       // cluster-autoscaler's chart nests the service account under `rbac`.

@@ -11,9 +11,11 @@ import { AwsLoadBalancerControllerAddon } from "./aws-load-balancer-controller";
 import { CertManagerAddon } from "./cert-manager";
 import { ClusterAutoscalerAddon } from "./cluster-autoscaler";
 import { ExternalDnsAddon, ExternalDnsPolicy } from "./external-dns";
+import { ExternalSecretsAddon, ExternalSecretsProps } from "./external-secrets";
 import { IngressNginxAddon } from "./ingress-nginx";
 import { LinkerdAddon, LinkerdProps } from "./linkerd";
 import { MetricsServerAddon } from "./metrics-server";
+import { ReloaderAddon, ReloaderProps } from "./reloader";
 import { Gp3StorageClassAddon } from "./storage-class";
 import { TrustManagerAddon } from "./trust-manager";
 import { AddonContext, BUILT_IN_NAMESPACES, PlatformAddon } from "./types";
@@ -122,6 +124,10 @@ export interface StandardAddonsOptions {
   readonly volumeReclaimPolicy?: "Delete" | "Retain";
   /** Linkerd options. @default the spec's proxy resources */
   readonly linkerd?: LinkerdProps;
+  /** External Secrets Operator: the environment's secrets key and the roles its SecretStores may assume. */
+  readonly externalSecrets: ExternalSecretsProps;
+  /** Reloader options. @default `{ argoRollouts: false }` (set it where the delivery add-ons install Argo Rollouts) */
+  readonly reloader?: ReloaderProps;
 }
 
 /** The add-ons every AuthorWorks cluster runs. */
@@ -136,6 +142,8 @@ export function standardAddons(o: StandardAddonsOptions): PlatformAddon[] {
     new MetricsServerAddon(),
     new LinkerdAddon(o.linkerd),
     new Gp3StorageClassAddon({ reclaimPolicy: o.volumeReclaimPolicy }),
+    new ExternalSecretsAddon(o.externalSecrets),
+    new ReloaderAddon(o.reloader ?? { argoRollouts: false }),
     ...(o.ingressNginx ? [new IngressNginxAddon()] : []),
   ];
 }
