@@ -4,7 +4,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { resolveEnvironment, ResolvedEnvironment } from "../../environments/config";
 import type { EnvironmentConfig } from "../../environments/types";
 import type { StackContext } from "../../modules/context";
-import { ServiceDatabases, ServiceDatabasesProps, checkWindows, databaseName } from "../../modules/rds";
+import { PostgresDatabase, ServiceDatabases, ServiceDatabasesProps, checkWindows, databaseName, databaseUser } from "../../modules/rds";
 import { DATABASE_SERVICES } from "../../variables/services";
 import { Json, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { testContextWithDataKeys } from "../fixtures/context";
@@ -333,14 +333,30 @@ describe("RDS Proxy", () => {
     expect(instance(fixtureJson, "content").iam_database_authentication_enabled).toBe(true);
   });
 
-  test("proxy role: assumed by RDS, no secret or KMS access, no db users until one is granted", () => {
+  test("proxy role: assumed by RDS, no secret or KMS access, signs in to its own instance as its service's user only", () => {
     const trust = statements(fixtureJson, "rds_user_proxy_role_trust");
     expect(trust[0].principals).toEqual([{ type: "Service", identifiers: ["rds.amazonaws.com"] }]);
     expect(resource(fixtureJson, "aws_iam_role", "rds_user_proxy_role_role").name).toBe("authorworks-staging-user-proxy");
-    expect(resourcesOf(fixtureJson, "aws_iam_role_policy")).toEqual({});
+    const services = DATABASE_SERVICES.map((s) => s.name);
+    const policies = resourcesOf(fixtureJson, "aws_iam_role_policy");
+    expect(Object.keys(policies).sort()).toEqual(services.map((s) => `rds_${s}_proxy_connect_${s}_app`).sort());
+    for (const s of services) {
+      expect(policies[`rds_${s}_proxy_connect_${s}_app`].role).toBe(`\${aws_iam_role.rds_${s}_proxy_role_role.id}`);
+      expect(statements(fixtureJson, `rds_${s}_proxy_connect_${s}_app_document`)).toEqual([
+        {
+          sid: "ProxySignsInWithIamToken",
+          effect: "Allow",
+          actions: ["rds-db:connect"],
+          resources: [`arn:aws:rds-db:us-east-1:123456789012:dbuser:\${aws_db_instance.rds_${s}_instance.resource_id}/${s}_app`],
+        },
+      ]);
+    }
     const rdsDocs = Object.entries(fixtureJson.data.aws_iam_policy_document as Json).filter(([id]) => id.startsWith("rds_"));
-    expect(rdsDocs.map(([id]) => id).filter((id) => id.startsWith("rds_user_"))).toEqual(["rds_user_proxy_role_trust"]);
-    expect(JSON.stringify(rdsDocs)).not.toMatch(/secretsmanager|kms:|rds-db:connect/);
+    expect(rdsDocs.map(([id]) => id).filter((id) => id.startsWith("rds_user_"))).toEqual([
+      "rds_user_proxy_connect_user_app_document",
+      "rds_user_proxy_role_trust",
+    ]);
+    expect(JSON.stringify(rdsDocs)).not.toMatch(/secretsmanager|kms:/);
   });
 
   test("default target group pools up to the env's share of max_connections; the target is the instance", () => {
@@ -441,8 +457,12 @@ describe("outputs and grantConnect", () => {
     expect(statements(json, "rds_content_proxy_connect_content_app_document")).toEqual([
       { sid: "ProxySignsInWithIamToken", effect: "Allow", actions: ["rds-db:connect"], resources: [INSTANCE_USER] },
     ]);
-    // Only the granted database's proxy learns the user; the others stay without permissions.
-    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy")).sort()).toEqual(["rds_content_connect_content_app", "rds_content_proxy_connect_content_app"]);
+    // The grant adds the client policy only: the proxy already signs in as the service's own user.
+    expect(
+      Object.keys(resourcesOf(json, "aws_iam_role_policy"))
+        .filter((id) => id.startsWith("rds_content_"))
+        .sort(),
+    ).toEqual(["rds_content_connect_content_app", "rds_content_proxy_connect_content_app"]);
   });
 
   test("through the proxy: one proxy policy per user, however many roles are granted it", () => {
@@ -468,7 +488,16 @@ describe("outputs and grantConnect", () => {
     });
     expect(json.output.arn.value).toBe(PROXY_USER);
     expect(statements(json, "rds_content_proxy_connect_content_app_document")[0].resources).toEqual([INSTANCE_USER]);
-    expect(Object.keys(resourcesOf(json, "aws_iam_role_policy"))).toEqual(["rds_content_proxy_connect_content_app"]);
+    const worker = withGrants(FIXTURE, true, (rds, _role, stack) => {
+      new TerraformOutput(stack, "arn", { value: rds.instances.content.connectArn("content_worker") });
+    });
+    expect(statements(worker, "rds_content_proxy_connect_content_worker_document")[0].resources).toEqual([
+      INSTANCE_USER.replace("content_app", "content_worker"),
+    ]);
+    expect(Object.keys(resourcesOf(worker, "aws_iam_role_policy")).filter((id) => id.startsWith("rds_content_"))).toEqual([
+      "rds_content_proxy_connect_content_app",
+      "rds_content_proxy_connect_content_worker",
+    ]);
   });
 
   test("without a proxy: rds-db:connect on the instance's resource id, and no proxy policies", () => {
@@ -489,22 +518,24 @@ describe("outputs and grantConnect", () => {
     ["the master user", "dbadmin", /master user/],
   ])("%s user is refused, with or without the proxy, and nothing is created", (_, user, message) => {
     for (const proxy of [true, false]) {
-      let created: Json = {};
+      let before: string[] = [];
+      let after: string[] = ["unset"];
+      const paths = (stack: Construct) =>
+        stack.node
+          .findAll()
+          .filter((c) => c.node.path.includes("connect"))
+          .map((c) => c.node.path);
       expect(() =>
         withGrants(FIXTURE, proxy, (rds, role, stack) => {
+          before = paths(stack);
           try {
             rds.instances.user.grantConnect(role, user);
           } finally {
-            created = {
-              policies: stack.node
-                .findAll()
-                .filter((c) => c.node.path.includes("connect"))
-                .map((c) => c.node.path),
-            };
+            after = paths(stack);
           }
         }),
       ).toThrow(message);
-      expect(created).toEqual({ policies: [] });
+      expect(after).toEqual(before);
     }
   });
 });
@@ -521,5 +552,90 @@ describe("input checks", () => {
 
   test("one subnet is fine without a proxy (the instance uses the subnet group)", () => {
     expect(() => synth(FIXTURE, (p) => ({ ...p, proxy: { ...p.proxy, enabled: false }, subnetIds: ["subnet-0a"] }))).not.toThrow();
+  });
+});
+
+describe("IDatabase: a database imported by name grants like its owner", () => {
+  const AWS = { accountId: "123456789012", region: "us-east-1" };
+  const importContent = (stack: Construct, proxy: boolean) =>
+    PostgresDatabase.fromDatabaseAttributes(stack, "imported-content", {
+      aws: AWS,
+      service: "content",
+      identifier: "authorworks-staging-content",
+      databaseName: databaseName("content"),
+      masterUsername: "dbadmin",
+      proxy,
+      iamUsers: [databaseUser("content")],
+    });
+  const appRole = (stack: Construct) => new IamRole(stack, "app-role", { name: "content-app", assumeRolePolicy: "{}" });
+
+  test.each([true, false])("proxy %s: same statement as the owner's, on the looked-up proxy or instance", (proxy) => {
+    const owner = synth(
+      FIXTURE,
+      (p) => ({ ...p, proxy: { ...p.proxy, enabled: proxy } }),
+      (rds, stack) => rds.instances.content.grantConnect(appRole(stack), "content_app"),
+    );
+    const imported = synthWith((stack) => {
+      importContent(stack, proxy).grantConnect(appRole(stack), "content_app");
+    });
+    const ownerDoc = statements(owner, "rds_content_connect_content_app_document");
+    const importedDoc = statements(imported, "imported_content_connect_content_app_document");
+    // Only the reference differs: the owner's resource, or the import's data source.
+    const normalize = (d: Json[]) =>
+      JSON.stringify(d)
+        .replace(/aws_db_proxy\.rds_content_proxy\.arn/g, "PROXY_ARN")
+        .replace(/data\.aws_db_proxy\.imported_content_proxy\.arn/g, "PROXY_ARN")
+        .replace(/aws_db_instance\.rds_content_instance\.resource_id/g, "INSTANCE_ID")
+        .replace(/data\.aws_db_instance\.imported_content_instance\.resource_id/g, "INSTANCE_ID");
+    expect(normalize(importedDoc)).toBe(normalize(ownerDoc));
+    expect(JSON.stringify(importedDoc)).toContain(
+      proxy ? "data.aws_db_proxy.imported_content_proxy.arn" : "data.aws_db_instance.imported_content_instance.resource_id",
+    );
+    expect(resource(imported, "aws_iam_role_policy", "imported_content_connect_content_app")).toEqual({
+      name: "authorworks-staging-content-connect-content_app",
+      role: "${aws_iam_role.app_role.name}",
+      policy: "${data.aws_iam_policy_document.imported_content_connect_content_app_document.json}",
+    });
+  });
+
+  test("the import looks the instance (and proxy) up by identifier, and says where clients connect", () => {
+    const json = synthWith((stack) => {
+      const withProxy = importContent(stack, true);
+      const direct = PostgresDatabase.fromDatabaseAttributes(stack, "imported-user", {
+        aws: AWS,
+        service: "user",
+        identifier: "authorworks-staging-user",
+        databaseName: databaseName("user"),
+        masterUsername: "dbadmin",
+        proxy: false,
+      });
+      new TerraformOutput(stack, "hosts", { value: [withProxy.clientHost, direct.clientHost, withProxy.masterUserSecretArn] });
+    });
+    expect(resourcesOf(json, "aws_iam_role_policy")).toEqual({});
+    const data = json.data as Record<string, Record<string, Json>>;
+    expect(data.aws_db_instance).toEqual({
+      imported_content_instance: { db_instance_identifier: "authorworks-staging-content" },
+      imported_user_instance: { db_instance_identifier: "authorworks-staging-user" },
+    });
+    expect(data.aws_db_proxy).toEqual({ imported_content_proxy: { name: "authorworks-staging-content" } });
+    expect(json.output.hosts.value).toEqual([
+      "${data.aws_db_proxy.imported_content_proxy.endpoint}",
+      "${data.aws_db_instance.imported_user_instance.address}",
+      "${data.aws_db_instance.imported_content_instance.master_user_secret[0].secret_arn}",
+    ]);
+  });
+
+  test("through an imported proxy, only the owner's iamUsers can be granted (the proxy must sign in as them)", () => {
+    expect(() => synthWith((stack) => importContent(stack, true).grantConnect(appRole(stack), "content_reader"))).toThrow(
+      'rds: authorworks-staging-content: the proxy signs in only as content_app; add "content_reader" to the database\'s iamUsers in the stack that owns it',
+    );
+    expect(() => synthWith((stack) => importContent(stack, false).grantConnect(appRole(stack), "content_reader"))).not.toThrow();
+    expect(() => synthWith((stack) => importContent(stack, true).grantConnect(appRole(stack), "dbadmin"))).toThrow(/master user/);
+  });
+
+  test("databaseUser: <service>_app, - as _", () => {
+    expect(databaseUser("content")).toBe("content_app");
+    expect(databaseUser("user")).toBe("user_app");
+    expect(databaseUser("read-model")).toBe("read_model_app");
   });
 });

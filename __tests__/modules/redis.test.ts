@@ -163,7 +163,7 @@ describe("ValkeyCache", () => {
     test("encrypted with the secrets key, 7-day recovery window", () => {
       const secret = resource(synthCache(), "aws_secretsmanager_secret", "cache_auth_token_secret");
       expect(secret).toMatchObject({
-        name: "authorworks-dev-cache-auth-token",
+        name: "authorworks-dev/cache/auth-token",
         kms_key_id: KEY.secrets,
         recovery_window_in_days: 7,
       });

@@ -10,6 +10,8 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbProxy } from "@cdktf/provider-aws/lib/db-proxy";
 import { DbProxyDefaultTargetGroup } from "@cdktf/provider-aws/lib/db-proxy-default-target-group";
 import { DbProxyTarget } from "@cdktf/provider-aws/lib/db-proxy-target";
+import { DataAwsDbInstance } from "@cdktf/provider-aws/lib/data-aws-db-instance";
+import { DataAwsDbProxy } from "@cdktf/provider-aws/lib/data-aws-db-proxy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { POSTGRES_PORT, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
@@ -24,6 +26,58 @@ export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 /** A PostgreSQL role name usable in an rds-db:connect ARN (no wildcards). */
 const DB_USER = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * A service's PostgreSQL database as its clients see it, whether this stack owns it
+ * (`PostgresDatabase`) or imports it by name (`PostgresDatabase.fromDatabaseAttributes`,
+ * e.g. in the platform stack): where to connect, and `grantConnect`, written once for both.
+ */
+export interface IDatabase {
+  /** Service (variables/services.ts) that owns the database. */
+  readonly service: string;
+  /** `authorworks-<env>-<service>`: instance identifier and proxy name. */
+  readonly identifier: string;
+  /** Database created at launch (`databaseName(service)`). */
+  readonly databaseName: string;
+  /** Instance host name: direct connections (the master user; clients where there is no proxy). */
+  readonly address: string;
+  /** Where applications connect: the proxy endpoint when there is a proxy, else `address`. */
+  readonly clientHost: string;
+  /** Port of `clientHost` (PostgreSQL's 5432 for the instance and the proxy alike). */
+  readonly clientPort: number;
+  /** Secrets Manager secret RDS manages (and rotates) for the master user (`rds!db-...`, outside the environment's prefix). */
+  readonly masterUserSecretArn: string;
+  /** The master user's name (it signs in with its secret, never with IAM tokens). */
+  readonly masterUsername: string;
+  /**
+   * The users that sign in with IAM tokens: with a proxy, its role may sign in to the
+   * instance as each of them (the owner grants it), so only these can get `grantConnect`.
+   */
+  readonly iamUsers: readonly string[];
+  /** The `rds-db:connect` resource a client needs to sign in as `dbUser` at `clientHost`. */
+  connectArn(dbUser: string): string;
+  /**
+   * Lets `role` sign in as `dbUser` with an IAM token at `clientHost`: `rds-db:connect` on
+   * exactly that user. Idempotent per policy id.
+   * @param id construct id of the policy. @default `connect-<dbUser>`
+   */
+  grantConnect(role: IamRole, dbUser: string, id?: string): IamRolePolicy;
+}
+
+/** What `PostgresDatabase.fromDatabaseAttributes` needs: the names the owning stack used. */
+export interface DatabaseAttributes {
+  /** Account, region and partition of the database (the `rds-db` ARNs). */
+  readonly aws: AwsContext;
+  readonly service: string;
+  /** `authorworks-<env>-<service>`: looked up as instance identifier and, with `proxy`, as proxy name. */
+  readonly identifier: string;
+  readonly databaseName: string;
+  readonly masterUsername: string;
+  /** The owner put an RDS Proxy in front of the instance (`database.proxy.enabled` of the environment). */
+  readonly proxy: boolean;
+  /** The owner's `iamUsers` (the users its proxy role may sign in as). @default none */
+  readonly iamUsers?: readonly string[];
+}
+
 /** Sizes of one service database (`ResolvedDatabase` from environments/config.ts fits). */
 export interface DatabaseSpec {
   /** Service name from variables/services.ts; becomes part of the identifier and the construct id. */
@@ -34,6 +88,11 @@ export interface DatabaseSpec {
   readonly allocatedStorageGb: number;
   /** Storage autoscaling ceiling (GiB). */
   readonly maxAllocatedStorageGb: number;
+  /**
+   * PostgreSQL users that sign in with IAM tokens (the service's own user,
+   * `databaseUser(service)`): with a proxy, its role may sign in as each. @default none
+   */
+  readonly iamUsers?: readonly string[];
 }
 
 /** Settings shared by every database of one environment (built by `ServiceDatabases`). */
@@ -70,7 +129,17 @@ export interface PostgresDatabaseProps extends Pick<
 }
 
 /** A service's PostgreSQL instance and its RDS Proxy. */
-export class PostgresDatabase extends Construct {
+export class PostgresDatabase extends Construct implements IDatabase {
+  /**
+   * A database another stack owns, found by its identifier: `aws_db_instance` (and
+   * `aws_db_proxy` with `attrs.proxy`) data sources, so a plan fails at once when the
+   * owning stack has not made it, and `grantConnect` works as on the owner. Only the
+   * owner's `iamUsers` can be granted: the owner's proxy role must already sign in as them.
+   */
+  public static fromDatabaseAttributes(scope: Construct, id: string, attrs: DatabaseAttributes): IDatabase {
+    return new ImportedDatabase(scope, id, attrs);
+  }
+
   public readonly service: string;
   /** `authorworks-<env>-<service>` (instance identifier and proxy name). */
   public readonly identifier: string;
@@ -102,6 +171,9 @@ export class PostgresDatabase extends Construct {
   public readonly proxyResourceId?: string;
   /** The role the proxy assumes to sign in to the instance (rds-db:connect per allowed user). */
   public readonly proxyRole?: ServiceRole;
+  public readonly clientHost: string;
+  public readonly clientPort = POSTGRES_PORT;
+  public readonly iamUsers: readonly string[];
 
   private readonly aws: AwsContext;
   private readonly proxyUserPolicies = new Map<string, IamRolePolicy>();
@@ -247,8 +319,11 @@ export class PostgresDatabase extends Construct {
       this.proxy = proxy;
       this.proxyEndpoint = proxy.endpoint;
       // The proxy ARN is arn:<partition>:rds:<region>:<account>:db-proxy:prx-<id>; the last field is the id.
-      this.proxyResourceId = Fn.element(Fn.split(":", proxy.arn), 6);
+      this.proxyResourceId = proxyResourceId(proxy.arn);
     }
+    this.clientHost = this.proxyEndpoint ?? this.address;
+    this.iamUsers = [...(spec.iamUsers ?? [])];
+    for (const user of this.iamUsers) this.allowProxyUser(user);
   }
 
   /**
@@ -298,15 +373,7 @@ export class PostgresDatabase extends Construct {
    * @param id construct id of the policy. @default `connect-<dbUser>`
    */
   public grantConnect(role: IamRole, dbUser: string, id?: string): IamRolePolicy {
-    const policyId = id ?? `connect-${dbUser}`;
-    const doc = policyDocument(this, `${policyId}-document`, [
-      { sid: "ConnectWithIamToken", actions: ["rds-db:connect"], resources: [this.connectArn(dbUser)] },
-    ]);
-    return new IamRolePolicy(this, policyId, {
-      name: `${this.identifier}-connect-${dbUser}`,
-      role: role.name,
-      policy: doc.json,
-    });
+    return grantConnectPolicy(this, this.identifier, role, dbUser, this.connectArn(dbUser), id);
   }
 
   /** `dbuser:<instance resource_id>/<dbUser>`: direct connections, and the proxy's own sign-in. */
@@ -315,15 +382,78 @@ export class PostgresDatabase extends Construct {
   }
 
   private checkDbUser(dbUser: string): void {
-    if (!DB_USER.test(dbUser)) {
-      throw new Error(`rds: ${this.identifier}: dbUser "${dbUser}" is not a PostgreSQL role name (lower-case letters, digits, _; at most 63; no wildcards)`);
-    }
-    // Granting rds_iam to a PostgreSQL role turns its password off, which would break the
-    // RDS-managed (and rotated) master password; applications use their own users.
-    if (dbUser === this.masterUsername) {
+    checkIamUser(this.identifier, this.masterUsername, dbUser);
+  }
+}
+
+/** `prx-...` from a proxy ARN (`arn:<partition>:rds:<region>:<account>:db-proxy:prx-<id>`: the last field). */
+function proxyResourceId(proxyArn: string): string {
+  return Fn.element(Fn.split(":", proxyArn), 6);
+}
+
+function checkIamUser(identifier: string, masterUsername: string, dbUser: string): void {
+  if (!DB_USER.test(dbUser)) {
+    throw new Error(`rds: ${identifier}: dbUser "${dbUser}" is not a PostgreSQL role name (lower-case letters, digits, _; at most 63; no wildcards)`);
+  }
+  // Granting rds_iam to a PostgreSQL role turns its password off, which would break the
+  // RDS-managed (and rotated) master password; applications use their own users.
+  if (dbUser === masterUsername) {
+    throw new Error(`rds: ${identifier}: "${dbUser}" is the master user; it signs in with its managed secret, directly to the instance, not with IAM tokens`);
+  }
+}
+
+/** The one `rds-db:connect` policy of both sides (`IDatabase.grantConnect`). */
+function grantConnectPolicy(scope: Construct, identifier: string, role: IamRole, dbUser: string, connectArn: string, id?: string): IamRolePolicy {
+  const policyId = id ?? `connect-${dbUser}`;
+  const existing = scope.node.tryFindChild(policyId);
+  if (existing) return existing as IamRolePolicy;
+  const doc = policyDocument(scope, `${policyId}-document`, [{ sid: "ConnectWithIamToken", actions: ["rds-db:connect"], resources: [connectArn] }]);
+  return new IamRolePolicy(scope, policyId, { name: `${identifier}-connect-${dbUser}`, role: role.name, policy: doc.json });
+}
+
+/** `PostgresDatabase.fromDatabaseAttributes`: the owner's database read back by name. */
+class ImportedDatabase extends Construct implements IDatabase {
+  public readonly service: string;
+  public readonly identifier: string;
+  public readonly databaseName: string;
+  public readonly masterUsername: string;
+  public readonly address: string;
+  public readonly clientHost: string;
+  public readonly clientPort = POSTGRES_PORT;
+  public readonly masterUserSecretArn: string;
+  public readonly iamUsers: readonly string[];
+  public readonly instance: DataAwsDbInstance;
+  public readonly proxy?: DataAwsDbProxy;
+  private readonly aws: AwsContext;
+
+  constructor(scope: Construct, id: string, attrs: DatabaseAttributes) {
+    super(scope, id);
+    this.aws = attrs.aws;
+    this.service = attrs.service;
+    this.identifier = attrs.identifier;
+    this.databaseName = attrs.databaseName;
+    this.masterUsername = attrs.masterUsername;
+    this.iamUsers = [...(attrs.iamUsers ?? [])];
+    this.iamUsers.forEach((u) => checkIamUser(this.identifier, this.masterUsername, u));
+    this.instance = new DataAwsDbInstance(this, "instance", { dbInstanceIdentifier: attrs.identifier });
+    this.address = this.instance.address;
+    this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    if (attrs.proxy) this.proxy = new DataAwsDbProxy(this, "proxy", { name: attrs.identifier });
+    this.clientHost = this.proxy?.endpoint ?? this.address;
+  }
+
+  public connectArn(dbUser: string): string {
+    checkIamUser(this.identifier, this.masterUsername, dbUser);
+    if (!this.proxy) return `${arnPrefix(this.aws, "rds-db")}:dbuser:${this.instance.resourceId}/${dbUser}`;
+    if (!this.iamUsers.includes(dbUser)) {
       throw new Error(
-        `rds: ${this.identifier}: "${dbUser}" is the master user; it signs in with its managed secret, directly to the instance, not with IAM tokens`,
+        `rds: ${this.identifier}: the proxy signs in only as ${this.iamUsers.join(", ") || "no user"}; add "${dbUser}" to the database's iamUsers in the stack that owns it`,
       );
     }
+    return `${arnPrefix(this.aws, "rds-db")}:dbuser:${proxyResourceId(this.proxy.arn)}/${dbUser}`;
+  }
+
+  public grantConnect(role: IamRole, dbUser: string, id?: string): IamRolePolicy {
+    return grantConnectPolicy(this, this.identifier, role, dbUser, this.connectArn(dbUser), id);
   }
 }

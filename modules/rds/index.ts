@@ -13,7 +13,7 @@ import { DbParameter, defaultParameters, mergeParameters } from "./parameters";
 import { checkWindows } from "./windows";
 
 export { CA_CERT_IDENTIFIER, LOG_EXPORTS, PostgresDatabase } from "./database";
-export type { DatabaseSpec, PostgresDatabaseProps } from "./database";
+export type { DatabaseAttributes, DatabaseSpec, IDatabase, PostgresDatabaseProps } from "./database";
 export { defaultParameters, parameterGroupFamily } from "./parameters";
 export type { DbParameter } from "./parameters";
 export { checkWindows } from "./windows";
@@ -78,12 +78,31 @@ export interface ServiceDatabasesProps {
   readonly parameters?: readonly DbParameter[];
 }
 
+/** Master user name unless `masterUsername` says otherwise. */
+export const DEFAULT_MASTER_USERNAME = "dbadmin";
+
+/** `<namePrefix>-<service>`: instance identifier and proxy name of a service's database. */
+export function databaseIdentifier(namePrefix: string, service: string): string {
+  return `${namePrefix}-${service}`;
+}
+
 /** The database created in each instance: `<service>` with `-` as `_`, suffixed `_db` ("user" alone is reserved in PostgreSQL). */
 export function databaseName(service: string): string {
   return `${service.replace(/-/g, "_")}_db`;
 }
 
-/** PostgreSQL instances (and proxies) for every service that owns data. */
+/**
+ * The PostgreSQL user a service signs in as (IAM authentication): `<service>_app`, with
+ * `-` as `_` ("user" alone is reserved in PostgreSQL). It owns the service's database.
+ */
+export function databaseUser(service: string): string {
+  return `${service.replace(/-/g, "_")}_app`;
+}
+
+/**
+ * PostgreSQL instances (and proxies) for every service that owns data. Each instance's
+ * proxy may sign in as the service's own user (`databaseUser`) and the spec's `iamUsers`.
+ */
 export class ServiceDatabases extends Construct {
   /** By service name, e.g. `instances.content`. */
   public readonly instances: Readonly<Record<string, PostgresDatabase>>;
@@ -117,13 +136,13 @@ export class ServiceDatabases extends Construct {
     for (const spec of props.databases) {
       instances[spec.service] = new PostgresDatabase(this, spec.service, {
         ...props,
-        spec,
-        identifier: `${namePrefix}-${spec.service}`,
+        spec: { ...spec, iamUsers: [...new Set([databaseUser(spec.service), ...(spec.iamUsers ?? [])])] },
+        identifier: databaseIdentifier(namePrefix, spec.service),
         backupWindow,
         maintenanceWindow,
         monitoringRoleArn: this.monitoringRole?.arn,
         dependsOn: monitoringAttachment ? [monitoringAttachment] : undefined,
-        masterUsername: props.masterUsername ?? "dbadmin",
+        masterUsername: props.masterUsername ?? DEFAULT_MASTER_USERNAME,
         databaseName: databaseName(spec.service),
         parameters,
       });

@@ -99,6 +99,15 @@ export interface ValkeyCacheProps {
   readonly notificationTopicArn?: string;
 }
 
+/**
+ * The secret with the cache's AUTH token and endpoints: `<namePrefix>/cache/auth-token`,
+ * under the environment's prefix like every secret the services read (the External
+ * Secrets role reads only `<namePrefix>/*`).
+ */
+export function authTokenSecretName(namePrefix: string): string {
+  return `${namePrefix}/cache/auth-token`;
+}
+
 /** An ElastiCache for Valkey replication group (cluster mode disabled) with its token secret, parameters and logs. */
 export class ValkeyCache extends Construct {
   public readonly replicationGroup: ElasticacheReplicationGroup;
@@ -203,12 +212,12 @@ export class ValkeyCache extends Construct {
     });
 
     this.authTokenSecret = new SecretsmanagerSecret(this, "auth-token-secret", {
-      name: `${name}-auth-token`,
+      name: authTokenSecretName(context.namePrefix),
       description: `${name}: AUTH token and endpoints of the Valkey replication group`,
       kmsKeyId: context.keys.secrets.arn,
       // The shortest window Secrets Manager allows.
       recoveryWindowInDays: SECRETS_MANAGER_RECOVERY_WINDOW_DAYS.min,
-      tags: { Name: `${name}-auth-token` },
+      tags: { Name: authTokenSecretName(context.namePrefix) },
     });
     // jsonencode runs in Terraform: the token stays a reference to random_password in the JSON we synthesize.
     new SecretsmanagerSecretVersion(this, "auth-token-secret-value", {
