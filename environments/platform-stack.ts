@@ -5,10 +5,14 @@ import { DataAwsSnsTopic } from "@cdktf/provider-aws/lib/data-aws-sns-topic";
 import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
-import type { AwsContext } from "../modules/iam";
+import { AwsContext, iamRoleArn } from "../modules/iam";
 import { deliveryAddons } from "../modules/addons/delivery";
 import { observabilityAddons, observabilityOptions } from "../modules/addons/observability";
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
+import { APPLICATION_SECRET_STORE, EXTERNAL_SECRETS_ADDON, externalSecretsReady } from "../modules/addons/external-secrets";
+import { addonRoleName } from "../modules/addons/types";
+import { DEFAULT_MASTER_USERNAME, PostgresDatabase, databaseIdentifier, databaseName, databaseUser } from "../modules/rds";
+import { authTokenSecretName } from "../modules/redis";
 import { orderAfterAdmissionWebhooks } from "../modules/addons/admission";
 import { CHART_ADMISSION } from "../modules/addons/admission-catalog";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
@@ -128,7 +132,8 @@ export class PlatformStack extends AuthorWorksStack {
           clusterAutoscalerImageTag: autoscalerTag,
           ingressNginx: env.platform.ingressNginx,
           volumeReclaimPolicy: env.durability.volumeReclaimPolicy,
-          externalSecrets: { secretsKeyArn: secretsKey.targetKeyArn },
+          // The database user Jobs' SecretStore assumes the master-secret role (modules/workloads DatabaseUsers).
+          externalSecrets: { secretsKeyArn: secretsKey.targetKeyArn, assumableRoleArns: [iamRoleArn(this.aws, names.databaseMasterSecretsRole(env.name))] },
           // deliveryAddons below installs Argo Rollouts.
           reloader: { argoRollouts: true },
         }),
@@ -149,6 +154,22 @@ export class PlatformStack extends AuthorWorksStack {
     // (CRDs, admission webhooks and the Linkerd injector must be up before pods start).
     const webSecurityGroup = new DataAwsSecurityGroup(this, "web-security-group", { name: `${namePrefix(env.name)}-web`, vpcId: this.addonContext.vpcId });
     const storageKey = new DataAwsKmsAlias(this, "storage-key", { name: names.kmsAlias(env.name, "storage") });
+    // The `<env>` stack's databases, by the names it gave them; each service signs in as its own user.
+    const prefix = namePrefix(env.name);
+    const databases = Object.fromEntries(
+      env.databases.map((d) => [
+        d.service,
+        PostgresDatabase.fromDatabaseAttributes(this, `database-${d.service}`, {
+          aws: this.aws,
+          service: d.service,
+          identifier: databaseIdentifier(prefix, d.service),
+          databaseName: databaseName(d.service),
+          masterUsername: DEFAULT_MASTER_USERNAME,
+          proxy: env.database.proxy.enabled,
+          iamUsers: [databaseUser(d.service)],
+        }),
+      ]),
+    );
     this.workloads = new ServiceWorkloads(this, "workloads", {
       environment: env.name,
       aws: this.aws,
@@ -159,6 +180,15 @@ export class PlatformStack extends AuthorWorksStack {
         BUCKET_PURPOSES.map((p) => [p, `arn:${this.aws.partition ?? "aws"}:s3:::${names.bucket(env.storage.bucketPrefix, p, env.name)}`]),
       ),
       storageKeyArn: storageKey.targetKeyArn,
+      databases,
+      secrets: {
+        namePrefix: prefix,
+        cacheSecretName: authTokenSecretName(prefix),
+        storeName: APPLICATION_SECRET_STORE,
+        controllerRoleArn: iamRoleArn(this.aws, addonRoleName(this.addonContext, EXTERNAL_SECRETS_ADDON)),
+        kmsKeyArn: secretsKey.targetKeyArn,
+        dependsOn: externalSecretsReady(this.addons),
+      },
       ingress: {
         host: apiHostName(env.dns.zoneName),
         wafAclArn: this.regionalWebAcl.arn,

@@ -208,3 +208,12 @@ export const CHART_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]
 
 /** Where charts may come from: HTTPS Helm repositories or OCI registries. */
 export const CHART_REPOSITORY = /^(https:\/\/|oci:\/\/)[^\s]+$/;
+
+/**
+ * psql of the Jobs that create the services' database users (modules/workloads
+ * `DatabaseUsers`): the official image through ECR Public (no Docker Hub rate limit on
+ * the nodes' pulls), Alpine variant (user `postgres` = UID 70). psql 17 speaks to
+ * PostgreSQL 12 and later, so one client serves every `database.engineVersion` RDS offers.
+ * Source: docker-library/postgres tags 17.11-alpine (PostgreSQL 17.11, 2026-08-13).
+ */
+export const POSTGRES_CLIENT_IMAGE = "public.ecr.aws/docker/library/postgres:17.11-alpine";

@@ -69,6 +69,11 @@ export const names = {
    * `critical-global`, the us-east-1 twin outside us-east-1.
    */
   alertTopic: (env: EnvironmentName, topic: "critical" | "warning" | "critical-global") => `${namePrefix(env)}-alerts-${topic}`,
+  /**
+   * Role that reads the RDS master user secrets for the database user Jobs (modules/workloads
+   * `DatabaseUsers`); the External Secrets controller assumes it.
+   */
+  databaseMasterSecretsRole: (env: EnvironmentName) => `${namePrefix(env)}-database-master-secrets`,
   /** CodeBuild project (and its role) that runs the CI jobs deploying the platform stack, inside the VPC. */
   deployRunner: (env: EnvironmentName) => `${namePrefix(env)}-deploy-runner`,
   /**

@@ -20,6 +20,11 @@ export interface SecretDefinition {
   readonly owner: string;
   /** Other services that read the value. @default none */
   readonly readers?: readonly string[];
+  /**
+   * The keys of a JSON secret the readers get (the owner gets every key): the gateway
+   * verifies tokens with the public key and never sees the private one. @default every key of `format`
+   */
+  readonly readerKeys?: readonly string[];
   readonly description: string;
   /**
    * What the value looks like: a plain string, or a JSON object with these keys
@@ -60,6 +65,7 @@ export const SECRETS: readonly SecretDefinition[] = [
     path: "auth/jwt-signing-key",
     owner: "user",
     readers: ["gateway"],
+    readerKeys: ["kid", "public_key_pem"],
     description: "Signing key of the access tokens the user service issues and the gateway verifies (JSON: kid, private key PEM, public key PEM)",
     format: { kind: "json", keys: ["kid", "private_key_pem", "public_key_pem"] },
     rotation:

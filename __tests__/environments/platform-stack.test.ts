@@ -7,6 +7,8 @@ import { PlatformStack, platformStackName } from "../../environments/platform-st
 import type { EnvironmentConfig } from "../../environments/types";
 import type { CloudStateSettings, S3StateSettings } from "../../providers/state";
 import { CHARTS } from "../../variables/charts";
+import { SHARED_KINDS } from "../../modules/addons/delivery/argo-cd";
+import { rdsCaBundle } from "../../modules/rds/ca-bundle";
 import { Json, dataOf, rawResource, resource, resourcesOf, statements, valuesOf } from "../helpers";
 import { realStack } from "../real-app";
 
@@ -113,6 +115,8 @@ describe("one owner per object in the application namespace", () => {
     kubernetes_limit_range_v1: "/LimitRange",
     kubernetes_role_v1: "rbac.authorization.k8s.io/Role",
     kubernetes_role_binding_v1: "rbac.authorization.k8s.io/RoleBinding",
+    kubernetes_config_map_v1: "/ConfigMap",
+    kubernetes_job_v1: "batch/Job",
   };
   test.each(ENVS)("%s: Argo CD may not sync any kind Terraform creates there", (env) => {
     const { json } = stacks[env];
@@ -121,11 +125,14 @@ describe("one owner per object in the application namespace", () => {
     for (const [type, rs] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
       for (const r of Object.values(rs)) if (r.metadata?.namespace === appNs) made.add(KINDS[type] ?? `unmapped ${type}`);
     }
-    for (const r of valuesOf(json, "workloads_rollouts").resources) made.add(`argoproj.io/${r.kind}`);
+    for (const id of ["workloads_rollouts", "workloads_external_secrets", "workloads_database_users_secrets"]) {
+      for (const r of valuesOf(json, id).resources) made.add(`${String(r.apiVersion).split("/")[0]}/${r.kind}`);
+    }
     const project = rawResource(json, "addons_argo_cd_applications", "AppProject");
     const blacklisted = project.spec.namespaceResourceBlacklist.map((k: Json) => `${k.group}/${k.kind}`);
-    expect(made.size).toBeGreaterThanOrEqual(12);
-    expect([...made].filter((k) => !blacklisted.includes(k))).toEqual([]);
+    const shared = SHARED_KINDS.map((k) => `${k.group}/${k.kind}`);
+    expect(made.size).toBeGreaterThanOrEqual(16);
+    expect([...made].filter((k) => !blacklisted.includes(k) && !shared.includes(k))).toEqual([]);
   });
 });
 
@@ -283,8 +290,14 @@ describe("ingress-nginx (retired)", () => {
 });
 
 describe("secrets", () => {
-  test.each(ENVS)("%s: no PEM block, private key or key material in the synthesized JSON", (env) => {
-    const { text } = stacks[env];
+  test.each(ENVS)("%s: no PEM block, private key or key material in the synthesized JSON but the public RDS CA bundle, once", (env) => {
+    const { json, text: full } = stacks[env];
+    // The CA certificates clients verify RDS with are public (the rds-ca-bundle ConfigMap): exactly rdsCaBundle, nothing else.
+    const bundle = rdsCaBundle({ dev, staging, production }[env].region);
+    expect(resource(json, "kubernetes_config_map_v1", "workloads_rds_ca_bundle").data["ca-bundle.pem"]).toBe(bundle);
+    const escaped = JSON.stringify(bundle).slice(1, -1);
+    expect(full.split(escaped)).toHaveLength(2);
+    const text = full.split(escaped).join("");
     expect(text).not.toMatch(/-----BEGIN/);
     expect(text).not.toMatch(/PRIVATE KEY/);
     expect(text).not.toMatch(/"(tls\.key|ca\.key|identityTrustAnchorsPEM|crtPEM|keyPEM)"/);

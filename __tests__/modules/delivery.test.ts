@@ -10,6 +10,7 @@ import {
   deliveryAddons,
   githubOrgUrl,
 } from "../../modules/addons/delivery";
+import { SHARED_KINDS } from "../../modules/addons/delivery/argo-cd";
 import type { EnvironmentConfig } from "../../environments/types";
 import { Testing } from "cdktf";
 import { buildApp } from "../../environments/app";
@@ -52,6 +53,7 @@ const KUBERNETES_RESOURCE_KINDS: Record<string, string> = {
   kubernetes_deployment_v1: "apps/Deployment",
   kubernetes_horizontal_pod_autoscaler_v2: "autoscaling/HorizontalPodAutoscaler",
   kubernetes_ingress_v1: "networking.k8s.io/Ingress",
+  kubernetes_job_v1: "batch/Job",
   kubernetes_limit_range_v1: "/LimitRange",
   kubernetes_network_policy_v1: "networking.k8s.io/NetworkPolicy",
   kubernetes_persistent_volume_claim_v1: "/PersistentVolumeClaim",
@@ -236,8 +238,10 @@ describe("Argo CD", () => {
       expect(terraformOwned).toContain("argoproj.io/Rollout");
     });
 
-    test("every kind Terraform manages in an application namespace is excluded from Argo CD (no two controllers on one object)", () => {
-      expect([...terraformOwned].filter((k) => !blacklist.includes(k)).sort()).toEqual([]);
+    const shared = SHARED_KINDS.map((k) => `${k.group}/${k.kind}`);
+    test("every kind Terraform manages in an application namespace is excluded from Argo CD (no two controllers on one object), but the shared ones", () => {
+      expect([...terraformOwned].filter((k) => !blacklist.includes(k) && !shared.includes(k)).sort()).toEqual([]);
+      expect(shared.filter((k) => !terraformOwned.has(k))).toEqual([]);
     });
 
     test("nothing else is excluded: each blacklisted kind is one Terraform manages there, listed once", () => {
@@ -245,18 +249,12 @@ describe("Argo CD", () => {
       expect(new Set(blacklist).size).toBe(blacklist.length);
     });
 
-    test("what the manifests repository must carry stays syncable: configuration, Jobs and CronJobs, external secrets, monitors", () => {
-      for (const kind of [
-        "/ConfigMap",
-        "/Secret",
-        "batch/Job",
-        "batch/CronJob",
-        "external-secrets.io/ExternalSecret",
-        "monitoring.coreos.com/ServiceMonitor",
-      ]) {
+    test("what the manifests repository must carry stays syncable: configuration, Jobs and CronJobs, monitors; secret delivery does not", () => {
+      for (const kind of ["/ConfigMap", "/Secret", "batch/Job", "batch/CronJob", "monitoring.coreos.com/ServiceMonitor"]) {
         expect(blacklist).not.toContain(kind);
-        expect(terraformOwned).not.toContain(kind);
       }
+      for (const kind of ["/Secret", "batch/CronJob", "monitoring.coreos.com/ServiceMonitor"]) expect(terraformOwned).not.toContain(kind);
+      expect(blacklist).toEqual(expect.arrayContaining(["external-secrets.io/ExternalSecret", "external-secrets.io/SecretStore"]));
     });
 
     test("no cluster-scoped kind may be synced: the cluster resource whitelist is empty", () => {

@@ -1,3 +1,4 @@
+import { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
@@ -9,12 +10,32 @@ import { ANALYSIS_TEMPLATE, DEFAULT_CANARY_STEPS } from "../../modules/addons/de
 import { CHARTS } from "../../variables/charts";
 import { Json, TEST_AWS, release, resource, resourcesOf, statements, synthWith, valuesOf } from "../helpers";
 import { FIXTURE } from "../fixtures/environment";
+import { PostgresDatabase, databaseName, databaseUser } from "../../modules/rds";
+import { DATABASE_SERVICES } from "../../variables/services";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/storage";
 const WAF = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/authorworks-x-regional/abc";
 const bucketArn = (env: EnvironmentConfig, purpose: string) => `arn:aws:s3:::${names.bucket(env.storage.bucketPrefix, purpose, env.name)}`;
 const bucketArns = (env: EnvironmentConfig) =>
   Object.fromEntries(["content", "media", "exports", "backups", "logs", "artifacts"].map((p) => [p, bucketArn(env, p)]));
+
+/** The services that own data get theirs (modules/rds imports; what they reach is workloads-data-access.test.ts'). */
+function databasesOf(stack: Construct, env: EnvironmentConfig) {
+  return Object.fromEntries(
+    DATABASE_SERVICES.map((d) => [
+      d.name,
+      PostgresDatabase.fromDatabaseAttributes(stack, `db-${d.name}`, {
+        aws: TEST_AWS,
+        service: d.name,
+        identifier: `authorworks-${env.name}-${d.name}`,
+        databaseName: databaseName(d.name),
+        masterUsername: "dbadmin",
+        proxy: env.database.proxy.enabled,
+        iamUsers: [databaseUser(d.name)],
+      }),
+    ]),
+  );
+}
 
 function synth(env: EnvironmentConfig, overrides: Partial<ServiceWorkloadsProps> = {}): Json {
   return synthWith((stack) => {
@@ -29,6 +50,7 @@ function synth(env: EnvironmentConfig, overrides: Partial<ServiceWorkloadsProps>
       bucketArns: bucketArns(env),
       storageKeyArn: KEY,
       ingress: { host: apiHostName(env.dns.zoneName), wafAclArn: WAF, securityGroupIds: ["sg-0web"], deletionProtection: env.durability.deletionProtection },
+      databases: databasesOf(stack, env),
       ...overrides,
     });
   });
@@ -103,6 +125,7 @@ describe("ServiceWorkloads", () => {
           bucketArns: bucketArns(FIXTURE),
           storageKeyArn: KEY,
           ingress: { host: "api.dev.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-0web"] },
+          databases: databasesOf(stack, FIXTURE),
           dependsOn: [mesh],
         });
       });
@@ -110,6 +133,7 @@ describe("ServiceWorkloads", () => {
       expect(deployment(json, "content").depends_on).toEqual([
         "null_resource.linkerd",
         "aws_eks_pod_identity_association.workloads_content_pod_identity_association",
+        "aws_iam_role_policy.db_content_connect_content",
       ]);
       // Without a namespace prop the services go to the application namespace.
       expect(deployment(json, "gateway").metadata.namespace).toBe("authorworks");
@@ -229,8 +253,18 @@ describe("ServiceWorkloads", () => {
         capabilities: { drop: ["ALL"] },
         seccomp_profile: { type: "RuntimeDefault" },
       });
-      expect(pod.container[0].volume_mount).toEqual([{ name: "tmp", mount_path: "/tmp" }]);
-      expect(pod.volume).toEqual([{ name: "tmp", empty_dir: { size_limit: "256Mi" } }]);
+      // Content owns a database: the RDS CA bundle, read-only, besides /tmp.
+      expect(pod.container[0].volume_mount).toEqual([
+        { name: "tmp", mount_path: "/tmp" },
+        { name: "rds-ca", mount_path: "/etc/ssl/certs/rds", read_only: true },
+      ]);
+      expect(pod.volume).toEqual([
+        { name: "tmp", empty_dir: { size_limit: "256Mi" } },
+        { name: "rds-ca", config_map: { name: "${kubernetes_config_map_v1.workloads_rds_ca_bundle.metadata[0].name}" } },
+      ]);
+      const exportPod = deployment(fixtureJson, "export").spec.template.spec;
+      expect(exportPod.container[0].volume_mount).toEqual([{ name: "tmp", mount_path: "/tmp" }]);
+      expect(exportPod.volume).toEqual([{ name: "tmp", empty_dir: { size_limit: "256Mi" } }]);
     });
 
     test("rolling update without losing capacity", () => {
@@ -260,7 +294,9 @@ describe("ServiceWorkloads", () => {
     test("token mounted only where AWS is used; the account never auto-mounts", () => {
       expect(pod.automount_service_account_token).toBe(true);
       expect(deployment(fixtureJson, "gateway").spec.template.spec.automount_service_account_token).toBe(false);
-      expect(deployment(fixtureJson, "editor").spec.template.spec.automount_service_account_token).toBe(false);
+      expect(deployment(fixtureJson, "notification").spec.template.spec.automount_service_account_token).toBe(false);
+      // The editor signs in to its database with IAM tokens: it has a role.
+      expect(deployment(fixtureJson, "editor").spec.template.spec.automount_service_account_token).toBe(true);
       for (const sa of Object.values(resourcesOf(fixtureJson, "kubernetes_service_account_v1"))) expect(sa.automount_service_account_token).toBe(false);
       expect(pod.service_account_name).toBe("${kubernetes_service_account_v1.workloads_content_service_account.metadata[0].name}");
     });
@@ -294,15 +330,12 @@ describe("ServiceWorkloads", () => {
   });
 
   describe("AWS access", () => {
-    test("only content and export get a Pod Identity role", () => {
-      expect(Object.keys(resourcesOf(fixtureJson, "aws_iam_role")).sort()).toEqual([
-        "workloads_content_pod_identity_role",
-        "workloads_export_pod_identity_role",
-      ]);
-      expect(Object.keys(resourcesOf(fixtureJson, "aws_eks_pod_identity_association")).sort()).toEqual([
-        "workloads_content_pod_identity_association",
-        "workloads_export_pod_identity_association",
-      ]);
+    test("only the services with buckets (content, export) or a database (content, editor, subscription, user) get a Pod Identity role", () => {
+      const aws = ["content", "editor", "export", "subscription", "user"];
+      expect(Object.keys(resourcesOf(fixtureJson, "aws_iam_role")).sort()).toEqual(aws.map((s) => `workloads_${s}_pod_identity_role`));
+      expect(Object.keys(resourcesOf(fixtureJson, "aws_eks_pod_identity_association")).sort()).toEqual(
+        aws.map((s) => `workloads_${s}_pod_identity_association`),
+      );
     });
 
     test("the association binds the role to the service's own account in its namespace; pods wait for it", () => {
@@ -316,7 +349,10 @@ describe("ServiceWorkloads", () => {
       expect(resource(fixtureJson, "aws_iam_role", "workloads_content_pod_identity_role").name).toBe("authorworks-staging-pod-content");
       expect(resource(renamedJson, "aws_eks_pod_identity_association", "workloads_content_pod_identity_association").cluster_name).toBe("authorworks-dev");
       expect(resource(renamedJson, "aws_iam_role", "workloads_content_pod_identity_role").name).toBe("authorworks-dev-pod-content");
-      expect(deployment(fixtureJson, "content").depends_on).toEqual(["aws_eks_pod_identity_association.workloads_content_pod_identity_association"]);
+      expect(deployment(fixtureJson, "content").depends_on).toEqual([
+        "aws_eks_pod_identity_association.workloads_content_pod_identity_association",
+        "aws_iam_role_policy.db_content_connect_content",
+      ]);
     });
 
     test("content: exactly the content and media buckets and the storage key through S3", () => {

@@ -9,7 +9,10 @@
  */
 import type { ContainerLimitRange, NamespaceQuota } from "../../modules/tenancy";
 import { MESH, MESH_PROXY_RESOURCES, NAMESPACES, NamespaceDefinition } from "../../variables/platform";
-import { SERVICES, SERVICE_NAMES, ServiceDefinition } from "../../variables/services";
+import { DATABASE_SERVICES, SERVICES, SERVICE_NAMES, ServiceDefinition } from "../../variables/services";
+import { SECRETS } from "../../variables/secrets";
+import { AccessCatalogue, checkServiceAccess } from "../../modules/workloads/access";
+import { namePrefix } from "../../variables/project";
 import { parseCpuMillis, parseMemoryBytes } from "../../variables/quantities";
 import { Checker, DNS_LABEL } from "../../variables/validation";
 import type { EnvironmentConfig, WorkloadConfig, WorkloadOverride, WorkloadSize } from "../types";
@@ -243,4 +246,22 @@ export function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
   c.intRange("workloads.autoscaling.cpuUtilizationPercent", a.cpuUtilizationPercent, 1, 100, "%");
   c.intRange("workloads.autoscaling.memoryUtilizationPercent", a.memoryUtilizationPercent, 1, 100, "%");
   checkPlatformWorkloads(c, cfg);
+  checkServiceCatalogue(c, cfg);
+}
+
+/**
+ * What the services reach, for this environment (modules/workloads/access.ts
+ * `checkServiceAccess`): a service that owns a database has one here, every secret's
+ * owner and readers exist, and every secret resolves under `<namePrefix>/`. Takes the
+ * catalogues so tests can pass bad ones.
+ */
+export function checkServiceCatalogue(
+  c: Checker,
+  cfg: EnvironmentConfig,
+  catalogue: AccessCatalogue = { services: SERVICES, secrets: SECRETS },
+  databaseServices: readonly string[] = DATABASE_SERVICES.map((s) => s.name),
+): void {
+  for (const p of checkServiceAccess(catalogue, { namePrefix: namePrefix(cfg.name), databaseServices })) {
+    c.fail(`${p.field} (variables/${p.field.startsWith("secrets") ? "secrets" : "services"}.ts)`, p.got, p.accepted);
+  }
 }

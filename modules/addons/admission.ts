@@ -199,6 +199,7 @@ const KUBERNETES_RESOURCE_KINDS: Readonly<Record<string, KindRef>> = {
   kubernetes_resource_quota_v1: { group: "", kind: "ResourceQuota" },
   kubernetes_limit_range_v1: { group: "", kind: "LimitRange" },
   kubernetes_deployment_v1: { group: "apps", kind: "Deployment" },
+  kubernetes_job_v1: { group: "batch", kind: "Job" },
   kubernetes_horizontal_pod_autoscaler_v2: { group: "autoscaling", kind: "HorizontalPodAutoscaler" },
   kubernetes_pod_disruption_budget_v1: { group: "policy", kind: "PodDisruptionBudget" },
   kubernetes_ingress_v1: INGRESS,
@@ -261,7 +262,8 @@ export function objectsOf(node: TerraformNode, release?: ReleaseInfo): readonly 
   const namespaced = !CLUSTER_SCOPED.has(key(kind));
   const ns = namespaced ? ((metadata.namespace as string | undefined) ?? "default") : undefined;
   const objects: KubeObject[] = [{ ...kind, namespace: ns, labels: record(metadata.labels) }];
-  if (node.type === "kubernetes_deployment_v1") {
+  // Their controllers create pods from the template: the pod webhooks (mesh injection) intercept those.
+  if (node.type === "kubernetes_deployment_v1" || node.type === "kubernetes_job_v1") {
     const template = asObject(asObject(node.config.spec).template);
     objects.push({ ...POD, namespace: ns, labels: record(asObject(template.metadata).labels) });
   }

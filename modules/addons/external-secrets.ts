@@ -309,6 +309,8 @@ export class ExternalSecretsAddon extends HelmAddon<ExternalSecretsValues> {
         namespace: this.namespace,
         resources: [applicationSecretStoreManifest(ctx.aws.region)],
         dependsOn: [release],
+        // A ClusterSecretStore: nothing Helm can wait for.
+        wait: false,
       }),
     ];
   }

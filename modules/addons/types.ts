@@ -161,6 +161,13 @@ export interface RawReleaseOptions {
   /** Kubernetes objects (custom resources included), as manifests. */
   readonly resources: readonly object[];
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Helm waits for the objects to become ready. Helm's readiness covers pods, workloads,
+   * Services and volumes, not custom resources, Secrets or ConfigMaps: for a release of
+   * only those, false says what happens (nothing to wait for) and keeps its timeout out of
+   * the apply's longest chain of waits (`longestWaitChain`). @default true
+   */
+  readonly wait?: boolean;
 }
 
 /**
@@ -168,7 +175,15 @@ export interface RawReleaseOptions {
  * `kubernetes_manifest`, it plans on an empty cluster, before the CRDs it needs exist.
  */
 export function rawRelease(scope: Construct, id: string, o: RawReleaseOptions): Release {
-  return helmRelease(scope, id, { name: o.name, chart: CHARTS.raw, namespace: o.namespace, values: { resources: o.resources }, dependsOn: o.dependsOn });
+  const release = helmRelease(scope, id, {
+    name: o.name,
+    chart: CHARTS.raw,
+    namespace: o.namespace,
+    values: { resources: o.resources },
+    dependsOn: o.dependsOn,
+  });
+  if (o.wait === false) release.wait = false;
+  return release;
 }
 
 /** IAM role name of an add-on: `authorworks-<env>-<addon>`. */

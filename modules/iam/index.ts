@@ -111,6 +111,11 @@ export interface AwsContext {
   readonly partition?: string;
 }
 
+/** `arn:<partition>:iam::<account>:role/<name>`: a role of this account by name (IAM is global). */
+export function iamRoleArn(ctx: AwsContext, roleName: string): string {
+  return `arn:${ctx.partition ?? "aws"}:iam::${ctx.accountId}:role/${roleName}`;
+}
+
 export function arnPrefix(ctx: AwsContext, service: string, regional = true): string {
   return `arn:${ctx.partition ?? "aws"}:${service}:${regional ? ctx.region : ""}:${ctx.accountId}`;
 }

@@ -7,6 +7,7 @@
  */
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
@@ -14,16 +15,27 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsContext, PolicyStatement } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import { bucketAccessStatements } from "../s3";
 import { ROLLOUTS_POD_TEMPLATE_HASH, defaultCanaryStrategy } from "../addons/delivery/argo-rollouts";
-import { helmRelease } from "../addons/types";
+import { helmRelease, rawRelease } from "../addons/types";
+import { DEFAULT_REFRESH_INTERVAL, externalSecretManifest } from "../addons/external-secrets";
+import { RELOADER_ANNOTATIONS } from "../addons/reloader";
+import { IDatabase, databaseUser } from "../rds";
+import { rdsCaBundle } from "../rds/ca-bundle";
 import { ecrRegistryHost } from "../../variables/aws-catalog";
 import { CHARTS } from "../../variables/charts";
 import { APPLICATION_NAMESPACE, LABELS, MESH_PROXY_RESOURCES, METRICS_PATH, workloadLabels } from "../../variables/platform";
 import { EnvironmentName, names, resourceName } from "../../variables/project";
+import { SECRETS, SecretDefinition } from "../../variables/secrets";
 import { SERVICES, ServiceDefinition } from "../../variables/services";
+import { RDS_CA_BUNDLE_KEY, RDS_CA_MOUNT_PATH, SECRETS_MOUNT_PATH, SecretMapping, serviceSecretMappings } from "./access";
+import { DatabaseUsers } from "./database-users";
+
+export * from "./access";
+export { DATABASE_USER_SQL, DatabaseUsers } from "./database-users";
 
 /** CPU and memory as Kubernetes quantities ("500m", "1Gi"). */
 export interface Quantities {
@@ -73,6 +85,26 @@ export interface PublicIngressProps {
   readonly deletionProtection?: boolean;
 }
 
+/** Secrets Manager values in the pods, through External Secrets Operator (modules/addons/external-secrets). */
+export interface WorkloadSecretsProps {
+  /** `authorworks-<env>`: the catalogue's secrets are `<namePrefix>/<path>`. */
+  readonly namePrefix: string;
+  /** The cache's secret (modules/redis `authTokenSecretName`). */
+  readonly cacheSecretName: string;
+  /** The ClusterSecretStore of the environment's secrets (`APPLICATION_SECRET_STORE`). */
+  readonly storeName: string;
+  /** How often External Secrets re-reads each secret (a Go duration). @default DEFAULT_REFRESH_INTERVAL */
+  readonly refreshInterval?: string;
+  /** The External Secrets controller's Pod Identity role ARN: it alone may assume the role reading the database master secrets. */
+  readonly controllerRoleArn: string;
+  /** The secrets KMS key (the RDS master secrets are encrypted with it). */
+  readonly kmsKeyArn: string;
+  /** What the ExternalSecrets and the SecretStore wait for: the External Secrets release and its ClusterSecretStore. */
+  readonly dependsOn: readonly ITerraformDependable[];
+  /** The secrets catalogue. @default SECRETS (variables/secrets.ts) */
+  readonly definitions?: readonly SecretDefinition[];
+}
+
 export interface ServiceWorkloadsProps {
   readonly environment: EnvironmentName;
   /** Account and region: the ECR registry of the images, the Pod Identity trust. */
@@ -89,6 +121,20 @@ export interface ServiceWorkloadsProps {
   readonly bucketArns: Readonly<Record<string, string>>;
   /** ARN of the storage KMS key the buckets are encrypted with. */
   readonly storageKeyArn: string;
+  /**
+   * The database of every service that `ownsDatabase`, by service name (owned here, or
+   * `PostgresDatabase.fromDatabaseAttributes`). Each such service signs in as
+   * `databaseUser(service)` with IAM tokens (its role gets `grantConnect`), gets its
+   * connection settings in a ConfigMap and the RDS CA bundle, and waits for the Job that
+   * creates its user (`DatabaseUsers`, with `secrets`). @default none: a service that owns a database is refused
+   */
+  readonly databases?: Readonly<Record<string, IDatabase>>;
+  /**
+   * Secrets in the pods: per service an ExternalSecret with what it owns or reads
+   * (`serviceSecretMappings`), mounted at `SECRETS_MOUNT_PATH`; and the database user
+   * Jobs. @default none: no ExternalSecrets and no database user Jobs
+   */
+  readonly secrets?: WorkloadSecretsProps;
   /** The public load balancer. */
   readonly ingress: PublicIngressProps;
   /** Terraform waits until each Deployment has rolled out. @default true */
@@ -165,8 +211,18 @@ export interface ServiceWorkload {
   readonly definition: ServiceDefinition;
   readonly size: WorkloadSize;
   readonly serviceAccount: ServiceAccountV1;
-  /** Present when the service uses AWS (its `buckets` list is not empty). */
+  /** Present when the service uses AWS (buckets, or its database through IAM authentication). */
   readonly role?: PodIdentityRole;
+  /** Its database, when it `ownsDatabase`. */
+  readonly database?: IDatabase;
+  /** `rds-db:connect` as its own user, on its role. */
+  readonly databaseGrant?: IamRolePolicy;
+  /** `<workload>-database`: PGHOST, PGPORT, PGDATABASE, PGUSER, PGSSLMODE, PGSSLROOTCERT (libpq's variables). */
+  readonly connectionSettings?: ConfigMapV1;
+  /** Its Secret's contents (`<workload>-secrets`), empty when it reads none. */
+  readonly secretMappings: readonly SecretMapping[];
+  /** The ExternalSecret manifest, installed by `ServiceWorkloads.externalSecrets`. */
+  readonly externalSecret?: object;
   readonly deployment: DeploymentV1;
   readonly service: ServiceV1;
   readonly autoscaler: HorizontalPodAutoscalerV2;
@@ -213,13 +269,64 @@ export class ServiceWorkloads extends Construct {
   public readonly ingress: IngressV1;
   /** The services' Argo Rollouts (one release of the raw chart), with progressive delivery. */
   public readonly rollouts?: Release;
+  /** `rds-ca-bundle`: the RDS CA bundle of the region, when a service has a database. */
+  public readonly caBundle?: ConfigMapV1;
+  /** The services' ExternalSecrets (one release of the raw chart), with `secrets`. */
+  public readonly externalSecrets?: Release;
+  /** The Jobs creating the services' database users, with `secrets` and databases. */
+  public readonly databaseUsers?: DatabaseUsers;
 
   constructor(scope: Construct, id: string, props: ServiceWorkloadsProps) {
     super(scope, id);
     const services = props.services ?? SERVICES;
     const namespace = props.namespace ?? APPLICATION_NAMESPACE;
+    const databases = services.filter((s) => s.ownsDatabase).map((s) => databaseOf(s, props));
+    if (databases.length) {
+      this.caBundle = new ConfigMapV1(this, "rds-ca-bundle", {
+        metadata: { name: "rds-ca-bundle", namespace, labels: { "app.kubernetes.io/managed-by": "terraform" } },
+        data: { [RDS_CA_BUNDLE_KEY]: rdsCaBundle(props.aws.region) },
+      });
+    }
+    if (props.secrets && databases.length) {
+      this.databaseUsers = new DatabaseUsers(this, "database-users", {
+        environment: props.environment,
+        aws: props.aws,
+        namespace,
+        databases,
+        externalSecretsRoleArn: props.secrets.controllerRoleArn,
+        secretsKeyArn: props.secrets.kmsKeyArn,
+        caBundleConfigMap: this.caBundle!,
+        dependsOn: props.secrets.dependsOn,
+      });
+    }
+    const mappings = Object.fromEntries(services.map((s) => [s.name, secretMappingsOf(s, props)]));
+    const manifests: Record<string, object> = {};
+    const secrets = props.secrets;
+    if (secrets) {
+      for (const s of services.filter((x) => mappings[x.name].length)) {
+        manifests[s.name] = externalSecretManifest({
+          name: s.workload,
+          namespace,
+          store: { kind: "ClusterSecretStore", name: secrets.storeName },
+          refreshInterval: secrets.refreshInterval ?? DEFAULT_REFRESH_INTERVAL,
+          targetName: secretName(s),
+          labels: workloadLabels(s).all,
+          data: mappings[s.name],
+        });
+      }
+      if (Object.keys(manifests).length) {
+        this.externalSecrets = rawRelease(this, "external-secrets", {
+          name: "authorworks-external-secrets",
+          namespace,
+          resources: Object.values(manifests),
+          dependsOn: secrets.dependsOn,
+          // ExternalSecrets only: nothing Helm can wait for (the pods wait for their Secret).
+          wait: false,
+        });
+      }
+    }
     for (const def of services) {
-      this.workloads[def.name] = this.service(def, namespace, props);
+      this.workloads[def.name] = { ...this.service(def, namespace, props, mappings[def.name]), externalSecret: manifests[def.name] };
     }
     const all = Object.values(this.workloads);
     if (props.progressiveDelivery ?? true) {
@@ -246,12 +353,13 @@ export class ServiceWorkloads extends Construct {
     return role;
   }
 
-  private service(def: ServiceDefinition, namespace: string, props: ServiceWorkloadsProps): ServiceWorkload {
+  private service(def: ServiceDefinition, namespace: string, props: ServiceWorkloadsProps, secretMappings: readonly SecretMapping[]): ServiceWorkload {
     const scope = new Construct(this, def.name);
     const size = resolveWorkloadSize(props.sizing, def.name);
     const bounds = autoscalingBounds(props.sizing, def.name);
     const labels = workloadLabels(def);
-    const usesAws = def.buckets.length > 0;
+    const database = def.ownsDatabase ? databaseOf(def, props) : undefined;
+    const usesAws = def.buckets.length > 0 || database !== undefined;
     const metadata = { name: def.workload, namespace, labels: labels.all };
 
     // The pod decides whether a token is mounted; the account itself never auto-mounts.
@@ -264,10 +372,44 @@ export class ServiceWorkloads extends Construct {
           namespace,
           serviceAccount: serviceAccount.metadata.name,
           roleName: resourceName(props.environment, "pod", def.name),
-          description: `${def.workload} in ${props.environment}: its S3 buckets (${def.buckets.join(", ")})`,
+          description: `${def.workload} in ${props.environment}: ${[
+            ...(def.buckets.length ? [`its S3 buckets (${def.buckets.join(", ")})`] : []),
+            ...(database ? [`its database as ${databaseUser(def.name)}`] : []),
+          ].join(", ")}`,
           statements: bucketStatements(def.buckets, props.bucketArns, props.storageKeyArn, props.aws.region),
         })
       : undefined;
+    const databaseGrant = database && role ? database.grantConnect(role.role, databaseUser(def.name), `connect-${def.name}`) : undefined;
+    const connectionSettings = database
+      ? new ConfigMapV1(scope, "connection-settings", {
+          metadata: { name: `${def.workload}-database`, namespace, labels: labels.all },
+          data: {
+            PGHOST: database.clientHost,
+            PGPORT: String(database.clientPort),
+            PGDATABASE: database.databaseName,
+            PGUSER: databaseUser(def.name),
+            // The password is an IAM token (rds generate-db-auth-token for PGHOST, PGPORT, PGUSER), only valid over TLS.
+            PGSSLMODE: "verify-full",
+            PGSSLROOTCERT: `${RDS_CA_MOUNT_PATH}/${RDS_CA_BUNDLE_KEY}`,
+          },
+        })
+      : undefined;
+    const hasSecret = props.secrets !== undefined && secretMappings.length > 0;
+    const userJob = this.databaseUsers?.jobs[def.name];
+    const waitFor = [
+      ...(props.dependsOn ?? []),
+      ...(role ? [role.ready] : []),
+      ...(databaseGrant ? [databaseGrant] : []),
+      ...(userJob ? [userJob] : []),
+      ...(hasSecret && this.externalSecrets ? [this.externalSecrets] : []),
+    ];
+    // Reloader rolls the pods when their Secret or settings change (rotation). It watches the
+    // Deployment: it cannot restart a Rollout that takes its template from a Deployment
+    // (workloadRef), so its mark on the template ships as a new revision, canary included.
+    const reload: Record<string, string> = {
+      ...(hasSecret ? { [RELOADER_ANNOTATIONS.secretReload]: secretName(def) } : {}),
+      ...(connectionSettings ? { [RELOADER_ANNOTATIONS.configMapReload]: `${def.workload}-database` } : {}),
+    };
 
     const progressive = props.progressiveDelivery ?? true;
     const port = String(def.port);
@@ -282,7 +424,7 @@ export class ServiceWorkloads extends Construct {
     });
 
     const deployment = new DeploymentV1(scope, "deployment", {
-      metadata,
+      metadata: Object.keys(reload).length ? { ...metadata, annotations: reload } : metadata,
       waitForRollout: props.waitForRollout ?? true,
       spec: {
         // Progressive delivery: a template only, the Rollout runs the pods. Otherwise the
@@ -322,6 +464,7 @@ export class ServiceWorkloads extends Construct {
                 // The SDK's region chain ends at instance metadata, which pods cannot reach
                 // (hop limit 1, modules/eks/README.md): the region is given, not looked up.
                 env: usesAws ? [{ name: "AWS_REGION", value: props.aws.region }] : undefined,
+                envFrom: connectionSettings ? [{ configMapRef: { name: connectionSettings.metadata.name } }] : undefined,
                 port: [{ name: "http", containerPort: def.port, protocol: "TCP" }],
                 resources: {
                   requests: { cpu: size.requests.cpu, memory: size.requests.memory },
@@ -337,16 +480,32 @@ export class ServiceWorkloads extends Construct {
                   seccompProfile: { type: "RuntimeDefault" },
                 },
                 // The root filesystem is read-only: scratch space goes here.
-                volumeMount: [{ name: "tmp", mountPath: "/tmp" }],
+                volumeMount: [
+                  { name: "tmp", mountPath: "/tmp" },
+                  ...(hasSecret ? [{ name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true }] : []),
+                  ...(connectionSettings ? [{ name: "rds-ca", mountPath: RDS_CA_MOUNT_PATH, readOnly: true }] : []),
+                ],
               },
             ],
-            volume: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
+            volume: [
+              { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
+              // Files, not environment variables: kubelet refreshes them when External Secrets updates the Secret.
+              ...(hasSecret ? [{ name: "secrets", secret: { secretName: secretName(def), defaultMode: "0440" } }] : []),
+              ...(connectionSettings && this.caBundle ? [{ name: "rds-ca", configMap: { name: this.caBundle.metadata.name } }] : []),
+            ],
           },
         },
       },
-      lifecycle: { ignoreChanges: ["spec[0].replicas"] },
-      // EKS injects credentials only into pods created after the association exists.
-      dependsOn: role || props.dependsOn?.length ? [...(props.dependsOn ?? []), ...(role ? [role.ready] : [])] : undefined,
+      lifecycle: {
+        ignoreChanges: [
+          "spec[0].replicas",
+          // Reloader's mark on the pod template (annotations strategy) when it restarts the pods.
+          ...(Object.keys(reload).length ? [`spec[0].template[0].metadata[0].annotations["${RELOADER_ANNOTATIONS.lastReloadedFrom}"]`] : []),
+        ],
+      },
+      // EKS injects credentials only into pods created after the association exists; the
+      // pods sign in as their database user once the Job has made it.
+      dependsOn: waitFor.length ? waitFor : undefined,
     });
 
     const service = new ServiceV1(scope, "service", {
@@ -380,7 +539,21 @@ export class ServiceWorkloads extends Construct {
     });
 
     const rollout = progressive ? serviceRollout(def, namespace, bounds.min) : undefined;
-    return { definition: def, size, serviceAccount, role, deployment, service, autoscaler, disruptionBudget, rollout };
+    return {
+      definition: def,
+      size,
+      serviceAccount,
+      role,
+      database,
+      databaseGrant,
+      connectionSettings,
+      secretMappings,
+      deployment,
+      service,
+      autoscaler,
+      disruptionBudget,
+      rollout,
+    };
   }
 
   private publicIngress(front: ServiceWorkload, namespace: string, props: ServiceWorkloadsProps): IngressV1 {
@@ -430,4 +603,35 @@ export class ServiceWorkloads extends Construct {
       },
     });
   }
+}
+
+/** The Kubernetes Secret a service's ExternalSecret writes: `<workload>-secrets`. */
+export function secretName(def: ServiceDefinition): string {
+  return `${def.workload}-secrets`;
+}
+
+/** The database of a service that owns one; throws when it was not given. */
+function databaseOf(def: ServiceDefinition, props: ServiceWorkloadsProps): IDatabase {
+  const db = props.databases?.[def.name];
+  if (!db) {
+    throw new Error(
+      `${props.environment}: service "${def.name}" owns a database (variables/services.ts) but none was given; databases: ${Object.keys(props.databases ?? {}).join(", ") || "none"}`,
+    );
+  }
+  return db;
+}
+
+/** What a service's Secret holds, checked against the environment's prefix; none without `secrets`. */
+function secretMappingsOf(def: ServiceDefinition, props: ServiceWorkloadsProps): SecretMapping[] {
+  const secrets = props.secrets;
+  if (!secrets) return [];
+  const mappings = serviceSecretMappings(def, secrets.definitions ?? SECRETS, secrets);
+  for (const m of mappings) {
+    if (!m.remoteKey.startsWith(`${secrets.namePrefix}/`)) {
+      throw new Error(
+        `${props.environment}: service "${def.name}": secret "${m.remoteKey}" is outside the environment's prefix; accepted: names under "${secrets.namePrefix}/"`,
+      );
+    }
+  }
+  return mappings;
 }

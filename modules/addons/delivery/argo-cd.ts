@@ -23,8 +23,10 @@ export const IN_CLUSTER = "https://kubernetes.default.svc";
  * modules/tenancy owns quotas, limit ranges, network policies and RBAC (a sync must not
  * loosen them); modules/workloads owns each service's workload objects (two controllers
  * applying the same object fight: self-heal would undo every Terraform apply and the
- * reverse). The manifests repository carries the rest: configuration (ConfigMaps,
- * ExternalSecrets), Jobs and CronJobs (migrations), monitors.
+ * reverse), and which secret reaches which service (ExternalSecrets, from the service and
+ * secrets catalogues: a manifest could otherwise map any secret of the environment into any
+ * service). The manifests repository carries the rest: configuration (ConfigMaps), Jobs and
+ * CronJobs (migrations), monitors.
  */
 export const TERRAFORM_OWNED_KINDS: readonly { group: string; kind: string }[] = [
   { group: "", kind: "ResourceQuota" },
@@ -40,6 +42,21 @@ export const TERRAFORM_OWNED_KINDS: readonly { group: string; kind: string }[] =
   // Namespace RBAC (modules/tenancy): a sync must not grant itself or anyone more.
   { group: "rbac.authorization.k8s.io", kind: "Role" },
   { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+  // Secret delivery (modules/workloads): the catalogues decide who gets what.
+  { group: "external-secrets.io", kind: "ExternalSecret" },
+  { group: "external-secrets.io", kind: "SecretStore" },
+];
+
+/**
+ * Kinds both create in the application namespaces, each its own objects by name: the
+ * manifests repository needs ConfigMaps and Jobs (configuration, migrations), and
+ * modules/workloads makes a few of its own (`<workload>-database`, `rds-ca-bundle`,
+ * `database-user-sql`, the `authorworks-<service>-database-user` Jobs). Not blacklisted:
+ * the manifests must not reuse those names.
+ */
+export const SHARED_KINDS: readonly { group: string; kind: string }[] = [
+  { group: "", kind: "ConfigMap" },
+  { group: "batch", kind: "Job" },
 ];
 
 /** No webhook (Argo CD has none); its components' Deployments, StatefulSet and Services. */
