@@ -43,8 +43,21 @@ function grants(json: Json, placeholders: Placeholders): Record<string, Json> {
   return out;
 }
 
+/** The grants of a side with one resource: `grants` without the ids. */
+const grantList = (json: Json, placeholders: Placeholders): Json[] => Object.values(grants(json, placeholders));
+
 /** Both sides' roles have the same construct path, so their grants have the same ids. */
 const appRole = (stack: AuthorWorksStack) => new IamRole(stack, "app-role", { name: "app", assumeRolePolicy: "{}" });
+
+/** One side: `build` makes the resource or its import and returns its grant, which is made twice for one role (idempotent). */
+function synthGrantedTwice(build: (stack: AuthorWorksStack) => (role: IamRole) => unknown): Json {
+  return synthWith((stack) => {
+    const grant = build(stack);
+    const role = appRole(stack);
+    grant(role);
+    grant(role);
+  });
+}
 
 describe("IKey: an EncryptionKey and its import by alias", () => {
   let owner: IKey | undefined;
@@ -209,19 +222,19 @@ describe("ISecret: an application secret and ApplicationSecret.fromSecretName", 
     secrets.secret(PATH).grantRead(role);
     secrets.grantRead(role, NAME); // the same grant, by the full name
   });
-  const importJson = synthWith((stack) => {
+  const importJson = synthGrantedTwice((stack) => {
     const key = EncryptionKey.fromAliasName(stack, "secrets-key", { aws: AWS, aliasName: names.kmsAlias(ENV, "secrets") });
     const secret = ApplicationSecret.fromSecretName(stack, "stripe-secret", { secretName: NAME, encryptionKey: key });
-    const role = appRole(stack);
-    secret.grantRead(role);
-    secret.grantRead(role); // idempotent
+    return (role) => secret.grantRead(role);
   });
-  const ownerGrants = Object.values(
-    grants(ownerJson, { "${aws_secretsmanager_secret.secrets_payments_stripe_api_key.arn}": "<secret>", "${aws_kms_key.keys_secrets_key.arn}": "<key>" }),
-  );
-  const importGrants = Object.values(
-    grants(importJson, { "${data.aws_secretsmanager_secret.stripe_secret.arn}": "<secret>", "${data.aws_kms_alias.secrets_key.target_key_arn}": "<key>" }),
-  );
+  const ownerGrants = grantList(ownerJson, {
+    "${aws_secretsmanager_secret.secrets_payments_stripe_api_key.arn}": "<secret>",
+    "${aws_kms_key.keys_secrets_key.arn}": "<key>",
+  });
+  const importGrants = grantList(importJson, {
+    "${data.aws_secretsmanager_secret.stripe_secret.arn}": "<secret>",
+    "${data.aws_kms_alias.secrets_key.target_key_arn}": "<key>",
+  });
 
   test("the import looks the secret up by the owner's name", () => {
     expect(Object.values(resourcesOf(ownerJson, "aws_secretsmanager_secret")).map((s) => s.name)).toContain(NAME);
@@ -256,7 +269,7 @@ describe("ISecret: an application secret and ApplicationSecret.fromSecretName", 
 });
 
 describe("ITopic: an alert topic of Monitoring and AlertTopic.fromTopicName", () => {
-  const ownerJson = synthWith((stack) => {
+  const ownerJson = synthGrantedTwice((stack) => {
     const globalProvider = new AwsProvider(stack, "aws-global", { alias: "global", region: "us-east-1" });
     const context = testContextWithDataKeys(stack, { environment: ENV, aws: AWS, namePrefix: PREFIX });
     const monitoring = new Monitoring(stack, "monitoring", {
@@ -271,23 +284,18 @@ describe("ITopic: an alert topic of Monitoring and AlertTopic.fromTopicName", ()
       loadBalancerName: "lb",
       distributionId: "E1",
     });
-    const role = appRole(stack);
-    monitoring.alertTopics.critical.grantPublish(role);
-    monitoring.alertTopics.critical.grantPublish(role); // idempotent
+    return (role) => monitoring.alertTopics.critical.grantPublish(role);
   });
-  const importJson = synthWith((stack) => {
+  const importJson = synthGrantedTwice((stack) => {
     const key = EncryptionKey.fromAliasName(stack, "logs-key", { aws: AWS, aliasName: names.kmsAlias(ENV, "logs") });
     const topic = AlertTopic.fromTopicName(stack, "alerts-critical-topic", { topicName: names.alertTopic(ENV, "critical"), encryptionKey: key });
-    const role = appRole(stack);
-    topic.grantPublish(role);
-    topic.grantPublish(role); // idempotent
+    return (role) => topic.grantPublish(role);
   });
-  const ownerGrants = Object.values(
-    grants(ownerJson, { "${aws_sns_topic.monitoring_critical_topic.arn}": "<topic>", "${aws_kms_key.keys_logs_key.arn}": "<key>" }),
-  );
-  const importGrants = Object.values(
-    grants(importJson, { "${data.aws_sns_topic.alerts_critical_topic.arn}": "<topic>", "${data.aws_kms_alias.logs_key.target_key_arn}": "<key>" }),
-  );
+  const ownerGrants = grantList(ownerJson, { "${aws_sns_topic.monitoring_critical_topic.arn}": "<topic>", "${aws_kms_key.keys_logs_key.arn}": "<key>" });
+  const importGrants = grantList(importJson, {
+    "${data.aws_sns_topic.alerts_critical_topic.arn}": "<topic>",
+    "${data.aws_kms_alias.logs_key.target_key_arn}": "<key>",
+  });
 
   test("the import looks the topic up by the owner's name; the key is the topic's", () => {
     expect(Object.values(resourcesOf(ownerJson, "aws_sns_topic")).map((t) => t.name)).toContain(`${PREFIX}-alerts-critical`);
@@ -321,7 +329,7 @@ describe("ITopic: an alert topic of Monitoring and AlertTopic.fromTopicName", ()
     const json = synthWith((stack) => {
       AlertTopic.fromTopicName(stack, "plain", { topicName: "fixture-plain" }).grantPublish(appRole(stack));
     });
-    const [grant] = Object.values(grants(json, { "${data.aws_sns_topic.plain.arn}": "<topic>" }));
+    const [grant] = grantList(json, { "${data.aws_sns_topic.plain.arn}": "<topic>" });
     expect(grant.statement).toEqual([{ sid: "Publish", effect: "Allow", actions: ["sns:Publish"], resources: ["<topic>"] }]);
   });
 });
