@@ -1,7 +1,5 @@
 import { Construct } from "constructs";
-import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
-import { DataAwsSnsTopic } from "@cdktf/provider-aws/lib/data-aws-sns-topic";
 import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
@@ -16,8 +14,11 @@ import { authTokenSecretName } from "../modules/redis";
 import { orderAfterAdmissionWebhooks } from "../modules/addons/admission";
 import { CHART_ADMISSION } from "../modules/addons/admission-catalog";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
+import { EncryptionKey, IKey } from "../modules/kms";
 import { LoadBalancerAlarms } from "../modules/monitoring/load-balancer";
-import type { Severity } from "../modules/monitoring/alarms";
+import { SEVERITIES, type Severity } from "../modules/monitoring/alarms";
+import { AlertTopic, ITopic } from "../modules/monitoring/topic";
+import { IBucket, StorageBucket } from "../modules/s3";
 import { Tenancy } from "../modules/tenancy";
 import { ServiceWorkloads, publicLoadBalancerTarget } from "../modules/workloads";
 import { AwsProviders } from "../providers/aws";
@@ -27,7 +28,7 @@ import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
 import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, SYSTEM_NAMESPACE, apiHostName } from "../variables/platform";
 import { EnvironmentName, namePrefix, names } from "../variables/project";
-import { BUCKET_PURPOSES } from "../variables/storage";
+import { BUCKETS, BUCKET_PURPOSES, BucketPurpose } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
 import { AuthorWorksStack, environmentAws } from "./stack-base";
 
@@ -41,8 +42,11 @@ export function platformStackName(env: EnvironmentName): string {
  * add-ons (Helm releases and their roles), the tenancy (namespaces, network policies,
  * quotas, RBAC), the services and the gateway's alarms. On its own state, applied after the
  * `<env>` stack. It never references the `<env>` stack's resources: everything it
- * needs (cluster, VPC, hosted zone, WAF ACL) is looked up by the names in
- * variables/project.ts, so the two states stay independent.
+ * needs (cluster, VPC, hosted zone, WAF ACL, keys, buckets, alert topics) is looked up by
+ * the names in variables/project.ts, so the two states stay independent. Keys, buckets and
+ * topics are imported as typed references (`IKey`, `IBucket`, `ITopic`) with the grants
+ * of their owners; __tests__/environments/cross-stack-names.test.ts checks that the
+ * `<env>` stack makes everything looked up here.
  */
 export class PlatformStack extends AuthorWorksStack {
   public readonly env: ResolvedEnvironment;
@@ -54,6 +58,14 @@ export class PlatformStack extends AuthorWorksStack {
   public readonly zone: DataAwsRoute53Zone;
   /** The environment's regional WAF web ACL (made by the `<env>` stack); its ARN goes on ALB Ingresses. */
   public readonly regionalWebAcl: DataAwsWafv2WebAcl;
+  /** The `<env>` stack's storage key (the buckets' SSE-KMS key), by its alias. */
+  public readonly storageKey: IKey;
+  /** The `<env>` stack's logs key (the alert topics'), by its alias. */
+  public readonly logsKey: IKey;
+  /** The `<env>` stack's buckets by purpose, each looked up by name. */
+  public readonly buckets: Readonly<Record<BucketPurpose, IBucket>>;
+  /** The `<env>` stack's alert topics by severity, each looked up by name. */
+  public readonly alertTopics: Readonly<Record<Severity, ITopic>>;
   /** What the add-ons know about the cluster. */
   public readonly addonContext: AddonContext;
   public readonly addons: PlatformAddons;
@@ -88,6 +100,25 @@ export class PlatformStack extends AuthorWorksStack {
     this.kube = kubernetesProviders(this, { clusterName, region: env.region, auth: options.kubernetesAuth });
     this.zone = new DataAwsRoute53Zone(this, "zone", { name: env.dns.zoneName, privateZone: false });
     this.regionalWebAcl = new DataAwsWafv2WebAcl(this, "regional-web-acl", { name: names.regionalWebAcl(env.name), scope: "REGIONAL" });
+    this.storageKey = EncryptionKey.fromAliasName(this, "storage-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "storage") });
+    this.logsKey = EncryptionKey.fromAliasName(this, "logs-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "logs") });
+    this.buckets = Object.fromEntries(
+      BUCKETS.map((def) => [
+        def.purpose,
+        StorageBucket.fromBucketAttributes(this, `${def.purpose}-bucket`, {
+          aws: this.aws,
+          bucketName: names.bucket(env.storage.bucketPrefix, def.purpose, env.name),
+          purpose: def.purpose,
+          encryptionKey: def.encryption === "kms" ? this.storageKey : undefined,
+        }),
+      ]),
+    ) as Record<BucketPurpose, IBucket>;
+    this.alertTopics = Object.fromEntries(
+      SEVERITIES.map((severity) => [
+        severity,
+        AlertTopic.fromTopicName(this, `alerts-${severity}-topic`, { topicName: names.alertTopic(env.name, severity), encryptionKey: this.logsKey }),
+      ]),
+    ) as Record<Severity, ITopic>;
 
     this.addonContext = {
       environment: env.name,
@@ -118,7 +149,7 @@ export class PlatformStack extends AuthorWorksStack {
     });
 
     // The `<env>` stack's key of the Secrets Manager secrets (External Secrets Operator decrypts through it).
-    const secretsKey = new DataAwsKmsAlias(this, "secrets-key", { name: names.kmsAlias(env.name, "secrets") });
+    const secretsKey = EncryptionKey.fromAliasName(this, "secrets-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "secrets") });
     this.addons = new PlatformAddons(this, "addons", {
       context: this.addonContext,
       existingNamespaces: {
@@ -133,7 +164,7 @@ export class PlatformStack extends AuthorWorksStack {
           ingressNginx: env.platform.ingressNginx,
           volumeReclaimPolicy: env.durability.volumeReclaimPolicy,
           // The database user Jobs' SecretStore assumes the master-secret role (modules/workloads DatabaseUsers).
-          externalSecrets: { secretsKeyArn: secretsKey.targetKeyArn, assumableRoleArns: [iamRoleArn(this.aws, names.databaseMasterSecretsRole(env.name))] },
+          externalSecrets: { secretsKeyArn: secretsKey.arn, assumableRoleArns: [iamRoleArn(this.aws, names.databaseMasterSecretsRole(env.name))] },
           // deliveryAddons below installs Argo Rollouts.
           reloader: { argoRollouts: true },
         }),
@@ -146,14 +177,13 @@ export class PlatformStack extends AuthorWorksStack {
           // The runners' own GitHub App (variables/secrets.ts), not the content service's.
           githubAppSecretPath: "ci/github-runners-app",
         }),
-        ...observabilityAddons(observabilityOptions(env)),
+        ...observabilityAddons(observabilityOptions(env, { logsBucket: this.buckets.logs })),
       ],
     });
 
     // Namespaces, network policies, quotas and RBAC, then the services, after the add-ons
     // (CRDs, admission webhooks and the Linkerd injector must be up before pods start).
     const webSecurityGroup = new DataAwsSecurityGroup(this, "web-security-group", { name: `${namePrefix(env.name)}-web`, vpcId: this.addonContext.vpcId });
-    const storageKey = new DataAwsKmsAlias(this, "storage-key", { name: names.kmsAlias(env.name, "storage") });
     // The `<env>` stack's databases, by the names it gave them; each service signs in as its own user.
     const prefix = namePrefix(env.name);
     const databases = Object.fromEntries(
@@ -176,17 +206,15 @@ export class PlatformStack extends AuthorWorksStack {
       clusterName,
       namespace: this.tenancy.namespaceName(APPLICATION_NAMESPACE),
       sizing: env.workloads,
-      bucketArns: Object.fromEntries(
-        BUCKET_PURPOSES.map((p) => [p, `arn:${this.aws.partition ?? "aws"}:s3:::${names.bucket(env.storage.bucketPrefix, p, env.name)}`]),
-      ),
-      storageKeyArn: storageKey.targetKeyArn,
+      bucketArns: Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, this.buckets[p].arn])),
+      storageKeyArn: this.storageKey.arn,
       databases,
       secrets: {
         namePrefix: prefix,
         cacheSecretName: authTokenSecretName(prefix),
         storeName: APPLICATION_SECRET_STORE,
         controllerRoleArn: iamRoleArn(this.aws, addonRoleName(this.addonContext, EXTERNAL_SECRETS_ADDON)),
-        kmsKeyArn: secretsKey.targetKeyArn,
+        kmsKeyArn: secretsKey.arn,
         dependsOn: externalSecretsReady(this.addons),
       },
       ingress: {
@@ -204,12 +232,11 @@ export class PlatformStack extends AuthorWorksStack {
       name: names.gatewayLoadBalancer(env.name),
       dependsOn: [this.workloads.ingress],
     });
-    const topic = (severity: Severity) => new DataAwsSnsTopic(this, `alerts-${severity}-topic`, { name: names.alertTopic(env.name, severity) }).arn;
     this.gatewayAlarms = new LoadBalancerAlarms(this, "gateway-alarms", {
       environment: env.name,
       arnSuffix: this.gatewayLoadBalancer.arnSuffix,
       thresholds: env.observability.thresholds,
-      topicArns: { critical: topic("critical"), warning: topic("warning") },
+      topicArns: { critical: this.alertTopics.critical.arn, warning: this.alertTopics.warning.arn },
     });
 
     // Whatever creates an object an admission webhook intercepts (a Service, a pod, an

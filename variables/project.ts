@@ -47,7 +47,8 @@ export const SHARED_OWNERSHIP = { owner: "platform", costCenter: "authorworks-sh
 
 /**
  * Names shared across stacks. The platform stack finds what the environment stack made
- * by these names (data sources), so both sides must use these functions.
+ * by these names (data sources), so both sides must use these functions;
+ * __tests__/environments/cross-stack-names.test.ts checks that they agree.
  */
 export const names = {
   /** EKS cluster: `authorworks-<env>`. */

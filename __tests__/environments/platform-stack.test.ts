@@ -9,6 +9,7 @@ import type { CloudStateSettings, S3StateSettings } from "../../providers/state"
 import { CHARTS } from "../../variables/charts";
 import { SHARED_KINDS } from "../../modules/addons/delivery/argo-cd";
 import { rdsCaBundle } from "../../modules/rds/ca-bundle";
+import { BUCKETS, BUCKET_PURPOSES } from "../../variables/storage";
 import { Json, dataOf, rawResource, resource, resourcesOf, statements, valuesOf } from "../helpers";
 import { realStack } from "../real-app";
 
@@ -98,6 +99,42 @@ describe("no cross-stack references", () => {
         .filter((t) => t.startsWith("aws_"))
         .sort(),
     ).toEqual(["aws_cloudwatch_metric_alarm", "aws_eks_pod_identity_association", "aws_iam_role", "aws_iam_role_policy"]);
+  });
+});
+
+describe("the <env> stack's keys, buckets and alert topics: typed imports", () => {
+  test.each(ENVS)("%s: looked up by their names, each once", (env) => {
+    const { json } = stacks[env];
+    const prefix = { dev, staging, production }[env].storage.bucketPrefix;
+    expect(dataOf(json, "aws_kms_alias")).toEqual({
+      storage_key: { name: `alias/authorworks-${env}-storage` },
+      logs_key: { name: `alias/authorworks-${env}-logs` },
+      secrets_key: { name: `alias/authorworks-${env}-secrets` },
+    });
+    expect(dataOf(json, "aws_s3_bucket")).toEqual(Object.fromEntries(BUCKET_PURPOSES.map((p) => [`${p}_bucket`, { bucket: `${prefix}-${p}-${env}` }])));
+  });
+
+  test("the imports carry what their grants need: the storage key on SSE-KMS buckets, the logs key on the topics", () => {
+    const stack = new PlatformStack(Testing.app(), resolveEnvironment(staging), S3);
+    for (const def of BUCKETS) {
+      const bucket = stack.buckets[def.purpose];
+      expect([bucket.purpose, bucket.name, bucket.arn]).toEqual([
+        def.purpose,
+        `authorworks-${def.purpose}-staging`,
+        `arn:aws:s3:::authorworks-${def.purpose}-staging`,
+      ]);
+      expect(bucket.encryptionKey).toBe(def.encryption === "kms" ? stack.storageKey : undefined);
+    }
+    expect(stack.buckets.logs.encryptionKey).toBeUndefined();
+    // The key ARN the services' statements name is the alias lookup's target (an alias ARN matches no key statement).
+    const text = Testing.synth(stack, true);
+    expect(text).toContain('"${data.aws_kms_alias.storage_key.target_key_arn}"');
+    expect(text).not.toMatch(/data\.aws_kms_alias\.\w+\.arn/);
+    expect(stack.storageKey.aliasName).toBe("alias/authorworks-staging-storage");
+    for (const severity of ["critical", "warning"] as const) {
+      expect(stack.alertTopics[severity].name).toBe(`authorworks-staging-alerts-${severity}`);
+      expect(stack.alertTopics[severity].encryptionKey).toBe(stack.logsKey);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 /** The `HelmAddon` base's contract, on fixture add-ons, and the add-ons built on it. */
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import { ITerraformDependable, Testing } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
@@ -9,6 +9,8 @@ import { AddonContext, HelmAddon, HelmAddonRole, PlatformAddon, PlatformAddons, 
 import { deliveryAddons } from "../../modules/addons/delivery";
 import { observabilityAddons } from "../../modules/addons/observability";
 import type { PolicyStatement } from "../../modules/iam";
+import { StorageBucket } from "../../modules/s3";
+import { AuthorWorksStack } from "../../environments/stack-base";
 import { CHARTS } from "../../variables/charts";
 import { Json, TEST_AWS, cataloguedRelease, release, resource, resourcesOf, statements, synthWith, valuesOf } from "../helpers";
 import { stubKeys } from "../fixtures/context";
@@ -193,7 +195,11 @@ describe("the add-ons built on HelmAddon", () => {
       prometheusStorageGb: 50,
       thresholds: { p99LatencyMs: 500, errorRatePercent: 1, cpuPercent: 80, memoryPercent: 85, diskPercent: 80 },
       chatWebhookSecretId: "authorworks-dev/alerting/chat-webhook-url",
-      logsBucketName: "authorworks-logs-dev",
+      logsBucket: StorageBucket.fromBucketAttributes(new AuthorWorksStack(Testing.app(), "refs"), "logs-bucket", {
+        aws: TEST_AWS,
+        bucketName: "authorworks-logs-dev",
+        purpose: "logs",
+      }),
       lokiRetentionDays: 30,
       traceSamplingRatio: 0.1,
       jaegerStorage: "memory",

@@ -331,6 +331,49 @@ describe("policies", () => {
     expect(s.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
     expect(s.principals).toEqual([{ type: "Service", identifiers: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"] }]);
   });
+
+  test("the alerts key lets IAM policies of this account use it through SNS only (what grantPublish needs)", () => {
+    const doc = Object.keys(dataOf(json, "aws_iam_policy_document")).find((k) => k.startsWith("keys_logs_policy"))!;
+    expect(statements(json, doc).find((x) => x.sid === "PublishersOfThisAccountThroughSns")).toEqual({
+      sid: "PublishersOfThisAccountThroughSns",
+      effect: "Allow",
+      actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      resources: ["*"],
+      principals: [{ type: "AWS", identifiers: [`arn:aws:iam::${TEST_AWS.accountId}:root`] }],
+      condition: [
+        { test: "StringEquals", variable: "kms:ViaService", values: ["sns.us-east-1.amazonaws.com"] },
+        { test: "StringEquals", variable: "kms:CallerAccount", values: [TEST_AWS.accountId] },
+      ],
+    });
+  });
+
+  test("outside us-east-1 the us-east-1 key's statement names SNS of the key's own region", () => {
+    const json = synthWith((stack) => {
+      const globalProvider = new AwsProvider(stack, "aws-global", { alias: "global", region: "us-east-1" });
+      const globalKey = new EncryptionKey(stack, "global-key", {
+        aws: TEST_AWS,
+        provider: globalProvider,
+        alias: "alerts-global",
+        description: "alerts global",
+      });
+      const aws = { accountId: TEST_AWS.accountId, region: "eu-west-1" };
+      new Monitoring(stack, "monitoring", {
+        context: testContextWithDataKeys(stack, { environment: "dev", aws }),
+        observability: SMALL.observability,
+        monthlyBudgetUsd: 1,
+        globalProvider,
+        globalAlertsKey: globalKey,
+        databases: [],
+        cache: { replicationGroupId: "c", nodes: 1 },
+        clusterName: CLUSTER,
+        loadBalancerName: "lb",
+        distributionId: "E1",
+      });
+    });
+    const via = (doc: string) => statements(json, doc).find((x) => x.sid === "PublishersOfThisAccountThroughSns")!.condition[0].values;
+    expect(via("keys_logs_policy")).toEqual(["sns.eu-west-1.amazonaws.com"]);
+    expect(via("global_key_policy")).toEqual(["sns.us-east-1.amazonaws.com"]);
+  });
 });
 
 describe("props", () => {

@@ -15,7 +15,9 @@ import {
   observabilityAddons,
   observabilityOptions,
 } from "../../modules/addons/observability";
+import { StorageBucket } from "../../modules/s3";
 import { CHARTS } from "../../variables/charts";
+import { names } from "../../variables/project";
 import { SERVICES } from "../../variables/services";
 import { Checker, ConfigError } from "../../variables/validation";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith, valuesOf } from "../helpers";
@@ -39,15 +41,20 @@ function ctxFor(env: EnvironmentConfig, highAvailability: boolean): AddonContext
 
 function synthEnv(cfg: EnvironmentConfig): Json {
   const env = resolveEnvironment(cfg);
-  const addons: PlatformAddon[] = [
-    new CertManagerAddon({ acmeEmail: "platform@authorworks.io" }),
-    new Gp3StorageClassAddon(),
-    ...observabilityAddons(observabilityOptions(env)),
-  ];
   return synthWith((stack) => {
     new KubernetesProvider(stack, "kubernetes", {});
     new HelmProvider(stack, "helm", {});
     new RandomProvider(stack, "random", {});
+    const logsBucket = StorageBucket.fromBucketAttributes(stack, "logs-bucket", {
+      aws: TEST_AWS,
+      bucketName: names.bucket(env.storage.bucketPrefix, "logs", env.name),
+      purpose: "logs",
+    });
+    const addons: PlatformAddon[] = [
+      new CertManagerAddon({ acmeEmail: "platform@authorworks.io" }),
+      new Gp3StorageClassAddon(),
+      ...observabilityAddons(observabilityOptions(env, { logsBucket })),
+    ];
     new PlatformAddons(stack, "addons", { context: ctxFor(cfg, cfg.availability.highAvailability), addons });
   });
 }

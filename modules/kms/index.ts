@@ -8,9 +8,10 @@ import { Construct } from "constructs";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KMS_DELETION_WINDOW_DAYS, serviceEndpoint } from "../../variables/aws-catalog";
-import { AwsContext, PolicyStatement, policyDocument, statementBlock } from "../iam";
+import { AwsContext, Condition, PolicyStatement, policyDocument, statementBlock } from "../iam";
 
 export const DATA_CLASSES = ["storage", "database", "logs", "secrets"] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
@@ -44,16 +45,91 @@ export const KEY_ADMIN_ACTIONS = [
 /** What a user of the key needs to encrypt and decrypt data (envelope encryption). */
 export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
+/** One use of a key through an AWS service, as an identity-policy statement grants it. */
+export interface ServiceUse {
+  readonly sid: string;
+  /** KMS actions, e.g. `["kms:Decrypt"]`. */
+  readonly actions: readonly string[];
+  /** Short name of the service that calls KMS for the principal (`s3`, `secretsmanager`, `sns`): `kms:ViaService`. */
+  readonly service: string;
+  /** The encryption context that service sends, limiting the use to one resource. @default no condition */
+  readonly encryptionContext?: Condition;
+}
+
 /**
- * A key as the modules that use it see it: its ARN (for `kms_key_id` and IAM statements)
- * and its key policy, which a consumer extends with what its AWS service needs (alert
- * publishers, AWS Backup, CloudFront). `EncryptionKey` is one.
+ * A key wherever it was made: its ARN, alias and region, and the statements the grants of
+ * the resources it encrypts need. `EncryptionKey` is one; `EncryptionKey.fromAliasName`
+ * imports one made by another stack.
  */
-export interface PolicyKey {
-  /** Key ARN (a reference to `aws_kms_key.<id>.arn`). */
+export interface IKey {
+  /** Key ARN (a reference: `aws_kms_key.<id>.arn`, or the alias lookup's `target_key_arn`). */
   readonly arn: string;
+  /** `alias/<alias>` */
+  readonly aliasName: string;
+  /** Region of the key: the `kms:ViaService` endpoints of its users are in it. */
+  readonly region: string;
+  /** Identity-policy statement: `use.actions` on this key only through `use.service` (see `keyServiceUseStatement`). */
+  serviceUseStatement(use: ServiceUse): PolicyStatement;
+}
+
+/**
+ * The statement behind `IKey.serviceUseStatement`: the actions on `key.arn`, conditioned on
+ * `kms:ViaService` = the service's endpoint in the key's region, then on the encryption
+ * context when given. The key policy must let IAM policies of the account use the key
+ * through that service (`viaServices` of `EncryptionKey`, or a statement its consumer adds).
+ */
+export function keyServiceUseStatement(key: { readonly arn: string; readonly region: string }, use: ServiceUse): PolicyStatement {
+  return {
+    sid: use.sid,
+    actions: [...use.actions],
+    resources: [key.arn],
+    conditions: [
+      { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint(use.service, key.region)] },
+      ...(use.encryptionContext ? [use.encryptionContext] : []),
+    ],
+  };
+}
+
+/**
+ * A key as the modules of its own stack see it: an `IKey` whose key policy a consumer
+ * extends with what its AWS service needs (alert publishers, AWS Backup, CloudFront).
+ * `EncryptionKey` is one.
+ */
+export interface PolicyKey extends IKey {
   /** Adds statements to the key policy; any time before synthesis. */
   addPolicyStatements(...statements: PolicyStatement[]): void;
+}
+
+/** What `EncryptionKey.fromAliasName` needs. */
+export interface KeyAliasAttributes {
+  /** The importing stack's account and region (the key is looked up in `aws.region`). */
+  readonly aws: AwsContext;
+  /** `alias/<alias>`, e.g. `names.kmsAlias(env, "storage")`. */
+  readonly aliasName: string;
+}
+
+/**
+ * A key made by another stack, found by its alias: an `aws_kms_alias` data source whose
+ * `target_key_arn` is the key ARN. A plan fails when the alias does not exist.
+ */
+class ImportedKey implements IKey {
+  public readonly arn: string;
+  public readonly aliasName: string;
+  public readonly region: string;
+
+  constructor(
+    /** The `aws_kms_alias` data source. */
+    public readonly lookup: DataAwsKmsAlias,
+    attrs: KeyAliasAttributes,
+  ) {
+    this.arn = lookup.targetKeyArn;
+    this.aliasName = attrs.aliasName;
+    this.region = attrs.aws.region;
+  }
+
+  public serviceUseStatement(use: ServiceUse): PolicyStatement {
+    return keyServiceUseStatement(this, use);
+  }
 }
 
 export interface EncryptionKeyProps {
@@ -80,11 +156,21 @@ export interface EncryptionKeyProps {
 
 /** One customer-managed key with yearly rotation and an alias. */
 export class EncryptionKey extends Construct implements PolicyKey {
+  /**
+   * The key of another stack by its alias (construct id `id` is the `aws_kms_alias` data
+   * source's): its ARN is the alias's `target_key_arn`, so a plan fails when the alias
+   * does not exist. The importing stack cannot change the key policy.
+   */
+  public static fromAliasName(scope: Construct, id: string, attrs: KeyAliasAttributes): IKey {
+    return new ImportedKey(new DataAwsKmsAlias(scope, id, { name: attrs.aliasName }), attrs);
+  }
+
   public readonly key: KmsKey;
   public readonly arn: string;
   public readonly keyId: string;
   /** `alias/<alias>` */
   public readonly aliasName: string;
+  public readonly region: string;
   private readonly statements: PolicyStatement[];
   private readonly policyDocument: DataAwsIamPolicyDocument;
 
@@ -150,6 +236,11 @@ export class EncryptionKey extends Construct implements PolicyKey {
     this.arn = this.key.arn;
     this.keyId = this.key.keyId;
     this.aliasName = `alias/${props.alias}`;
+    this.region = aws.region;
+  }
+
+  public serviceUseStatement(use: ServiceUse): PolicyStatement {
+    return keyServiceUseStatement(this, use);
   }
 
   /** Adds statements to the key policy (e.g. a consumer built later, like CloudFront for media). */

@@ -5,7 +5,9 @@
  */
 import type { AlertThresholds } from "../../environments/types";
 
-export type Severity = "critical" | "warning";
+/** Alert severities, each with its own topic: `critical` pages, `warning` waits for working hours. */
+export const SEVERITIES = ["critical", "warning"] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /** One `metric_query` entry of a metric-math alarm. */
 export interface QuerySpec {

@@ -16,18 +16,21 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import type { ObservabilityConfig } from "../../environments/types";
 import type { StackContext } from "../context";
-import { PolicyStatement, policyDocument } from "../iam";
+import { AwsContext, PolicyStatement, policyDocument } from "../iam";
 import type { PolicyKey } from "../kms";
-import { GLOBAL_REGION, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
+import { GLOBAL_REGION, SERVICE_PRINCIPALS, serviceEndpoint } from "../../variables/aws-catalog";
 import { PROJECT, names, resourceName } from "../../variables/project";
 import { AlarmSpec, DatabaseTarget, Severity, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
 import { metricAlarm } from "./alarm-resource";
 import { dashboardBody } from "./dashboard";
+import { AlertTopic, SNS_PUBLISH_KEY_ACTIONS } from "./topic";
 
 export { cacheNodeIds } from "./alarms";
 export { LoadBalancerAlarms } from "./load-balancer";
 export type { LoadBalancerAlarmsProps } from "./load-balancer";
+export { SEVERITIES } from "./alarms";
 export type { AlarmSpec, DatabaseTarget, Severity } from "./alarms";
+export * from "./topic";
 
 export interface MonitoringProps {
   /**
@@ -79,6 +82,8 @@ export class Monitoring extends Construct {
   public readonly warningTopic: SnsTopic;
   public readonly criticalTopicArn: string;
   public readonly warningTopicArn: string;
+  /** The critical and warning topics as `ITopic`s, with `grantPublish`. */
+  public readonly alertTopics: Readonly<Record<Severity, AlertTopic>>;
   /** Critical topic the us-east-1 alarms notify (the regional one when the region is us-east-1). */
   public readonly globalCriticalTopicArn: string;
   /** By alarm id, e.g. `alarms["rds-content-cpu"]`. */
@@ -96,11 +101,14 @@ export class Monitoring extends Construct {
     const t = obs.thresholds;
 
     // --- Topics. Alerts are operational telemetry: the logs key (the secrets key stays scoped to Secrets Manager).
-    keys.logs.addPolicyStatements(alertKeyStatement());
+    keys.logs.addPolicyStatements(alertKeyStatement(), publishThroughSnsStatement(aws, keys.logs.region));
     this.criticalTopic = this.topic("critical", props, keys.logs.arn);
     this.warningTopic = this.topic("warning", props, keys.logs.arn);
     this.criticalTopicArn = this.criticalTopic.arn;
     this.warningTopicArn = this.warningTopic.arn;
+    const alertTopic = (severity: Severity, topic: SnsTopic) =>
+      new AlertTopic(topic, names.alertTopic(environment, severity), keys.logs, this, `publish-${severity}`);
+    this.alertTopics = { critical: alertTopic("critical", this.criticalTopic), warning: alertTopic("warning", this.warningTopic) };
 
     if (aws.region === GLOBAL_REGION) {
       this.globalCriticalTopicArn = this.criticalTopicArn;
@@ -109,7 +117,7 @@ export class Monitoring extends Construct {
       if (!props.globalAlertsKey) {
         throw new Error(`Monitoring ${id}: region ${aws.region} is not ${GLOBAL_REGION}; globalAlertsKey is required for the us-east-1 critical topic`);
       }
-      props.globalAlertsKey.addPolicyStatements(alertKeyStatement());
+      props.globalAlertsKey.addPolicyStatements(alertKeyStatement(), publishThroughSnsStatement(aws, props.globalAlertsKey.region));
       const globalTopic = this.topic("critical-global", props, props.globalAlertsKey.arn, props.globalProvider);
       this.globalCriticalTopicArn = globalTopic.arn;
     }
@@ -243,6 +251,23 @@ const PUBLISHERS = [
   { sid: "BudgetsOfThisAccount", service: SERVICE_PRINCIPALS.budgets, sourceArn: (p: string, a: string) => `arn:${p}:budgets::${a}:*` },
   { sid: "EventBridgeRulesOfThisAccount", service: SERVICE_PRINCIPALS.eventBridge, sourceArn: (p: string, a: string) => `arn:${p}:events:*:${a}:rule/*` },
 ] as const;
+
+/**
+ * Lets IAM policies of this account grant the key's use through SNS (`ITopic.grantPublish`):
+ * without it a role's grant on the key has no effect, as the key policy names no other user.
+ */
+function publishThroughSnsStatement(aws: AwsContext, keyRegion: string): PolicyStatement {
+  return {
+    sid: "PublishersOfThisAccountThroughSns",
+    actions: SNS_PUBLISH_KEY_ACTIONS,
+    resources: ["*"],
+    principals: [{ type: "AWS", identifiers: [`arn:${aws.partition ?? "aws"}:iam::${aws.accountId}:root`] }],
+    conditions: [
+      { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("sns", keyRegion)] },
+      { test: "StringEquals", variable: "kms:CallerAccount", values: [aws.accountId] },
+    ],
+  };
+}
 
 /** The publishers write to encrypted topics: they need the key. */
 function alertKeyStatement(): PolicyStatement {

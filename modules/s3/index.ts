@@ -5,8 +5,9 @@
  * asks for it and a lifecycle configuration. Consumers get access through grant methods.
  */
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { Token } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsS3Bucket } from "@cdktf/provider-aws/lib/data-aws-s3-bucket";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -19,6 +20,8 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { StackContext } from "../context";
 import { AwsContext, PolicyStatement, policyDocument, statementBlock } from "../iam";
+import { grantSlug, inlineGrant } from "../iam/grant";
+import { IKey, keyServiceUseStatement } from "../kms";
 import { PROJECT } from "../../variables/project";
 import {
   ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS,
@@ -32,7 +35,7 @@ import {
   accessLogPrefix,
   bucketName,
 } from "../../variables/storage";
-import { S3_BUCKET_NAME, SERVICE_PRINCIPALS, serviceEndpoint } from "../../variables/aws-catalog";
+import { S3_BUCKET_NAME, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 
 export type { BucketPurpose } from "../../variables/storage";
 
@@ -71,19 +74,143 @@ export function effectiveTransitions(transitions: readonly Transition[], expirat
   return transitions.filter((t) => expirationDays === undefined || t.days < expirationDays);
 }
 
-/** `content/` -> `content`, used to keep construct ids and policy names stable and readable. */
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
+/**
+ * A bucket wherever it was made, with the grants of its objects: `StorageBucket` (the
+ * `<env>` stack's) and `StorageBucket.fromBucketAttributes` (another stack's, by name)
+ * grant the same statements.
+ */
+export interface IBucket {
+  /** Bucket name. */
+  readonly name: string;
+  /** `arn:<partition>:s3:::<name>` */
+  readonly arn: string;
+  /** Region of the bucket (the grants' `kms:ViaService` endpoint is in it). */
+  readonly region: string;
+  /** Catalogue purpose (`variables/storage.ts`), when the bucket is one of the catalogue's. */
+  readonly purpose?: BucketPurpose;
+  /** Its default SSE-KMS key. @default undefined (SSE-S3) */
+  readonly encryptionKey?: IKey;
+  /** Statements for reading objects (under `keyPrefix`, if given) and decrypting them. */
+  readStatements(keyPrefix?: string): PolicyStatement[];
+  /** Statements for reading, writing and deleting objects (under `keyPrefix`, if given). */
+  readWriteStatements(keyPrefix?: string): PolicyStatement[];
+  /** Inline policy on `role`: read objects of this bucket (under `keyPrefix`). Idempotent per role, mode and prefix. */
+  grantRead(role: IamRole, keyPrefix?: string): IamRolePolicy;
+  /** Inline policy on `role`: read, write and delete objects of this bucket (under `keyPrefix`). Idempotent per role, mode and prefix. */
+  grantReadWrite(role: IamRole, keyPrefix?: string): IamRolePolicy;
+}
+
+/** What `StorageBucket.fromBucketAttributes` needs. */
+export interface BucketAttributes {
+  /** The importing stack's account, region and partition; the bucket is in `aws.region`. */
+  readonly aws: AwsContext;
+  /** Bucket name, e.g. `names.bucket(prefix, "content", env)`. */
+  readonly bucketName: string;
+  /**
+   * Catalogue purpose: names the grants' policies (`s3-<purpose>-read`) and says whether
+   * the bucket is SSE-KMS. @default none: policies are named after the bucket
+   */
+  readonly purpose?: BucketPurpose;
+  /**
+   * The bucket's default SSE-KMS key (e.g. `EncryptionKey.fromAliasName(..., names.kmsAlias(env, "storage"))`).
+   * Required when the catalogue makes `purpose` SSE-KMS, refused when it makes it SSE-S3.
+   * @default none (SSE-S3: the grants have no KMS statement)
+   */
+  readonly encryptionKey?: IKey;
+}
+
+/**
+ * The statements of one access mode on any `IBucket`, and the grant that puts them on a
+ * role: what `StorageBucket` and an imported bucket share. `label` names the policy
+ * (`s3-<label>-<mode>`); `scope` holds the grant constructs.
+ */
+function bucketStatements(bucket: IBucket, label: string, mode: BucketAccessMode, keyPrefix?: string): PolicyStatement[] {
+  if (keyPrefix !== undefined && (keyPrefix === "" || keyPrefix.startsWith("/") || /[*?]/.test(keyPrefix))) {
+    throw new Error(`key prefix "${keyPrefix}" for bucket "${label}": use a non-empty prefix without a leading "/" or wildcards, e.g. "exports/"`);
+  }
+  return bucketAccessStatements({ bucketArn: bucket.arn, kmsKeyArn: bucket.encryptionKey?.arn, region: bucket.region, mode, keyPrefix });
+}
+
+function grantBucket(bucket: IBucket, scope: Construct, label: string, role: IamRole, mode: BucketAccessMode, keyPrefix?: string): IamRolePolicy {
+  const suffix = keyPrefix ? `-${grantSlug(keyPrefix)}` : "";
+  return inlineGrant({
+    scope,
+    role,
+    what: `${mode}${suffix}`,
+    policyName: `s3-${label}-${mode}${suffix}`,
+    statements: () => bucketStatements(bucket, label, mode, keyPrefix),
+  });
+}
+
+/**
+ * A bucket of another stack, by name. It is looked up (an `aws_s3_bucket` data source), so
+ * a plan of this stack fails while the bucket does not exist (the owning stack not applied,
+ * or the two stacks disagreeing on the name), and the lookup is in the synthesized JSON,
+ * where a test can check it against the owning stack. The ARN is built from the name (S3
+ * ARNs hold neither account nor region), so the grants' policies read plainly in a plan.
+ */
+class ImportedBucket implements IBucket {
+  public readonly name: string;
+  public readonly arn: string;
+  public readonly region: string;
+  public readonly purpose?: BucketPurpose;
+  public readonly encryptionKey?: IKey;
+  private readonly label: string;
+
+  constructor(
+    /** The `aws_s3_bucket` data source; the grants are made under it. */
+    public readonly lookup: DataAwsS3Bucket,
+    attrs: BucketAttributes,
+  ) {
+    const name = attrs.bucketName;
+    if (!Token.isUnresolved(name) && !S3_BUCKET_NAME.test(name)) {
+      throw new Error(`bucket name "${name}" is not a valid S3 bucket name (3-63 lower-case letters, digits, hyphens)`);
+    }
+    const def = attrs.purpose && BUCKETS.find((b) => b.purpose === attrs.purpose);
+    if (def && (def.encryption === "kms") !== Boolean(attrs.encryptionKey)) {
+      throw new Error(
+        `bucket "${name}" (${def.purpose}): the catalogue makes it ${def.encryption === "kms" ? "SSE-KMS: pass its encryptionKey" : "SSE-S3: pass no encryptionKey"}`,
+      );
+    }
+    this.name = name;
+    this.arn = `arn:${attrs.aws.partition ?? "aws"}:s3:::${name}`;
+    this.region = attrs.aws.region;
+    this.purpose = attrs.purpose;
+    this.encryptionKey = attrs.encryptionKey;
+    this.label = attrs.purpose ?? grantSlug(name);
+  }
+
+  public readStatements(keyPrefix?: string): PolicyStatement[] {
+    return bucketStatements(this, this.label, "read", keyPrefix);
+  }
+
+  public readWriteStatements(keyPrefix?: string): PolicyStatement[] {
+    return bucketStatements(this, this.label, "read-write", keyPrefix);
+  }
+
+  public grantRead(role: IamRole, keyPrefix?: string): IamRolePolicy {
+    return grantBucket(this, this.lookup, this.label, role, "read", keyPrefix);
+  }
+
+  public grantReadWrite(role: IamRole, keyPrefix?: string): IamRolePolicy {
+    return grantBucket(this, this.lookup, this.label, role, "read-write", keyPrefix);
+  }
 }
 
 /**
  * One bucket with its encryption, public access block, ownership controls, TLS-only
  * policy, optional access logging, versioning and lifecycle.
  */
-export class StorageBucket extends Construct {
+export class StorageBucket extends Construct implements IBucket {
+  /**
+   * A bucket of another stack by name (construct id `id` is the `aws_s3_bucket` data
+   * source's), with the grants of a `StorageBucket`. See `ImportedBucket` for why it is
+   * looked up and why its ARN is built from the name.
+   */
+  public static fromBucketAttributes(scope: Construct, id: string, attrs: BucketAttributes): IBucket {
+    return new ImportedBucket(new DataAwsS3Bucket(scope, id, { bucket: attrs.bucketName }), attrs);
+  }
+
   public readonly purpose: BucketPurpose;
   public readonly definition: BucketDefinition;
   public readonly bucket: S3Bucket;
@@ -92,6 +219,9 @@ export class StorageBucket extends Construct {
   public readonly arn: string;
   /** Terraform id (the bucket name). */
   public readonly id: string;
+  public readonly region: string;
+  /** The storage key when `definition.encryption` is `kms`. */
+  public readonly encryptionKey?: IKey;
   /** `<bucket>.s3.<region>.amazonaws.com`, the origin domain CloudFront needs. */
   public readonly regionalDomainName: string;
   public readonly versioning?: S3BucketVersioningA;
@@ -103,7 +233,6 @@ export class StorageBucket extends Construct {
   public readonly accessLogPrefix?: string;
 
   private readonly aws: AwsContext;
-  private readonly kmsKeyArn?: string;
   private readonly statements: PolicyStatement[];
 
   constructor(scope: Construct, id: string, props: StorageBucketProps) {
@@ -112,7 +241,9 @@ export class StorageBucket extends Construct {
     this.purpose = def.purpose;
     this.definition = def;
     this.aws = props.context.aws;
-    this.kmsKeyArn = def.encryption === "kms" ? props.context.keys.storage.arn : undefined;
+    this.region = this.aws.region;
+    this.encryptionKey = def.encryption === "kms" ? props.context.keys.storage : undefined;
+    const kmsKeyArn = this.encryptionKey?.arn;
 
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: props.bucketName,
@@ -127,9 +258,9 @@ export class StorageBucket extends Construct {
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket: this.bucket.id,
       rule: [
-        this.kmsKeyArn
+        kmsKeyArn
           ? {
-              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: this.kmsKeyArn },
+              applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
               // One KMS call per bucket key period instead of per object: cheaper, fewer throttles.
               bucketKeyEnabled: true,
               blockedEncryptionTypes: ["SSE-C"],
@@ -240,49 +371,20 @@ export class StorageBucket extends Construct {
     this.policyDocument.putStatement(this.statements.map(statementBlock));
   }
 
-  /** Statements for reading objects (under `keyPrefix`, if given) and decrypting them. */
   public readStatements(keyPrefix?: string): PolicyStatement[] {
-    return this.accessStatements("read", keyPrefix);
+    return bucketStatements(this, this.purpose, "read", keyPrefix);
   }
 
-  /** Statements for reading, writing and deleting objects (under `keyPrefix`, if given). */
   public readWriteStatements(keyPrefix?: string): PolicyStatement[] {
-    return this.accessStatements("read-write", keyPrefix);
+    return bucketStatements(this, this.purpose, "read-write", keyPrefix);
   }
 
-  /** Inline policy on `role`: read objects of this bucket (under `keyPrefix`). Idempotent per role, mode and prefix. */
   public grantRead(role: IamRole, keyPrefix?: string): IamRolePolicy {
-    return this.grant(role, "read", keyPrefix);
+    return grantBucket(this, this, this.purpose, role, "read", keyPrefix);
   }
 
-  /** Inline policy on `role`: read, write and delete objects of this bucket (under `keyPrefix`). Idempotent per role, mode and prefix. */
   public grantReadWrite(role: IamRole, keyPrefix?: string): IamRolePolicy {
-    return this.grant(role, "read-write", keyPrefix);
-  }
-
-  private grant(role: IamRole, mode: "read" | "read-write", keyPrefix?: string): IamRolePolicy {
-    const suffix = keyPrefix ? `-${slug(keyPrefix)}` : "";
-    // The role's path within its stack: unique and stable (a role's node id alone is often just "role").
-    const stackPath = TerraformStack.of(role).node.path;
-    const rolePath = role.node.path.slice(stackPath ? stackPath.length + 1 : 0);
-    const id = `grant-${slug(rolePath)}-${mode}${suffix}`;
-    const existing = this.node.tryFindChild(id) as Construct | undefined;
-    if (existing) return existing.node.findChild("policy") as IamRolePolicy;
-
-    const scope = new Construct(this, id);
-    const doc = policyDocument(scope, "document", this.accessStatements(mode, keyPrefix));
-    return new IamRolePolicy(scope, "policy", {
-      name: `s3-${this.purpose}-${mode}${suffix}`,
-      role: role.name,
-      policy: doc.json,
-    });
-  }
-
-  private accessStatements(mode: BucketAccessMode, keyPrefix?: string): PolicyStatement[] {
-    if (keyPrefix !== undefined && (keyPrefix === "" || keyPrefix.startsWith("/") || /[*?]/.test(keyPrefix))) {
-      throw new Error(`key prefix "${keyPrefix}" for bucket "${this.purpose}": use a non-empty prefix without a leading "/" or wildcards, e.g. "exports/"`);
-    }
-    return bucketAccessStatements({ bucketArn: this.arn, kmsKeyArn: this.kmsKeyArn, region: this.aws.region, mode, keyPrefix });
+    return grantBucket(this, this, this.purpose, role, "read-write", keyPrefix);
   }
 }
 
@@ -300,8 +402,8 @@ export interface BucketAccess {
 
 /**
  * Least-privilege statements for using one bucket: list (under the prefix), object
- * actions, and the KMS key only through S3 for this bucket. `StorageBucket.grant*`
- * use it; other stacks that know a bucket only by ARN (the platform layer) call it directly.
+ * actions, and the KMS key only through S3 for this bucket. Every `IBucket`'s statements
+ * and grants come from it.
  */
 export function bucketAccessStatements(a: BucketAccess): PolicyStatement[] {
   const objects = `${a.bucketArn}/${a.keyPrefix ?? ""}*`;
@@ -320,16 +422,18 @@ export function bucketAccessStatements(a: BucketAccess): PolicyStatement[] {
     },
   ];
   if (a.kmsKeyArn) {
-    statements.push({
-      sid: write ? "EncryptDecryptThroughS3" : "DecryptThroughS3",
-      actions: write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
-      resources: [a.kmsKeyArn],
-      conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", a.region)] },
-        // With S3 Bucket Keys the encryption context is the bucket ARN (object ARN without): either way, this bucket only.
-        { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [a.bucketArn, `${a.bucketArn}/*`] },
-      ],
-    });
+    statements.push(
+      keyServiceUseStatement(
+        { arn: a.kmsKeyArn, region: a.region },
+        {
+          sid: write ? "EncryptDecryptThroughS3" : "DecryptThroughS3",
+          actions: write ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+          service: "s3",
+          // With S3 Bucket Keys the encryption context is the bucket ARN (object ARN without): either way, this bucket only.
+          encryptionContext: { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [a.bucketArn, `${a.bucketArn}/*`] },
+        },
+      ),
+    );
   }
   return statements;
 }

@@ -1,12 +1,10 @@
 /**
  * Policy helpers of the security module. The shared `PolicyStatement` (modules/iam)
  * has no `NotAction`/`NotResource`, which a region guard needs; this wraps
- * `aws_iam_policy_document` with both, and keeps grant ids stable per role.
+ * `aws_iam_policy_document` with both.
  */
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Condition, PolicyStatement, Principal } from "../iam";
 
 /** A `PolicyStatement` that may use `NotAction` / `NotResource` instead of `Action` / `Resource`. */
@@ -37,23 +35,8 @@ export function document(scope: Construct, id: string, statements: readonly (Sta
   });
 }
 
-/** Lower-case kebab slug of a path or name (`payments/stripe-api-key` -> `payments-stripe-api-key`). */
-export function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-}
-
-/**
- * Construct id of a grant: the role's construct path within its stack (stable and unique;
- * a role's own id is often just "role") plus what is granted.
- */
-export function grantId(role: IamRole, what: string): string {
-  const stackPath = TerraformStack.of(role).node.path;
-  const rolePath = role.node.path.slice(stackPath ? stackPath.length + 1 : 0);
-  return `grant-${slug(rolePath)}-${what}`;
-}
+// Grant ids and slugs are shared with the other modules' grants (modules/iam/grant.ts).
+export { grantId, grantSlug as slug } from "../iam/grant";
 
 /** `arn:<partition>:iam::<account>:<resource>` */
 export function iamArn(partition: string | undefined, accountId: string, resource: string): string {

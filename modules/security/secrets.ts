@@ -1,24 +1,107 @@
 /**
  * Application secrets (API keys, external-service credentials, signing keys) as empty
  * Secrets Manager secrets, and the rotation schedule of secrets AWS rotates itself
- * (the RDS-managed master user secrets).
+ * (the RDS-managed master user secrets). Each secret is an `ISecret`; another stack
+ * imports one by name (`ApplicationSecret.fromSecretName`) with the same grant.
  */
 import { Construct } from "constructs";
+import { DataAwsSecretsmanagerSecret } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import type { AwsContext, PolicyStatement } from "../iam";
-import { SECRETS_MANAGER_ROTATION_DAYS, serviceEndpoint } from "../../variables/aws-catalog";
+import { inlineGrant } from "../iam/grant";
+import { IKey, keyServiceUseStatement } from "../kms";
+import { SECRETS_MANAGER_ROTATION_DAYS } from "../../variables/aws-catalog";
 import { PLATFORM_OWNER, SECRETS, SecretDefinition } from "../../variables/secrets";
 import { SERVICE_NAMES } from "../../variables/services";
-import { document, grantId, slug } from "./policy";
+import { slug } from "./policy";
 
 /** Lower-case path segments of letters, digits and hyphens separated by `/`. */
 export const SECRET_PATH = /^[a-z0-9]+(-[a-z0-9]+)*(\/[a-z0-9]+(-[a-z0-9]+)*)*$/;
 
 /** What reading one secret takes (DescribeSecret lets SDK caches check the version). */
 export const SECRET_READ_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];
+
+/** A Secrets Manager secret wherever it was made, with its read grant. */
+export interface ISecret {
+  /** Full secret name (`authorworks-dev/payments/stripe-api-key`). */
+  readonly name: string;
+  /** Secret ARN (with the random suffix Secrets Manager adds). */
+  readonly arn: string;
+  /**
+   * Inline policy on `role`: read this secret (GetSecretValue, DescribeSecret) and decrypt
+   * it with its key only through Secrets Manager and only for this secret (encryption
+   * context `SecretARN`): `secretReadStatements`. Idempotent per role and secret.
+   */
+  grantRead(role: IamRole): IamRolePolicy;
+}
+
+/** What `ApplicationSecret.fromSecretName` needs. */
+export interface SecretAttributes {
+  /** Full secret name, e.g. `authorworks-dev/payments/stripe-api-key`. */
+  readonly secretName: string;
+  /** The key the secret is encrypted with (the `secrets` data key: `EncryptionKey.fromAliasName(..., names.kmsAlias(env, "secrets"))`). */
+  readonly encryptionKey: IKey;
+}
+
+/** Where a secret's grants are made and how they are named; the owner and an import differ only in this. */
+interface SecretGrantSite {
+  /** The construct the grants are made under. */
+  readonly scope: Construct;
+  /** Construct-id suffix of the grant (`read-<path slug>`). */
+  readonly what: string;
+  /** Inline policy name (`secret-<slug>-read`). */
+  readonly policyName: string;
+  /** The key that encrypts the secret. */
+  readonly key: { readonly arn: string; readonly region: string };
+}
+
+function grantSecretRead(secretArn: string, site: SecretGrantSite, role: IamRole): IamRolePolicy {
+  return inlineGrant({
+    scope: site.scope,
+    role,
+    what: site.what,
+    policyName: site.policyName,
+    statements: () => secretReadStatements(secretArn, site.key.arn, site.key.region),
+  });
+}
+
+/**
+ * One application secret of `ApplicationSecrets`: its resource, path and full name. Its
+ * grants are made under the `ApplicationSecrets` construct (ids `grant-<role>-read-<path slug>`).
+ */
+export class ApplicationSecret implements ISecret {
+  /**
+   * A secret of another stack by its full name: an `aws_secretsmanager_secret` data source
+   * (construct id `id`), so a plan fails while the secret does not exist; its ARN, suffix
+   * included, is the lookup's. Grants are made under the data source, policy
+   * `secret-<name slug>-read`.
+   */
+  public static fromSecretName(scope: Construct, id: string, attrs: SecretAttributes): ISecret {
+    const lookup = new DataAwsSecretsmanagerSecret(scope, id, { name: attrs.secretName });
+    const site: SecretGrantSite = { scope: lookup, what: "read", policyName: `secret-${slug(attrs.secretName)}-read`, key: attrs.encryptionKey };
+    return { name: attrs.secretName, arn: lookup.arn, grantRead: (role) => grantSecretRead(lookup.arn, site, role) };
+  }
+
+  public readonly name: string;
+  public readonly arn: string;
+
+  constructor(
+    public readonly resource: SecretsmanagerSecret,
+    /** Path in the catalogue (`payments/stripe-api-key`). */
+    public readonly path: string,
+    private readonly site: SecretGrantSite,
+  ) {
+    this.name = resource.name;
+    this.arn = resource.arn;
+  }
+
+  public grantRead(role: IamRole): IamRolePolicy {
+    return grantSecretRead(this.arn, this.site, role);
+  }
+}
 
 export interface ApplicationSecretsProps {
   /** Prefix of every name, e.g. `authorworks-dev`: secrets are `<namePrefix>/<path>`. */
@@ -37,21 +120,25 @@ export interface ApplicationSecretsProps {
 export class ApplicationSecrets extends Construct {
   /** Secrets by path (`payments/stripe-api-key`). */
   public readonly secrets: Readonly<Record<string, SecretsmanagerSecret>>;
+  /** The same secrets as `ISecret`s with their grants, by path. */
+  public readonly bySecretPath: Readonly<Record<string, ApplicationSecret>>;
   /** Secret ARNs by path. */
   public readonly arns: Readonly<Record<string, string>>;
   /** Full secret names by path (`authorworks-dev/payments/stripe-api-key`). */
   public readonly names: Readonly<Record<string, string>>;
   public readonly definitions: readonly SecretDefinition[];
 
-  private readonly props: ApplicationSecretsProps;
+  private readonly namePrefix: string;
 
   constructor(scope: Construct, id: string, props: ApplicationSecretsProps) {
     super(scope, id);
-    this.props = props;
+    this.namePrefix = props.namePrefix;
     this.definitions = props.definitions ?? SECRETS;
     checkDefinitions(this.definitions);
 
     const secrets: Record<string, SecretsmanagerSecret> = {};
+    const bySecretPath: Record<string, ApplicationSecret> = {};
+    const key = { arn: props.kmsKeyArn, region: props.aws.region };
     for (const def of this.definitions) {
       const name = `${props.namePrefix}/${def.path}`;
       // No aws_secretsmanager_secret_version: the value never passes through code or state.
@@ -62,48 +149,56 @@ export class ApplicationSecrets extends Construct {
         recoveryWindowInDays: props.recoveryWindowDays,
         tags: { Name: name, Service: def.owner },
       });
+      const pathSlug = slug(def.path);
+      bySecretPath[def.path] = new ApplicationSecret(secrets[def.path], def.path, {
+        scope: this,
+        what: `read-${pathSlug}`,
+        policyName: `secret-${pathSlug}-read`,
+        key,
+      });
     }
     this.secrets = secrets;
+    this.bySecretPath = bySecretPath;
     this.arns = Object.fromEntries(Object.entries(secrets).map(([path, s]) => [path, s.arn]));
     this.names = Object.fromEntries(this.definitions.map((d) => [d.path, `${props.namePrefix}/${d.path}`]));
   }
 
   /**
-   * Inline policy on `role`: read exactly one secret (GetSecretValue, DescribeSecret) and
-   * decrypt it with the secrets key only through Secrets Manager and only for this secret
-   * (encryption context `SecretARN`). Idempotent per role and secret.
+   * One secret with its grant.
    * @param secretName the path as in the catalogue (`payments/stripe-api-key`) or the full
    *   name (`authorworks-dev/payments/stripe-api-key`)
    */
-  public grantRead(role: IamRole, secretName: string): IamRolePolicy {
-    const prefix = `${this.props.namePrefix}/`;
+  public secret(secretName: string): ApplicationSecret {
+    const prefix = `${this.namePrefix}/`;
     const secretPath = secretName.startsWith(prefix) ? secretName.slice(prefix.length) : secretName;
-    const secret = this.secrets[secretPath];
+    const secret = this.bySecretPath[secretPath];
     if (!secret) throw new Error(`unknown secret "${secretName}"; known: ${Object.keys(this.secrets).join(", ")}`);
-    const id = grantId(role, `read-${slug(secretPath)}`);
-    const existing = this.node.tryFindChild(id) as Construct | undefined;
-    if (existing) return existing.node.findChild("policy") as IamRolePolicy;
+    return secret;
+  }
 
-    const scope = new Construct(this, id);
-    const doc = document(scope, "document", secretReadStatements(secret.arn, this.props.kmsKeyArn, this.props.aws.region));
-    return new IamRolePolicy(scope, "policy", { name: `secret-${slug(secretPath)}-read`, role: role.name, policy: doc.json });
+  /**
+   * Inline policy on `role`: read exactly one secret (`ISecret.grantRead`). Idempotent per role and secret.
+   * @param secretName the path or the full name, as for `secret`
+   */
+  public grantRead(role: IamRole, secretName: string): IamRolePolicy {
+    return this.secret(secretName).grantRead(role);
   }
 }
 
-/** Least-privilege statements for reading one secret encrypted with `kmsKeyArn`. */
+/** Least-privilege statements for reading one secret encrypted with `kmsKeyArn` (a key in `region`). */
 export function secretReadStatements(secretArn: string, kmsKeyArn: string, region: string): PolicyStatement[] {
   return [
     { sid: "ReadSecret", actions: [...SECRET_READ_ACTIONS], resources: [secretArn] },
-    {
-      sid: "DecryptThroughSecretsManager",
-      actions: ["kms:Decrypt"],
-      resources: [kmsKeyArn],
-      conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("secretsmanager", region)] },
+    keyServiceUseStatement(
+      { arn: kmsKeyArn, region },
+      {
+        sid: "DecryptThroughSecretsManager",
+        actions: ["kms:Decrypt"],
+        service: "secretsmanager",
         // Secrets Manager puts the secret's ARN in the encryption context: this secret only.
-        { test: "StringEquals", variable: "kms:EncryptionContext:SecretARN", values: [secretArn] },
-      ],
-    },
+        encryptionContext: { test: "StringEquals", variable: "kms:EncryptionContext:SecretARN", values: [secretArn] },
+      },
+    ),
   ];
 }
 

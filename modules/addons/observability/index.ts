@@ -5,7 +5,8 @@
  * to the `monitoring` namespace made by modules/tenancy.
  */
 import type { ResolvedEnvironment } from "../../../environments/config";
-import { namePrefix, names } from "../../../variables/project";
+import type { IBucket } from "../../s3";
+import { namePrefix } from "../../../variables/project";
 import { SERVICES, ServiceDefinition } from "../../../variables/services";
 import type { PlatformAddon } from "../types";
 import { AlloyAddon } from "./alloy";
@@ -35,8 +36,8 @@ export interface ObservabilityAddonsOptions {
   readonly chatWebhookSecretId: string;
   /** Webhook for critical alerts. @default none (critical goes to chat) */
   readonly pagingWebhookUrl?: string;
-  /** Logs bucket name; Loki writes under `loki/`. */
-  readonly logsBucketName: string;
+  /** The environment's logs bucket (the `<env>` stack's, imported by name); Loki writes under `loki/`. */
+  readonly logsBucket: IBucket;
   readonly lokiRetentionDays: number;
   /** @default by the context's high availability */
   readonly lokiDeploymentMode?: LokiDeploymentMode;
@@ -52,8 +53,14 @@ export function chatWebhookSecretName(env: ResolvedEnvironment["name"]): string 
   return `${namePrefix(env)}/alerting/chat-webhook-url`;
 }
 
-/** The options from the environment. */
-export function observabilityOptions(env: ResolvedEnvironment): ObservabilityAddonsOptions {
+/** What the options need from the `<env>` stack, imported by the platform stack. */
+export interface ObservabilityReferences {
+  /** The logs bucket, e.g. `StorageBucket.fromBucketAttributes(..., { bucketName: names.bucket(prefix, "logs", env), purpose: "logs" })`. */
+  readonly logsBucket: IBucket;
+}
+
+/** The options from the environment and the `<env>` stack's resources they use. */
+export function observabilityOptions(env: ResolvedEnvironment, refs: ObservabilityReferences): ObservabilityAddonsOptions {
   const o = env.observability;
   return {
     prometheusRetentionDays: o.prometheusRetentionDays,
@@ -61,7 +68,7 @@ export function observabilityOptions(env: ResolvedEnvironment): ObservabilityAdd
     thresholds: o.thresholds,
     chatWebhookSecretId: chatWebhookSecretName(env.name),
     pagingWebhookUrl: o.pagingWebhookUrl,
-    logsBucketName: names.bucket(env.storage.bucketPrefix, "logs", env.name),
+    logsBucket: refs.logsBucket,
     lokiRetentionDays: o.lokiRetentionDays,
     traceSamplingRatio: o.traceSamplingRatio,
     jaegerStorage: env.durability.traceStorage,
@@ -81,7 +88,7 @@ export function observabilityAddons(o: ObservabilityAddonsOptions): PlatformAddo
       pagingWebhookUrl: o.pagingWebhookUrl,
     }),
     new GrafanaDashboardsAddon(),
-    new LokiAddon({ bucketName: o.logsBucketName, retentionDays: o.lokiRetentionDays, deploymentMode: o.lokiDeploymentMode }),
+    new LokiAddon({ bucket: o.logsBucket, retentionDays: o.lokiRetentionDays, deploymentMode: o.lokiDeploymentMode }),
     new AlloyAddon(),
     new JaegerAddon({ storage: o.jaegerStorage }),
     new OpenTelemetryAddon({ samplingRatio: o.traceSamplingRatio, slowTraceMs: o.thresholds.p99LatencyMs }),

@@ -1,14 +1,15 @@
 /**
  * Loki stores log chunks and its TSDB index in the environment's logs bucket under
- * `loki/`, through a Pod Identity role limited to that bucket and prefix (the logs bucket
- * is SSE-S3: no KMS statement). The compactor deletes what is older than the retention.
+ * `loki/`, through a Pod Identity role limited to that bucket and prefix: the bucket's own
+ * read-write statements (`IBucket`; the logs bucket is SSE-S3, so no KMS statement). The
+ * compactor deletes what is older than the retention.
  *
  * Mode: monolithic (one pod, one WAL volume) without highly available system nodes
  * (dev, staging: cheap, enough for their volume); simple scalable (read/write/backend
  * with 3 replicas each, replication factor 3) when the system node group has 3+ nodes.
  */
 import type { PolicyStatement } from "../../iam";
-import { bucketAccessStatements } from "../../s3";
+import type { IBucket } from "../../s3";
 import { serviceEndpoint } from "../../../variables/aws-catalog";
 import { CHARTS } from "../../../variables/charts";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
@@ -31,8 +32,8 @@ export const LOKI_ADMISSION: ChartAdmission = noWebhooks(
 export type LokiDeploymentMode = "Monolithic" | "SimpleScalable";
 
 export interface LokiProps {
-  /** Logs bucket name (`names.bucket(prefix, "logs", env)`). */
-  readonly bucketName: string;
+  /** The logs bucket (the `<env>` stack's, imported by name: `StorageBucket.fromBucketAttributes`). */
+  readonly bucket: IBucket;
   /** Days logs are kept (compactor retention). */
   readonly retentionDays: number;
   /** @default SimpleScalable when the context is highly available, else Monolithic */
@@ -40,13 +41,8 @@ export interface LokiProps {
 }
 
 /** Read-write on `<bucket>/loki/*` and listing under `loki/` only. */
-export function lokiStatements(ctx: AddonContext, bucketName: string): PolicyStatement[] {
-  return bucketAccessStatements({
-    bucketArn: `arn:${ctx.aws.partition ?? "aws"}:s3:::${bucketName}`,
-    region: ctx.aws.region,
-    mode: "read-write",
-    keyPrefix: `${LOKI_STORAGE_PREFIX}/`,
-  });
+export function lokiStatements(bucket: IBucket): PolicyStatement[] {
+  return bucket.readWriteStatements(`${LOKI_STORAGE_PREFIX}/`);
 }
 
 export class LokiAddon extends HelmAddon {
@@ -56,8 +52,8 @@ export class LokiAddon extends HelmAddon {
   public readonly dependsOn = ["storage-class"];
   public readonly role: HelmAddonRole = {
     serviceAccount: LOKI_SERVICE_ACCOUNT,
-    description: (ctx) => `Loki of ${ctx.clusterName}: s3://${this.props.bucketName}/${LOKI_STORAGE_PREFIX}/`,
-    statements: (ctx) => lokiStatements(ctx, this.props.bucketName),
+    description: (ctx) => `Loki of ${ctx.clusterName}: s3://${this.props.bucket.name}/${LOKI_STORAGE_PREFIX}/`,
+    statements: () => lokiStatements(this.props.bucket),
   };
 
   constructor(private readonly props: LokiProps) {
@@ -72,7 +68,7 @@ export class LokiAddon extends HelmAddon {
     const place = ctx.placement;
     const mode = this.mode(ctx);
     const scalable = mode === "SimpleScalable";
-    const bucket = this.props.bucketName;
+    const bucket = this.props.bucket.name;
     const volume = { storageClass: GP3_STORAGE_CLASS, size: "10Gi" };
     return {
       deploymentMode: mode,
