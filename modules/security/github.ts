@@ -70,6 +70,8 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   "s3:ListAllMyBuckets",
   "s3:GetAccountPublicAccessBlock",
   "s3:GetBucket*",
+  // HeadBucket: how the provider reads an aws_s3_bucket (resource or data source) at all.
+  "s3:ListBucket",
   "s3:GetLifecycleConfiguration",
   "s3:GetEncryptionConfiguration",
   "s3:GetReplicationConfiguration",
