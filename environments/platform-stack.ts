@@ -28,7 +28,7 @@ import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
 import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, SYSTEM_NAMESPACE, apiHostName } from "../variables/platform";
 import { EnvironmentName, namePrefix, names } from "../variables/project";
-import { BUCKETS, BUCKET_PURPOSES, BucketPurpose } from "../variables/storage";
+import { BUCKETS, BucketPurpose } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
 import { AuthorWorksStack, environmentAws } from "./stack-base";
 
@@ -206,8 +206,7 @@ export class PlatformStack extends AuthorWorksStack {
       clusterName,
       namespace: this.tenancy.namespaceName(APPLICATION_NAMESPACE),
       sizing: env.workloads,
-      bucketArns: Object.fromEntries(BUCKET_PURPOSES.map((p) => [p, this.buckets[p].arn])),
-      storageKeyArn: this.storageKey.arn,
+      buckets: this.buckets,
       databases,
       secrets: {
         namePrefix: prefix,

@@ -111,7 +111,7 @@ const ROWS: readonly Row[] = [
   [
     "storage.bucketPrefix",
     "platform",
-    "data.aws_iam_policy_document.workloads_content_pod_identity_policy_document.statement[0].resources[0]",
+    "data.aws_iam_policy_document.content_bucket_grant_workloads_content_pod_identity_role_read_write_document.statement[0].resources[0]",
     `arn:aws:s3:::${F.storage.bucketPrefix}-content-${F.name}`,
   ],
   ["storage.logExpirationDays", "env", "aws_s3_bucket_lifecycle_configuration.storage_logs_lifecycle.rule[1].expiration[0].days", F.storage.logExpirationDays],

@@ -63,8 +63,7 @@ function synth(overrides: (stack: import("constructs").Construct) => Partial<Ser
       namespace: "authorworks",
       services: CATALOGUE,
       sizing: FIXTURE.workloads,
-      bucketArns: {},
-      storageKeyArn: "arn:aws:kms:us-east-1:123456789012:key/storage",
+      buckets: {},
       ingress: {
         service: "front",
         host: "api.example.test",

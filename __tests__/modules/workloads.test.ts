@@ -3,7 +3,10 @@ import { TerraformResource } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import type { EnvironmentConfig } from "../../environments/types";
-import { ServiceWorkloads, ServiceWorkloadsProps, autoscalingBounds, bucketStatements, resolveWorkloadSize } from "../../modules/workloads";
+import { ServiceWorkloads, ServiceWorkloadsProps, autoscalingBounds, resolveWorkloadSize } from "../../modules/workloads";
+import { StorageBucket } from "../../modules/s3";
+import { IKey, keyServiceUseStatement } from "../../modules/kms";
+import { BUCKETS, BUCKET_PURPOSES } from "../../variables/storage";
 import { apiHostName } from "../../variables/platform";
 import { names } from "../../variables/project";
 import { ANALYSIS_TEMPLATE, DEFAULT_CANARY_STEPS } from "../../modules/addons/delivery/argo-rollouts";
@@ -16,9 +19,26 @@ import { DATABASE_SERVICES } from "../../variables/services";
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/storage";
 const WAF = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/authorworks-x-regional/abc";
 const bucketArn = (env: EnvironmentConfig, purpose: string) => `arn:aws:s3:::${names.bucket(env.storage.bucketPrefix, purpose, env.name)}`;
-const bucketArns = (env: EnvironmentConfig) =>
-  Object.fromEntries(["content", "media", "exports", "backups", "logs", "artifacts"].map((p) => [p, bucketArn(env, p)]));
-
+/** The storage key as the platform stack imports it (a literal ARN here, so statements read plainly). */
+const STORAGE_KEY: IKey = {
+  arn: KEY,
+  aliasName: "alias/authorworks-x-storage",
+  region: "us-east-1",
+  serviceUseStatement: (use) => keyServiceUseStatement({ arn: KEY, region: "us-east-1" }, use),
+};
+/** The catalogue's buckets of `env`, imported by name (StorageBucket.fromBucketAttributes), as the platform stack does. */
+const bucketsOf = (stack: Construct, env: EnvironmentConfig) =>
+  Object.fromEntries(
+    BUCKET_PURPOSES.map((p) => [
+      p,
+      StorageBucket.fromBucketAttributes(stack, `bucket-${p}`, {
+        aws: TEST_AWS,
+        bucketName: names.bucket(env.storage.bucketPrefix, p, env.name),
+        purpose: p,
+        encryptionKey: BUCKETS.find((b) => b.purpose === p)!.encryption === "kms" ? STORAGE_KEY : undefined,
+      }),
+    ]),
+  );
 /** The services that own data get theirs (modules/rds imports; what they reach is workloads-data-access.test.ts'). */
 function databasesOf(stack: Construct, env: EnvironmentConfig) {
   return Object.fromEntries(
@@ -47,8 +67,7 @@ function synth(env: EnvironmentConfig, overrides: Partial<ServiceWorkloadsProps>
       clusterName: names.cluster(env.name),
       namespace: "authorworks",
       sizing: env.workloads,
-      bucketArns: bucketArns(env),
-      storageKeyArn: KEY,
+      buckets: bucketsOf(stack, env),
       ingress: { host: apiHostName(env.dns.zoneName), wafAclArn: WAF, securityGroupIds: ["sg-0web"], deletionProtection: env.durability.deletionProtection },
       databases: databasesOf(stack, env),
       ...overrides,
@@ -122,8 +141,7 @@ describe("ServiceWorkloads", () => {
           aws: TEST_AWS,
           clusterName: "authorworks-dev",
           sizing: SIZING,
-          bucketArns: bucketArns(FIXTURE),
-          storageKeyArn: KEY,
+          buckets: bucketsOf(stack, FIXTURE),
           ingress: { host: "api.dev.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-0web"] },
           databases: databasesOf(stack, FIXTURE),
           dependsOn: [mesh],
@@ -133,6 +151,8 @@ describe("ServiceWorkloads", () => {
       expect(deployment(json, "content").depends_on).toEqual([
         "null_resource.linkerd",
         "aws_eks_pod_identity_association.workloads_content_pod_identity_association",
+        "aws_iam_role_policy.bucket_content_grant_workloads_content_pod_identity_role_read_write_policy",
+        "aws_iam_role_policy.bucket_media_grant_workloads_content_pod_identity_role_read_write_policy",
         "aws_iam_role_policy.db_content_connect_content",
       ]);
       // Without a namespace prop the services go to the application namespace.
@@ -351,47 +371,60 @@ describe("ServiceWorkloads", () => {
       expect(resource(renamedJson, "aws_iam_role", "workloads_content_pod_identity_role").name).toBe("authorworks-dev-pod-content");
       expect(deployment(fixtureJson, "content").depends_on).toEqual([
         "aws_eks_pod_identity_association.workloads_content_pod_identity_association",
+        "aws_iam_role_policy.bucket_content_grant_workloads_content_pod_identity_role_read_write_policy",
+        "aws_iam_role_policy.bucket_media_grant_workloads_content_pod_identity_role_read_write_policy",
         "aws_iam_role_policy.db_content_connect_content",
       ]);
     });
 
-    test("content: exactly the content and media buckets and the storage key through S3", () => {
-      const s = statements(fixtureJson, "workloads_content_pod_identity_policy_document");
-      const content = bucketArn(FIXTURE, "content");
-      const media = bucketArn(FIXTURE, "media");
-      const s3Resources = s.filter((x) => x.actions.some((a: string) => a.startsWith("s3:"))).flatMap((x) => x.resources);
-      expect(s3Resources.sort()).toEqual([content, `${content}/*`, media, `${media}/*`].sort());
-      const kms = s.filter((x) => x.actions.some((a: string) => a.startsWith("kms:")));
-      expect(kms).toHaveLength(2);
-      for (const k of kms) {
-        expect(k.resources).toEqual([KEY]);
-        expect(k.condition).toContainEqual({ test: "StringEquals", variable: "kms:ViaService", values: ["s3.us-east-1.amazonaws.com"] });
+    /** The statements of every inline policy on a service's role, by policy name. */
+    const rolePolicies = (json: Json, service: string): Record<string, Json[]> =>
+      Object.fromEntries(
+        Object.values(resourcesOf(json, "aws_iam_role_policy"))
+          .filter((p) => p.role === `\${aws_iam_role.workloads_${service}_pod_identity_role.name}`)
+          .map((p) => [p.name, statements(json, /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(p.policy)![1])]),
+      );
+
+    test("content: read-write on exactly the content and media buckets (their grants), the storage key through S3, and its database", () => {
+      const policies = rolePolicies(fixtureJson, "content");
+      expect(Object.keys(policies).sort()).toEqual(["authorworks-staging-content-connect-content_app", "s3-content-read-write", "s3-media-read-write"]);
+      for (const purpose of ["content", "media"]) {
+        const arn = bucketArn(FIXTURE, purpose);
+        const s = policies[`s3-${purpose}-read-write`];
+        expect(s.map((x) => x.sid)).toEqual(["ListBucket", "ReadWriteObjects", "EncryptDecryptThroughS3"]);
+        expect(s.filter((x) => x.actions.some((a: string) => a.startsWith("s3:"))).flatMap((x) => x.resources)).toEqual([arn, `${arn}/*`]);
+        const [kms] = s.filter((x) => x.actions.some((a: string) => a.startsWith("kms:")));
+        expect(kms.resources).toEqual([KEY]);
+        expect(kms.condition).toContainEqual({ test: "StringEquals", variable: "kms:ViaService", values: ["s3.us-east-1.amazonaws.com"] });
+        expect(kms.condition.find((c: Json) => c.variable === "kms:EncryptionContext:aws:s3:arn").values).toEqual([arn, `${arn}/*`]);
       }
-      expect(kms.map((k) => k.condition.find((c: Json) => c.variable === "kms:EncryptionContext:aws:s3:arn").values)).toEqual([
-        [content, `${content}/*`],
-        [media, `${media}/*`],
-      ]);
-      // Sids stay unique when two buckets' statements share one policy.
-      const sids = s.map((x) => x.sid);
-      expect(new Set(sids).size).toBe(sids.length);
-      expect(sids).toEqual([
-        "ContentListBucket",
-        "ContentReadWriteObjects",
-        "ContentEncryptDecryptThroughS3",
-        "MediaListBucket",
-        "MediaReadWriteObjects",
-        "MediaEncryptDecryptThroughS3",
-      ]);
     });
 
     test("export: content and exports, nothing else", () => {
-      const s = statements(fixtureJson, "workloads_export_pod_identity_policy_document");
-      const arns = s.filter((x) => x.actions.includes("s3:ListBucket")).flatMap((x) => x.resources);
-      expect(arns).toEqual([bucketArn(FIXTURE, "content"), bucketArn(FIXTURE, "exports")]);
+      const policies = rolePolicies(fixtureJson, "export");
+      expect(Object.keys(policies).sort()).toEqual(["s3-content-read-write", "s3-exports-read-write"]);
+      const arns = Object.values(policies)
+        .flat()
+        .filter((x) => x.actions.includes("s3:ListBucket"))
+        .flatMap((x) => x.resources);
+      expect(arns.sort()).toEqual([bucketArn(FIXTURE, "content"), bucketArn(FIXTURE, "exports")].sort());
     });
 
-    test("a service whose bucket ARN is missing fails at synth", () => {
-      expect(() => bucketStatements(["content", "media"], { content: "arn:aws:s3:::c" }, KEY, "us-east-1")).toThrow(/no bucket ARN for purpose "media"/);
+    test("a service whose bucket is missing fails at synth, naming the environment, the service and the bucket", () => {
+      expect(() =>
+        synthWith((stack) => {
+          new KubernetesProvider(stack, "kubernetes", { configPath: "~/.kube/config" });
+          new ServiceWorkloads(stack, "workloads", {
+            environment: "dev",
+            aws: TEST_AWS,
+            clusterName: "authorworks-dev",
+            sizing: SIZING,
+            buckets: { content: bucketsOf(stack, FIXTURE).content },
+            ingress: { host: "api.dev.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-0web"] },
+            databases: databasesOf(stack, FIXTURE),
+          });
+        }),
+      ).toThrow('dev: service "content" uses the media bucket, which was not given; buckets: content');
     });
   });
 

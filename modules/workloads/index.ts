@@ -16,9 +16,9 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { AwsContext, PolicyStatement } from "../iam";
+import type { AwsContext } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
-import { bucketAccessStatements } from "../s3";
+import type { IBucket } from "../s3";
 import { ROLLOUTS_POD_TEMPLATE_HASH, defaultCanaryStrategy } from "../addons/delivery/argo-rollouts";
 import { helmRelease, rawRelease } from "../addons/types";
 import { DEFAULT_REFRESH_INTERVAL, externalSecretManifest } from "../addons/external-secrets";
@@ -117,10 +117,11 @@ export interface ServiceWorkloadsProps {
   readonly services?: readonly ServiceDefinition[];
   /** Replicas, resources, autoscaling and image tag (`env.workloads`). */
   readonly sizing: WorkloadSizing;
-  /** Bucket ARNs by purpose; every bucket a service lists must be here. */
-  readonly bucketArns: Readonly<Record<string, string>>;
-  /** ARN of the storage KMS key the buckets are encrypted with. */
-  readonly storageKeyArn: string;
+  /**
+   * The buckets by purpose, owned here or imported (`StorageBucket.fromBucketAttributes`);
+   * every bucket a service lists must be here. Each service gets `grantReadWrite` on its own.
+   */
+  readonly buckets: Readonly<Record<string, IBucket>>;
   /**
    * The database of every service that `ownsDatabase`, by service name (owned here, or
    * `PostgresDatabase.fromDatabaseAttributes`). Each such service signs in as
@@ -182,28 +183,6 @@ export function autoscalingBounds(sizing: WorkloadSizing, service: string): { mi
 /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`. */
 export function imageUri(aws: AwsContext, environment: EnvironmentName, service: string, tag: string): string {
   return `${ecrRegistryHost(aws.accountId, aws.region)}/${names.ecrRepository(environment, service)}:${tag}`;
-}
-
-function pascal(s: string): string {
-  return s.replace(/(^|[^A-Za-z0-9])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
-}
-
-/**
- * Read-write access to exactly the listed buckets and their KMS key through S3. Each
- * bucket's statements come from `bucketAccessStatements`; sids get the purpose as a
- * prefix so they stay unique in one policy.
- */
-export function bucketStatements(
-  purposes: readonly string[],
-  bucketArns: Readonly<Record<string, string>>,
-  kmsKeyArn: string,
-  region: string,
-): PolicyStatement[] {
-  return purposes.flatMap((purpose) => {
-    const bucketArn = bucketArns[purpose];
-    if (!bucketArn) throw new Error(`no bucket ARN for purpose "${purpose}"; have: ${Object.keys(bucketArns).join(", ") || "none"}`);
-    return bucketAccessStatements({ bucketArn, kmsKeyArn, region, mode: "read-write" }).map((s) => ({ ...s, sid: `${pascal(purpose)}${s.sid ?? ""}` }));
-  });
 }
 
 /** The Kubernetes objects of one service. */
@@ -376,9 +355,9 @@ export class ServiceWorkloads extends Construct {
             ...(def.buckets.length ? [`its S3 buckets (${def.buckets.join(", ")})`] : []),
             ...(database ? [`its database as ${databaseUser(def.name)}`] : []),
           ].join(", ")}`,
-          statements: bucketStatements(def.buckets, props.bucketArns, props.storageKeyArn, props.aws.region),
         })
       : undefined;
+    const bucketGrants = role ? def.buckets.map((purpose) => bucketOf(def, purpose, props).grantReadWrite(role.role)) : [];
     const databaseGrant = database && role ? database.grantConnect(role.role, databaseUser(def.name), `connect-${def.name}`) : undefined;
     const connectionSettings = database
       ? new ConfigMapV1(scope, "connection-settings", {
@@ -399,6 +378,7 @@ export class ServiceWorkloads extends Construct {
     const waitFor = [
       ...(props.dependsOn ?? []),
       ...(role ? [role.ready] : []),
+      ...bucketGrants,
       ...(databaseGrant ? [databaseGrant] : []),
       ...(userJob ? [userJob] : []),
       ...(hasSecret && this.externalSecrets ? [this.externalSecrets] : []),
@@ -608,6 +588,16 @@ export class ServiceWorkloads extends Construct {
 /** The Kubernetes Secret a service's ExternalSecret writes: `<workload>-secrets`. */
 export function secretName(def: ServiceDefinition): string {
   return `${def.workload}-secrets`;
+}
+
+/** A bucket a service lists; throws when it was not given. */
+function bucketOf(def: ServiceDefinition, purpose: string, props: ServiceWorkloadsProps): IBucket {
+  const bucket = props.buckets[purpose];
+  if (!bucket)
+    throw new Error(
+      `${props.environment}: service "${def.name}" uses the ${purpose} bucket, which was not given; buckets: ${Object.keys(props.buckets).join(", ") || "none"}`,
+    );
+  return bucket;
 }
 
 /** The database of a service that owns one; throws when it was not given. */
