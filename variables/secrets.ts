@@ -45,7 +45,7 @@ export const SECRETS: readonly SecretDefinition[] = [
     description: "Stripe secret API key (restricted key) for plans, billing and checkout",
     format: { kind: "string" },
     rotation:
-      "Stripe Dashboard > Developers > API keys: roll the restricted key with an expiry overlap, put the new value, restart subscription, let the old key expire.",
+      "Stripe Dashboard > Developers > API keys: roll the restricted key with an expiry overlap, put the new value, wait for subscription to roll (External Secrets syncs within the hour, Reloader rolls the pods), let the old key expire.",
   },
   {
     path: "payments/stripe-webhook-secret",
@@ -59,7 +59,8 @@ export const SECRETS: readonly SecretDefinition[] = [
     owner: "notification",
     description: "SendGrid API key (Mail Send permission only) for transactional e-mail",
     format: { kind: "string" },
-    rotation: "SendGrid > Settings > API Keys: create a new Mail Send key, put it, restart notification, delete the old key.",
+    rotation:
+      "SendGrid > Settings > API Keys: create a new Mail Send key, put it, wait for notification to roll (External Secrets syncs within the hour, Reloader rolls the pods), delete the old key.",
   },
   {
     path: "auth/jwt-signing-key",
@@ -69,14 +70,15 @@ export const SECRETS: readonly SecretDefinition[] = [
     description: "Signing key of the access tokens the user service issues and the gateway verifies (JSON: kid, private key PEM, public key PEM)",
     format: { kind: "json", keys: ["kid", "private_key_pem", "public_key_pem"] },
     rotation:
-      "Generate a new key pair with a new kid, publish its public key next to the old one (JWKS), put the new value, restart user, remove the old public key after the longest token lifetime.",
+      "Generate a new key pair with a new kid, publish its public key next to the old one (JWKS), put the new value, wait for user to roll (External Secrets syncs within the hour, Reloader rolls the pods), remove the old public key after the longest token lifetime.",
   },
   {
     path: "github/app-credentials",
     owner: "content",
     description: "GitHub App used to import and sync manuscripts from authors' repositories (JSON: app_id, installation_id, private_key_pem, webhook_secret)",
     format: { kind: "json", keys: ["app_id", "installation_id", "private_key_pem", "webhook_secret"] },
-    rotation: "GitHub > Settings > Developer settings > GitHub Apps > app: generate a new private key, put the new value, restart content, delete the old key.",
+    rotation:
+      "GitHub > Settings > Developer settings > GitHub Apps > app: generate a new private key, put the new value, wait for content to roll (External Secrets syncs within the hour, Reloader rolls the pods), delete the old key.",
   },
   {
     path: "alerting/chat-webhook-url",

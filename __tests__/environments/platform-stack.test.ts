@@ -9,6 +9,9 @@ import type { CloudStateSettings, S3StateSettings } from "../../providers/state"
 import { CHARTS } from "../../variables/charts";
 import { SHARED_KINDS } from "../../modules/addons/delivery/argo-cd";
 import { rdsCaBundle } from "../../modules/rds/ca-bundle";
+import { serviceSecretMappings } from "../../modules/workloads/access";
+import { SECRETS } from "../../variables/secrets";
+import { DATABASE_SERVICES, SERVICES } from "../../variables/services";
 import { BUCKETS, BUCKET_PURPOSES } from "../../variables/storage";
 import { Json, dataOf, rawResource, resource, resourcesOf, statements, valuesOf } from "../helpers";
 import { realStack } from "../real-app";
@@ -357,6 +360,55 @@ describe("secrets", () => {
       "linkerd",
       "monitoring",
       "platform-system",
+    ]);
+  });
+});
+
+describe("what each service reaches, in the committed environments", () => {
+  const policyDoc = (policy: string) => /^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/.exec(policy)![1];
+  test.each(ENVS)("%s: each database service may sign in as its own user at its own database, and no other role may sign in anywhere", (env) => {
+    const { json } = stacks[env];
+    const cfg = { dev, staging, production }[env];
+    const connectOf = (policies: Json[]) =>
+      policies
+        .flatMap((p) => statements(json, policyDoc(p.policy)))
+        .filter((st) => st.actions.includes("rds-db:connect"))
+        .flatMap((st) => st.resources as string[]);
+    const all = Object.values(resourcesOf(json, "aws_iam_role_policy"));
+    for (const s of DATABASE_SERVICES) {
+      const target = cfg.database.proxy.enabled
+        ? `\${element(split(":", data.aws_db_proxy.database_${s.name}_proxy.arn), 6)}`
+        : `\${data.aws_db_instance.database_${s.name}_instance.resource_id}`;
+      const mine = connectOf(all.filter((p) => p.role === `\${aws_iam_role.workloads_${s.name}_pod_identity_role.name}`));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toBe(`arn:aws:rds-db:${cfg.region}:\${data.aws_caller_identity.current.account_id}:dbuser:${target}/${s.name}_app`);
+    }
+    expect(connectOf(all)).toHaveLength(DATABASE_SERVICES.length);
+  });
+
+  test.each(ENVS)("%s: each service's ExternalSecret holds exactly what the catalogues give it", (env) => {
+    const { json } = stacks[env];
+    const prefix = `authorworks-${env}`;
+    const es = valuesOf(json, "workloads_external_secrets").resources as Json[];
+    for (const s of SERVICES) {
+      const expected = serviceSecretMappings(s, SECRETS, { namePrefix: prefix, cacheSecretName: `${prefix}/cache/auth-token` });
+      const got = es.find((e) => e.metadata.name === s.workload);
+      if (!expected.length) {
+        expect(got).toBeUndefined();
+        continue;
+      }
+      expect(got!.spec.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "aws-secrets-manager" });
+      expect(got!.spec.data.map((d: Json) => [d.secretKey, d.remoteRef.key, d.remoteRef.property])).toEqual(
+        expected.map((m) => [m.secretKey, m.remoteKey, m.property]),
+      );
+    }
+    expect(es.map((e) => e.metadata.name).sort()).toEqual([
+      "authorworks-content",
+      "authorworks-editor",
+      "authorworks-gateway",
+      "authorworks-notification",
+      "authorworks-subscription",
+      "authorworks-user-service",
     ]);
   });
 });
