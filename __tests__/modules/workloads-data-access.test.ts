@@ -254,6 +254,16 @@ describe("database users: a Job per database, signed in as the master user throu
       PGSSLROOTCERT: "/etc/ssl/certs/rds/ca-bundle.pem",
       PGCONNECT_TIMEOUT: "10",
     });
+    // Pod Security `restricted`, as the postgres user of the Alpine image.
+    expect(c.security_context).toEqual({
+      allow_privilege_escalation: false,
+      capabilities: { drop: ["ALL"] },
+      read_only_root_filesystem: true,
+      run_as_non_root: true,
+      seccomp_profile: { type: "RuntimeDefault" },
+    });
+    expect(job("ledger").spec.template.spec.security_context).toMatchObject({ run_as_non_root: true, run_as_user: "70", run_as_group: "70" });
+    expect(job("ledger").spec.template.spec.automount_service_account_token).toBe(false);
     expect(job("ledger").wait_for_completion).toBe(true);
     expect(job("ledger").spec.template.metadata.annotations).toEqual({ "linkerd.io/inject": "disabled" });
     expect(resource(json, "kubernetes_config_map_v1", "workloads_database_users_script").data["database-user.sql"]).toBe(DATABASE_USER_SQL);

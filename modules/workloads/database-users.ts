@@ -19,7 +19,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { AwsContext, policyDocument } from "../iam";
 import type { IDatabase } from "../rds";
 import { externalSecretManifest, secretStoreManifest } from "../addons/external-secrets";
-import { rawRelease } from "../addons/types";
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, rawRelease } from "../addons/types";
 import { serviceEndpoint } from "../../variables/aws-catalog";
 import { POSTGRES_CLIENT_IMAGE } from "../../variables/charts";
 import { EnvironmentName, names } from "../../variables/project";
@@ -209,11 +209,8 @@ export class DatabaseUsers extends Construct {
                 ],
                 resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
                 securityContext: {
-                  runAsNonRoot: true,
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ["ALL"] },
-                  seccompProfile: { type: "RuntimeDefault" },
+                  ...RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+                  capabilities: { drop: [...RESTRICTED_CONTAINER_SECURITY_CONTEXT.capabilities.drop] },
                 },
                 volumeMount: [
                   { name: "sql", mountPath: "/sql", readOnly: true },
