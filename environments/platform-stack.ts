@@ -208,6 +208,7 @@ export class PlatformStack extends AuthorWorksStack {
       sizing: env.workloads,
       buckets: this.buckets,
       databases,
+      databaseAdminNamespace: this.tenancy.namespaceName(SYSTEM_NAMESPACE),
       secrets: {
         namePrefix: prefix,
         cacheSecretName: authTokenSecretName(prefix),

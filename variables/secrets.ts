@@ -9,6 +9,9 @@
  * (`manage_master_user_password`), and modules/security sets their rotation schedule.
  */
 
+/** A secret's path below the prefix: lower-case segments of letters, digits and hyphens separated by `/`. */
+export const SECRET_PATH = /^[a-z0-9]+(-[a-z0-9]+)*(\/[a-z0-9]+(-[a-z0-9]+)*)*$/;
+
 export interface SecretDefinition {
   /**
    * Path below the environment prefix: the secret is named `<namePrefix>/<path>`
@@ -66,11 +69,13 @@ export const SECRETS: readonly SecretDefinition[] = [
     path: "auth/jwt-signing-key",
     owner: "user",
     readers: ["gateway"],
-    readerKeys: ["kid", "public_key_pem"],
-    description: "Signing key of the access tokens the user service issues and the gateway verifies (JSON: kid, private key PEM, public key PEM)",
-    format: { kind: "json", keys: ["kid", "private_key_pem", "public_key_pem"] },
+    // The gateway verifies against every key still valid (JWKS), so a rotation never rejects a token.
+    readerKeys: ["jwks"],
+    description:
+      "Signing key of the access tokens the user service issues (JSON: kid, private key PEM, public key PEM) and jwks, the JSON Web Key Set of every public key still accepted, which the gateway verifies tokens against",
+    format: { kind: "json", keys: ["kid", "private_key_pem", "public_key_pem", "jwks"] },
     rotation:
-      "Generate a new key pair with a new kid, publish its public key next to the old one (JWKS), put the new value, wait for user to roll (External Secrets syncs within the hour, Reloader rolls the pods), remove the old public key after the longest token lifetime.",
+      "Three puts, each after the services rolled (External Secrets syncs within the hour, Reloader rolls the pods): 1. add the new public key to jwks; 2. switch kid, private_key_pem and public_key_pem to the new pair; 3. after the longest token lifetime, remove the old key from jwks.",
   },
   {
     path: "github/app-credentials",

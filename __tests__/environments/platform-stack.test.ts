@@ -171,7 +171,7 @@ describe("one owner per object in the application namespace", () => {
     const project = rawResource(json, "addons_argo_cd_applications", "AppProject");
     const blacklisted = project.spec.namespaceResourceBlacklist.map((k: Json) => `${k.group}/${k.kind}`);
     const shared = SHARED_KINDS.map((k) => `${k.group}/${k.kind}`);
-    expect(made.size).toBeGreaterThanOrEqual(16);
+    expect(made.size).toBeGreaterThanOrEqual(14);
     expect([...made].filter((k) => !blacklisted.includes(k) && !shared.includes(k))).toEqual([]);
   });
 });
@@ -330,13 +330,15 @@ describe("ingress-nginx (retired)", () => {
 });
 
 describe("secrets", () => {
-  test.each(ENVS)("%s: no PEM block, private key or key material in the synthesized JSON but the public RDS CA bundle, once", (env) => {
+  test.each(ENVS)("%s: no PEM block, private key or key material in the synthesized JSON but the public RDS CA bundle, in its two ConfigMaps", (env) => {
     const { json, text: full } = stacks[env];
     // The CA certificates clients verify RDS with are public (the rds-ca-bundle ConfigMap): exactly rdsCaBundle, nothing else.
     const bundle = rdsCaBundle({ dev, staging, production }[env].region);
+    // In the services' namespace, and in the database user Jobs' (the system namespace).
     expect(resource(json, "kubernetes_config_map_v1", "workloads_rds_ca_bundle").data["ca-bundle.pem"]).toBe(bundle);
+    expect(resource(json, "kubernetes_config_map_v1", "workloads_database_users_rds_ca_bundle").data["ca-bundle.pem"]).toBe(bundle);
     const escaped = JSON.stringify(bundle).slice(1, -1);
-    expect(full.split(escaped)).toHaveLength(2);
+    expect(full.split(escaped)).toHaveLength(3);
     const text = full.split(escaped).join("");
     expect(text).not.toMatch(/-----BEGIN/);
     expect(text).not.toMatch(/PRIVATE KEY/);

@@ -10,7 +10,7 @@ import {
   deliveryAddons,
   githubOrgUrl,
 } from "../../modules/addons/delivery";
-import { SHARED_KINDS } from "../../modules/addons/delivery/argo-cd";
+import { DENIED_KINDS, SHARED_KINDS } from "../../modules/addons/delivery/argo-cd";
 import type { EnvironmentConfig } from "../../environments/types";
 import { Testing } from "cdktf";
 import { buildApp } from "../../environments/app";
@@ -244,8 +244,10 @@ describe("Argo CD", () => {
       expect(shared.filter((k) => !terraformOwned.has(k))).toEqual([]);
     });
 
-    test("nothing else is excluded: each blacklisted kind is one Terraform manages there, listed once", () => {
-      expect(blacklist.filter((k) => !terraformOwned.has(k))).toEqual([]);
+    test("nothing else is excluded: each blacklisted kind is one Terraform manages there or a denied one, listed once", () => {
+      const denied = DENIED_KINDS.map((k) => `${k.group}/${k.kind}`);
+      expect(blacklist.filter((k) => !terraformOwned.has(k))).toEqual(denied);
+      expect(denied).toEqual(["external-secrets.io/SecretStore"]);
       expect(new Set(blacklist).size).toBe(blacklist.length);
     });
 

@@ -152,14 +152,14 @@ describe("External Secrets Operator: its Pod Identity role", () => {
     expect(statements(other, DOC)[1].condition[0].values).toEqual(["secretsmanager.us-gov-west-1.amazonaws.com"]);
   });
 
-  test("AssumeRole on exactly the given roles, each once; never sts:TagSession", () => {
+  test("AssumeRole and TagSession (Pod Identity's session tags are transitive) on exactly the given roles, each once", () => {
     const a = "arn:aws:iam::210987654321:role/authorworks-fixture-database-secrets";
     const b = "arn:aws:iam::210987654321:role/authorworks-fixture-other-secrets";
     const withRoles = eso({ assumableRoleArns: [a, b, a] });
     const docs = statements(withRoles, DOC);
     expect(docs).toHaveLength(3);
-    expect(docs[2]).toEqual({ sid: "AssumeSecretStoreRoles", effect: "Allow", actions: ["sts:AssumeRole"], resources: [a, b] });
-    expect(docs.flatMap((s) => s.actions)).not.toContain("sts:TagSession");
+    expect(docs[2]).toEqual({ sid: "AssumeSecretStoreRoles", effect: "Allow", actions: ["sts:AssumeRole", "sts:TagSession"], resources: [a, b] });
+    expect(docs.filter((s) => s.actions.includes("sts:TagSession"))).toHaveLength(1);
     expect(statements(eso({ assumableRoleArns: [] }), DOC)).toHaveLength(2);
   });
 });

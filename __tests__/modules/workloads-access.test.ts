@@ -68,11 +68,12 @@ describe("serviceSecretMappings: exactly what the catalogue gives each service",
         SECRETS,
         names,
       ).map((m) => m.secretKey);
-    expect(of("gateway").filter((k) => k.startsWith("auth."))).toEqual(["auth.jwt-signing-key.kid", "auth.jwt-signing-key.public_key_pem"]);
+    expect(of("gateway").filter((k) => k.startsWith("auth."))).toEqual(["auth.jwt-signing-key.jwks"]);
     expect(of("user").filter((k) => k.startsWith("auth."))).toEqual([
       "auth.jwt-signing-key.kid",
       "auth.jwt-signing-key.private_key_pem",
       "auth.jwt-signing-key.public_key_pem",
+      "auth.jwt-signing-key.jwks",
     ]);
     const all = SERVICES.flatMap((s) => serviceSecretMappings(s, SECRETS, names).map((m) => m.remoteKey));
     expect(all.filter((k) => /alerting|ci\//.test(k))).toEqual([]);
@@ -109,6 +110,25 @@ describe("checkServiceAccess: a catalogue that does not add up", () => {
         got: "authorworks-production/vendor/api-token",
         accepted: 'a path below the environment\'s prefix "authorworks-qa/" (not a full secret name)',
       },
+    ],
+    [
+      "a platform secret mapped to a service",
+      { secrets: [{ ...SECRETS_FIXTURE[2], readers: ["beta"] }] },
+      { field: 'secrets["platform/hook"].readers', got: ["beta"], accepted: 'none: the platform\'s secrets (owner "platform") reach no service' },
+    ],
+    [
+      "a malformed path",
+      { secrets: [{ ...SECRETS_FIXTURE[0], path: "/vendor/API-token" }] },
+      {
+        field: 'secrets["/vendor/API-token"].path',
+        got: "/vendor/API-token",
+        accepted: 'lower-case segments of letters, digits and hyphens separated by "/", e.g. "payments/stripe-api-key"',
+      },
+    ],
+    [
+      "a path defined twice",
+      { secrets: [SECRETS_FIXTURE[0], { ...SECRETS_FIXTURE[0], owner: "alpha" }] },
+      { field: 'secrets["vendor/api-token"].path', got: "vendor/api-token", accepted: "each path once (it is defined twice)" },
     ],
     [
       "readerKeys that are not keys of the secret",

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * What the services reach (issue 13): their database as their own user, their secrets
  * through External Secrets, the database user Jobs. Fixture catalogue and names: a prop
@@ -7,7 +8,7 @@ import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { TerraformOutput } from "cdktf";
 import { PostgresDatabase, databaseName, databaseUser } from "../../modules/rds";
-import { DATABASE_USER_SQL, ServiceWorkloads, ServiceWorkloadsProps, serviceSecretMappings } from "../../modules/workloads";
+import { DATABASE_USER_SQL, DATABASE_USER_SQL_SHA256, ServiceWorkloads, ServiceWorkloadsProps, serviceSecretMappings } from "../../modules/workloads";
 import type { SecretDefinition } from "../../variables/secrets";
 import type { ServiceDefinition } from "../../variables/services";
 import { POSTGRES_CLIENT_IMAGE } from "../../variables/charts";
@@ -224,6 +225,18 @@ describe("secrets in the pods: one ExternalSecret per service with exactly its c
 describe("database users: a Job per database, signed in as the master user through its own SecretStore", () => {
   const job = (service: string) => resource(json, "kubernetes_job_v1", `workloads_database_users_${service}_job`);
 
+  test("the Jobs, the master SecretStore and Secrets live in the system namespace, not where the services and the manifests repository are", () => {
+    expect(job("ledger").metadata.namespace).toBe("platform-system");
+    const release = resource(json, "helm_release", "workloads_database_users_secrets");
+    expect(release.namespace).toBe("platform-system");
+    for (const r of valuesOf(json, "workloads_database_users_secrets").resources as Json[]) expect(r.metadata.namespace).toBe("platform-system");
+    expect(resource(json, "kubernetes_config_map_v1", "workloads_database_users_rds_ca_bundle").metadata.namespace).toBe("platform-system");
+    expect(job("ledger").spec.template.spec.volume).toContainEqual({
+      name: "rds-ca",
+      config_map: { name: "${kubernetes_config_map_v1.workloads_database_users_rds_ca_bundle.metadata[0].name}" },
+    });
+  });
+
   test("one Job per database service", () => {
     expect(json.output.jobs.value).toEqual(["ledger", "atlas"]);
     expect(Object.keys(resourcesOf(json, "kubernetes_job_v1")).sort()).toEqual(["workloads_database_users_atlas_job", "workloads_database_users_ledger_job"]);
@@ -265,7 +278,12 @@ describe("database users: a Job per database, signed in as the master user throu
     expect(job("ledger").spec.template.spec.security_context).toMatchObject({ run_as_non_root: true, run_as_user: "70", run_as_group: "70" });
     expect(job("ledger").spec.template.spec.automount_service_account_token).toBe(false);
     expect(job("ledger").wait_for_completion).toBe(true);
-    expect(job("ledger").spec.template.metadata.annotations).toEqual({ "linkerd.io/inject": "disabled" });
+    expect(job("ledger").spec.template.metadata.annotations).toEqual({
+      "linkerd.io/inject": "disabled",
+      "authorworks.io/script-sha256": DATABASE_USER_SQL_SHA256,
+      "authorworks.io/db-resource-id": "${data.aws_db_instance.db_ledger_instance.resource_id}",
+    });
+    expect(DATABASE_USER_SQL_SHA256).toBe(createHash("sha256").update(DATABASE_USER_SQL).digest("hex"));
     expect(resource(json, "kubernetes_config_map_v1", "workloads_database_users_script").data["database-user.sql"]).toBe(DATABASE_USER_SQL);
   });
 
@@ -273,12 +291,21 @@ describe("database users: a Job per database, signed in as the master user throu
     expect(DATABASE_USER_SQL).toContain("WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app_user')\\gexec");
     expect(DATABASE_USER_SQL).toContain('GRANT rds_iam TO :"app_user";');
     expect(DATABASE_USER_SQL).toContain('ALTER DATABASE :"app_database" OWNER TO :"app_user";');
+    // PostgreSQL 16+: the RDS master (CREATEROLE, not superuser) must be a member to hand the database over; then only owners connect.
+    expect(DATABASE_USER_SQL.indexOf('GRANT :"app_user" TO CURRENT_USER;')).toBeLessThan(DATABASE_USER_SQL.indexOf("ALTER DATABASE"));
+    expect(DATABASE_USER_SQL).toContain('REVOKE ALL ON DATABASE :"app_database" FROM PUBLIC;');
+    expect(DATABASE_USER_SQL.split("\n").filter(Boolean)).toHaveLength(5);
     expect(DATABASE_USER_SQL).not.toMatch(/ledger|atlas|_app\b/);
   });
 
   test("the master-secret role: assumed only by the External Secrets controller, reads only the master secrets", () => {
     expect(statements(json, "workloads_database_users_trust")).toEqual([
-      { sid: "ExternalSecretsController", effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "AWS", identifiers: [ESO_ROLE] }] },
+      {
+        sid: "ExternalSecretsController",
+        effect: "Allow",
+        actions: ["sts:AssumeRole", "sts:TagSession"],
+        principals: [{ type: "AWS", identifiers: [ESO_ROLE] }],
+      },
     ]);
     const [read, decrypt] = statements(json, "workloads_database_users_policy_document");
     expect(read.resources).toEqual([

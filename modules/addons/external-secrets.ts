@@ -96,8 +96,10 @@ export function environmentSecretsArn(ctx: AddonContext): string {
  * Decrypt only through Secrets Manager and only for those secrets (Secrets Manager puts the
  * secret's ARN in the encryption context). ListSecrets and BatchGetSecretValue
  * (`dataFrom.find`) are not granted: every secret is named. AssumeRole only on the given
- * roles; no sts:TagSession, as the stores set no session tags (ESO's `sessionTagsPolicy`
- * defaults to None).
+ * roles, with sts:TagSession: the session tags EKS Pod Identity puts on the controller's
+ * session (kubernetes-namespace, kubernetes-service-account, ...) are transitive, so every
+ * AssumeRole it makes passes them on and needs TagSession on both sides (EKS User Guide,
+ * "Grant pods access to AWS resources based on tags").
  */
 export function externalSecretsStatements(ctx: AddonContext, props: ExternalSecretsProps): PolicyStatement[] {
   const secrets = environmentSecretsArn(ctx);
@@ -113,7 +115,7 @@ export function externalSecretsStatements(ctx: AddonContext, props: ExternalSecr
         { test: "StringLike", variable: "kms:EncryptionContext:SecretARN", values: [secrets] },
       ],
     },
-    ...(roles.length ? [{ sid: "AssumeSecretStoreRoles", actions: ["sts:AssumeRole"], resources: roles }] : []),
+    ...(roles.length ? [{ sid: "AssumeSecretStoreRoles", actions: ["sts:AssumeRole", "sts:TagSession"], resources: roles }] : []),
   ];
 }
 

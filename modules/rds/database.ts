@@ -40,6 +40,8 @@ export interface IDatabase {
   readonly databaseName: string;
   /** Instance host name: direct connections (the master user; clients where there is no proxy). */
   readonly address: string;
+  /** `db-...` resource id of the instance (a new instance under the same identifier has a new one). */
+  readonly resourceId: string;
   /** Where applications connect: the proxy endpoint when there is a proxy, else `address`. */
   readonly clientHost: string;
   /** Port of `clientHost` (PostgreSQL's 5432 for the instance and the proxy alike). */
@@ -418,6 +420,7 @@ class ImportedDatabase extends Construct implements IDatabase {
   public readonly databaseName: string;
   public readonly masterUsername: string;
   public readonly address: string;
+  public readonly resourceId: string;
   public readonly clientHost: string;
   public readonly clientPort = POSTGRES_PORT;
   public readonly masterUserSecretArn: string;
@@ -437,6 +440,7 @@ class ImportedDatabase extends Construct implements IDatabase {
     this.iamUsers.forEach((u) => checkIamUser(this.identifier, this.masterUsername, u));
     this.instance = new DataAwsDbInstance(this, "instance", { dbInstanceIdentifier: attrs.identifier });
     this.address = this.instance.address;
+    this.resourceId = this.instance.resourceId;
     this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
     if (attrs.proxy) this.proxy = new DataAwsDbProxy(this, "proxy", { name: attrs.identifier });
     this.clientHost = this.proxy?.endpoint ?? this.address;

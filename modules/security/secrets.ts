@@ -14,12 +14,11 @@ import type { AwsContext, PolicyStatement } from "../iam";
 import { inlineGrant } from "../iam/grant";
 import { IKey, keyServiceUseStatement } from "../kms";
 import { SECRETS_MANAGER_ROTATION_DAYS } from "../../variables/aws-catalog";
-import { PLATFORM_OWNER, SECRETS, SecretDefinition } from "../../variables/secrets";
+import { PLATFORM_OWNER, SECRETS, SECRET_PATH, SecretDefinition } from "../../variables/secrets";
 import { SERVICE_NAMES } from "../../variables/services";
 import { slug } from "./policy";
 
-/** Lower-case path segments of letters, digits and hyphens separated by `/`. */
-export const SECRET_PATH = /^[a-z0-9]+(-[a-z0-9]+)*(\/[a-z0-9]+(-[a-z0-9]+)*)*$/;
+export { SECRET_PATH } from "../../variables/secrets";
 
 /** What reading one secret takes (DescribeSecret lets SDK caches check the version). */
 export const SECRET_READ_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];

@@ -5,7 +5,7 @@
  * `readers`, `readerKeys`); `checkServiceAccess` refuses a catalogue that does not add up.
  */
 import { PROJECT } from "../../variables/project";
-import { PLATFORM_OWNER, SecretDefinition } from "../../variables/secrets";
+import { PLATFORM_OWNER, SECRET_PATH, SecretDefinition } from "../../variables/secrets";
 import type { ServiceDefinition } from "../../variables/services";
 
 /** Where a service's Secret is mounted, one file per key (kubelet refreshes the files when the Secret changes). */
@@ -82,8 +82,10 @@ export interface AccessProblem {
 /**
  * What the wiring relies on, per environment:
  * - a service that owns a database has one in the environment (`databaseServices`);
+ * - every path is well formed (lower-case segments) and defined once;
  * - every secret's owner and readers are services of the catalogue (or `PLATFORM_OWNER`
- *   as owner), and `readerKeys` are keys of its JSON format;
+ *   as owner, whose secrets have no readers: they reach no service), and `readerKeys` are
+ *   keys of its JSON format;
  * - every secret resolves under the environment's prefix: a path is relative to
  *   `<namePrefix>/`, so one starting with `authorworks-` is another environment's full
  *   name pasted in, and would not be found (nor readable: the External Secrets role
@@ -104,8 +106,25 @@ export function checkServiceAccess(
       });
     }
   }
+  const paths = new Set<string>();
   for (const def of catalogue.secrets) {
     const field = `secrets["${def.path}"]`;
+    if (!SECRET_PATH.test(def.path)) {
+      problems.push({
+        field: `${field}.path`,
+        got: def.path,
+        accepted: 'lower-case segments of letters, digits and hyphens separated by "/", e.g. "payments/stripe-api-key"',
+      });
+    }
+    if (paths.has(def.path)) problems.push({ field: `${field}.path`, got: def.path, accepted: "each path once (it is defined twice)" });
+    paths.add(def.path);
+    if (def.owner === PLATFORM_OWNER && def.readers?.length) {
+      problems.push({
+        field: `${field}.readers`,
+        got: [...def.readers],
+        accepted: `none: the platform's secrets (owner "${PLATFORM_OWNER}") reach no service`,
+      });
+    }
     if (!names.includes(def.owner) && def.owner !== PLATFORM_OWNER) {
       problems.push({ field: `${field}.owner`, got: def.owner, accepted: `a service of variables/services.ts (${names.join(", ")}) or "${PLATFORM_OWNER}"` });
     }

@@ -2,13 +2,20 @@
  * The services' PostgreSQL users, created on the first apply of the platform stack: per
  * database, a Kubernetes Job signs in as the master user (its RDS-managed secret, synced
  * by External Secrets) and makes the service's user with `rds_iam` and ownership of the
- * service's database. Idempotent: a changed Job is replaced and runs again harmlessly.
+ * service's database. Idempotent: the Job's template carries the script's hash and the
+ * instance's resource id, so a changed script or a new instance under the same name
+ * replaces the Job, which runs again harmlessly.
+ *
+ * Everything here lives in a namespace of its own (the system namespace by default): the
+ * master passwords must not sit where the manifests repository can deploy a pod that
+ * mounts them, nor where developers may read.
  *
  * The master secrets are `rds!db-...`, outside the environment's prefix the External
  * Secrets controller may read. They are reached through a namespaced SecretStore whose
  * provider assumes a role that reads exactly those secrets: no other namespace, and no
  * ExternalSecret through the application store, can pull a master password.
  */
+import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
@@ -53,6 +60,9 @@ export const DATABASE_USER_SQL = [
   "",
 ].join("\n");
 
+/** SHA-256 of `DATABASE_USER_SQL` (hex), on the Job's template. */
+export const DATABASE_USER_SQL_SHA256 = createHash("sha256").update(DATABASE_USER_SQL).digest("hex");
+
 /** Key of the script in its ConfigMap. */
 const SQL_KEY = "database-user.sql";
 
@@ -60,7 +70,11 @@ export interface DatabaseUsersProps {
   readonly environment: EnvironmentName;
   /** Account and region: the secrets' `kms:ViaService`, the role's ARNs. */
   readonly aws: AwsContext;
-  /** Namespace of the Jobs, the SecretStore and the master Secrets: the services' namespace (its network policies open the data tier). */
+  /**
+   * Namespace of the Jobs, the SecretStore and the master Secrets: one the manifests
+   * repository cannot deploy to and developers cannot read (pass the tenancy's system
+   * namespace reference so they wait for it); its pods must reach the database subnets.
+   */
   readonly namespace: string;
   /** The databases, each with exactly one IAM user (`iamUsers[0]`) to create. */
   readonly databases: readonly IDatabase[];
@@ -68,8 +82,8 @@ export interface DatabaseUsersProps {
   readonly externalSecretsRoleArn: string;
   /** The secrets KMS key the master secrets are encrypted with (`rds` module: `keys.secrets`). */
   readonly secretsKeyArn: string;
-  /** ConfigMap holding the RDS CA bundle under `RDS_CA_BUNDLE_KEY`. */
-  readonly caBundleConfigMap: ConfigMapV1;
+  /** The RDS CA bundle (`rdsCaBundle`), written into a ConfigMap of `namespace`. */
+  readonly caBundle: string;
   /** What the store and the ExternalSecrets wait for: the External Secrets release (CRDs, webhook). */
   readonly dependsOn: readonly ITerraformDependable[];
 }
@@ -81,6 +95,8 @@ export class DatabaseUsers extends Construct {
   public readonly secrets: Release;
   /** The Job per database, by service. */
   public readonly jobs: Readonly<Record<string, JobV1>>;
+  /** `rds-ca-bundle` in the Jobs' namespace. */
+  public readonly caBundle: ConfigMapV1;
   /** Name of the namespaced SecretStore. */
   public readonly storeName = "database-master-secrets";
 
@@ -90,7 +106,8 @@ export class DatabaseUsers extends Construct {
     const trust = policyDocument(this, "trust", [
       {
         sid: "ExternalSecretsController",
-        actions: ["sts:AssumeRole"],
+        // The controller's Pod Identity session tags are transitive: its AssumeRole passes them on.
+        actions: ["sts:AssumeRole", "sts:TagSession"],
         principals: [{ type: "AWS", identifiers: [props.externalSecretsRoleArn] }],
       },
     ]);
@@ -139,6 +156,10 @@ export class DatabaseUsers extends Construct {
       wait: false,
     });
 
+    this.caBundle = new ConfigMapV1(this, "rds-ca-bundle", {
+      metadata: { name: "rds-ca-bundle", namespace: props.namespace, labels: { "app.kubernetes.io/managed-by": "terraform" } },
+      data: { [RDS_CA_BUNDLE_KEY]: props.caBundle },
+    });
     const script = new ConfigMapV1(this, "script", {
       metadata: { name: "database-user-sql", namespace: props.namespace, labels: { "app.kubernetes.io/managed-by": "terraform" } },
       data: { [SQL_KEY]: DATABASE_USER_SQL },
@@ -167,8 +188,13 @@ export class DatabaseUsers extends Construct {
         template: {
           metadata: {
             labels,
-            // A Job's pod must end: an injected proxy would keep it running. Its traffic is TLS to RDS, outside the mesh anyway.
-            annotations: { "linkerd.io/inject": "disabled" },
+            annotations: {
+              // A Job's pod must end: an injected proxy would keep it running. Its traffic is TLS to RDS, outside the mesh anyway.
+              "linkerd.io/inject": "disabled",
+              // A Job's template is immutable: a new script or a new instance replaces the Job, which runs again.
+              "authorworks.io/script-sha256": DATABASE_USER_SQL_SHA256,
+              "authorworks.io/db-resource-id": db.resourceId,
+            },
           },
           spec: {
             restartPolicy: "Never",
@@ -220,7 +246,7 @@ export class DatabaseUsers extends Construct {
             ],
             volume: [
               { name: "sql", configMap: { name: script.metadata.name } },
-              { name: "rds-ca", configMap: { name: props.caBundleConfigMap.metadata.name } },
+              { name: "rds-ca", configMap: { name: this.caBundle.metadata.name } },
             ],
           },
         },

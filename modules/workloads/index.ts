@@ -27,7 +27,7 @@ import { IDatabase, databaseUser } from "../rds";
 import { rdsCaBundle } from "../rds/ca-bundle";
 import { ecrRegistryHost } from "../../variables/aws-catalog";
 import { CHARTS } from "../../variables/charts";
-import { APPLICATION_NAMESPACE, LABELS, MESH_PROXY_RESOURCES, METRICS_PATH, workloadLabels } from "../../variables/platform";
+import { APPLICATION_NAMESPACE, LABELS, MESH_PROXY_RESOURCES, METRICS_PATH, SYSTEM_NAMESPACE, workloadLabels } from "../../variables/platform";
 import { EnvironmentName, names, resourceName } from "../../variables/project";
 import { SECRETS, SecretDefinition } from "../../variables/secrets";
 import { SERVICES, ServiceDefinition } from "../../variables/services";
@@ -35,7 +35,7 @@ import { RDS_CA_BUNDLE_KEY, RDS_CA_MOUNT_PATH, SECRETS_MOUNT_PATH, SecretMapping
 import { DatabaseUsers } from "./database-users";
 
 export * from "./access";
-export { DATABASE_USER_SQL, DatabaseUsers } from "./database-users";
+export { DATABASE_USER_SQL, DATABASE_USER_SQL_SHA256, DatabaseUsers } from "./database-users";
 
 /** CPU and memory as Kubernetes quantities ("500m", "1Gi"). */
 export interface Quantities {
@@ -130,6 +130,12 @@ export interface ServiceWorkloadsProps {
    * creates its user (`DatabaseUsers`, with `secrets`). @default none: a service that owns a database is refused
    */
   readonly databases?: Readonly<Record<string, IDatabase>>;
+  /**
+   * Namespace of the database user Jobs and the master secrets they use (`DatabaseUsers`):
+   * not the services' namespace, where the manifests repository deploys and developers read.
+   * @default SYSTEM_NAMESPACE
+   */
+  readonly databaseAdminNamespace?: string;
   /**
    * Secrets in the pods: per service an ExternalSecret with what it owns or reads
    * (`serviceSecretMappings`), mounted at `SECRETS_MOUNT_PATH`; and the database user
@@ -270,11 +276,11 @@ export class ServiceWorkloads extends Construct {
       this.databaseUsers = new DatabaseUsers(this, "database-users", {
         environment: props.environment,
         aws: props.aws,
-        namespace,
+        namespace: props.databaseAdminNamespace ?? SYSTEM_NAMESPACE,
         databases,
         externalSecretsRoleArn: props.secrets.controllerRoleArn,
         secretsKeyArn: props.secrets.kmsKeyArn,
-        caBundleConfigMap: this.caBundle!,
+        caBundle: rdsCaBundle(props.aws.region),
         dependsOn: props.secrets.dependsOn,
       });
     }

@@ -44,20 +44,23 @@ export const TERRAFORM_OWNED_KINDS: readonly { group: string; kind: string }[] =
   { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
   // Secret delivery (modules/workloads): the catalogues decide who gets what.
   { group: "external-secrets.io", kind: "ExternalSecret" },
-  { group: "external-secrets.io", kind: "SecretStore" },
 ];
 
 /**
- * Kinds both create in the application namespaces, each its own objects by name: the
- * manifests repository needs ConfigMaps and Jobs (configuration, migrations), and
- * modules/workloads makes a few of its own (`<workload>-database`, `rds-ca-bundle`,
- * `database-user-sql`, the `authorworks-<service>-database-user` Jobs). Not blacklisted:
- * the manifests must not reuse those names.
+ * Kinds the manifests repository may not create there although Terraform makes none:
+ * a namespaced SecretStore could name any role the External Secrets controller may
+ * assume, such as the one reading the database master secrets (modules/workloads
+ * `DatabaseUsers`), and pull those secrets into the application namespace.
  */
-export const SHARED_KINDS: readonly { group: string; kind: string }[] = [
-  { group: "", kind: "ConfigMap" },
-  { group: "batch", kind: "Job" },
-];
+export const DENIED_KINDS: readonly { group: string; kind: string }[] = [{ group: "external-secrets.io", kind: "SecretStore" }];
+
+/**
+ * Kinds both create in the application namespaces, each its own objects by name: the
+ * manifests repository needs ConfigMaps (configuration), and modules/workloads makes a few
+ * of its own (`<workload>-database`, `rds-ca-bundle`). Not blacklisted: the manifests must
+ * not reuse those names.
+ */
+export const SHARED_KINDS: readonly { group: string; kind: string }[] = [{ group: "", kind: "ConfigMap" }];
 
 /** No webhook (Argo CD has none); its components' Deployments, StatefulSet and Services. */
 export const ARGO_CD_ADMISSION: ChartAdmission = noWebhooks("argo-cd chart templates/ (argocd-*/, redis/, redis-ha): no webhook configuration", [SERVICE, POD]);
@@ -140,7 +143,7 @@ export function appProject(env: EnvironmentName, props: ArgoCdProps): object {
       destinations: (props.destinationNamespaces ?? APPLICATION_NAMESPACES).map((namespace) => ({ server: IN_CLUSTER, namespace })),
       // No cluster-scoped kind: namespaces, CRDs and cluster RBAC are Terraform's.
       clusterResourceWhitelist: [],
-      namespaceResourceBlacklist: TERRAFORM_OWNED_KINDS.map((k) => ({ group: k.group, kind: k.kind })),
+      namespaceResourceBlacklist: [...TERRAFORM_OWNED_KINDS, ...DENIED_KINDS].map((k) => ({ group: k.group, kind: k.kind })),
       orphanedResources: { warn: true },
     },
   };
