@@ -36,9 +36,9 @@ export const PROMETHEUS_ADAPTER_ADDON = "prometheus-adapter";
 export const REQUEST_RATE_METRIC = "linkerd_inbound_requests_per_second";
 
 /**
- * Window of the rate: four scrapes at the 15 s interval (`SCRAPE_INTERVAL`), the fewest
- * that keep one missed scrape from emptying it. The HPA's stabilization windows smooth
- * further.
+ * Window of the rate: four scrape intervals (15 s, `SCRAPE_INTERVAL`), the smallest window
+ * Grafana's `$__rate_interval` would use; a missed scrape still leaves samples enough for
+ * a rate. The HPA's stabilization windows smooth further.
  */
 export const REQUEST_RATE_WINDOW = "1m";
 
@@ -128,6 +128,8 @@ export class PrometheusAdapterAddon extends HelmAddon<PrometheusAdapterValues> {
       prometheus: { url: PROMETHEUS_SERVICE.url, port: PROMETHEUS_SERVICE.port, path: "" },
       rules: { default: false, custom: [requestRateRule()] },
       certManager: { enabled: true },
+      // maxUnavailable, not the shared minAvailable budget: the chart's default
+      // maxUnavailable (1) would render next to it, and a PDB may not set both.
       podDisruptionBudget: { enabled: ha, maxUnavailable: 1 },
       topologySpreadConstraints: ha
         ? [
