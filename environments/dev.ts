@@ -1,5 +1,5 @@
 import { AVAILABILITY, DURABILITY } from "./presets";
-import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
+import { EnvironmentConfig, SEED_ALERT_THRESHOLDS, SEED_SCALING } from "./types";
 
 export const dev: EnvironmentConfig = {
   name: "dev",
@@ -31,7 +31,15 @@ export const dev: EnvironmentConfig = {
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     quota: { requests: { cpu: "8", memory: "16Gi" }, limits: { cpu: "40", memory: "32Gi" }, pods: 60, services: 20, persistentVolumeClaims: 5 },
     limitRange: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "2Gi" } },
-    autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
+    autoscaling: {
+      minReplicas: 2,
+      maxReplicas: 10,
+      cpuUtilizationPercent: 70,
+      memoryUtilizationPercent: 80,
+      requestsPerSecond: SEED_SCALING.requestsPerSecond,
+      scaleUp: SEED_SCALING.scaleUp,
+      scaleDown: SEED_SCALING.scaleDown,
+    },
   },
   monthlyBudgetUsd: 80,
   kubernetes: {

@@ -1,5 +1,5 @@
 import { AVAILABILITY, DURABILITY } from "./presets";
-import { EnvironmentConfig, SEED_ALERT_THRESHOLDS } from "./types";
+import { EnvironmentConfig, SEED_ALERT_THRESHOLDS, SEED_SCALING } from "./types";
 
 export const production: EnvironmentConfig = {
   name: "production",
@@ -34,7 +34,16 @@ export const production: EnvironmentConfig = {
     overrides: { gateway: { replicas: 5, requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "1000m", memory: "1Gi" } } },
     quota: { requests: { cpu: "32", memory: "48Gi" }, limits: { cpu: "128", memory: "96Gi" }, pods: 150, services: 20, persistentVolumeClaims: 10 },
     limitRange: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "2Gi" } },
-    autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
+    autoscaling: {
+      minReplicas: 2,
+      // Seed 003's max_instances applies here; dev and staging keep 10.
+      maxReplicas: 20,
+      cpuUtilizationPercent: 70,
+      memoryUtilizationPercent: 80,
+      requestsPerSecond: SEED_SCALING.requestsPerSecond,
+      scaleUp: SEED_SCALING.scaleUp,
+      scaleDown: SEED_SCALING.scaleDown,
+    },
   },
   monthlyBudgetUsd: 4000,
   kubernetes: {

@@ -157,13 +157,59 @@ export interface WorkloadConfig {
   readonly quota: NamespaceQuota;
   /** Per-container defaults and ceiling in application namespaces (LimitRange). */
   readonly limitRange: ContainerLimitRange;
-  readonly autoscaling: {
-    readonly minReplicas: number;
-    readonly maxReplicas: number;
-    readonly cpuUtilizationPercent: number;
-    readonly memoryUtilizationPercent: number;
-  };
+  /** The HPA of every service (modules/workloads/autoscaler.ts). */
+  readonly autoscaling: AutoscalingConfig;
 }
+
+/**
+ * How fast an HPA may change a service's replica count in one direction: at most `pods`
+ * pods per `periodSeconds`, acting on the most cautious recommendation of the last
+ * `stabilizationWindowSeconds` (Kubernetes HPA `behavior.scaleUp` / `behavior.scaleDown`).
+ */
+export interface ScalingPolicy {
+  /** Most pods added (scale-up) or removed (scale-down) per period; at least 1. */
+  readonly pods: number;
+  /** Length of the period `pods` counts over (seconds; Kubernetes accepts 1-1800). */
+  readonly periodSeconds: number;
+  /**
+   * Seconds of past recommendations the HPA considers: the highest of them when scaling
+   * down, the lowest when scaling up, so a short spike or dip moves nothing
+   * (Kubernetes accepts 0-3600).
+   */
+  readonly stabilizationWindowSeconds: number;
+}
+
+export interface AutoscalingConfig {
+  /** HPA floor (the larger of this and a service's replicas). Seed 003 `min_instances`: 2. */
+  readonly minReplicas: number;
+  /** HPA ceiling. Seed 003 `max_instances`: 20, which production applies; 10 elsewhere. */
+  readonly maxReplicas: number;
+  /** Average CPU utilisation (% of requests) the HPA keeps. Seed 003: 70. */
+  readonly cpuUtilizationPercent: number;
+  /** Average memory utilisation (% of requests) the HPA keeps. Seed 003: 80. */
+  readonly memoryUtilizationPercent: number;
+  /**
+   * Inbound requests per second per pod, measured by its Linkerd proxy, above which the
+   * HPA adds pods (a whole number, at least 1). Seed 003 `request_rate` trigger:
+   * `SEED_SCALING.requestsPerSecond` (1000).
+   */
+  readonly requestsPerSecond: number;
+  /** Scale-up rate and cooldown. Seed 003: `SEED_SCALING.scaleUp` (2 pods per minute, 3-minute window). */
+  readonly scaleUp: ScalingPolicy;
+  /** Scale-down rate and cooldown. Seed 003: `SEED_SCALING.scaleDown` (1 pod per 5 minutes, 10-minute window). */
+  readonly scaleDown: ScalingPolicy;
+}
+
+/**
+ * Seed 003 "Scaling Strategy" (`horizontal_scaling`): scale out at 1,000 req/s per
+ * instance; add at most 2 instances a minute after a 3-minute cooldown; remove at most 1
+ * every 5 minutes after a 10-minute cooldown. Every environment starts from these.
+ */
+export const SEED_SCALING: Pick<AutoscalingConfig, "requestsPerSecond" | "scaleUp" | "scaleDown"> = {
+  requestsPerSecond: 1000,
+  scaleUp: { pods: 2, periodSeconds: 60, stabilizationWindowSeconds: 180 },
+  scaleDown: { pods: 1, periodSeconds: 300, stabilizationWindowSeconds: 600 },
+};
 
 export interface NodeGroupConfig {
   readonly instanceTypes: readonly string[];

@@ -156,6 +156,18 @@ export const CHARTS = {
       "prometheus-community/helm-charts release kube-prometheus-stack-92.3.0 (prometheus-operator v0.94.1; 92.1.0 deployed 2026-10); UPGRADE.md lists the CRD steps between majors",
   },
   /**
+   * Serves `custom.metrics.k8s.io` from Prometheus: the HPAs' request-rate metric
+   * (modules/addons/observability/prometheus-adapter.ts). Slated for deprecation upstream
+   * in favour of KEDA (kubernetes-sigs/prometheus-adapter#701).
+   */
+  prometheusAdapter: {
+    repository: "https://prometheus-community.github.io/helm-charts",
+    chart: "prometheus-adapter",
+    version: "5.4.0",
+    source:
+      "prometheus-community/helm-charts release prometheus-adapter-5.4.0 (newreleases.io; after 5.3.0 of 2026-02-19 on Artifact Hub, app v0.12.0; none newer found by 2026-11); values.yaml and templates/ (deployment, certmanager, custom-metrics-apiservice, pdb) read",
+  },
+  /**
    * The Loki OSS chart moved from grafana/loki to grafana-community/helm-charts on
    * 2026-03-16 and restarted at 7.0.0 there (one major per breaking change since).
    */

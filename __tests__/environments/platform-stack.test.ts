@@ -218,6 +218,7 @@ describe("add-ons per environment", () => {
     ["addons_linkerd_cni", "linkerdCni", "kube-system"],
     ["addons_external_secrets_release", "externalSecrets", "platform-system"],
     ["addons_reloader_release", "reloader", "platform-system"],
+    ["addons_prometheus_adapter_release", "prometheusAdapter", "monitoring"],
   ];
 
   test.each(ENVS)("%s: every add-on at the version pinned in variables/charts.ts", (env) => {
@@ -308,6 +309,41 @@ describe("add-ons per environment", () => {
     expect(valuesOf(older.json, "addons_cluster_autoscaler_release").image.tag).toBe("v1.34.0");
     const env = { ...resolveEnvironment(dev), kubernetes: { ...dev.kubernetes, version: "1.29" } };
     expect(() => new PlatformStack(Testing.app(), env, S3)).toThrow("dev-platform: no Cluster Autoscaler image for Kubernetes 1.29 in variables/charts.ts");
+  });
+});
+
+describe("seed 003 scaling in the committed environments", () => {
+  const hpas = (env: (typeof ENVS)[number]) => resourcesOf(stacks[env].json, "kubernetes_horizontal_pod_autoscaler_v2");
+
+  test.each([
+    ["dev", 10, {}],
+    ["staging", 10, {}],
+    // max_instances 20 where the environment says so; the gateway's overlay (5 replicas) is its floor.
+    ["production", 20, { gateway: 5 }],
+  ] as const)("%s: min 2 / max %i per service, floors from the overlays %j", (env, max, floors: Readonly<Record<string, number>>) => {
+    const bounds = Object.fromEntries(
+      Object.values(hpas(env)).map((h) => [h.metadata.labels["authorworks.io/service"], [h.spec.min_replicas, h.spec.max_replicas]]),
+    );
+    expect(bounds).toEqual(Object.fromEntries(SERVICES.map((s) => [s.name, [floors[s.name] ?? 2, max]])));
+  });
+
+  test.each(ENVS)("%s: up at most 2 pods a minute after a 3-minute window, down at most 1 pod per 5 minutes after a 10-minute window", (env) => {
+    expect(Object.keys(hpas(env))).toHaveLength(SERVICES.length);
+    for (const h of Object.values(hpas(env))) {
+      expect(h.spec.behavior).toEqual({
+        scale_up: [{ stabilization_window_seconds: 180, policy: [{ type: "Pods", value: 2, period_seconds: 60 }] }],
+        scale_down: [{ stabilization_window_seconds: 600, policy: [{ type: "Pods", value: 1, period_seconds: 300 }] }],
+      });
+    }
+  });
+
+  test.each(ENVS)("%s: scale out at 1000 inbound req/s per pod, on the metric the adapter release serves", (env) => {
+    const served = valuesOf(stacks[env].json, "addons_prometheus_adapter_release").rules.custom.map((r: Json) => r.name.as);
+    for (const h of Object.values(hpas(env))) {
+      const pods = h.spec.metric.filter((m: Json) => m.type === "Pods");
+      expect(pods).toEqual([{ type: "Pods", pods: { metric: { name: served[0] }, target: { type: "AverageValue", average_value: "1000" } } }]);
+    }
+    expect(served).toEqual(["linkerd_inbound_requests_per_second"]);
   });
 });
 

@@ -100,6 +100,48 @@ describe("bad input stops synth with one message naming environment, field and w
       2,
     ],
     [
+      "scale-up policy with a zero period",
+      { workloads: { autoscaling: { scaleUp: { periodSeconds: 0 } } } },
+      [/workloads\.autoscaling\.scaleUp\.periodSeconds: got 0; accepted: a whole number from 1 to 1800 seconds \(Kubernetes HPAScalingPolicy\)/],
+    ],
+    [
+      "scale-down policy with a zero period",
+      { workloads: { autoscaling: { scaleDown: { periodSeconds: 0 } } } },
+      [/workloads\.autoscaling\.scaleDown\.periodSeconds: got 0; accepted: a whole number from 1 to 1800 seconds \(Kubernetes HPAScalingPolicy\)/],
+    ],
+    [
+      "scale-up period longer than Kubernetes allows",
+      { workloads: { autoscaling: { scaleUp: { periodSeconds: 1801 } } } },
+      [/workloads\.autoscaling\.scaleUp\.periodSeconds: got 1801; accepted: a whole number from 1 to 1800 seconds/],
+    ],
+    [
+      "scale-down stabilization window longer than an hour",
+      { workloads: { autoscaling: { scaleDown: { stabilizationWindowSeconds: 3601 } } } },
+      [
+        /workloads\.autoscaling\.scaleDown\.stabilizationWindowSeconds: got 3601; accepted: a whole number from 0 to 3600 seconds \(Kubernetes HPAScalingRules\)/,
+      ],
+    ],
+    [
+      "negative scale-up stabilization window",
+      { workloads: { autoscaling: { scaleUp: { stabilizationWindowSeconds: -1 } } } },
+      [/workloads\.autoscaling\.scaleUp\.stabilizationWindowSeconds: got -1; accepted: a whole number from 0 to 3600 seconds/],
+    ],
+    [
+      "scale-down policy removing no pods",
+      { workloads: { autoscaling: { scaleDown: { pods: 0 } } } },
+      [/workloads\.autoscaling\.scaleDown\.pods: got 0; accepted: a whole number from 1 to 1000 pods per period/],
+    ],
+    [
+      "request-rate target of zero",
+      { workloads: { autoscaling: { requestsPerSecond: 0 } } },
+      [/workloads\.autoscaling\.requestsPerSecond: got 0; accepted: a whole number from 1 to 1000000 requests per second per pod/],
+    ],
+    [
+      "negative request-rate target",
+      { workloads: { autoscaling: { requestsPerSecond: -1000 } } },
+      [/workloads\.autoscaling\.requestsPerSecond: got -1000; accepted: a whole number from 1 to 1000000 requests per second per pod/],
+    ],
+    [
       "min > max (storage)",
       { database: { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 } },
       [

@@ -188,6 +188,20 @@ const ROWS: readonly Row[] = [
     hpa("content", "metric[1].resource.target.average_utilization"),
     w.autoscaling.memoryUtilizationPercent,
   ],
+  ["workloads.autoscaling.requestsPerSecond", "platform", hpa("content", "metric[2].pods.target.average_value"), String(w.autoscaling.requestsPerSecond)],
+  ...(["scaleUp", "scaleDown"] as const).flatMap((d): Row[] => {
+    const rule = `behavior.${d === "scaleUp" ? "scale_up" : "scale_down"}[0]`;
+    return [
+      [`workloads.autoscaling.${d}.pods`, "platform", hpa("user", `${rule}.policy[0].value`), w.autoscaling[d].pods],
+      [`workloads.autoscaling.${d}.periodSeconds`, "platform", hpa("user", `${rule}.policy[0].period_seconds`), w.autoscaling[d].periodSeconds],
+      [
+        `workloads.autoscaling.${d}.stabilizationWindowSeconds`,
+        "platform",
+        hpa("user", `${rule}.stabilization_window_seconds`),
+        w.autoscaling[d].stabilizationWindowSeconds,
+      ],
+    ];
+  }),
   ["monthlyBudgetUsd", "env", "aws_budgets_budget.monitoring_budget.limit_amount", String(F.monthlyBudgetUsd)],
   // Kubernetes.
   ["kubernetes.version", "env", "aws_eks_cluster.eks_cluster.version", F.kubernetes.version],

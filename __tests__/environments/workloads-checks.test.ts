@@ -1,9 +1,17 @@
 import { parseCpuMillis, parseMemoryBytes } from "../../variables/quantities";
-import { checkLimitRange, checkNamespaceNames, checkPlatformWorkloads, checkQuota, checkWorkloadNames } from "../../environments/checks/workloads";
+import {
+  HPA_SCALING_LIMITS,
+  checkLimitRange,
+  checkNamespaceNames,
+  checkPlatformWorkloads,
+  checkQuota,
+  checkScalingPolicy,
+  checkWorkloadNames,
+} from "../../environments/checks/workloads";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
-import type { EnvironmentConfig, WorkloadConfig } from "../../environments/types";
+import { EnvironmentConfig, SEED_SCALING, WorkloadConfig } from "../../environments/types";
 import type { ContainerLimitRange, NamespaceQuota } from "../../modules/tenancy";
 import { NAMESPACES, NamespaceDefinition } from "../../variables/platform";
 import { SERVICES } from "../../variables/services";
@@ -55,12 +63,66 @@ describe("checkPlatformWorkloads", () => {
   });
 
   test("an override with more replicas than the autoscaling ceiling", () => {
-    const cfg = withWorkloads(production, { overrides: { gateway: { replicas: 12 } } });
+    // Production's ceiling is seed 003's max_instances, 20.
+    const cfg = withWorkloads(production, { overrides: { gateway: { replicas: 21 } } });
     const msg = errorOf((c) => checkPlatformWorkloads(c, cfg), "production");
     expect(msg).toContain('environment "production"');
     expect(msg).toContain(
-      "workloads.overrides.gateway.replicas (12) is greater than workloads.autoscaling.maxReplicas (10); accepted: workloads.overrides.gateway.replicas <= workloads.autoscaling.maxReplicas",
+      "workloads.overrides.gateway.replicas (21) is greater than workloads.autoscaling.maxReplicas (20); accepted: workloads.overrides.gateway.replicas <= workloads.autoscaling.maxReplicas",
     );
+  });
+});
+
+describe("scaling rates (checkScalingPolicy)", () => {
+  const policy = { pods: 2, periodSeconds: 60, stabilizationWindowSeconds: 180 };
+  const problems = (p: typeof policy) => {
+    const c = new Checker("staging");
+    checkScalingPolicy(c, "workloads.autoscaling.scaleUp", p);
+    return c.ok
+      ? []
+      : errorOf((x) => checkScalingPolicy(x, "workloads.autoscaling.scaleUp", p), "staging")
+          .split("\n")
+          .slice(1);
+  };
+
+  test("Kubernetes' bounds are accepted: period 1 and 1800 s, window 0 and 3600 s", () => {
+    expect(HPA_SCALING_LIMITS).toEqual({ periodSeconds: { min: 1, max: 1800 }, stabilizationWindowSeconds: { min: 0, max: 3600 } });
+    for (const p of [
+      { ...policy, periodSeconds: 1, stabilizationWindowSeconds: 0 },
+      { ...policy, periodSeconds: 1800, stabilizationWindowSeconds: 3600 },
+    ])
+      expect(problems(p)).toEqual([]);
+  });
+
+  test("one line per field out of range, naming the field, what it got and what is accepted", () => {
+    expect(problems({ pods: 0, periodSeconds: 0, stabilizationWindowSeconds: 3601 })).toEqual([
+      "  - workloads.autoscaling.scaleUp.pods: got 0; accepted: a whole number from 1 to 1000 pods per period",
+      "  - workloads.autoscaling.scaleUp.periodSeconds: got 0; accepted: a whole number from 1 to 1800 seconds (Kubernetes HPAScalingPolicy)",
+      "  - workloads.autoscaling.scaleUp.stabilizationWindowSeconds: got 3601; accepted: a whole number from 0 to 3600 seconds (Kubernetes HPAScalingRules)",
+    ]);
+    expect(problems({ ...policy, periodSeconds: 1.5 })).toEqual([
+      "  - workloads.autoscaling.scaleUp.periodSeconds: got 1.5; accepted: a whole number from 1 to 1800 seconds (Kubernetes HPAScalingPolicy)",
+    ]);
+  });
+
+  test("the committed environments: seed 003's rates and target, min 2, max 10 (production 20)", () => {
+    for (const cfg of [dev, staging, production]) {
+      expect({ env: cfg.name, ...cfg.workloads.autoscaling }).toEqual({
+        env: cfg.name,
+        minReplicas: 2,
+        maxReplicas: cfg.name === "production" ? 20 : 10,
+        cpuUtilizationPercent: 70,
+        memoryUtilizationPercent: 80,
+        requestsPerSecond: 1000,
+        scaleUp: { pods: 2, periodSeconds: 60, stabilizationWindowSeconds: 180 },
+        scaleDown: { pods: 1, periodSeconds: 300, stabilizationWindowSeconds: 600 },
+      });
+    }
+    expect(SEED_SCALING).toEqual({
+      requestsPerSecond: 1000,
+      scaleUp: { pods: 2, periodSeconds: 60, stabilizationWindowSeconds: 180 },
+      scaleDown: { pods: 1, periodSeconds: 300, stabilizationWindowSeconds: 600 },
+    });
   });
 });
 

@@ -227,6 +227,7 @@ describe("the add-ons built on HelmAddon", () => {
       "reloader",
       "ingress-nginx",
       "kube-prometheus-stack",
+      "prometheus-adapter",
       "loki",
       "alloy",
       "jaeger",

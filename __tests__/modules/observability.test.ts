@@ -9,7 +9,11 @@ import {
   ALERTMANAGER_SECRET_DIR,
   ALERTMANAGER_WEBHOOK_SECRET,
   DASHBOARDS,
+  GOLDEN_METRICS,
   KUBERNETES_PODS_SCRAPE_JOB,
+  LINKERD_PROXY_SCRAPE_JOB,
+  PROMETHEUS_ADAPTER_ADMISSION,
+  REQUEST_RATE_METRIC,
   SERVICE_LABEL,
   chatWebhookSecretName,
   observabilityAddons,
@@ -17,6 +21,8 @@ import {
 } from "../../modules/addons/observability";
 import { StorageBucket } from "../../modules/s3";
 import { CHARTS } from "../../variables/charts";
+import { PROMETHEUS_URL } from "../../modules/addons/delivery/argo-rollouts";
+import { MESH } from "../../variables/platform";
 import { names } from "../../variables/project";
 import { SERVICES } from "../../variables/services";
 import { Checker, ConfigError } from "../../variables/validation";
@@ -96,7 +102,7 @@ describe("kube-prometheus-stack", () => {
 
   it("has the spec's kubernetes-pods job with every relabel rule", () => {
     const job = kps(fixtureJson).prometheus.prometheusSpec.additionalScrapeConfigs;
-    expect(job).toHaveLength(1);
+    expect(job.map((j: Json) => j.job_name)).toEqual(["kubernetes-pods", "linkerd-proxy"]);
     expect(job[0].job_name).toBe("kubernetes-pods");
     expect(job[0].kubernetes_sd_configs).toEqual([{ role: "pod" }]);
     const r = job[0].relabel_configs;
@@ -120,6 +126,36 @@ describe("kube-prometheus-stack", () => {
     expect(r[4]).toEqual({ source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "kubernetes_namespace" });
     expect(r[5]).toEqual({ source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "kubernetes_pod_name" });
     expect(job[0]).toEqual(JSON.parse(JSON.stringify(KUBERNETES_PODS_SCRAPE_JOB)));
+  });
+
+  it("scrapes each meshed pod's Linkerd proxy on its admin port, labelled namespace, pod and service", () => {
+    const job = kps(fixtureJson).prometheus.prometheusSpec.additionalScrapeConfigs[1];
+    expect(job).toEqual({
+      job_name: "linkerd-proxy",
+      kubernetes_sd_configs: [{ role: "pod" }],
+      relabel_configs: [
+        {
+          source_labels: [
+            "__meta_kubernetes_pod_container_name",
+            "__meta_kubernetes_pod_container_port_name",
+            "__meta_kubernetes_pod_label_linkerd_io_control_plane_ns",
+          ],
+          action: "keep",
+          regex: "^linkerd-proxy;linkerd-admin;linkerd$",
+        },
+        { source_labels: ["__meta_kubernetes_namespace"], action: "replace", target_label: "namespace" },
+        { source_labels: ["__meta_kubernetes_pod_name"], action: "replace", target_label: "pod" },
+        { source_labels: ["__meta_kubernetes_pod_label_authorworks_io_service"], action: "replace", target_label: SERVICE_LABEL },
+      ],
+    });
+    expect(job).toEqual(JSON.parse(JSON.stringify(LINKERD_PROXY_SCRAPE_JOB)));
+    // Only the proxy's admin port (4191) of pods meshed by this control plane: not the app's port, not the proxy's inbound port.
+    const keep = new RegExp(job.relabel_configs[0].regex);
+    expect(keep.test(`linkerd-proxy;linkerd-admin;${MESH.namespace}`)).toBe(true);
+    expect(
+      ["authorworks-user;http;linkerd", "linkerd-proxy;linkerd-proxy;linkerd", "linkerd-proxy;linkerd-admin;other-mesh"].filter((t) => keep.test(t)),
+    ).toEqual([]);
+    expect(SERVICE_LABEL).toBe("authorworks_io_service");
   });
 
   it("retention (19 d) and gp3 storage (123 GiB) from the environment, 15 s intervals", () => {
@@ -248,6 +284,137 @@ describe("dashboards", () => {
   });
 });
 
+describe("golden metrics on the service dashboard", () => {
+  const serviceHealth = () => {
+    const maps = Object.values(resourcesOf(fixtureJson, "kubernetes_config_map_v1"));
+    const m = maps.find((x) => x.metadata.name === "dashboard-authorworks-service-health")!;
+    return JSON.parse(m.data["authorworks-service-health.json"]);
+  };
+  const panel = (title: string) => serviceHealth().panels.find((p: Json) => p.title === title);
+  const inbound = 'direction="inbound",authorworks_io_service!=""';
+
+  it("success rate: successful over all inbound responses, per service", () => {
+    const p = panel("Success rate (Linkerd proxies)");
+    expect(p.targets.map((t: Json) => t.expr)).toEqual([
+      `sum by (authorworks_io_service) (rate(response_total{${inbound},classification="success"}[$__rate_interval])) / sum by (authorworks_io_service) (rate(response_total{${inbound}}[$__rate_interval]))`,
+    ]);
+    expect(p.fieldConfig.defaults.unit).toBe("percentunit");
+  });
+
+  it("requests per second: inbound requests, per service", () => {
+    const p = panel("Requests per second (Linkerd proxies)");
+    expect(p.targets.map((t: Json) => t.expr)).toEqual([`sum by (authorworks_io_service) (rate(request_total{${inbound}}[$__rate_interval]))`]);
+    expect(p.fieldConfig.defaults.unit).toBe("reqps");
+  });
+
+  it("latency p50, p95 and p99 from the proxies' histogram, in milliseconds, one legend each", () => {
+    const p = panel("Latency p50 / p95 / p99 (Linkerd proxies)");
+    expect(p.targets.map((t: Json) => [t.refId, t.legendFormat, t.expr])).toEqual(
+      [
+        ["A", "0.5", "p50"],
+        ["B", "0.95", "p95"],
+        ["C", "0.99", "p99"],
+      ].map(([ref, q, name]) => [
+        ref,
+        `${name} {{authorworks_io_service}}`,
+        `histogram_quantile(${q}, sum by (le, authorworks_io_service) (rate(response_latency_ms_bucket{${inbound}}[$__rate_interval])))`,
+      ]),
+    );
+    expect(p.fieldConfig.defaults.unit).toBe("ms");
+    expect(GOLDEN_METRICS.latencyMs(0.95)).toBe(p.targets[1].expr);
+  });
+
+  it("keeps the application's own panels first, and no legend where none is set", () => {
+    const d = serviceHealth();
+    expect(d.panels.map((p: Json) => p.title)).toEqual([
+      "Request rate",
+      "Error rate (5xx share)",
+      "p99 latency",
+      "Pods up",
+      "Success rate (Linkerd proxies)",
+      "Requests per second (Linkerd proxies)",
+      "Latency p50 / p95 / p99 (Linkerd proxies)",
+    ]);
+    expect(d.panels.map((p: Json) => p.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(d.panels[6].gridPos).toEqual({ h: 8, w: 12, x: 0, y: 24 });
+    expect(d.panels[0].targets[0]).not.toHaveProperty("legendFormat");
+  });
+});
+
+describe("prometheus-adapter", () => {
+  const id = (json: Json) => idOf(json, "helm_release", "addons_prometheus-adapter_release");
+  const adapter = (json: Json) => valuesOf(json, id(json));
+
+  it("pins the chart from variables/charts.ts, in monitoring, after Prometheus and cert-manager", () => {
+    const r = resource(fixtureJson, "helm_release", id(fixtureJson));
+    expect([r.repository, r.chart, r.version, r.namespace, r.name]).toEqual([
+      CHARTS.prometheusAdapter.repository,
+      "prometheus-adapter",
+      CHARTS.prometheusAdapter.version,
+      "monitoring",
+      "prometheus-adapter",
+    ]);
+    expect(r.depends_on).toEqual(
+      expect.arrayContaining([
+        `helm_release.${idOf(fixtureJson, "helm_release", "addons_kube-prometheus-stack_release")}`,
+        `helm_release.${idOf(fixtureJson, "helm_release", "addons_cert-manager_release")}`,
+      ]),
+    );
+  });
+
+  it("queries the Prometheus of kube-prometheus-stack, the same one the canary analysis reads", () => {
+    const p = adapter(fixtureJson).prometheus;
+    expect(p).toEqual({ url: "http://kube-prometheus-stack-prometheus.monitoring.svc", port: 9090, path: "" });
+    expect(`${p.url}:${p.port}${p.path}`).toBe(PROMETHEUS_URL);
+  });
+
+  it("serves only the per-pod inbound request rate of the Linkerd proxies, no default, external or resource rules", () => {
+    const rules = adapter(fixtureJson).rules;
+    expect(rules).toEqual({
+      default: false,
+      custom: [
+        {
+          seriesQuery: 'request_total{direction="inbound",namespace!="",pod!=""}',
+          resources: { overrides: { namespace: { resource: "namespace" }, pod: { resource: "pod" } } },
+          name: { matches: "^request_total$", as: REQUEST_RATE_METRIC },
+          metricsQuery: 'sum by (<<.GroupBy>>) (rate(<<.Series>>{<<.LabelMatchers>>,direction="inbound"}[1m]))',
+        },
+      ],
+    });
+    // The labels it maps to pods and namespaces are the ones the linkerd-proxy job sets.
+    const targets = LINKERD_PROXY_SCRAPE_JOB.relabel_configs.map((r) => ("target_label" in r ? r.target_label : undefined));
+    for (const label of Object.keys(rules.custom[0].resources.overrides)) expect(targets).toContain(label);
+  });
+
+  it("verified TLS from the API server: a cert-manager serving certificate", () => {
+    expect(adapter(fixtureJson).certManager).toEqual({ enabled: true });
+    expect(PROMETHEUS_ADAPTER_ADMISSION.webhooks(adapter(fixtureJson))).toEqual([]);
+    expect(PROMETHEUS_ADAPTER_ADMISSION.objects(adapter(fixtureJson), "monitoring").map((o) => `${o.group}/${o.kind}@${o.namespace}`)).toEqual([
+      "/Service@monitoring",
+      "/Pod@monitoring",
+      "cert-manager.io/Certificate@monitoring",
+      "cert-manager.io/Issuer@monitoring",
+    ]);
+    expect(PROMETHEUS_ADAPTER_ADMISSION.objects({ certManager: { enabled: false } }, "ns").map((o) => o.kind)).toEqual(["Service", "Pod"]);
+  });
+
+  it("two replicas spread over nodes with a disruption budget when highly available, one without", () => {
+    const ha = adapter(fixtureJson);
+    expect([ha.replicas, ha.podDisruptionBudget]).toEqual([2, { enabled: true, maxUnavailable: 1 }]);
+    expect(ha.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: "kubernetes.io/hostname",
+        whenUnsatisfiable: "DoNotSchedule",
+        labelSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus-adapter" } },
+      },
+    ]);
+    const single = adapter(singleReplica);
+    expect([single.replicas, single.podDisruptionBudget, single.topologySpreadConstraints]).toEqual([1, { enabled: false, maxUnavailable: 1 }, []]);
+    expect([single.nodeSelector, single.tolerations]).toEqual([SYSTEM_PLACEMENT.nodeSelector, SYSTEM_PLACEMENT.tolerations]);
+  });
+});
+
 describe("loki", () => {
   it("may only use its prefix of the logs bucket", () => {
     const json = fixtureJson;
@@ -349,7 +516,7 @@ describe("charts and placement", () => {
     const releases = Object.values(resourcesOf(fixtureJson, "helm_release"));
     for (const r of releases) expect(r.version).toBe(byChart[`${r.repository}|${r.chart}`]);
     const charts = releases.map((r) => r.chart);
-    expect(charts).toEqual(expect.arrayContaining(["kube-prometheus-stack", "loki", "alloy", "opentelemetry-operator", "jaeger"]));
+    expect(charts).toEqual(expect.arrayContaining(["kube-prometheus-stack", "prometheus-adapter", "loki", "alloy", "opentelemetry-operator", "jaeger"]));
   });
 
   it("non-DaemonSet components select the system nodes", () => {

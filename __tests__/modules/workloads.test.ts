@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { TerraformResource } from "cdktf";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import type { EnvironmentConfig } from "../../environments/types";
 import { ServiceWorkloads, ServiceWorkloadsProps, autoscalingBounds, resolveWorkloadSize } from "../../modules/workloads";
+import { REQUEST_RATE_METRIC } from "../../modules/addons/observability";
+import { EnvironmentConfig, SEED_SCALING } from "../../environments/types";
 import { StorageBucket } from "../../modules/s3";
 import { IKey, keyServiceUseStatement } from "../../modules/kms";
 import { BUCKETS, BUCKET_PURPOSES } from "../../variables/storage";
@@ -78,8 +79,9 @@ function synth(env: EnvironmentConfig, overrides: Partial<ServiceWorkloadsProps>
 /**
  * The synthetic environment (__tests__/fixtures/environment.ts), named staging: image tag
  * 9.8.7-fixture; defaults 3 replicas, 150m/192Mi requests, 750m/768Mi limits; an export
- * override of 14 replicas, 300m/320Mi, 1200m/1280Mi; autoscaling 1-17 at 63 % CPU and
- * 77 % memory; zone fixture.authorworks.net; deletion protection on. Values no real
+ * override of 14 replicas, 300m/320Mi, 1200m/1280Mi; autoscaling 1-17 at 63 % CPU, 77 %
+ * memory and 1357 req/s per pod, up 37 pods per 53 s (window 211 s), down 39 per 259 s
+ * (window 677 s); zone fixture.authorworks.net; deletion protection on. Values no real
  * environment has and distinct from each other, so a prop ignored, replaced by a constant
  * or wired to another fails.
  */
@@ -234,11 +236,44 @@ describe("ServiceWorkloads", () => {
       expect(bounds(lowerCeiling, "export")).toEqual([14, 14]);
     });
 
-    test("CPU 63 % and memory 77 % utilization targets, from their own props", () => {
-      expect(hpa(fixtureJson, "export").spec.metric).toEqual([
-        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 63 } } },
-        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", average_utilization: 77 } } },
-      ]);
+    test("CPU 63 % and memory 77 % utilization, and 1357 inbound requests per second per pod (the adapter's metric), from their own props", () => {
+      for (const s of SERVICES) {
+        expect(hpa(fixtureJson, s).spec.metric).toEqual([
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 63 } } },
+          { type: "Resource", resource: { name: "memory", target: { type: "Utilization", average_utilization: 77 } } },
+          { type: "Pods", pods: { metric: { name: REQUEST_RATE_METRIC }, target: { type: "AverageValue", average_value: "1357" } } },
+        ]);
+      }
+      expect(REQUEST_RATE_METRIC).toBe("linkerd_inbound_requests_per_second");
+    });
+
+    test("behavior: up 37 pods per 53 s after a 211 s window, down 39 pods per 259 s after a 677 s window, from their own props", () => {
+      for (const s of SERVICES) {
+        expect(hpa(fixtureJson, s).spec.behavior).toEqual({
+          scale_up: [{ stabilization_window_seconds: 211, policy: [{ type: "Pods", value: 37, period_seconds: 53 }] }],
+          scale_down: [{ stabilization_window_seconds: 677, policy: [{ type: "Pods", value: 39, period_seconds: 259 }] }],
+        });
+      }
+    });
+
+    test("seed 003's rates reach the HPA as written: up 2 pods a minute after 3 minutes, down 1 pod per 5 minutes after 10", () => {
+      const seeded = synth(FIXTURE, { sizing: { ...SIZING, autoscaling: { ...SIZING.autoscaling, ...SEED_SCALING } } });
+      expect(hpa(seeded, "content").spec.behavior).toEqual({
+        scale_up: [{ stabilization_window_seconds: 180, policy: [{ type: "Pods", value: 2, period_seconds: 60 }] }],
+        scale_down: [{ stabilization_window_seconds: 600, policy: [{ type: "Pods", value: 1, period_seconds: 300 }] }],
+      });
+      expect(hpa(seeded, "content").spec.metric[2].pods.target.average_value).toBe("1000");
+    });
+
+    test("without progressive delivery the HPA keeps its metrics and behavior and scales the Deployment", () => {
+      const plain = synth(FIXTURE, { progressiveDelivery: false });
+      expect(hpa(plain, "user").spec.scale_target_ref).toEqual({
+        api_version: "apps/v1",
+        kind: "Deployment",
+        name: "${kubernetes_deployment_v1.workloads_user_deployment.metadata[0].name}",
+      });
+      expect(hpa(plain, "user").spec.metric).toEqual(hpa(fixtureJson, "user").spec.metric);
+      expect(hpa(plain, "user").spec.behavior).toEqual(hpa(fixtureJson, "user").spec.behavior);
     });
 
     test("bounds: replicas above the ceiling lift it; defaults and overrides merge field by field", () => {

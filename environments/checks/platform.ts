@@ -61,7 +61,7 @@ export function checkPlatform(c: Checker, cfg: EnvironmentConfig, charts: ChartC
 }
 
 /** Catalogue keys the observability add-ons read. */
-export const OBSERVABILITY_CHARTS = ["kubePrometheusStack", "loki", "alloy", "opentelemetryOperator", "jaeger"] as const;
+export const OBSERVABILITY_CHARTS = ["kubePrometheusStack", "prometheusAdapter", "loki", "alloy", "opentelemetryOperator", "jaeger"] as const;
 
 /** The chart entries the observability add-ons install exist, are well formed, and are the channels the add-ons are written for. */
 export function checkObservabilityCharts(c: Checker, charts: ChartCatalog = CHARTS): void {

@@ -29,6 +29,8 @@ export const REQUIRED_SECTIONS = [
   "workloads.limitRange.default",
   "workloads.limitRange.max",
   "workloads.autoscaling",
+  "workloads.autoscaling.scaleUp",
+  "workloads.autoscaling.scaleDown",
   "kubernetes",
   "kubernetes.nodeGroups",
   "kubernetes.nodeGroups.system",

@@ -1,11 +1,12 @@
 /**
  * Validation of the `workloads` section of an environment file (modules/workloads) and of
  * what the platform layer runs with it (modules/tenancy): sizes (quantity formats,
- * requests <= limits), overrides and autoscaling bounds (`checkWorkloads`), then the
- * namespace and workload names Kubernetes will be given, service replicas against the
- * autoscaling ceiling, and the namespace quota and LimitRange against the services they
- * must hold (`checkPlatformWorkloads`). Quantities `checkWorkloads` rejects are skipped by
- * the quota and LimitRange checks, not reported twice.
+ * requests <= limits), overrides, autoscaling bounds, request-rate target and scaling
+ * rates (`checkWorkloads`), then the namespace and workload names Kubernetes will be
+ * given, service replicas against the autoscaling ceiling, and the namespace quota and
+ * LimitRange against the services they must hold (`checkPlatformWorkloads`). Quantities
+ * `checkWorkloads` rejects are skipped by the quota and LimitRange checks, not reported
+ * twice.
  */
 import type { ContainerLimitRange, NamespaceQuota } from "../../modules/tenancy";
 import { MESH, MESH_PROXY_RESOURCES, NAMESPACES, NamespaceDefinition } from "../../variables/platform";
@@ -15,7 +16,7 @@ import { AccessCatalogue, checkServiceAccess } from "../../modules/workloads/acc
 import { namePrefix } from "../../variables/project";
 import { parseCpuMillis, parseMemoryBytes } from "../../variables/quantities";
 import { Checker, DNS_LABEL } from "../../variables/validation";
-import type { EnvironmentConfig, WorkloadConfig, WorkloadOverride, WorkloadSize } from "../types";
+import type { EnvironmentConfig, ScalingPolicy, WorkloadConfig, WorkloadOverride, WorkloadSize } from "../types";
 
 /** Kubernetes Service names are RFC 1035 labels: they must start with a letter. */
 export const RFC1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -229,6 +230,31 @@ function checkSize(c: Checker, field: string, size: WorkloadOverride, base: Work
   }
 }
 
+/**
+ * What the API server accepts in an HPA's `behavior` (Kubernetes API reference,
+ * autoscaling/v2 HPAScalingPolicy: `periodSeconds` greater than zero and at most 1800;
+ * HPAScalingRules: `stabilizationWindowSeconds` from 0 to 3600; a policy's value greater
+ * than zero). A period of 0 would be refused at apply, after the plan looked fine.
+ */
+export const HPA_SCALING_LIMITS = {
+  periodSeconds: { min: 1, max: 1800 },
+  stabilizationWindowSeconds: { min: 0, max: 3600 },
+} as const;
+
+/** One direction of the HPA's behavior: pods per period, the period and the stabilization window. */
+export function checkScalingPolicy(c: Checker, field: string, p: ScalingPolicy): void {
+  const l = HPA_SCALING_LIMITS;
+  c.intRange(`${field}.pods`, p.pods, 1, 1000, "pods per period");
+  c.intRange(`${field}.periodSeconds`, p.periodSeconds, l.periodSeconds.min, l.periodSeconds.max, "seconds (Kubernetes HPAScalingPolicy)");
+  c.intRange(
+    `${field}.stabilizationWindowSeconds`,
+    p.stabilizationWindowSeconds,
+    l.stabilizationWindowSeconds.min,
+    l.stabilizationWindowSeconds.max,
+    "seconds (Kubernetes HPAScalingRules)",
+  );
+}
+
 /** Checks `cfg.workloads`: sizes, overrides, autoscaling, and what the platform needs of them (quota, LimitRange). */
 export function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
   const w = cfg.workloads;
@@ -245,6 +271,9 @@ export function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
   c.ordered("workloads.autoscaling.minReplicas", a.minReplicas, "workloads.autoscaling.maxReplicas", a.maxReplicas);
   c.intRange("workloads.autoscaling.cpuUtilizationPercent", a.cpuUtilizationPercent, 1, 100, "%");
   c.intRange("workloads.autoscaling.memoryUtilizationPercent", a.memoryUtilizationPercent, 1, 100, "%");
+  c.intRange("workloads.autoscaling.requestsPerSecond", a.requestsPerSecond, 1, 1_000_000, "requests per second per pod");
+  checkScalingPolicy(c, "workloads.autoscaling.scaleUp", a.scaleUp);
+  checkScalingPolicy(c, "workloads.autoscaling.scaleDown", a.scaleDown);
   checkPlatformWorkloads(c, cfg);
   checkServiceCatalogue(c, cfg);
 }

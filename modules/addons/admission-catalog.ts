@@ -23,6 +23,7 @@ import { JAEGER_ADMISSION } from "./observability/jaeger";
 import { KUBE_PROMETHEUS_STACK_ADMISSION } from "./observability/kube-prometheus-stack";
 import { LOKI_ADMISSION } from "./observability/loki";
 import { OPENTELEMETRY_OPERATOR_ADMISSION } from "./observability/opentelemetry";
+import { PROMETHEUS_ADAPTER_ADMISSION } from "./observability/prometheus-adapter";
 
 export const CHART_ADMISSION: AdmissionCatalog = {
   awsLoadBalancerController: AWS_LOAD_BALANCER_CONTROLLER_ADMISSION,
@@ -43,6 +44,7 @@ export const CHART_ADMISSION: AdmissionCatalog = {
   arcRunnerScaleSet: ARC_RUNNER_SCALE_SET_ADMISSION,
   ingressNginx: INGRESS_NGINX_ADMISSION,
   kubePrometheusStack: KUBE_PROMETHEUS_STACK_ADMISSION,
+  prometheusAdapter: PROMETHEUS_ADAPTER_ADMISSION,
   loki: LOKI_ADMISSION,
   alloy: ALLOY_ADMISSION,
   opentelemetryOperator: OPENTELEMETRY_OPERATOR_ADMISSION,

@@ -33,8 +33,11 @@ import { SECRETS, SecretDefinition } from "../../variables/secrets";
 import { SERVICES, ServiceDefinition } from "../../variables/services";
 import { RDS_CA_BUNDLE_KEY, RDS_CA_MOUNT_PATH, SECRETS_MOUNT_PATH, SecretMapping, serviceSecretMappings } from "./access";
 import { DatabaseUsers } from "./database-users";
+import { serviceAutoscaler } from "./autoscaler";
+import type { AutoscalingConfig } from "../../environments/types";
 
 export * from "./access";
+export * from "./autoscaler";
 export { DATABASE_USER_SQL, DATABASE_USER_SQL_SHA256, DatabaseUsers } from "./database-users";
 
 /** CPU and memory as Kubernetes quantities ("500m", "1Gi"). */
@@ -57,12 +60,8 @@ export interface WorkloadSizing {
   readonly defaults: WorkloadSize;
   /** Per-service differences, by service name; unset fields keep the defaults. @default none */
   readonly overrides?: Readonly<Record<string, { readonly replicas?: number; readonly requests?: Partial<Quantities>; readonly limits?: Partial<Quantities> }>>;
-  readonly autoscaling: {
-    readonly minReplicas: number;
-    readonly maxReplicas: number;
-    readonly cpuUtilizationPercent: number;
-    readonly memoryUtilizationPercent: number;
-  };
+  /** HPA bounds, targets, rates and cooldowns (autoscaler.ts). */
+  readonly autoscaling: AutoscalingConfig;
 }
 
 /** The internet-facing ALB in front of one service (the gateway). */
@@ -503,18 +502,11 @@ export class ServiceWorkloads extends Construct {
       },
     });
 
-    const resource = (name: string, averageUtilization: number) => ({
-      type: "Resource",
-      resource: { name, target: { type: "Utilization", averageUtilization } },
-    });
-    const autoscaler = new HorizontalPodAutoscalerV2(scope, "autoscaler", {
+    const autoscaler = serviceAutoscaler(scope, {
       metadata,
-      spec: {
-        minReplicas: bounds.min,
-        maxReplicas: bounds.max,
-        scaleTargetRef: progressive ? { ...ROLLOUT_API, name: def.workload } : { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-        metric: [resource("cpu", props.sizing.autoscaling.cpuUtilizationPercent), resource("memory", props.sizing.autoscaling.memoryUtilizationPercent)],
-      },
+      bounds,
+      rules: props.sizing.autoscaling,
+      scaleTargetRef: progressive ? { ...ROLLOUT_API, name: def.workload } : { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
     });
 
     // maxUnavailable 1 (not minAvailable 1): a drain evicts one pod at a time at any

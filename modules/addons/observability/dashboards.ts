@@ -9,6 +9,7 @@ import { ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { MONITORING_NAMESPACE } from "../../../variables/platform";
 import { AddonContext, PlatformAddon } from "../types";
+import { GOLDEN_METRICS, LATENCY_QUANTILES } from "./mesh-metrics";
 import { SERVICE_LABEL } from "./rules";
 
 /** Label (and value) the Grafana sidecar selects dashboards by. */
@@ -21,6 +22,8 @@ export interface DashboardPanel {
   readonly title: string;
   /** PromQL, one per series. */
   readonly queries: readonly string[];
+  /** Grafana legend format per query (`{{label}}` expands). @default Grafana's (the series' labels) */
+  readonly legends?: readonly string[];
   readonly unit?: string;
   readonly type?: "timeseries" | "stat";
 }
@@ -53,6 +56,15 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
         unit: "s",
       },
       { title: "Pods up", queries: [perService(`up`)], type: "stat" },
+      // The golden metrics as the Linkerd proxies see every request (mesh-metrics.ts).
+      { title: "Success rate (Linkerd proxies)", queries: [GOLDEN_METRICS.successRate], unit: "percentunit" },
+      { title: "Requests per second (Linkerd proxies)", queries: [GOLDEN_METRICS.requestsPerSecond], unit: "reqps" },
+      {
+        title: "Latency p50 / p95 / p99 (Linkerd proxies)",
+        queries: LATENCY_QUANTILES.map((q) => GOLDEN_METRICS.latencyMs(q)),
+        legends: LATENCY_QUANTILES.map((q) => `p${q * 100} {{${svc}}}`),
+        unit: "ms",
+      },
     ],
   },
   {
@@ -134,7 +146,13 @@ export function dashboardJson(d: DashboardDefinition): object {
       datasource: PROMETHEUS_DATASOURCE,
       gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
       fieldConfig: { defaults: { unit: p.unit ?? "short" }, overrides: [] },
-      targets: p.queries.map((expr, j) => ({ refId: String.fromCharCode(65 + j), datasource: PROMETHEUS_DATASOURCE, expr, exemplar: true })),
+      targets: p.queries.map((expr, j) => ({
+        refId: String.fromCharCode(65 + j),
+        datasource: PROMETHEUS_DATASOURCE,
+        expr,
+        exemplar: true,
+        ...(p.legends ? { legendFormat: p.legends[j] } : {}),
+      })),
     })),
   };
 }

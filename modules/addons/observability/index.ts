@@ -1,6 +1,7 @@
 /**
  * The in-cluster observability add-ons of the `<env>-platform` stack (seed 004 section 6):
- * metrics and alerts (kube-prometheus-stack), logs (Loki + Grafana Alloy), traces
+ * metrics and alerts (kube-prometheus-stack, and prometheus-adapter serving the HPAs'
+ * request-rate metric from it), logs (Loki + Grafana Alloy), traces
  * (OpenTelemetry operator + collector -> Jaeger v2) and dashboards as code. They all go
  * to the `monitoring` namespace made by modules/tenancy.
  */
@@ -15,6 +16,7 @@ import { JaegerAddon, JaegerStorage } from "./jaeger";
 import { KubePrometheusStackAddon } from "./kube-prometheus-stack";
 import { LokiAddon, LokiDeploymentMode } from "./loki";
 import { OpenTelemetryAddon } from "./opentelemetry";
+import { PrometheusAdapterAddon } from "./prometheus-adapter";
 import type { KeyMetricThresholds } from "./rules";
 
 export * from "./alloy";
@@ -22,7 +24,9 @@ export * from "./dashboards";
 export * from "./jaeger";
 export * from "./kube-prometheus-stack";
 export * from "./loki";
+export * from "./mesh-metrics";
 export * from "./opentelemetry";
+export * from "./prometheus-adapter";
 export * from "./rules";
 
 export interface ObservabilityAddonsOptions {
@@ -87,6 +91,8 @@ export function observabilityAddons(o: ObservabilityAddonsOptions): PlatformAddo
       chatWebhookSecretId: o.chatWebhookSecretId,
       pagingWebhookUrl: o.pagingWebhookUrl,
     }),
+    // The HPAs' request-rate metric, from the same Prometheus.
+    new PrometheusAdapterAddon(),
     new GrafanaDashboardsAddon(),
     new LokiAddon({ bucket: o.logsBucket, retentionDays: o.lokiRetentionDays, deploymentMode: o.lokiDeploymentMode }),
     new AlloyAddon(),

@@ -1,8 +1,9 @@
 /**
  * kube-prometheus-stack: Prometheus (operator), Alertmanager, Grafana, node-exporter and
  * kube-state-metrics in the `monitoring` namespace, with the spec's `kubernetes-pods`
- * scrape job, the key-metric and SLO rules (rules.ts), alert routing (critical -> paging,
- * the rest -> chat) and the Grafana data sources that link metrics, logs and traces.
+ * scrape job and the Linkerd proxies' (mesh-metrics.ts), the key-metric and SLO rules
+ * (rules.ts), alert routing (critical -> paging, the rest -> chat) and the Grafana data
+ * sources that link metrics, logs and traces.
  *
  * Secrets never reach Helm values: the chat webhook URL is read from Secrets Manager
  * (`data.aws_secretsmanager_secret_version`, the value lives only in state) into a
@@ -21,6 +22,7 @@ import { AdmissionWebhook, ChartAdmission, POD, SERVICE, valueAt } from "../admi
 import { GP3_STORAGE_CLASS } from "../storage-class";
 import { HelmAddon } from "../helm-addon";
 import { AddonContext, controllerReplicas } from "../types";
+import { LINKERD_PROXY_SCRAPE_JOB } from "./mesh-metrics";
 import { KeyMetricThresholds, prometheusRulesMap } from "./rules";
 
 /** The spec's global scrape and rule evaluation interval. */
@@ -40,6 +42,9 @@ export const ENDPOINTS = {
   jaegerQuery: `http://jaeger.${MONITORING_NAMESPACE}.svc.cluster.local:16686`,
   jaegerOtlpGrpc: `jaeger.${MONITORING_NAMESPACE}.svc.cluster.local:4317`,
 } as const;
+
+/** Prometheus' Service (the chart's `<release>-prometheus`), for in-cluster clients that take URL and port apart. */
+export const PROMETHEUS_SERVICE = { url: `http://kube-prometheus-stack-prometheus.${MONITORING_NAMESPACE}.svc`, port: 9090 } as const;
 
 /** Grafana data source uids (links between them refer to these). */
 export const DATASOURCE_UIDS = { prometheus: "prometheus", loki: "loki", jaeger: "jaeger" } as const;
@@ -171,7 +176,8 @@ export class KubePrometheusStackAddon extends HelmAddon {
           podMonitorSelectorNilUsesHelmValues: false,
           ruleSelectorNilUsesHelmValues: false,
           enableFeatures: ["exemplar-storage"],
-          additionalScrapeConfigs: [KUBERNETES_PODS_SCRAPE_JOB],
+          // The seed's job, and the Linkerd proxies' admin ports (golden metrics, the HPAs' request rate).
+          additionalScrapeConfigs: [KUBERNETES_PODS_SCRAPE_JOB, LINKERD_PROXY_SCRAPE_JOB],
           storageSpec: {
             volumeClaimTemplate: {
               spec: { storageClassName: GP3_STORAGE_CLASS, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${p.storageGb}Gi` } } },
