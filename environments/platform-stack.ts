@@ -26,6 +26,7 @@ import { configureBackend } from "../providers/backend";
 import { KubernetesAuth, kubernetesProviders, KubernetesProviders } from "../providers/kubernetes";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
+import { instanceArchitecture } from "../variables/aws-catalog";
 import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, SYSTEM_NAMESPACE, apiHostName } from "../variables/platform";
 import { EnvironmentName, namePrefix, names } from "../variables/project";
 import { BUCKETS, BucketPurpose } from "../variables/storage";
@@ -176,6 +177,8 @@ export class PlatformStack extends AuthorWorksStack {
           githubRepository: env.security.githubRepository,
           // The runners' own GitHub App (variables/secrets.ts), not the content service's.
           githubAppSecretPath: "ci/github-runners-app",
+          // The Rollouts controller runs on the system nodes: their architecture picks its plugin binary.
+          architecture: instanceArchitecture(env.kubernetes.nodeGroups.system.instanceTypes[0]),
         }),
         ...observabilityAddons(observabilityOptions(env, { logsBucket: this.buckets.logs })),
       ],
@@ -223,6 +226,9 @@ export class PlatformStack extends AuthorWorksStack {
         securityGroupIds: [webSecurityGroup.id],
         deletionProtection: env.durability.deletionProtection,
       },
+      // kubelet, Prometheus and the ALB reach the pods unmeshed from the VPC's addresses.
+      meshPolicy: { clusterNetworkCidr: env.network.cidr },
+      canarySteps: env.delivery.canarySteps,
       dependsOn: [...this.addons.all],
     });
 

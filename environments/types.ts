@@ -2,6 +2,7 @@ import type { ContainerLimitRange, NamespaceQuota } from "../modules/tenancy";
 import type { EnvironmentName } from "../variables/project";
 import type { CloudFrontPriceClass, CodebuildComputeType, EksLogType } from "../variables/aws-catalog";
 import type { AvailabilityPolicy, DurabilityPolicy } from "./presets";
+import type { CanaryStep } from "../modules/addons/delivery/argo-rollouts";
 
 /**
  * One environment, as plain data. Every difference between dev, staging and
@@ -349,6 +350,11 @@ export interface DeliveryConfig {
   readonly autoSync: boolean;
   /** GitHub Actions runner scale set bounds. */
   readonly runners: { readonly minRunners: number; readonly maxRunners: number };
+  /**
+   * Canary steps of every service's Rollout: `setWeight` percentages of requests (strictly
+   * increasing, the last 100) and pauses. @default DEFAULT_CANARY_STEPS (seed 003: 10 %, 10 min, 50 %, 30 min, 100 %)
+   */
+  readonly canarySteps?: readonly CanaryStep[];
   /**
    * The runner CI deploys this environment's platform stack from: an AWS CodeBuild project
    * in the VPC (modules/ci-runner), the network path to the cluster's API endpoint.

@@ -229,3 +229,23 @@ export const CHART_REPOSITORY = /^(https:\/\/|oci:\/\/)[^\s]+$/;
  * Source: docker-library/postgres tags 17.11-alpine (PostgreSQL 17.11, 2026-08-13).
  */
 export const POSTGRES_CLIENT_IMAGE = "public.ecr.aws/docker/library/postgres:17.11-alpine";
+
+/**
+ * The Argo Rollouts traffic router plugin for the Kubernetes Gateway API
+ * (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi): the controller downloads the
+ * binary of its nodes' architecture from `locations` at startup (the cluster reaches
+ * GitHub; nothing is fetched at synth). The plugin configuration accepts a `sha256`; none
+ * is pinned because no published checksum of this release could be confirmed from here:
+ * add it with the next upgrade (`sha256sum` of the release asset).
+ * Source: v0.17.0 used with Argo Rollouts v1.10.0 (the controller of CHARTS.argoRollouts);
+ * docs/installation.md of the plugin (location format `gatewayapi-plugin-<os>-<arch>`,
+ * names without the hyphen since v0.4.0).
+ */
+export const ROLLOUTS_GATEWAY_API_PLUGIN = {
+  name: "argoproj-labs/gatewayAPI",
+  version: "v0.17.0",
+  locations: {
+    arm64: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-arm64",
+    x86_64: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
+  },
+} as const;

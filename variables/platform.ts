@@ -81,6 +81,12 @@ export const MESH = {
   namespace: "linkerd",
   /** Namespace annotation for automatic proxy injection. */
   injectAnnotation: { "linkerd.io/inject": "enabled" },
+  /**
+   * Namespace annotation of the default inbound policy of application pods: only mTLS
+   * clients of the mesh; the Servers of modules/workloads/mesh-policy.ts narrow it per port.
+   * Values: linkerd.io/2-edge/reference/authorization-policy "Default policies".
+   */
+  defaultInboundPolicy: { "config.linkerd.io/default-inbound-policy": "all-authenticated" },
   /** Meshed-to-meshed traffic arrives on the proxy's inbound port, not the app port. */
   proxyInboundPort: 4143,
   /** Proxy admin: metrics and its own health endpoints. */

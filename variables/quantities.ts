@@ -12,3 +12,14 @@ export function parseMemoryBytes(q: string): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
   return m ? Number(m[1]) * units[m[2] ?? ""] : undefined;
 }
+
+/**
+ * A Gateway API duration in milliseconds ("500ms", "10s", "1m", "1h"; one whole number and
+ * unit, the subset of the Gateway API `Duration` grammar Linkerd's annotations also read);
+ * undefined if malformed.
+ */
+export function parseDurationMs(d: string): number | undefined {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const m = /^(\d{1,5})(ms|s|m|h)$/.exec(d);
+  return m ? Number(m[1]) * units[m[2]] : undefined;
+}

@@ -25,6 +25,89 @@ export interface ServiceDefinition {
   readonly buckets: readonly string[];
   /** Container port, the same in every environment. */
   readonly port: number;
+  /**
+   * Services (catalogue names) whose pods may call this one through the mesh: its Linkerd
+   * `AuthorizationPolicy` admits exactly their service accounts' mTLS identities
+   * (modules/workloads/mesh-policy.ts). The public service is reached by the load balancer,
+   * not by a caller. @default none: no service may call it
+   */
+  readonly callers?: readonly string[];
+  /** Timeouts, retries and circuit breaking of the calls to this service; unset fields keep `DEFAULT_SERVICE_TRAFFIC`. @default DEFAULT_SERVICE_TRAFFIC */
+  readonly traffic?: ServiceTrafficOverride;
+}
+
+/**
+ * How meshed clients call a service (modules/workloads/routes.ts): Linkerd applies it on
+ * the client side, from the service's HTTPRoutes and Service annotations. Durations are
+ * Gateway API durations: a whole number and a unit, "500ms", "10s", "1m".
+ */
+export interface ServiceTraffic {
+  /**
+   * Longest a request may take, retries included (HTTPRoute `rules[].timeouts.request`);
+   * the client gets a 504 after it. 100ms to 5m.
+   */
+  readonly requestTimeout: string;
+  /**
+   * Retries of failed reads (GET and HEAD: idempotent) answered with a 5xx
+   * (`retry.linkerd.io/http: 5xx`). Linkerd's route retries are counted per request; its
+   * ratio budget (retryRatio) exists only in ServiceProfiles, which would switch the route
+   * configuration off. The budget here is therefore per request: at most `limit` retries,
+   * each attempt cut at `perTryTimeout`, and all attempts must fit in `requestTimeout`.
+   */
+  readonly retries: {
+    /** Retries per request (`retry.linkerd.io/limit`): 0 (none) to 5. */
+    readonly limit: number;
+    /** Timeout of each attempt (`retry.linkerd.io/timeout`): at least 10ms; (limit + 1) attempts fit in `requestTimeout`. */
+    readonly perTryTimeout: string;
+  };
+  /**
+   * Circuit breaking per endpoint by consecutive-failure accrual
+   * (`balancer.linkerd.io/failure-accrual: consecutive` on the Services): after
+   * `maxFailures` failures in a row a pod gets no requests for a back-off between
+   * `minPenalty` and `maxPenalty`, jittered by `jitterRatio`.
+   */
+  readonly circuitBreaker: {
+    /** Consecutive failures that trip an endpoint: 1 to 100. */
+    readonly maxFailures: number;
+    /** First back-off: at least 100ms, at most `maxPenalty`. */
+    readonly minPenalty: string;
+    /** Longest back-off: at most 10m. */
+    readonly maxPenalty: string;
+    /** Random spread of each back-off: 0 to 100 (a ratio of the back-off). */
+    readonly jitterRatio: number;
+  };
+}
+
+/** Per-service differences from `DEFAULT_SERVICE_TRAFFIC`. */
+export interface ServiceTrafficOverride {
+  readonly requestTimeout?: string;
+  readonly retries?: Partial<ServiceTraffic["retries"]>;
+  readonly circuitBreaker?: Partial<ServiceTraffic["circuitBreaker"]>;
+}
+
+/**
+ * Defaults of every service.
+ * - `requestTimeout` 10s: Linkerd's former route default (ServiceProfile `timeout`, linkerd.io
+ *   2.15 "Retries and Timeouts"); far above the 1 s p99 the canary analysis allows.
+ * - retries: 2 per request, 3s per attempt (3 attempts x 3s fit in 10s). Linkerd's own
+ *   default limit is 1 (linkerd.io/2-edge/tasks/configuring-retries).
+ * - circuit breaker: Linkerd's documented defaults for consecutive accrual, 7 failures,
+ *   1s to 60s back-off, jitter 0.5 (linkerd.io/2-edge/reference/circuit-breaking).
+ */
+export const DEFAULT_SERVICE_TRAFFIC: ServiceTraffic = {
+  requestTimeout: "10s",
+  retries: { limit: 2, perTryTimeout: "3s" },
+  circuitBreaker: { maxFailures: 7, minPenalty: "1s", maxPenalty: "60s", jitterRatio: 0.5 },
+};
+
+/** A service's traffic settings: its override merged over `DEFAULT_SERVICE_TRAFFIC`. */
+export function serviceTraffic(def: ServiceDefinition, defaults: ServiceTraffic = DEFAULT_SERVICE_TRAFFIC): ServiceTraffic {
+  const o = def.traffic ?? {};
+  return {
+    requestTimeout: o.requestTimeout ?? defaults.requestTimeout,
+    retries: { ...defaults.retries, ...o.retries },
+    circuitBreaker: { ...defaults.circuitBreaker, ...o.circuitBreaker },
+  };
 }
 
 /**
@@ -32,6 +115,12 @@ export interface ServiceDefinition {
  * (rate limits, token revocation list), user (sessions), content (rendered chapters) and
  * editor (live editing sessions) use the cache; the secrets each one reads are in
  * variables/secrets.ts (`owner`, `readers`).
+ *
+ * Who calls whom (`callers`), also decided here: the gateway calls every service behind
+ * it; editor saves revisions into content's chapters; export reads manuscripts (content)
+ * and checks entitlements (subscription); content checks entitlements (subscription);
+ * subscription reads accounts (user); user, subscription and export send mail through
+ * notification; notification reads recipients (user).
  */
 export const SERVICES: readonly ServiceDefinition[] = [
   { name: "gateway", workload: "authorworks-gateway", description: "Public API gateway", ownsDatabase: false, usesCache: true, buckets: [], port: APP_PORT },
@@ -43,6 +132,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     usesCache: true,
     buckets: [],
     port: APP_PORT,
+    callers: ["gateway", "subscription", "notification"],
   },
   {
     name: "content",
@@ -52,6 +142,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     usesCache: true,
     buckets: ["content", "media"],
     port: APP_PORT,
+    callers: ["gateway", "editor", "export"],
   },
   {
     name: "editor",
@@ -61,6 +152,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     usesCache: true,
     buckets: [],
     port: APP_PORT,
+    callers: ["gateway"],
   },
   {
     name: "subscription",
@@ -70,6 +162,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     usesCache: false,
     buckets: [],
     port: APP_PORT,
+    callers: ["gateway", "content", "export"],
   },
   {
     name: "export",
@@ -79,6 +172,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     usesCache: false,
     buckets: ["content", "exports"],
     port: APP_PORT,
+    callers: ["gateway"],
   },
   {
     name: "notification",
@@ -88,6 +182,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
     usesCache: false,
     buckets: [],
     port: APP_PORT,
+    callers: ["gateway", "user", "subscription", "export"],
   },
 ];
 

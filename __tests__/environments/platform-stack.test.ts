@@ -165,13 +165,13 @@ describe("one owner per object in the application namespace", () => {
     for (const [type, rs] of Object.entries(json.resource as Record<string, Record<string, Json>>)) {
       for (const r of Object.values(rs)) if (r.metadata?.namespace === appNs) made.add(KINDS[type] ?? `unmapped ${type}`);
     }
-    for (const id of ["workloads_rollouts", "workloads_external_secrets", "workloads_database_users_secrets"]) {
-      for (const r of valuesOf(json, id).resources) made.add(`${String(r.apiVersion).split("/")[0]}/${r.kind}`);
+    for (const id of ["workloads_rollouts", "workloads_external_secrets", "workloads_database_users_secrets", "workloads_mesh_policy", "workloads_routes"]) {
+      for (const r of valuesOf(json, id).resources) made.add(`${String(r.apiVersion).includes("/") ? String(r.apiVersion).split("/")[0] : ""}/${r.kind}`);
     }
     const project = rawResource(json, "addons_argo_cd_applications", "AppProject");
     const blacklisted = project.spec.namespaceResourceBlacklist.map((k: Json) => `${k.group}/${k.kind}`);
     const shared = SHARED_KINDS.map((k) => `${k.group}/${k.kind}`);
-    expect(made.size).toBeGreaterThanOrEqual(14);
+    expect(made.size).toBeGreaterThanOrEqual(19);
     expect([...made].filter((k) => !blacklisted.includes(k) && !shared.includes(k))).toEqual([]);
   });
 });

@@ -202,13 +202,19 @@ describe("ServiceWorkloads", () => {
     test("one raw-chart release, after the Deployments and what the prop lists", () => {
       const r = release(fixtureJson, "workloads_rollouts");
       expect([r.chart, r.version, r.namespace, r.name]).toEqual([CHARTS.raw.chart, CHARTS.raw.version, "authorworks", "authorworks-rollouts"]);
-      expect(r.depends_on).toHaveLength(7);
+      // Every Deployment (the pod templates), and the routes with the stable and canary Services the Rollouts name.
+      expect(r.depends_on).toHaveLength(8);
       expect(r.depends_on).toContain("kubernetes_deployment_v1.workloads_gateway_deployment");
+      expect(r.depends_on).toContain("helm_release.workloads_routes");
     });
 
     test("off: the Deployment runs the pods, the HPA scales it, no Rollout", () => {
       const json = synth(FIXTURE, { progressiveDelivery: false });
-      expect(resourcesOf(json, "helm_release")).toEqual({});
+      // Only the routes (timeouts, retries) remain: no Rollouts, no stable or canary Services.
+      expect(Object.keys(resourcesOf(json, "helm_release"))).toEqual(["workloads_routes"]);
+      const routed = JSON.parse(release(json, "workloads_routes").values[0]).resources as Json[];
+      expect(routed.map((m) => m.kind)).toEqual(Array(14).fill("HTTPRoute"));
+      for (const m of routed) expect(m.spec.rules[0].backendRefs).toEqual([{ name: m.spec.parentRefs[0].name, port: 80 }]);
       expect(deployment(json, "export").spec.replicas).toBe("14");
       expect(deployment(json, "gateway").spec.replicas).toBe("3");
       expect(hpa(json, "gateway").spec.scale_target_ref.kind).toBe("Deployment");

@@ -5,6 +5,7 @@
  * ENVIRONMENT_CHECKS (environments/checks/index.ts).
  */
 import { MAX_RUNNERS_CEILING } from "../../modules/addons/delivery/actions-runners";
+import { canaryStepProblems } from "../../modules/addons/delivery/argo-rollouts";
 import { CODEBUILD_COMPUTE_TYPES, CODEBUILD_TIMEOUT_MINUTES, CODECONNECTIONS_CONNECTION_ARN } from "../../variables/aws-catalog";
 import { PLATFORM_APPLY_WORST_CASE_SECONDS } from "../../providers/kubernetes";
 import type { Checker } from "../../variables/validation";
@@ -36,6 +37,9 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
     c.problem(
       `delivery.runners.maxRunners (${d.runners.maxRunners}) needs kubernetes.nodeGroups.spot.maxSize >= 1 (got ${spotMax}): runner pods run only on spot nodes; accepted: a spot group that can grow`,
     );
+  }
+  if (d.canarySteps !== undefined) {
+    for (const p of canaryStepProblems(d.canarySteps)) c.fail(`delivery.canarySteps${p.field}`, p.got, p.accepted);
   }
   const r = d.deployRunner ?? ({} as Partial<typeof d.deployRunner>);
   c.oneOf("delivery.deployRunner.computeType", r.computeType, CODEBUILD_COMPUTE_TYPES);

@@ -10,11 +10,12 @@
  */
 import type { ContainerLimitRange, NamespaceQuota } from "../../modules/tenancy";
 import { MESH, MESH_PROXY_RESOURCES, NAMESPACES, NamespaceDefinition } from "../../variables/platform";
-import { DATABASE_SERVICES, SERVICES, SERVICE_NAMES, ServiceDefinition } from "../../variables/services";
+import { DATABASE_SERVICES, SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceTraffic, serviceTraffic } from "../../variables/services";
+import { callerProblems } from "../../modules/workloads/mesh-policy";
 import { SECRETS } from "../../variables/secrets";
 import { AccessCatalogue, checkServiceAccess } from "../../modules/workloads/access";
 import { namePrefix } from "../../variables/project";
-import { parseCpuMillis, parseMemoryBytes } from "../../variables/quantities";
+import { parseCpuMillis, parseDurationMs, parseMemoryBytes } from "../../variables/quantities";
 import { Checker, DNS_LABEL } from "../../variables/validation";
 import type { EnvironmentConfig, ScalingPolicy, WorkloadConfig, WorkloadOverride, WorkloadSize } from "../types";
 
@@ -293,4 +294,50 @@ export function checkServiceCatalogue(
   for (const p of checkServiceAccess(catalogue, { namePrefix: namePrefix(cfg.name), databaseServices })) {
     c.fail(`${p.field} (variables/${p.field.startsWith("secrets") ? "secrets" : "services"}.ts)`, p.got, p.accepted);
   }
+  for (const p of callerProblems(catalogue.services)) c.fail(`${p.field} (variables/services.ts)`, p.got, p.accepted);
+  for (const s of catalogue.services) checkServiceTraffic(c, `services["${s.name}"].traffic (variables/services.ts)`, serviceTraffic(s));
+}
+
+/** Durations of the routes and the circuit breaker: bounds in milliseconds. */
+const TRAFFIC_BOUNDS = {
+  requestTimeoutMs: { min: 100, max: 300_000 },
+  retryLimit: { min: 0, max: 5 },
+  perTryTimeoutMs: { min: 10 },
+  maxFailures: { min: 1, max: 100 },
+  minPenaltyMs: { min: 100 },
+  maxPenaltyMs: { max: 600_000 },
+  jitterRatio: { min: 0, max: 100 },
+} as const;
+
+function duration(c: Checker, field: string, value: string, min: number, max: number): number | undefined {
+  const ms = parseDurationMs(value);
+  if (ms === undefined || ms < min || ms > max) {
+    c.fail(field, value, `a duration ("500ms", "10s", "1m") from ${min}ms to ${max}ms`);
+    return undefined;
+  }
+  return ms;
+}
+
+/**
+ * One service's timeouts, retries and circuit breaker (modules/workloads/routes.ts): the
+ * request timeout 100ms-5m; at most 5 retries, each attempt at least 10ms, and all
+ * (limit + 1) attempts within the request timeout (the per-request retry budget);
+ * 1-100 consecutive failures, back-off from at least 100ms to at most 10m, jitter 0-100.
+ */
+export function checkServiceTraffic(c: Checker, field: string, t: ServiceTraffic): void {
+  const b = TRAFFIC_BOUNDS;
+  const request = duration(c, `${field}.requestTimeout`, t.requestTimeout, b.requestTimeoutMs.min, b.requestTimeoutMs.max);
+  const limitOk = c.intRange(`${field}.retries.limit`, t.retries.limit, b.retryLimit.min, b.retryLimit.max, "retries per request");
+  const perTry = duration(c, `${field}.retries.perTryTimeout`, t.retries.perTryTimeout, b.perTryTimeoutMs.min, request ?? b.requestTimeoutMs.max);
+  if (request !== undefined && perTry !== undefined && limitOk && (t.retries.limit + 1) * perTry > request) {
+    c.fail(
+      `${field}.retries`,
+      t.retries,
+      `(limit + 1) attempts of perTryTimeout within requestTimeout (${t.requestTimeout}): at most ${Math.floor(request / perTry) - 1} retries of ${t.retries.perTryTimeout}`,
+    );
+  }
+  c.intRange(`${field}.circuitBreaker.maxFailures`, t.circuitBreaker.maxFailures, b.maxFailures.min, b.maxFailures.max, "consecutive failures");
+  const max = duration(c, `${field}.circuitBreaker.maxPenalty`, t.circuitBreaker.maxPenalty, b.minPenaltyMs.min, b.maxPenaltyMs.max);
+  duration(c, `${field}.circuitBreaker.minPenalty`, t.circuitBreaker.minPenalty, b.minPenaltyMs.min, max ?? b.maxPenaltyMs.max);
+  c.numberRange(`${field}.circuitBreaker.jitterRatio`, t.circuitBreaker.jitterRatio, b.jitterRatio.min, b.jitterRatio.max);
 }

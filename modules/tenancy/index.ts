@@ -391,7 +391,7 @@ export class Tenancy extends Construct {
         metadata: {
           name: def.name,
           labels,
-          annotations: { "authorworks.io/description": def.description, ...(applications ? MESH.injectAnnotation : {}) },
+          annotations: { "authorworks.io/description": def.description, ...(applications ? { ...MESH.injectAnnotation, ...MESH.defaultInboundPolicy } : {}) },
         },
       });
       this.namespaces[def.name] = ns;

@@ -19,7 +19,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsContext } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import type { IBucket } from "../s3";
-import { ROLLOUTS_POD_TEMPLATE_HASH, defaultCanaryStrategy } from "../addons/delivery/argo-rollouts";
+import { CanaryStep, CanaryTrafficRouting, ROLLOUTS_POD_TEMPLATE_HASH, defaultCanaryStrategy } from "../addons/delivery/argo-rollouts";
 import { helmRelease, rawRelease } from "../addons/types";
 import { DEFAULT_REFRESH_INTERVAL, externalSecretManifest } from "../addons/external-secrets";
 import { RELOADER_ANNOTATIONS } from "../addons/reloader";
@@ -30,15 +30,19 @@ import { CHARTS } from "../../variables/charts";
 import { APPLICATION_NAMESPACE, LABELS, MESH_PROXY_RESOURCES, METRICS_PATH, SYSTEM_NAMESPACE, workloadLabels } from "../../variables/platform";
 import { EnvironmentName, names, resourceName } from "../../variables/project";
 import { SECRETS, SecretDefinition } from "../../variables/secrets";
-import { SERVICES, ServiceDefinition } from "../../variables/services";
+import { SERVICES, ServiceDefinition, serviceTraffic } from "../../variables/services";
 import { RDS_CA_BUNDLE_KEY, RDS_CA_MOUNT_PATH, SECRETS_MOUNT_PATH, SecretMapping, serviceSecretMappings } from "./access";
 import { DatabaseUsers } from "./database-users";
 import { serviceAutoscaler } from "./autoscaler";
 import type { AutoscalingConfig } from "../../environments/types";
+import { PROBE_PATHS, meshPolicyManifests } from "./mesh-policy";
+import { SERVICE_PORT, canaryTrafficRouting, failureAccrualAnnotations, serviceRoutes } from "./routes";
 
 export * from "./access";
 export * from "./autoscaler";
 export { DATABASE_USER_SQL, DATABASE_USER_SQL_SHA256, DatabaseUsers } from "./database-users";
+export * from "./mesh-policy";
+export * from "./routes";
 
 /** CPU and memory as Kubernetes quantities ("500m", "1Gi"). */
 export interface Quantities {
@@ -156,6 +160,15 @@ export interface ServiceWorkloadsProps {
    */
   readonly progressiveDelivery?: boolean;
   /**
+   * Linkerd authorization of the namespace (`meshPolicyManifests`): per service a Server
+   * that admits its catalogue `callers`, probes, scraping and, for the public service, the
+   * load balancer. Needs the Linkerd CRDs (in `dependsOn`). @default none: no Server, the
+   * namespace's default inbound policy alone
+   */
+  readonly meshPolicy?: { readonly clusterNetworkCidr: string };
+  /** Canary steps of every Rollout (weights increase and end at 100, checked). @default DEFAULT_CANARY_STEPS */
+  readonly canarySteps?: readonly CanaryStep[];
+  /**
    * What the Deployments must wait for: the Linkerd control plane (its injector must be
    * up, or pods start without a proxy) and the load balancer controller (its webhook).
    * @default none
@@ -223,7 +236,12 @@ const ROLLOUT_API = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout" } as c
  * canary strategy ships each template change. `replicas` is the initial size: the HPA
  * owns it afterwards, and Helm's three-way merge leaves it alone while it is unchanged here.
  */
-export function serviceRollout(def: ServiceDefinition, namespace: string, initialReplicas: number): object {
+export function serviceRollout(
+  def: ServiceDefinition,
+  namespace: string,
+  initialReplicas: number,
+  canary: { readonly trafficRouting?: CanaryTrafficRouting; readonly steps?: readonly CanaryStep[] } = {},
+): object {
   const labels = workloadLabels(def);
   return {
     ...ROLLOUT_API,
@@ -234,7 +252,7 @@ export function serviceRollout(def: ServiceDefinition, namespace: string, initia
       selector: { matchLabels: labels.selector },
       // scaleDown never: the Deployment is kept at 0 by Terraform from the start.
       workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: def.workload, scaleDown: "never" },
-      strategy: defaultCanaryStrategy({ service: def.name, namespace }),
+      strategy: defaultCanaryStrategy({ service: def.name, namespace, ...canary }),
     },
   };
 }
@@ -255,6 +273,10 @@ export class ServiceWorkloads extends Construct {
   public readonly rollouts?: Release;
   /** `rds-ca-bundle`: the RDS CA bundle of the region, when a service has a database. */
   public readonly caBundle?: ConfigMapV1;
+  /** The namespace's Linkerd authorization (one release of the raw chart), with `meshPolicy`. */
+  public readonly meshPolicy?: Release;
+  /** The services' outbound HTTPRoutes, and their stable and canary Services with progressive delivery (one release of the raw chart). */
+  public readonly routes: Release;
   /** The services' ExternalSecrets (one release of the raw chart), with `secrets`. */
   public readonly externalSecrets?: Release;
   /** The Jobs creating the services' database users, with `secrets` and databases. */
@@ -309,11 +331,35 @@ export class ServiceWorkloads extends Construct {
         });
       }
     }
+    if (props.meshPolicy) {
+      this.meshPolicy = rawRelease(this, "mesh-policy", {
+        name: "authorworks-mesh-policy",
+        namespace,
+        resources: meshPolicyManifests({
+          namespace,
+          services,
+          clusterNetworkCidr: props.meshPolicy.clusterNetworkCidr,
+          publicService: props.ingress.service ?? "gateway",
+        }),
+        dependsOn: props.dependsOn ?? [],
+        // Custom resources only: nothing Helm can wait for, and no wait lengthens a first apply.
+        wait: false,
+      });
+    }
     for (const def of services) {
       this.workloads[def.name] = { ...this.service(def, namespace, props, mappings[def.name]), externalSecret: manifests[def.name] };
     }
     const all = Object.values(this.workloads);
-    if (props.progressiveDelivery ?? true) {
+    const progressive = props.progressiveDelivery ?? true;
+    this.routes = rawRelease(this, "routes", {
+      name: "authorworks-routes",
+      namespace,
+      resources: services.flatMap((s) => serviceRoutes(s, namespace, serviceTraffic(s), progressive)),
+      dependsOn: [...(props.dependsOn ?? []), ...all.map((w) => w.service)],
+      // Routes and ClusterIP Services: ready once created.
+      wait: false,
+    });
+    if (progressive) {
       // The raw chart plans on a fresh cluster (the Rollout CRD arrives in the same apply).
       // Helm does not wait on custom resources: a canary's pauses never hold the apply.
       this.rollouts = helmRelease(this, "rollouts", {
@@ -321,7 +367,7 @@ export class ServiceWorkloads extends Construct {
         chart: CHARTS.raw,
         namespace,
         values: { resources: all.map((w) => w.rollout) },
-        dependsOn: [...(props.dependsOn ?? []), ...all.map((w) => w.deployment)],
+        dependsOn: [...(props.dependsOn ?? []), ...all.map((w) => w.deployment), this.routes],
       });
     }
     const publicName = props.ingress.service ?? "gateway";
@@ -387,6 +433,8 @@ export class ServiceWorkloads extends Construct {
       ...(databaseGrant ? [databaseGrant] : []),
       ...(userJob ? [userJob] : []),
       ...(hasSecret && this.externalSecrets ? [this.externalSecrets] : []),
+      // Under the namespace's all-authenticated default, probes and the load balancer need the Servers' authorizations first.
+      ...(this.meshPolicy ? [this.meshPolicy] : []),
     ];
     // Reloader rolls the pods when their Secret or settings change (rotation). It watches the
     // Deployment: it cannot restart a Rollout that takes its template from a Deployment
@@ -455,8 +503,8 @@ export class ServiceWorkloads extends Construct {
                   requests: { cpu: size.requests.cpu, memory: size.requests.memory },
                   limits: { cpu: size.limits.cpu, memory: size.limits.memory },
                 },
-                livenessProbe: { httpGet: { path: "/health", port }, initialDelaySeconds: 30, periodSeconds: 10 },
-                readinessProbe: { httpGet: { path: "/readiness", port }, initialDelaySeconds: 5, periodSeconds: 5 },
+                livenessProbe: { httpGet: { path: PROBE_PATHS.liveness, port }, initialDelaySeconds: 30, periodSeconds: 10 },
+                readinessProbe: { httpGet: { path: PROBE_PATHS.readiness, port }, initialDelaySeconds: 5, periodSeconds: 5 },
                 securityContext: {
                   runAsNonRoot: true,
                   allowPrivilegeEscalation: false,
@@ -494,11 +542,11 @@ export class ServiceWorkloads extends Construct {
     });
 
     const service = new ServiceV1(scope, "service", {
-      metadata,
+      metadata: { ...metadata, annotations: failureAccrualAnnotations(serviceTraffic(def)) },
       spec: {
         type: "ClusterIP",
         selector: labels.selector,
-        port: [{ name: "http", port: 80, targetPort: port, protocol: "TCP" }],
+        port: [{ name: "http", port: SERVICE_PORT, targetPort: port, protocol: "TCP" }],
       },
     });
 
@@ -516,7 +564,9 @@ export class ServiceWorkloads extends Construct {
       spec: { maxUnavailable: "1", selector: { matchLabels: labels.selector } },
     });
 
-    const rollout = progressive ? serviceRollout(def, namespace, bounds.min) : undefined;
+    const rollout = progressive
+      ? serviceRollout(def, namespace, bounds.min, { trafficRouting: canaryTrafficRouting(def), steps: props.canarySteps })
+      : undefined;
     return {
       definition: def,
       size,
@@ -545,7 +595,7 @@ export class ServiceWorkloads extends Construct {
       "alb.ingress.kubernetes.io/ssl-redirect": "443",
       "alb.ingress.kubernetes.io/ssl-policy": i.sslPolicy ?? DEFAULT_SSL_POLICY,
       "alb.ingress.kubernetes.io/wafv2-acl-arn": i.wafAclArn,
-      "alb.ingress.kubernetes.io/healthcheck-path": "/health",
+      "alb.ingress.kubernetes.io/healthcheck-path": PROBE_PATHS.liveness,
       "alb.ingress.kubernetes.io/security-groups": i.securityGroupIds.join(","),
       // With our own frontend groups, the controller still opens the pods' security
       // group to the ALB through its shared backend group.
@@ -572,7 +622,7 @@ export class ServiceWorkloads extends Construct {
                 {
                   path: "/",
                   pathType: "Prefix",
-                  backend: { service: { name: front.service.metadata.name, port: { number: 80 } } },
+                  backend: { service: { name: front.service.metadata.name, port: { number: SERVICE_PORT } } },
                 },
               ],
             },

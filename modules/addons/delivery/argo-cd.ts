@@ -44,6 +44,13 @@ export const TERRAFORM_OWNED_KINDS: readonly { group: string; kind: string }[] =
   { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
   // Secret delivery (modules/workloads): the catalogues decide who gets what.
   { group: "external-secrets.io", kind: "ExternalSecret" },
+  // Mesh authorization and routes (modules/workloads): who may call whom is the catalogue's,
+  // and the canary weights on the routes are the Rollouts controller's alone.
+  { group: "policy.linkerd.io", kind: "Server" },
+  { group: "policy.linkerd.io", kind: "AuthorizationPolicy" },
+  { group: "policy.linkerd.io", kind: "MeshTLSAuthentication" },
+  { group: "policy.linkerd.io", kind: "NetworkAuthentication" },
+  { group: "gateway.networking.k8s.io", kind: "HTTPRoute" },
 ];
 
 /**

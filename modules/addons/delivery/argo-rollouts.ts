@@ -8,7 +8,8 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { CHARTS } from "../../../variables/charts";
+import { CHARTS, ROLLOUTS_GATEWAY_API_PLUGIN } from "../../../variables/charts";
+import type { CpuArchitecture } from "../../../variables/aws-catalog";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { LABELS, prometheusLabel } from "../../../variables/platform";
 import { HelmAddon } from "../helm-addon";
@@ -51,9 +52,30 @@ export type CanaryStep = { readonly setWeight: number } | { readonly pause: { re
 export type AnalysisArg =
   { readonly name: string; readonly value: string } | { readonly name: string; readonly valueFrom: { readonly podTemplateHashValue: "Latest" | "Stable" } };
 
+/** Name the Gateway API traffic router plugin is registered under (`trafficRouting.plugins` key). */
+export const GATEWAY_API_PLUGIN = ROLLOUTS_GATEWAY_API_PLUGIN.name;
+
+/**
+ * Request-weighted canary through the Gateway API plugin: the controller points
+ * `stableService` and `canaryService` at the stable and new pods (it adds
+ * `rollouts-pod-template-hash` to their selectors) and sets the weights of their
+ * backendRefs in `httpRoutes`, which Linkerd's client proxies apply per request.
+ */
+export interface CanaryTrafficRouting {
+  readonly stableService: string;
+  readonly canaryService: string;
+  /** HTTPRoutes (in the Rollout's namespace) whose backendRefs carry the two Services. */
+  readonly httpRoutes: readonly string[];
+}
+
 /** `spec.strategy.canary` of a Rollout (the fields we set). */
 export interface CanaryStrategy {
   readonly canary: {
+    readonly stableService?: string;
+    readonly canaryService?: string;
+    readonly trafficRouting?: {
+      readonly plugins: { readonly [GATEWAY_API_PLUGIN]: { readonly httpRoutes: readonly { readonly name: string }[]; readonly namespace: string } };
+    };
     /** Pods above the desired count; a number (a string is read as a percentage, "25%"). */
     readonly maxSurge: number;
     readonly maxUnavailable: number;
@@ -81,6 +103,32 @@ export interface CanaryTarget {
   readonly service: string;
   /** Namespace the service runs in. */
   readonly namespace: string;
+  /** Weights as requests, through the routes. @default none: weights are replica ratios */
+  readonly trafficRouting?: CanaryTrafficRouting;
+  /** Steps (`checkCanarySteps` rules: weights increase and end at 100). @default DEFAULT_CANARY_STEPS */
+  readonly steps?: readonly CanaryStep[];
+}
+
+/** What is wrong with a list of canary steps (weights 1-100, strictly increasing, the last 100), as `field: problem; accepted` lines. */
+export function canaryStepProblems(steps: readonly CanaryStep[]): { field: string; got: unknown; accepted: string }[] {
+  const problems: { field: string; got: unknown; accepted: string }[] = [];
+  let last = 0;
+  steps.forEach((step, i) => {
+    if (!("setWeight" in step)) return;
+    const w = step.setWeight;
+    if (!Number.isInteger(w) || w < 1 || w > 100) problems.push({ field: `[${i}].setWeight`, got: w, accepted: "a whole percentage from 1 to 100" });
+    else if (w <= last) problems.push({ field: `[${i}].setWeight`, got: w, accepted: `a weight above the previous step's ${last} (weights increase)` });
+    else last = w;
+  });
+  const weights = steps.filter((s): s is { setWeight: number } => "setWeight" in s);
+  if (weights.length === 0 || weights[weights.length - 1].setWeight !== 100) {
+    problems.push({
+      field: "",
+      got: weights.map((s) => s.setWeight),
+      accepted: "weights that end at 100 (the last setWeight step sends every request to the new version)",
+    });
+  }
+  return problems;
 }
 
 /**
@@ -90,11 +138,19 @@ export interface CanaryTarget {
  * per service), none unavailable.
  */
 export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
+  const routing = target.trafficRouting;
   return {
     canary: {
+      ...(routing
+        ? {
+            stableService: routing.stableService,
+            canaryService: routing.canaryService,
+            trafficRouting: { plugins: { [GATEWAY_API_PLUGIN]: { httpRoutes: routing.httpRoutes.map((name) => ({ name })), namespace: target.namespace } } },
+          }
+        : {}),
       maxSurge: 1,
       maxUnavailable: 0,
-      steps: DEFAULT_CANARY_STEPS,
+      steps: target.steps ?? DEFAULT_CANARY_STEPS,
       analysis: {
         templates: [{ templateName: ANALYSIS_TEMPLATE, clusterScope: true }],
         startingStep: 1,
@@ -184,13 +240,25 @@ export interface ArgoRolloutsValues {
     readonly resources: Resources;
     readonly pdb: { readonly enabled: boolean; readonly minAvailable?: number };
     readonly metrics: { readonly enabled: boolean };
+    /** Plugins the controller downloads at startup (`argo-rollouts-config` ConfigMap, `trafficRouterPlugins`). */
+    readonly trafficRouterPlugins: readonly { readonly name: string; readonly location: string }[];
   };
+  /** Extra ClusterRole rules per traffic provider; only the Gateway API's (HTTPRoutes) is granted. */
+  readonly providerRBAC: { readonly enabled: boolean; readonly providers: Readonly<Record<string, boolean>> };
   readonly dashboard: { readonly enabled: boolean };
 }
+
+/** Traffic providers of the chart's `providerRBAC.providers` (templates/controller/clusterrole.yaml). */
+const RBAC_PROVIDERS = ["istio", "smi", "ambassador", "awsLoadBalancerController", "awsAppMesh", "traefik", "apisix", "contour", "glooPlatform", "gatewayAPI"];
 
 export interface ArgoRolloutsProps {
   /** Prometheus the analysis queries. @default PROMETHEUS_URL */
   readonly prometheusUrl?: string;
+  /**
+   * Architecture of the nodes the controller runs on (the system node group), which
+   * selects the plugin binary. @default "arm64" (Graviton system nodes in every environment)
+   */
+  readonly architecture?: CpuArchitecture;
 }
 
 /** The Argo Rollouts controller (CRDs included) and the shared ClusterAnalysisTemplate. */
@@ -215,7 +283,10 @@ export class ArgoRolloutsAddon extends HelmAddon<ArgoRolloutsValues> {
         resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
         pdb: controllerDisruptionBudget(ctx),
         metrics: { enabled: true },
+        trafficRouterPlugins: [{ name: ROLLOUTS_GATEWAY_API_PLUGIN.name, location: ROLLOUTS_GATEWAY_API_PLUGIN.locations[this.props.architecture ?? "arm64"] }],
       },
+      // The plugin edits HTTPRoutes with the controller's account; no other provider is used.
+      providerRBAC: { enabled: true, providers: Object.fromEntries(RBAC_PROVIDERS.map((p) => [p, p === "gatewayAPI"])) },
       // The dashboard has no authentication of its own; the kubectl plugin does the same job.
       dashboard: { enabled: false },
     };

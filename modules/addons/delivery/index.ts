@@ -8,6 +8,7 @@ import { ArgoRolloutsAddon } from "./argo-rollouts";
 import { ArcControllerAddon, RunnerScaleSetAddon } from "./actions-runners";
 import type { PlatformAddon } from "../types";
 import type { AccessGroups } from "../../../variables/platform";
+import type { CpuArchitecture } from "../../../variables/aws-catalog";
 
 export * from "./argo-cd";
 export * from "./argo-rollouts";
@@ -30,13 +31,15 @@ export interface DeliveryAddonsOptions {
   readonly groups?: AccessGroups;
   /** Prometheus the canary analysis queries. @default PROMETHEUS_URL */
   readonly prometheusUrl?: string;
+  /** Architecture of the system nodes (the Rollouts plugin binary). @default "arm64" */
+  readonly architecture?: CpuArchitecture;
 }
 
 /** Argo CD, Argo Rollouts, the runner controller and the environment's runner scale set. */
 export function deliveryAddons(o: DeliveryAddonsOptions): PlatformAddon[] {
   return [
     new ArgoCdAddon({ manifestsRepoUrl: o.manifestsRepoUrl, manifestsRevision: o.manifestsRevision, autoSync: o.autoSync, groups: o.groups }),
-    new ArgoRolloutsAddon({ prometheusUrl: o.prometheusUrl }),
+    new ArgoRolloutsAddon({ prometheusUrl: o.prometheusUrl, architecture: o.architecture }),
     new ArcControllerAddon(),
     new RunnerScaleSetAddon({
       githubRepository: o.githubRepository,
