@@ -53,8 +53,13 @@ export const SHARED_OWNERSHIP = { owner: "platform", costCenter: "authorworks-sh
 export const names = {
   /** EKS cluster: `authorworks-<env>`. */
   cluster: (env: EnvironmentName) => namePrefix(env),
+  /**
+   * ECR repository namespace of an environment: `authorworks-<env>`. Its repositories replicate
+   * to the DR region under the same names (modules/registry `RegistryReplication`).
+   */
+  ecrNamespace: (env: EnvironmentName) => namePrefix(env),
   /** ECR repository of a service: `authorworks-<env>/<service>`. */
-  ecrRepository: (env: EnvironmentName, service: string) => `${namePrefix(env)}/${service}`,
+  ecrRepository: (env: EnvironmentName, service: string) => `${names.ecrNamespace(env)}/${service}`,
   /** Regional WAF web ACL the gateway's load balancer is attached to. */
   regionalWebAcl: (env: EnvironmentName) => `${namePrefix(env)}-regional`,
   /** KMS alias of a data class key (modules/kms). */

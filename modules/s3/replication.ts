@@ -13,12 +13,12 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SERVICE_PRINCIPALS, serviceEndpoint } from "../../variables/aws-catalog";
 import { AwsContext, PolicyStatement, ServiceRole, policyDocument } from "../iam";
+import { blockAllPublicAccess, denyInsecureTransport } from "./defaults";
 
 /**
  * S3 Replication Time Control's only accepted threshold (minutes), for the SLA and the
@@ -107,29 +107,13 @@ export function buildBucketReplica(scope: Construct, props: BucketReplicaProps):
       },
     ],
   });
-  const pab = new S3BucketPublicAccessBlock(scope, "replica-public-access-block", {
-    provider,
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  });
+  const pab = blockAllPublicAccess(scope, "replica-public-access-block", bucket.id, provider);
   new S3BucketOwnershipControls(scope, "replica-ownership", {
     provider,
     bucket: bucket.id,
     rule: { objectOwnership: "BucketOwnerEnforced" },
   });
-  const policy = policyDocument(scope, "replica-policy-document", [
-    {
-      sid: "DenyInsecureTransport",
-      effect: "Deny",
-      actions: ["s3:*"],
-      resources: [bucket.arn, `${bucket.arn}/*`],
-      principals: [{ type: "*", identifiers: ["*"] }],
-      conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-    },
-  ]);
+  const policy = policyDocument(scope, "replica-policy-document", [denyInsecureTransport(bucket.arn)]);
   new S3BucketPolicy(scope, "replica-policy", { provider, bucket: bucket.id, policy: policy.json, dependsOn: [pab] });
   new S3BucketLifecycleConfiguration(scope, "replica-lifecycle", {
     provider,
@@ -196,9 +180,12 @@ export class BucketReplica extends Construct {
   public readonly arn: string;
   public readonly role: ServiceRole;
   public readonly replication: S3BucketReplicationConfigurationA;
+  /** Id of the replication rule (a dimension of its replication metrics). */
+  public readonly ruleId: string;
 
   constructor(scope: Construct, id: string, props: BucketReplicaProps) {
     super(scope, id);
+    this.ruleId = props.ruleId;
     const made = buildBucketReplica(this, props);
     this.bucket = made.bucket;
     this.name = made.bucket.bucket;
