@@ -6,9 +6,10 @@ import { Backup, BACKUP_TAG } from "../modules/backup";
 import { ContentDelivery } from "../modules/cdn";
 import { CodeBuildRunner } from "../modules/ci-runner";
 import { DnsZones } from "../modules/dns";
+import { DisasterRecovery } from "../modules/dr";
 import { EksCluster } from "../modules/eks";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
-import { DataKeys } from "../modules/kms";
+import { DataClass, DataKeys } from "../modules/kms";
 import { Monitoring } from "../modules/monitoring";
 import { ContainerRegistry } from "../modules/registry";
 import { Security } from "../modules/security";
@@ -48,6 +49,8 @@ export class EnvironmentStack extends AuthorWorksStack {
   public readonly cdn: ContentDelivery;
   public readonly monitoring: Monitoring;
   public readonly backup: Backup;
+  /** Replication to the DR region (`env.dr`). @default undefined (none) */
+  public readonly dr?: DisasterRecovery;
 
   constructor(scope: Construct, env: ResolvedEnvironment, state: S3StateSettings | CloudStateSettings) {
     super(scope, env.name);
@@ -66,6 +69,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       namePrefix: prefix,
       deletionWindowDays: env.durability.keyDeletionWindowDays,
       global: env.region === GLOBAL_REGION ? undefined : { provider: this.providers.global, region: GLOBAL_REGION },
+      dr: this.providers.dr && env.drRegion && env.dr ? { provider: this.providers.dr, region: env.drRegion, dataClasses: drKeyClasses(env.dr) } : undefined,
     });
     const { storage, database, logs, secrets } = this.keys;
     this.context = {
@@ -89,6 +93,10 @@ export class EnvironmentStack extends AuthorWorksStack {
       state: state.kind === "s3" ? { bucket: state.bucket, lockTable: state.lockTable, region: state.region } : undefined,
       additionalRegions: [GLOBAL_REGION, ...(env.drRegion ? [env.drRegion] : [])],
       planAssumableRoleArns: env.parentZone ? [env.parentZone.roleArn] : undefined,
+      secretReplica:
+        env.drRegion && this.keys.dr.secrets && env.dr?.secrets.length
+          ? { region: env.drRegion, kmsKeyArn: this.keys.dr.secrets.arn, paths: env.dr.secrets }
+          : undefined,
     });
     // Every role this stack creates carries the boundary, except the CI roles that create them.
     const ciRoles = `${this.security.github.node.path}/`;
@@ -145,6 +153,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       bucketPrefix: env.storage.bucketPrefix,
       logExpirationDays: env.storage.logExpirationDays,
       forceDestroy: env.durability.forceDestroy,
+      replicatedPurposes: env.dr?.buckets?.purposes,
     });
 
     this.databases = new ServiceDatabases(this, "rds", {
@@ -242,13 +251,39 @@ export class EnvironmentStack extends AuthorWorksStack {
       replication: env.backup.replicateBackupsBucket
         ? {
             source: this.storage.buckets.backups,
-            destinationBucketName: names.bucket(env.storage.bucketPrefix, "backups-replica", env.name),
+            destinationBucketName: names.replicaBucket(env.storage.bucketPrefix, "backups", env.name),
           }
         : undefined,
       forceDestroy: env.durability.forceDestroy,
       // A failed backup is a lost restore point: the data is not protected until it is fixed.
       failureTopicArn: this.monitoring.criticalTopicArn,
     });
+
+    if (env.dr && this.providers.dr && env.drRegion) {
+      const dr = env.dr;
+      this.dr = new DisasterRecovery(this, "dr", {
+        context: this.context,
+        dr: { provider: this.providers.dr, region: env.drRegion },
+        keys: { storage: this.keys.dr.storage, database: this.keys.dr.database },
+        databaseBackups: dr.databaseBackups
+          ? {
+              databases: Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d])),
+              retentionDays: dr.databaseBackups.retentionDays,
+            }
+          : undefined,
+        buckets: dr.buckets
+          ? {
+              sources: dr.buckets.purposes.map((p) => this.storage.buckets[p]),
+              bucketPrefix: env.storage.bucketPrefix,
+              logExpirationDays: env.storage.logExpirationDays,
+              replicationTimeControl: dr.buckets.replicationTimeControl,
+            }
+          : undefined,
+        registry: dr.images ? this.registry : undefined,
+        alarmTopicArns: { critical: this.monitoring.criticalTopicArn, warning: this.monitoring.warningTopicArn },
+        forceDestroy: env.durability.forceDestroy,
+      });
+    }
 
     this.outputs({
       vpc_id: [this.network.vpcId, "VPC id"],
@@ -303,8 +338,28 @@ export class EnvironmentStack extends AuthorWorksStack {
     if (this.backup.drVaultArn) this.outputs({ backup_dr_vault_arn: [this.backup.drVaultArn, "AWS Backup vault in the DR region"] });
     if (this.backup.replicaBucketArn)
       this.outputs({ backups_replica_bucket_arn: [this.backup.replicaBucketArn, "Replica of the backups bucket in the DR region"] });
+    if (this.dr) this.drOutputs(this.dr);
     if (this.dns.dsRecord) {
       this.outputs({ dnssec_ds_record: [this.dns.dsRecord, "DS record to publish at the registrar (DNSSEC)"] });
+    }
+  }
+
+  /** What a failover to the DR region starts from (the DR environment finds the same by `names`). */
+  private drOutputs(dr: DisasterRecovery): void {
+    this.outputs({
+      dr_key_arns: [Object.fromEntries(Object.entries(this.keys.dr).map(([cls, k]) => [cls, k.arn])), "KMS keys in the DR region by data class"],
+      dr_replica_bucket_names: [
+        Object.fromEntries(Object.entries(dr.replicas).map(([purpose, r]) => [purpose, r.name])),
+        "Replicas of the buckets in the DR region by purpose",
+      ],
+    });
+    if (dr.databaseBackups) {
+      this.outputs({
+        dr_database_backup_arns: [
+          Object.fromEntries(Object.entries(dr.databaseBackups.replications).map(([service, r]) => [service, r.id])),
+          "Replicated automated backups in the DR region per service (restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn)",
+        ],
+      });
     }
   }
 
@@ -313,4 +368,13 @@ export class EnvironmentStack extends AuthorWorksStack {
       new TerraformOutput(this, name, { value, description });
     }
   }
+}
+
+/** The data classes whose keys the DR region needs: storage for bucket replicas and images, database for replicated backups, secrets for secret replicas. */
+export function drKeyClasses(dr: NonNullable<ResolvedEnvironment["dr"]>): DataClass[] {
+  return [
+    ...(dr.buckets || dr.images ? (["storage"] as const) : []),
+    ...(dr.databaseBackups ? (["database"] as const) : []),
+    ...(dr.secrets.length ? (["secrets"] as const) : []),
+  ];
 }

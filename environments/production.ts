@@ -79,4 +79,22 @@ export const production: EnvironmentConfig = {
     deployRunner: { computeType: "BUILD_GENERAL1_MEDIUM", timeoutMinutes: 120, connectionAvailable: false },
   },
   backup: { retentionDays: 90, copyToRegion: "us-west-2", vaultLock: true, replicateBackupsBucket: true },
+  dr: {
+    // Seed 003 asks 5 minutes for the database and 60 for file storage. Replicated automated
+    // backups are at most 30 minutes behind (AWS: 5-30); 5 needs a warm cross-region read
+    // replica per database (modules/dr/README.md). RTC bounds the buckets at 15.
+    rpoMinutes: { database: 30, objectStorage: 60 },
+    databaseBackups: { retentionDays: 7 },
+    buckets: { purposes: ["content", "media", "exports"], replicationTimeControl: true },
+    images: true,
+    secrets: [
+      "payments/stripe-api-key",
+      "payments/stripe-webhook-secret",
+      "email/sendgrid-api-key",
+      "auth/jwt-signing-key",
+      "github/app-credentials",
+      "alerting/chat-webhook-url",
+      "ci/github-runners-app",
+    ],
+  },
 };

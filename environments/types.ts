@@ -1,5 +1,6 @@
 import type { ContainerLimitRange, NamespaceQuota } from "../modules/tenancy";
 import type { EnvironmentName } from "../variables/project";
+import type { BucketPurpose } from "../variables/storage";
 import type { CloudFrontPriceClass, CodebuildComputeType, EksLogType } from "../variables/aws-catalog";
 import type { AvailabilityPolicy, DurabilityPolicy } from "./presets";
 import type { CanaryStep } from "../modules/addons/delivery/argo-rollouts";
@@ -57,6 +58,12 @@ export interface EnvironmentConfig {
   readonly delivery: DeliveryConfig;
   /** AWS Backup and disaster recovery (modules/backup). */
   readonly backup: BackupConfig;
+  /**
+   * Replication to `drRegion` for a loss of the primary region (modules/dr): databases,
+   * buckets, images, keys and secrets, with the recovery point objectives it must meet.
+   * @default undefined (nothing replicated beyond `backup`)
+   */
+  readonly dr?: DisasterRecoveryConfig;
 }
 
 export interface NetworkConfig {
@@ -389,4 +396,54 @@ export interface BackupConfig {
   readonly vaultLock: boolean;
   /** Replicate the backups bucket to a bucket in the DR region. */
   readonly replicateBackupsBucket: boolean;
+}
+
+/**
+ * What the environment replicates to its DR region (`drRegion`), and the recovery point
+ * objectives that replication must meet for a loss of the primary region. Each objective is
+ * checked against what AWS states for the configured mechanism (`DR_MECHANISM_RPO_MINUTES`
+ * in variables/aws-catalog.ts, environments/checks/dr.ts). Design and costs: modules/dr/README.md.
+ */
+export interface DisasterRecoveryConfig {
+  /**
+   * Recovery point objectives for a loss of the primary region (minutes): the most writes a
+   * failover to the DR region may lose. Seed 003 "Disaster Recovery": database 5, file storage 60.
+   */
+  readonly rpoMinutes: {
+    /** Databases: met by `databaseBackups` (at most 30) or by `backup.copyToRegion` alone (at most 1860). */
+    readonly database: number;
+    /** The buckets of `buckets.purposes`: met only with `buckets.replicationTimeControl` (15). */
+    readonly objectStorage: number;
+  };
+  /**
+   * RDS automated backups (daily snapshots and transaction logs) of every service database
+   * replicated to `drRegion`, for point-in-time restore there.
+   * @default undefined (the DR region holds only AWS Backup's daily copies, `backup.copyToRegion`)
+   */
+  readonly databaseBackups?: {
+    /** Days of point-in-time restore kept in the DR region (1-35, RDS's limit). */
+    readonly retentionDays: number;
+  };
+  /**
+   * Buckets (variables/storage.ts purposes) replicated to `<prefix>-<purpose>-replica-<env>` in
+   * `drRegion`. Not `backups` (`backup.replicateBackupsBucket` replicates it) and not `logs`
+   * (SSE-S3 and unversioned: access logs are not recovered). A purpose whose catalogue
+   * versioning is `"when-replicated"` (media) is versioned in this environment.
+   * @default undefined (no bucket replicated)
+   */
+  readonly buckets?: {
+    readonly purposes: readonly BucketPurpose[];
+    /**
+     * S3 Replication Time Control: AWS's SLA of 99.99 % of objects within 15 minutes, with
+     * replication metrics; extra charge per GB replicated. Without it S3 gives no bound.
+     */
+    readonly replicationTimeControl: boolean;
+  };
+  /** The environment's ECR repositories replicated to `drRegion` (same names; new pushes only). */
+  readonly images: boolean;
+  /**
+   * Application secrets (paths of variables/secrets.ts) replicated to `drRegion` (same names,
+   * encrypted there with the `secrets` DR key). Values follow the primary; rotation happens there.
+   */
+  readonly secrets: readonly string[];
 }

@@ -337,6 +337,14 @@ export function isValidPerformanceInsightsRetention(days: number): boolean {
 /** Shortest backup or maintenance window RDS accepts (minutes) (RDS User Guide, "Backup window" and "Maintaining a DB instance"). */
 export const RDS_MIN_WINDOW_MINUTES = 30;
 
+/**
+ * Retention of automated backups replicated to another region (days) (RDS User Guide,
+ * "Enabling cross-Region automated backups for Amazon RDS"). The API reference
+ * (StartDBInstanceAutomatedBackupsReplication `BackupRetentionPeriod`) states no range: this
+ * is the range RDS's own automated backups have when on (RDS_BACKUP_RETENTION from 1).
+ */
+export const RDS_REPLICATED_BACKUP_RETENTION = { min: 1, max: RDS_BACKUP_RETENTION.max } as const;
+
 // ---------------------------------------------------------------------------------------
 // ElastiCache (Valkey)
 
@@ -412,6 +420,27 @@ export const BACKUP_RETENTION = { min: 1, max: 36500, continuousMax: 35, coldSto
 
 /** Vault lock: the shortest grace period before a compliance-mode lock becomes immutable (AWS Backup API Reference, PutBackupVaultLockConfiguration `ChangeableForDays`). */
 export const BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
+
+// ---------------------------------------------------------------------------------------
+// Disaster recovery: what a replication mechanism guarantees
+
+/**
+ * The most recent writes (minutes) each cross-region mechanism may not yet have copied when
+ * the primary region is lost: the recovery point objective it can be held to
+ * (environments/checks/dr.ts).
+ * - `s3ReplicationTimeControl`: S3 Replication Time Control replicates 99.99 % of objects
+ *   within 15 minutes, under an SLA (S3 User Guide, "Meeting compliance requirements with S3
+ *   Replication Time Control"). Plain S3 replication has no bound ("most objects replicate
+ *   within 15 minutes, but sometimes replication can take a couple of hours or more", S3
+ *   User Guide, "Troubleshooting replication"), so it has no entry: no objective is met by it.
+ * - `rdsBackupReplication`: RDS automated backups replication copies snapshots and
+ *   transaction logs asynchronously; AWS states an RPO of 5-30 minutes, depending on log
+ *   generation and network transfer (AWS Prescriptive Guidance, "Disaster recovery for Amazon
+ *   RDS Standard Edition", section "Amazon RDS PITR snapshot replication"). The upper end is
+ *   the bound. The lower end is RDS's own log upload: the latest restorable time is "typically
+ *   within the last five minutes" (RDS User Guide, "Restoring a DB instance to a specified time").
+ */
+export const DR_MECHANISM_RPO_MINUTES = { s3ReplicationTimeControl: 15, rdsBackupReplication: 30 } as const;
 
 // ---------------------------------------------------------------------------------------
 // CodeBuild and CodeConnections

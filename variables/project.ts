@@ -53,8 +53,13 @@ export const SHARED_OWNERSHIP = { owner: "platform", costCenter: "authorworks-sh
 export const names = {
   /** EKS cluster: `authorworks-<env>`. */
   cluster: (env: EnvironmentName) => namePrefix(env),
+  /**
+   * ECR repository namespace of an environment: `authorworks-<env>`. Its repositories replicate
+   * to the DR region under the same names (modules/registry `RegistryReplication`).
+   */
+  ecrNamespace: (env: EnvironmentName) => namePrefix(env),
   /** ECR repository of a service: `authorworks-<env>/<service>`. */
-  ecrRepository: (env: EnvironmentName, service: string) => `${namePrefix(env)}/${service}`,
+  ecrRepository: (env: EnvironmentName, service: string) => `${names.ecrNamespace(env)}/${service}`,
   /** Regional WAF web ACL the gateway's load balancer is attached to. */
   regionalWebAcl: (env: EnvironmentName) => `${namePrefix(env)}-regional`,
   /** KMS alias of a data class key (modules/kms). */
@@ -63,6 +68,24 @@ export const names = {
   permissionsBoundary: (env: EnvironmentName) => `${namePrefix(env)}-boundary`,
   /** Bucket of a purpose (modules/s3): `<prefix>-<purpose>-<env>`. */
   bucket: (prefix: string, purpose: string, env: EnvironmentName) => `${prefix}-${purpose}-${env}`,
+  /**
+   * Replica of a bucket in the environment's DR region (modules/dr, modules/backup):
+   * `<prefix>-<purpose>-replica-<env>`, made by the `<env>` stack through its `aws.dr` provider.
+   * Bucket names are global: what runs in the DR region reads these, not its own buckets.
+   */
+  replicaBucket: (prefix: string, purpose: string, env: EnvironmentName) => `${prefix}-${purpose}-replica-${env}`,
+  /**
+   * KMS alias of a key the `<env>` stack makes in its DR region (modules/dr):
+   * `alias/authorworks-<env>-<dataClass>-dr`. `storage`: bucket replicas and replicated images;
+   * `database`: replicated RDS automated backups (and instances restored from them);
+   * `secrets`: secret replicas; `backup`: the AWS Backup DR vault and the backups bucket replica.
+   */
+  drKmsAlias: (env: EnvironmentName, dataClass: string) => `alias/${namePrefix(env)}-${dataClass}-dr`,
+  /**
+   * Secrets Manager secret of the catalogue (variables/secrets.ts): `authorworks-<env>/<path>`.
+   * Its replica in the DR region (modules/dr) has the same name.
+   */
+  secret: (env: EnvironmentName, path: string) => `${namePrefix(env)}/${path}`,
   /** The gateway's internet-facing ALB (Ingress `load-balancer-name`; 32 characters at most). */
   gatewayLoadBalancer: (env: EnvironmentName) => `${namePrefix(env)}-api`,
   /**

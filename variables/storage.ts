@@ -41,15 +41,20 @@ export interface LifecyclePolicy {
   readonly transitions: readonly Transition[];
   /** Current versions expire. @default never */
   readonly expiration?: Expiration;
-  /** Versioned buckets only: how old versions age and when they go. */
+  /** Versioned buckets only (`versioned` true, or `"when-replicated"` where replicated): how old versions age and when they go. */
   readonly noncurrentVersions?: NoncurrentVersionPolicy;
 }
 
 export interface BucketDefinition {
   readonly purpose: BucketPurpose;
   readonly description: string;
-  /** Versioning on: the data must survive overwrites and deletes (and can be replicated). */
-  readonly versioned: boolean;
+  /**
+   * Versioning: on (`true`: the data must survive overwrites and deletes, and can be
+   * replicated), off, or `"when-replicated"`: on only in an environment that replicates the
+   * bucket to its DR region (S3 replicates only from a versioned bucket; `dr.buckets`), so
+   * the others keep no old versions they would pay for.
+   */
+  readonly versioned: boolean | "when-replicated";
   /**
    * Default encryption. `kms`: SSE-KMS with the environment's storage key and S3
    * Bucket Keys. `s3-managed`: SSE-S3 (AES256), only for the access-log target,
@@ -106,10 +111,11 @@ export const BUCKETS: readonly BucketDefinition[] = [
   {
     purpose: "media",
     description: "Media files (images, audio, video); served by the CDN through CloudFront Origin Access Control",
-    versioned: false,
+    versioned: "when-replicated",
     encryption: "kms",
     accessLogged: true,
-    lifecycle: { transitions: TIER_READABLE },
+    // Old versions exist only where the bucket is replicated (versioned): a month to undo a delete.
+    lifecycle: { transitions: TIER_READABLE, noncurrentVersions: { expireAfterDays: 30 } },
   },
   {
     purpose: "exports",
@@ -154,6 +160,11 @@ export const BUCKETS: readonly BucketDefinition[] = [
     },
   },
 ];
+
+/** Whether a bucket of `def` is versioned: always, never, or where the environment replicates it (`replicated`). */
+export function isVersioned(def: BucketDefinition, replicated = false): boolean {
+  return def.versioned === true || (def.versioned === "when-replicated" && replicated);
+}
 
 export function bucketDefinition(purpose: BucketPurpose): BucketDefinition {
   const found = BUCKETS.find((b) => b.purpose === purpose);

@@ -246,7 +246,7 @@ describe("data layer per environment", () => {
       res("production", "aws_s3_bucket")
         .filter((b) => b.provider === "aws.dr")
         .map((b) => b.bucket),
-    ).toEqual(["authorworks-backups-replica-production"]);
+    ).toEqual(["backups", "content", "exports", "media"].map((p) => `authorworks-${p}-replica-production`));
   });
 
   test.each(["dev", "staging", "production"])("%s: no secret is a literal in the synthesized JSON", (env) => {
@@ -316,7 +316,10 @@ describe("observability, backup and DR per environment", () => {
     expect(daily.rule[0].lifecycle.delete_after).toBe(days);
     expect(daily.rule[0].copy_action !== undefined).toBe(copy);
     expect(res(env, "aws_backup_vault_lock_configuration")).toHaveLength(copy ? 1 : 0);
-    expect(res(env, "aws_s3_bucket_replication_configuration")).toHaveLength(copy ? 1 : 0);
+    // Production replicates the backups bucket (modules/backup) and content, media, exports (modules/dr).
+    expect(res(env, "aws_s3_bucket_replication_configuration").map((r) => r.bucket)).toEqual(
+      copy ? ["backups", "content", "exports", "media"].map((p) => `\${aws_s3_bucket.storage_${p}_bucket.id}`) : [],
+    );
   });
 
   test.each(["dev", "staging", "production"])("%s: failed backup jobs page: the rule's target is the critical alerts topic", (env) => {
@@ -438,6 +441,7 @@ describe("plan role: a read for every AWS service the stacks manage", () => {
     aws_cloudwatch_log_delivery_source: "logs",
     aws_cloudwatch_log_group: "logs",
     aws_db_instance: "rds",
+    aws_db_instance_automated_backups_replication: "rds",
     aws_db_parameter_group: "rds",
     aws_db_proxy: "rds",
     aws_db_proxy_default_target_group: "rds",

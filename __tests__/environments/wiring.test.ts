@@ -363,6 +363,47 @@ const ROWS: readonly Row[] = [
   ["backup.copyToRegion", "env", "aws_backup_plan.backup_daily_plan.rule[0].copy_action[0].destination_vault_arn", "${aws_backup_vault.backup_dr_vault.arn}"],
   ["backup.vaultLock", "env", "count:aws_backup_vault_lock_configuration", 1],
   ["backup.replicateBackupsBucket", "env", "aws_s3_bucket.backup_replica_bucket.bucket", `${F.storage.bucketPrefix}-backups-replica-${F.name}`],
+  // Disaster-recovery replication to drRegion.
+  [
+    "dr.databaseBackups.retentionDays",
+    "env",
+    "aws_db_instance_automated_backups_replication.dr_databases_content.retention_period",
+    F.dr!.databaseBackups!.retentionDays,
+  ],
+  ["dr.databaseBackups.retentionDays", "env", "count:aws_db_instance_automated_backups_replication", 4],
+  [
+    "dr.buckets.purposes[0]",
+    "env",
+    "aws_s3_bucket.dr_media_replica_bucket.bucket",
+    `${F.storage.bucketPrefix}-${F.dr!.buckets!.purposes[0]}-replica-${F.name}`,
+  ],
+  // Media is versioned where it is replicated (catalogue: "when-replicated").
+  ["dr.buckets.purposes[0]", "env", "aws_s3_bucket_versioning.storage_media_versioning.versioning_configuration.status", "Enabled"],
+  [
+    "dr.buckets.purposes[1]",
+    "env",
+    "aws_s3_bucket.dr_content_replica_bucket.bucket",
+    `${F.storage.bucketPrefix}-${F.dr!.buckets!.purposes[1]}-replica-${F.name}`,
+  ],
+  ["dr.buckets.purposes[1]", "env", "count:aws_s3_bucket_replication_configuration", 3],
+  [
+    "dr.buckets.replicationTimeControl",
+    "env",
+    "aws_s3_bucket_replication_configuration.dr_content_replication.rule[0].destination.replication_time.status",
+    "Enabled",
+  ],
+  // Replication metrics (and so their alarms) exist with Replication Time Control only.
+  ["dr.buckets.replicationTimeControl", "env", "aws_cloudwatch_metric_alarm.dr_content_s3_content_replication_latency.threshold", 15 * 60],
+  [
+    "dr.images",
+    "env",
+    "aws_ecr_replication_configuration.dr_registry_configuration.replication_configuration.rule[0].repository_filter[0].filter",
+    `authorworks-${F.name}/`,
+  ],
+  ["dr.secrets[0]", "env", "aws_secretsmanager_secret.security_secrets_auth_jwt_signing_key.replica[0].region", F.drRegion],
+  ["dr.secrets[1]", "env", "aws_secretsmanager_secret.security_secrets_email_sendgrid_api_key.replica[0].kms_key_id", "${aws_kms_key.keys_secrets_dr_key.arn}"],
+  // A secret the list leaves out has no replica.
+  ["dr.secrets[0]", "env", "aws_secretsmanager_secret.security_secrets_payments_stripe_api_key.replica", undefined],
 ];
 
 /**
@@ -373,8 +414,17 @@ const ROWS: readonly Row[] = [
  * - `workloads.autoscaling.minReplicas`: the HPA floor is max(replicas, minReplicas);
  *   the fixture's replicas (3 and 14) are above its minReplicas (1), so the floor shows
  *   the replicas rows. Its own effect is tested in __tests__/modules/workloads.test.ts.
+ * - `dr.rpoMinutes.*`: objectives checked against the configured mechanisms
+ *   (environments/checks/dr.ts, __tests__/environments/dr-checks.test.ts); nothing in AWS holds them.
  */
-const NOT_WIRED_DIRECTLY: readonly string[] = ["name", "durability.name", "availability.name", "workloads.autoscaling.minReplicas"];
+const NOT_WIRED_DIRECTLY: readonly string[] = [
+  "name",
+  "durability.name",
+  "availability.name",
+  "workloads.autoscaling.minReplicas",
+  "dr.rpoMinutes.database",
+  "dr.rpoMinutes.objectStorage",
+];
 
 describe("wiring of the synthetic environment", () => {
   test.each(ROWS.map((r) => [r[0], r[1], r[2], r[3]] as const))("%s -> %s %s", (_field, stack, address, expected) => {

@@ -1,5 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { DataKeys, EncryptionKey } from "../../modules/kms";
+import { DATA_CLASSES, DATA_CLASS_SERVICES, DataClass, DataKeys, EncryptionKey } from "../../modules/kms";
+import { names } from "../../variables/project";
+import { FIXTURE } from "../fixtures/environment";
 import { TEST_AWS, resource, resourcesOf, statements, synthWith } from "../helpers";
 
 describe("kms module", () => {
@@ -85,5 +87,60 @@ describe("kms module: a logs key in a second region", () => {
     expect(logs.principals).toEqual([{ type: "Service", identifiers: ["logs.us-east-1.amazonaws.com"] }]);
     expect(logs.condition[0].values).toEqual(["arn:aws:logs:us-east-1:123456789012:log-group:*"]);
     expect(statements(json, "keys_logs_policy")[1].principals[0].identifiers).toEqual(["logs.eu-west-1.amazonaws.com"]);
+  });
+});
+
+describe("kms module: keys in the DR region", () => {
+  /** The fixture's regions: ap-northeast-2, DR eu-north-1. */
+  const aws = { ...TEST_AWS, region: FIXTURE.region };
+  const DR = FIXTURE.drRegion!;
+  const build = (dataClasses: readonly DataClass[], region = DR) =>
+    synthWith((stack) => {
+      const dr = new AwsProvider(stack, "aws-dr", { alias: "dr", region });
+      new DataKeys(stack, "keys", { aws, namePrefix: "authorworks-staging", deletionWindowDays: 11, dr: { provider: dr, region, dataClasses } });
+    });
+  const json = build(["storage", "database", "secrets"]);
+
+  test("one key per named class, made through the DR provider, alias <prefix>-<class>-dr (names.drKmsAlias)", () => {
+    expect(
+      Object.keys(resourcesOf(json, "aws_kms_key"))
+        .filter((id) => id.endsWith("_dr_key"))
+        .sort(),
+    ).toEqual(["keys_database_dr_key", "keys_secrets_dr_key", "keys_storage_dr_key"]);
+    for (const cls of ["storage", "database", "secrets"] as const) {
+      expect(resource(json, "aws_kms_key", `keys_${cls}_dr_key`)).toMatchObject({ provider: "aws.dr", enable_key_rotation: true, deletion_window_in_days: 11 });
+      expect(resource(json, "aws_kms_alias", `keys_${cls}_dr_alias`)).toEqual({
+        provider: "aws.dr",
+        name: names.drKmsAlias("staging", cls),
+        target_key_id: `\${aws_kms_key.keys_${cls}_dr_key.key_id}`,
+      });
+    }
+  });
+
+  test("each is usable only through its class's services in the DR region, not the primary's", () => {
+    for (const cls of ["storage", "database", "secrets"] as const) {
+      const use = statements(json, `keys_${cls}_dr_policy`).find((s) => s.sid === "UseThroughNamedServices")!;
+      expect(use.condition[0]).toEqual({
+        test: "StringEquals",
+        variable: "kms:ViaService",
+        values: DATA_CLASS_SERVICES[cls].map((s) => `${s}.${DR}.amazonaws.com`),
+      });
+    }
+  });
+
+  test("only the classes asked for; the primary keys stay in the primary region", () => {
+    const one = build(["database"]);
+    expect(Object.keys(resourcesOf(one, "aws_kms_key")).sort()).toEqual([
+      "keys_database_dr_key",
+      "keys_database_key",
+      "keys_logs_key",
+      "keys_secrets_key",
+      "keys_storage_key",
+    ]);
+    for (const cls of DATA_CLASSES) expect(resource(one, "aws_kms_key", `keys_${cls}_key`).provider).toBeUndefined();
+  });
+
+  test("a DR region equal to the keys' own region is refused", () => {
+    expect(() => build(["storage"], FIXTURE.region)).toThrow(`DataKeys: the DR region ${FIXTURE.region} is the keys' own region`);
   });
 });

@@ -2,7 +2,17 @@ import { TerraformOutput } from "cdktf";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { Json, TEST_AWS, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
 import { ServiceRole } from "../../modules/iam";
-import { ObjectStorage, ObjectStorageProps, effectiveTransitions } from "../../modules/s3";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import {
+  BucketReplica,
+  BucketReplicaProps,
+  ObjectStorage,
+  ObjectStorageProps,
+  REPLICATION_TIME_CONTROL_MINUTES,
+  effectiveTransitions,
+  replicationStatements,
+} from "../../modules/s3";
+import { FIXTURE } from "../fixtures/environment";
 import { BUCKETS, BUCKET_PURPOSES, BucketPurpose } from "../../variables/storage";
 import { SERVICES } from "../../variables/services";
 import type { AuthorWorksStack } from "../../environments/stack-base";
@@ -99,7 +109,7 @@ describe("ObjectStorage buckets", () => {
     }
   });
 
-  test("versioning exactly on content, exports, backups and artifacts", () => {
+  test("versioning exactly on content, exports, backups and artifacts (media only where replicated)", () => {
     const versioning = resourcesOf(json, "aws_s3_bucket_versioning");
     expect(Object.keys(versioning).sort()).toEqual(VERSIONED.map((p) => `storage_${p}_versioning`).sort());
     for (const p of VERSIONED) {
@@ -393,17 +403,122 @@ describe("outputs and extension", () => {
 });
 
 describe("catalogue (variables/storage.ts)", () => {
-  test("purposes are unique and every versioned bucket expires its noncurrent versions", () => {
+  test("purposes are unique and every bucket that can be versioned expires its noncurrent versions", () => {
     expect(BUCKETS.map((b) => b.purpose)).toEqual([...BUCKET_PURPOSES]);
     for (const b of BUCKETS) {
-      if (b.versioned) expect(b.lifecycle.noncurrentVersions?.expireAfterDays).toBeGreaterThan(0);
+      if (b.versioned !== false) expect(b.lifecycle.noncurrentVersions?.expireAfterDays).toBeGreaterThan(0);
       else expect(b.lifecycle.noncurrentVersions).toBeUndefined();
     }
+    expect(BUCKETS.filter((b) => b.versioned === "when-replicated").map((b) => b.purpose)).toEqual(["media"]);
     expect(BUCKETS.filter((b) => !b.accessLogged).map((b) => b.purpose)).toEqual(["logs"]);
     expect(BUCKETS.filter((b) => b.encryption === "s3-managed").map((b) => b.purpose)).toEqual(["logs"]);
   });
 
   test("every bucket a service names exists in the catalogue", () => {
     for (const s of SERVICES) for (const b of s.buckets) expect(BUCKET_PURPOSES).toContain(b);
+  });
+});
+
+describe("ObjectStorage: buckets the environment replicates", () => {
+  const json = synth({ replicatedPurposes: ["media", "content"] });
+
+  test("media (versioned when replicated) gets versioning and its noncurrent-version rule; the others stay as they are", () => {
+    expect(Object.keys(resourcesOf(json, "aws_s3_bucket_versioning")).sort()).toEqual([...VERSIONED, "media"].map((p) => `storage_${p}_versioning`).sort());
+    expect(rule(json, "media", "noncurrent-versions")).toEqual({
+      id: "noncurrent-versions",
+      status: "Enabled",
+      filter: [{}],
+      noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      expiration: [{ expired_object_delete_marker: true }],
+    });
+    expect(resource(json, "aws_s3_bucket_lifecycle_configuration", "storage_media_lifecycle").depends_on).toEqual([
+      "aws_s3_bucket_versioning.storage_media_versioning",
+    ]);
+    expect(rule(json, "content", "noncurrent-versions")).toEqual(rule(synth(), "content", "noncurrent-versions"));
+  });
+
+  test("an unversioned bucket cannot be replicated", () => {
+    expect(() => synth({ replicatedPurposes: ["logs"] })).toThrow(/bucket "logs" is never versioned, so S3 cannot replicate it/);
+  });
+});
+
+describe("BucketReplica: a replica in another region", () => {
+  const DR = FIXTURE.drRegion!;
+  const build = (extra: Partial<BucketReplicaProps> = {}) =>
+    synthWith((stack) => {
+      const provider = new AwsProvider(stack, "aws-dr", { alias: "dr", region: DR });
+      const storage = new ObjectStorage(stack, "storage", PROPS);
+      new BucketReplica(stack, "exports-replica", {
+        aws: TEST_AWS,
+        source: storage.buckets.exports,
+        sourceKmsKeyArn: KEY,
+        provider,
+        region: DR,
+        bucketName: "awfixture-exports-replica-staging",
+        purpose: "exports-replica",
+        kmsKeyArn: `arn:aws:kms:${DR}:123456789012:key/fixture-dr`,
+        lifecycleRules: [{ id: "fixture-rule", status: "Enabled", filter: [{}], noncurrentVersionExpiration: [{ noncurrentDays: 19 }] }],
+        roleName: "authorworks-dev-exports-replication",
+        ruleId: "exports-to-dr",
+        ...extra,
+      });
+    });
+  const json = build();
+
+  test("every replica resource is made through the DR provider, in the replica's own scope", () => {
+    const ids = Object.entries(json.resource as Record<string, Record<string, Json>>).flatMap(([type, byId]) =>
+      Object.entries(byId)
+        .filter(([id]) => id.startsWith("exports-replica_") || id.startsWith("exports_replica_"))
+        .map(([id, c]) => [`${type}.${id}`, c.provider]),
+    );
+    expect(Object.fromEntries(ids)).toEqual({
+      "aws_s3_bucket.exports_replica_replica_bucket": "aws.dr",
+      "aws_s3_bucket_versioning.exports_replica_replica_versioning": "aws.dr",
+      "aws_s3_bucket_server_side_encryption_configuration.exports_replica_replica_encryption": "aws.dr",
+      "aws_s3_bucket_public_access_block.exports_replica_replica_public_access_block": "aws.dr",
+      "aws_s3_bucket_ownership_controls.exports_replica_replica_ownership": "aws.dr",
+      "aws_s3_bucket_policy.exports_replica_replica_policy": "aws.dr",
+      "aws_s3_bucket_lifecycle_configuration.exports_replica_replica_lifecycle": "aws.dr",
+      // Role and the source's configuration: IAM is global, the configuration belongs to the source.
+      "aws_iam_role.exports_replica_replication_role_role": undefined,
+      "aws_iam_role_policy.exports_replica_replication_policy": undefined,
+      "aws_s3_bucket_replication_configuration.exports_replica_replication": undefined,
+    });
+  });
+
+  test("the replica keeps the given lifecycle and name; the rule replicates everything, delete markers and KMS objects included", () => {
+    expect(resource(json, "aws_s3_bucket", "exports_replica_replica_bucket")).toMatchObject({
+      bucket: "awfixture-exports-replica-staging",
+      tags: { Purpose: "exports-replica" },
+    });
+    expect(resource(json, "aws_s3_bucket_lifecycle_configuration", "exports_replica_replica_lifecycle").rule).toEqual([
+      { id: "fixture-rule", status: "Enabled", filter: [{}], noncurrent_version_expiration: [{ noncurrent_days: 19 }] },
+    ]);
+    const r = resource(json, "aws_s3_bucket_replication_configuration", "exports_replica_replication").rule[0];
+    expect(r).toMatchObject({ id: "exports-to-dr", filter: { prefix: "" }, delete_marker_replication: { status: "Enabled" } });
+    expect(r.destination.replication_time).toBeUndefined();
+    expect(r.destination.metrics).toBeUndefined();
+  });
+
+  test("Replication Time Control adds the 15-minute SLA and its metrics", () => {
+    expect(
+      resource(build({ replicationTimeControl: true }), "aws_s3_bucket_replication_configuration", "exports_replica_replication").rule[0].destination,
+    ).toMatchObject({
+      replication_time: { status: "Enabled", time: { minutes: REPLICATION_TIME_CONTROL_MINUTES } },
+      metrics: { status: "Enabled", event_threshold: { minutes: REPLICATION_TIME_CONTROL_MINUTES } },
+    });
+  });
+
+  test("the role's policy is replicationStatements of this source, replica and keys", () => {
+    expect(statements(json, "exports_replica_replication_policy_document").map((s) => s.sid)).toEqual(
+      replicationStatements({ primaryRegion: "", drRegion: "", sourceArn: "", sourceKmsKeyArn: "", destinationArn: "", destinationKmsKeyArn: "" }).map(
+        (s) => s.sid,
+      ),
+    );
+    expect(sid(json, "exports_replica_replication_policy_document", "EncryptReplicasThroughS3")).toMatchObject({
+      resources: [`arn:aws:kms:${DR}:123456789012:key/fixture-dr`],
+      condition: expect.arrayContaining([{ test: "StringEquals", variable: "kms:ViaService", values: [`s3.${DR}.amazonaws.com`] }]),
+    });
+    expect(sid(json, "exports_replica_replication_policy_document", "DecryptSourceThroughS3").resources).toEqual([KEY]);
   });
 });

@@ -12,6 +12,7 @@ import { checkCache } from "./cache";
 import { checkDatabase } from "./database";
 import { checkDelivery } from "./delivery";
 import { checkDns } from "./dns";
+import { checkDr } from "./dr";
 import { checkDurability } from "./durability";
 import { checkEdge } from "./edge";
 import { checkAccountId, checkCostCenter, checkLogRetention, checkMonthlyBudget, checkName, checkOwner, checkRegions } from "./environment";
@@ -49,6 +50,7 @@ export const ENVIRONMENT_CHECKS: { readonly [K in keyof EnvironmentConfig]-?: En
   monthlyBudgetUsd: checkMonthlyBudget,
   observability: checkObservability,
   backup: checkBackup,
+  dr: checkDr,
   durability: checkDurability,
   availability: checkAvailability,
 };

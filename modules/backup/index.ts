@@ -8,25 +8,17 @@
  * "Disaster Recovery" (see docs/runbooks for the RTO/RPO each scenario reaches).
  */
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
 import { BackupPlan, BackupPlanRule } from "@cdktf/provider-aws/lib/backup-plan";
 import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import {
   AWS_MANAGED_POLICIES,
   BACKUP_RETENTION,
@@ -37,10 +29,14 @@ import {
   serviceEndpoint,
 } from "../../variables/aws-catalog";
 import type { StackContext } from "../context";
-import { PolicyStatement, ServiceRole, arnPrefix, policyDocument } from "../iam";
+import { ServiceRole, arnPrefix, policyDocument } from "../iam";
 import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from "../kms";
-import { resourceName } from "../../variables/project";
+import { ReplicatedBucket, buildBucketReplica } from "../s3/replication";
+import { names, resourceName } from "../../variables/project";
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from "../../variables/storage";
+
+export { replicationStatements } from "../s3/replication";
+export type { ReplicatedBucket, ReplicationPolicyInputs } from "../s3/replication";
 
 /** Vault lock's default minimum retention (days): no recovery point younger than this can be deleted. */
 export const DEFAULT_LOCK_MIN_DAYS = 7;
@@ -54,15 +50,18 @@ export const BACKUP_TAG = { key: "authorworks:backup", value: "daily" } as const
 /** Daily at 05:00 UTC (off-peak for us-east-1 and us-west-2 users). */
 export const DEFAULT_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";
 
-/** The bucket to replicate (modules/s3 `StorageBucket` fits). */
-export interface ReplicatedBucket {
-  readonly name: string;
-  readonly arn: string;
-  /** Terraform id (the bucket name). */
-  readonly id: string;
-  /** The bucket's versioning resource: replication needs versioning first. @default no dependency */
-  readonly versioning?: ITerraformDependable;
-}
+/**
+ * Start and completion windows of both rules (minutes): a job not started within `start` of
+ * its scheduled time is cancelled, one still running after `completion` is stopped.
+ */
+export const BACKUP_JOB_WINDOW_MINUTES = { start: 60, completion: 360 } as const;
+
+/**
+ * The most writes a region failure loses when the DR region holds only the daily copies
+ * (minutes): a recovery point a day, which exists at the latest start + completion windows
+ * after its scheduled time; the copy job's own duration comes on top (AWS gives no bound).
+ */
+export const DAILY_COPY_RPO_MINUTES = 24 * 60 + BACKUP_JOB_WINDOW_MINUTES.start + BACKUP_JOB_WINDOW_MINUTES.completion;
 
 export interface BucketReplicationProps {
   /**
@@ -267,7 +266,7 @@ export class Backup extends Construct {
         deletionWindowInDays: KMS_DELETION_WINDOW_DAYS.max,
         policy: keyPolicy.json,
       });
-      new KmsAlias(this, "dr-key-alias", { provider: dr.provider, name: `alias/${resourceName(environment, "backup-dr")}`, targetKeyId: this.drKey.keyId });
+      new KmsAlias(this, "dr-key-alias", { provider: dr.provider, name: names.drKmsAlias(environment, "backup"), targetKeyId: this.drKey.keyId });
     }
 
     if (dr && this.drKey && props.copyToDr) {
@@ -288,8 +287,8 @@ export class Backup extends Construct {
       targetVaultName: this.vault.name,
       schedule: props.schedule ?? DEFAULT_BACKUP_SCHEDULE,
       scheduleExpressionTimezone: "Etc/UTC",
-      startWindow: 60,
-      completionWindow: 360,
+      startWindow: BACKUP_JOB_WINDOW_MINUTES.start,
+      completionWindow: BACKUP_JOB_WINDOW_MINUTES.completion,
       lifecycle,
       recoveryPointTags: { Rule: "daily" },
       copyAction: this.drVaultArn ? [{ destinationVaultArn: this.drVaultArn, lifecycle }] : undefined,
@@ -310,8 +309,8 @@ export class Backup extends Construct {
           schedule: props.schedule ?? DEFAULT_BACKUP_SCHEDULE,
           scheduleExpressionTimezone: "Etc/UTC",
           enableContinuousBackup: true,
-          startWindow: 60,
-          completionWindow: 360,
+          startWindow: BACKUP_JOB_WINDOW_MINUTES.start,
+          completionWindow: BACKUP_JOB_WINDOW_MINUTES.completion,
           lifecycle: { deleteAfter: continuousDays },
           recoveryPointTags: { Rule: "continuous" },
         },
@@ -364,57 +363,17 @@ export class Backup extends Construct {
     drKey: KmsKey,
   ): { bucket: S3Bucket; role: ServiceRole; replication: S3BucketReplicationConfigurationA } {
     const { aws, environment, keys } = props.context;
-    const name = rep.destinationBucketName;
-    const bucket = new S3Bucket(this, "replica-bucket", {
+    // Built into this construct's scope: the replica keeps its addresses (backup_replica_bucket, ...).
+    return buildBucketReplica(this, {
+      aws,
+      source: rep.source,
+      sourceKmsKeyArn: keys.storage.arn,
       provider: dr.provider,
-      bucket: name,
-      forceDestroy: props.forceDestroy ?? false,
-      tags: { Name: name, Purpose: "backups-replica" },
-    });
-    const versioning = new S3BucketVersioningA(this, "replica-versioning", {
-      provider: dr.provider,
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "replica-encryption", {
-      provider: dr.provider,
-      bucket: bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: drKey.arn },
-          bucketKeyEnabled: true,
-          blockedEncryptionTypes: ["SSE-C"],
-        },
-      ],
-    });
-    const pab = new S3BucketPublicAccessBlock(this, "replica-public-access-block", {
-      provider: dr.provider,
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "replica-ownership", {
-      provider: dr.provider,
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const policy = policyDocument(this, "replica-policy-document", [
-      {
-        sid: "DenyInsecureTransport",
-        effect: "Deny",
-        actions: ["s3:*"],
-        resources: [bucket.arn, `${bucket.arn}/*`],
-        principals: [{ type: "*", identifiers: ["*"] }],
-        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-      },
-    ]);
-    new S3BucketPolicy(this, "replica-policy", { provider: dr.provider, bucket: bucket.id, policy: policy.json, dependsOn: [pab] });
-    new S3BucketLifecycleConfiguration(this, "replica-lifecycle", {
-      provider: dr.provider,
-      bucket: bucket.id,
-      rule: [
+      region: dr.region,
+      bucketName: rep.destinationBucketName,
+      purpose: "backups-replica",
+      kmsKeyArn: drKey.arn,
+      lifecycleRules: [
         {
           id: "noncurrent-versions-and-uploads",
           status: "Enabled",
@@ -423,99 +382,12 @@ export class Backup extends Construct {
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS }],
         },
       ],
-      dependsOn: [versioning],
+      roleName: resourceName(environment, "backups-replication"),
+      ruleId: "backups-to-dr",
+      replicationTimeControl: rep.replicationTimeControl,
+      forceDestroy: props.forceDestroy,
     });
-
-    const src = rep.source;
-    const role = new ServiceRole(this, "replication-role", {
-      name: resourceName(environment, "backups-replication"),
-      description: `S3 replication of ${name} sources to the DR region`,
-      service: SERVICE_PRINCIPALS.s3,
-      sourceAccount: aws.accountId,
-    });
-    const doc = policyDocument(
-      this,
-      "replication-policy-document",
-      replicationStatements({
-        primaryRegion: aws.region,
-        drRegion: dr.region,
-        sourceArn: src.arn,
-        sourceKmsKeyArn: keys.storage.arn,
-        destinationArn: bucket.arn,
-        destinationKmsKeyArn: drKey.arn,
-      }),
-    );
-    const inline = new IamRolePolicy(this, "replication-policy", {
-      name: resourceName(environment, "backups-replication"),
-      role: role.role.id,
-      policy: doc.json,
-    });
-    const rtc = rep.replicationTimeControl === true;
-    const replication = new S3BucketReplicationConfigurationA(this, "replication", {
-      bucket: src.id,
-      role: role.arn,
-      rule: [
-        {
-          id: "backups-to-dr",
-          status: "Enabled",
-          priority: 1,
-          filter: { prefix: "" },
-          deleteMarkerReplication: { status: "Enabled" },
-          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-          destination: {
-            bucket: bucket.arn,
-            storageClass: "STANDARD",
-            encryptionConfiguration: { replicaKmsKeyId: drKey.arn },
-            ...(rtc ? { replicationTime: { status: "Enabled", time: { minutes: 15 } }, metrics: { status: "Enabled", eventThreshold: { minutes: 15 } } } : {}),
-          },
-        },
-      ],
-      // S3 refuses replication unless both buckets are versioned; the role's policy comes first too.
-      dependsOn: [versioning, inline, ...(src.versioning ? [src.versioning] : [])],
-    });
-    return { bucket, role, replication };
   }
-}
-
-export interface ReplicationPolicyInputs {
-  readonly primaryRegion: string;
-  readonly drRegion: string;
-  readonly sourceArn: string;
-  readonly sourceKmsKeyArn: string;
-  readonly destinationArn: string;
-  readonly destinationKmsKeyArn: string;
-}
-
-/** The replication role's statements: read the source versions, write replicas, the two keys through S3 only. */
-export function replicationStatements(i: ReplicationPolicyInputs): PolicyStatement[] {
-  return [
-    { sid: "ReadReplicationConfiguration", actions: ["s3:GetReplicationConfiguration", "s3:ListBucket"], resources: [i.sourceArn] },
-    {
-      sid: "ReadSourceVersions",
-      actions: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
-      resources: [`${i.sourceArn}/*`],
-    },
-    { sid: "WriteReplicas", actions: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], resources: [`${i.destinationArn}/*`] },
-    {
-      sid: "DecryptSourceThroughS3",
-      actions: ["kms:Decrypt"],
-      resources: [i.sourceKmsKeyArn],
-      conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", i.primaryRegion)] },
-        { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [i.sourceArn, `${i.sourceArn}/*`] },
-      ],
-    },
-    {
-      sid: "EncryptReplicasThroughS3",
-      // GenerateDataKey: the replica bucket uses S3 Bucket Keys.
-      actions: ["kms:Encrypt", "kms:GenerateDataKey"],
-      resources: [i.destinationKmsKeyArn],
-      conditions: [
-        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("s3", i.drRegion)] },
-        { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [i.destinationArn, `${i.destinationArn}/*`] },
-      ],
-    },
-  ];
 }
 
 /** Throws on combinations AWS would refuse at apply time (environment data is checked earlier). */

@@ -262,6 +262,14 @@ export interface DataKeysProps {
    * `<prefix>-logs-global`, made there through `provider`. @default none
    */
   readonly global?: { readonly provider: AwsProvider; readonly region: string };
+  /**
+   * The DR region and the data classes whose keys must exist there (modules/dr: bucket
+   * replicas and replicated images, replicated RDS backups, secret replicas): adds `dr[class]`,
+   * alias `<prefix>-<class>-dr` (`names.drKmsAlias`), made there through `provider`, usable
+   * through the same services as the class's primary key. Separate keys, not multi-Region
+   * replicas: see modules/dr/README.md. @default none
+   */
+  readonly dr?: { readonly provider: AwsProvider; readonly region: string; readonly dataClasses: readonly DataClass[] };
 }
 
 /** One key per data class: storage (S3), database (RDS, ElastiCache), logs (CloudWatch), secrets. */
@@ -272,22 +280,30 @@ export class DataKeys extends Construct {
   public readonly secrets: EncryptionKey;
   /** The logs key in `global.region`, when `global` is set. */
   public readonly globalLogs?: EncryptionKey;
+  /** Keys in `dr.region`, by data class, for the classes `dr.dataClasses` names. @default {} */
+  public readonly dr: Readonly<Partial<Record<DataClass, EncryptionKey>>>;
 
   constructor(scope: Construct, id: string, props: DataKeysProps) {
     super(scope, id);
-    const make = (cls: DataClass, description: string): EncryptionKey =>
+    const purposes: Record<DataClass, string> = {
+      storage: "object storage (S3)",
+      database: "databases and caches (RDS, ElastiCache, Performance Insights)",
+      logs: "CloudWatch log groups",
+      secrets: "Secrets Manager secrets",
+    };
+    const make = (cls: DataClass): EncryptionKey =>
       new EncryptionKey(this, cls, {
         aws: props.aws,
         alias: `${props.namePrefix}-${cls}`,
-        description: `${props.namePrefix}: ${description}`,
+        description: `${props.namePrefix}: ${purposes[cls]}`,
         viaServices: DATA_CLASS_SERVICES[cls],
         cloudWatchLogs: cls === "logs",
         deletionWindowDays: props.deletionWindowDays,
       });
-    this.storage = make("storage", "object storage (S3)");
-    this.database = make("database", "databases and caches (RDS, ElastiCache, Performance Insights)");
-    this.logs = make("logs", "CloudWatch log groups");
-    this.secrets = make("secrets", "Secrets Manager secrets");
+    this.storage = make("storage");
+    this.database = make("database");
+    this.logs = make("logs");
+    this.secrets = make("secrets");
     if (props.global) {
       this.globalLogs = new EncryptionKey(this, "logs-global", {
         aws: { ...props.aws, region: props.global.region },
@@ -298,5 +314,22 @@ export class DataKeys extends Construct {
         deletionWindowDays: props.deletionWindowDays,
       });
     }
+    const dr: Partial<Record<DataClass, EncryptionKey>> = {};
+    const drRegion = props.dr;
+    if (drRegion) {
+      if (drRegion.region === props.aws.region) throw new Error(`DataKeys: the DR region ${drRegion.region} is the keys' own region`);
+      for (const cls of new Set(drRegion.dataClasses)) {
+        dr[cls] = new EncryptionKey(this, `${cls}-dr`, {
+          aws: { ...props.aws, region: drRegion.region },
+          provider: drRegion.provider,
+          alias: `${props.namePrefix}-${cls}-dr`,
+          description: `${props.namePrefix}: ${purposes[cls]}, disaster-recovery copies in ${drRegion.region}`,
+          viaServices: DATA_CLASS_SERVICES[cls],
+          cloudWatchLogs: cls === "logs",
+          deletionWindowDays: props.deletionWindowDays,
+        });
+      }
+    }
+    this.dr = dr;
   }
 }

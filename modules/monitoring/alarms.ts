@@ -298,3 +298,51 @@ export function nodeAlarms(clusterName: string, t: AlertThresholds): AlarmSpec[]
     },
   ];
 }
+
+/** One S3 replication rule: the metrics' dimensions (S3 User Guide, "Amazon S3 CloudWatch replication metrics"). */
+export interface ReplicationTarget {
+  /** Bucket purpose (variables/storage.ts), for ids and descriptions. */
+  readonly purpose: string;
+  readonly sourceBucket: string;
+  readonly destinationBucket: string;
+  readonly ruleId: string;
+}
+
+/**
+ * S3 replication of one rule to the DR region, from its replication metrics (published in the
+ * source region once a rule has metrics, which Replication Time Control turns on): latency at
+ * the RTC threshold or beyond (the recovery point objective is at risk: warning), and
+ * operations that failed (those objects are not in the DR region until fixed: critical).
+ */
+export function replicationAlarms(r: ReplicationTarget, thresholdMinutes: number): AlarmSpec[] {
+  const metric = (metricName: string, statistic: "Maximum" | "Sum") => ({
+    namespace: "AWS/S3",
+    metricName,
+    dimensions: { SourceBucket: r.sourceBucket, DestinationBucket: r.destinationBucket, RuleId: r.ruleId },
+    period: FIVE_MINUTES,
+    statistic,
+  });
+  return [
+    {
+      id: `s3-${r.purpose}-replication-latency`,
+      description: `S3 replication of ${r.purpose} to the DR region ${thresholdMinutes} minutes or more behind (Replication Time Control threshold)`,
+      severity: "warning",
+      comparison: "GreaterThanOrEqualToThreshold",
+      threshold: thresholdMinutes * 60,
+      evaluationPeriods: 1,
+      // No replication in a period publishes nothing: that is not lag.
+      treatMissingData: "notBreaching",
+      metric: metric("ReplicationLatency", "Maximum"),
+    },
+    {
+      id: `s3-${r.purpose}-replication-failed`,
+      description: `S3 replication of ${r.purpose} to the DR region failed for some objects: they have no copy in the DR region`,
+      severity: "critical",
+      comparison: "GreaterThanThreshold",
+      threshold: 0,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+      metric: metric("OperationsFailedReplication", "Sum"),
+    },
+  ];
+}

@@ -25,11 +25,12 @@ import { metricAlarm } from "./alarm-resource";
 import { dashboardBody } from "./dashboard";
 import { AlertTopic, SNS_PUBLISH_KEY_ACTIONS } from "./topic";
 
-export { cacheNodeIds } from "./alarms";
+export { cacheNodeIds, replicationAlarms } from "./alarms";
+export { metricAlarm } from "./alarm-resource";
 export { LoadBalancerAlarms } from "./load-balancer";
 export type { LoadBalancerAlarmsProps } from "./load-balancer";
 export { SEVERITIES } from "./alarms";
-export type { AlarmSpec, DatabaseTarget, Severity } from "./alarms";
+export type { AlarmSpec, DatabaseTarget, ReplicationTarget, Severity } from "./alarms";
 export * from "./topic";
 
 export interface MonitoringProps {

@@ -12,6 +12,8 @@ import { DatabaseSpec, PostgresDatabase } from "./database";
 import { DbParameter, defaultParameters, mergeParameters } from "./parameters";
 import { checkWindows } from "./windows";
 
+export { DatabaseBackupReplication } from "./backup-replication";
+export type { DatabaseBackupReplicationProps } from "./backup-replication";
 export { CA_CERT_IDENTIFIER, LOG_EXPORTS, PostgresDatabase } from "./database";
 export type { DatabaseAttributes, DatabaseSpec, IDatabase, PostgresDatabaseProps } from "./database";
 export { defaultParameters, parameterGroupFamily } from "./parameters";

@@ -16,6 +16,9 @@ import { PolicyStatement, policyDocument } from "../iam";
 import { names } from "../../variables/project";
 import { SERVICES, ServiceDefinition } from "../../variables/services";
 
+export { ECR_SERVICE_PRINCIPAL, RegistryReplication, templateRoleStatements } from "./replication";
+export type { RegistryReplicationProps } from "./replication";
+
 /** Pulling an image: layer availability, layer download, manifest. */
 export const ECR_PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"];
 /** Pushing an image on top of pulling (layer upload, manifest put). */
@@ -103,6 +106,8 @@ export class ContainerRegistry extends Construct {
   public readonly repositoryArns: Readonly<Record<string, string>>;
   /** The lifecycle rules every repository gets. */
   public readonly lifecycleRules: readonly LifecycleRule[];
+  /** Namespace of the repositories (`names.ecrNamespace`): `<namespace>/<service>`. */
+  public readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
@@ -116,6 +121,7 @@ export class ContainerRegistry extends Construct {
       if (!/^[0-9a-zA-Z._*-]{1,128}$/.test(p)) throw new Error(`mutable tag pattern "${p}": 1-128 letters, digits and . _ - * (ECR wildcard)`);
     }
     this.lifecycleRules = lifecycleRules(untaggedDays, keep);
+    this.namespace = names.ecrNamespace(props.context.environment);
     const policy = JSON.stringify({ rules: this.lifecycleRules });
 
     const repositories: Record<string, ServiceRepository> = {};

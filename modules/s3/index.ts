@@ -15,10 +15,10 @@ import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } fr
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { StackContext } from "../context";
+import { blockAllPublicAccess, denyInsecureTransport } from "./defaults";
 import { AwsContext, PolicyStatement, policyDocument, statementBlock } from "../iam";
 import { grantSlug, inlineGrant } from "../iam/grant";
 import { IKey, keyServiceUseStatement } from "../kms";
@@ -34,10 +34,13 @@ import {
   Transition,
   accessLogPrefix,
   bucketName,
+  isVersioned,
 } from "../../variables/storage";
 import { S3_BUCKET_NAME, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 
 export type { BucketPurpose } from "../../variables/storage";
+export { BucketReplica, REPLICATION_TIME_CONTROL_MINUTES, buildBucketReplica, replicationStatements } from "./replication";
+export type { BucketReplicaProps, BucketReplicaResources, ReplicatedBucket, ReplicationPolicyInputs } from "./replication";
 
 /** Object actions a reader needs (current versions only). */
 export const S3_READ_OBJECT_ACTIONS = ["s3:GetObject"];
@@ -60,6 +63,12 @@ export interface StorageBucketProps {
   readonly accessLogTarget?: StorageBucket;
   /** Let `terraform destroy` delete a non-empty bucket. @default false */
   readonly forceDestroy?: boolean;
+  /**
+   * The environment replicates this bucket to its DR region (modules/dr): versioning is
+   * turned on where the catalogue says `"when-replicated"`; refused for an unversioned bucket.
+   * @default false
+   */
+  readonly replicated?: boolean;
 }
 
 /** The storage classes S3 refuses to transition into before this many days (current versions). */
@@ -273,13 +282,7 @@ export class StorageBucket extends Construct implements IBucket {
       ],
     });
 
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
+    const publicAccessBlock = blockAllPublicAccess(this, "public-access-block", this.bucket.id);
 
     // ACLs off: the bucket owner owns every object; access is decided by policies only.
     new S3BucketOwnershipControls(this, "ownership", {
@@ -287,16 +290,7 @@ export class StorageBucket extends Construct implements IBucket {
       rule: { objectOwnership: "BucketOwnerEnforced" },
     });
 
-    this.statements = [
-      {
-        sid: "DenyInsecureTransport",
-        effect: "Deny",
-        actions: ["s3:*"],
-        resources: [this.arn, `${this.arn}/*`],
-        principals: [{ type: "*", identifiers: ["*"] }],
-        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-      },
-    ];
+    this.statements = [denyInsecureTransport(this.arn)];
     this.policyDocument = policyDocument(this, "policy-document", this.statements);
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,
@@ -305,7 +299,8 @@ export class StorageBucket extends Construct implements IBucket {
       dependsOn: [publicAccessBlock],
     });
 
-    if (def.versioned) {
+    const versioned = isVersioned(def, props.replicated);
+    if (versioned) {
       this.versioning = new S3BucketVersioningA(this, "versioning", {
         bucket: this.bucket.id,
         versioningConfiguration: { status: "Enabled" },
@@ -339,7 +334,7 @@ export class StorageBucket extends Construct implements IBucket {
     this.lifecycle = new S3BucketLifecycleConfiguration(this, "lifecycle", {
       bucket: this.bucket.id,
       transitionDefaultMinimumObjectSize: TRANSITION_MINIMUM_OBJECT_SIZE,
-      rule: lifecycleRules(def, props.logExpirationDays),
+      rule: lifecycleRules(def, props.logExpirationDays, versioned),
       // Noncurrent-version rules on a bucket whose versioning is not on yet are rejected.
       dependsOn: this.versioning ? [this.versioning] : undefined,
     });
@@ -349,7 +344,11 @@ export class StorageBucket extends Construct implements IBucket {
         const errors: string[] = [];
         if (!S3_BUCKET_NAME.test(props.bucketName))
           errors.push(`bucket name "${props.bucketName}" is not a valid S3 bucket name (3-63 lower-case letters, digits, hyphens)`);
-        if (!def.versioned && def.lifecycle.noncurrentVersions) errors.push(`bucket "${def.purpose}" has a noncurrent-version policy but is not versioned`);
+        if (def.versioned === false && def.lifecycle.noncurrentVersions)
+          errors.push(`bucket "${def.purpose}" has a noncurrent-version policy but is never versioned`);
+        if (def.versioned === "when-replicated" && !def.lifecycle.noncurrentVersions)
+          errors.push(`bucket "${def.purpose}" is versioned when replicated but has no noncurrent-version policy (old versions would never expire)`);
+        if (props.replicated && !versioned) errors.push(`bucket "${def.purpose}" is never versioned, so S3 cannot replicate it`);
         const exp = expirationDays(def.lifecycle, props.logExpirationDays);
         if (exp !== undefined && !(Number.isInteger(exp) && exp >= 1))
           errors.push(`bucket "${def.purpose}": expiration must be a whole number of days >= 1 (got ${exp})`);
@@ -444,8 +443,11 @@ function expirationDays(policy: LifecyclePolicy, logExpirationDays: number): num
   return "days" in e ? e.days : logExpirationDays;
 }
 
-/** The catalogue's lifecycle policy as S3 rules; every rule covers the whole bucket (`filter {}`). */
-export function lifecycleRules(def: BucketDefinition, logExpirationDays: number): S3BucketLifecycleConfigurationRule[] {
+/**
+ * The catalogue's lifecycle policy as S3 rules; every rule covers the whole bucket (`filter {}`).
+ * @param versioned whether the bucket keeps versions (`isVersioned`): only then does the noncurrent-version rule apply.
+ */
+export function lifecycleRules(def: BucketDefinition, logExpirationDays: number, versioned = isVersioned(def)): S3BucketLifecycleConfigurationRule[] {
   const policy = def.lifecycle;
   const exp = expirationDays(policy, logExpirationDays);
   const transitions = effectiveTransitions(policy.transitions, exp);
@@ -467,7 +469,7 @@ export function lifecycleRules(def: BucketDefinition, logExpirationDays: number)
     });
   }
   const nc = policy.noncurrentVersions;
-  if (def.versioned && nc) {
+  if (versioned && nc) {
     rules.push({
       id: "noncurrent-versions",
       status: "Enabled",
@@ -494,6 +496,11 @@ export interface ObjectStorageProps {
   readonly logExpirationDays: number;
   /** Let `terraform destroy` delete non-empty buckets (dev only). @default false */
   readonly forceDestroy?: boolean;
+  /**
+   * Purposes the environment replicates to its DR region (`dr.buckets.purposes`): versioned
+   * even where the catalogue versions them only `"when-replicated"`. @default none
+   */
+  readonly replicatedPurposes?: readonly BucketPurpose[];
 }
 
 /** Every bucket of the catalogue for one environment. */
@@ -511,6 +518,7 @@ export class ObjectStorage extends Construct {
         logExpirationDays: props.logExpirationDays,
         forceDestroy: props.forceDestroy,
         accessLogTarget,
+        replicated: props.replicatedPurposes?.includes(def.purpose),
       });
 
     // The log target first: the others add their delivery statements to its policy.

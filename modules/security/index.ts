@@ -13,7 +13,7 @@ import type { SecretDefinition } from "../../variables/secrets";
 import { PermissionsBoundary } from "./boundary";
 import { GuardDuty, GuardDutyProps, SecurityHub } from "./detection";
 import { GithubDeployRoles, TerraformStateAccess } from "./github";
-import { ApplicationSecrets, ManagedSecretRotation } from "./secrets";
+import { ApplicationSecrets, ManagedSecretRotation, SecretReplica } from "./secrets";
 
 export * from "./boundary";
 export * from "./detection";
@@ -68,6 +68,8 @@ export interface SecurityProps {
   readonly planAssumableRoleArns?: readonly string[];
   /** The application secrets. @default SECRETS (variables/secrets.ts) */
   readonly secrets?: readonly SecretDefinition[];
+  /** Replicas of application secrets in the DR region (`ApplicationSecretsProps.replica`). @default none */
+  readonly secretReplica?: SecretReplica;
 }
 
 /** Secrets, rotation, threat detection, CI roles and the permissions boundary of one environment. */
@@ -102,6 +104,7 @@ export class Security extends Construct {
       kmsKeyArn: keys.secrets.arn,
       recoveryWindowDays: props.secretRecoveryWindowDays,
       definitions: props.secrets,
+      replica: props.secretReplica,
     });
     this.rotation = new ManagedSecretRotation(this, "rds-secret-rotation", {
       secretArns: props.databaseSecretArns,

@@ -113,6 +113,23 @@ export interface ApplicationSecretsProps {
   readonly recoveryWindowDays: number;
   /** The secrets to create. @default SECRETS (variables/secrets.ts) */
   readonly definitions?: readonly SecretDefinition[];
+  /**
+   * Replicas in another region (modules/dr): each secret of `paths` gets a `replica` block,
+   * encrypted there with `kmsKeyArn` (a key of `region`). Secrets Manager keeps the replica's
+   * name and value in step with the primary; it is read-only there until promoted.
+   * @default no replica
+   */
+  readonly replica?: SecretReplica;
+}
+
+/** Where and which secrets `ApplicationSecrets` replicates. */
+export interface SecretReplica {
+  /** Region of the replicas (the environment's DR region). */
+  readonly region: string;
+  /** Key in `region` that encrypts the replicas (the `secrets` DR key). */
+  readonly kmsKeyArn: string;
+  /** Catalogue paths of the secrets to replicate. */
+  readonly paths: readonly string[];
 }
 
 /** One empty Secrets Manager secret per definition; values are put by operators. */
@@ -135,6 +152,8 @@ export class ApplicationSecrets extends Construct {
     this.definitions = props.definitions ?? SECRETS;
     checkDefinitions(this.definitions);
 
+    const replica = props.replica;
+    if (replica) checkReplica(replica, props.aws.region, this.definitions);
     const secrets: Record<string, SecretsmanagerSecret> = {};
     const bySecretPath: Record<string, ApplicationSecret> = {};
     const key = { arn: props.kmsKeyArn, region: props.aws.region };
@@ -146,6 +165,7 @@ export class ApplicationSecrets extends Construct {
         description: def.description,
         kmsKeyId: props.kmsKeyArn,
         recoveryWindowInDays: props.recoveryWindowDays,
+        replica: replica?.paths.includes(def.path) ? [{ region: replica.region, kmsKeyId: replica.kmsKeyArn }] : undefined,
         tags: { Name: name, Service: def.owner },
       });
       const pathSlug = slug(def.path);
@@ -199,6 +219,14 @@ export function secretReadStatements(secretArn: string, kmsKeyArn: string, regio
       },
     ),
   ];
+}
+
+function checkReplica(replica: SecretReplica, region: string, defs: readonly SecretDefinition[]): void {
+  if (replica.region === region) throw new Error(`secret replicas: region ${replica.region} is the secrets' own region`);
+  const known = defs.map((d) => d.path);
+  for (const p of replica.paths) {
+    if (!known.includes(p)) throw new Error(`secret replicas: unknown secret "${p}"; known: ${known.join(", ")}`);
+  }
 }
 
 function checkDefinitions(defs: readonly SecretDefinition[]): void {

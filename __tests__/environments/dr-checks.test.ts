@@ -1,0 +1,169 @@
+/**
+ * Bad input in the `dr` section (environments/checks/dr.ts): each stops synth with one
+ * ConfigError line naming the environment, the field, what it got and what is accepted.
+ * Run through resolveEnvironment, as synth does.
+ */
+import { resolveEnvironment } from "../../environments/config";
+import { MAX_RPO_MINUTES, REPLICABLE_PURPOSES, databaseRecovery, objectStorageRecovery } from "../../environments/checks/dr";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import type { DisasterRecoveryConfig, EnvironmentConfig } from "../../environments/types";
+import { DAILY_COPY_RPO_MINUTES } from "../../modules/backup";
+import { ConfigError } from "../../variables/validation";
+
+const DR = production.dr!;
+
+/** Production with parts of `dr` replaced (`undefined` values remove a field). */
+function prodWith(dr: Partial<DisasterRecoveryConfig>, top: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
+  return { ...production, ...top, dr: { ...DR, ...dr } };
+}
+
+/** The problem lines of the ConfigError `cfg` gives (fails the test if none), after checking the environment is named. */
+function problemsOf(cfg: EnvironmentConfig): string[] {
+  try {
+    resolveEnvironment(cfg);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).toContain(`Invalid configuration for environment "${cfg.name}"`);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("the committed environments", () => {
+  test.each([dev, staging, production])("$name passes", (env) => {
+    expect(() => resolveEnvironment(env)).not.toThrow();
+  });
+
+  test("only production replicates; its mechanisms and what they may lose", () => {
+    expect([dev.dr, staging.dr]).toEqual([undefined, undefined]);
+    expect(databaseRecovery(production)).toEqual({
+      mechanism: "RDS automated backups replication (dr.databaseBackups)",
+      rpo: { minutes: 30, source: "transaction logs copied asynchronously, 5-30 minutes behind per AWS" },
+    });
+    expect(objectStorageRecovery(production).rpo?.minutes).toBe(15);
+    expect(DR.rpoMinutes).toEqual({ database: 30, objectStorage: 60 });
+  });
+});
+
+describe("an objective the configured mechanism cannot meet", () => {
+  test("a database objective below what replicated automated backups may lose (seed 003's 5 minutes)", () => {
+    expect(problemsOf(prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 5 } }))).toEqual([
+      "dr.rpoMinutes.database: got 5; accepted: at least 30 minutes, what RDS automated backups replication (dr.databaseBackups) may lose " +
+        "(transaction logs copied asynchronously, 5-30 minutes behind per AWS); dr.databaseBackups bounds it at 30 minutes; " +
+        "less needs a cross-region read replica per database, which this project does not build (modules/dr/README.md)",
+    ]);
+  });
+
+  test("30 minutes (the bound itself) passes", () => {
+    expect(() => resolveEnvironment(prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 30 } }))).not.toThrow();
+  });
+
+  test("with the daily AWS Backup copies only, anything below a day and the job windows", () => {
+    expect(DAILY_COPY_RPO_MINUTES).toBe(24 * 60 + 60 + 360);
+    const [line, ...rest] = problemsOf(prodWith({ databaseBackups: undefined }));
+    expect(rest).toEqual([]);
+    expect(line).toMatch(
+      /^dr\.rpoMinutes\.database: got 30; accepted: at least 1860 minutes, what AWS Backup's daily copies \(backup\.copyToRegion\) may lose/,
+    );
+    expect(() => resolveEnvironment(prodWith({ databaseBackups: undefined, rpoMinutes: { ...DR.rpoMinutes, database: 1860 } }))).not.toThrow();
+  });
+
+  test("with nothing copying the databases to the DR region, any objective", () => {
+    const cfg = prodWith({ databaseBackups: undefined }, { backup: { ...production.backup, copyToRegion: undefined } });
+    expect(problemsOf(cfg)).toEqual([
+      "dr.rpoMinutes.database: got 30; accepted: an objective only with a bounded mechanism: nothing copied to drRegion " +
+        "(neither dr.databaseBackups nor backup.copyToRegion) guarantees no recovery point; dr.databaseBackups bounds it at 30 minutes; " +
+        "less needs a cross-region read replica per database, which this project does not build (modules/dr/README.md)",
+    ]);
+  });
+
+  test("a file storage objective below Replication Time Control's 15 minutes", () => {
+    expect(problemsOf(prodWith({ rpoMinutes: { ...DR.rpoMinutes, objectStorage: 10 } }))).toEqual([
+      "dr.rpoMinutes.objectStorage: got 10; accepted: at least 15 minutes, what S3 replication with Replication Time Control may lose " +
+        "(SLA: 99.99 % of objects within 15 minutes); dr.buckets with replicationTimeControl true bounds it at 15 minutes; no S3 mechanism has a lower bound",
+    ]);
+  });
+
+  test("plain S3 replication (no Replication Time Control) meets no objective, not even the seed's hour", () => {
+    expect(problemsOf(prodWith({ buckets: { ...DR.buckets!, replicationTimeControl: false } }))).toEqual([
+      "dr.rpoMinutes.objectStorage: got 60; accepted: an objective only with a bounded mechanism: S3 replication without Replication Time Control " +
+        "(most objects within 15 minutes, some hours later) guarantees no recovery point; dr.buckets with replicationTimeControl true bounds it at 15 minutes; no S3 mechanism has a lower bound",
+    ]);
+  });
+
+  test("no bucket replicated meets no objective", () => {
+    expect(problemsOf(prodWith({ buckets: undefined }))).toEqual([
+      expect.stringMatching(
+        /^dr\.rpoMinutes\.objectStorage: got 60; accepted: an objective only with a bounded mechanism: nothing replicated \(no dr\.buckets\)/,
+      ),
+    ]);
+  });
+
+  test.each([0, -5, 7.5, MAX_RPO_MINUTES + 1])("an objective of %p minutes is not a whole number in range", (minutes) => {
+    expect(problemsOf(prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: minutes } }))).toEqual([
+      `dr.rpoMinutes.database: got ${minutes}; accepted: a whole number from 1 to ${MAX_RPO_MINUTES} minutes`,
+    ]);
+  });
+});
+
+describe("the DR region", () => {
+  const devWithDr = (top: Partial<EnvironmentConfig>): EnvironmentConfig => ({ ...dev, ...top, dr: { ...DR, databaseBackups: { retentionDays: 7 } } });
+
+  test("equal to the primary region", () => {
+    expect(problemsOf(devWithDr({ drRegion: "us-east-1" }))).toEqual([`drRegion: got "us-east-1"; accepted: a region other than region (us-east-1)`]);
+  });
+
+  test("missing while dr is set", () => {
+    expect(problemsOf(devWithDr({ drRegion: undefined }))).toEqual([
+      "drRegion: got nothing; accepted: a region other than region (us-east-1) when dr is set: every replica is made there, through the aws.dr provider",
+    ]);
+  });
+
+  test("set, with dr, passes in an environment without AWS Backup copies", () => {
+    expect(() => resolveEnvironment(devWithDr({ drRegion: "us-west-2" }))).not.toThrow();
+  });
+});
+
+describe("what is replicated", () => {
+  const accepted = `a versioned bucket of variables/storage.ts other than backups (backup.replicateBackupsBucket replicates it): ${REPLICABLE_PURPOSES.join(", ")}`;
+
+  test("the replicable buckets are the versioned ones (media: when replicated) but backups", () => {
+    expect(REPLICABLE_PURPOSES).toEqual(["content", "media", "exports", "artifacts"]);
+  });
+
+  test.each([
+    ["logs", "unversioned, SSE-S3"],
+    ["backups", "replicated by backup.replicateBackupsBucket"],
+    ["uploads", "not in the catalogue"],
+  ])("bucket %p (%s) is refused", (purpose) => {
+    const buckets = { ...DR.buckets!, purposes: ["content", purpose] as never };
+    expect(problemsOf(prodWith({ buckets }))).toEqual([`dr.buckets.purposes[1]: got "${purpose}"; accepted: ${accepted}`]);
+  });
+
+  test("a bucket listed twice, and an empty list", () => {
+    expect(problemsOf(prodWith({ buckets: { ...DR.buckets!, purposes: ["media", "media"] } }))).toEqual([
+      'dr.buckets.purposes[1]: got "media"; accepted: each at most once (it is listed twice)',
+    ]);
+    expect(problemsOf(prodWith({ buckets: { ...DR.buckets!, purposes: [] } }))).toEqual([
+      `dr.buckets.purposes: got []; accepted: at least one of ${REPLICABLE_PURPOSES.join(", ")}, or no dr.buckets`,
+    ]);
+  });
+
+  test("a secret the catalogue does not have", () => {
+    const [line, ...rest] = problemsOf(prodWith({ secrets: ["payments/paypal-api-key"] }));
+    expect(rest).toEqual([]);
+    expect(line).toMatch(/^dr\.secrets\[0\]: got "payments\/paypal-api-key"; accepted: a secret path of variables\/secrets\.ts: payments\/stripe-api-key, /);
+  });
+
+  test.each([0, 36, 2.5])("replicated backups kept %p days", (retentionDays) => {
+    expect(problemsOf(prodWith({ databaseBackups: { retentionDays } }))).toEqual([
+      `dr.databaseBackups.retentionDays: got ${retentionDays}; accepted: a whole number from 1 to 35 days (RDS's automated backup retention)`,
+    ]);
+  });
+
+  test('switches that are strings ("false" is true to JavaScript)', () => {
+    expect(problemsOf(prodWith({ images: "false" as never }))).toEqual(['dr.images: got "false"; accepted: true or false']);
+  });
+});
