@@ -26,6 +26,8 @@ export const dev: EnvironmentConfig = {
   logRetentionDays: 30,
   durability: DURABILITY.disposable,
   availability: AVAILABILITY.single,
+  // Seed 003 "test_restore: monthly": the first Tuesday of each month, 09:00 UTC (working hours).
+  restoreTesting: { schedule: "cron(0 9 ? * TUE#1 *)", startWindowHours: 24, selectionWindowDays: 7, validationWindowHours: 2 },
   workloads: {
     imageTag: "1.0.0",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
@@ -34,6 +36,7 @@ export const dev: EnvironmentConfig = {
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
   monthlyBudgetUsd: 80,
+  budgetAction: { approvalModel: "AUTOMATIC", approvers: [] },
   kubernetes: {
     version: "1.35",
     additionalLogTypes: [],

@@ -89,6 +89,8 @@ export class EnvironmentStack extends AuthorWorksStack {
       state: state.kind === "s3" ? { bucket: state.bucket, lockTable: state.lockTable, region: state.region } : undefined,
       additionalRegions: [GLOBAL_REGION, ...(env.drRegion ? [env.drRegion] : [])],
       planAssumableRoleArns: env.parentZone ? [env.parentZone.roleArn] : undefined,
+      // The budget action's execution role carries the boundary and attaches this policy to the (unbounded) apply role.
+      restrictionPolicyNames: [names.budgetRestrictionPolicy(env.name)],
     });
     // Every role this stack creates carries the boundary, except the CI roles that create them.
     const ciRoles = `${this.security.github.node.path}/`;
@@ -231,6 +233,13 @@ export class EnvironmentStack extends AuthorWorksStack {
       clusterName: this.cluster.clusterName,
       loadBalancerName: names.gatewayLoadBalancer(env.name),
       distributionId: this.cdn.distributionId,
+      // Seed 003: "100 %: restrict non-critical resources". Deploys stop growing compute.
+      budgetAction: {
+        policyName: names.budgetRestrictionPolicy(env.name),
+        roleNames: [this.security.applyRoleName],
+        approvalModel: env.budgetAction.approvalModel,
+        approvers: env.budgetAction.approvers,
+      },
     });
 
     this.backup = new Backup(this, "backup", {
@@ -248,6 +257,15 @@ export class EnvironmentStack extends AuthorWorksStack {
       forceDestroy: env.durability.forceDestroy,
       // A failed backup is a lost restore point: the data is not protected until it is fixed.
       failureTopicArn: this.monitoring.criticalTopicArn,
+      restoreTesting: {
+        schedule: env.restoreTesting.schedule,
+        startWindowHours: env.restoreTesting.startWindowHours,
+        selectionWindowDays: env.restoreTesting.selectionWindowDays,
+        validationWindowHours: env.restoreTesting.validationWindowHours,
+        database: { subnetGroupName: this.network.dbSubnetGroupName, securityGroupIds: [this.network.securityGroups.db.id] },
+        // A failed test is a recovery that may not work: worth a look in working hours, not a page.
+        alertTopicArn: this.monitoring.warningTopicArn,
+      },
     });
 
     this.outputs({

@@ -25,6 +25,8 @@ export const staging: EnvironmentConfig = {
   logRetentionDays: 90,
   durability: DURABILITY.retained,
   availability: AVAILABILITY.zonal,
+  // Seed 003 "test_restore: monthly": the first Tuesday of each month, 09:00 UTC (working hours).
+  restoreTesting: { schedule: "cron(0 9 ? * TUE#1 *)", startWindowHours: 24, selectionWindowDays: 30, validationWindowHours: 4 },
   workloads: {
     imageTag: "1.0.0",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
@@ -33,6 +35,7 @@ export const staging: EnvironmentConfig = {
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
   monthlyBudgetUsd: 450,
+  budgetAction: { approvalModel: "AUTOMATIC", approvers: [] },
   kubernetes: {
     version: "1.35",
     additionalLogTypes: ["controllerManager", "scheduler"],

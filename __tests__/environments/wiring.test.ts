@@ -189,6 +189,9 @@ const ROWS: readonly Row[] = [
     w.autoscaling.memoryUtilizationPercent,
   ],
   ["monthlyBudgetUsd", "env", "aws_budgets_budget.monitoring_budget.limit_amount", String(F.monthlyBudgetUsd)],
+  ["budgetAction.approvalModel", "env", "aws_budgets_budget_action.monitoring_budget_action_action.approval_model", F.budgetAction.approvalModel],
+  ["budgetAction.approvers[0]", "env", "aws_budgets_budget_action.monitoring_budget_action_action.subscriber[1].address", F.budgetAction.approvers[0]],
+  ["budgetAction.approvers[1]", "env", "aws_budgets_budget_action.monitoring_budget_action_action.subscriber[2].address", F.budgetAction.approvers[1]],
   // Kubernetes.
   ["kubernetes.version", "env", "aws_eks_cluster.eks_cluster.version", F.kubernetes.version],
   ["kubernetes.version", "platform", values("addons_cluster_autoscaler_release", "image.tag"), `v${F.kubernetes.version}.0`],
@@ -349,6 +352,32 @@ const ROWS: readonly Row[] = [
   ["backup.copyToRegion", "env", "aws_backup_plan.backup_daily_plan.rule[0].copy_action[0].destination_vault_arn", "${aws_backup_vault.backup_dr_vault.arn}"],
   ["backup.vaultLock", "env", "count:aws_backup_vault_lock_configuration", 1],
   ["backup.replicateBackupsBucket", "env", "aws_s3_bucket.backup_replica_bucket.bucket", `${F.storage.bucketPrefix}-backups-replica-${F.name}`],
+  // Restore tests.
+  ["restoreTesting.schedule", "env", "aws_backup_restore_testing_plan.backup_restore_testing_plan.schedule_expression", F.restoreTesting.schedule],
+  [
+    "restoreTesting.startWindowHours",
+    "env",
+    "aws_backup_restore_testing_plan.backup_restore_testing_plan.start_window_hours",
+    F.restoreTesting.startWindowHours,
+  ],
+  [
+    "restoreTesting.selectionWindowDays",
+    "env",
+    "aws_backup_restore_testing_plan.backup_restore_testing_plan.recovery_point_selection[0].selection_window_days",
+    F.restoreTesting.selectionWindowDays,
+  ],
+  [
+    "restoreTesting.validationWindowHours",
+    "env",
+    "aws_backup_restore_testing_selection.backup_restore_testing_rds.validation_window_hours",
+    F.restoreTesting.validationWindowHours,
+  ],
+  [
+    "restoreTesting.validationWindowHours",
+    "env",
+    "aws_backup_restore_testing_selection.backup_restore_testing_ebs.validation_window_hours",
+    F.restoreTesting.validationWindowHours,
+  ],
 ];
 
 /**

@@ -68,6 +68,8 @@ export interface SecurityProps {
   readonly planAssumableRoleArns?: readonly string[];
   /** The application secrets. @default SECRETS (variables/secrets.ts) */
   readonly secrets?: readonly SecretDefinition[];
+  /** Deny-only policies bounded roles may attach to project roles (PermissionsBoundaryProps `restrictionPolicyNames`). @default none */
+  readonly restrictionPolicyNames?: readonly string[];
 }
 
 /** Secrets, rotation, threat detection, CI roles and the permissions boundary of one environment. */
@@ -115,6 +117,7 @@ export class Security extends Construct {
       namePrefix: prefix,
       aws,
       regions: [aws.region, ...(props.additionalRegions ?? [])],
+      restrictionPolicyNames: props.restrictionPolicyNames,
     });
     this.github = new GithubDeployRoles(this, "github", {
       environment,
