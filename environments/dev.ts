@@ -35,7 +35,11 @@ export const dev: EnvironmentConfig = {
     limitRange: { defaultRequest: { cpu: "100m", memory: "128Mi" }, default: { cpu: "500m", memory: "512Mi" }, max: { cpu: "2", memory: "2Gi" } },
     autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilizationPercent: 70, memoryUtilizationPercent: 80 },
   },
-  monthlyBudgetUsd: 80,
+  // Seed 003's $80 assumed local development, not a cloud environment of this design: its fixed cost
+  // is about $402 a month (README "Cost per environment"; the EKS control plane, NAT gateway, load
+  // balancer and their public addresses alone are $133). 80 % of the budget sits above it, so the
+  // 80 % e-mail does not fire every month.
+  monthlyBudgetUsd: 600,
   budgetAction: { approvalModel: "AUTOMATIC", approvers: [] },
   kubernetes: {
     version: "1.35",
