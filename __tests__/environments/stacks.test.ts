@@ -464,6 +464,8 @@ describe("plan role: a read for every AWS service the stacks manage", () => {
     aws_autoscaling_group_tag: "autoscaling",
     aws_cloudwatch_dashboard: "cloudwatch",
     aws_cloudwatch_metric_alarm: "cloudwatch",
+    aws_cloudwatch_event_api_destination: "events",
+    aws_cloudwatch_event_connection: "events",
     aws_cloudwatch_event_rule: "events",
     aws_cloudwatch_event_target: "events",
     aws_cloudwatch_log_delivery: "logs",
@@ -481,10 +483,15 @@ describe("plan role: a read for every AWS service the stacks manage", () => {
     /^aws_(default_security_group|eip|flow_log|internet_gateway|launch_template|nat_gateway|route|route_table|route_table_association|security_group|subnet|vpc|vpc_endpoint|vpc_security_group_(egress|ingress)_rule)$/;
   const serviceOf = (type: string) => SERVICE_OF[type] ?? (EC2.test(type) ? "ec2" : type.replace(/^aws_/, "").split("_")[0]);
 
-  test.each(["dev", "staging", "production"])("%s", (env) => {
-    const json = stacks[env];
+  // Pull requests plan the platform stack too: its AWS resources count.
+  test.each(["dev", "staging", "dev-platform", "staging-platform", "production", "production-platform"])("%s", (stack) => {
+    const json = stacks[stack];
     const types = Object.keys(json.resource).filter((t) => t.startsWith("aws_"));
     const readable = new Set(PLAN_READ_ACTIONS.map((a) => a.split(":")[0]));
     expect(types.map(serviceOf).filter((s) => !readable.has(s))).toEqual([]);
+  });
+
+  test("the budget action and the pipe are read with their own actions (not covered by ViewBudget or events:Describe*)", () => {
+    expect(PLAN_READ_ACTIONS).toEqual(expect.arrayContaining(["budgets:DescribeBudgetAction", "pipes:DescribePipe", "pipes:ListTagsForResource"]));
   });
 });
