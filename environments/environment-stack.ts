@@ -97,6 +97,8 @@ export class EnvironmentStack extends AuthorWorksStack {
         env.drRegion && this.keys.dr.secrets && env.dr?.secrets.length
           ? { region: env.drRegion, kmsKeyArn: this.keys.dr.secrets.arn, paths: env.dr.secrets }
           : undefined,
+      // The budget action's execution role carries the boundary and attaches this policy to the (unbounded) apply role.
+      restrictionPolicyNames: [names.budgetRestrictionPolicy(env.name)],
     });
     // Every role this stack creates carries the boundary, except the CI roles that create them.
     const ciRoles = `${this.security.github.node.path}/`;
@@ -240,6 +242,13 @@ export class EnvironmentStack extends AuthorWorksStack {
       clusterName: this.cluster.clusterName,
       loadBalancerName: names.gatewayLoadBalancer(env.name),
       distributionId: this.cdn.distributionId,
+      // Seed 003: "100 %: restrict non-critical resources". Deploys stop growing compute.
+      budgetAction: {
+        policyName: names.budgetRestrictionPolicy(env.name),
+        roleNames: [this.security.applyRoleName],
+        approvalModel: env.budgetAction.approvalModel,
+        approvers: env.budgetAction.approvers,
+      },
     });
 
     this.backup = new Backup(this, "backup", {
@@ -257,6 +266,15 @@ export class EnvironmentStack extends AuthorWorksStack {
       forceDestroy: env.durability.forceDestroy,
       // A failed backup is a lost restore point: the data is not protected until it is fixed.
       failureTopicArn: this.monitoring.criticalTopicArn,
+      restoreTesting: {
+        schedule: env.restoreTesting.schedule,
+        startWindowHours: env.restoreTesting.startWindowHours,
+        selectionWindowDays: env.restoreTesting.selectionWindowDays,
+        validationWindowHours: env.restoreTesting.validationWindowHours,
+        database: { subnetGroupName: this.network.dbSubnetGroupName, securityGroupIds: [this.network.securityGroups.db.id] },
+        // A failed test is a recovery that may not work: worth a look in working hours, not a page.
+        alertTopicArn: this.monitoring.warningTopicArn,
+      },
     });
 
     if (env.dr && this.providers.dr && env.drRegion) {

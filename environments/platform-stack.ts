@@ -5,7 +5,7 @@ import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zon
 import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
 import { AwsContext, iamRoleArn } from "../modules/iam";
 import { deliveryAddons } from "../modules/addons/delivery";
-import { observabilityAddons, observabilityOptions } from "../modules/addons/observability";
+import { chatWebhookSecretName, observabilityAddons, observabilityOptions } from "../modules/addons/observability";
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
 import { APPLICATION_SECRET_STORE, EXTERNAL_SECRETS_ADDON, externalSecretsReady } from "../modules/addons/external-secrets";
 import { addonRoleName } from "../modules/addons/types";
@@ -15,6 +15,7 @@ import { orderAfterAdmissionWebhooks } from "../modules/addons/admission";
 import { CHART_ADMISSION } from "../modules/addons/admission-catalog";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { EncryptionKey, IKey } from "../modules/kms";
+import { ChatForwarder } from "../modules/monitoring/chat-forwarder";
 import { LoadBalancerAlarms } from "../modules/monitoring/load-balancer";
 import { SEVERITIES, type Severity } from "../modules/monitoring/alarms";
 import { AlertTopic, ITopic } from "../modules/monitoring/topic";
@@ -76,6 +77,8 @@ export class PlatformStack extends AuthorWorksStack {
   public readonly gatewayLoadBalancer: DataAwsLb;
   /** Its 5xx-rate and p99 alarms, notifying the `<env>` stack's alert topics. */
   public readonly gatewayAlarms: LoadBalancerAlarms;
+  /** The `<env>` stack's chat topic (the budget at 90 %), forwarded to the chat webhook Alertmanager uses. */
+  public readonly chatForwarder: ChatForwarder;
 
   /**
    * @param options.kubernetesAuth how the kubernetes and helm providers authenticate
@@ -243,6 +246,15 @@ export class PlatformStack extends AuthorWorksStack {
       arnSuffix: this.gatewayLoadBalancer.arnSuffix,
       thresholds: env.observability.thresholds,
       topicArns: { critical: this.alertTopics.critical.arn, warning: this.alertTopics.warning.arn },
+    });
+
+    // AWS notifications for chat reach the same webhook as Alertmanager's chat receiver.
+    const chatTopic = AlertTopic.fromTopicName(this, "alerts-chat-topic", { topicName: names.alertTopic(env.name, "chat"), encryptionKey: this.logsKey });
+    this.chatForwarder = new ChatForwarder(this, "chat-forwarder", {
+      environment: env.name,
+      aws: this.aws,
+      topicArn: chatTopic.arn,
+      webhookSecretId: chatWebhookSecretName(env.name),
     });
 
     // Whatever creates an object an admission webhook intercepts (a Service, a pod, an

@@ -27,6 +27,8 @@ export const production: EnvironmentConfig = {
   logRetentionDays: 365,
   durability: DURABILITY.retained,
   availability: AVAILABILITY.high,
+  // Seed 003 "test_restore: monthly": the first Tuesday of each month, 09:00 UTC (working hours).
+  restoreTesting: { schedule: "cron(0 9 ? * TUE#1 *)", startWindowHours: 8, selectionWindowDays: 35, validationWindowHours: 4 },
   workloads: {
     imageTag: "1.0.0",
     defaults: { replicas: 2, requests: { cpu: "200m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
@@ -46,6 +48,7 @@ export const production: EnvironmentConfig = {
     },
   },
   monthlyBudgetUsd: 4000,
+  budgetAction: { approvalModel: "MANUAL", approvers: ["platform@authorworks.io"] },
   kubernetes: {
     version: "1.35",
     additionalLogTypes: ["controllerManager", "scheduler"],

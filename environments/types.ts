@@ -1,7 +1,7 @@
 import type { ContainerLimitRange, NamespaceQuota } from "../modules/tenancy";
 import type { EnvironmentName } from "../variables/project";
 import type { BucketPurpose } from "../variables/storage";
-import type { CloudFrontPriceClass, CodebuildComputeType, EksLogType } from "../variables/aws-catalog";
+import type { BudgetActionApprovalModel, CloudFrontPriceClass, CodebuildComputeType, EksLogType } from "../variables/aws-catalog";
 import type { AvailabilityPolicy, DurabilityPolicy } from "./presets";
 import type { CanaryStep } from "../modules/addons/delivery/argo-rollouts";
 
@@ -40,8 +40,15 @@ export interface EnvironmentConfig {
   readonly availability: AvailabilityPolicy;
   /** Service sizing (the spec's Kustomize base and overlays) and autoscaling, for the platform layer. */
   readonly workloads: WorkloadConfig;
-  /** Monthly AWS budget in USD; alerts at 80/90/100 %. */
+  /**
+   * Monthly AWS budget in USD (modules/monitoring): e-mail at 80 % of actual spend, chat at
+   * 90 %, the critical topic and `budgetAction` at 100 %. Above the fixed monthly cost of the
+   * environment (README "Cost per environment") by at least a quarter, so the 80 % alert does
+   * not fire every month by design (checked by __tests__/environments/cost-estimate.test.ts).
+   */
   readonly monthlyBudgetUsd: number;
+  /** What happens at 100 % of `monthlyBudgetUsd` (modules/monitoring `BudgetRestriction`). */
+  readonly budgetAction: BudgetActionConfig;
   /** The EKS cluster (modules/eks). */
   readonly kubernetes: KubernetesConfig;
   /** What runs inside the cluster (the `<env>-platform` stack). */
@@ -64,6 +71,8 @@ export interface EnvironmentConfig {
    * @default undefined (nothing replicated beyond `backup`)
    */
   readonly dr?: DisasterRecoveryConfig;
+  /** Monthly restore tests of the backup vault's recovery points (modules/backup `RestoreTesting`). */
+  readonly restoreTesting: RestoreTestingConfig;
 }
 
 export interface NetworkConfig {
@@ -385,6 +394,52 @@ export interface DeployRunnerConfig {
    * runner be created. false on a first deploy; set it true and deploy again.
    */
   readonly connectionAvailable: boolean;
+}
+
+/**
+ * The AWS Budgets action at 100 % of actual spend: an IAM policy denying the creation and
+ * scaling of compute (EC2, Auto Scaling, EKS node groups, RDS instances, ElastiCache
+ * nodes) is attached to the CI apply role, so deploys can no longer grow the bill; what
+ * runs keeps running, and restores are not blocked (modules/monitoring README).
+ */
+export interface BudgetActionConfig {
+  /**
+   * `AUTOMATIC`: the policy is attached as soon as actual spend crosses 100 %. `MANUAL`: the
+   * approvers are told and the policy is attached only when one of them approves it.
+   */
+  readonly approvalModel: BudgetActionApprovalModel;
+  /**
+   * E-mail addresses AWS Budgets tells when the action is pending approval (MANUAL) or has
+   * run (AUTOMATIC): the action's subscribers. The people who approve need
+   * `budgets:ExecuteBudgetAction` in this account. MANUAL needs at least one (nobody would
+   * know the action waits); at most 10 (AWS Budgets' e-mail subscribers per notification).
+   * The critical alert topic is always a subscriber too.
+   */
+  readonly approvers: readonly string[];
+}
+
+/**
+ * Monthly restore tests (seed 003: "test_restore: monthly", "Monthly: backup restoration
+ * test"): an AWS Backup restore testing plan restores a recovery point of every tagged RDS
+ * instance and EBS volume from the environment's vault, keeps it for the validation window,
+ * then deletes it; a failed restore alerts the warning topic. Limits: BACKUP_RESTORE_TESTING
+ * (variables/aws-catalog.ts).
+ */
+export interface RestoreTestingConfig {
+  /**
+   * When a test starts: an AWS cron expression in UTC that runs once a month, day of month
+   * (`cron(0 9 3 * ? *)`) or nth weekday (`cron(0 9 ? * TUE#1 *)`).
+   */
+  readonly schedule: string;
+  /** Hours after the scheduled time within which the restore jobs must start, else they are cancelled (1-168). */
+  readonly startWindowHours: number;
+  /** Only recovery points created in the last this many days are picked (1-365). */
+  readonly selectionWindowDays: number;
+  /**
+   * Hours a restored resource is kept for validation before AWS Backup deletes it (0-168):
+   * the timeout of a validation, and the hours of instance cost each test adds.
+   */
+  readonly validationWindowHours: number;
 }
 
 export interface BackupConfig {

@@ -92,6 +92,8 @@ export const SERVICE_PRINCIPALS = {
   /** Also the path of its service-linked role (IAM User Guide, "Using service-linked roles"). */
   elasticLoadBalancing: "elasticloadbalancing.amazonaws.com",
   eventBridge: "events.amazonaws.com",
+  /** EventBridge Pipes (EventBridge User Guide, "Amazon EventBridge Pipes permissions"). */
+  pipes: "pipes.amazonaws.com",
   /** CloudWatch Logs vended log delivery (CloudWatch Logs User Guide, "Enable logging from AWS services"). */
   logDelivery: "delivery.logs.amazonaws.com",
   rds: "rds.amazonaws.com",
@@ -100,6 +102,8 @@ export const SERVICE_PRINCIPALS = {
   /** Route 53 DNSSEC signing (Route 53 Developer Guide, "Working with customer managed keys for DNSSEC"). */
   route53Dnssec: "dnssec-route53.amazonaws.com",
   s3: "s3.amazonaws.com",
+  /** SNS delivering to an SQS queue (SNS Developer Guide, "Fanout to Amazon SQS queues"). */
+  sns: "sns.amazonaws.com",
   /** S3 server access logging (S3 User Guide, "Enabling Amazon S3 server access logging"). */
   s3Logging: "logging.s3.amazonaws.com",
   vpcFlowLogs: "vpc-flow-logs.amazonaws.com",
@@ -421,6 +425,67 @@ export const BACKUP_RETENTION = { min: 1, max: 36500, continuousMax: 35, coldSto
 /** Vault lock: the shortest grace period before a compliance-mode lock becomes immutable (AWS Backup API Reference, PutBackupVaultLockConfiguration `ChangeableForDays`). */
 export const BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS = 3;
 
+/**
+ * AWS Backup restore testing limits (AWS Backup Developer Guide, API reference):
+ * - `startWindowHours`: hours after the scheduled time within which a restore job must
+ *   start, else it is cancelled: 1 to 168 (RestoreTestingPlanForCreate `StartWindowHours`,
+ *   default 24, "maximum value of 168 hours (one week)").
+ * - `selectionWindowDays`: only recovery points created within this many days are
+ *   candidates: 1 to 365 (RestoreTestingRecoveryPointSelection `SelectionWindowDays`, default 30).
+ * - `validationWindowHours`: hours a restored resource is kept for validation before AWS
+ *   Backup deletes it: 0 to 168 (RestoreTestingSelectionForCreate `ValidationWindowHours`).
+ * - `nameMaxLength`, `name`: plan and selection names are letters, digits and underscores,
+ *   at most 50 characters (RestoreTestingPlanForCreate `RestoreTestingPlanName`,
+ *   RestoreTestingSelectionForCreate `RestoreTestingSelectionName`).
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingPlanForCreate.html
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingSelectionForCreate.html
+ */
+export const BACKUP_RESTORE_TESTING = {
+  startWindowHours: { min: 1, max: 168 },
+  selectionWindowDays: { min: 1, max: 365 },
+  validationWindowHours: { min: 0, max: 168 },
+  nameMaxLength: 50,
+  name: /^[A-Za-z0-9_]{1,50}$/,
+} as const;
+
+/**
+ * How a restore test picks its recovery point (RestoreTestingRecoveryPointSelection
+ * `Algorithm`): the latest in the selection window, or a random one in it.
+ */
+export const BACKUP_RESTORE_TESTING_ALGORITHMS = ["LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"] as const;
+export type RestoreTestingAlgorithm = (typeof BACKUP_RESTORE_TESTING_ALGORITHMS)[number];
+
+/** Recovery point kinds a restore test may use (RestoreTestingRecoveryPointSelection `RecoveryPointTypes`). */
+export const BACKUP_RECOVERY_POINT_TYPES = ["CONTINUOUS", "SNAPSHOT"] as const;
+export type RecoveryPointType = (typeof BACKUP_RECOVERY_POINT_TYPES)[number];
+
+/**
+ * Restore metadata keys a restore test of an RDS DB instance may override (AWS Backup
+ * Developer Guide, "Restore testing inferred metadata", row "Amazon RDS instances"): list
+ * values (`vpcSecurityGroupIds`) are JSON-array strings. AWS Backup itself infers
+ * `publiclyAccessible` false, `multiAz` false, `deletionProtection` false and an identifier
+ * starting with `awsbackup-restore-test-`.
+ * https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html
+ */
+export const RDS_RESTORE_METADATA_KEYS = {
+  dbSubnetGroupName: "dbSubnetGroupName",
+  vpcSecurityGroupIds: "vpcSecurityGroupIds",
+  publiclyAccessible: "publiclyAccessible",
+} as const;
+
+/**
+ * AWS Backup restore job states in the EventBridge "Restore Job State Change" event, which
+ * names them `status` (backup and copy job events say `state`), and the validation and
+ * deletion statuses of a restore test's job (AWS Backup Developer Guide, "Monitoring AWS
+ * Backup events using Amazon EventBridge"; API reference DescribeRestoreJob `Status`,
+ * `ValidationStatus`, `DeletionStatus`).
+ */
+export const BACKUP_RESTORE_JOB = {
+  failedStatuses: ["FAILED", "ABORTED"],
+  failedValidationStatuses: ["FAILED", "TIMED_OUT"],
+  failedDeletionStatuses: ["FAILED"],
+} as const;
+
 // ---------------------------------------------------------------------------------------
 // Disaster recovery: what a replication mechanism guarantees
 
@@ -489,6 +554,15 @@ export const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
 
 /** E-mail subscribers one AWS Budgets notification accepts (Billing and Cost Management API Reference, NotificationWithSubscribers). */
 export const BUDGETS_MAX_EMAIL_SUBSCRIBERS = 10;
+
+/**
+ * Budget action approval models (Billing and Cost Management API Reference,
+ * CreateBudgetAction `ApprovalModel`): AUTOMATIC runs the action when the threshold is
+ * crossed; MANUAL notifies the action's subscribers and waits for someone to approve it
+ * (console or `aws budgets execute-budget-action --execution-type APPROVE_BUDGET_ACTION`).
+ */
+export const BUDGET_ACTION_APPROVAL_MODELS = ["AUTOMATIC", "MANUAL"] as const;
+export type BudgetActionApprovalModel = (typeof BUDGET_ACTION_APPROVAL_MODELS)[number];
 
 /** S3 general purpose bucket names (the subset of the rules that matters for names we build) (S3 User Guide, "General purpose bucket naming rules"). */
 export const S3_BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;

@@ -89,10 +89,17 @@ export const names = {
   /** The gateway's internet-facing ALB (Ingress `load-balancer-name`; 32 characters at most). */
   gatewayLoadBalancer: (env: EnvironmentName) => `${namePrefix(env)}-api`,
   /**
-   * SNS alert topic (modules/monitoring): `authorworks-<env>-alerts-<critical|warning>`, and
-   * `critical-global`, the us-east-1 twin outside us-east-1.
+   * SNS alert topic (modules/monitoring): `authorworks-<env>-alerts-<critical|warning>`,
+   * `critical-global` (the us-east-1 twin outside us-east-1) and `chat` (what the platform
+   * stack forwards to the chat webhook).
    */
-  alertTopic: (env: EnvironmentName, topic: "critical" | "warning" | "critical-global") => `${namePrefix(env)}-alerts-${topic}`,
+  alertTopic: (env: EnvironmentName, topic: "critical" | "warning" | "critical-global" | "chat") => `${namePrefix(env)}-alerts-${topic}`,
+  /**
+   * Deny policy the budget action attaches at 100 % of the budget (modules/monitoring
+   * `BudgetRestriction`); the permissions boundary (modules/security) lets bounded roles
+   * attach and detach it, and nothing else of the kind.
+   */
+  budgetRestrictionPolicy: (env: EnvironmentName) => `${namePrefix(env)}-budget-restrict-compute`,
   /**
    * Role that reads the RDS master user secrets for the database user Jobs (modules/workloads
    * `DatabaseUsers`); the External Secrets controller assumes it.

@@ -2,7 +2,9 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import type { BackupConfig, EnvironmentConfig } from "../../environments/types";
-import { VAULT_LOCK_MIN_RETENTION_DAYS, checkBackup, checkBackupLifecycle } from "../../environments/checks/backup";
+import { MONTHLY_CRON, VAULT_LOCK_MIN_RETENTION_DAYS, checkBackup, checkBackupLifecycle, checkRestoreTesting } from "../../environments/checks/backup";
+import { resolveEnvironment } from "../../environments/config";
+import { loadableAlone } from "../helpers";
 import { Checker } from "../../variables/validation";
 import { checkErrorOf, expectCheckPasses } from "./check-helpers";
 
@@ -99,5 +101,66 @@ describe("checkBackup: replication and vault lock", () => {
   test("a non-boolean vaultLock is refused", () => {
     const msg = errorOf(withBackup({ vaultLock: "yes" as unknown as boolean }));
     expect(msg).toContain('backup.vaultLock: got "yes"; accepted: true or false');
+  });
+});
+
+describe("checkRestoreTesting: AWS Backup's limits and a monthly schedule", () => {
+  const withTests = (restoreTesting: Partial<EnvironmentConfig["restoreTesting"]>, base: EnvironmentConfig = dev): EnvironmentConfig => ({
+    ...base,
+    restoreTesting: { ...base.restoreTesting, ...restoreTesting },
+  });
+  const testsErrorOf = (cfg: EnvironmentConfig): string => checkErrorOf(checkRestoreTesting, cfg);
+
+  test.each([dev, staging, production])("$name passes, monthly", (env) => {
+    expectCheckPasses(checkRestoreTesting, env);
+    expect(env.restoreTesting.schedule).toMatch(MONTHLY_CRON);
+  });
+
+  test.each([
+    ["startWindowHours", 0, "a whole number from 1 to 168 hours (AWS Backup StartWindowHours)"],
+    ["startWindowHours", 169, "a whole number from 1 to 168 hours (AWS Backup StartWindowHours)"],
+    ["selectionWindowDays", 0, "a whole number from 1 to 365 days (AWS Backup SelectionWindowDays)"],
+    ["selectionWindowDays", 366, "a whole number from 1 to 365 days (AWS Backup SelectionWindowDays)"],
+    ["validationWindowHours", -1, "a whole number from 0 to 168 hours (AWS Backup ValidationWindowHours)"],
+    ["validationWindowHours", 169, "a whole number from 0 to 168 hours (AWS Backup ValidationWindowHours)"],
+    ["validationWindowHours", 1.5, "a whole number from 0 to 168 hours (AWS Backup ValidationWindowHours)"],
+  ] as const)("%s %p is outside AWS's limits: refused, naming the environment, the field and the range", (field, value, accepted) => {
+    const msg = testsErrorOf(withTests({ [field]: value }));
+    expect(msg).toContain('environment "dev"');
+    expect(msg).toContain(`restoreTesting.${field}: got ${value}; accepted: ${accepted}`);
+  });
+
+  test.each([
+    ["restoreTesting.startWindowHours", { startWindowHours: 1 }],
+    ["restoreTesting.startWindowHours", { startWindowHours: 168 }],
+    ["restoreTesting.selectionWindowDays", { selectionWindowDays: 1 }],
+    ["restoreTesting.selectionWindowDays", { selectionWindowDays: 365 }],
+    ["restoreTesting.validationWindowHours", { validationWindowHours: 0 }],
+    ["restoreTesting.validationWindowHours", { validationWindowHours: 168 }],
+  ] as const)("%s at a limit passes (%p)", (_field, value) => {
+    expectCheckPasses(checkRestoreTesting, withTests(value));
+  });
+
+  test.each([
+    "cron(0 9 * * ? *)", // daily
+    "cron(0 9 ? * TUE *)", // weekly
+    "cron(0 9 31 * ? *)", // not every month has a 31st
+    "cron(0 9 ? * TUE#5 *)", // nor a fifth Tuesday
+    "cron(0 9 1 1 ? *)", // yearly
+    "rate(30 days)",
+    "0 9 1 * *",
+  ])("schedule %p is not once a month: refused", (schedule) => {
+    const msg = testsErrorOf(withTests({ schedule }));
+    expect(msg).toContain(`restoreTesting.schedule: got ${JSON.stringify(schedule)}; accepted: an AWS cron expression (UTC) running once a month`);
+  });
+
+  test.each(["cron(0 9 1 * ? *)", "cron(30 23 28 * ? *)", "cron(0 9 ? * 3#2 *)", "cron(0 6 ? * MON#4 *)"])("schedule %p (monthly) passes", (schedule) => {
+    expectCheckPasses(checkRestoreTesting, withTests({ schedule }));
+  });
+
+  test("a bad value stops synth with the same message (resolveEnvironment)", () => {
+    expect(() => resolveEnvironment(withTests({ startWindowHours: 200 }, loadableAlone(staging)))).toThrow(
+      /environment "staging"[\s\S]*restoreTesting\.startWindowHours: got 200; accepted: a whole number from 1 to 168 hours/,
+    );
   });
 });

@@ -95,13 +95,34 @@ describe("no cross-stack references", () => {
     expect(dataOf(json, "aws_wafv2_web_acl").regional_web_acl).toEqual({ name: `authorworks-${env}-regional`, scope: "REGIONAL" });
     expect(valuesOf(json, "addons_aws_load_balancer_controller_release").vpcId).toBe("${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}");
     // Nothing the environment stack creates is created here: on the AWS side only the
-    // add-ons' and services' own roles, their Pod Identity associations, and the alarms
-    // of the ALB this stack makes exist.
+    // add-ons' and services' own roles, their Pod Identity associations, the alarms
+    // of the ALB this stack makes, and the chat forwarder (it reads the chat webhook secret,
+    // which gets its value after the environment stack is applied).
     expect(
       Object.keys(json.resource)
         .filter((t) => t.startsWith("aws_"))
         .sort(),
-    ).toEqual(["aws_cloudwatch_metric_alarm", "aws_eks_pod_identity_association", "aws_iam_role", "aws_iam_role_policy"]);
+    ).toEqual([
+      "aws_cloudwatch_event_api_destination",
+      "aws_cloudwatch_event_connection",
+      "aws_cloudwatch_metric_alarm",
+      "aws_eks_pod_identity_association",
+      "aws_iam_role",
+      "aws_iam_role_policy",
+      "aws_pipes_pipe",
+      "aws_sns_topic_subscription",
+      "aws_sqs_queue",
+      "aws_sqs_queue_policy",
+    ]);
+    const forwarder = [
+      "aws_cloudwatch_event_api_destination",
+      "aws_cloudwatch_event_connection",
+      "aws_pipes_pipe",
+      "aws_sns_topic_subscription",
+      "aws_sqs_queue",
+      "aws_sqs_queue_policy",
+    ];
+    for (const type of forwarder) expect({ type, ids: Object.keys(json.resource[type]) }).toEqual({ type, ids: [expect.stringMatching(/^chat_forwarder_/)] });
   });
 });
 
@@ -187,6 +208,7 @@ describe("gateway ALB alarms", () => {
     );
     expect(dataOf(json, "aws_lb").gateway_load_balancer).toEqual({ name: `authorworks-${env}-api`, depends_on: ["kubernetes_ingress_v1.workloads_ingress"] });
     expect(dataOf(json, "aws_sns_topic")).toEqual({
+      alerts_chat_topic: { name: `authorworks-${env}-alerts-chat` },
       alerts_critical_topic: { name: `authorworks-${env}-alerts-critical` },
       alerts_warning_topic: { name: `authorworks-${env}-alerts-warning` },
     });
@@ -448,5 +470,32 @@ describe("what each service reaches, in the committed environments", () => {
       "authorworks-subscription",
       "authorworks-user-service",
     ]);
+  });
+});
+
+describe("chat forwarder: the environment stack's chat topic to the chat webhook", () => {
+  test.each(ENVS)("%s: topic -> queue (raw messages) -> pipe -> API destination at the webhook from Secrets Manager", (env) => {
+    const { json } = stacks[env];
+    expect(resource(json, "aws_sns_topic_subscription", "chat_forwarder_subscription")).toMatchObject({
+      topic_arn: "${data.aws_sns_topic.alerts_chat_topic.arn}",
+      protocol: "sqs",
+      endpoint: "${aws_sqs_queue.chat_forwarder_queue.arn}",
+      raw_message_delivery: true,
+    });
+    expect(dataOf(json, "aws_secretsmanager_secret_version").chat_forwarder_webhook_url).toEqual({ secret_id: `authorworks-${env}/alerting/chat-webhook-url` });
+    expect(resource(json, "aws_cloudwatch_event_api_destination", "chat_forwarder_destination")).toMatchObject({
+      invocation_endpoint: "${data.aws_secretsmanager_secret_version.chat_forwarder_webhook_url.secret_string}",
+      http_method: "POST",
+      connection_arn: "${aws_cloudwatch_event_connection.chat_forwarder_connection.arn}",
+    });
+    expect(resource(json, "aws_pipes_pipe", "chat_forwarder_pipe")).toMatchObject({
+      name: `authorworks-${env}-alerts-chat`,
+      source: "${aws_sqs_queue.chat_forwarder_queue.arn}",
+      target: "${aws_cloudwatch_event_api_destination.chat_forwarder_destination.arn}",
+      role_arn: "${aws_iam_role.chat_forwarder_role_role.arn}",
+      target_parameters: { input_template: '{"text": "<$.body>"}' },
+    });
+    // The webhook URL is a secret: it is never in the synthesized JSON, only read at plan time.
+    expect(JSON.stringify(json)).not.toMatch(/hooks\.slack\.com|https:\/\/[^"]*webhook/);
   });
 });

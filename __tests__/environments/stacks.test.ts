@@ -322,19 +322,53 @@ describe("observability, backup and DR per environment", () => {
     );
   });
 
-  test.each(["dev", "staging", "production"])("%s: failed backup jobs page: the rule's target is the critical alerts topic", (env) => {
-    expect(Object.values(stacks[env].resource.aws_cloudwatch_event_target)).toEqual([
-      expect.objectContaining({ arn: "${aws_sns_topic.monitoring_critical_topic.arn}", rule: "${aws_cloudwatch_event_rule.backup_failed_jobs.name}" }),
-    ]);
-  });
+  test.each(["dev", "staging", "production"])(
+    "%s: failed backup jobs page (critical topic); failed monthly restore tests warn (warning topic); no other rule target",
+    (env) => {
+      expect(Object.values(stacks[env].resource.aws_cloudwatch_event_target)).toEqual([
+        expect.objectContaining({ arn: "${aws_sns_topic.monitoring_critical_topic.arn}", rule: "${aws_cloudwatch_event_rule.backup_failed_jobs.name}" }),
+        expect.objectContaining({
+          arn: "${aws_sns_topic.monitoring_warning_topic.arn}",
+          rule: "${aws_cloudwatch_event_rule.backup_restore_testing_failed.name}",
+        }),
+      ]);
+    },
+  );
+
+  test.each(["dev", "staging", "production"] as const)(
+    "%s: a monthly restore test of the vault, restoring databases into the database subnets and group",
+    (env) => {
+      const plan = stacks[env].resource.aws_backup_restore_testing_plan.backup_restore_testing_plan;
+      const cfg = { dev, staging, production }[env];
+      expect(plan).toMatchObject({
+        name: `authorworks_${env}_restore_tests`,
+        schedule_expression: cfg.restoreTesting.schedule,
+        start_window_hours: cfg.restoreTesting.startWindowHours,
+        recovery_point_selection: [{ include_vaults: ["${aws_backup_vault.backup_vault.arn}"], selection_window_days: cfg.restoreTesting.selectionWindowDays }],
+      });
+      const rds = stacks[env].resource.aws_backup_restore_testing_selection.backup_restore_testing_rds;
+      expect(rds.restore_metadata_overrides).toEqual({
+        dbSubnetGroupName: "${aws_db_subnet_group.network_db_subnet_group.name}",
+        vpcSecurityGroupIds: '["${aws_security_group.network_db_security_group.id}"]',
+        publiclyAccessible: "false",
+      });
+      expect(rds.validation_window_hours).toBe(cfg.restoreTesting.validationWindowHours);
+      // The tag the databases carry is the one the tests select by.
+      const dbTags = Object.values(stacks[env].resource.aws_db_instance as Record<string, { tags: Record<string, string> }>).map(
+        (d) => d.tags["authorworks:backup"],
+      );
+      expect(new Set(dbTags)).toEqual(new Set([rds.protected_resource_conditions[0].string_equals[0].value]));
+    },
+  );
 
   test.each(["dev", "staging", "production"])("%s: every database carries the backup selection tag", (env) => {
     expect(res(env, "aws_db_instance").every((d) => d.tags["authorworks:backup"] === "daily")).toBe(true);
   });
 
+  // Seed 003's $80 and $450 are under the fixed cost of dev and staging (README "Cost per environment").
   test.each([
-    ["dev", 80],
-    ["staging", 450],
+    ["dev", 600],
+    ["staging", 1500],
     ["production", 4000],
   ])("%s: monthly budget of %i USD", (env, usd) => {
     const [budget] = res(env, "aws_budgets_budget");
@@ -344,10 +378,11 @@ describe("observability, backup and DR per environment", () => {
 
 describe("secrets the platform layer reads", () => {
   test.each(["dev", "staging", "production"])("%s: the platform stack reads exactly the secrets its environment stack creates for it", (env) => {
-    const read = Object.values(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version as Record<string, Json>)
-      .map((d) => d.secret_id)
-      .sort();
+    const reads = Object.values(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version as Record<string, Json>).map((d) => d.secret_id);
+    const read = [...new Set(reads)].sort();
     expect(read).toEqual([`authorworks-${env}/alerting/chat-webhook-url`, `authorworks-${env}/ci/github-runners-app`]);
+    // The chat webhook is read twice: by Alertmanager's Secret and by the chat forwarder's API destination.
+    expect(reads.filter((id) => id.endsWith("/alerting/chat-webhook-url"))).toHaveLength(2);
     const created = Object.values(stacks[env].resource.aws_secretsmanager_secret as Record<string, Json>).map((s) => s.name);
     for (const name of read) expect(created).toContain(name);
   });
@@ -385,9 +420,7 @@ describe("DNS delegation across accounts (dev and staging into production's apex
 
 describe("what a plan reads", () => {
   test.each(["dev", "staging", "production"])("%s: the plan role may read the secrets the platform stack reads, and the cache token, nothing else", (env) => {
-    const platformReads = Object.values<Json>(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version)
-      .map((d) => d.secret_id)
-      .sort();
+    const platformReads = [...new Set(Object.values<Json>(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version).map((d) => d.secret_id))].sort();
     expect(platformReads).toEqual(PLATFORM_STACK_SECRET_PATHS.map((p) => `authorworks-${env}/${p}`).sort());
     const doc = stacks[env].data.aws_iam_policy_document.security_github_plan_secrets_document.statement.find(
       (s: Json) => s.sid === "ReadManagedSecretVersions",
@@ -434,6 +467,8 @@ describe("plan role: a read for every AWS service the stacks manage", () => {
     aws_autoscaling_group_tag: "autoscaling",
     aws_cloudwatch_dashboard: "cloudwatch",
     aws_cloudwatch_metric_alarm: "cloudwatch",
+    aws_cloudwatch_event_api_destination: "events",
+    aws_cloudwatch_event_connection: "events",
     aws_cloudwatch_event_rule: "events",
     aws_cloudwatch_event_target: "events",
     aws_cloudwatch_log_delivery: "logs",
@@ -452,10 +487,15 @@ describe("plan role: a read for every AWS service the stacks manage", () => {
     /^aws_(default_security_group|eip|flow_log|internet_gateway|launch_template|nat_gateway|route|route_table|route_table_association|security_group|subnet|vpc|vpc_endpoint|vpc_security_group_(egress|ingress)_rule)$/;
   const serviceOf = (type: string) => SERVICE_OF[type] ?? (EC2.test(type) ? "ec2" : type.replace(/^aws_/, "").split("_")[0]);
 
-  test.each(["dev", "staging", "production"])("%s", (env) => {
-    const json = stacks[env];
+  // Pull requests plan the platform stack too: its AWS resources count.
+  test.each(["dev", "staging", "dev-platform", "staging-platform", "production", "production-platform"])("%s", (stack) => {
+    const json = stacks[stack];
     const types = Object.keys(json.resource).filter((t) => t.startsWith("aws_"));
     const readable = new Set(PLAN_READ_ACTIONS.map((a) => a.split(":")[0]));
     expect(types.map(serviceOf).filter((s) => !readable.has(s))).toEqual([]);
+  });
+
+  test("the budget action and the pipe are read with their own actions (not covered by ViewBudget or events:Describe*)", () => {
+    expect(PLAN_READ_ACTIONS).toEqual(expect.arrayContaining(["budgets:DescribeBudgetAction", "pipes:DescribePipe", "pipes:ListTagsForResource"]));
   });
 });

@@ -203,6 +203,9 @@ const ROWS: readonly Row[] = [
     ];
   }),
   ["monthlyBudgetUsd", "env", "aws_budgets_budget.monitoring_budget.limit_amount", String(F.monthlyBudgetUsd)],
+  ["budgetAction.approvalModel", "env", "aws_budgets_budget_action.monitoring_budget_action_action.approval_model", F.budgetAction.approvalModel],
+  ["budgetAction.approvers[0]", "env", "aws_budgets_budget_action.monitoring_budget_action_action.subscriber[1].address", F.budgetAction.approvers[0]],
+  ["budgetAction.approvers[1]", "env", "aws_budgets_budget_action.monitoring_budget_action_action.subscriber[2].address", F.budgetAction.approvers[1]],
   // Kubernetes.
   ["kubernetes.version", "env", "aws_eks_cluster.eks_cluster.version", F.kubernetes.version],
   ["kubernetes.version", "platform", values("addons_cluster_autoscaler_release", "image.tag"), `v${F.kubernetes.version}.0`],
@@ -404,6 +407,32 @@ const ROWS: readonly Row[] = [
   ["dr.secrets[1]", "env", "aws_secretsmanager_secret.security_secrets_email_sendgrid_api_key.replica[0].kms_key_id", "${aws_kms_key.keys_secrets_dr_key.arn}"],
   // A secret the list leaves out has no replica.
   ["dr.secrets[0]", "env", "aws_secretsmanager_secret.security_secrets_payments_stripe_api_key.replica", undefined],
+  // Restore tests.
+  ["restoreTesting.schedule", "env", "aws_backup_restore_testing_plan.backup_restore_testing_plan.schedule_expression", F.restoreTesting.schedule],
+  [
+    "restoreTesting.startWindowHours",
+    "env",
+    "aws_backup_restore_testing_plan.backup_restore_testing_plan.start_window_hours",
+    F.restoreTesting.startWindowHours,
+  ],
+  [
+    "restoreTesting.selectionWindowDays",
+    "env",
+    "aws_backup_restore_testing_plan.backup_restore_testing_plan.recovery_point_selection[0].selection_window_days",
+    F.restoreTesting.selectionWindowDays,
+  ],
+  [
+    "restoreTesting.validationWindowHours",
+    "env",
+    "aws_backup_restore_testing_selection.backup_restore_testing_rds.validation_window_hours",
+    F.restoreTesting.validationWindowHours,
+  ],
+  [
+    "restoreTesting.validationWindowHours",
+    "env",
+    "aws_backup_restore_testing_selection.backup_restore_testing_ebs.validation_window_hours",
+    F.restoreTesting.validationWindowHours,
+  ],
 ];
 
 /**

@@ -7,6 +7,7 @@ import type { EnvironmentConfig } from "../../environments/types";
 import { names } from "../../variables/project";
 import { FIXTURE } from "../fixtures/environment";
 import { testContext } from "../fixtures/context";
+import { matchesPattern } from "../fixtures/event-pattern";
 
 const DR_REGION = FIXTURE.drRegion!;
 
@@ -401,15 +402,27 @@ describe("Backups bucket replication (replicateBackupsBucket, the synthetic envi
 });
 
 describe("failed jobs alert", () => {
-  test("an EventBridge rule sends failed, aborted and expired backup, copy and restore jobs to the topic", () => {
+  test("an EventBridge rule sends failed, aborted and expired backup and copy jobs, and failed restores that are not tests, to the topic", () => {
     const json = synth(FIXTURE, { failureTopicArn: "arn:aws:sns:us-east-1:123456789012:authorworks-production-alerts-critical" });
     const r = resource(json, "aws_cloudwatch_event_rule", "backup_failed_jobs");
     expect(r.name).toBe("authorworks-staging-backup-failed-jobs");
-    expect(JSON.parse(r.event_pattern)).toEqual({
+    const pattern = JSON.parse(r.event_pattern);
+    expect(pattern).toEqual({
       source: ["aws.backup"],
-      "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
-      detail: { state: ["FAILED", "ABORTED", "EXPIRED"] },
+      $or: [
+        { "detail-type": ["Backup Job State Change", "Copy Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } },
+        { "detail-type": ["Restore Job State Change"], detail: { status: ["FAILED", "ABORTED"], restoreTestingPlanArn: [{ exists: false }] } },
+      ],
     });
+    // AWS Backup's event shapes: backup and copy jobs say `state`, restore jobs `status`.
+    const event = (type: string, detail: Json) => ({ source: "aws.backup", "detail-type": type, detail });
+    expect(matchesPattern(pattern, event("Backup Job State Change", { state: "FAILED" }))).toBe(true);
+    expect(matchesPattern(pattern, event("Copy Job State Change", { state: "EXPIRED" }))).toBe(true);
+    expect(matchesPattern(pattern, event("Backup Job State Change", { state: "COMPLETED" }))).toBe(false);
+    expect(matchesPattern(pattern, event("Restore Job State Change", { status: "FAILED" }))).toBe(true);
+    expect(matchesPattern(pattern, event("Restore Job State Change", { status: "COMPLETED" }))).toBe(false);
+    // A failed restore test is RestoreTesting's alert (warning), not this one (critical).
+    expect(matchesPattern(pattern, event("Restore Job State Change", { status: "FAILED", restoreTestingPlanArn: "arn:aws:backup:x" }))).toBe(false);
     const targets = Object.values(resourcesOf(json, "aws_cloudwatch_event_target"));
     expect(targets).toEqual([
       {

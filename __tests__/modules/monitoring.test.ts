@@ -61,18 +61,21 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
   const topics = resourcesOf(json, "aws_sns_topic");
   const critical = Object.keys(topics).find((k) => k.includes("critical_topic"))!;
   const warning = Object.keys(topics).find((k) => k.includes("warning_topic"))!;
+  const chat = Object.keys(topics).find((k) => k.includes("chat_topic"))!;
   const crit = `\${aws_sns_topic.${critical}.arn}`;
   const warn = `\${aws_sns_topic.${warning}.arn}`;
+  const chatArn = `\${aws_sns_topic.${chat}.arn}`;
   const expectActions = (a: Json, topic: string) => {
     expect(a.alarm_actions).toEqual([topic]);
     expect(a.ok_actions).toEqual([topic]);
   };
 
-  test("two KMS-encrypted topics (no extra global topic in us-east-1)", () => {
-    expect(Object.keys(topics).sort()).toEqual([critical, warning].sort());
+  test("three KMS-encrypted topics: critical, warning and chat (no extra global topic in us-east-1)", () => {
+    expect(Object.keys(topics).sort()).toEqual([critical, warning, chat].sort());
     for (const [k, name] of [
       [critical, `authorworks-${env.name}-alerts-critical`],
       [warning, `authorworks-${env.name}-alerts-warning`],
+      [chat, `authorworks-${env.name}-alerts-chat`],
     ]) {
       expect(topics[k].name).toBe(name);
       expect(topics[k].kms_master_key_id).toBe(LOGS_KEY);
@@ -238,19 +241,37 @@ describe.each([FULL, SMALL])("$name ($observability.thresholds.cpuPercent% CPU, 
     }
   });
 
-  test("budget: monthly COST limit and four notifications", () => {
+  test("budget: monthly COST limit; seed 003's channels: e-mail at 80 %, chat at 90 %, critical at 100 %; the forecast at 100 % warns", () => {
     const b = resource(json, "aws_budgets_budget", "monitoring_budget");
     expect(b).toMatchObject({ budget_type: "COST", time_unit: "MONTHLY", limit_amount: String(env.monthlyBudgetUsd), limit_unit: "USD" });
     expect(b.cost_filter).toEqual([{ name: "TagKeyValue", values: [`user:Environment$${env.name}`] }]);
     expect(
-      b.notification.map((n: Json) => [n.notification_type, n.threshold, n.threshold_type, n.comparison_operator, n.subscriber_sns_topic_arns[0]]),
+      b.notification.map((n: Json) => [
+        n.notification_type,
+        n.threshold,
+        n.threshold_type,
+        n.comparison_operator,
+        n.subscriber_email_addresses ?? null,
+        n.subscriber_sns_topic_arns ?? null,
+      ]),
     ).toEqual([
-      ["ACTUAL", 80, "PERCENTAGE", "GREATER_THAN", warn],
-      ["ACTUAL", 90, "PERCENTAGE", "GREATER_THAN", warn],
-      ["ACTUAL", 100, "PERCENTAGE", "GREATER_THAN", crit],
-      ["FORECASTED", 100, "PERCENTAGE", "GREATER_THAN", warn],
+      ["ACTUAL", 80, "PERCENTAGE", "GREATER_THAN", env.observability.alertEmails, null],
+      ["ACTUAL", 90, "PERCENTAGE", "GREATER_THAN", null, [chatArn]],
+      ["ACTUAL", 100, "PERCENTAGE", "GREATER_THAN", null, [crit]],
+      ["FORECASTED", 100, "PERCENTAGE", "GREATER_THAN", null, [warn]],
     ]);
-    for (const n of b.notification) expect(n.subscriber_email_addresses).toEqual(env.observability.alertEmails);
+  });
+
+  test("the chat topic has no e-mail or webhook subscription (the platform stack forwards it to chat)", () => {
+    expect(Object.values(resourcesOf(json, "aws_sns_topic_subscription")).filter((sub) => sub.topic_arn === chatArn)).toEqual([]);
+    // Budgets publishes to it: its policy admits the publishers, as the alert topics'.
+    const doc = Object.keys(dataOf(json, "aws_iam_policy_document")).find((k) => k.includes("chat_topic_policy_document"))!;
+    expect(statements(json, doc).map((x) => x.sid)).toEqual([
+      "CloudWatchAlarmsOfThisAccount",
+      "BudgetsOfThisAccount",
+      "EventBridgeRulesOfThisAccount",
+      "TlsOnly",
+    ]);
   });
 
   test("application log group: retention and KMS", () => {
@@ -321,7 +342,7 @@ describe("policies", () => {
       condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
     });
     const policies = Object.values(resourcesOf(json, "aws_sns_topic_policy"));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     expect(policies.map((p) => p.policy)).toContain(`\${data.aws_iam_policy_document.${docs[0]}.json}`);
   });
 

@@ -3,7 +3,7 @@
  * ENVIRONMENT_CHECKS; every problem names the field, what it got and what is accepted.
  */
 import { DEFAULT_LOCK_MIN_DAYS } from "../../modules/backup";
-import { BACKUP_RETENTION, REGIONS } from "../../variables/aws-catalog";
+import { BACKUP_RESTORE_TESTING, BACKUP_RETENTION, REGIONS } from "../../variables/aws-catalog";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 
@@ -26,6 +26,41 @@ export function checkBackupLifecycle(c: Checker, field: string, retentionDays: n
       `at least cold storage after (${coldStorageAfterDays}) + ${BACKUP_RETENTION.coldStorageMinimum} days: AWS Backup keeps cold recovery points ${BACKUP_RETENTION.coldStorageMinimum} days minimum`,
     );
   }
+}
+
+/**
+ * An AWS cron expression (`cron(minutes hours day-of-month month day-of-week year)`, UTC) that
+ * runs once a month: a fixed minute and hour, every month and year, and either one day of the
+ * month 1-28 (every month has it) with day-of-week `?`, or the nth weekday (`TUE#1`, `3#2`,
+ * n 1-4) with day-of-month `?` (AWS Backup Developer Guide, "Schedule expressions").
+ */
+export const MONTHLY_CRON = /^cron\((?:[0-5]?\d) (?:[01]?\d|2[0-3]) (?:(?:[1-9]|1\d|2[0-8]) \* \?|\? \* (?:[1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)#[1-4]) \*\)$/;
+
+/** `restoreTesting`: a monthly schedule and windows inside AWS Backup's limits. */
+export function checkRestoreTesting(c: Checker, cfg: EnvironmentConfig): void {
+  const r = cfg.restoreTesting;
+  const l = BACKUP_RESTORE_TESTING;
+  c.matches(
+    "restoreTesting.schedule",
+    r.schedule,
+    MONTHLY_CRON,
+    "an AWS cron expression (UTC) running once a month: cron(M H D * ? *) with D 1-28, or cron(M H ? * DAY#N *) with N 1-4, e.g. cron(0 9 ? * TUE#1 *)",
+  );
+  c.intRange("restoreTesting.startWindowHours", r.startWindowHours, l.startWindowHours.min, l.startWindowHours.max, "hours (AWS Backup StartWindowHours)");
+  c.intRange(
+    "restoreTesting.selectionWindowDays",
+    r.selectionWindowDays,
+    l.selectionWindowDays.min,
+    l.selectionWindowDays.max,
+    "days (AWS Backup SelectionWindowDays)",
+  );
+  c.intRange(
+    "restoreTesting.validationWindowHours",
+    r.validationWindowHours,
+    l.validationWindowHours.min,
+    l.validationWindowHours.max,
+    "hours (AWS Backup ValidationWindowHours)",
+  );
 }
 
 export function checkBackup(c: Checker, cfg: EnvironmentConfig): void {

@@ -7,7 +7,8 @@
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 import { checkAvailability } from "./availability";
-import { checkBackup } from "./backup";
+import { checkBackup, checkRestoreTesting } from "./backup";
+import { checkBudgetAction } from "./budget";
 import { checkCache } from "./cache";
 import { checkDatabase } from "./database";
 import { checkDelivery } from "./delivery";
@@ -48,9 +49,11 @@ export const ENVIRONMENT_CHECKS: { readonly [K in keyof EnvironmentConfig]-?: En
   security: checkSecurity,
   delivery: checkDelivery,
   monthlyBudgetUsd: checkMonthlyBudget,
+  budgetAction: checkBudgetAction,
   observability: checkObservability,
   backup: checkBackup,
   dr: checkDr,
+  restoreTesting: checkRestoreTesting,
   durability: checkDurability,
   availability: checkAvailability,
 };

@@ -46,6 +46,8 @@ export const REQUIRED_SECTIONS = [
   "delivery.runners",
   "delivery.deployRunner",
   "backup",
+  "restoreTesting",
+  "budgetAction",
 ] as const;
 
 /** Fields a file once had, and what replaced them. */

@@ -21,6 +21,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import {
   AWS_MANAGED_POLICIES,
+  BACKUP_RESTORE_JOB,
   BACKUP_RETENTION,
   BACKUP_VAULT_LOCK_MIN_CHANGEABLE_DAYS,
   KMS_DELETION_WINDOW_DAYS,
@@ -34,6 +35,9 @@ import { KEY_ADMIN_ACTIONS, KEY_USE_ACTIONS } from "../kms";
 import { ReplicatedBucket, buildBucketReplica } from "../s3/replication";
 import { names, resourceName } from "../../variables/project";
 import { ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS } from "../../variables/storage";
+import { RestoreTesting, RestoreTestingProps } from "./restore-testing";
+
+export * from "./restore-testing";
 
 export { replicationStatements } from "../s3/replication";
 export type { ReplicatedBucket, ReplicationPolicyInputs } from "../s3/replication";
@@ -139,17 +143,32 @@ export interface BackupProps {
    * @default no alerts
    */
   readonly failureTopicArn?: string;
+  /**
+   * Monthly restore tests of the vault's recovery points (`RestoreTesting`), restoring with
+   * this module's role the resources carrying `selectionTag`. @default no restore tests
+   */
+  readonly restoreTesting?: Omit<RestoreTestingProps, "environment" | "vaultArn" | "roleArn" | "selectionTag">;
 }
 
-/** AWS Backup job states that need a human: the job did not produce (or restore) a recovery point. */
+/** AWS Backup job states that need a human: the job did not produce a recovery point (backup) or its copy. */
 export const FAILED_JOB_STATES = ["FAILED", "ABORTED", "EXPIRED"] as const;
 
-/** EventBridge pattern of failed backup, copy and restore jobs of one vault's account. */
+/**
+ * EventBridge pattern of failed backup, copy and restore jobs of one vault's account. Backup
+ * and copy job events carry `state`, restore job events `status` (AWS Backup Developer Guide,
+ * "Monitoring AWS Backup events using Amazon EventBridge"). Restore tests are left out: their
+ * failures go to `RestoreTesting`'s own rule (a test is not an outage).
+ */
 export function failedJobsPattern(): object {
   return {
     source: ["aws.backup"],
-    "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
-    detail: { state: [...FAILED_JOB_STATES] },
+    $or: [
+      { "detail-type": ["Backup Job State Change", "Copy Job State Change"], detail: { state: [...FAILED_JOB_STATES] } },
+      {
+        "detail-type": ["Restore Job State Change"],
+        detail: { status: [...BACKUP_RESTORE_JOB.failedStatuses], restoreTestingPlanArn: [{ exists: false }] },
+      },
+    ],
   };
 }
 
@@ -180,6 +199,8 @@ export class Backup extends Construct {
   public readonly replication?: S3BucketReplicationConfigurationA;
   /** EventBridge rule forwarding failed jobs to `failureTopicArn`. */
   public readonly failureRule?: CloudwatchEventRule;
+  /** Monthly restore tests (with `restoreTesting`). */
+  public readonly restoreTesting?: RestoreTesting;
 
   constructor(scope: Construct, id: string, props: BackupProps) {
     super(scope, id);
@@ -346,6 +367,16 @@ export class Backup extends Construct {
       resources: [`${arnPrefix(aws, "rds")}:db:*`],
       condition: tagCondition,
     });
+
+    if (props.restoreTesting) {
+      this.restoreTesting = new RestoreTesting(this, "restore-testing", {
+        ...props.restoreTesting,
+        environment,
+        vaultArn: this.vault.arn,
+        roleArn: this.role.arn,
+        selectionTag: this.selectionTag,
+      });
+    }
 
     if (props.replication && dr && this.drKey) {
       const made = this.replicate(props, props.replication, dr, this.drKey);

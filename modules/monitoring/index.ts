@@ -24,6 +24,7 @@ import { AlarmSpec, DatabaseTarget, Severity, cacheAlarms, cloudFrontAlarms, dat
 import { metricAlarm } from "./alarm-resource";
 import { dashboardBody } from "./dashboard";
 import { AlertTopic, SNS_PUBLISH_KEY_ACTIONS } from "./topic";
+import { BudgetRestriction, BudgetRestrictionProps } from "./budget-restriction";
 
 export { cacheNodeIds, replicationAlarms } from "./alarms";
 export { metricAlarm } from "./alarm-resource";
@@ -32,6 +33,15 @@ export type { LoadBalancerAlarmsProps } from "./load-balancer";
 export { SEVERITIES } from "./alarms";
 export type { AlarmSpec, DatabaseTarget, ReplicationTarget, Severity } from "./alarms";
 export * from "./topic";
+export * from "./budget-restriction";
+
+/** Budget notifications (seed 003 "Budget Alerts"): percent of the monthly budget, actual or forecast spend, and who hears of it. */
+export const BUDGET_ALERTS = [
+  { percent: 80, type: "ACTUAL", channel: "email" },
+  { percent: 90, type: "ACTUAL", channel: "chat" },
+  { percent: 100, type: "ACTUAL", channel: "critical" },
+  { percent: 100, type: "FORECASTED", channel: "warning" },
+] as const;
 
 export interface MonitoringProps {
   /**
@@ -73,6 +83,12 @@ export interface MonitoringProps {
   readonly replicaLagSeconds?: number;
   /** Evictions per 5 minutes above which the cache is too small. @default 0 */
   readonly evictionsThreshold?: number;
+  /**
+   * The action at 100 % of the budget (`BudgetRestriction`): its deny policy's name, the roles
+   * it restricts, the approval model and approvers; the critical topic is its SNS subscriber.
+   * @default no budget action
+   */
+  readonly budgetAction?: Pick<BudgetRestrictionProps, "policyName" | "roleNames" | "approvalModel" | "approvers">;
 }
 
 /** Alerting, dashboard, log groups and budget of one environment. */
@@ -83,6 +99,12 @@ export class Monitoring extends Construct {
   public readonly warningTopic: SnsTopic;
   public readonly criticalTopicArn: string;
   public readonly warningTopicArn: string;
+  /**
+   * Topic of what goes to chat (the budget at 90 %): no e-mail subscriptions; the
+   * `<env>-platform` stack forwards it to the chat webhook (`ChatForwarder`).
+   */
+  public readonly chatTopic: SnsTopic;
+  public readonly chatTopicArn: string;
   /** The critical and warning topics as `ITopic`s, with `grantPublish`. */
   public readonly alertTopics: Readonly<Record<Severity, AlertTopic>>;
   /** Critical topic the us-east-1 alarms notify (the regional one when the region is us-east-1). */
@@ -94,6 +116,8 @@ export class Monitoring extends Construct {
   /** By name, e.g. `logGroups.application`. */
   public readonly logGroups: Readonly<Record<string, CloudwatchLogGroup>>;
   public readonly budget: BudgetsBudget;
+  /** The action at 100 % of the budget (with `budgetAction`). */
+  public readonly budgetRestriction?: BudgetRestriction;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -105,8 +129,10 @@ export class Monitoring extends Construct {
     keys.logs.addPolicyStatements(alertKeyStatement(), publishThroughSnsStatement(aws, keys.logs.region));
     this.criticalTopic = this.topic("critical", props, keys.logs.arn);
     this.warningTopic = this.topic("warning", props, keys.logs.arn);
+    this.chatTopic = this.topic("chat", props, keys.logs.arn);
     this.criticalTopicArn = this.criticalTopic.arn;
     this.warningTopicArn = this.warningTopic.arn;
+    this.chatTopicArn = this.chatTopic.arn;
     const alertTopic = (severity: Severity, topic: SnsTopic) =>
       new AlertTopic(topic, names.alertTopic(environment, severity), keys.logs, this, `publish-${severity}`);
     this.alertTopics = { critical: alertTopic("critical", this.criticalTopic), warning: alertTopic("warning", this.warningTopic) };
@@ -165,16 +191,18 @@ export class Monitoring extends Construct {
     }
     this.logGroups = logGroups;
 
-    // --- Budget: 80/90/100 % of actual spend, 100 % of the forecast.
-    const emails = [...obs.alertEmails];
-    const notify = (threshold: number, type: "ACTUAL" | "FORECASTED", topic: string) => ({
+    // --- Budget (seed 003): e-mail at 80 %, chat at 90 %, the critical topic (and the action) at
+    // 100 % of actual spend; the warning topic when the forecast crosses 100 %. One channel per
+    // threshold: the topics' subscribers are the same e-mails, so e-mail plus topic would say it twice.
+    const channel = { critical: this.criticalTopicArn, warning: this.warningTopicArn, chat: this.chatTopicArn };
+    const notification = BUDGET_ALERTS.map((a) => ({
       comparisonOperator: "GREATER_THAN",
-      notificationType: type,
-      threshold,
+      notificationType: a.type,
+      threshold: a.percent,
       thresholdType: "PERCENTAGE",
-      subscriberEmailAddresses: emails,
-      subscriberSnsTopicArns: [topic],
-    });
+      subscriberEmailAddresses: a.channel === "email" ? [...obs.alertEmails] : undefined,
+      subscriberSnsTopicArns: a.channel === "email" ? undefined : [channel[a.channel]],
+    }));
     this.budget = new BudgetsBudget(this, "budget", {
       name: resourceName(environment, "monthly"),
       budgetType: "COST",
@@ -183,24 +211,27 @@ export class Monitoring extends Construct {
       limitUnit: "USD",
       // Only this environment's spend (the provider's default tag).
       costFilter: [{ name: "TagKeyValue", values: [`user:Environment$${environment}`] }],
-      notification: [
-        notify(80, "ACTUAL", this.warningTopicArn),
-        notify(90, "ACTUAL", this.warningTopicArn),
-        notify(100, "ACTUAL", this.criticalTopicArn),
-        notify(100, "FORECASTED", this.warningTopicArn),
-      ],
+      notification,
       tags: { Name: resourceName(environment, "monthly") },
     });
+    if (props.budgetAction) {
+      this.budgetRestriction = new BudgetRestriction(this, "budget-action", {
+        ...props.budgetAction,
+        context: props.context,
+        budgetName: this.budget.name,
+        topicArn: this.criticalTopicArn,
+      });
+    }
   }
 
-  private topic(name: "critical" | "warning" | "critical-global", props: MonitoringProps, keyArn: string, provider?: AwsProvider): SnsTopic {
+  private topic(name: "critical" | "warning" | "critical-global" | "chat", props: MonitoringProps, keyArn: string, provider?: AwsProvider): SnsTopic {
     const { aws, environment } = props.context;
     const partition = aws.partition ?? "aws";
     const topic = new SnsTopic(this, `${name}-topic`, {
       provider,
       // The platform stack finds them by this name.
       name: names.alertTopic(environment, name),
-      displayName: `${PROJECT} ${environment} ${name.replace("-global", "")} alerts`,
+      displayName: `${PROJECT} ${environment} ${name.replace("-global", "")} ${name === "chat" ? "notifications" : "alerts"}`,
       kmsMasterKeyId: keyArn,
       tags: { Name: names.alertTopic(environment, name) },
     });
@@ -229,6 +260,8 @@ export class Monitoring extends Construct {
     new SnsTopicPolicy(this, `${name}-topic-policy`, { provider, arn: topic.arn, policy: policy.json });
 
     const obs = props.observability;
+    // The chat topic's one subscriber is the platform stack's queue to the chat webhook.
+    if (name === "chat") return topic;
     for (const email of obs.alertEmails) {
       // The address is the id: adding or removing one never shifts the others.
       new SnsTopicSubscription(this, `${name}-email-${email}`, { provider, topicArn: topic.arn, protocol: "email", endpoint: email });

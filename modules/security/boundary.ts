@@ -102,6 +102,9 @@ export const BOUNDARY_REQUIRED_ACTIONS: readonly string[] = [
   "iam:DetachUserPolicy",
 ];
 
+/** What a bounded role may do with a restriction policy (`restrictionPolicyNames`): put it on a role, take it off. */
+export const RESTRICTION_ACTIONS: readonly string[] = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"];
+
 /** Changing the boundary policy itself. */
 export const BOUNDARY_EDIT_ACTIONS: readonly string[] = [
   "iam:CreatePolicyVersion",
@@ -180,6 +183,14 @@ export interface PermissionsBoundaryProps {
   readonly regions: readonly string[];
   /** What bounded roles may use at all. @default PLATFORM_ACTIONS */
   readonly allowedActions?: readonly string[];
+  /**
+   * Deny-only policies (names, in this account) that bounded roles may attach to and detach
+   * from the project's roles, whether those carry the boundary or not (the CI apply role does
+   * not): the budget action's restriction (`names.budgetRestrictionPolicy`), which AWS Budgets
+   * applies with a bounded execution role. A deny can only take permissions away, so this
+   * opens no way to more. @default none
+   */
+  readonly restrictionPolicyNames?: readonly string[];
 }
 
 /** The `<namePrefix>-boundary` managed policy. Give its `arn` as `permissionsBoundary` to every role the project creates. */
@@ -195,16 +206,33 @@ export class PermissionsBoundary extends Construct {
     this.name = `${props.namePrefix}-boundary`;
     const self = iamArn(props.aws.partition, props.aws.accountId, `policy/${this.name}`);
     const projectRoles = iamArn(props.aws.partition, props.aws.accountId, `role/${props.namePrefix}-*`);
+    const restrictions = (props.restrictionPolicyNames ?? []).map((name) => iamArn(props.aws.partition, props.aws.accountId, `policy/${name}`));
     const statements: Statement[] = [
       { sid: "AllowPlatformServices", actions: props.allowedActions ?? PLATFORM_ACTIONS, resources: ["*"] },
       { sid: "AllowWorkloadIam", actions: BOUNDED_IAM_ACTIONS, resources: ["*"] },
       { sid: "AllowPassingProjectRoles", actions: ["iam:PassRole"], resources: [projectRoles] },
+      ...(restrictions.length
+        ? [
+            {
+              sid: "AllowRestrictionPolicies",
+              actions: RESTRICTION_ACTIONS,
+              resources: [projectRoles],
+              conditions: [{ test: "ArnEquals", variable: "iam:PolicyARN", values: restrictions }],
+            },
+          ]
+        : []),
       {
         sid: "DenyRoleChangesWithoutBoundary",
         effect: "Deny",
         actions: BOUNDARY_REQUIRED_ACTIONS,
         resources: ["*"],
-        conditions: [{ test: "StringNotEquals", variable: "iam:PermissionsBoundary", values: [self] }],
+        // Conditions are ANDed: attaching or detaching a restriction policy is the one change
+        // allowed on a role without this boundary (a request without iam:PolicyARN, such as
+        // PutRolePolicy, matches ArnNotEquals: still denied).
+        conditions: [
+          { test: "StringNotEquals", variable: "iam:PermissionsBoundary", values: [self] },
+          ...(restrictions.length ? [{ test: "ArnNotEquals", variable: "iam:PolicyARN", values: restrictions }] : []),
+        ],
       },
       { sid: "DenyBoundaryEdits", effect: "Deny", actions: BOUNDARY_EDIT_ACTIONS, resources: [self] },
       { sid: "DenyBoundaryRemoval", effect: "Deny", actions: BOUNDARY_REMOVAL_ACTIONS, resources: ["*"] },

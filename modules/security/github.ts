@@ -135,7 +135,11 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   "backup:Get*",
   "backup:List*",
   "budgets:ViewBudget",
+  "budgets:DescribeBudgetAction",
   "budgets:ListTagsForResource",
+  // The platform stack's chat forwarder (modules/monitoring ChatForwarder).
+  "pipes:DescribePipe",
+  "pipes:ListTagsForResource",
   "codebuild:BatchGetProjects",
   "codeconnections:GetConnection",
   "codeconnections:ListTagsForResource",

@@ -70,6 +70,8 @@ export interface SecurityProps {
   readonly secrets?: readonly SecretDefinition[];
   /** Replicas of application secrets in the DR region (`ApplicationSecretsProps.replica`). @default none */
   readonly secretReplica?: SecretReplica;
+  /** Deny-only policies bounded roles may attach to project roles (PermissionsBoundaryProps `restrictionPolicyNames`). @default none */
+  readonly restrictionPolicyNames?: readonly string[];
 }
 
 /** Secrets, rotation, threat detection, CI roles and the permissions boundary of one environment. */
@@ -118,6 +120,7 @@ export class Security extends Construct {
       namePrefix: prefix,
       aws,
       regions: [aws.region, ...(props.additionalRegions ?? [])],
+      restrictionPolicyNames: props.restrictionPolicyNames,
     });
     this.github = new GithubDeployRoles(this, "github", {
       environment,
