@@ -83,11 +83,12 @@ describe("restore testing selections", () => {
     (id) => {
       expect(selection(id)).toMatchObject({
         iam_role_arn: "${aws_iam_role.backup_role_role.arn}",
-        protected_resource_arns: ["*"],
         protected_resource_conditions: [{ string_equals: [{ key: `aws:ResourceTag/${BACKUP_TAG.key}`, value: BACKUP_TAG.value }] }],
         validation_window_hours: 97,
       });
       expect(selection(id).protected_resource_conditions[0].string_not_equals).toBeUndefined();
+      // hashicorp/aws takes exactly one of protected_resource_arns and protected_resource_conditions (a plan fails otherwise).
+      expect(selection(id).protected_resource_arns).toBeUndefined();
     },
   );
 

@@ -117,7 +117,7 @@ export class RestoreTesting extends Construct {
       tags: { Name: resourceName(props.environment, "restore-tests") },
     });
 
-    // Every protected resource of the type, narrowed to the backup tag (AWS Backup ANDs the conditions with "*").
+    // The protected resources of the type that carry the backup tag.
     const taggedOnly = [{ stringEquals: [{ key: `aws:ResourceTag/${props.selectionTag.key}`, value: props.selectionTag.value }] }];
     const selection = (selectionId: string, name: string, resourceType: string, overrides?: Record<string, string>) =>
       new BackupRestoreTestingSelection(this, selectionId, {
@@ -125,7 +125,7 @@ export class RestoreTesting extends Construct {
         restoreTestingPlanName: this.plan.name,
         protectedResourceType: resourceType,
         iamRoleArn: props.roleArn,
-        protectedResourceArns: ["*"],
+        // Conditions, not ARNs: hashicorp/aws takes exactly one of the two (the API's "*" with conditions).
         protectedResourceConditions: taggedOnly,
         restoreMetadataOverrides: overrides,
         validationWindowHours: props.validationWindowHours,
