@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { dropTokenTraces } from "../environments/token-traces";
 
 // No cdktf import here (nor its jest matchers, which no test uses): test files that need
 // nothing from cdktf do not pay for loading it, about 0.2 s CPU each.
@@ -16,21 +17,9 @@ afterAll(() => {
 });
 
 // cdktf records a full stack trace for every token it creates (quoted only when a token
-// fails to resolve). Under jest each went through source-map-support frame by frame: more
-// than half of a synthesis test's CPU time. As in main.ts, those traces (taken on plain
-// objects) format as empty strings; real Errors keep their source-mapped stack.
+// fails to resolve). Under jest each went through source-map-support frame by frame, and
+// collecting the frames was another ~15 % of a synthesis: as in main.ts, those traces are
+// empty strings, never collected (environments/token-traces.ts); real Errors keep their
+// source-mapped stack.
 const sourceMapped = Error.prepareStackTrace;
-Error.prepareStackTrace = (error, frames) =>
-  !(error instanceof Error)
-    ? ""
-    : sourceMapped
-      ? sourceMapped(error, frames)
-      : [`${error.name}: ${error.message}`, ...frames.map((f) => `    at ${String(f)}`)].join("\n");
-// cdktf takes those traces with Error.captureStackTrace on a plain object, the whole stack
-// deep; formatted as above they are empty strings anyway. Collecting the frames was another
-// ~15 % of a synthesis: a plain object gets the empty stack directly.
-const capture = Error.captureStackTrace;
-Error.captureStackTrace = (target, constructorOpt) => {
-  if (target instanceof Error) capture(target, constructorOpt);
-  else (target as { stack?: string }).stack = "";
-};
+dropTokenTraces(sourceMapped);
