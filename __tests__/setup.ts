@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { dropTokenTraces } from "../environments/token-traces";
+import { packageFramesUnmapped } from "./stack-frames";
 
 // No cdktf import here (nor its jest matchers, which no test uses): test files that need
 // nothing from cdktf do not pay for loading it, about 0.2 s CPU each.
@@ -20,6 +21,6 @@ afterAll(() => {
 // fails to resolve). Under jest each went through source-map-support frame by frame, and
 // collecting the frames was another ~15 % of a synthesis: as in main.ts, those traces are
 // empty strings, never collected (environments/token-traces.ts); real Errors keep their
-// source-mapped stack.
-const sourceMapped = Error.prepareStackTrace;
-dropTokenTraces(sourceMapped);
+// source-mapped stack, for the project's frames (./stack-frames.ts). The packages' own
+// realm gets the same settings from ./shared-packages-runtime.js.
+dropTokenTraces(packageFramesUnmapped(Error.prepareStackTrace));

@@ -21,7 +21,7 @@ function fixture() {
 /** Plain data and every kind of token cdktf encodes, nested as resource configurations nest them. */
 function values({ bucket, group }: ReturnType<typeof fixture>): Record<string, unknown> {
   return {
-    plain: { text: "a ${literal} brace", n: 3, yes: true, nothing: null, gone: undefined, when: new Date(0), list: [1, undefined, "x", [2, undefined]] },
+    plain: { text: "a ${literal} brace", n: 3, yes: true, nothing: null, gone: undefined, list: [1, undefined, "x", [2, undefined]] },
     // Strings cdktf's number-token pattern matches, resolved unchanged.
     numberLike: ["1e5", "2.5e-3", "id-e2e-9", "-e+"],
     stringToken: bucket.arn,
@@ -75,6 +75,13 @@ describe("resolveTokens: cdktf's resolution without its walk of plain data", () 
     } finally {
       resolve.mockRestore();
     }
+  });
+
+  test("a Date is kept as it is, as cdktf keeps one", () => {
+    // Checked apart: cdktf runs in the jest worker's realm (__tests__/shared-packages-runtime.js),
+    // whose `instanceof Date` does not know this file's Dates.
+    const when = new Date(0);
+    expect((resolveTokens(fixture().stack, { when }) as { when: Date }).when).toBe(when);
   });
 
   test("copies: the result shares no object or array with the input", () => {
