@@ -6,14 +6,25 @@ import { packageFramesUnmapped } from "./stack-frames";
 // No cdktf import here (nor its jest matchers, which no test uses): test files that need
 // nothing from cdktf do not pay for loading it, about 0.2 s CPU each.
 
-// Testing.app() makes an output directory under the system temp dir for every app and
-// never removes it: keep this test file's under one directory, removed at the end.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// Testing.app() makes an output directory (and its stacks/) under the system temp dir for
+// every app and never removes it: hundreds per file. Every app of this test file gets the
+// same one (none synthesizes to disk: tests that write make their own directory), under one
+// directory with the file's other temporary ones, removed at the end.
+/* eslint-disable @typescript-eslint/no-require-imports -- the modules themselves, so the spies reach every caller */
 const os: typeof import("os") = require("os");
+const fs: typeof import("fs") = require("fs");
+/* eslint-enable @typescript-eslint/no-require-imports */
 const root = mkdtempSync(join(os.tmpdir(), "authorworks-jest-"));
 const tmpdir = jest.spyOn(os, "tmpdir").mockReturnValue(root);
+const appOutdir = join(root, "cdktf.outdir");
+const mkdtemp = fs.mkdtempSync;
+const cdktfOutdirs = jest
+  .spyOn(fs, "mkdtempSync")
+  .mockImplementation(((prefix: string, options?: BufferEncoding) =>
+    prefix === join(root, "cdktf.outdir.") ? appOutdir : mkdtemp(prefix, options)) as typeof fs.mkdtempSync);
 afterAll(() => {
   tmpdir.mockRestore();
+  cdktfOutdirs.mockRestore();
   rmSync(root, { recursive: true, force: true });
 });
 

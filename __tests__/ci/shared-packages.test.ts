@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as cdktf from "cdktf";
 import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 
@@ -34,5 +37,15 @@ describe("the packages under jest (__tests__/shared-packages-runtime.js)", () =>
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the mock is what require must return
       expect(require("constructs")).toEqual({ mocked: true });
     });
+  });
+});
+
+describe("the test setup (__tests__/setup.ts)", () => {
+  test("every Testing.app() of a file shares one output directory, under the file's temporary directory", () => {
+    const [a, b] = [cdktf.Testing.app().outdir, cdktf.Testing.app().outdir];
+    expect(a).toBe(b);
+    expect(a.startsWith(tmpdir())).toBe(true);
+    // Other temporary directories are still new ones.
+    expect(mkdtempSync(join(tmpdir(), "other-"))).not.toBe(mkdtempSync(join(tmpdir(), "other-")));
   });
 });
