@@ -1,8 +1,8 @@
 // The prebuilt app that scripts/app.mjs runs, in two CommonJS files kept in a cache directory:
 // - the app bundle: main.ts and the project sources it imports, built by esbuild (packages
 //   stay imports). Rebuilt when what it was built from changes (the sources as esbuild read
-//   them, the file names of their directories, tsconfig.json, esbuild's and Node's versions):
-//   an edit, a file saved during the build, or a new file an import now resolves to instead.
+//   them, the file names of their directories, tsconfig.json, esbuild's and Node's versions,
+//   this file): an edit, a file saved during the build, or a new file an import now resolves to instead.
 // - the dependencies bundle: the packages the app bundle imports (cdktf, constructs, the
 //   provider classes it names), as one file without their inline source maps (two thirds of
 //   their 25 MB). Rebuilt only when that list of imports or one of the package files changes
@@ -95,7 +95,7 @@ export async function prepareBundle({ root, entry, cacheDir }) {
   try {
     const fromDisk = (file) => fs.readFileSync(path.join(root, file));
     if (recorded && fs.existsSync(bundle) && recorded.digest === fingerprint(root, recorded.inputs, fromDisk))
-      return { bundle, built: false, packages: recorded.packages ?? [] };
+      return { bundle, built: false, packages: recorded.packages };
   } catch {
     // A file the record lists is gone: build.
   }
