@@ -10,5 +10,7 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/real-app/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/real-app/global-teardown.ts",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  // cdktf, constructs and the provider packages load once per worker, not once per test file.
+  runtime: "<rootDir>/__tests__/shared-packages-runtime.js",
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { prepareBundle } from "./app-bundle.mjs";
+import { cacheDirOf, prepareBundle } from "./app-bundle.mjs";
 
 /**
  * @param root project root
@@ -14,7 +14,7 @@ import { prepareBundle } from "./app-bundle.mjs";
  */
 export async function accountOf(root, env) {
   // Prebuilt like the app (scripts/app.mjs): loading it takes milliseconds, tsx about half a second.
-  const { bundle } = await prepareBundle({ root, entry: "environments/account-sources.ts", cacheDir: join(root, "node_modules", ".cache", "authorworks-app") });
+  const { bundle } = await prepareBundle({ root, entry: "environments/account-sources.ts", cacheDir: cacheDirOf(root) });
   const { ENVIRONMENT_NAMES, PLACEHOLDER_ACCOUNT_IDS, namePrefix, ENVIRONMENTS, resolveAccountIds } = createRequire(import.meta.url)(bundle);
   const context = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")).context ?? {};
   const accounts = resolveAccountIds(process.env, (k) => context[k], ENVIRONMENT_NAMES);

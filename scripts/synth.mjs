@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const config = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));
@@ -36,12 +36,19 @@ if (command !== "node") fail(`cdktf.json's "app" must start with "node" for npm 
 // As the CLI: cdktf.json's context replaces CDKTF_CONTEXT_JSON when it has one; no local
 // Terraform modules (cdktf.json's terraformModules is empty), so none to list.
 const context = { ...(config.context ?? (process.env.CDKTF_CONTEXT_JSON ? JSON.parse(process.env.CDKTF_CONTEXT_JSON) : {})), cdktfRelativeModules: [] };
-const run = spawnSync(process.execPath, argv, {
-  cwd: ROOT,
-  stdio: "inherit",
-  env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify(context) },
-});
-if (run.status !== 0) process.exit(run.status ?? 1);
+const appEnv = { CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: JSON.stringify(context) };
+if (argv.length === 1 && /\.[cm]?js$/.test(argv[0])) {
+  // `node <script>` alone: run in this process, as its own would (its environment, the project
+  // root as working directory), without a second Node start-up. It exits with its code if it fails.
+  Object.assign(process.env, appEnv);
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  await import(pathToFileURL(path.resolve(ROOT, argv[0])).href);
+  process.chdir(cwd);
+} else {
+  const run = spawnSync(process.execPath, argv, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...appEnv } });
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
 
 const manifestFile = path.join(outdir, "manifest.json");
 if (!fs.existsSync(manifestFile)) fail(`the app exited without writing ${manifestFile} (it must call app.synth())`);

@@ -77,7 +77,38 @@ describe("main.ts", () => {
     const runtime = readFileSync(join(__dirname, "../../environments/synth-runtime.ts"), "utf8");
     expect(runtime).toContain('export const debug = process.env.AUTHORWORKS_DEBUG === "1";');
     expect(runtime).toContain("if (!debug) process.setSourceMapsEnabled(false);");
-    expect(runtime).toMatch(/if \(process\.env\.AUTHORWORKS_TOKEN_TRACES !== "1" && !debug\) \{\s*Error\.prepareStackTrace = /);
+    expect(runtime).toMatch(/if \(process\.env\.AUTHORWORKS_TOKEN_TRACES !== "1" && !debug\) \{\s*dropTokenTraces\(\);\s*\}/);
+  });
+
+  test("token traces: a plain object gets an empty stack without its frames being collected; Errors, and code with its own formatter, get real frames", () => {
+    const saved = { prepare: Error.prepareStackTrace, capture: Error.captureStackTrace, env: { ...process.env } };
+    const sourceMaps = jest.spyOn(process, "setSourceMapsEnabled").mockImplementation(() => undefined);
+    const frames = jest.fn(saved.capture);
+    try {
+      Error.captureStackTrace = frames;
+      delete process.env.AUTHORWORKS_DEBUG;
+      delete process.env.AUTHORWORKS_TOKEN_TRACES;
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy of the module, so its settings run again
+      jest.isolateModules(() => require("../../environments/synth-runtime"));
+      expect(sourceMaps).toHaveBeenCalledWith(false);
+      const token: { stack?: string } = {};
+      Error.captureStackTrace(token);
+      expect(token.stack).toBe("");
+      expect(frames).not.toHaveBeenCalled();
+      const error = new Error("real");
+      Error.captureStackTrace(error);
+      expect(error.stack).toMatch(/^Error: real\n {4}at /);
+      expect(frames).toHaveBeenCalledTimes(1);
+      const callSites: { stack?: unknown } = {};
+      Error.prepareStackTrace = (_e, sites) => sites;
+      Error.captureStackTrace(callSites);
+      expect(Array.isArray(callSites.stack) && callSites.stack.length).toBeGreaterThan(0);
+    } finally {
+      Error.prepareStackTrace = saved.prepare;
+      Error.captureStackTrace = saved.capture;
+      process.env = saved.env;
+      sourceMaps.mockRestore();
+    }
   });
 
   test("the runtime settings are imported before any other module, so they hold while those load", () => {

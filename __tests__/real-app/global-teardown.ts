@@ -1,8 +1,10 @@
 import { rmSync } from "node:fs";
-import { RUN_DIR_VARIABLE } from ".";
+import { RUN_DIR_VARIABLE, stopRealSynth } from ".";
 
-/** Removes this run's directory: the next run synthesizes again. */
+/** Stops this run's synth if it still runs and removes its directory: the next run synthesizes again. */
 export default function globalTeardown(): void {
   const dir = process.env[RUN_DIR_VARIABLE];
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (!dir) return;
+  stopRealSynth(dir);
+  rmSync(dir, { recursive: true, force: true });
 }

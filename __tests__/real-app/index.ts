@@ -2,20 +2,21 @@
  * The committed app, synthesized once per `jest` run by `npm run synth` (scripts/synth.mjs)
  * and read by every test file that only reads the real stacks.
  *
- * The first test file to ask runs the synth into the run's directory (made fresh by
- * global-setup.ts, removed by global-teardown.ts, so no result outlives its run); the others
- * wait for its record. Each read parses the files again: test files share no objects.
+ * global-setup.ts starts the synth in the background (startRealSynth) into the run's
+ * directory, made fresh for the run and removed by global-teardown.ts, so no result outlives
+ * its run: it runs while jest starts its workers and runs the first files. Readers wait for
+ * its record. When it succeeds, the stacks are also written in the form tests read them,
+ * once; each read parses a file again: test files share no objects.
  */
-import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Json } from "../helpers";
 
 /** The variable global-setup.ts sets to this run's directory. */
 export const RUN_DIR_VARIABLE = "AUTHORWORKS_JEST_RUN_DIR";
 
-const ROOT = join(__dirname, "../..");
-/** How long the synth may take, in ms (it takes about 5 s; more on a loaded machine). */
+/** How long the synth may take, in ms (it takes 1-2 s; more on a loaded machine). */
 const WAIT_MS = 180_000;
 
 /** How `npm run synth` ended, and where it wrote. */
@@ -34,59 +35,54 @@ function runDir(): string {
   return dir;
 }
 
+/** The files of a run's directory: the synth's output, its record, its process (group) id, the stacks as tests read them. */
+const runFiles = (dir: string) => ({
+  outdir: join(dir, "out"),
+  record: join(dir, "run.json"),
+  pid: join(dir, "synth.pid"),
+  testing: join(dir, "testing"),
+});
+
 /**
- * `npm run synth --output=<run dir>/out` of the committed app, with no AUTHORWORKS_* or
- * Terraform Cloud variable set (only PATH and HOME), as `buildApp({ processEnv: {} })`.
- * Its output directory starts with a retired stack's directory and a stray file in `stacks/`,
- * as an earlier synth of another app would leave them: __tests__/ci/synth-script.test.ts
- * checks what the script does with them.
+ * Starts `npm run synth --output=<run dir>/out` of the committed app (./synth-run.mjs, in a
+ * process group of its own), with no AUTHORWORKS_* or Terraform Cloud variable set (only PATH
+ * and HOME), as `buildApp({ processEnv: {} })`, and returns at once; when it ends, its record
+ * (SynthRun) is written. Its output directory starts with a retired stack's directory and a
+ * stray file in `stacks/`, as an earlier synth of another app would leave them:
+ * __tests__/ci/synth-script.test.ts checks what the script does with them.
  */
-export function realSynthRun(): SynthRun {
-  const dir = runDir();
-  const record = join(dir, "run.json");
-  let first = true;
-  try {
-    closeSync(openSync(join(dir, "started"), "wx"));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-    first = false;
-  }
-  if (first) {
-    const outdir = join(dir, "out");
-    mkdirSync(join(outdir, "stacks", "retired-stack"), { recursive: true });
-    writeFileSync(join(outdir, "stacks", "retired-stack", "cdk.tf.json"), "{}");
-    writeFileSync(join(outdir, "stacks", "notes.txt"), "not a stack");
-    const run = spawnSync(process.execPath, ["scripts/synth.mjs", `--output=${outdir}`], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
-      timeout: WAIT_MS,
-    });
-    const stderr = run.error ? `${run.error}\n${run.stderr ?? ""}` : run.stderr;
-    const result: SynthRun = { status: run.status, stdout: run.stdout ?? "", stderr, outdir };
-    // Written whole, then renamed: a waiting file never reads half a record.
-    writeFileSync(`${record}.tmp`, JSON.stringify(result));
-    renameSync(`${record}.tmp`, record);
-  } else {
-    // The first file's own limit, and time to write its record.
-    const limit = WAIT_MS + 30_000;
-    const sleep = new Int32Array(new SharedArrayBuffer(4));
-    for (const start = Date.now(); !existsSync(record); Atomics.wait(sleep, 0, 0, 20)) {
-      if (Date.now() - start > limit)
-        throw new Error(`npm run synth, started by another test file, did not finish within ${limit / 1000} s (see that file's failure)`);
-    }
-  }
-  return JSON.parse(readFileSync(record, "utf8"));
+export function startRealSynth(dir: string): void {
+  const files = runFiles(dir);
+  mkdirSync(join(files.outdir, "stacks", "retired-stack"), { recursive: true });
+  writeFileSync(join(files.outdir, "stacks", "retired-stack", "cdk.tf.json"), "{}");
+  writeFileSync(join(files.outdir, "stacks", "notes.txt"), "not a stack");
+  const child = spawn(process.execPath, [join(__dirname, "synth-run.mjs"), dir, String(WAIT_MS)], { detached: true, stdio: "ignore" });
+  writeFileSync(files.pid, String(child.pid));
+  child.unref();
 }
 
-/** The JSON as `JSON.parse(Testing.synth(stack))` gives it: no cdktf `//` metadata, keys sorted by code unit. */
-function asTestingSynth(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(asTestingSynth);
-  if (value === null || typeof value !== "object") return value;
-  const keys = Object.keys(value)
-    .filter((k) => k !== "//")
-    .sort();
-  return Object.fromEntries(keys.map((k) => [k, asTestingSynth((value as Json)[k])]));
+/** Stops the synth startRealSynth started, if it still runs (a run of a few files can end first). */
+export function stopRealSynth(dir: string): void {
+  const files = runFiles(dir);
+  if (existsSync(files.record) || !existsSync(files.pid)) return;
+  try {
+    // Its group: the script and the synth it runs.
+    process.kill(-Number(readFileSync(files.pid, "utf8")));
+  } catch {
+    // It ended meanwhile.
+  }
+}
+
+/** How the run's synth ended, waiting for it (started by global-setup.ts) if it still runs. */
+export function realSynthRun(): SynthRun {
+  const { record } = runFiles(runDir());
+  // The synth's own limit, and time to write its record.
+  const limit = WAIT_MS + 30_000;
+  const sleep = new Int32Array(new SharedArrayBuffer(4));
+  for (const start = Date.now(); !existsSync(record); Atomics.wait(sleep, 0, 0, 20)) {
+    if (Date.now() - start > limit) throw new Error(`npm run synth, started by jest's global setup, did not finish within ${limit / 1000} s`);
+  }
+  return JSON.parse(readFileSync(record, "utf8"));
 }
 
 function succeeded(): SynthRun {
@@ -97,8 +93,8 @@ function succeeded(): SynthRun {
 
 /** One stack of the committed app, as `JSON.parse(Testing.synth(stack, true))` gives it. */
 export function realStack(name: string): Json {
-  const { outdir } = succeeded();
-  return asTestingSynth(JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"))) as Json;
+  succeeded();
+  return JSON.parse(readFileSync(join(runFiles(runDir()).testing, `${name}.json`), "utf8"));
 }
 
 /** Every stack of the committed app by name, in the manifest's (alphabetical) order. */

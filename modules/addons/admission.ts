@@ -17,7 +17,8 @@
  * The tests derive the same requirements from the synthesized JSON.
  */
 import { IConstruct } from "constructs";
-import { Aspects, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization, dependable } from "cdktf";
+import { Aspects, IAspect, TerraformResource, TerraformStack, dependable } from "cdktf";
+import { resolveTokens } from "../resolve";
 import type { ChartName, ChartSpec } from "../../variables/charts";
 import { LABELS } from "../../variables/platform";
 import { BUILT_IN_NAMESPACES } from "./types";
@@ -411,9 +412,6 @@ export function reaches(graph: ReadonlyMap<string, ReadonlySet<string>>, from: s
 
 // --- The aspect --------------------------------------------------------------------
 
-/** The resolver cdktf synthesizes with: configurations read here are the ones written to JSON. */
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
-
 class AdmissionOrdering implements IAspect {
   constructor(
     private readonly stack: TerraformStack,
@@ -428,9 +426,8 @@ class AdmissionOrdering implements IAspect {
     const byAddress = new Map<string, TerraformResource>();
     const nodes: TerraformNode[] = [];
     for (const r of resources) {
-      const block = (
-        Tokenization.resolve(r.toTerraform(), { scope: this.stack, resolver: RESOLVER }) as { resource?: Record<string, Record<string, JsonObject>> }
-      ).resource;
+      // Resolved as synth resolves it: the configurations read here are the ones written to JSON.
+      const block = (resolveTokens(this.stack, r.toTerraform()) as { resource?: Record<string, Record<string, JsonObject>> }).resource;
       for (const [id, config] of Object.entries(block?.[r.terraformResourceType] ?? {})) {
         const address = `${r.terraformResourceType}.${id}`;
         byAddress.set(address, r);

@@ -1,0 +1,68 @@
+/**
+ * jest's runtime (jest.config.js `runtime`) with the packages a cdktf app is made of, cdktf,
+ * constructs and @cdktf/provider-*, loaded once per worker by Node and shared by the test
+ * files the worker runs, as jest shares Node's own modules. jest's module registry is per
+ * test file, so each file loaded them again: about 0.1 s per file that imports the app, and
+ * the garbage of 50 copies. Project modules and every other package still load per file.
+ *
+ * What sharing means for a test:
+ * - package objects live in the worker's realm: a value a package creates is not `instanceof`
+ *   the test file's Array, Date or Error (compare with toEqual, Array.isArray), and cdktf's
+ *   own `instanceof Date` does not know the test file's Dates;
+ * - a spy on a package object (jest.spyOn(Tokenization, "resolve")) must be restored by the
+ *   test that makes it; `jest.mock` of a package still gives that file its mock;
+ * - cdktf's token map is the worker's: it is emptied before each test file (the tokens of
+ *   earlier files are of no use, and would keep their constructs alive).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- jest requires its runtime as a CommonJS module */
+/* global __filename, global */
+const { readFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const path = require("node:path");
+const { transformSync } = require("@swc/core");
+const Runtime = require("jest-runtime").default;
+
+/** The packages shared: a specifier naming one of them or a file in it. */
+const SHARED = /^(?:cdktf|constructs|@cdktf\/provider-[a-z0-9-]+)(?:\/|$)/;
+const nodeRequire = createRequire(__filename);
+
+/** A project TypeScript module compiled and loaded in the worker's realm (the test files load their own copies). */
+function loadTypeScript(file) {
+  const { code } = transformSync(readFileSync(file, "utf8"), {
+    filename: file,
+    jsc: { parser: { syntax: "typescript" }, target: "es2022" },
+    module: { type: "commonjs" },
+  });
+  const module = { exports: {} };
+  new Function("exports", "require", "module", code)(module.exports, createRequire(file), module);
+  return module.exports;
+}
+const { dropTokenTraces } = loadTypeScript(path.join(__dirname, "../environments/token-traces.ts"));
+const { packageFramesUnmapped } = loadTypeScript(path.join(__dirname, "stack-frames.ts"));
+
+/** This realm's Error.prepareStackTrace once token traces are dropped in it; it changes when jest installs source-map-support. */
+let installedFormatter;
+
+class SharedPackagesRuntime extends Runtime {
+  constructor(...args) {
+    super(...args);
+    const tokens = global.__cdktfTokenMap;
+    if (tokens) {
+      tokens.stringTokenMap.clear();
+      tokens.numberTokenMap.clear();
+    }
+  }
+
+  requireModule(from, moduleName, options, isRequireActual) {
+    if (!moduleName || options?.isInternalModule || !SHARED.test(moduleName)) return super.requireModule(from, moduleName, options, isRequireActual);
+    // The packages record their token traces with this realm's Error, not the test file's
+    // (__tests__/setup.ts): the same settings here, over the formatter jest installed.
+    if (Error.prepareStackTrace !== installedFormatter) {
+      dropTokenTraces(packageFramesUnmapped(Error.prepareStackTrace));
+      installedFormatter = Error.prepareStackTrace;
+    }
+    return nodeRequire(moduleName);
+  }
+}
+
+module.exports = SharedPackagesRuntime;
