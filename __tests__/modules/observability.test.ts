@@ -128,6 +128,21 @@ describe("kube-prometheus-stack", () => {
     expect(job[0]).toEqual(JSON.parse(JSON.stringify(KUBERNETES_PODS_SCRAPE_JOB)));
   });
 
+  it("keeps exactly the injected proxies' admin ports of meshed pods (Prometheus joins the source labels with ';')", () => {
+    const job = kps(fixtureJson).prometheus.prometheusSpec.additionalScrapeConfigs[1];
+    const keep = new RegExp(job.relabel_configs[0].regex);
+    expect(keep.test("linkerd-proxy;linkerd-admin;linkerd")).toBe(true);
+    // The application container, another port of the proxy, a pod of no mesh or of another control plane.
+    for (const target of [
+      "authorworks-gateway;http;linkerd",
+      "linkerd-proxy;linkerd-proxy;linkerd",
+      "linkerd-proxy;linkerd-admin;",
+      "linkerd-proxy;linkerd-admin;other",
+    ]) {
+      expect(keep.test(target)).toBe(false);
+    }
+  });
+
   it("scrapes each meshed pod's Linkerd proxy on its admin port, labelled namespace, pod and service", () => {
     const job = kps(fixtureJson).prometheus.prometheusSpec.additionalScrapeConfigs[1];
     expect(job).toEqual({
