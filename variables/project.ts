@@ -5,8 +5,11 @@
 /** Lower-case project name; the first part of every resource name. */
 export const PROJECT = "authorworks";
 
-/** The environments this project knows. Anything else is refused by validation. */
-export const ENVIRONMENT_NAMES = ["dev", "staging", "production"] as const;
+/**
+ * The environments this project knows, in deploy-promotion order. Anything else is refused by
+ * validation. `production-dr` is production's pilot-light standby in its DR region.
+ */
+export const ENVIRONMENT_NAMES = ["dev", "staging", "production", "production-dr"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 /** `authorworks-<env>`: the prefix of every resource name in one environment. */
@@ -63,6 +66,24 @@ export const names = {
   permissionsBoundary: (env: EnvironmentName) => `${namePrefix(env)}-boundary`,
   /** Bucket of a purpose (modules/s3): `<prefix>-<purpose>-<env>`. */
   bucket: (prefix: string, purpose: string, env: EnvironmentName) => `${prefix}-${purpose}-${env}`,
+  /**
+   * Replica of a bucket in the environment's DR region (modules/dr, modules/backup):
+   * `<prefix>-<purpose>-replica-<env>`, made by the `<env>` stack through its `aws.dr` provider.
+   * Bucket names are global: what runs in the DR region reads these, not its own buckets.
+   */
+  replicaBucket: (prefix: string, purpose: string, env: EnvironmentName) => `${prefix}-${purpose}-replica-${env}`,
+  /**
+   * KMS alias of a key the `<env>` stack makes in its DR region (modules/dr):
+   * `alias/authorworks-<env>-<dataClass>-dr`. `storage`: bucket replicas and replicated images;
+   * `database`: replicated RDS automated backups (and instances restored from them);
+   * `secrets`: secret replicas; `backup`: the AWS Backup DR vault and the backups bucket replica.
+   */
+  drKmsAlias: (env: EnvironmentName, dataClass: string) => `alias/${namePrefix(env)}-${dataClass}-dr`,
+  /**
+   * Secrets Manager secret of the catalogue (variables/secrets.ts): `authorworks-<env>/<path>`.
+   * Its replica in the DR region (modules/dr) has the same name.
+   */
+  secret: (env: EnvironmentName, path: string) => `${namePrefix(env)}/${path}`,
   /** The gateway's internet-facing ALB (Ingress `load-balancer-name`; 32 characters at most). */
   gatewayLoadBalancer: (env: EnvironmentName) => `${namePrefix(env)}-api`,
   /**

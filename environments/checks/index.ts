@@ -20,6 +20,7 @@ import { checkNetwork } from "./network";
 import { checkObservability } from "./observability";
 import { checkPlatform } from "./platform";
 import { checkSecurity } from "./security";
+import { checkStandby } from "./standby";
 import { checkStorage } from "./storage";
 import { checkWorkloads } from "./workloads";
 
@@ -51,4 +52,5 @@ export const ENVIRONMENT_CHECKS: { readonly [K in keyof EnvironmentConfig]-?: En
   backup: checkBackup,
   durability: checkDurability,
   availability: checkAvailability,
+  standby: checkStandby,
 };
