@@ -11,6 +11,7 @@ import { SettingsError, resolveStateSettings } from "../providers/state";
 import { BootstrapStack } from "./bootstrap-stack";
 import { loadEnvironments } from "./config";
 import { EnvironmentStack } from "./environment-stack";
+import { hasPlatformStack } from ".";
 import { PlatformStack } from "./platform-stack";
 import type { EnvironmentConfig } from "./types";
 
@@ -48,7 +49,7 @@ export function buildApp(options: BuildAppOptions): App {
   for (const env of environments) {
     const envStack = new EnvironmentStack(app, env, state.environments);
     // A pilot light has no cluster: its platform stack exists once the standby runs.
-    if (env.standby?.pilotLight) continue;
+    if (!hasPlatformStack(env)) continue;
     // What runs in the cluster has its own state and is applied after the cluster exists.
     const platform = new PlatformStack(app, env, state.environments, { kubernetesAuth });
     platform.addDependency(envStack);

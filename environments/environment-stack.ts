@@ -298,6 +298,8 @@ export class EnvironmentStack extends AuthorWorksStack {
         ttlSeconds: f.ttlSeconds,
         healthCheck: f.healthCheck,
         alarm: healthAlarm,
+        // checkDns: secondaryRegion is drRegion, so the aws.dr provider exists.
+        gate: { bucketName: names.failoverGate(env.name), provider: this.providers.dr!, region: f.secondaryRegion, forceDestroy: env.durability.forceDestroy },
       });
     }
     if (env.edge.healthCheckPath && this.storage) {

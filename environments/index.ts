@@ -6,3 +6,11 @@ import type { EnvironmentConfig } from "./types";
 
 /** Every environment, in deploy-promotion order; a standby after its primary. */
 export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, production, productionDr];
+
+/**
+ * Whether the app builds an environment's platform stack: not for a pilot light, which has
+ * no cluster to run it on (environments/app.ts, scripts/deploy.mjs).
+ */
+export function hasPlatformStack(env: EnvironmentConfig): boolean {
+  return !env.standby?.pilotLight;
+}

@@ -84,6 +84,11 @@ export const names = {
    * Its replica in the DR region (modules/dr) has the same name.
    */
   secret: (env: EnvironmentName, path: string) => `${namePrefix(env)}/${path}`,
+  /**
+   * Bucket in the DR region whose one object lets the PRIMARY failover record of the
+   * environment's API answer (modules/failover): `authorworks-<env>-failover-gate`.
+   */
+  failoverGate: (env: EnvironmentName) => `${namePrefix(env)}-failover-gate`,
   /** The gateway's internet-facing ALB (Ingress `load-balancer-name`; 32 characters at most). */
   gatewayLoadBalancer: (env: EnvironmentName) => `${namePrefix(env)}-api`,
   /**

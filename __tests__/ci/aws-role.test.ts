@@ -59,3 +59,10 @@ test("npm run deploy refuses a placeholder account before running cdktf", () => 
   expect(r.err).toMatch(/^deploy: placeholder account ids: dev \(111111111111\)/);
   expect(r.err).not.toContain("cdktf deploy");
 }, 30_000);
+
+test("npm run deploy -- production-dr --platform-only refuses before running cdktf: a pilot light has no platform stack", () => {
+  const r = run("scripts/deploy.mjs", ["production-dr", "--platform-only", "--auto-approve"], REAL);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/^deploy: production-dr is a pilot light \(standby\.pilotLight\): it has no platform stack; set standby\.pilotLight false to run it/);
+  expect(r.err).not.toContain("cdktf deploy");
+}, 30_000);

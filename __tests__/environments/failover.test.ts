@@ -5,7 +5,7 @@
  * regional name. dev and staging have none of it and publish api.<zone> themselves.
  */
 import { production } from "../../environments/production";
-import type { Json } from "../helpers";
+import { Json, resource } from "../helpers";
 import { realStacks } from "../real-app";
 
 const stacks = realStacks();
@@ -16,7 +16,7 @@ describe("production: failover of api.authorworks.io", () => {
   const records = res("production", "aws_route53_record");
   const checks = res("production", "aws_route53_health_check");
 
-  test("two CNAMEs named api.authorworks.io: PRIMARY to api-us-east-1, SECONDARY to api-us-west-2, 60 s TTL, each with its own health check", () => {
+  test("two CNAMEs named api.authorworks.io: PRIMARY to api-us-east-1 (gated), SECONDARY to api-us-west-2, 60 s TTL, each with its health check", () => {
     const failover = Object.entries(records).filter(([, r]) => r.failover_routing_policy !== undefined);
     expect(failover.map(([id]) => id).sort()).toEqual(["failover_api_primary", "failover_api_secondary"]);
     expect(records.failover_api_primary).toEqual({
@@ -27,7 +27,7 @@ describe("production: failover of api.authorworks.io", () => {
       records: ["api-us-east-1.authorworks.io"],
       set_identifier: "us-east-1",
       failover_routing_policy: { type: "PRIMARY" },
-      health_check_id: "${aws_route53_health_check.failover_api_primary_health_check.id}",
+      health_check_id: "${aws_route53_health_check.failover_api_primary_gated_health_check.id}",
     });
     expect(records.failover_api_secondary).toEqual({
       zone_id: "${aws_route53_zone.dns_zone.zone_id}",
@@ -59,6 +59,24 @@ describe("production: failover of api.authorworks.io", () => {
         tags: { Name: `authorworks-production-api-${region}` },
       });
     }
+  });
+
+  test("the gate: authorworks-production-failover-gate in us-west-2 (aws.dr); the PRIMARY needs its endpoint and the gate's object", () => {
+    expect(resource(stacks.production, "aws_s3_bucket", "failover_gate_bucket")).toMatchObject({
+      provider: "aws.dr",
+      bucket: "authorworks-production-failover-gate",
+      force_destroy: false,
+    });
+    expect(stacks.production.provider.aws.find((p: Json) => p.alias === "dr").region).toBe("us-west-2");
+    expect(checks.failover_gate_health_check).toMatchObject({
+      fqdn: "authorworks-production-failover-gate.s3.us-west-2.amazonaws.com",
+      resource_path: "/primary-active",
+    });
+    expect(checks.failover_api_primary_gated_health_check).toMatchObject({
+      type: "CALCULATED",
+      child_health_threshold: 2,
+      child_healthchecks: ["${aws_route53_health_check.failover_api_primary_health_check.id}", "${aws_route53_health_check.failover_gate_health_check.id}"],
+    });
   });
 
   test("media.authorworks.io is checked through CloudFront on a canary object in the media bucket; no failover record for it", () => {

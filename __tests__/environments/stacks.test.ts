@@ -249,8 +249,9 @@ describe("data layer per environment", () => {
     expect(
       res("production", "aws_s3_bucket")
         .filter((b) => b.provider === "aws.dr")
-        .map((b) => b.bucket),
-    ).toEqual(["authorworks-backups-replica-production"]);
+        .map((b) => b.bucket)
+        .sort(),
+    ).toEqual(["authorworks-backups-replica-production", "authorworks-production-failover-gate"]);
   });
 
   test.each(["dev", "staging", "production"])("%s: no secret is a literal in the synthesized JSON", (env) => {

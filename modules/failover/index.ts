@@ -9,11 +9,17 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { ROUTE53_HEALTH_CHECK } from "../../variables/aws-catalog";
 import { resourceName } from "../../variables/project";
 import type { StackContext } from "../context";
 import { recordLabel } from "../dns";
+import { policyDocument } from "../iam";
 import { metricAlarm } from "../monitoring/alarm-resource";
 import type { AlarmSpec } from "../monitoring/alarms";
 
@@ -21,6 +27,14 @@ import type { AlarmSpec } from "../monitoring/alarms";
 export const HTTPS_PORT = 443;
 /** Period of the health-check alarms (seconds): Route 53 publishes HealthCheckStatus every minute. */
 export const HEALTH_ALARM_PERIOD_SECONDS = 60;
+/** Key of the gate object: while it exists, the PRIMARY may answer. */
+export const GATE_OBJECT_KEY = "primary-active";
+/**
+ * How the gate is checked: every 10 s, one failure enough, so removing the object holds the
+ * traffic on the SECONDARY within about 10 s.
+ */
+export const GATE_HEALTH_CHECK = { intervalSeconds: 10, failureThreshold: 1 } as const;
+
 /** Route 53's two failover roles, in the order of a record set's answers. */
 export const FAILOVER_ROLES = ["PRIMARY", "SECONDARY"] as const;
 export type FailoverRole = (typeof FAILOVER_ROLES)[number];
@@ -70,6 +84,25 @@ export interface DnsFailoverProps {
   readonly healthCheck: HealthCheckSettings;
   /** The PRIMARY's health-check alarm (critical). */
   readonly alarm: HealthAlarmTarget;
+  /**
+   * The gate, in the SECONDARY's region: a bucket holding one public object
+   * (`GATE_OBJECT_KEY`) that Route 53 checks; the PRIMARY is healthy only while both its
+   * endpoint and the gate are. Deleting the object (S3 in that region: no us-east-1 API)
+   * keeps the traffic on the SECONDARY, also once the primary region answers again.
+   */
+  readonly gate: FailoverGateProps;
+}
+
+/** Where the gate lives. */
+export interface FailoverGateProps {
+  /** Bucket name (`names.failoverGate`). */
+  readonly bucketName: string;
+  /** Provider in the SECONDARY's region (`providers.dr`). */
+  readonly provider: AwsProvider;
+  /** That region. */
+  readonly region: string;
+  /** Let `terraform destroy` delete the bucket with its object. @default false */
+  readonly forceDestroy?: boolean;
 }
 
 /** An HTTPS health check of `fqdn` (SNI on, the certificate not validated by Route 53). */
@@ -119,8 +152,12 @@ export function healthCheckAlarmSpec(id: string, healthCheckId: string, what: st
  * standby that is not running never takes the traffic).
  */
 export class DnsFailover extends Construct {
-  /** Health checks by role. */
+  /** Health checks of each side's endpoint, by role. */
   public readonly healthChecks: Readonly<Record<FailoverRole, Route53HealthCheck>>;
+  /** The gate's bucket, object and health check. */
+  public readonly gate: { readonly bucket: S3Bucket; readonly object: S3Object; readonly healthCheck: Route53HealthCheck };
+  /** What the PRIMARY record carries: its endpoint's check AND the gate's (CALCULATED, 2 of 2). */
+  public readonly primaryHealthCheck: Route53HealthCheck;
   /** The two records by role. */
   public readonly records: Readonly<Record<FailoverRole, Route53Record>>;
   /** The PRIMARY's health-check alarm. */
@@ -134,8 +171,25 @@ export class DnsFailover extends Construct {
     const records = {} as Record<FailoverRole, Route53Record>;
     for (const role of FAILOVER_ROLES) {
       const side = sides[role];
+      checks[role] = httpsHealthCheck(
+        this,
+        `${label}-${role.toLowerCase()}-health-check`,
+        side.target,
+        props.healthCheck,
+        resourceName(props.context.environment, label, side.region),
+      );
+    }
+    this.gate = this.buildGate(props);
+    this.primaryHealthCheck = new Route53HealthCheck(this, `${label}-primary-gated-health-check`, {
+      type: "CALCULATED",
+      childHealthchecks: [checks.PRIMARY.id, this.gate.healthCheck.id],
+      childHealthThreshold: 2,
+      tags: { Name: resourceName(props.context.environment, label, props.primary.region, "gated") },
+    });
+    const recordCheck: Record<FailoverRole, Route53HealthCheck> = { PRIMARY: this.primaryHealthCheck, SECONDARY: checks.SECONDARY };
+    for (const role of FAILOVER_ROLES) {
+      const side = sides[role];
       const key = `${label}-${role.toLowerCase()}`;
-      checks[role] = httpsHealthCheck(this, `${key}-health-check`, side.target, props.healthCheck, resourceName(props.context.environment, label, side.region));
       // A CNAME, not an alias: its target needs not exist when written (the SECONDARY's appears
       // only when the standby runs), and its TTL is what resolvers may cache after a switch.
       records[role] = new Route53Record(this, key, {
@@ -146,7 +200,7 @@ export class DnsFailover extends Construct {
         records: [side.target],
         setIdentifier: side.region,
         failoverRoutingPolicy: { type: role },
-        healthCheckId: checks[role].id,
+        healthCheckId: recordCheck[role].id,
       });
     }
     this.healthChecks = checks;
@@ -154,6 +208,61 @@ export class DnsFailover extends Construct {
     // The SECONDARY's check fails while the standby is a pilot light: only the PRIMARY pages.
     const spec = healthCheckAlarmSpec(`${label}-primary-health`, checks.PRIMARY.id, `${props.primary.target}${props.healthCheck.path}`);
     this.alarm = metricAlarm(this, spec, resourceName(props.context.environment, spec.id), props.alarm.topicArn, props.alarm.provider);
+  }
+
+  /**
+   * A bucket in the SECONDARY's region whose one object anyone may read (nothing else is
+   * public: no listing, no other key), SSE-S3 (an anonymous read of an SSE-KMS object is
+   * refused), TLS only; and an HTTPS check of the object through the regional endpoint.
+   */
+  private buildGate(props: DnsFailoverProps): DnsFailover["gate"] {
+    const g = props.gate;
+    const provider = g.provider;
+    const bucket = new S3Bucket(this, "gate-bucket", { provider, bucket: g.bucketName, forceDestroy: g.forceDestroy ?? false, tags: { Name: g.bucketName } });
+    new S3BucketOwnershipControls(this, "gate-ownership", { provider, bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "gate-encryption", {
+      provider,
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
+    });
+    // ACLs stay blocked; a bucket policy may grant the public read of the one object below.
+    const publicAccess = new S3BucketPublicAccessBlock(this, "gate-public-access", {
+      provider,
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    });
+    const objectArn = `${bucket.arn}/${GATE_OBJECT_KEY}`;
+    const document = policyDocument(this, "gate-policy-document", [
+      { sid: "RouteFiftyThreeReadsTheGate", actions: ["s3:GetObject"], resources: [objectArn], principals: [{ type: "*", identifiers: ["*"] }] },
+      {
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        actions: ["s3:*"],
+        resources: [bucket.arn, `${bucket.arn}/*`],
+        principals: [{ type: "*", identifiers: ["*"] }],
+        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+    ]);
+    new S3BucketPolicy(this, "gate-policy", { provider, bucket: bucket.id, policy: document.json, dependsOn: [publicAccess] });
+    const object = new S3Object(this, "gate-object", {
+      provider,
+      bucket: bucket.id,
+      key: GATE_OBJECT_KEY,
+      content: "ok\n",
+      contentType: "text/plain",
+      cacheControl: "no-store, max-age=0",
+    });
+    const healthCheck = httpsHealthCheck(
+      this,
+      "gate-health-check",
+      `${g.bucketName}.s3.${g.region}.amazonaws.com`,
+      { path: `/${GATE_OBJECT_KEY}`, ...GATE_HEALTH_CHECK },
+      resourceName(props.context.environment, "failover-gate"),
+    );
+    return { bucket, object, healthCheck };
   }
 }
 
