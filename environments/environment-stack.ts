@@ -423,8 +423,23 @@ export class EnvironmentStack extends AuthorWorksStack {
     if (this.backup.replicaBucketArn)
       this.outputs({ backups_replica_bucket_arn: [this.backup.replicaBucketArn, "Replica of the backups bucket in the DR region"] });
     if (this.failover) {
-      const ids = { primary: this.failover.healthChecks.PRIMARY.id, secondary: this.failover.healthChecks.SECONDARY.id };
-      this.outputs({ failover_health_check_ids: [ids, "Route 53 health checks of the API's failover records, by role"] });
+      const f = this.failover;
+      const ids = {
+        primary: f.healthChecks.PRIMARY.id,
+        secondary: f.healthChecks.SECONDARY.id,
+        gate: f.gate.healthCheck.id,
+        primary_gated: f.primaryHealthCheck.id,
+      };
+      this.outputs({
+        failover_health_check_ids: [
+          ids,
+          "Route 53 health checks of the API's failover: each side's endpoint, the gate, and the PRIMARY record's (endpoint AND gate)",
+        ],
+        failover_gate_bucket: [
+          f.gate.bucket.bucket,
+          "Bucket (DR region) whose object primary-active lets the PRIMARY answer: delete it to hold traffic on the DR region",
+        ],
+      });
     }
     if (this.dns instanceof DnsZones && this.dns.dsRecord) {
       this.outputs({ dnssec_ds_record: [this.dns.dsRecord, "DS record to publish at the registrar (DNSSEC)"] });
