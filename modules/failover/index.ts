@@ -19,7 +19,7 @@ import { ROUTE53_HEALTH_CHECK } from "../../variables/aws-catalog";
 import { resourceName } from "../../variables/project";
 import type { StackContext } from "../context";
 import { recordLabel } from "../dns";
-import { policyDocument } from "../iam";
+import { denyInsecureTransport, policyDocument } from "../iam";
 import { metricAlarm } from "../monitoring/alarm-resource";
 import type { AlarmSpec } from "../monitoring/alarms";
 
@@ -237,14 +237,7 @@ export class DnsFailover extends Construct {
     const objectArn = `${bucket.arn}/${GATE_OBJECT_KEY}`;
     const document = policyDocument(this, "gate-policy-document", [
       { sid: "RouteFiftyThreeReadsTheGate", actions: ["s3:GetObject"], resources: [objectArn], principals: [{ type: "*", identifiers: ["*"] }] },
-      {
-        sid: "DenyInsecureTransport",
-        effect: "Deny",
-        actions: ["s3:*"],
-        resources: [bucket.arn, `${bucket.arn}/*`],
-        principals: [{ type: "*", identifiers: ["*"] }],
-        conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-      },
+      denyInsecureTransport(bucket.arn),
     ]);
     new S3BucketPolicy(this, "gate-policy", { provider, bucket: bucket.id, policy: document.json, dependsOn: [publicAccess] });
     const object = new S3Object(this, "gate-object", {
