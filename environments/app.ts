@@ -11,6 +11,7 @@ import { SettingsError, resolveStateSettings } from "../providers/state";
 import { BootstrapStack } from "./bootstrap-stack";
 import { loadEnvironments } from "./config";
 import { EnvironmentStack } from "./environment-stack";
+import { hasPlatformStack } from ".";
 import { PlatformStack } from "./platform-stack";
 import type { EnvironmentConfig } from "./types";
 
@@ -37,14 +38,18 @@ export function buildApp(options: BuildAppOptions): App {
     (key) => context[key],
     options.environments.map((e) => e.name),
   );
-  // Accounts set outside the files are validated with the rest of the environment.
-  const environments = loadEnvironments(options.environments.map((e) => (accounts[e.name] ? { ...e, accountId: accounts[e.name] } : e)));
+  // Accounts set outside the files are validated with the rest of the environment; a standby
+  // not named there follows its primary's (same account).
+  const accountOf = (e: EnvironmentConfig): string | undefined => accounts[e.name] ?? (e.standby ? accounts[e.standby.primary] : undefined);
+  const environments = loadEnvironments(options.environments.map((e) => (accountOf(e) ? { ...e, accountId: accountOf(e)! } : e)));
   const state = resolveStateSettings(processEnv, (key) => context[key]);
   const kubernetesAuth = resolveKubernetesAuth(processEnv, (key) => context[key]);
   const app = new App(options.outdir ? { outdir: options.outdir } : undefined);
   new BootstrapStack(app, state.bootstrap);
   for (const env of environments) {
     const envStack = new EnvironmentStack(app, env, state.environments);
+    // A pilot light has no cluster: its platform stack exists once the standby runs.
+    if (!hasPlatformStack(env)) continue;
     // What runs in the cluster has its own state and is applied after the cluster exists.
     const platform = new PlatformStack(app, env, state.environments, { kubernetesAuth });
     platform.addDependency(envStack);

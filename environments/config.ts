@@ -19,6 +19,11 @@ export interface ResolvedDatabase {
   readonly instanceClass: string;
   readonly allocatedStorageGb: number;
   readonly maxAllocatedStorageGb: number;
+  /**
+   * The replicated automated backups a running standby restores this database from
+   * (`standby.restoreFrom`). @default none (a new, empty database; nothing in a pilot light)
+   */
+  readonly restoreFrom?: string;
 }
 
 /** Where an environment writes its delegation records: the parent zone, its account and the role assumed there. */
@@ -58,11 +63,13 @@ function resolveDatabases(cfg: EnvironmentConfig): ResolvedDatabase[] {
   const db = cfg.database;
   return DATABASE_SERVICES.map((s) => {
     const o = db.overrides?.find((x) => x.service === s.name);
+    const restoreFrom = cfg.standby?.pilotLight === false ? cfg.standby.restoreFrom?.[s.name] : undefined;
     return {
       service: s.name,
       instanceClass: o?.instanceClass ?? db.instanceClass,
       allocatedStorageGb: o?.allocatedStorageGb ?? db.allocatedStorageGb,
       maxAllocatedStorageGb: o?.maxAllocatedStorageGb ?? db.maxAllocatedStorageGb,
+      ...(restoreFrom ? { restoreFrom } : {}),
     };
   });
 }
@@ -93,7 +100,10 @@ export function loadEnvironments(configs: readonly EnvironmentConfig[]): Resolve
   for (const [i, a] of resolved.entries()) {
     for (const b of resolved.slice(i + 1)) {
       if (a.name === b.name) throw new ConfigError(b.name, [`name: "${b.name}" is defined twice; accepted: each environment once`]);
-      if (a.accountId === b.accountId) {
+      // A standby shares its primary's account (in another region: GuardDuty and Security Hub
+      // are regional; it uses the primary's GitHub OIDC provider).
+      const pair = a.standby?.primary === b.name || b.standby?.primary === a.name;
+      if (a.accountId === b.accountId && !pair) {
         throw new ConfigError(b.name, [
           `accountId: ${b.accountId} is also environment "${a.name}"'s; accepted: an account of its own (GuardDuty, Security Hub and the GitHub OIDC provider exist once per account, so two environments in one account collide on them)`,
         ]);
@@ -105,10 +115,13 @@ export function loadEnvironments(configs: readonly EnvironmentConfig[]): Resolve
       }
     }
   }
+  for (const env of resolved) checkStandbyPair(env, resolved);
+  // A standby serves its primary's zone but does not own it.
+  const owners = resolved.filter((o) => o.standby === undefined);
   const withParents = resolved.map((env): ResolvedEnvironment => {
     const parentName = env.dns.parentZoneName;
     if (!parentName) return env;
-    const owner = resolved.find((o) => o.dns.zoneName === parentName);
+    const owner = owners.find((o) => o.dns.zoneName === parentName);
     if (owner && env.dns.parentZoneRoleArn !== undefined) {
       throw new ConfigError(env.name, [
         `dns.parentZoneRoleArn: ${env.dns.parentZoneRoleArn} is set although environment "${owner.name}" owns ${parentName}; accepted: no role ARN (${owner.name}'s ${names.dnsDelegationRole(owner.name, env.name)} is used)`,
@@ -120,7 +133,7 @@ export function loadEnvironments(configs: readonly EnvironmentConfig[]): Resolve
     }
     if (!env.parentZone) {
       throw new ConfigError(env.name, [
-        `dns.parentZoneName: ${parentName} is no loaded environment's dns.zoneName (${resolved.map((o) => o.dns.zoneName).join(", ")}) and dns.parentZoneRoleArn is not set; ` +
+        `dns.parentZoneName: ${parentName} is no loaded environment's dns.zoneName (${owners.map((o) => o.dns.zoneName).join(", ")}) and dns.parentZoneRoleArn is not set; ` +
           "accepted: another environment's zone (load it too: its account and delegation role are used), or a role ARN in the account owning the zone (dns.parentZoneRoleArn)",
       ]);
     }
@@ -132,6 +145,34 @@ export function loadEnvironments(configs: readonly EnvironmentConfig[]): Resolve
       .filter((child) => child.parentZone?.ownerEnvironment === env.name)
       .map((child) => ({ zoneName: child.dns.zoneName, environment: child.name, accountId: child.accountId })),
   }));
+}
+
+/**
+ * A standby and its primary, when both are loaded: the same account and zone, the standby in
+ * the primary's DR region (where the primary replicates its data), and the primary's failover
+ * records, if any, sending there. A standby loaded without its primary is checked alone.
+ */
+function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnvironment[]): void {
+  const primaryName = env.standby?.primary;
+  const primary = primaryName && all.find((o) => o.name === primaryName);
+  if (!primary) return;
+  const problems: string[] = [];
+  const need = (field: string, got: unknown, expected: unknown, why: string) => {
+    if (got !== expected)
+      problems.push(`${field}: got ${JSON.stringify(got ?? null)}; accepted: ${JSON.stringify(expected ?? null)} (${primary.name}'s), ${why}`);
+  };
+  if (primary.standby !== undefined) problems.push(`standby.primary: "${primary.name}" is itself a standby; accepted: an environment that is not`);
+  need("accountId", env.accountId, primary.accountId, "the replicated backups, buckets, keys and secrets are in the primary's account");
+  need("region", env.region, primary.drRegion, "its drRegion: where the primary replicates its data");
+  need("dns.zoneName", env.dns.zoneName, primary.dns.zoneName, "the standby serves the primary's names");
+  need("storage.bucketPrefix", env.storage.bucketPrefix, primary.storage.bucketPrefix, "the replicated buckets are named with the primary's prefix");
+  const failoverTo = primary.dns.failover?.secondaryRegion;
+  if (failoverTo !== undefined && failoverTo !== env.region) {
+    problems.push(
+      `region: got "${env.region}"; accepted: "${failoverTo}" (${primary.name}'s dns.failover.secondaryRegion), or that field changed: the SECONDARY record sends to the standby's region`,
+    );
+  }
+  if (problems.length) throw new ConfigError(env.name, problems);
 }
 
 export type { EnvironmentName };

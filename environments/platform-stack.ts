@@ -28,11 +28,15 @@ import { KubernetesAuth, kubernetesProviders, KubernetesProviders } from "../pro
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
 import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
 import { instanceArchitecture } from "../variables/aws-catalog";
-import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, SYSTEM_NAMESPACE, apiHostName } from "../variables/platform";
+import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, SYSTEM_NAMESPACE, apiHostName, regionalApiHostName } from "../variables/platform";
 import { EnvironmentName, namePrefix, names } from "../variables/project";
+import { SERVICES } from "../variables/services";
 import { BUCKETS, BucketPurpose } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
 import { AuthorWorksStack, environmentAws } from "./stack-base";
+
+/** Bucket purposes the services use (variables/services.ts): what a standby reads from its primary's replicas. */
+export const SERVICE_BUCKET_PURPOSES: readonly string[] = [...new Set(SERVICES.flatMap((s) => s.buckets))];
 
 /** Stack name (and state key prefix) of an environment's platform layer: `<env>-platform`. */
 export function platformStackName(env: EnvironmentName): string {
@@ -106,16 +110,27 @@ export class PlatformStack extends AuthorWorksStack {
     this.regionalWebAcl = new DataAwsWafv2WebAcl(this, "regional-web-acl", { name: names.regionalWebAcl(env.name), scope: "REGIONAL" });
     this.storageKey = EncryptionKey.fromAliasName(this, "storage-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "storage") });
     this.logsKey = EncryptionKey.fromAliasName(this, "logs-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "logs") });
+    // A standby's services read and write its primary's replicas of their buckets (the data is
+    // there), encrypted with the primary's DR storage key; its own buckets hold the rest (logs).
+    const primary = env.standby?.primary;
+    const replicaKey = primary
+      ? EncryptionKey.fromAliasName(this, "replica-storage-key", { aws: this.aws, aliasName: names.drKmsAlias(primary, "storage") })
+      : undefined;
     this.buckets = Object.fromEntries(
-      BUCKETS.map((def) => [
-        def.purpose,
-        StorageBucket.fromBucketAttributes(this, `${def.purpose}-bucket`, {
-          aws: this.aws,
-          bucketName: names.bucket(env.storage.bucketPrefix, def.purpose, env.name),
-          purpose: def.purpose,
-          encryptionKey: def.encryption === "kms" ? this.storageKey : undefined,
-        }),
-      ]),
+      BUCKETS.map((def) => {
+        const replica = primary && replicaKey && SERVICE_BUCKET_PURPOSES.includes(def.purpose);
+        return [
+          def.purpose,
+          StorageBucket.fromBucketAttributes(this, `${def.purpose}-bucket`, {
+            aws: this.aws,
+            bucketName: replica
+              ? names.replicaBucket(env.storage.bucketPrefix, def.purpose, primary)
+              : names.bucket(env.storage.bucketPrefix, def.purpose, env.name),
+            purpose: def.purpose,
+            encryptionKey: def.encryption === "kms" ? (replica ? replicaKey : this.storageKey) : undefined,
+          }),
+        ];
+      }),
     ) as Record<BucketPurpose, IBucket>;
     this.alertTopics = Object.fromEntries(
       SEVERITIES.map((severity) => [
@@ -209,6 +224,8 @@ export class PlatformStack extends AuthorWorksStack {
     this.workloads = new ServiceWorkloads(this, "workloads", {
       environment: env.name,
       aws: this.aws,
+      // A standby runs its primary's images, replicated to its region under the same names.
+      imagesOf: env.standby?.primary,
       clusterName,
       namespace: this.tenancy.namespaceName(APPLICATION_NAMESPACE),
       sizing: env.workloads,
@@ -225,6 +242,8 @@ export class PlatformStack extends AuthorWorksStack {
       },
       ingress: {
         host: apiHostName(env.dns.zoneName),
+        // Either side of a failover pair (the primary's records, modules/failover) publishes its regional name only.
+        regionalHost: env.dns.failover || env.standby ? regionalApiHostName(env.dns.zoneName, env.region) : undefined,
         wafAclArn: this.regionalWebAcl.arn,
         securityGroupIds: [webSecurityGroup.id],
         deletionProtection: env.durability.deletionProtection,

@@ -62,8 +62,21 @@ export const production: EnvironmentConfig = {
     },
   },
   platform: { ingressNginx: false, acmeEmail: "platform@authorworks.io", externalDnsPolicy: "upsert-only" },
-  dns: { zoneName: "authorworks.io", privateZoneName: "production.authorworks.internal", dnssec: true },
-  edge: { priceClass: "PriceClass_All", aliases: ["media.authorworks.io"], wafRateLimit: 1000 },
+  dns: {
+    zoneName: "authorworks.io",
+    privateZoneName: "production.authorworks.internal",
+    dnssec: true,
+    // api.authorworks.io: PRIMARY api-us-east-1, SECONDARY api-us-west-2 (production-dr). Fast checks
+    // (10 s, billed extra): unhealthy after 3 x 10 s, then resolvers keep the old answer up to the
+    // 60 s TTL (region-failure.md).
+    failover: { secondaryRegion: "us-west-2", ttlSeconds: 60, healthCheck: { path: "/health", intervalSeconds: 10, failureThreshold: 3 } },
+  },
+  edge: {
+    priceClass: "PriceClass_All",
+    aliases: ["media.authorworks.io"],
+    wafRateLimit: 1000,
+    healthCheckPath: "/_health/cloudfront.txt",
+  },
   security: { guardDuty: true, securityHub: true, githubRepository: "authorworks/authorworks-infra", deployBranch: "main", secretRotationDays: 90 },
   observability: {
     alertEmails: ["platform-alerts@authorworks.io", "oncall@authorworks.io"],

@@ -73,6 +73,13 @@ export interface EnvironmentConfig {
   readonly dr?: DisasterRecoveryConfig;
   /** Monthly restore tests of the backup vault's recovery points (modules/backup `RestoreTesting`). */
   readonly restoreTesting: RestoreTestingConfig;
+  /**
+   * This environment stands by for another one (its primary) in the primary's account and
+   * DR region, from the same stacks: it serves the primary's names and data (replicated
+   * backups, buckets, secrets and images) when the primary's region fails.
+   * @default none (an environment of its own)
+   */
+  readonly standby?: StandbyConfig;
 }
 
 export interface NetworkConfig {
@@ -297,6 +304,59 @@ export interface DnsConfig {
   readonly privateZoneName: string;
   /** Sign the public zone with DNSSEC. */
   readonly dnssec: boolean;
+  /**
+   * Failover of the API host name `api.<zoneName>` from this region to the standby's
+   * (modules/failover): Route 53 failover records PRIMARY and SECONDARY, CNAMEs to each
+   * region's own name `api-<region>.<zoneName>`, each with an HTTPS health check; the
+   * PRIMARY's pages the critical topic. Each region's external-dns then publishes only its
+   * regional name. Needs `drRegion`.
+   * @default none (external-dns publishes `api.<zoneName>` itself)
+   */
+  readonly failover?: DnsFailoverConfig;
+}
+
+/** A Route 53 HTTPS health check of an endpoint (ROUTE53_HEALTH_CHECK in variables/aws-catalog.ts). */
+export interface EndpointHealthCheckConfig {
+  /** Path requested, starting with `/` (a 2xx or 3xx answer within 2 s is healthy). */
+  readonly path: string;
+  /** Seconds between two requests of one health checker: 10 (fast, billed extra) or 30. */
+  readonly intervalSeconds: number;
+  /** Consecutive failures that make a checker see the endpoint unhealthy (and successes, healthy again): 1-10. */
+  readonly failureThreshold: number;
+}
+
+export interface DnsFailoverConfig {
+  /** Region the SECONDARY record sends to: `drRegion`, where the standby environment runs. */
+  readonly secondaryRegion: string;
+  /** TTL of the failover records (seconds, 0-60: what resolvers may cache after a switch). */
+  readonly ttlSeconds: number;
+  /** How Route 53 checks each region's API through its regional name and load balancer. */
+  readonly healthCheck: EndpointHealthCheckConfig;
+}
+
+export interface StandbyConfig {
+  /**
+   * The environment this one takes over from. Same account and zone; this environment's
+   * `region` is the primary's `drRegion`, where the primary replicates its data.
+   */
+  readonly primary: EnvironmentName;
+  /**
+   * Pilot light (true): only what must exist before a failover or takes long to create is
+   * applied: the network (VPC, subnets, NAT, gateway endpoints, security and subnet groups),
+   * the keys, the regional certificate, the private zone, the alert topics, the backup vault
+   * and the CI roles; no cluster, database, cache, web ACL nor platform stack. false (the
+   * failover, region-failure.md): everything, the databases restored from `restoreFrom`.
+   */
+  readonly pilotLight: boolean;
+  /**
+   * The primary's replicated automated backup each service database is restored from, by
+   * service (`arn:aws:rds:<region>:<account>:auto-backup:ab-...`, listed by
+   * `aws rds describe-db-instance-automated-backups --region <region>`), at its latest
+   * restorable time. Required for every database when `pilotLight` is false; read when an
+   * instance is created only (a later change does not replace it).
+   * @default none
+   */
+  readonly restoreFrom?: Readonly<Record<string, string>>;
 }
 
 export interface EdgeConfig {
@@ -306,6 +366,15 @@ export interface EdgeConfig {
   readonly aliases: readonly string[];
   /** WAF rate limit: requests per 5 minutes from one IP. */
   readonly wafRateLimit: number;
+  /**
+   * Path of a canary object the stack writes into the media bucket (its key is the path
+   * without the leading `/`), which a Route 53 HTTPS health check requests through CloudFront
+   * on each alias (modules/failover `EDGE_HEALTH_CHECK`: every 30 s, unhealthy after 3
+   * failures); unhealthy pages the critical topic. No failover record: one distribution
+   * serves every alias from every edge location.
+   * @default none
+   */
+  readonly healthCheckPath?: string;
 }
 
 export interface SecurityConfig {

@@ -18,7 +18,9 @@ export async function accountOf(root, env) {
   const { ENVIRONMENT_NAMES, PLACEHOLDER_ACCOUNT_IDS, namePrefix, ENVIRONMENTS, resolveAccountIds } = createRequire(import.meta.url)(bundle);
   const context = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")).context ?? {};
   const accounts = resolveAccountIds(process.env, (k) => context[k], ENVIRONMENT_NAMES);
-  const accountOfEnv = (name) => accounts[name] ?? ENVIRONMENTS.find((e) => e.name === name)?.accountId;
+  const file = (name) => ENVIRONMENTS.find((e) => e.name === name);
+  // A standby not named in the setting follows its primary's account, as synth does (environments/app.ts).
+  const accountOfEnv = (name) => accounts[name] ?? (file(name)?.standby && accounts[file(name).standby.primary]) ?? file(name)?.accountId;
   // Every environment's account, not only this one's: a stack names the others too
   // (production's DNS delegation roles trust dev's and staging's accounts).
   const placeholders = ENVIRONMENT_NAMES.map((n) => [n, accountOfEnv(n)]).filter(([, a]) => PLACEHOLDER_ACCOUNT_IDS.includes(a));

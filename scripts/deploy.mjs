@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Deploys one environment in order: the AWS layer `<env>`, then what runs inside its
-// cluster, `<env>-platform` (its providers need the cluster the first one creates).
+// cluster, `<env>-platform` (its providers need the cluster the first one creates), which a
+// pilot-light standby does not have (environments/index.ts hasPlatformStack).
 // Two sequential `cdktf deploy` runs, so the platform never starts after a failed or
 // declined AWS deploy, each with its own plan and approval prompt.
 //
@@ -40,7 +41,13 @@ if (resolved.placeholders.length) {
   process.exit(2);
 }
 
-const stacks = platformOnly ? [`${env}-platform`] : [env, `${env}-platform`];
+const { ENVIRONMENTS, hasPlatformStack } = await tsImport(join(root, "environments/index.ts"), import.meta.url);
+const platform = hasPlatformStack(ENVIRONMENTS.find((e) => e.name === env));
+if (platformOnly && !platform) {
+  console.error(`deploy: ${env} is a pilot light (standby.pilotLight): it has no platform stack; set standby.pilotLight false to run it`);
+  process.exit(2);
+}
+const stacks = platformOnly ? [`${env}-platform`] : platform ? [env, `${env}-platform`] : [env];
 for (const stack of stacks) {
   console.error(`\n=== cdktf deploy ${stack} ===`);
   const args = ["--no-install", "cdktf", "deploy", stack, ...passThrough];

@@ -338,6 +338,14 @@ export function isValidPerformanceInsightsRetention(days: number): boolean {
   return days === 7 || days === 731 || (Number.isInteger(days) && days % 31 === 0 && days >= 31 && days <= 713);
 }
 
+/**
+ * ARN of a DB instance's automated backups, as a replicated copy in another region is named
+ * (RDS API Reference, DBInstanceAutomatedBackup `DBInstanceAutomatedBackupsArn`:
+ * `arn:aws:rds:us-east-1:123456789012:auto-backup:ab-L2IJCEXJP7XQ7HOJ4SIEXAMPLE`); groups:
+ * region, account.
+ */
+export const RDS_AUTOMATED_BACKUPS_ARN = /^arn:aws(?:-cn|-us-gov)?:rds:([a-z0-9-]+):(\d{12}):auto-backup:ab-[A-Za-z0-9]+$/;
+
 /** Shortest backup or maintenance window RDS accepts (minutes) (RDS User Guide, "Backup window" and "Maintaining a DB instance"). */
 export const RDS_MIN_WINDOW_MINUTES = 30;
 
@@ -404,6 +412,37 @@ export const KMS_DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
 
 /** The key a Route 53 DNSSEC key-signing key needs (Route 53 Developer Guide, "Working with customer managed keys for DNSSEC"). */
 export const ROUTE53_DNSSEC_KEY = { spec: "ECC_NIST_P256", usage: "SIGN_VERIFY" } as const;
+
+/**
+ * Route 53 health checks of an endpoint (Route 53 Developer Guide, "Values that you specify
+ * when you create or update health checks" and "How Amazon Route 53 determines whether a
+ * health check is healthy"):
+ * - `intervalsSeconds`: the request interval each health checker uses (10 is "fast").
+ * - `failureThreshold`: consecutive failures (or, to recover, successes) a checker needs to
+ *   change its view of the endpoint.
+ * - `healthyAboveFraction`: the endpoint is healthy while more than this share of checkers
+ *   says so.
+ * - `connectSeconds`, `responseSeconds`: an HTTPS checker needs a TCP connection within 4 s
+ *   and a 2xx or 3xx status within 2 s after it; the certificate is not validated.
+ * - `metric`: the status metric (1 healthy, 0 unhealthy), published in us-east-1 only, so its
+ *   alarms live there ("Monitoring health check status and getting notifications").
+ */
+export const ROUTE53_HEALTH_CHECK = {
+  intervalsSeconds: [10, 30],
+  failureThreshold: { min: 1, max: 10 },
+  healthyAboveFraction: 0.18,
+  connectSeconds: 4,
+  responseSeconds: 2,
+  metric: { namespace: "AWS/Route53", metricName: "HealthCheckStatus", dimension: "HealthCheckId", region: GLOBAL_REGION },
+} as const;
+
+/**
+ * TTL of a record set (seconds): 0 to 2147483647 (Route 53 API Reference, ResourceRecordSet
+ * `TTL`). For a record associated with a health check Route 53 recommends 60 or less "so
+ * clients respond quickly to changes in health status" (Developer Guide, "Values specific
+ * for failover records": TTL).
+ */
+export const ROUTE53_TTL_SECONDS = { min: 0, max: 2_147_483_647, failoverRecommendedMax: 60 } as const;
 
 /** Secrets Manager accepts `automatically_after_days` from 1 to 1000 (Secrets Manager API Reference, RotationRulesType). */
 export const SECRETS_MANAGER_ROTATION_DAYS = { min: 1, max: 1000 } as const;

@@ -124,3 +124,12 @@ export function workloadLabels(service: ServiceDefinition): { selector: Record<s
 export function apiHostName(zoneName: string): string {
   return `api.${zoneName}`;
 }
+
+/**
+ * One region's own API host name, `api-<region>.<zone>` (one label, so the zone's wildcard
+ * certificate covers it): where failover records and health checks reach that region's load
+ * balancer (modules/failover), and what its external-dns publishes when `api.<zone>` fails over.
+ */
+export function regionalApiHostName(zoneName: string, region: string): string {
+  return `api-${region}.${zoneName}`;
+}

@@ -5,8 +5,11 @@
 /** Lower-case project name; the first part of every resource name. */
 export const PROJECT = "authorworks";
 
-/** The environments this project knows. Anything else is refused by validation. */
-export const ENVIRONMENT_NAMES = ["dev", "staging", "production"] as const;
+/**
+ * The environments this project knows, in deploy-promotion order. Anything else is refused by
+ * validation. `production-dr` is production's pilot-light standby in its DR region.
+ */
+export const ENVIRONMENT_NAMES = ["dev", "staging", "production", "production-dr"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 /** `authorworks-<env>`: the prefix of every resource name in one environment. */
@@ -86,6 +89,11 @@ export const names = {
    * Its replica in the DR region (modules/dr) has the same name.
    */
   secret: (env: EnvironmentName, path: string) => `${namePrefix(env)}/${path}`,
+  /**
+   * Bucket in the DR region whose one object lets the PRIMARY failover record of the
+   * environment's API answer (modules/failover): `authorworks-<env>-failover-gate`.
+   */
+  failoverGate: (env: EnvironmentName) => `${namePrefix(env)}-failover-gate`,
   /** The gateway's internet-facing ALB (Ingress `load-balancer-name`; 32 characters at most). */
   gatewayLoadBalancer: (env: EnvironmentName) => `${namePrefix(env)}-api`,
   /**

@@ -21,13 +21,23 @@ describe("scripts/ci/aws-role.mjs", () => {
       err: "",
     });
     expect(run("scripts/ci/aws-role.mjs", ["production", "apply"], REAL).out).toBe("arn:aws:iam::323432343234:role/authorworks-production-github-apply");
+    // production-dr is not named: a standby follows its primary's account, as synth does.
+    expect(run("scripts/ci/aws-role.mjs", ["production-dr", "apply"], REAL).out).toBe("arn:aws:iam::323432343234:role/authorworks-production-dr-github-apply");
   }, 30_000);
 
   test.each([
-    [["dev", "plan"], {}, /placeholder account ids: dev \(111111111111\), staging \(222222222222\), production \(333333333333\); set the real ids/],
+    [
+      ["dev", "plan"],
+      {},
+      /placeholder account ids: dev \(111111111111\), staging \(222222222222\), production \(333333333333\), production-dr \(333333333333\); set the real ids/,
+    ],
     // dev's own id is real, but production's stack names dev's and staging's accounts, and dev's production's.
-    [["dev", "plan"], { AUTHORWORKS_ACCOUNT_IDS: "dev=123412341234" }, /placeholder account ids: staging \(222222222222\), production \(333333333333\)/],
-    [["qa", "plan"], REAL, /unknown environment "qa"; accepted: dev, staging, production/],
+    [
+      ["dev", "plan"],
+      { AUTHORWORKS_ACCOUNT_IDS: "dev=123412341234" },
+      /placeholder account ids: staging \(222222222222\), production \(333333333333\), production-dr \(333333333333\)/,
+    ],
+    [["qa", "plan"], REAL, /unknown environment "qa"; accepted: dev, staging, production, production-dr/],
     [["dev", "admin"], REAL, /unknown role "admin"; accepted: plan, apply/],
     [["dev", "plan"], { AUTHORWORKS_ACCOUNT_IDS: "dev=12" }, /AUTHORWORKS_ACCOUNT_IDS \(dev\): got "12"; accepted: a 12-digit AWS account id/],
   ])(
@@ -47,5 +57,12 @@ test("npm run deploy refuses a placeholder account before running cdktf", () => 
   const r = run("scripts/deploy.mjs", ["dev", "--auto-approve"]);
   expect(r.code).toBe(2);
   expect(r.err).toMatch(/^deploy: placeholder account ids: dev \(111111111111\)/);
+  expect(r.err).not.toContain("cdktf deploy");
+}, 30_000);
+
+test("npm run deploy -- production-dr --platform-only refuses before running cdktf: a pilot light has no platform stack", () => {
+  const r = run("scripts/deploy.mjs", ["production-dr", "--platform-only", "--auto-approve"], REAL);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/^deploy: production-dr is a pilot light \(standby\.pilotLight\): it has no platform stack; set standby\.pilotLight false to run it/);
   expect(r.err).not.toContain("cdktf deploy");
 }, 30_000);

@@ -47,12 +47,29 @@ test("the shared setup signs in with the role scripts/ci/aws-role.mjs names, for
   expect(t).toContain("role-duration-seconds: ${{ inputs.session-seconds }}");
 });
 
-test("main deploys dev, then staging, then production", () => {
+test("main deploys dev, then staging, then production, then production-dr (its standby, kept current)", () => {
   const t = text("deploy.yml");
-  expect(ENVIRONMENT_NAMES).toEqual(["dev", "staging", "production"]);
+  expect(ENVIRONMENT_NAMES).toEqual(["dev", "staging", "production", "production-dr"]);
   expect(t).toMatch(/dev:\n\s+needs: check\n\s+uses: \.\/\.github\/workflows\/deploy-environment\.yml\n\s+with:\n\s+environment: dev/);
   expect(t).toMatch(/staging:\n\s+needs: dev\n[\s\S]*?environment: staging/);
-  expect(t).toMatch(/production:\n\s+needs: staging\n[\s\S]*?environment: production/);
+  expect(t).toMatch(/production:\n\s+needs: staging\n[\s\S]*?environment: production\n/);
+  expect(t).toMatch(
+    /production-dr:\n\s+needs: production\n\s+uses: \.\/\.github\/workflows\/deploy-environment\.yml\n\s+with:\n\s+environment: production-dr\n/,
+  );
+});
+
+test("the platform job runs only when the synth made <env>-platform (a pilot light has none), read from the manifest after the AWS deploy", () => {
+  const t = text("deploy-environment.yml");
+  expect(t).toContain("platform: ${{ steps.layers.outputs.platform }}");
+  expect(t).toContain(`require("./cdktf.out/manifest.json").stacks[process.argv[1] + "-platform"]`);
+  expect(t).toMatch(/platform:\n\s+name: \$\{\{ inputs.environment \}\}-platform\n\s+needs: aws\n\s+if: needs.aws.outputs.platform == 'true'\n/);
+});
+
+test("pull requests diff every environment's AWS stack and every platform stack but production-dr's (a pilot light), each with its own state variables", () => {
+  const t = text("pull-request.yml");
+  expect(t).toContain("environment: [dev, staging, production, production-dr]");
+  expect(t).toMatch(/exclude:\n\s+- \{ environment: production-dr, layer: platform \}\n/);
+  for (const env of ENVIRONMENT_NAMES) expect(t).toContain(`- { environment: ${env}, key: ${env.toUpperCase().replace(/-/g, "_")} }`);
 });
 
 test("platform stacks (deploy and diff) run on the environment's deploy runner, whose project name the AWS stack creates", () => {

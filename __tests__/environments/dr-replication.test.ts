@@ -65,6 +65,13 @@ describe("production: what lives in the DR region", () => {
       ...purposes.flatMap((p) => replica(`dr_${p}_replica`)),
       ...["content", "editor", "subscription", "user"].map((s) => `aws_db_instance_automated_backups_replication.dr_databases_${s}`),
       "aws_ecr_repository_creation_template.dr_registry_template",
+      // modules/failover: the gate that holds production's PRIMARY record down after a failover.
+      "aws_s3_bucket.failover_gate_bucket",
+      "aws_s3_bucket_ownership_controls.failover_gate_ownership",
+      "aws_s3_bucket_policy.failover_gate_policy",
+      "aws_s3_bucket_public_access_block.failover_gate_public_access",
+      "aws_s3_bucket_server_side_encryption_configuration.failover_gate_encryption",
+      "aws_s3_object.failover_gate_object",
     ];
     const made = all(prod)
       .filter(([, c]) => c.provider === "aws.dr")

@@ -6,20 +6,22 @@
 import { resolveEnvironment } from "../../environments/config";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
+import { productionDr } from "../../environments/production-dr";
 import { AVAILABILITY, DURABILITY } from "../../environments/presets";
 import { staging } from "../../environments/staging";
 import { SEED_ALERT_THRESHOLDS } from "../../environments/types";
 import { FIXTURE, FIXTURE_EQUAL_BY_RELATION, FIXTURE_SHARED_WITH_REAL_ENVIRONMENTS } from "../fixtures/environment";
 import { at, leaves } from "../fixtures/leaves";
+import { ENVIRONMENT_NAMES } from "../../variables/project";
 
-const REAL = { dev, staging, production };
+const REAL = { dev, staging, production, productionDr };
 const fixtureLeaves = leaves(FIXTURE);
 
 test("the fixture is a valid environment (resolveEnvironment accepts it)", () => {
   expect(() => resolveEnvironment(FIXTURE)).not.toThrow();
 });
 
-test("every leaf differs from the same field in dev, staging and production, except the documented booleans and enums", () => {
+test("every leaf differs from the same field in dev, staging, production and production-dr, except the documented booleans and enums", () => {
   const shared = [...fixtureLeaves].filter(([path, value]) => Object.values(REAL).some((env) => at(env, path) === value)).map(([path]) => path);
   // Exactly the allow-list: a new coincidence fails, and so does a stale entry.
   expect(shared.sort()).toEqual([...FIXTURE_SHARED_WITH_REAL_ENVIRONMENTS].sort());
@@ -33,8 +35,8 @@ test("the allow-list holds only fields whose accepted values the real environmen
       expect({ path, values: realValues }).toEqual({ path, values: new Set([undefined, true]) });
       continue;
     }
-    // name: three accepted values, all used; the others: two values, both used.
-    expect({ path, size: realValues.size }).toEqual({ path, size: path === "name" ? 3 : 2 });
+    // name: every accepted value, all used; the others: two values, both used.
+    expect({ path, size: realValues.size }).toEqual({ path, size: path === "name" ? ENVIRONMENT_NAMES.length : 2 });
   }
 });
 

@@ -140,6 +140,7 @@ describe("production in eu-central-1 with its DR region eu-west-1", () => {
     ...production,
     region: "eu-central-1",
     drRegion: "eu-west-1",
+    dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryRegion: "eu-west-1" } },
     backup: { ...production.backup, copyToRegion: "eu-west-1" },
   };
   const json = synthApp({ environments: [euProduction] }).production;
@@ -158,7 +159,12 @@ describe("production in eu-central-1 with its DR region eu-west-1", () => {
       "aws_sns_topic_subscription.monitoring_critical_global_email_oncall_authorworks_io",
       "aws_sns_topic_subscription.monitoring_critical_global_webhook",
     ];
-    expect(madeThrough(json, "aws.global")).toEqual([...US_EAST_1_ONLY, ...US_EAST_1_TWINS, ...productionSubscriptions, ...DNSSEC_KEY].sort());
+    // Route 53 publishes health-check metrics in us-east-1 only: production's health alarms are there, on the us-east-1 topic.
+    const healthAlarms = ["aws_cloudwatch_metric_alarm.edge_health_media_health", "aws_cloudwatch_metric_alarm.failover_api_primary_health"];
+    expect(madeThrough(json, "aws.global")).toEqual([...US_EAST_1_ONLY, ...US_EAST_1_TWINS, ...productionSubscriptions, ...DNSSEC_KEY, ...healthAlarms].sort());
+    for (const id of ["edge_health_media_health", "failover_api_primary_health"]) {
+      expect(resource(json, "aws_cloudwatch_metric_alarm", id).alarm_actions).toEqual(["${aws_sns_topic.monitoring_critical_global_topic.arn}"]);
+    }
     expect(madeThrough(json, "aws.dr")).toContain("aws_backup_vault.backup_dr_vault");
     expect(madeThrough(json, "aws.dr")).not.toContain("aws_kms_key.keys_logs_global_key");
   });

@@ -16,8 +16,8 @@ describe("the app", () => {
   // Built, not synthesized: what it holds and in which order.
   const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
 
-  test("has exactly the bootstrap stack and, per environment, its AWS stack and its platform stack", () => {
-    const order = ["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform"];
+  test("has exactly the bootstrap stack and, per environment, its AWS stack and its platform stack; production-dr, a pilot light, no platform stack", () => {
+    const order = ["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform", "production-dr"];
     expect(app.node.children.map((c) => c.node.id)).toEqual(order);
     expect(Object.keys(stacks)).toEqual([...order].sort());
   });
@@ -27,7 +27,7 @@ describe("the app", () => {
     expect(platform.dependencies.map((d) => d.node.id)).toEqual([env]);
   });
 
-  test.each(["dev", "staging", "production"])("%s: S3 backend with its own key, DynamoDB locking, encryption", (env) => {
+  test.each(["dev", "staging", "production", "production-dr"])("%s: S3 backend with its own key, DynamoDB locking, encryption", (env) => {
     expect(stacks[env].terraform.backend).toEqual({
       s3: {
         bucket: "authorworks-terraform-state",
@@ -76,9 +76,13 @@ describe("providers", () => {
   });
 
   test("every AWS provider of every environment stack, aliases included, is guarded by exactly one account", () => {
-    const account = { dev: dev.accountId, staging: staging.accountId, production: production.accountId } as Record<string, string>;
-    for (const env of ["dev", "staging", "production"]) {
-      for (const stack of [env, `${env}-platform`]) {
+    // production-dr is in production's account (its standby); a pilot light has no platform stack.
+    const account = { dev: dev.accountId, staging: staging.accountId, production: production.accountId, "production-dr": production.accountId } as Record<
+      string,
+      string
+    >;
+    for (const env of ["dev", "staging", "production", "production-dr"]) {
+      for (const stack of env === "production-dr" ? [env] : [env, `${env}-platform`]) {
         const providers = stacks[stack].provider.aws as Json[];
         expect(providers.length).toBeGreaterThan(1);
         // The parent zone (authorworks.io) is production's: that provider signs into production's account.
@@ -245,8 +249,9 @@ describe("data layer per environment", () => {
     expect(
       res("production", "aws_s3_bucket")
         .filter((b) => b.provider === "aws.dr")
-        .map((b) => b.bucket),
-    ).toEqual(["backups", "content", "exports", "media"].map((p) => `authorworks-${p}-replica-production`));
+        .map((b) => b.bucket)
+        .sort(),
+    ).toEqual([...["backups", "content", "exports", "media"].map((p) => `authorworks-${p}-replica-production`), "authorworks-production-failover-gate"].sort());
   });
 
   test.each(["dev", "staging", "production"])("%s: no secret is a literal in the synthesized JSON", (env) => {

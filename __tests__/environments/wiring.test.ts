@@ -9,7 +9,7 @@
  */
 import { Testing } from "cdktf";
 import { buildApp } from "../../environments/app";
-import { FIXTURE } from "../fixtures/environment";
+import { FIXTURE, FIXTURE_STANDBY } from "../fixtures/environment";
 import { leaves } from "../fixtures/leaves";
 import type { Json } from "../helpers";
 
@@ -242,12 +242,42 @@ const ROWS: readonly Row[] = [
   ["dns.parentZoneRoleArn", "env", "provider.aws[3].assume_role[0].role_arn", F.dns.parentZoneRoleArn],
   ["dns.privateZoneName", "env", "aws_route53_zone.dns_private_zone.name", F.dns.privateZoneName],
   ["dns.dnssec", "env", "count:aws_route53_hosted_zone_dnssec", 1],
+  ["dns.failover.secondaryRegion", "env", "aws_route53_record.failover_api_secondary.set_identifier", F.dns.failover!.secondaryRegion],
+  [
+    "dns.failover.secondaryRegion",
+    "env",
+    "aws_route53_health_check.failover_api_secondary_health_check.fqdn",
+    `api-${F.dns.failover!.secondaryRegion}.${F.dns.zoneName}`,
+  ],
+  ["dns.failover.ttlSeconds", "env", "aws_route53_record.failover_api_primary.ttl", F.dns.failover!.ttlSeconds],
+  ["dns.failover.ttlSeconds", "env", "aws_route53_record.failover_api_secondary.ttl", F.dns.failover!.ttlSeconds],
+  ["dns.failover.healthCheck.path", "env", "aws_route53_health_check.failover_api_primary_health_check.resource_path", F.dns.failover!.healthCheck.path],
+  [
+    "dns.failover.healthCheck.intervalSeconds",
+    "env",
+    "aws_route53_health_check.failover_api_primary_health_check.request_interval",
+    F.dns.failover!.healthCheck.intervalSeconds,
+  ],
+  [
+    "dns.failover.healthCheck.failureThreshold",
+    "env",
+    "aws_route53_health_check.failover_api_secondary_health_check.failure_threshold",
+    F.dns.failover!.healthCheck.failureThreshold,
+  ],
+  [
+    "region",
+    "platform",
+    'kubernetes_ingress_v1.workloads_ingress.metadata.annotations["external-dns.alpha.kubernetes.io/hostname"]',
+    `api-${F.region}.${F.dns.zoneName}`,
+  ],
   ["edge.priceClass", "env", "aws_cloudfront_distribution.cdn_distribution.price_class", F.edge.priceClass],
   ["edge.aliases[0]", "env", "aws_cloudfront_distribution.cdn_distribution.aliases[0]", F.edge.aliases[0]],
   ["edge.aliases[1]", "env", "aws_cloudfront_distribution.cdn_distribution.aliases[1]", F.edge.aliases[1]],
   ["edge.aliases[1]", "env", "aws_route53_record.cdn_img_a.name", F.edge.aliases[1]],
   ["edge.wafRateLimit", "env", "aws_wafv2_web_acl.cdn_web_acl_acl.rule[1].statement.rate_based_statement.limit", F.edge.wafRateLimit],
   ["edge.wafRateLimit", "env", "aws_wafv2_web_acl.cdn_regional_web_acl_acl.rule[1].statement.rate_based_statement.limit", F.edge.wafRateLimit],
+  ["edge.healthCheckPath", "env", "aws_s3_object.edge_health_canary.key", F.edge.healthCheckPath!.slice(1)],
+  ["edge.healthCheckPath", "env", "aws_route53_health_check.edge_health_cdn_health_check.resource_path", F.edge.healthCheckPath],
   // Security.
   ["security.guardDuty", "env", "count:aws_guardduty_detector", 0],
   ["security.securityHub", "env", "count:aws_securityhub_account", 1],
@@ -468,5 +498,47 @@ describe("wiring of the synthetic environment", () => {
   test("every row names a leaf of the environment (no stale or misspelt field)", () => {
     const paths = new Set(leaves(F).keys());
     expect([...new Set([...ROWS.map((r) => r[0]), ...NOT_WIRED_DIRECTLY])].filter((field) => !paths.has(field))).toEqual([]);
+  });
+});
+
+/**
+ * The standby fixture's own leaves (`standby.*`), built with its primary (FIXTURE): what it
+ * restores from, whose images and buckets it uses, and that it runs.
+ */
+describe("wiring of the synthetic standby", () => {
+  const S = FIXTURE_STANDBY;
+  const standbyApp = buildApp({ environments: [F, S], processEnv: {}, outdir: Testing.app().outdir });
+  const STANDBY: Record<"env" | "platform", Json> = {
+    env: JSON.parse(Testing.synth(standbyApp.node.findChild(S.name) as never, true)),
+    platform: JSON.parse(Testing.synth(standbyApp.node.findChild(`${S.name}-platform`) as never, true)),
+  };
+  const sources = S.standby!.restoreFrom!;
+  const STANDBY_ROWS: readonly Row[] = [
+    ["standby.primary", "env", "data.aws_kms_alias.restore_key.name", `alias/authorworks-${F.name}-database-dr`],
+    ["standby.primary", "platform", "data.aws_s3_bucket.content_bucket.bucket", `${F.storage.bucketPrefix}-content-replica-${F.name}`],
+    ["standby.primary", "platform", "data.aws_kms_alias.replica_storage_key.name", `alias/authorworks-${F.name}-storage-dr`],
+    [
+      "standby.primary",
+      "platform",
+      deploy("content", "image"),
+      `${"${data.aws_caller_identity.current.account_id}"}.dkr.ecr.${S.region}.amazonaws.com/authorworks-${F.name}/content:${w.imageTag}`,
+    ],
+    ["standby.pilotLight", "env", "count:aws_eks_cluster", 1],
+    ["standby.pilotLight", "env", "count:aws_db_instance", 4],
+    ...Object.entries(sources).map(([service, arn]): Row => [
+      `standby.restoreFrom.${service}`,
+      "env",
+      db(service, "restore_to_point_in_time.source_db_instance_automated_backups_arn"),
+      arn,
+    ]),
+  ];
+
+  test.each(STANDBY_ROWS.map((r) => [r[0], r[1], r[2], r[3]] as const))("%s -> %s %s", (_field, stack, address, expected) => {
+    expect(read(STANDBY[stack], address)).toEqual(expected);
+  });
+
+  test("every leaf of the standby section has a row", () => {
+    const covered = new Set(STANDBY_ROWS.map((r) => r[0]));
+    expect([...leaves({ standby: S.standby }).keys()].filter((path) => !covered.has(path))).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * modules/dr on the synthetic environment (__tests__/fixtures/environment.ts): primary
  * ap-northeast-2, DR eu-north-1, media and content replicated with Replication Time Control,
- * replicated backups kept 21 days, images and two secrets replicated. Each variant turns one
+ * replicated backups kept 31 days, images and two secrets replicated. Each variant turns one
  * thing off; the errors are what the module refuses whatever the environment data says.
  */
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -67,13 +67,13 @@ describe("DisasterRecovery on the fixture", () => {
         provider: "aws.dr",
         source_db_instance_arn: DB_ARNS.content,
         kms_key_id: ref("aws_kms_key", "keys_database_dr_key", "arn"),
-        retention_period: 21,
+        retention_period: 31,
       },
       dr_databases_user: {
         provider: "aws.dr",
         source_db_instance_arn: DB_ARNS.user,
         kms_key_id: ref("aws_kms_key", "keys_database_dr_key", "arn"),
-        retention_period: 21,
+        retention_period: 31,
       },
     });
   });

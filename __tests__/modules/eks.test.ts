@@ -2,7 +2,7 @@ import { TerraformOutput } from "cdktf";
 import { resolveEnvironment, ResolvedEnvironment } from "../../environments/config";
 import type { EnvironmentConfig } from "../../environments/types";
 import type { StackContext } from "../../modules/context";
-import { ADMIN_GROUP, DEVELOPER_GROUP, EksCluster, EksClusterProps, nodeGroupArchitecture } from "../../modules/eks";
+import { ADMIN_GROUP, DEVELOPER_GROUP, EksCluster, EksClusterProps, NAME_PREFIX_MAX, nodeGroupArchitecture, nodeGroupNamePrefix } from "../../modules/eks";
 import { ACCESS_GROUPS } from "../../variables/platform";
 import { Json, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { FIXTURE } from "../fixtures/environment";
@@ -264,6 +264,27 @@ describe("EksCluster: access entries", () => {
         additionalViewerPrincipalArns: { ci: "arn:aws:iam::1:role/b" },
       })),
     ).toThrow(/additionalViewerPrincipalArns: "ci" must be a lower-case kebab id not used by another access entry/);
+  });
+});
+
+describe("EksCluster: node group name prefixes", () => {
+  test("the prefix is <cluster>-<group>- while it fits Terraform's 37 characters, cut to 37 where the cluster's name is long", () => {
+    expect(NAME_PREFIX_MAX).toBe(37);
+    expect(nodeGroupNamePrefix("authorworks-production", "application")).toBe("authorworks-production-application-");
+    // production-dr's cluster: 38 characters whole.
+    expect(nodeGroupNamePrefix("authorworks-production-dr", "application")).toBe("authorworks-production-dr-applicatio-");
+    expect(nodeGroupNamePrefix("authorworks-production-dr", "application")).toHaveLength(37);
+    expect(nodeGroupNamePrefix("authorworks-production-dr", "system")).toBe("authorworks-production-dr-system-");
+  });
+
+  test("a long cluster name keeps the launch templates' and tags' full names; only the group's prefix is cut", () => {
+    const json = synth(FIXTURE, (p) => ({ ...p, clusterName: "authorworks-production-dr" }));
+    expect(resource(json, NG, "eks_application_node_group").node_group_name_prefix).toBe("authorworks-production-dr-applicatio-");
+    expect(resource(json, LT, "eks_application_launch_template").name).toBe("authorworks-production-dr-application");
+  });
+
+  test("prefixes that a cut would make equal are refused", () => {
+    expect(() => synth(FIXTURE, (p) => ({ ...p, clusterName: "a".repeat(36) }))).toThrow(/node group name prefixes collide once cut to 37 characters/);
   });
 });
 

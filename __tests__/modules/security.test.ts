@@ -480,9 +480,9 @@ describe("apply role permissions", () => {
   });
 
   test.each([
-    [ENV, ["dev", "dev-platform", "production", "production-platform", "bootstrap"]],
-    [RENAMED.dev, ["staging", "staging-platform", "production", "production-platform", "bootstrap"]],
-    [RENAMED.production, ["dev", "dev-platform", "staging", "staging-platform", "bootstrap"]],
+    [ENV, ["dev", "dev-platform", "production", "production-platform", "production-dr", "production-dr-platform", "bootstrap"]],
+    [RENAMED.dev, ["staging", "staging-platform", "production", "production-platform", "production-dr", "production-dr-platform", "bootstrap"]],
+    [RENAMED.production, ["dev", "dev-platform", "staging", "staging-platform", "production-dr", "production-dr-platform", "bootstrap"]],
   ] as const)("$name cannot touch other environments' state", (env, others) => {
     const stmt = sid(synth({}, undefined, env), doc, "DenyOtherEnvironmentsState");
     expect(stmt.effect).toBe("Deny");

@@ -22,6 +22,7 @@ import { checkNetwork } from "./network";
 import { checkObservability } from "./observability";
 import { checkPlatform } from "./platform";
 import { checkSecurity } from "./security";
+import { checkStandby } from "./standby";
 import { checkStorage } from "./storage";
 import { checkWorkloads } from "./workloads";
 
@@ -56,4 +57,5 @@ export const ENVIRONMENT_CHECKS: { readonly [K in keyof EnvironmentConfig]-?: En
   restoreTesting: checkRestoreTesting,
   durability: checkDurability,
   availability: checkAvailability,
+  standby: checkStandby,
 };

@@ -99,6 +99,26 @@ export interface ContentDeliveryProps {
   };
 }
 
+/**
+ * The REGIONAL web ACL of the gateway's load balancer (construct id `regional-web-acl`,
+ * name `names.regionalWebAcl(env)`, which the platform stack looks up): the distribution's
+ * rules, counting requests per viewer (`FORWARDED_IP`: API traffic reaches the load balancer
+ * from CloudFront's edge servers). With `logging`, request logs in a log group encrypted with
+ * `context.keys.logs`, kept `context.logRetentionDays`. A standby, which has no distribution,
+ * builds it alone.
+ */
+export function gatewayWebAcl(scope: Construct, props: { readonly context: StackContext; readonly wafRateLimit: number; readonly logging: boolean }): WebAcl {
+  const { environment: env, keys, logRetentionDays } = props.context;
+  return new WebAcl(scope, "regional-web-acl", {
+    name: names.regionalWebAcl(env),
+    description: `${resourceName(env)}: load balancers of the gateway, attached by the AWS Load Balancer Controller`,
+    scope: "REGIONAL",
+    rateLimit: props.wafRateLimit,
+    rateLimitKey: "FORWARDED_IP",
+    logging: props.logging ? { retentionDays: logRetentionDays, kmsKeyArn: keys.logs.arn } : undefined,
+  });
+}
+
 /** Stable construct id part for an alias: `media` for `media.dev.authorworks.io`. */
 function aliasLabel(alias: string, zone: string): string {
   const relative = alias === zone ? "apex" : alias.endsWith(`.${zone}`) ? alias.slice(0, -(zone.length + 1)) : alias;
@@ -155,15 +175,7 @@ export class ContentDelivery extends Construct {
     });
     this.webAclArn = this.webAcl.arn;
     this.regionalWebAclName = names.regionalWebAcl(env);
-    this.regionalWebAcl = new WebAcl(this, "regional-web-acl", {
-      name: this.regionalWebAclName,
-      description: `${name()}: load balancers of the gateway, attached by the AWS Load Balancer Controller`,
-      scope: "REGIONAL",
-      rateLimit: props.wafRateLimit,
-      // API traffic reaches the load balancer from CloudFront's edge servers: count per viewer.
-      rateLimitKey: "FORWARDED_IP",
-      logging: logging(keys.logs.arn),
-    });
+    this.regionalWebAcl = gatewayWebAcl(this, { context: props.context, wafRateLimit: props.wafRateLimit, logging: Boolean(props.wafLogging) });
     this.regionalWebAclArn = this.regionalWebAcl.arn;
 
     // --- Policies.

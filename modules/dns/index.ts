@@ -100,6 +100,12 @@ export interface ValidatedCertificateProps {
    * @default none
    */
   readonly existingRecords?: Readonly<Record<string, Route53Record>>;
+  /**
+   * Every validation record is another stack's (a standby's certificate in its primary's
+   * zone: the primary's certificates of the same names wrote them): none is written here and
+   * the validation waits for issuance without naming them. @default false
+   */
+  readonly recordsOfAnotherStack?: boolean;
 }
 
 /** `*.a.b` and `a.b` share one validation record: the name without the wildcard label. */
@@ -153,7 +159,7 @@ export class ValidatedCertificate extends Construct {
       TerraformIterator.fromList(this.certificate.domainValidationOptions).forExpressionForMap("val.domain_name", "val"),
     ).expression;
     const records: Record<string, Route53Record> = {};
-    for (const name of names) {
+    for (const name of props.recordsOfAnotherStack ? [] : names) {
       const base = baseName(name);
       if (records[base]) continue;
       const existing = props.existingRecords?.[base];
@@ -176,9 +182,62 @@ export class ValidatedCertificate extends Construct {
     this.validation = new AcmCertificateValidation(this, "validation", {
       provider: props.provider,
       certificateArn: this.certificate.arn,
-      validationRecordFqdns: Object.values(records).map((r) => r.fqdn),
+      validationRecordFqdns: props.recordsOfAnotherStack ? undefined : Object.values(records).map((r) => r.fqdn),
     });
     this.arn = this.validation.certificateArn;
+  }
+}
+
+/** The private zone for internal names, answering inside the VPC only (construct id `private-zone`). */
+function privateZone(scope: Construct, props: Pick<DnsZonesProps, "context" | "privateZoneName" | "vpcId" | "forceDestroy">): Route53Zone {
+  return new Route53Zone(scope, "private-zone", {
+    name: props.privateZoneName,
+    comment: `${props.context.namePrefix}: private zone (VPC only)`,
+    vpc: [{ vpcId: props.vpcId, vpcRegion: props.context.aws.region }],
+    forceDestroy: props.forceDestroy ?? false,
+    tags: { Name: props.privateZoneName },
+  });
+}
+
+/** What a standby's DNS needs: its primary's zone, by name, and its own private zone. */
+export type StandbyDnsProps = Pick<DnsZonesProps, "context" | "zoneName" | "privateZoneName" | "vpcId" | "forceDestroy">;
+
+/**
+ * DNS of a standby (an environment serving its primary's names from another region): the
+ * primary's public zone looked up by name (never created or changed here), the standby's own
+ * private zone, and a regional certificate for `<zone>` and `*.<zone>` whose DNS validation
+ * records are the primary's (ACM gives a domain name the same validation record in every
+ * certificate of one account, in every region).
+ */
+export class StandbyDns extends Construct {
+  /** The primary's public zone. */
+  public readonly zone: DataAwsRoute53Zone;
+  public readonly zoneId: string;
+  public readonly zoneName: string;
+  public readonly privateZone: Route53Zone;
+  public readonly privateZoneId: string;
+  public readonly privateZoneName: string;
+  public readonly regionalCertificate: ValidatedCertificate;
+  /** Validated certificate for load balancers in the standby's region: `<zone>` and `*.<zone>`. */
+  public readonly regionalCertificateArn: string;
+
+  constructor(scope: Construct, id: string, props: StandbyDnsProps) {
+    super(scope, id);
+    this.zoneName = props.zoneName;
+    this.privateZoneName = props.privateZoneName;
+    this.zone = new DataAwsRoute53Zone(this, "zone", { name: props.zoneName, privateZone: false });
+    this.zoneId = this.zone.zoneId;
+    this.privateZone = privateZone(this, props);
+    this.privateZoneId = this.privateZone.zoneId;
+    this.regionalCertificate = new ValidatedCertificate(this, "regional-certificate", {
+      domainName: props.zoneName,
+      subjectAlternativeNames: [`*.${props.zoneName}`],
+      zoneId: this.zone.zoneId,
+      zoneName: props.zoneName,
+      name: `${props.context.namePrefix}-regional`,
+      recordsOfAnotherStack: true,
+    });
+    this.regionalCertificateArn = this.regionalCertificate.arn;
   }
 }
 
@@ -229,13 +288,7 @@ export class DnsZones extends Construct {
     this.zoneId = this.zone.zoneId;
     this.nameServers = this.zone.nameServers;
 
-    this.privateZone = new Route53Zone(this, "private-zone", {
-      name: props.privateZoneName,
-      comment: `${namePrefix}: private zone (VPC only)`,
-      vpc: [{ vpcId: props.vpcId, vpcRegion: aws.region }],
-      forceDestroy: props.forceDestroy ?? false,
-      tags: { Name: props.privateZoneName },
-    });
+    this.privateZone = privateZone(this, props);
     this.privateZoneId = this.privateZone.zoneId;
 
     if (props.parentZoneName) {

@@ -31,10 +31,10 @@ import {
   serviceEndpoint,
 } from "../../variables/aws-catalog";
 import { ADDON_NAMESPACE, EKS_ADDONS, EKS_REQUIRED_LOG_TYPES, EksAddonName, NODE_GROUP_LABEL } from "../../variables/eks";
-import { ManagedNodeGroup, NodeGroupRole, NodeGroupSpec } from "./node-group";
+import { ManagedNodeGroup, NAME_PREFIX_MAX, NodeGroupRole, NodeGroupSpec, nodeGroupNamePrefix } from "./node-group";
 import { PodIdentityRole } from "../iam/pod-identity";
 
-export { ManagedNodeGroup, nodeGroupArchitecture, nodeTemplateTags } from "./node-group";
+export { ManagedNodeGroup, NAME_PREFIX_MAX, nodeGroupArchitecture, nodeGroupNamePrefix, nodeTemplateTags } from "./node-group";
 export type { ManagedNodeGroupProps, NodeGroupRole, NodeGroupSpec, NodeTaint } from "./node-group";
 export { PodIdentityRole, podIdentityRole, podIdentityTrustStatement } from "../iam/pod-identity";
 export type { PodIdentityRoleProps, PodIdentityTrustProps } from "../iam/pod-identity";
@@ -421,6 +421,10 @@ export class EksCluster extends Construct {
         dependsOn: [...nodeRole.grants, ...beforeCompute],
       });
     }
+    // Cut prefixes of a long cluster name must still tell the groups apart.
+    const prefixes = Object.keys(groups).map((n) => nodeGroupNamePrefix(clusterName, n));
+    if (new Set(prefixes).size !== prefixes.length)
+      throw new Error(`${clusterName}: node group name prefixes collide once cut to ${NAME_PREFIX_MAX} characters: ${prefixes.join(", ")}`);
     this.nodeGroups = groups;
     const nodeGroupResources = Object.values(groups).map((g) => g.nodeGroup);
 

@@ -44,7 +44,17 @@ const EKS_TAINT_EFFECT: Record<NodeTaint["effect"], string> = {
 };
 
 /** Terraform's limit on `node_group_name_prefix` (it appends a 26-character suffix; names max 63). */
-const NAME_PREFIX_MAX = 37;
+export const NAME_PREFIX_MAX = 37;
+
+/**
+ * `node_group_name_prefix` of a group: `<cluster>-<group>-`, cut to NAME_PREFIX_MAX characters
+ * where the cluster's name is long (`authorworks-production-dr-applicatio-`). Only this prefix
+ * has the limit: the launch template and the tags keep the full name.
+ */
+export function nodeGroupNamePrefix(clusterName: string, group: string): string {
+  const full = `${clusterName}-${group}`;
+  return full.length < NAME_PREFIX_MAX ? `${full}-` : `${full.slice(0, NAME_PREFIX_MAX - 1)}-`;
+}
 
 export interface ManagedNodeGroupProps {
   /** Cluster name as a literal (names and tags stay readable in the plan). */
@@ -117,7 +127,6 @@ export class ManagedNodeGroup extends Construct {
     const arch = nodeGroupArchitecture(name, spec);
     this.amiType = AL2023_AMI_TYPES[arch];
     const fullName = `${clusterName}-${name}`;
-    if (fullName.length + 1 > NAME_PREFIX_MAX) throw new Error(`node group "${name}": name prefix "${fullName}-" is longer than ${NAME_PREFIX_MAX} characters`);
     this.labels = { [NODE_GROUP_LABEL]: name, ...role.labels };
 
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
@@ -161,7 +170,7 @@ export class ManagedNodeGroup extends Construct {
       clusterName: props.clusterNameRef,
       // A prefix and create-before-destroy: changes that replace the group (instance
       // types, capacity type) bring the new group up before the old one drains.
-      nodeGroupNamePrefix: `${fullName}-`,
+      nodeGroupNamePrefix: nodeGroupNamePrefix(clusterName, name),
       version: props.kubernetesVersion,
       nodeRoleArn: props.nodeRoleArn,
       subnetIds: props.subnetIds,

@@ -6,11 +6,14 @@ import { GLOBAL_REGION } from "../../variables/aws-catalog";
 export interface DashboardInput {
   readonly region: string;
   readonly databases: readonly DatabaseTarget[];
-  readonly cache: { readonly replicationGroupId: string; readonly nodes: number };
-  readonly clusterName: string;
+  /** @default none: no cache row */
+  readonly cache?: { readonly replicationGroupId: string; readonly nodes: number };
+  /** @default none: no node row */
+  readonly clusterName?: string;
   /** The gateway ALB's name (its `LoadBalancer` dimension is `app/<name>/<hash>`). */
   readonly loadBalancerName: string;
-  readonly distributionId: string;
+  /** @default none: no CloudFront graph */
+  readonly distributionId?: string;
   readonly thresholds: AlertThresholds;
 }
 
@@ -49,16 +52,22 @@ export function dashboardBody(d: DashboardInput): string {
   const t = d.thresholds;
   const r = d.region;
   const db = (metric: string) => d.databases.map((x) => ["AWS/RDS", metric, "DBInstanceIdentifier", x.identifier, { label: x.service }]);
-  const nodes = cacheNodeIds(d.cache.replicationGroupId, d.cache.nodes);
+  const nodes = d.cache ? cacheNodeIds(d.cache.replicationGroupId, d.cache.nodes) : [];
   const cache = (metric: string) => nodes.map((n) => ["AWS/ElastiCache", metric, "CacheClusterId", n]);
   const ci = (metric: string) => [["ContainerInsights", metric, "ClusterName", d.clusterName]];
+  // Rows keep their places whether or not the tiers above exist (a pilot light has none).
+  const rows = (present: unknown, widgets: Widget[]): Widget[] => (present ? widgets : []);
   const widgets: Widget[] = [
-    graph("RDS CPU (%)", r, db("CPUUtilization"), { threshold: t.cpuPercent, y: 0, x: 0 }),
-    graph("RDS free storage (bytes)", r, db("FreeStorageSpace"), { stat: "Minimum", y: 0, x: 8 }),
-    graph("RDS connections", r, db("DatabaseConnections"), { y: 0, x: 16 }),
-    graph("Valkey engine CPU (%)", r, cache("EngineCPUUtilization"), { threshold: t.cpuPercent, y: 6, x: 0 }),
-    graph("Valkey memory (%)", r, cache("DatabaseMemoryUsagePercentage"), { threshold: t.memoryPercent, y: 6, x: 8 }),
-    graph("Valkey evictions", r, cache("Evictions"), { stat: "Sum", y: 6, x: 16 }),
+    ...rows(d.databases.length, [
+      graph("RDS CPU (%)", r, db("CPUUtilization"), { threshold: t.cpuPercent, y: 0, x: 0 }),
+      graph("RDS free storage (bytes)", r, db("FreeStorageSpace"), { stat: "Minimum", y: 0, x: 8 }),
+      graph("RDS connections", r, db("DatabaseConnections"), { y: 0, x: 16 }),
+    ]),
+    ...rows(d.cache, [
+      graph("Valkey engine CPU (%)", r, cache("EngineCPUUtilization"), { threshold: t.cpuPercent, y: 6, x: 0 }),
+      graph("Valkey memory (%)", r, cache("DatabaseMemoryUsagePercentage"), { threshold: t.memoryPercent, y: 6, x: 8 }),
+      graph("Valkey evictions", r, cache("Evictions"), { stat: "Sum", y: 6, x: 16 }),
+    ]),
     graph(
       "ALB target 5xx rate (%)",
       r,
@@ -74,14 +83,18 @@ export function dashboardBody(d: DashboardInput): string {
       y: 12,
       x: 8,
     }),
-    graph("CloudFront 5xx error rate (%)", GLOBAL_REGION, [["AWS/CloudFront", "5xxErrorRate", "DistributionId", d.distributionId, "Region", "Global"]], {
-      threshold: t.errorRatePercent,
-      y: 12,
-      x: 16,
-    }),
-    graph("EKS node CPU (%)", r, ci("node_cpu_utilization"), { threshold: t.cpuPercent, y: 18, x: 0 }),
-    graph("EKS node memory (%)", r, ci("node_memory_utilization"), { threshold: t.memoryPercent, y: 18, x: 8 }),
-    graph("EKS node filesystem (%)", r, ci("node_filesystem_utilization"), { stat: "Maximum", threshold: t.diskPercent, y: 18, x: 16 }),
+    ...rows(d.distributionId, [
+      graph("CloudFront 5xx error rate (%)", GLOBAL_REGION, [["AWS/CloudFront", "5xxErrorRate", "DistributionId", d.distributionId, "Region", "Global"]], {
+        threshold: t.errorRatePercent,
+        y: 12,
+        x: 16,
+      }),
+    ]),
+    ...rows(d.clusterName, [
+      graph("EKS node CPU (%)", r, ci("node_cpu_utilization"), { threshold: t.cpuPercent, y: 18, x: 0 }),
+      graph("EKS node memory (%)", r, ci("node_memory_utilization"), { threshold: t.memoryPercent, y: 18, x: 8 }),
+      graph("EKS node filesystem (%)", r, ci("node_filesystem_utilization"), { stat: "Maximum", threshold: t.diskPercent, y: 18, x: 16 }),
+    ]),
   ];
   return JSON.stringify({ widgets });
 }

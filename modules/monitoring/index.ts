@@ -64,19 +64,19 @@ export interface MonitoringProps {
    * @default none
    */
   readonly globalAlertsKey?: PolicyKey;
-  /** RDS instances to watch. */
+  /** RDS instances to watch (none in a pilot light). */
   readonly databases: readonly DatabaseTarget[];
-  /** Valkey replication group (cluster mode disabled) and its node count. */
-  readonly cache: { readonly replicationGroupId: string; readonly nodes: number };
-  /** EKS cluster name (Container Insights `ClusterName`). */
-  readonly clusterName: string;
+  /** Valkey replication group (cluster mode disabled) and its node count. @default none (a pilot light: no alarms or graphs) */
+  readonly cache?: { readonly replicationGroupId: string; readonly nodes: number };
+  /** EKS cluster name (Container Insights `ClusterName`). @default none (a pilot light: no node alarms or graphs) */
+  readonly clusterName?: string;
   /**
    * Name of the gateway ALB (the Ingress `load-balancer-name`), for the dashboard. Its
    * alarms live in the platform stack, which creates the ALB (`LoadBalancerAlarms`).
    */
   readonly loadBalancerName: string;
-  /** CloudFront distribution id. */
-  readonly distributionId: string;
+  /** CloudFront distribution id. @default none (a standby: its primary's distribution serves; no alarm or graph) */
+  readonly distributionId?: string;
   /** Application log groups to create: `/authorworks/<env>/<name>`. @default ["application"] */
   readonly applicationLogGroups?: readonly string[];
   /** ReplicaLag alarm threshold (seconds), for databases with replicas. @default 60 */
@@ -153,9 +153,9 @@ export class Monitoring extends Construct {
     const topicOf: Record<Severity, string> = { critical: this.criticalTopicArn, warning: this.warningTopicArn };
     const specs: AlarmSpec[] = [
       ...props.databases.flatMap((db) => databaseAlarms(db, t, props.replicaLagSeconds ?? 60)),
-      ...cacheAlarms(props.cache.replicationGroupId, props.cache.nodes, t, props.evictionsThreshold ?? 0),
-      ...cloudFrontAlarms(props.distributionId, t),
-      ...nodeAlarms(props.clusterName, t),
+      ...(props.cache ? cacheAlarms(props.cache.replicationGroupId, props.cache.nodes, t, props.evictionsThreshold ?? 0) : []),
+      ...(props.distributionId ? cloudFrontAlarms(props.distributionId, t) : []),
+      ...(props.clusterName ? nodeAlarms(props.clusterName, t) : []),
     ];
     const alarms: Record<string, CloudwatchMetricAlarm> = {};
     for (const spec of specs) {

@@ -95,6 +95,20 @@ export interface DatabaseSpec {
    * `databaseUser(service)`): with a proxy, its role may sign in as each. @default none
    */
   readonly iamUsers?: readonly string[];
+  /**
+   * Create the instance by a point-in-time restore of replicated automated backups (a
+   * standby taking over, docs/runbooks/region-failure.md) instead of empty. Read on create
+   * only: a later change never replaces the instance. @default none (a new, empty instance)
+   */
+  readonly restore?: DatabaseRestore;
+}
+
+/** Where a database is restored from: another region's instance's automated backups, replicated here. */
+export interface DatabaseRestore {
+  /** The replicated automated backups (`arn:aws:rds:<region>:<account>:auto-backup:ab-...`), restored at their latest restorable time. */
+  readonly automatedBackupsArn: string;
+  /** The KMS key (ARN, this region) the replicated backups are encrypted with; the restored instance keeps it. */
+  readonly kmsKeyArn: string;
 }
 
 /** Settings shared by every database of one environment (built by `ServiceDatabases`). */
@@ -228,7 +242,9 @@ export class PostgresDatabase extends Construct implements IDatabase {
       maxAllocatedStorage: spec.maxAllocatedStorageGb,
       storageType: "gp3",
       storageEncrypted: true,
-      kmsKeyId: keys.database.arn,
+      // A restored instance is encrypted with its backups' key.
+      kmsKeyId: spec.restore?.kmsKeyArn ?? keys.database.arn,
+      restoreToPointInTime: spec.restore ? { sourceDbInstanceAutomatedBackupsArn: spec.restore.automatedBackupsArn, useLatestRestorableTime: true } : undefined,
 
       dbName: props.databaseName,
       username: props.masterUsername,
@@ -263,6 +279,8 @@ export class PostgresDatabase extends Construct implements IDatabase {
 
       tags: { ...tags, ...props.instanceTags },
       dependsOn: [this.logGroups.postgresql, this.logGroups.upgrade, ...(props.dependsOn ?? [])],
+      // The restore source is a create-time input: its backups expire, and a plan must never replace the data it became.
+      lifecycle: spec.restore ? { ignoreChanges: ["restore_to_point_in_time"] } : undefined,
     });
 
     this.address = this.instance.address;

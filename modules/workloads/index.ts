@@ -72,8 +72,16 @@ export interface WorkloadSizing {
 export interface PublicIngressProps {
   /** Service (catalogue name) the load balancer sends to. @default "gateway" */
   readonly service?: string;
-  /** Host name served, e.g. `api.<env.dns.zoneName>` (`apiHostName`); also published by external-dns. */
+  /** Host name served, e.g. `api.<env.dns.zoneName>` (`apiHostName`); published by external-dns unless `regionalHost` is set. */
   readonly host: string;
+  /**
+   * This region's own name for the same load balancer, `api-<region>.<zone>`
+   * (`regionalApiHostName`), where `host` is a failover record Terraform owns
+   * (modules/failover): the Ingress serves both names and external-dns publishes only this
+   * one (`ingress-hostname-source: annotation-only`), so it never writes the failover name.
+   * @default none (external-dns publishes `host`)
+   */
+  readonly regionalHost?: string;
   /** Regional WAFv2 web ACL attached to the ALB (`names.regionalWebAcl(env)`). */
   readonly wafAclArn: string;
   /** Frontend security groups of the ALB: the web tier's. */
@@ -112,6 +120,12 @@ export interface ServiceWorkloadsProps {
   readonly environment: EnvironmentName;
   /** Account and region: the ECR registry of the images, the Pod Identity trust. */
   readonly aws: AwsContext;
+  /**
+   * Environment whose ECR repositories (`names.ecrRepository`) the images are pulled from, in
+   * `aws`'s registry: a standby runs its primary's images, replicated to its region.
+   * @default environment
+   */
+  readonly imagesOf?: EnvironmentName;
   /** EKS cluster name (`names.cluster(env)`), for the Pod Identity associations. */
   readonly clusterName: string;
   /** Namespace the services run in (pass `tenancy.namespaceName(...)` so they wait for it). @default APPLICATION_NAMESPACE */
@@ -491,7 +505,7 @@ export class ServiceWorkloads extends Construct {
             container: [
               {
                 name: def.workload,
-                image: imageUri(props.aws, props.environment, def.name, props.sizing.imageTag),
+                image: imageUri(props.aws, props.imagesOf ?? props.environment, def.name, props.sizing.imageTag),
                 // Tags are immutable in ECR, so Always costs one manifest check per start and never runs a stale image.
                 imagePullPolicy: "Always",
                 // The SDK's region chain ends at instance metadata, which pods cannot reach
@@ -602,9 +616,13 @@ export class ServiceWorkloads extends Construct {
       "alb.ingress.kubernetes.io/manage-backend-security-group-rules": "true",
       "alb.ingress.kubernetes.io/load-balancer-name": i.loadBalancerName ?? names.gatewayLoadBalancer(props.environment),
       "alb.ingress.kubernetes.io/load-balancer-attributes": attributes.join(","),
-      "external-dns.alpha.kubernetes.io/hostname": i.host,
+      "external-dns.alpha.kubernetes.io/hostname": i.regionalHost ?? i.host,
     };
+    // The rules' and TLS hosts would be published too: only the annotation's name is.
+    if (i.regionalHost) annotations["external-dns.alpha.kubernetes.io/ingress-hostname-source"] = "annotation-only";
     if (i.certificateArn) annotations["alb.ingress.kubernetes.io/certificate-arn"] = i.certificateArn;
+    const hosts = i.regionalHost ? [i.host, i.regionalHost] : [i.host];
+    const backend = { service: { name: front.service.metadata.name, port: { number: SERVICE_PORT } } };
 
     return new IngressV1(this, "ingress", {
       metadata: { name: front.definition.workload, namespace, labels: workloadLabels(front.definition).all, annotations },
@@ -613,21 +631,8 @@ export class ServiceWorkloads extends Construct {
       waitForLoadBalancer: true,
       spec: {
         ingressClassName: "alb",
-        tls: [{ hosts: [i.host] }],
-        rule: [
-          {
-            host: i.host,
-            http: {
-              path: [
-                {
-                  path: "/",
-                  pathType: "Prefix",
-                  backend: { service: { name: front.service.metadata.name, port: { number: SERVICE_PORT } } },
-                },
-              ],
-            },
-          },
-        ],
+        tls: [{ hosts }],
+        rule: hosts.map((host) => ({ host, http: { path: [{ path: "/", pathType: "Prefix", backend }] } })),
       },
     });
   }

@@ -2,7 +2,7 @@
 // npm run e2e: plan, apply, re-plan and destroy stacks against a local AWS emulator (moto),
 // with the OpenTofu and provider builds of `npm run verify`. See scripts/e2e/README.md.
 //
-//   npm run e2e [-- --stacks bootstrap,dev,production] [--jobs 3] [--keep] [--reuse]
+//   npm run e2e [-- --stacks bootstrap,dev,production,production-dr] [--jobs 3] [--keep] [--reuse]
 //
 // Exit status 0 only when, in every stack: nothing failed outside the listed emulator
 // gaps, the second plan has no change outside the listed read-back gaps, every
@@ -26,7 +26,8 @@ const PYTHON = path.join(TOOLS, "moto-venv/bin/python");
  * moto's default account (the one test credentials sign into): the environment whose stack
  * runs is synthesized for it (AUTHORWORKS_ACCOUNT_IDS); every other environment gets an
  * account of its own, as one account per environment requires (production's, holding the
- * parent zone dev writes into, is then a second account in dev's emulator).
+ * parent zone dev writes into, is then a second account in dev's emulator), except a
+ * standby, which shares its primary's (production-dr with production).
  */
 const EMULATOR_ACCOUNT = "123456789012";
 const OTHER_ACCOUNTS = ["210000000001", "210000000002", "210000000003", "210000000004"];
@@ -44,7 +45,7 @@ const opt = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const STACKS = (opt("--stacks") ?? process.env.AUTHORWORKS_E2E_STACKS ?? "bootstrap,dev,production").split(",").filter(Boolean);
+const STACKS = (opt("--stacks") ?? process.env.AUTHORWORKS_E2E_STACKS ?? "bootstrap,dev,production,production-dr").split(",").filter(Boolean);
 const KEEP = args.includes("--keep") || process.env.AUTHORWORKS_E2E_KEEP === "1";
 /**
  * Reuse the result of a stack whose inputs are byte for byte those of a run that passed
@@ -726,11 +727,16 @@ async function main() {
     // once per environment that runs, that environment in moto's default account.
     const { tsImport } = await import("tsx/esm/api");
     const { ENVIRONMENT_NAMES: names } = await tsImport(path.join(ROOT, "variables/project.ts"), import.meta.url);
+    const { ENVIRONMENTS: environments } = await tsImport(path.join(ROOT, "environments/index.ts"), import.meta.url);
     const environmentOf = (stack) => names.find((n) => stack === n || stack === `${n}-platform`) ?? names[0];
+    // A standby lives in its primary's account (synth refuses any other): both share one.
+    const accountOwner = (n) => environments.find((e) => e.name === n)?.standby?.primary ?? n;
     const synthDirs = new Map();
     for (const focus of new Set(STACKS.map(environmentOf))) {
       const synthDir = path.join(runDir, `synth-${focus}`);
-      const accounts = names.map((n, i) => `${n}=${n === focus ? EMULATOR_ACCOUNT : OTHER_ACCOUNTS[i]}`).join(",");
+      const accounts = names
+        .map((n) => `${n}=${accountOwner(n) === accountOwner(focus) ? EMULATOR_ACCOUNT : OTHER_ACCOUNTS[names.indexOf(accountOwner(n))]}`)
+        .join(",");
       const synth = spawnSync(path.join(ROOT, "node_modules/.bin/tsx"), ["main.ts"], {
         cwd: ROOT,
         encoding: "utf8",

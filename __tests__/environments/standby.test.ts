@@ -1,0 +1,328 @@
+/**
+ * production-dr, production's standby in us-west-2: what the committed pilot light holds
+ * and leaves out, what a failover (`pilotLight` false, `restoreFrom`) adds, and the bad input
+ * of the `standby` section and of a standby with its primary.
+ */
+import { buildApp } from "../../environments/app";
+import { loadEnvironments } from "../../environments/config";
+import { production } from "../../environments/production";
+import { productionDr } from "../../environments/production-dr";
+import type { EnvironmentConfig, StandbyConfig } from "../../environments/types";
+import { GITHUB_OIDC_HOST } from "../../modules/security/github";
+import { DATABASE_SERVICES, SERVICES } from "../../variables/services";
+import { ConfigError } from "../../variables/validation";
+import { Json, resource, resourcesOf } from "../helpers";
+import { realStacks } from "../real-app";
+import { synthApp } from "../synth-app";
+
+const stacks = realStacks();
+const dr = stacks["production-dr"];
+const count = (json: Json, type: string): number => Object.keys(resourcesOf(json, type)).length;
+const ACCOUNT = production.accountId;
+const source = (service: string, region = "us-west-2", account = ACCOUNT): string => `arn:aws:rds:${region}:${account}:auto-backup:ab-${service}0123456789`;
+const RESTORE_FROM = Object.fromEntries(DATABASE_SERVICES.map((d) => [d.name, source(d.name)]));
+
+/** production-dr with its standby section replaced. */
+const withStandby = (standby: Partial<StandbyConfig>, over: Partial<EnvironmentConfig> = {}): EnvironmentConfig => ({
+  ...productionDr,
+  ...over,
+  standby: { ...productionDr.standby!, ...standby },
+});
+
+/** The ConfigError message of loading `envs`. */
+function errorOf(envs: readonly EnvironmentConfig[]): string {
+  try {
+    loadEnvironments(envs);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("production-dr, committed: a pilot light in us-west-2", () => {
+  test("it is production's standby, in production's account, zone and DR region, in pilot light", () => {
+    expect(productionDr.standby).toEqual({ primary: "production", pilotLight: true });
+    expect([productionDr.accountId, productionDr.region, productionDr.dns.zoneName]).toEqual([
+      production.accountId,
+      production.drRegion,
+      production.dns.zoneName,
+    ]);
+    expect(dr.provider.aws.map((p: Json) => [p.alias, p.region, p.allowed_account_ids])).toEqual([
+      [undefined, "us-west-2", [ACCOUNT]],
+      ["global", "us-east-1", [ACCOUNT]],
+    ]);
+    expect(dr.provider.aws[0].default_tags[0].tags).toMatchObject({ Environment: "production-dr", CostCenter: "authorworks-production" });
+  });
+
+  test("the network exists ahead: a VPC over three AZs, one NAT gateway, the gateway endpoints, the tier groups and the data tier's subnet groups", () => {
+    expect(resource(dr, "aws_vpc", "network_vpc").cidr_block).toBe("10.31.0.0/16");
+    expect(count(dr, "aws_subnet")).toBe(9);
+    expect(
+      Object.values(resourcesOf(dr, "aws_subnet"))
+        .map((s) => s.availability_zone_id)
+        .sort(),
+    ).toEqual(["usw2-az1", "usw2-az2", "usw2-az3"].flatMap((az) => [az, az, az]));
+    expect([count(dr, "aws_nat_gateway"), count(dr, "aws_eip")]).toEqual([1, 1]);
+    expect(Object.values(resourcesOf(dr, "aws_vpc_endpoint")).map((e) => [e.service_name, e.vpc_endpoint_type])).toEqual([
+      ["com.amazonaws.us-west-2.dynamodb", "Gateway"],
+      ["com.amazonaws.us-west-2.s3", "Gateway"],
+    ]);
+    expect(Object.keys(resourcesOf(dr, "aws_security_group")).sort()).toEqual([
+      "network_app_security_group",
+      "network_db_security_group",
+      "network_web_security_group",
+    ]);
+    expect(resource(dr, "aws_db_subnet_group", "network_db_subnet_group").name).toBe("authorworks-production-dr-database");
+    expect(count(dr, "aws_elasticache_subnet_group")).toBe(1);
+  });
+
+  test("keys, alert topics, backup vault, application secrets and CI roles exist; the CI roles trust the account's GitHub OIDC provider, made by production", () => {
+    expect(
+      Object.values(resourcesOf(dr, "aws_kms_alias"))
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(["database", "logs", "logs-global", "secrets", "storage"].map((c) => `alias/authorworks-production-dr-${c}`));
+    expect(
+      Object.values(resourcesOf(dr, "aws_sns_topic"))
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(["chat", "critical", "critical-global", "warning"].map((s) => `authorworks-production-dr-alerts-${s}`));
+    expect(resource(dr, "aws_backup_vault", "backup_vault").name).toBe("authorworks-production-dr-backup");
+    expect(count(dr, "aws_secretsmanager_secret")).toBeGreaterThan(0);
+    expect(count(dr, "aws_iam_openid_connect_provider")).toBe(0);
+    const trust = dr.data.aws_iam_policy_document.security_github_apply_trust.statement[0];
+    expect(trust.principals[0].identifiers).toEqual([`arn:aws:iam::\${data.aws_caller_identity.current.account_id}:oidc-provider/${GITHUB_OIDC_HOST}`]);
+    expect(trust.condition[1].values).toEqual(["repo:authorworks/authorworks-infra:environment:production-dr"]);
+  });
+
+  test("DNS: production's zone is looked up, never written; its own private zone; a us-west-2 certificate validated by production's records", () => {
+    expect(dr.data.aws_route53_zone.dns_zone).toEqual({ name: "authorworks.io", private_zone: false });
+    expect(Object.values(resourcesOf(dr, "aws_route53_zone")).map((z) => z.name)).toEqual(["production-dr.authorworks.internal"]);
+    expect(count(dr, "aws_route53_record")).toBe(0);
+    expect(resource(dr, "aws_acm_certificate", "dns_regional_certificate_certificate")).toMatchObject({
+      domain_name: "authorworks.io",
+      subject_alternative_names: ["*.authorworks.io"],
+      validation_method: "DNS",
+    });
+    expect(resource(dr, "aws_acm_certificate_validation", "dns_regional_certificate_validation").validation_record_fqdns).toBeUndefined();
+    expect(resource(dr, "aws_acm_certificate", "dns_regional_certificate_certificate").provider).toBeUndefined();
+  });
+
+  test("nothing that runs, stores or serves: no cluster, runner, database, cache, bucket, registry, distribution, web ACL, health check or alarm", () => {
+    for (const type of [
+      "aws_eks_cluster",
+      "aws_eks_node_group",
+      "aws_codebuild_project",
+      "aws_db_instance",
+      "aws_db_proxy",
+      "aws_elasticache_replication_group",
+      "aws_s3_bucket",
+      "aws_ecr_repository",
+      "aws_cloudfront_distribution",
+      "aws_wafv2_web_acl",
+      "aws_route53_health_check",
+      "aws_cloudwatch_metric_alarm",
+    ]) {
+      expect([type, count(dr, type)]).toEqual([type, 0]);
+    }
+    expect(Object.keys(stacks)).not.toContain("production-dr-platform");
+  });
+
+  test("its state is its own key; the runbook puts it in a bucket outside us-east-1 (AUTHORWORKS_STATE_* of its GitHub environment)", () => {
+    expect(dr.terraform.backend.s3.key).toBe("production-dr/terraform.tfstate");
+  });
+});
+
+describe("production-dr in a failover: pilotLight false, databases restored", () => {
+  const running = withStandby({ pilotLight: false, restoreFrom: RESTORE_FROM });
+  const app = synthApp({ environments: [production, running] });
+  const env = app["production-dr"];
+  const platform = app["production-dr-platform"];
+
+  test("the cluster, its runner, buckets, cache and the gateway's web ACL come up; still no registry and no distribution", () => {
+    expect(resource(env, "aws_eks_cluster", "eks_cluster").name).toBe("authorworks-production-dr");
+    expect(
+      Object.values(resourcesOf(env, "aws_eks_node_group"))
+        .map((g) => g.node_group_name_prefix)
+        .sort(),
+    ).toEqual(["authorworks-production-dr-applicatio-", "authorworks-production-dr-spot-", "authorworks-production-dr-system-"]);
+    expect(count(env, "aws_codebuild_project")).toBe(1);
+    expect(count(env, "aws_elasticache_replication_group")).toBe(1);
+    expect(resource(env, "aws_wafv2_web_acl", "regional_web_acl_acl")).toMatchObject({ name: "authorworks-production-dr-regional", scope: "REGIONAL" });
+    expect([count(env, "aws_ecr_repository"), count(env, "aws_cloudfront_distribution")]).toEqual([0, 0]);
+  });
+
+  test("each database is restored from its replicated backups at the latest restorable time, keeps their key, and never re-reads the source", () => {
+    const dbs = resourcesOf(env, "aws_db_instance");
+    expect(Object.keys(dbs)).toHaveLength(DATABASE_SERVICES.length);
+    for (const d of DATABASE_SERVICES) {
+      expect(dbs[`rds_${d.name}_instance`]).toMatchObject({
+        identifier: `authorworks-production-dr-${d.name}`,
+        restore_to_point_in_time: { source_db_instance_automated_backups_arn: source(d.name), use_latest_restorable_time: true },
+        kms_key_id: "${data.aws_kms_alias.restore_key.target_key_arn}",
+        lifecycle: { ignore_changes: ["restore_to_point_in_time"] },
+        manage_master_user_password: true,
+      });
+    }
+    // The key production's stack made in us-west-2 for the replicated backups.
+    expect(env.data.aws_kms_alias.restore_key).toEqual({ name: "alias/authorworks-production-database-dr" });
+  });
+
+  test("its platform stack: the services' buckets are production's replicas, the images production's replicated repositories", () => {
+    for (const purpose of ["content", "media", "exports"]) {
+      expect(platform.data.aws_s3_bucket[`${purpose}_bucket`].bucket).toBe(`authorworks-${purpose}-replica-production`);
+    }
+    expect(platform.data.aws_s3_bucket.logs_bucket.bucket).toBe("authorworks-logs-production-dr");
+    expect(platform.data.aws_kms_alias.replica_storage_key.name).toBe("alias/authorworks-production-storage-dr");
+    for (const s of SERVICES) {
+      const image = resource(platform, "kubernetes_deployment_v1", `workloads_${s.name}_deployment`).spec.template.spec.container[0].image;
+      expect(image).toBe(
+        `\${data.aws_caller_identity.current.account_id}.dkr.ecr.us-west-2.amazonaws.com/authorworks-production/${s.name}:${production.workloads.imageTag}`,
+      );
+    }
+  });
+
+  test("its gateway serves api.authorworks.io and api-us-west-2.authorworks.io, and its external-dns publishes only the regional name into production's zone", () => {
+    const ingress = Object.values(resourcesOf(platform, "kubernetes_ingress_v1"))[0];
+    expect(ingress.spec.rule.map((r: Json) => r.host)).toEqual(["api.authorworks.io", "api-us-west-2.authorworks.io"]);
+    expect(ingress.metadata.annotations).toMatchObject({
+      "external-dns.alpha.kubernetes.io/hostname": "api-us-west-2.authorworks.io",
+      "external-dns.alpha.kubernetes.io/ingress-hostname-source": "annotation-only",
+      "alb.ingress.kubernetes.io/load-balancer-name": "authorworks-production-dr-api",
+    });
+    expect(platform.data.aws_route53_zone.zone.name).toBe("authorworks.io");
+    const values = JSON.parse(resource(platform, "helm_release", "addons_external_dns_release").values[0]);
+    // Its own TXT owner: production's external-dns never touches its records, nor it production's.
+    expect(values.txtOwnerId).toBe("authorworks-production-dr");
+  });
+
+  test("production's SECONDARY record sends to exactly the name this gateway publishes", () => {
+    expect(resource(stacks.production, "aws_route53_record", "failover_api_secondary").records).toEqual(["api-us-west-2.authorworks.io"]);
+  });
+
+  test("a pilot light has no platform stack in the app; a running standby has one, applied after its AWS stack", () => {
+    const built = buildApp({ environments: [production, running], processEnv: {} });
+    expect(built.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "production", "production-platform", "production-dr", "production-dr-platform"]);
+  });
+});
+
+describe("bad input: the standby section", () => {
+  test("a failover without a restore source for every database is refused, naming each one and where to find it", () => {
+    const msg = errorOf([production, withStandby({ pilotLight: false, restoreFrom: { content: source("content") } })]);
+    expect(msg).toContain('environment "production-dr"');
+    for (const d of DATABASE_SERVICES.filter((x) => x.name !== "content")) {
+      expect(msg).toContain(
+        `standby.restoreFrom.${d.name}: got nothing; accepted: with standby.pilotLight false the ${d.name} database is restored, not created empty`,
+      );
+    }
+    expect(msg).toContain("aws rds describe-db-instance-automated-backups --region us-west-2");
+  });
+
+  test.each([
+    ["another region's backup", source("content", "us-east-1"), "a backup in this environment's region (us-west-2)"],
+    ["another account's backup", source("content", "us-west-2", "999999999999"), "a backup in this environment's account (333333333333)"],
+    ["a snapshot ARN", "arn:aws:rds:us-west-2:333333333333:snapshot:rds:content-2026", "arn:aws:rds:us-west-2:333333333333:auto-backup:ab-..."],
+  ])("a restore source that is %s is refused", (_what, arn, accepted) => {
+    const msg = errorOf([production, withStandby({ pilotLight: false, restoreFrom: { ...RESTORE_FROM, content: arn } })]);
+    expect(msg).toContain(`standby.restoreFrom.content: got ${JSON.stringify(arn)}; accepted: ${accepted}`);
+  });
+
+  test("a restore source for a service without a database is refused", () => {
+    const msg = errorOf([withStandby({ restoreFrom: { gateway: source("gateway") } })]);
+    expect(msg).toContain(
+      `standby.restoreFrom.gateway: got ${JSON.stringify(source("gateway"))}; accepted: only the services that own a database: ${DATABASE_SERVICES.map((d) => d.name).join(", ")}`,
+    );
+  });
+
+  test.each([
+    ["itself", "production-dr", "another environment: dev, staging, production"],
+    ["an unknown environment", "qa", "another environment: dev, staging, production"],
+  ])("a primary that is %s is refused", (_what, primary, accepted) => {
+    expect(errorOf([withStandby({ primary: primary as never })])).toContain(`standby.primary: got "${primary}"; accepted: ${accepted}`);
+  });
+
+  test('a pilotLight that is not a boolean ("false") is refused', () => {
+    expect(errorOf([withStandby({ pilotLight: "false" as never })])).toContain('standby.pilotLight: got "false"; accepted: true or false');
+  });
+
+  test("a standby with its own DR region, a parent zone, DNSSEC, CloudFront aliases or an edge health check is refused", () => {
+    const msg = errorOf([
+      {
+        ...productionDr,
+        drRegion: "us-east-2",
+        dns: { ...productionDr.dns, parentZoneName: "io", dnssec: true },
+        edge: { ...productionDr.edge, aliases: ["media.authorworks.io"], healthCheckPath: "/_health/cloudfront.txt" },
+      },
+    ]);
+    expect(msg).toContain('drRegion: got "us-east-2"; accepted: none in a standby');
+    expect(msg).toContain('dns.parentZoneName: got "io"; accepted: none in a standby');
+    expect(msg).toContain("dns.dnssec: got true; accepted: false in a standby: the primary owns and signs the zone");
+    expect(msg).toContain(`edge.aliases: got ["media.authorworks.io"]; accepted: [] in a standby: production's distribution serves its names`);
+    expect(msg).toContain('edge.healthCheckPath: got "/_health/cloudfront.txt"; accepted: none in a standby');
+  });
+  test("a standby with a dr section of its own is refused (it holds its primary's replicas)", () => {
+    const msg = errorOf([{ ...productionDr, drRegion: "us-east-2", dr: production.dr }]);
+    expect(msg).toContain("dr: got {");
+    expect(msg).toContain("accepted: none in a standby: it holds its primary's replicas, and nothing of it is replicated further");
+  });
+});
+
+describe("bad input: a standby and its primary", () => {
+  test("another account than its primary's is refused (the replicated data is in the primary's)", () => {
+    expect(errorOf([production, { ...productionDr, accountId: "444444444444" }])).toContain(
+      'accountId: got "444444444444"; accepted: "333333333333" (production\'s), the replicated backups, buckets, keys and secrets are in the primary\'s account',
+    );
+  });
+
+  test("a region other than its primary's DR region is refused", () => {
+    const msg = errorOf([production, { ...productionDr, region: "us-east-2", network: { ...productionDr.network } }]);
+    expect(msg).toContain('region: got "us-east-2"; accepted: "us-west-2" (production\'s), its drRegion: where the primary replicates its data');
+    expect(msg).toContain("production's dns.failover.secondaryRegion");
+  });
+
+  test("another zone or bucket prefix than its primary's is refused", () => {
+    const msg = errorOf([
+      production,
+      { ...productionDr, dns: { ...productionDr.dns, zoneName: "authorworks.net" }, storage: { ...productionDr.storage, bucketPrefix: "aw" } },
+    ]);
+    expect(msg).toContain('dns.zoneName: got "authorworks.net"; accepted: "authorworks.io" (production\'s)');
+    expect(msg).toContain('storage.bucketPrefix: got "aw"; accepted: "authorworks" (production\'s)');
+  });
+
+  test("a primary that is a standby itself is refused", () => {
+    const chained = { ...production, standby: { primary: "staging", pilotLight: true } } as EnvironmentConfig;
+    const msg = errorOf([
+      {
+        ...chained,
+        drRegion: undefined,
+        dr: undefined,
+        dns: { ...production.dns, dnssec: false, failover: undefined },
+        edge: { ...production.edge, aliases: [], healthCheckPath: undefined },
+        backup: { ...production.backup, copyToRegion: undefined, replicateBackupsBucket: false },
+      },
+      productionDr,
+    ]);
+    expect(msg).toContain('standby.primary: "production" is itself a standby; accepted: an environment that is not');
+  });
+
+  test("two environments of their own in one account are still refused; only a standby may share its primary's", () => {
+    expect(
+      errorOf([
+        production,
+        {
+          ...productionDr,
+          standby: undefined,
+          dns: { ...productionDr.dns, zoneName: "dr.authorworks.io" },
+          edge: { ...production.edge, aliases: ["media.dr.authorworks.io"] },
+        },
+      ]),
+    ).toContain('accountId: 333333333333 is also environment "production"\'s');
+  });
+
+  test("the account setting reaches a standby through its primary when it is not named itself", () => {
+    const json = synthApp({ environments: [production, productionDr], processEnv: { AUTHORWORKS_ACCOUNT_IDS: "production=444455556666" } });
+    expect(json["production-dr"].provider.aws[0].allowed_account_ids).toEqual(["444455556666"]);
+    expect(json.production.provider.aws[0].allowed_account_ids).toEqual(["444455556666"]);
+  });
+});
