@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, dependable } from "cdktf";
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import type { StackContext } from "../modules/context";
 import { AwsContext } from "../modules/iam";
@@ -385,6 +385,14 @@ export class EnvironmentStack extends AuthorWorksStack {
         alarmTopicArns: { critical: this.monitoring.criticalTopicArn, warning: this.monitoring.warningTopicArn },
         forceDestroy: env.durability.forceDestroy,
       });
+      const mediaReplica = this.dr.replicas.media;
+      if (dr.buckets?.mediaOriginFailover && this.cdn && mediaReplica && this.keys.dr.storage) {
+        this.cdn.addMediaFailover(mediaReplica, this.keys.dr.storage);
+        // S3 replicates only objects written after the rule: the edge check's canary must be
+        // in the replica for the check to pass while the replica serves.
+        const canary = this.edgeHealthChecks?.canary;
+        if (canary) canary.dependsOn = [...(canary.dependsOn ?? []), dependable(mediaReplica.replication)];
+      }
     }
 
     this.outputs({

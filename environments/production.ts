@@ -101,7 +101,7 @@ export const production: EnvironmentConfig = {
     // replica per database (modules/dr/README.md). RTC bounds the buckets at 15.
     rpoMinutes: { database: 30, objectStorage: 60 },
     databaseBackups: { retentionDays: 7 },
-    buckets: { purposes: ["content", "media", "exports"], replicationTimeControl: true },
+    buckets: { purposes: ["content", "media", "exports"], replicationTimeControl: true, mediaOriginFailover: true },
     images: true,
     secrets: [
       "payments/stripe-api-key",

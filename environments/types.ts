@@ -562,6 +562,12 @@ export interface DisasterRecoveryConfig {
      * replication metrics; extra charge per GB replicated. Without it S3 gives no bound.
      */
     readonly replicationTimeControl: boolean;
+    /**
+     * CloudFront serves media from the media replica when the media bucket fails (an origin
+     * group: media bucket, then its replica; modules/cdn `addMediaFailover`), per request and
+     * without an apply. Needs `media` among `purposes`.
+     */
+    readonly mediaOriginFailover: boolean;
   };
   /** The environment's ECR repositories replicated to `drRegion` (same names; new pushes only). */
   readonly images: boolean;

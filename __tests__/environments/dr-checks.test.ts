@@ -93,6 +93,18 @@ describe("an objective the configured mechanism cannot meet", () => {
     ]);
   });
 
+  test("media origin failover without the media replica", () => {
+    expect(problemsOf(prodWith({ buckets: { ...DR.buckets!, purposes: ["content", "exports"] } }))).toEqual([
+      'dr.buckets.mediaOriginFailover: got true; accepted: false unless "media" is among dr.buckets.purposes: the failover origin is the media replica',
+    ]);
+  });
+
+  test("a media origin failover that is not a boolean", () => {
+    expect(problemsOf(prodWith({ buckets: { ...DR.buckets!, mediaOriginFailover: "yes" as never } }))).toEqual([
+      'dr.buckets.mediaOriginFailover: got "yes"; accepted: true or false',
+    ]);
+  });
+
   test("no bucket replicated meets no objective", () => {
     expect(problemsOf(prodWith({ buckets: undefined }))).toEqual([
       expect.stringMatching(
@@ -138,7 +150,7 @@ describe("what is replicated", () => {
     ["backups", "replicated by backup.replicateBackupsBucket"],
     ["uploads", "not in the catalogue"],
   ])("bucket %p (%s) is refused", (purpose) => {
-    const buckets = { ...DR.buckets!, purposes: ["content", purpose] as never };
+    const buckets = { ...DR.buckets!, purposes: ["content", purpose] as never, mediaOriginFailover: false };
     expect(problemsOf(prodWith({ buckets }))).toEqual([`dr.buckets.purposes[1]: got "${purpose}"; accepted: ${accepted}`]);
   });
 
@@ -146,7 +158,7 @@ describe("what is replicated", () => {
     expect(problemsOf(prodWith({ buckets: { ...DR.buckets!, purposes: ["media", "media"] } }))).toEqual([
       'dr.buckets.purposes[1]: got "media"; accepted: each at most once (it is listed twice)',
     ]);
-    expect(problemsOf(prodWith({ buckets: { ...DR.buckets!, purposes: [] } }))).toEqual([
+    expect(problemsOf(prodWith({ buckets: { ...DR.buckets!, purposes: [], mediaOriginFailover: false } }))).toEqual([
       `dr.buckets.purposes: got []; accepted: at least one of ${REPLICABLE_PURPOSES.join(", ")}, or no dr.buckets`,
     ]);
   });

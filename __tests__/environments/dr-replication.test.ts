@@ -143,7 +143,26 @@ describe("production: buckets", () => {
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(statements(prod, `${id}_policy_document`).map((s) => [s.sid, s.effect])).toEqual([["DenyInsecureTransport", "Deny"]]);
+    // CloudFront reads the media replica when the media bucket fails (dr.buckets.mediaOriginFailover); no other replica is readable.
+    const cloudFront = p === "media" ? [["CloudFrontOriginAccessControlRead", "Allow"]] : [];
+    expect(statements(prod, `${id}_policy_document`).map((s) => [s.sid, s.effect])).toEqual([["DenyInsecureTransport", "Deny"], ...cloudFront]);
+  });
+
+  test("CloudFront serves media from the media replica when the media bucket fails, and reads nothing else in the DR region", () => {
+    const distribution = res(prod, "aws_cloudfront_distribution").cdn_distribution;
+    expect(distribution.default_cache_behavior.target_origin_id).toBe("media-failover");
+    const group = distribution.origin_group[0];
+    const byId = Object.fromEntries(distribution.origin.map((o: Json) => [o.origin_id, o.domain_name]));
+    expect(group.member.map((m: Json) => byId[m.origin_id])).toEqual([
+      ref("aws_s3_bucket", "storage_media_bucket", "bucket_regional_domain_name"),
+      ref("aws_s3_bucket", "dr_media_replica_bucket", "bucket_regional_domain_name"),
+    ]);
+    // The edge check's canary is written after the media replication rule, so the replica has it too.
+    expect(res(prod, "aws_s3_object").edge_health_canary.depends_on).toEqual(["aws_s3_bucket_replication_configuration.dr_media_replication"]);
+    const decrypt = statements(prod, "keys_storage_dr_policy").filter((s) => s.principals?.[0]?.identifiers?.includes("cloudfront.amazonaws.com"));
+    expect(decrypt.map((s) => [s.actions, s.condition])).toEqual([
+      [["kms:Decrypt"], [{ test: "StringEquals", variable: "AWS:SourceArn", values: [ref("aws_cloudfront_distribution", "cdn_distribution", "arn")] }]],
+    ]);
   });
 
   test.each(purposes)("%s: the replica ages like the source (same lifecycle rules)", (p) => {

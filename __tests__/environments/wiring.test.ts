@@ -425,6 +425,7 @@ const ROWS: readonly Row[] = [
     "aws_s3_bucket_replication_configuration.dr_content_replication.rule[0].destination.replication_time.status",
     "Enabled",
   ],
+  ["dr.buckets.mediaOriginFailover", "env", "aws_cloudfront_distribution.cdn_distribution.default_cache_behavior.target_origin_id", "media-failover"],
   // Replication metrics (and so their alarms) exist with Replication Time Control only.
   ["dr.buckets.replicationTimeControl", "env", "aws_cloudwatch_metric_alarm.dr_content_s3_content_replication_latency.threshold", 15 * 60],
   [

@@ -361,3 +361,75 @@ describe("ContentDelivery WAF", () => {
     expect(resource(logged, "aws_wafv2_web_acl_logging_configuration", "cdn_regional_web_acl_logging").provider).toBeUndefined();
   });
 });
+
+describe("ContentDelivery.addMediaFailover: the media replica as the origin group's secondary", () => {
+  const REPLICA_ARN = "arn:aws:s3:::fixture-media-replica";
+  const REPLICA_DOMAIN = "fixture-media-replica.s3.eu-north-1.amazonaws.com";
+  const replicaStatements: PolicyStatement[] = [];
+  const replicaKey = stubKeys().storage;
+  const replica = { arn: REPLICA_ARN, regionalDomainName: REPLICA_DOMAIN, addPolicyStatements: (...s: PolicyStatement[]) => replicaStatements.push(...s) };
+  // The statements are rendered through policy documents of the test stack, which resolve the distribution's ARN.
+  const json = synth(ENV, {}, (cdn, stack) => {
+    cdn.addMediaFailover(replica, replicaKey);
+    policyDocument(stack, "replica-doc", replicaStatements);
+    policyDocument(stack, "replica-key-doc", replicaKey.statements);
+  });
+  const d = distribution(json);
+
+  test("the replica is an origin of its own, signed with the distribution's Origin Access Control", () => {
+    expect(origin(json, "media-replica")).toEqual({
+      origin_id: "media-replica",
+      domain_name: REPLICA_DOMAIN,
+      origin_access_control_id: "${aws_cloudfront_origin_access_control.cdn_origin_access_control.id}",
+    });
+    expect(d.origin.map((o: Json) => o.origin_id)).toEqual(["media", "api", "media-replica"]);
+    // The media bucket is given up on after one 5 s connection attempt (CloudFront's default: 3 x 10 s).
+    expect(origin(json, "media")).toMatchObject({ connection_attempts: 1, connection_timeout: 5 });
+    expect(origin(synth(), "media").connection_attempts).toBeUndefined();
+  });
+
+  test("the default behaviour targets a group: the media bucket first, the replica on 5xx", () => {
+    expect(d.origin_group).toEqual([
+      {
+        origin_id: "media-failover",
+        failover_criteria: { status_codes: [500, 502, 503, 504] },
+        member: [{ origin_id: "media" }, { origin_id: "media-replica" }],
+      },
+    ]);
+    expect(d.default_cache_behavior.target_origin_id).toBe("media-failover");
+    // An origin group serves only GET, HEAD and OPTIONS; the API behaviour still goes to the API.
+    expect(d.default_cache_behavior.allowed_methods).toEqual(["GET", "HEAD", "OPTIONS"]);
+    expect(d.ordered_cache_behavior.map((b: Json) => b.target_origin_id)).toEqual(["api"]);
+  });
+
+  test("the replica and its key admit this distribution only, as the media bucket and its key do", () => {
+    expect(statements(json, "replica_doc")).toEqual([
+      {
+        sid: "CloudFrontOriginAccessControlRead",
+        effect: "Allow",
+        actions: ["s3:GetObject"],
+        resources: [`${REPLICA_ARN}/*`],
+        principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }],
+        condition: [{ test: "StringEquals", variable: "AWS:SourceArn", values: [DISTRIBUTION_ARN] }],
+      },
+    ]);
+    expect(statements(json, "replica_key_doc").map((s) => [s.sid, s.actions, s.condition])).toEqual([
+      ["CloudFrontDecryptMedia", ["kms:Decrypt"], [{ test: "StringEquals", variable: "AWS:SourceArn", values: [DISTRIBUTION_ARN] }]],
+    ]);
+  });
+
+  test("without it there is no group and media is served from the media bucket alone", () => {
+    const plain = distribution(synth());
+    expect(plain.origin_group).toBeUndefined();
+    expect(plain.default_cache_behavior.target_origin_id).toBe("media");
+  });
+
+  test("a second call is refused", () => {
+    expect(() =>
+      synth(ENV, {}, (cdn) => {
+        cdn.addMediaFailover(replica, stubKeys().storage);
+        cdn.addMediaFailover(replica, stubKeys().storage);
+      }),
+    ).toThrow("the media failover origin is already set");
+  });
+});

@@ -98,6 +98,10 @@ export function checkDr(c: Checker, cfg: EnvironmentConfig): void {
       "a versioned bucket of variables/storage.ts other than backups (backup.replicateBackupsBucket replicates it)",
     );
     c.boolean("dr.buckets.replicationTimeControl", dr.buckets.replicationTimeControl);
+    c.boolean("dr.buckets.mediaOriginFailover", dr.buckets.mediaOriginFailover);
+    if (dr.buckets.mediaOriginFailover === true && !dr.buckets.purposes.includes("media")) {
+      c.fail("dr.buckets.mediaOriginFailover", true, 'false unless "media" is among dr.buckets.purposes: the failover origin is the media replica');
+    }
   }
   c.boolean("dr.images", dr.images);
   checkList(

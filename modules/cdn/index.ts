@@ -8,7 +8,11 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { CloudfrontCachePolicy } from "@cdktf/provider-aws/lib/cloudfront-cache-policy";
-import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import {
+  CloudfrontDistribution,
+  CloudfrontDistributionDefaultCacheBehavior,
+  CloudfrontDistributionOrigin,
+} from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
@@ -20,6 +24,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import type { StackContext } from "../context";
 import { PolicyStatement } from "../iam";
+import type { PolicyKey } from "../kms";
 import { CloudFrontPriceClass, GLOBAL_REGION, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import { names, resourceName } from "../../variables/project";
 import { WebAcl, WebAclLoggingProps } from "./waf";
@@ -34,6 +39,24 @@ export const HSTS_MAX_AGE_SECONDS = 63_072_000;
 /** Origin ids inside the distribution. */
 export const MEDIA_ORIGIN_ID = "media";
 export const API_ORIGIN_ID = "api";
+/** The media bucket's replica in the DR region (`addMediaFailover`). */
+export const MEDIA_REPLICA_ORIGIN_ID = "media-replica";
+/** Origin group of the media bucket and its replica: the default behaviour's target once `addMediaFailover` is called. */
+export const MEDIA_ORIGIN_GROUP_ID = "media-failover";
+/**
+ * Status codes from the media bucket on which CloudFront retries the request on the replica
+ * (a timeout or refused connection fails over too). The 5xx an S3 outage returns; a 403 or 404
+ * is an answer about the object and is passed on. Accepted by CloudFront: 400, 403, 404, 416,
+ * 500, 502, 503, 504 (CloudFront Developer Guide, "Optimize high availability with CloudFront
+ * origin failover").
+ */
+export const MEDIA_FAILOVER_STATUS_CODES = [500, 502, 503, 504] as const;
+/**
+ * The media bucket's connection attempts and timeout (seconds) once it fails over: CloudFront's
+ * defaults are 3 attempts of 10 s, a 30 s wait per request before the replica is tried.
+ * Accepted by CloudFront: 1-3 attempts, 1-10 s (CloudFront Developer Guide, "Origin settings").
+ */
+export const MEDIA_FAILOVER_CONNECTION = { attempts: 1, timeoutSeconds: 5 } as const;
 
 /** What the CDN needs of the media bucket (`ObjectStorage.buckets.media`). */
 export interface OriginBucket {
@@ -138,6 +161,13 @@ export class ContentDelivery extends Construct {
   /** CloudFront's hosted zone id, for alias records elsewhere. */
   public readonly hostedZoneId: string;
   public readonly originAccessControl: CloudfrontOriginAccessControl;
+  /** The origins and the default (media) behaviour, kept so that `addMediaFailover` can extend them. */
+  private readonly origins: CloudfrontDistributionOrigin[];
+  private readonly mediaBehavior: CloudfrontDistributionDefaultCacheBehavior;
+  /** The DR replica origin, once `addMediaFailover` is called. */
+  private mediaReplica?: OriginBucket;
+  /** The media bucket's statement for this distribution (Origin Access Control). */
+  private readonly mediaReadStatement: PolicyStatement;
   public readonly webAcl: WebAcl;
   /** ARN of the CLOUDFRONT-scope ACL attached to the distribution. */
   public readonly webAclArn: string;
@@ -218,6 +248,29 @@ export class ContentDelivery extends Construct {
     });
 
     // --- Distribution.
+    // Origin groups take only GET, HEAD and OPTIONS: the media behaviour allows no more.
+    this.origins = [
+      { originId: MEDIA_ORIGIN_ID, domainName: props.mediaBucket.regionalDomainName, originAccessControlId: this.originAccessControl.id },
+      {
+        originId: API_ORIGIN_ID,
+        domainName: apiHost,
+        customOriginConfig: {
+          httpPort: 80,
+          httpsPort: 443,
+          originProtocolPolicy: "https-only",
+          originSslProtocols: ["TLSv1.2"],
+        },
+      },
+    ];
+    this.mediaBehavior = {
+      targetOriginId: MEDIA_ORIGIN_ID,
+      viewerProtocolPolicy: "redirect-to-https",
+      allowedMethods: ["GET", "HEAD", "OPTIONS"],
+      cachedMethods: ["GET", "HEAD"],
+      compress: true,
+      cachePolicyId: mediaCache.id,
+      responseHeadersPolicyId: headers.id,
+    };
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       enabled: true,
       comment: `${name()}: media and API`,
@@ -226,32 +279,8 @@ export class ContentDelivery extends Construct {
       httpVersion: "http2and3",
       isIpv6Enabled: true,
       webAclId: this.webAcl.arn,
-      origin: [
-        {
-          originId: MEDIA_ORIGIN_ID,
-          domainName: props.mediaBucket.regionalDomainName,
-          originAccessControlId: this.originAccessControl.id,
-        },
-        {
-          originId: API_ORIGIN_ID,
-          domainName: apiHost,
-          customOriginConfig: {
-            httpPort: 80,
-            httpsPort: 443,
-            originProtocolPolicy: "https-only",
-            originSslProtocols: ["TLSv1.2"],
-          },
-        },
-      ],
-      defaultCacheBehavior: {
-        targetOriginId: MEDIA_ORIGIN_ID,
-        viewerProtocolPolicy: "redirect-to-https",
-        allowedMethods: ["GET", "HEAD", "OPTIONS"],
-        cachedMethods: ["GET", "HEAD"],
-        compress: true,
-        cachePolicyId: mediaCache.id,
-        responseHeadersPolicyId: headers.id,
-      },
+      origin: this.origins,
+      defaultCacheBehavior: this.mediaBehavior,
       orderedCacheBehavior: [
         {
           pathPattern: props.apiPathPattern ?? "/api/*",
@@ -281,13 +310,14 @@ export class ContentDelivery extends Construct {
 
     // --- Media bucket and key: this distribution only.
     const thisDistribution = [{ test: "StringEquals", variable: "AWS:SourceArn", values: [this.distribution.arn] }];
-    props.mediaBucket.addPolicyStatements({
+    this.mediaReadStatement = {
       sid: "CloudFrontOriginAccessControlRead",
       actions: ["s3:GetObject"],
       resources: [`${props.mediaBucket.arn}/*`],
       principals: [{ type: "Service", identifiers: [SERVICE_PRINCIPALS.cloudFront] }],
       conditions: thisDistribution,
-    });
+    };
+    props.mediaBucket.addPolicyStatements(this.mediaReadStatement);
     this.kmsKeyPolicyStatement = {
       sid: "CloudFrontDecryptMedia",
       actions: ["kms:Decrypt"],
@@ -356,5 +386,39 @@ export class ContentDelivery extends Construct {
       records[alias] = { a: record("A"), aaaa: record("AAAA") };
     }
     this.aliasRecords = records;
+  }
+
+  /**
+   * Serves media from `replica` (the media bucket's replica in the DR region, modules/dr) when
+   * the media bucket fails: an origin group whose primary is the media bucket and whose
+   * secondary is the replica, as the default behaviour's target. CloudFront retries a request
+   * on the replica after a connection failure, a timeout or one of
+   * `MEDIA_FAILOVER_STATUS_CODES`, per request, with no DNS change and no apply during an
+   * outage. The replica's bucket policy and `replicaKey`'s policy let this distribution read
+   * and decrypt (Origin Access Control, `AWS:SourceArn`), as for the media bucket.
+   * @throws Error when called twice
+   */
+  public addMediaFailover(replica: OriginBucket, replicaKey: PolicyKey): void {
+    if (this.mediaReplica) throw new Error(`${this.node.path}: the media failover origin is already set`);
+    this.mediaReplica = replica;
+    // A request waits for the media bucket's connection attempts before it fails over: one
+    // attempt of 5 s, not CloudFront's default 3 x 10 s (limits 1-3 attempts, 1-10 s). A
+    // spurious failover is harmless: the replica holds the same objects, 15 minutes behind at most.
+    const [media, ...others] = this.origins;
+    this.distribution.putOrigin([
+      { ...media, connectionAttempts: MEDIA_FAILOVER_CONNECTION.attempts, connectionTimeout: MEDIA_FAILOVER_CONNECTION.timeoutSeconds },
+      ...others,
+      { originId: MEDIA_REPLICA_ORIGIN_ID, domainName: replica.regionalDomainName, originAccessControlId: this.originAccessControl.id },
+    ]);
+    this.distribution.putOriginGroup([
+      {
+        originId: MEDIA_ORIGIN_GROUP_ID,
+        failoverCriteria: { statusCodes: [...MEDIA_FAILOVER_STATUS_CODES] },
+        member: [{ originId: MEDIA_ORIGIN_ID }, { originId: MEDIA_REPLICA_ORIGIN_ID }],
+      },
+    ]);
+    this.distribution.putDefaultCacheBehavior({ ...this.mediaBehavior, targetOriginId: MEDIA_ORIGIN_GROUP_ID });
+    replica.addPolicyStatements({ ...this.mediaReadStatement, resources: [`${replica.arn}/*`] });
+    replicaKey.addPolicyStatements(this.kmsKeyPolicyStatement);
   }
 }

@@ -17,7 +17,7 @@ import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bu
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SERVICE_PRINCIPALS, serviceEndpoint } from "../../variables/aws-catalog";
-import { AwsContext, PolicyStatement, ServiceRole, policyDocument } from "../iam";
+import { AwsContext, PolicyStatement, ServiceRole, policyDocument, statementBlock } from "../iam";
 import { blockAllPublicAccess, denyInsecureTransport } from "./defaults";
 
 /**
@@ -75,6 +75,8 @@ export interface BucketReplicaResources {
   readonly role: ServiceRole;
   readonly rolePolicy: IamRolePolicy;
   readonly replication: S3BucketReplicationConfigurationA;
+  /** Adds statements to the replica's bucket policy (after its TLS-only statement); any time before synthesis. */
+  addPolicyStatements(...statements: PolicyStatement[]): void;
 }
 
 /**
@@ -113,7 +115,12 @@ export function buildBucketReplica(scope: Construct, props: BucketReplicaProps):
     bucket: bucket.id,
     rule: { objectOwnership: "BucketOwnerEnforced" },
   });
-  const policy = policyDocument(scope, "replica-policy-document", [denyInsecureTransport(bucket.arn)]);
+  const statements: PolicyStatement[] = [denyInsecureTransport(bucket.arn)];
+  const policy = policyDocument(scope, "replica-policy-document", statements);
+  const addPolicyStatements = (...more: PolicyStatement[]): void => {
+    statements.push(...more);
+    policy.putStatement(statements.map(statementBlock));
+  };
   new S3BucketPolicy(scope, "replica-policy", { provider, bucket: bucket.id, policy: policy.json, dependsOn: [pab] });
   new S3BucketLifecycleConfiguration(scope, "replica-lifecycle", {
     provider,
@@ -169,7 +176,7 @@ export function buildBucketReplica(scope: Construct, props: BucketReplicaProps):
     // S3 refuses replication unless both buckets are versioned; the role's policy comes first too.
     dependsOn: [versioning, rolePolicy, ...(src.versioning ? [src.versioning] : [])],
   });
-  return { bucket, versioning, role, rolePolicy, replication };
+  return { bucket, versioning, role, rolePolicy, replication, addPolicyStatements };
 }
 
 /** One replica of a bucket in a scope of its own (`<id>_replica_bucket`, `<id>_replication`, ...). */
@@ -178,10 +185,13 @@ export class BucketReplica extends Construct {
   /** Replica bucket name. */
   public readonly name: string;
   public readonly arn: string;
+  /** `<bucket>.s3.<DR region>.amazonaws.com`: an origin of its own (CloudFront origin failover). */
+  public readonly regionalDomainName: string;
   public readonly role: ServiceRole;
   public readonly replication: S3BucketReplicationConfigurationA;
   /** Id of the replication rule (a dimension of its replication metrics). */
   public readonly ruleId: string;
+  private readonly made: BucketReplicaResources;
 
   constructor(scope: Construct, id: string, props: BucketReplicaProps) {
     super(scope, id);
@@ -192,6 +202,13 @@ export class BucketReplica extends Construct {
     this.arn = made.bucket.arn;
     this.role = made.role;
     this.replication = made.replication;
+    this.regionalDomainName = made.bucket.bucketRegionalDomainName;
+    this.made = made;
+  }
+
+  /** Adds statements to the replica's bucket policy (e.g. CloudFront Origin Access Control). */
+  public addPolicyStatements(...statements: PolicyStatement[]): void {
+    this.made.addPolicyStatements(...statements);
   }
 }
 
