@@ -219,6 +219,14 @@ describe("ServiceWorkloads", () => {
       expect(deployment(json, "gateway").spec.replicas).toBe("3");
       expect(hpa(json, "gateway").spec.scale_target_ref.kind).toBe("Deployment");
       expect(deployment(json, "gateway").spec.template.spec.topology_spread_constraint[0].match_label_keys).toEqual(["pod-template-hash"]);
+      // A plain Ingress: the gateway's Service on its port number, every annotation Terraform's, no wait on Rollouts.
+      const ing = resource(json, "kubernetes_ingress_v1", "workloads_ingress");
+      expect(ing.spec.rule[0].http.path[0].backend).toEqual({
+        service: { name: "${kubernetes_service_v1.workloads_gateway_service.metadata[0].name}", port: { number: 80 } },
+      });
+      expect(ing.lifecycle).toBeUndefined();
+      expect(ing.depends_on).toBeUndefined();
+      expect(Object.keys(ing.metadata.annotations).filter((k) => k.includes("/actions.") || k.startsWith("rollouts.argoproj.io/"))).toEqual([]);
     });
   });
 
@@ -503,7 +511,8 @@ describe("ServiceWorkloads", () => {
               {
                 path: "/",
                 path_type: "Prefix",
-                backend: { service: { name: "${kubernetes_service_v1.workloads_gateway_service.metadata[0].name}", port: { number: 80 } } },
+                // Progressive delivery: the Rollout's root Service (Terraform's own), its action from the controller's annotation.
+                backend: { service: { name: "${kubernetes_service_v1.workloads_gateway_service.metadata[0].name}", port: { name: "use-annotation" } } },
               },
             ],
           },

@@ -19,7 +19,14 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsContext } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import type { IBucket } from "../s3";
-import { CanaryStep, CanaryTrafficRouting, ROLLOUTS_POD_TEMPLATE_HASH, defaultCanaryStrategy } from "../addons/delivery/argo-rollouts";
+import {
+  ALB_USE_ANNOTATION_PORT,
+  CanaryStep,
+  CanaryTrafficRouting,
+  ROLLOUTS_POD_TEMPLATE_HASH,
+  albControllerAnnotations,
+  defaultCanaryStrategy,
+} from "../addons/delivery/argo-rollouts";
 import { helmRelease, rawRelease } from "../addons/types";
 import { DEFAULT_REFRESH_INTERVAL, externalSecretManifest } from "../addons/external-secrets";
 import { RELOADER_ANNOTATIONS } from "../addons/reloader";
@@ -36,7 +43,7 @@ import { DatabaseUsers } from "./database-users";
 import { serviceAutoscaler } from "./autoscaler";
 import type { AutoscalingConfig } from "../../environments/types";
 import { PROBE_PATHS, meshPolicyManifests } from "./mesh-policy";
-import { SERVICE_PORT, canaryTrafficRouting, failureAccrualAnnotations, serviceRoutes } from "./routes";
+import { SERVICE_PORT, canaryTrafficRouting, failureAccrualAnnotations, publicAlbRouting, serviceRoutes } from "./routes";
 
 export * from "./access";
 export * from "./autoscaler";
@@ -86,6 +93,12 @@ export interface PublicIngressProps {
   readonly loadBalancerName?: string;
   /** ALB deletion protection. @default false */
   readonly deletionProtection?: boolean;
+  /**
+   * With progressive delivery: stickiness (seconds, 1-604800) of the canary's weighted
+   * forward action across the stable and canary target groups (`AlbTrafficRouting`).
+   * @default none: every request is weighted on its own
+   */
+  readonly canaryStickinessSeconds?: number;
 }
 
 /** Secrets Manager values in the pods, through External Secrets Operator (modules/addons/external-secrets). */
@@ -339,7 +352,7 @@ export class ServiceWorkloads extends Construct {
           namespace,
           services,
           clusterNetworkCidr: props.meshPolicy.clusterNetworkCidr,
-          publicService: props.ingress.service ?? "gateway",
+          publicService: publicServiceName(props),
         }),
         dependsOn: props.dependsOn ?? [],
         // Custom resources only: nothing Helm can wait for, and no wait lengthens a first apply.
@@ -370,7 +383,7 @@ export class ServiceWorkloads extends Construct {
         dependsOn: [...(props.dependsOn ?? []), ...all.map((w) => w.deployment), this.routes],
       });
     }
-    const publicName = props.ingress.service ?? "gateway";
+    const publicName = publicServiceName(props);
     const front = this.workloads[publicName];
     if (!front) throw new Error(`ingress service "${publicName}" is not among the services: ${Object.keys(this.workloads).join(", ")}`);
     this.ingress = this.publicIngress(front, namespace, props);
@@ -564,8 +577,10 @@ export class ServiceWorkloads extends Construct {
       spec: { maxUnavailable: "1", selector: { matchLabels: labels.selector } },
     });
 
+    // The public service's internet requests are weighted at its ALB as well as in the mesh.
+    const alb = def.name === publicServiceName(props) ? publicAlbRouting(def, props.ingress.canaryStickinessSeconds) : undefined;
     const rollout = progressive
-      ? serviceRollout(def, namespace, bounds.min, { trafficRouting: canaryTrafficRouting(def), steps: props.canarySteps })
+      ? serviceRollout(def, namespace, bounds.min, { trafficRouting: canaryTrafficRouting(def, alb), steps: props.canarySteps })
       : undefined;
     return {
       definition: def,
@@ -606,6 +621,13 @@ export class ServiceWorkloads extends Construct {
     };
     if (i.certificateArn) annotations["alb.ingress.kubernetes.io/certificate-arn"] = i.certificateArn;
 
+    // With progressive delivery the backend is the Rollout's root Service on `use-annotation`:
+    // the Rollouts controller alone writes the weighted forward action (and its bookkeeping
+    // annotation), Terraform never sets them and ignores them, so an apply never resets a
+    // canary's weights. The controller writes them once it sees the Ingress, hence the
+    // wait for the Rollouts; the ALB is built from then on.
+    const routing = (props.progressiveDelivery ?? true) ? publicAlbRouting(front.definition, i.canaryStickinessSeconds) : undefined;
+    const backendPort = routing ? { name: ALB_USE_ANNOTATION_PORT } : { number: SERVICE_PORT };
     return new IngressV1(this, "ingress", {
       metadata: { name: front.definition.workload, namespace, labels: workloadLabels(front.definition).all, annotations },
       // The apply waits for the controller to provision the ALB, so what reads it
@@ -622,15 +644,27 @@ export class ServiceWorkloads extends Construct {
                 {
                   path: "/",
                   pathType: "Prefix",
-                  backend: { service: { name: front.service.metadata.name, port: { number: SERVICE_PORT } } },
+                  // The root Service is the service's own (`publicAlbRouting`).
+                  backend: { service: { name: front.service.metadata.name, port: backendPort } },
                 },
               ],
             },
           },
         ],
       },
+      ...(routing
+        ? {
+            lifecycle: { ignoreChanges: albControllerAnnotations(routing.rootService).map((k) => `metadata[0].annotations["${k}"]`) },
+            dependsOn: this.rollouts ? [this.rollouts] : undefined,
+          }
+        : {}),
     });
   }
+}
+
+/** Catalogue name of the service behind the public load balancer. */
+function publicServiceName(props: ServiceWorkloadsProps): string {
+  return props.ingress.service ?? "gateway";
 }
 
 /** The Kubernetes Secret a service's ExternalSecret writes: `<workload>-secrets`. */
