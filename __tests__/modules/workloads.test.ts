@@ -531,7 +531,20 @@ describe("ServiceWorkloads", () => {
         "alb.ingress.kubernetes.io/load-balancer-name": lbName,
         "alb.ingress.kubernetes.io/load-balancer-attributes": `routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=${protection}`,
         "external-dns.alpha.kubernetes.io/hostname": host,
+        // Created with the action at rest (stable 100 %), then the Rollouts controller's (ignored by Terraform).
+        "alb.ingress.kubernetes.io/actions.authorworks-gateway":
+          '{"Type":"forward","ForwardConfig":{"TargetGroups":[{"ServiceName":"authorworks-gateway-canary","ServicePort":"80","Weight":0},{"ServiceName":"authorworks-gateway-stable","ServicePort":"80","Weight":100}]}}',
       });
+    });
+
+    test("ALB stickiness for the canary goes into the action the Ingress is created with, as the controller writes it", () => {
+      const json = synth(FIXTURE, { ingress: { host: "api.dev.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-0web"], canaryStickinessSeconds: 300 } });
+      const action = JSON.parse(
+        resource(json, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/actions.authorworks-gateway"],
+      );
+      expect(action.ForwardConfig.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 300 });
+      const gateway = (JSON.parse(release(json, "workloads_rollouts").values[0]).resources as Json[]).find((r) => r.metadata.name === "authorworks-gateway")!;
+      expect(gateway.spec.strategy.canary.trafficRouting.alb.stickinessConfig).toEqual({ enabled: true, durationSeconds: 300 });
     });
 
     test("an explicit ACM certificate is passed through; only the gateway has an Ingress", () => {

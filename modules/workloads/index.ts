@@ -25,6 +25,7 @@ import {
   CanaryTrafficRouting,
   ROLLOUTS_POD_TEMPLATE_HASH,
   albControllerAnnotations,
+  albForwardAction,
   defaultCanaryStrategy,
 } from "../addons/delivery/argo-rollouts";
 import { helmRelease, rawRelease } from "../addons/types";
@@ -621,12 +622,14 @@ export class ServiceWorkloads extends Construct {
     };
     if (i.certificateArn) annotations["alb.ingress.kubernetes.io/certificate-arn"] = i.certificateArn;
 
-    // With progressive delivery the backend is the Rollout's root Service on `use-annotation`:
-    // the Rollouts controller alone writes the weighted forward action (and its bookkeeping
-    // annotation), Terraform never sets them and ignores them, so an apply never resets a
-    // canary's weights. The controller writes them once it sees the Ingress, hence the
-    // wait for the Rollouts; the ALB is built from then on.
+    // With progressive delivery the backend is the Rollout's root Service on `use-annotation`,
+    // whose action the Rollouts controller owns: Terraform ignores it and the controller's
+    // bookkeeping annotation, so an apply never resets a canary's weights. Terraform only
+    // creates the Ingress with the action the controller writes at rest (canary 0 %): the
+    // controller writes nothing until the stable pods are available, and the ALB (which the
+    // apply waits for) cannot be built without an action.
     const routing = (props.progressiveDelivery ?? true) ? publicAlbRouting(front.definition, i.canaryStickinessSeconds) : undefined;
+    if (routing) annotations[albControllerAnnotations(routing.rootService)[0]] = albForwardAction(canaryTrafficRouting(front.definition), routing);
     const backendPort = routing ? { name: ALB_USE_ANNOTATION_PORT } : { number: SERVICE_PORT };
     return new IngressV1(this, "ingress", {
       metadata: { name: front.definition.workload, namespace, labels: workloadLabels(front.definition).all, annotations },
@@ -655,7 +658,8 @@ export class ServiceWorkloads extends Construct {
       ...(routing
         ? {
             lifecycle: { ignoreChanges: albControllerAnnotations(routing.rootService).map((k) => `metadata[0].annotations["${k}"]`) },
-            dependsOn: this.rollouts ? [this.rollouts] : undefined,
+            // The target groups' Services (stable, canary) are the routes release's.
+            dependsOn: [this.routes],
           }
         : {}),
     });

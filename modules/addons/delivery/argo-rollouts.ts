@@ -107,6 +107,26 @@ export function albControllerAnnotations(rootService: string): readonly string[]
   return [`${ALB_ANNOTATION_PREFIX}/actions.${rootService}`, "rollouts.argoproj.io/managed-alb-annotations"];
 }
 
+/**
+ * The forward action the Rollouts controller writes for `canaryWeight` % (the value of
+ * `alb.ingress.kubernetes.io/actions.<rootService>`), byte for byte: the canary's target
+ * group first, then the stable one, ports as strings, stickiness only when set.
+ * Source: argoproj/argo-rollouts v1.10.0 rollout/trafficrouting/alb/alb.go `getForwardActionString`.
+ */
+export function albForwardAction(routing: Pick<CanaryTrafficRouting, "stableService" | "canaryService">, alb: AlbTrafficRouting, canaryWeight = 0): string {
+  const port = String(alb.servicePort);
+  return JSON.stringify({
+    Type: "forward",
+    ForwardConfig: {
+      TargetGroups: [
+        { ServiceName: routing.canaryService, ServicePort: port, Weight: canaryWeight },
+        { ServiceName: routing.stableService, ServicePort: port, Weight: 100 - canaryWeight },
+      ],
+      ...(alb.stickinessSeconds !== undefined ? { TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: alb.stickinessSeconds } } : {}),
+    },
+  });
+}
+
 /** Port name that makes the AWS Load Balancer Controller take the backend from the `actions.<service>` annotation. */
 export const ALB_USE_ANNOTATION_PORT = "use-annotation";
 
