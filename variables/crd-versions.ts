@@ -78,7 +78,7 @@ export const SERVED_CRD_VERSIONS: Readonly<Record<string, CrdGroupFacts>> = {
  */
 export const UNVERIFIED_CRD_GROUPS: Readonly<Record<string, string>> = {
   "external-secrets.io":
-    "external-secrets 2.14.0: github.com/external-secrets/external-secrets not served by the Go proxy; v1 per the project's docs (v1beta1 dropped in 0.17, CHARTS.externalSecrets)",
+    "external-secrets 2.14.0: github.com/external-secrets/external-secrets not served by the Go proxy; v1 as CHARTS.externalSecrets and EXTERNAL_SECRETS_API_VERSION state (v1beta1 no longer served since 0.17), not checked against the CRD",
   "opentelemetry.io":
-    "opentelemetry-operator v0.159.0: github.com/open-telemetry/opentelemetry-operator not served by the Go proxy; v1beta1 OpenTelemetryCollector per the operator's docs",
+    "opentelemetry-operator v0.159.0: github.com/open-telemetry/opentelemetry-operator not served by the Go proxy; OpenTelemetryCollector v1beta1 as modules/addons/observability/opentelemetry.ts writes it, not checked against the CRD",
 };
