@@ -4,7 +4,7 @@ import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { DataAwsWafv2WebAcl } from "@cdktf/provider-aws/lib/data-aws-wafv2-web-acl";
 import { AwsContext, iamRoleArn } from "../modules/iam";
-import { deliveryAddons } from "../modules/addons/delivery";
+import { DEFAULT_PUBLIC_CANARY, deliveryAddons } from "../modules/addons/delivery";
 import { chatWebhookSecretName, observabilityAddons, observabilityOptions } from "../modules/addons/observability";
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
 import { APPLICATION_SECRET_STORE, EXTERNAL_SECRETS_ADDON, externalSecretsReady } from "../modules/addons/external-secrets";
@@ -33,6 +33,7 @@ import { EnvironmentName, namePrefix, names } from "../variables/project";
 import { SERVICES } from "../variables/services";
 import { BUCKETS, BucketPurpose } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
+import type { PublicCanaryConfig } from "./types";
 import { AuthorWorksStack, environmentAws } from "./stack-base";
 
 /** Bucket purposes the services use (variables/services.ts): what a standby reads from its primary's replicas. */
@@ -151,6 +152,7 @@ export class PlatformStack extends AuthorWorksStack {
       namePrefix: namePrefix(env.name),
     };
 
+    const publicCanary: PublicCanaryConfig = env.delivery.publicCanary ?? DEFAULT_PUBLIC_CANARY;
     const autoscalerTag = CLUSTER_AUTOSCALER_IMAGE_TAGS[env.kubernetes.version];
     if (!autoscalerTag) {
       // environments/checks/platform.ts reports this before any stack is built; this guards direct use.
@@ -197,6 +199,7 @@ export class PlatformStack extends AuthorWorksStack {
           githubAppSecretPath: "ci/github-runners-app",
           // The Rollouts controller runs on the system nodes: their architecture picks its plugin binary.
           architecture: instanceArchitecture(env.kubernetes.nodeGroups.system.instanceTypes[0]),
+          verifyAlbTargetGroups: publicCanary.verifyTargetGroups,
         }),
         ...observabilityAddons(observabilityOptions(env, { logsBucket: this.buckets.logs })),
       ],
@@ -247,6 +250,7 @@ export class PlatformStack extends AuthorWorksStack {
         wafAclArn: this.regionalWebAcl.arn,
         securityGroupIds: [webSecurityGroup.id],
         deletionProtection: env.durability.deletionProtection,
+        canaryStickinessSeconds: publicCanary.stickinessSeconds,
       },
       // kubelet, Prometheus and the ALB reach the pods unmeshed from the VPC's addresses.
       meshPolicy: { clusterNetworkCidr: env.network.cidr },

@@ -441,10 +441,31 @@ export interface DeliveryConfig {
    */
   readonly canarySteps?: readonly CanaryStep[];
   /**
+   * The public service's canary at its ALB (modules/workloads, Argo Rollouts' ALB traffic
+   * routing). @default DEFAULT_PUBLIC_CANARY (verify target groups, no stickiness)
+   */
+  readonly publicCanary?: PublicCanaryConfig;
+  /**
    * The runner CI deploys this environment's platform stack from: an AWS CodeBuild project
    * in the VPC (modules/ci-runner), the network path to the cluster's API endpoint.
    */
   readonly deployRunner: DeployRunnerConfig;
+}
+
+/** How the public service's ALB takes part in its canary. */
+export interface PublicCanaryConfig {
+  /**
+   * Argo Rollouts checks with the AWS API that the ALB applies each step's weights, and
+   * that new pods are registered before old ones go (`--aws-verify-target-group`; gives
+   * the controller a role that reads load balancers).
+   */
+  readonly verifyTargetGroups: boolean;
+  /**
+   * Keep a client on the version it first reached for this many seconds (ALB target group
+   * stickiness, 1-604800); shorter than every timed pause of `canarySteps`, or a step's
+   * weight never reaches returning clients within it. @default none
+   */
+  readonly stickinessSeconds?: number;
 }
 
 export interface DeployRunnerConfig {

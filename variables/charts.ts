@@ -6,6 +6,7 @@
  *
  * Versions were the newest releases we could confirm in 2026-11; `source` says where.
  */
+import type { CpuArchitecture } from "./aws-catalog";
 
 export interface ChartSpec {
   /** Helm repository URL (`https://...`) or OCI registry path (`oci://...`). */
@@ -234,12 +235,17 @@ export const POSTGRES_CLIENT_IMAGE = "public.ecr.aws/docker/library/postgres:17.
  * The Argo Rollouts traffic router plugin for the Kubernetes Gateway API
  * (argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi): the controller downloads the
  * binary of its nodes' architecture from `locations` at startup (the cluster reaches
- * GitHub; nothing is fetched at synth). The plugin configuration accepts a `sha256`; none
- * is pinned because no published checksum of this release could be confirmed from here:
- * add it with the next upgrade (`sha256sum` of the release asset).
+ * GitHub; nothing is fetched at synth) and, where `sha256` has its architecture, refuses
+ * a binary of any other checksum.
  * Source: v0.17.0 used with Argo Rollouts v1.10.0 (the controller of CHARTS.argoRollouts);
  * docs/installation.md of the plugin (location format `gatewayapi-plugin-<os>-<arch>`,
  * names without the hyphen since v0.4.0).
+ * Checksums: GitHub (the release page and its assets) is out of this machine's reach, and
+ * the release publishes no checksum file we could read. linux-amd64: two independent
+ * write-ups agree on `1904ca78...`, one of them with `sha256sum` of the asset downloaded
+ * from the release (77,762,829 bytes). linux-arm64: one write-up alone states a value, with
+ * no measurement shown, so it is not pinned: the system nodes (Graviton) run unverified
+ * until it is, or until the plugin ships in an image we build (README of modules/addons/delivery).
  */
 export const ROLLOUTS_GATEWAY_API_PLUGIN = {
   name: "argoproj-labs/gatewayAPI",
@@ -248,4 +254,8 @@ export const ROLLOUTS_GATEWAY_API_PLUGIN = {
     arm64: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-arm64",
     x86_64: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
   },
+  /** SHA-256 (hex) of the binary per architecture, where confirmed (see above). */
+  sha256: {
+    x86_64: "1904ca787d33107c140521899d61fff030ee75d99908bd175fca5a4647759061",
+  } as Partial<Record<CpuArchitecture, string>>,
 } as const;

@@ -107,8 +107,16 @@ describe("admission webhooks: what they intercept waits for them", () => {
     // Through Linkerd (after cert-manager, after the controller) the Service still waits for the controller...
     service.depends_on = [LINKERD];
     expect(unmet(json)).toEqual([]);
-    // ...without it, for neither; nor does the Ingress, which waits through the Service it references.
+    // ...without it, for neither. The Ingress still waits through the routes release (after every add-on)...
     delete service.depends_on;
+    expect(unmet(json)).toEqual([
+      `kubernetes_service_v1.workloads_gateway_service -> ${ALB} (mservice.elbv2.k8s.aws: Service)`,
+      `kubernetes_service_v1.workloads_gateway_service -> ${LINKERD} (linkerd-proxy-injector.linkerd.io: Service)`,
+    ]);
+    // ...and without that, not through the Service it references either.
+    const ingress = json.resource.kubernetes_ingress_v1.workloads_ingress;
+    expect(ingress.depends_on).toEqual(["helm_release.workloads_routes"]);
+    delete ingress.depends_on;
     expect(unmet(json)).toEqual([
       `kubernetes_ingress_v1.workloads_ingress -> ${ALB} (vingress.elbv2.k8s.aws: Ingress)`,
       `kubernetes_service_v1.workloads_gateway_service -> ${ALB} (mservice.elbv2.k8s.aws: Service)`,

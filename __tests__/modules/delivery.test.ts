@@ -17,7 +17,7 @@ import { buildApp } from "../../environments/app";
 import { CHARTS } from "../../variables/charts";
 import { FIXTURE } from "../fixtures/environment";
 import type { EnvironmentName } from "../../variables/project";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, rawResource, synthWith, release, valuesOf, cataloguedRelease } from "../helpers";
+import { Json, TEST_AWS, dataOf, resource, resourcesOf, rawResource, statements, synthWith, release, valuesOf, cataloguedRelease } from "../helpers";
 import { stubKeys } from "../fixtures/context";
 
 function ctx(environment: EnvironmentName, highAvailability = false): AddonContext {
@@ -349,6 +349,57 @@ describe("Argo Rollouts", () => {
     const v = valuesOf(fixtureJson, "addons_argo_rollouts_release");
     expect(v).toMatchObject({ installCRDs: true, keepCRDs: true, dashboard: { enabled: false } });
     expect(v.controller).toMatchObject({ replicas: 1, nodeSelector: SYSTEM_PLACEMENT.nodeSelector, tolerations: SYSTEM_PLACEMENT.tolerations });
+  });
+
+  const withOptions = (extra: Partial<DeliveryAddonsOptions>) =>
+    synthWith((stack) => {
+      new KubernetesProvider(stack, "kubernetes", {});
+      new HelmProvider(stack, "helm", {});
+      new PlatformAddons(stack, "addons", { context: ctx(FIXTURE.name), addons: deliveryAddons({ ...optionsOf(FIXTURE), ...extra }) });
+    });
+
+  test("the plugin binary of the nodes' architecture, with its checksum where one is confirmed (linux-amd64), none otherwise", () => {
+    const plugins = (arch: "arm64" | "x86_64") => valuesOf(withOptions({ architecture: arch }), "addons_argo_rollouts_release").controller.trafficRouterPlugins;
+    expect(plugins("x86_64")).toEqual([
+      {
+        name: "argoproj-labs/gatewayAPI",
+        location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-amd64",
+        sha256: "1904ca787d33107c140521899d61fff030ee75d99908bd175fca5a4647759061",
+      },
+    ]);
+    expect(plugins("arm64")).toEqual([
+      {
+        name: "argoproj-labs/gatewayAPI",
+        location: "https://github.com/argoproj-labs/rollouts-plugin-trafficrouter-gatewayapi/releases/download/v0.17.0/gatewayapi-plugin-linux-arm64",
+      },
+    ]);
+  });
+
+  test("ALB target group verification: off by default (no role, no flag, no ALB RBAC); on, a region-bound read-only role for the chart's account", () => {
+    const off = valuesOf(fixtureJson, "addons_argo_rollouts_release");
+    expect(off.controller.extraArgs).toBeUndefined();
+    expect(off.providerRBAC.providers.awsLoadBalancerController).toBe(false);
+    expect(Object.keys(resourcesOf(fixtureJson, "aws_iam_role")).filter((id) => id.includes("argo_rollouts"))).toEqual([]);
+
+    const json = withOptions({ verifyAlbTargetGroups: true });
+    const on = valuesOf(json, "addons_argo_rollouts_release");
+    expect(on.controller.extraArgs).toEqual(["--aws-verify-target-group"]);
+    expect(on.controller.extraEnv).toEqual([{ name: "AWS_REGION", value: TEST_AWS.region }]);
+    expect(on.providerRBAC.providers.awsLoadBalancerController).toBe(true);
+    const role = resource(json, "aws_iam_role", "addons_argo_rollouts_pod_identity_role");
+    expect(role.name).toBe("authorworks-staging-argo-rollouts");
+    const association = resource(json, "aws_eks_pod_identity_association", "addons_argo_rollouts_pod_identity_association");
+    expect({ namespace: association.namespace, serviceAccount: association.service_account }).toEqual({
+      namespace: "argo-rollouts",
+      serviceAccount: on.serviceAccount.name,
+    });
+    const granted = statements(json, "addons_argo_rollouts_pod_identity_policy_document");
+    expect(granted.flatMap((st: Json) => st.actions).every((a: string) => /^elasticloadbalancing:Describe[A-Za-z]+$/.test(a))).toBe(true);
+    expect(granted.map((st: Json) => st.condition)).toEqual([[{ test: "StringEquals", variable: "aws:RequestedRegion", values: [TEST_AWS.region] }]]);
+    // The release waits for the association: a controller started before it has no credentials.
+    expect(release(json, "addons_argo_rollouts_release").depends_on).toContain(
+      "aws_eks_pod_identity_association.addons_argo_rollouts_pod_identity_association",
+    );
   });
 });
 

@@ -219,6 +219,14 @@ describe("ServiceWorkloads", () => {
       expect(deployment(json, "gateway").spec.replicas).toBe("3");
       expect(hpa(json, "gateway").spec.scale_target_ref.kind).toBe("Deployment");
       expect(deployment(json, "gateway").spec.template.spec.topology_spread_constraint[0].match_label_keys).toEqual(["pod-template-hash"]);
+      // A plain Ingress: the gateway's Service on its port number, every annotation Terraform's, no wait on Rollouts.
+      const ing = resource(json, "kubernetes_ingress_v1", "workloads_ingress");
+      expect(ing.spec.rule[0].http.path[0].backend).toEqual({
+        service: { name: "${kubernetes_service_v1.workloads_gateway_service.metadata[0].name}", port: { number: 80 } },
+      });
+      expect(ing.lifecycle).toBeUndefined();
+      expect(ing.depends_on).toBeUndefined();
+      expect(Object.keys(ing.metadata.annotations).filter((k) => k.includes("/actions.") || k.startsWith("rollouts.argoproj.io/"))).toEqual([]);
     });
   });
 
@@ -503,7 +511,8 @@ describe("ServiceWorkloads", () => {
               {
                 path: "/",
                 path_type: "Prefix",
-                backend: { service: { name: "${kubernetes_service_v1.workloads_gateway_service.metadata[0].name}", port: { number: 80 } } },
+                // Progressive delivery: the Rollout's root Service (Terraform's own), its action from the controller's annotation.
+                backend: { service: { name: "${kubernetes_service_v1.workloads_gateway_service.metadata[0].name}", port: { name: "use-annotation" } } },
               },
             ],
           },
@@ -522,7 +531,20 @@ describe("ServiceWorkloads", () => {
         "alb.ingress.kubernetes.io/load-balancer-name": lbName,
         "alb.ingress.kubernetes.io/load-balancer-attributes": `routing.http.drop_invalid_header_fields.enabled=true,deletion_protection.enabled=${protection}`,
         "external-dns.alpha.kubernetes.io/hostname": host,
+        // Created with the action at rest (stable 100 %), then the Rollouts controller's (ignored by Terraform).
+        "alb.ingress.kubernetes.io/actions.authorworks-gateway":
+          '{"Type":"forward","ForwardConfig":{"TargetGroups":[{"ServiceName":"authorworks-gateway-canary","ServicePort":"80","Weight":0},{"ServiceName":"authorworks-gateway-stable","ServicePort":"80","Weight":100}]}}',
       });
+    });
+
+    test("ALB stickiness for the canary goes into the action the Ingress is created with, as the controller writes it", () => {
+      const json = synth(FIXTURE, { ingress: { host: "api.dev.authorworks.io", wafAclArn: WAF, securityGroupIds: ["sg-0web"], canaryStickinessSeconds: 300 } });
+      const action = JSON.parse(
+        resource(json, "kubernetes_ingress_v1", "workloads_ingress").metadata.annotations["alb.ingress.kubernetes.io/actions.authorworks-gateway"],
+      );
+      expect(action.ForwardConfig.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 300 });
+      const gateway = (JSON.parse(release(json, "workloads_rollouts").values[0]).resources as Json[]).find((r) => r.metadata.name === "authorworks-gateway")!;
+      expect(gateway.spec.strategy.canary.trafficRouting.alb.stickinessConfig).toEqual({ enabled: true, durationSeconds: 300 });
     });
 
     test("an explicit ACM certificate is passed through; only the gateway has an Ingress", () => {

@@ -5,11 +5,12 @@
  * ENVIRONMENT_CHECKS (environments/checks/index.ts).
  */
 import { MAX_RUNNERS_CEILING } from "../../modules/addons/delivery/actions-runners";
-import { canaryStepProblems } from "../../modules/addons/delivery/argo-rollouts";
+import { ALB_STICKINESS_SECONDS, CanaryStep, DEFAULT_CANARY_STEPS, canaryStepProblems } from "../../modules/addons/delivery/argo-rollouts";
+import { parseDurationMs } from "../../variables/quantities";
 import { CODEBUILD_COMPUTE_TYPES, CODEBUILD_TIMEOUT_MINUTES, CODECONNECTIONS_CONNECTION_ARN } from "../../variables/aws-catalog";
 import { PLATFORM_APPLY_WORST_CASE_SECONDS } from "../../providers/kubernetes";
 import type { Checker } from "../../variables/validation";
-import type { EnvironmentConfig } from "../types";
+import type { EnvironmentConfig, PublicCanaryConfig } from "../types";
 
 /** A git URL Argo CD can clone: `https://host/path`, `ssh://[user@]host/path` or scp-like `user@host:path`. */
 export const GIT_REPO_URL =
@@ -41,6 +42,7 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
   if (d.canarySteps !== undefined) {
     for (const p of canaryStepProblems(d.canarySteps)) c.fail(`delivery.canarySteps${p.field}`, p.got, p.accepted);
   }
+  if (d.publicCanary !== undefined) checkPublicCanary(c, d.publicCanary, d.canarySteps ?? DEFAULT_CANARY_STEPS);
   const r = d.deployRunner ?? ({} as Partial<typeof d.deployRunner>);
   c.oneOf("delivery.deployRunner.computeType", r.computeType, CODEBUILD_COMPUTE_TYPES);
   if (
@@ -69,6 +71,28 @@ export function checkDelivery(c: Checker, cfg: EnvironmentConfig): void {
       r.githubConnectionArn,
       CODECONNECTIONS_CONNECTION_ARN,
       "a CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>)",
+    );
+  }
+}
+
+/**
+ * `delivery.publicCanary`: the ALB's part in the public service's canary. Stickiness must
+ * fit the ALB's range and be shorter than every timed pause: a client held on one target
+ * group for longer than a pause never gets that step's weight, so the step measures
+ * nothing of what it announces.
+ */
+function checkPublicCanary(c: Checker, pc: PublicCanaryConfig, steps: readonly CanaryStep[]): void {
+  c.boolean("delivery.publicCanary.verifyTargetGroups", pc.verifyTargetGroups);
+  const s = pc.stickinessSeconds;
+  const field = "delivery.publicCanary.stickinessSeconds";
+  if (s === undefined || !c.intRange(field, s, ALB_STICKINESS_SECONDS.min, ALB_STICKINESS_SECONDS.max, "seconds (ALB target group stickiness)")) return;
+  const pauses = steps.flatMap((step) => ("pause" in step && step.pause.duration !== undefined ? [parseDurationMs(step.pause.duration)] : []));
+  const shortest = Math.min(...pauses.filter((ms): ms is number => ms !== undefined));
+  if (Number.isFinite(shortest) && s * 1000 >= shortest) {
+    c.fail(
+      field,
+      s,
+      `fewer seconds than the shortest timed pause of delivery.canarySteps (${shortest / 1000} s), or no stickiness: a client held on one version longer than a pause never gets that step's weight`,
     );
   }
 }

@@ -19,7 +19,15 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsContext } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
 import type { IBucket } from "../s3";
-import { CanaryStep, CanaryTrafficRouting, ROLLOUTS_POD_TEMPLATE_HASH, defaultCanaryStrategy } from "../addons/delivery/argo-rollouts";
+import {
+  ALB_USE_ANNOTATION_PORT,
+  CanaryStep,
+  CanaryTrafficRouting,
+  ROLLOUTS_POD_TEMPLATE_HASH,
+  albControllerAnnotations,
+  albForwardAction,
+  defaultCanaryStrategy,
+} from "../addons/delivery/argo-rollouts";
 import { helmRelease, rawRelease } from "../addons/types";
 import { DEFAULT_REFRESH_INTERVAL, externalSecretManifest } from "../addons/external-secrets";
 import { RELOADER_ANNOTATIONS } from "../addons/reloader";
@@ -36,7 +44,7 @@ import { DatabaseUsers } from "./database-users";
 import { serviceAutoscaler } from "./autoscaler";
 import type { AutoscalingConfig } from "../../environments/types";
 import { PROBE_PATHS, meshPolicyManifests } from "./mesh-policy";
-import { SERVICE_PORT, canaryTrafficRouting, failureAccrualAnnotations, serviceRoutes } from "./routes";
+import { SERVICE_PORT, canaryTrafficRouting, failureAccrualAnnotations, publicAlbRouting, serviceRoutes } from "./routes";
 
 export * from "./access";
 export * from "./autoscaler";
@@ -94,6 +102,12 @@ export interface PublicIngressProps {
   readonly loadBalancerName?: string;
   /** ALB deletion protection. @default false */
   readonly deletionProtection?: boolean;
+  /**
+   * With progressive delivery: stickiness (seconds, 1-604800) of the canary's weighted
+   * forward action across the stable and canary target groups (`AlbTrafficRouting`).
+   * @default none: every request is weighted on its own
+   */
+  readonly canaryStickinessSeconds?: number;
 }
 
 /** Secrets Manager values in the pods, through External Secrets Operator (modules/addons/external-secrets). */
@@ -353,7 +367,7 @@ export class ServiceWorkloads extends Construct {
           namespace,
           services,
           clusterNetworkCidr: props.meshPolicy.clusterNetworkCidr,
-          publicService: props.ingress.service ?? "gateway",
+          publicService: publicServiceName(props),
         }),
         dependsOn: props.dependsOn ?? [],
         // Custom resources only: nothing Helm can wait for, and no wait lengthens a first apply.
@@ -384,7 +398,7 @@ export class ServiceWorkloads extends Construct {
         dependsOn: [...(props.dependsOn ?? []), ...all.map((w) => w.deployment), this.routes],
       });
     }
-    const publicName = props.ingress.service ?? "gateway";
+    const publicName = publicServiceName(props);
     const front = this.workloads[publicName];
     if (!front) throw new Error(`ingress service "${publicName}" is not among the services: ${Object.keys(this.workloads).join(", ")}`);
     this.ingress = this.publicIngress(front, namespace, props);
@@ -578,8 +592,10 @@ export class ServiceWorkloads extends Construct {
       spec: { maxUnavailable: "1", selector: { matchLabels: labels.selector } },
     });
 
+    // The public service's internet requests are weighted at its ALB as well as in the mesh.
+    const alb = def.name === publicServiceName(props) ? publicAlbRouting(def, props.ingress.canaryStickinessSeconds) : undefined;
     const rollout = progressive
-      ? serviceRollout(def, namespace, bounds.min, { trafficRouting: canaryTrafficRouting(def), steps: props.canarySteps })
+      ? serviceRollout(def, namespace, bounds.min, { trafficRouting: canaryTrafficRouting(def, alb), steps: props.canarySteps })
       : undefined;
     return {
       definition: def,
@@ -622,8 +638,16 @@ export class ServiceWorkloads extends Construct {
     if (i.regionalHost) annotations["external-dns.alpha.kubernetes.io/ingress-hostname-source"] = "annotation-only";
     if (i.certificateArn) annotations["alb.ingress.kubernetes.io/certificate-arn"] = i.certificateArn;
     const hosts = i.regionalHost ? [i.host, i.regionalHost] : [i.host];
-    const backend = { service: { name: front.service.metadata.name, port: { number: SERVICE_PORT } } };
-
+    // With progressive delivery the backend is the Rollout's root Service on `use-annotation`,
+    // whose action the Rollouts controller owns: Terraform ignores it and the controller's
+    // bookkeeping annotation, so an apply never resets a canary's weights. Terraform only
+    // creates the Ingress with the action the controller writes at rest (canary 0 %): the
+    // controller writes nothing until the stable pods are available, and the ALB (which the
+    // apply waits for) cannot be built without an action.
+    const routing = (props.progressiveDelivery ?? true) ? publicAlbRouting(front.definition, i.canaryStickinessSeconds) : undefined;
+    if (routing) annotations[albControllerAnnotations(routing.rootService)[0]] = albForwardAction(canaryTrafficRouting(front.definition), routing);
+    // The root Service is the service's own (`publicAlbRouting`).
+    const backend = { service: { name: front.service.metadata.name, port: routing ? { name: ALB_USE_ANNOTATION_PORT } : { number: SERVICE_PORT } } };
     return new IngressV1(this, "ingress", {
       metadata: { name: front.definition.workload, namespace, labels: workloadLabels(front.definition).all, annotations },
       // The apply waits for the controller to provision the ALB, so what reads it
@@ -634,8 +658,20 @@ export class ServiceWorkloads extends Construct {
         tls: [{ hosts }],
         rule: hosts.map((host) => ({ host, http: { path: [{ path: "/", pathType: "Prefix", backend }] } })),
       },
+      ...(routing
+        ? {
+            lifecycle: { ignoreChanges: albControllerAnnotations(routing.rootService).map((k) => `metadata[0].annotations["${k}"]`) },
+            // The target groups' Services (stable, canary) are the routes release's.
+            dependsOn: [this.routes],
+          }
+        : {}),
     });
   }
+}
+
+/** Catalogue name of the service behind the public load balancer. */
+function publicServiceName(props: ServiceWorkloadsProps): string {
+  return props.ingress.service ?? "gateway";
 }
 
 /** The Kubernetes Secret a service's ExternalSecret writes: `<workload>-secrets`. */

@@ -14,7 +14,8 @@
  * API versions of Linkerd edge-26.x (CHARTS.linkerdCrds): `policy.linkerd.io/v1beta3`
  * Server, `policy.linkerd.io/v1alpha1` AuthorizationPolicy, MeshTLSAuthentication and
  * NetworkAuthentication; inbound routes are `gateway.networking.k8s.io/v1` HTTPRoutes
- * whose parent is the Server (linkerd.io/2-edge/reference/authorization-policy).
+ * whose parent is the Server (linkerd.io/2-edge/reference/authorization-policy). Each is
+ * served by the CRDs the pinned charts install (variables/crd-versions.ts, tested).
  */
 import { METRICS_PATH, workloadLabels } from "../../variables/platform";
 import type { ServiceDefinition } from "../../variables/services";

@@ -10,7 +10,8 @@
  *   on the Services (linkerd.io/2-edge/reference/circuit-breaking).
  * With progressive delivery both routes send to `<workload>-stable` and `<workload>-canary`
  * with weights, and the Rollout's Gateway API plugin moves the weights: 10 % is 10 % of
- * the meshed requests.
+ * the meshed requests. The public service's Rollout also weights its ALB's forward action
+ * over the same two Services (`publicAlbRouting`): 10 % of its internet requests too.
  *
  * Ownership: the routes and the stable/canary Services live in a raw-chart release. Helm
  * patches only what changed between its previous and its new manifest (a JSON merge patch
@@ -23,7 +24,7 @@
 import { HTTP_ROUTE_API } from "./mesh-policy";
 import { workloadLabels } from "../../variables/platform";
 import { type ServiceDefinition, type ServiceTraffic } from "../../variables/services";
-import type { CanaryTrafficRouting } from "../addons/delivery/argo-rollouts";
+import type { AlbTrafficRouting, CanaryTrafficRouting } from "../addons/delivery/argo-rollouts";
 
 /** Port of every service's ClusterIP Services. */
 export const SERVICE_PORT = 80;
@@ -39,10 +40,23 @@ export function routeNames(def: ServiceDefinition): { reads: string; writes: str
   return { reads: `${def.workload}-reads`, writes: def.workload, stable: `${def.workload}-stable`, canary: `${def.workload}-canary` };
 }
 
-/** What the Rollout's canary strategy names: the two Services and the two routes. */
-export function canaryTrafficRouting(def: ServiceDefinition): CanaryTrafficRouting {
+/**
+ * What the Rollout's canary strategy names: the two Services and the two routes, and for
+ * the service behind the load balancer its ALB (`publicAlbRouting`).
+ */
+export function canaryTrafficRouting(def: ServiceDefinition, alb?: AlbTrafficRouting): CanaryTrafficRouting {
   const n = routeNames(def);
-  return { stableService: n.stable, canaryService: n.canary, httpRoutes: [n.reads, n.writes] };
+  return { stableService: n.stable, canaryService: n.canary, httpRoutes: [n.reads, n.writes], ...(alb ? { alb } : {}) };
+}
+
+/**
+ * The ALB weighting of the public service's canary: the Ingress and the root Service are
+ * both named after the workload (`ServiceWorkloads.ingress`, the Terraform-owned
+ * `<workload>` Service, which the controller never edits); the target groups are the
+ * stable and canary Services on `SERVICE_PORT`.
+ */
+export function publicAlbRouting(def: ServiceDefinition, stickinessSeconds?: number): AlbTrafficRouting {
+  return { ingress: def.workload, rootService: def.workload, servicePort: SERVICE_PORT, ...(stickinessSeconds !== undefined ? { stickinessSeconds } : {}) };
 }
 
 /** Consecutive-failure accrual annotations of a Service (Linkerd reads them from each backend Service). */

@@ -12,7 +12,8 @@ import { CHARTS, ROLLOUTS_GATEWAY_API_PLUGIN } from "../../../variables/charts";
 import type { CpuArchitecture } from "../../../variables/aws-catalog";
 import { ChartAdmission, POD, SERVICE, noWebhooks } from "../admission";
 import { LABELS, prometheusLabel } from "../../../variables/platform";
-import { HelmAddon } from "../helm-addon";
+import { HelmAddon, HelmAddonRole } from "../helm-addon";
+import type { PolicyStatement } from "../../iam";
 import { AddonContext, Placement, Resources, Toleration, controllerDisruptionBudget, controllerReplicas, rawRelease } from "../types";
 
 export const ARGO_ROLLOUTS_NAMESPACE = "argo-rollouts";
@@ -66,7 +67,82 @@ export interface CanaryTrafficRouting {
   readonly canaryService: string;
   /** HTTPRoutes (in the Rollout's namespace) whose backendRefs carry the two Services. */
   readonly httpRoutes: readonly string[];
+  /** The service's public traffic, weighted at its ALB as well. @default none: the service is not behind a load balancer */
+  readonly alb?: AlbTrafficRouting;
 }
+
+/**
+ * Request-weighted canary at an ALB (Argo Rollouts' AWS Load Balancer Controller
+ * integration, `trafficRouting.alb`): the controller writes the Ingress annotation
+ * `alb.ingress.kubernetes.io/actions.<rootService>` (a forward action to the stable and
+ * canary Services' target groups with the step's weights) and records it in
+ * `rollouts.argoproj.io/managed-alb-annotations` (`ALB_CONTROLLER_ANNOTATIONS`). The
+ * Ingress's backend must name `rootService` on port `use-annotation`.
+ * Source: argoproj/argo-rollouts v1.10.0 rollout/trafficrouting/alb/alb.go, utils/ingress/ingress.go.
+ */
+export interface AlbTrafficRouting {
+  /** The Ingress (in the Rollout's namespace) whose action the controller writes. */
+  readonly ingress: string;
+  /** The Service the Ingress's backend names; the action annotation is named after it. Neither the stable nor the canary Service. */
+  readonly rootService: string;
+  /** Port of the stable and canary Services the target groups send to. */
+  readonly servicePort: number;
+  /**
+   * Target group stickiness (seconds, 1-604800, the ALB's range) across the stable and
+   * canary target groups: a client stays on the version it first reached.
+   * @default none: every request is weighted on its own
+   */
+  readonly stickinessSeconds?: number;
+}
+
+/** Prefix of the Ingress annotations the AWS Load Balancer Controller reads. */
+const ALB_ANNOTATION_PREFIX = "alb.ingress.kubernetes.io";
+
+/**
+ * The Ingress annotations the Rollouts controller writes for an ALB canary (and nothing
+ * else may): the weighted forward action and its bookkeeping annotation.
+ * Source: argoproj/argo-rollouts v1.10.0 utils/ingress/ingress.go (`ALBActionAnnotationKey`, `ManagedAnnotations`).
+ */
+export function albControllerAnnotations(rootService: string): readonly string[] {
+  return [`${ALB_ANNOTATION_PREFIX}/actions.${rootService}`, "rollouts.argoproj.io/managed-alb-annotations"];
+}
+
+/**
+ * The forward action the Rollouts controller writes for `canaryWeight` % (the value of
+ * `alb.ingress.kubernetes.io/actions.<rootService>`), byte for byte: the canary's target
+ * group first, then the stable one, ports as strings, stickiness only when set.
+ * Source: argoproj/argo-rollouts v1.10.0 rollout/trafficrouting/alb/alb.go `getForwardActionString`.
+ */
+export function albForwardAction(routing: Pick<CanaryTrafficRouting, "stableService" | "canaryService">, alb: AlbTrafficRouting, canaryWeight = 0): string {
+  const port = String(alb.servicePort);
+  return JSON.stringify({
+    Type: "forward",
+    ForwardConfig: {
+      TargetGroups: [
+        { ServiceName: routing.canaryService, ServicePort: port, Weight: canaryWeight },
+        { ServiceName: routing.stableService, ServicePort: port, Weight: 100 - canaryWeight },
+      ],
+      ...(alb.stickinessSeconds !== undefined ? { TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: alb.stickinessSeconds } } : {}),
+    },
+  });
+}
+
+/** Port name that makes the AWS Load Balancer Controller take the backend from the `actions.<service>` annotation. */
+export const ALB_USE_ANNOTATION_PORT = "use-annotation";
+
+/** `trafficRouting.alb` of the Rollout CRD (the fields we set). */
+interface AlbTrafficRoutingSpec {
+  readonly ingress: string;
+  readonly rootService: string;
+  readonly servicePort: number;
+  readonly stickinessConfig?: { readonly enabled: boolean; readonly durationSeconds: number };
+}
+
+/** The public canary's ALB settings when an environment gives none: verified weights and targets, no stickiness. */
+export const DEFAULT_PUBLIC_CANARY = { verifyTargetGroups: true } as const;
+
+/** ALB target group stickiness bounds (seconds): 1 s to 7 days (elbv2 TargetGroupStickinessConfig). */
+export const ALB_STICKINESS_SECONDS = { min: 1, max: 604800 } as const;
 
 /** `spec.strategy.canary` of a Rollout (the fields we set). */
 export interface CanaryStrategy {
@@ -74,6 +150,7 @@ export interface CanaryStrategy {
     readonly stableService?: string;
     readonly canaryService?: string;
     readonly trafficRouting?: {
+      readonly alb?: AlbTrafficRoutingSpec;
       readonly plugins: { readonly [GATEWAY_API_PLUGIN]: { readonly httpRoutes: readonly { readonly name: string }[]; readonly namespace: string } };
     };
     /** Pods above the desired count; a number (a string is read as a percentage, "25%"). */
@@ -145,7 +222,10 @@ export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
         ? {
             stableService: routing.stableService,
             canaryService: routing.canaryService,
-            trafficRouting: { plugins: { [GATEWAY_API_PLUGIN]: { httpRoutes: routing.httpRoutes.map((name) => ({ name })), namespace: target.namespace } } },
+            trafficRouting: {
+              ...(routing.alb ? { alb: albSpec(routing.alb) } : {}),
+              plugins: { [GATEWAY_API_PLUGIN]: { httpRoutes: routing.httpRoutes.map((name) => ({ name })), namespace: target.namespace } },
+            },
           }
         : {}),
       maxSurge: 1,
@@ -161,6 +241,15 @@ export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
         ],
       },
     },
+  };
+}
+
+function albSpec(a: AlbTrafficRouting): AlbTrafficRoutingSpec {
+  return {
+    ingress: a.ingress,
+    rootService: a.rootService,
+    servicePort: a.servicePort,
+    ...(a.stickinessSeconds !== undefined ? { stickinessConfig: { enabled: true, durationSeconds: a.stickinessSeconds } } : {}),
   };
 }
 
@@ -240,10 +329,16 @@ export interface ArgoRolloutsValues {
     readonly resources: Resources;
     readonly pdb: { readonly enabled: boolean; readonly minAvailable?: number };
     readonly metrics: { readonly enabled: boolean };
-    /** Plugins the controller downloads at startup (`argo-rollouts-config` ConfigMap, `trafficRouterPlugins`). */
-    readonly trafficRouterPlugins: readonly { readonly name: string; readonly location: string }[];
+    /** Plugins the controller downloads at startup (`argo-rollouts-config` ConfigMap, `trafficRouterPlugins`); with `sha256`, it refuses a binary of another checksum. */
+    readonly trafficRouterPlugins: readonly { readonly name: string; readonly location: string; readonly sha256?: string }[];
+    /** Extra controller flags. */
+    readonly extraArgs?: readonly string[];
+    /** Extra controller environment variables. */
+    readonly extraEnv?: readonly { readonly name: string; readonly value: string }[];
   };
-  /** Extra ClusterRole rules per traffic provider; only the Gateway API's (HTTPRoutes) is granted. */
+  /** The controller's service account (the Pod Identity association names it). */
+  readonly serviceAccount?: { readonly create: boolean; readonly name: string };
+  /** Extra ClusterRole rules per traffic provider: the Gateway API's (HTTPRoutes), and the AWS Load Balancer Controller's (Endpoints, TargetGroupBindings) with target group verification. */
   readonly providerRBAC: { readonly enabled: boolean; readonly providers: Readonly<Record<string, boolean>> };
   readonly dashboard: { readonly enabled: boolean };
 }
@@ -259,6 +354,44 @@ export interface ArgoRolloutsProps {
    * selects the plugin binary. @default "arm64" (Graviton system nodes in every environment)
    */
   readonly architecture?: CpuArchitecture;
+  /**
+   * Verify ALB canaries against AWS (`--aws-verify-target-group`): a step is done only once
+   * the ALB's target group weights are the step's, and at promotion the old pods are
+   * scaled down only once the new ones are registered in the stable target group. Gives
+   * the controller a Pod Identity role that may read load balancers (`ALB_VERIFICATION_ACTIONS`).
+   * @default false
+   */
+  readonly verifyAlbTargetGroups?: boolean;
+}
+
+/** Service account of the Rollouts controller (the chart's fullname for release `argo-rollouts`). */
+export const ARGO_ROLLOUTS_SERVICE_ACCOUNT = "argo-rollouts";
+
+/**
+ * The ELBv2 reads of target group verification: the load balancer by its DNS name, its
+ * listeners, rules, target groups with their tags, and target health.
+ * Source: argoproj/argo-rollouts v1.10.0 utils/aws/aws.go (the ELBV2 calls of `ClientAdapter`).
+ */
+export const ALB_VERIFICATION_ACTIONS = [
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeListeners",
+  "elasticloadbalancing:DescribeRules",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTags",
+  "elasticloadbalancing:DescribeTargetHealth",
+] as const;
+
+/** Least privilege of the verification: the reads above, which take no resource-level permissions, in the environment's region only. */
+export function albVerificationStatements(ctx: AddonContext): PolicyStatement[] {
+  return [
+    {
+      sid: "ReadLoadBalancersForCanaryVerification",
+      actions: [...ALB_VERIFICATION_ACTIONS],
+      // ELBv2's Describe* actions support no resource-level permissions.
+      resources: ["*"],
+      conditions: [{ test: "StringEquals", variable: "aws:RequestedRegion", values: [ctx.aws.region] }],
+    },
+  ];
 }
 
 /** The Argo Rollouts controller (CRDs included) and the shared ClusterAnalysisTemplate. */
@@ -267,11 +400,23 @@ export class ArgoRolloutsAddon extends HelmAddon<ArgoRolloutsValues> {
   public readonly namespace = ARGO_ROLLOUTS_NAMESPACE;
   public readonly chart = CHARTS.argoRollouts;
 
+  public override readonly role: HelmAddonRole | undefined;
+
   constructor(private readonly props: ArgoRolloutsProps = {}) {
     super();
+    this.role = !props.verifyAlbTargetGroups
+      ? undefined
+      : {
+          serviceAccount: ARGO_ROLLOUTS_SERVICE_ACCOUNT,
+          description: (ctx) => `Argo Rollouts of ${ctx.clusterName}: reads load balancers to verify ALB canary weights and targets`,
+          statements: albVerificationStatements,
+        };
   }
 
   public values(ctx: AddonContext): ArgoRolloutsValues {
+    const verify = this.props.verifyAlbTargetGroups ?? false;
+    const architecture = this.props.architecture ?? "arm64";
+    const sha256: string | undefined = ROLLOUTS_GATEWAY_API_PLUGIN.sha256[architecture];
     return {
       installCRDs: true,
       keepCRDs: true,
@@ -283,10 +428,18 @@ export class ArgoRolloutsAddon extends HelmAddon<ArgoRolloutsValues> {
         resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
         pdb: controllerDisruptionBudget(ctx),
         metrics: { enabled: true },
-        trafficRouterPlugins: [{ name: ROLLOUTS_GATEWAY_API_PLUGIN.name, location: ROLLOUTS_GATEWAY_API_PLUGIN.locations[this.props.architecture ?? "arm64"] }],
+        trafficRouterPlugins: [
+          { name: ROLLOUTS_GATEWAY_API_PLUGIN.name, location: ROLLOUTS_GATEWAY_API_PLUGIN.locations[architecture], ...(sha256 ? { sha256 } : {}) },
+        ],
+        // The AWS SDK's region chain ends at instance metadata, which pods cannot reach (hop limit 1).
+        ...(verify ? { extraArgs: ["--aws-verify-target-group"], extraEnv: [{ name: "AWS_REGION", value: ctx.aws.region }] } : {}),
       },
-      // The plugin edits HTTPRoutes with the controller's account; no other provider is used.
-      providerRBAC: { enabled: true, providers: Object.fromEntries(RBAC_PROVIDERS.map((p) => [p, p === "gatewayAPI"])) },
+      ...(verify ? { serviceAccount: { create: true, name: ARGO_ROLLOUTS_SERVICE_ACCOUNT } } : {}),
+      // The plugin edits HTTPRoutes with the controller's account; verification reads TargetGroupBindings and Endpoints.
+      providerRBAC: {
+        enabled: true,
+        providers: Object.fromEntries(RBAC_PROVIDERS.map((p) => [p, p === "gatewayAPI" || (verify && p === "awsLoadBalancerController")])),
+      },
       // The dashboard has no authentication of its own; the kubectl plugin does the same job.
       dashboard: { enabled: false },
     };

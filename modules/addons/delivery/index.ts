@@ -33,13 +33,15 @@ export interface DeliveryAddonsOptions {
   readonly prometheusUrl?: string;
   /** Architecture of the system nodes (the Rollouts plugin binary). @default "arm64" */
   readonly architecture?: CpuArchitecture;
+  /** Argo Rollouts verifies ALB canaries against AWS (`ArgoRolloutsProps.verifyAlbTargetGroups`). @default false */
+  readonly verifyAlbTargetGroups?: boolean;
 }
 
 /** Argo CD, Argo Rollouts, the runner controller and the environment's runner scale set. */
 export function deliveryAddons(o: DeliveryAddonsOptions): PlatformAddon[] {
   return [
     new ArgoCdAddon({ manifestsRepoUrl: o.manifestsRepoUrl, manifestsRevision: o.manifestsRevision, autoSync: o.autoSync, groups: o.groups }),
-    new ArgoRolloutsAddon({ prometheusUrl: o.prometheusUrl, architecture: o.architecture }),
+    new ArgoRolloutsAddon({ prometheusUrl: o.prometheusUrl, architecture: o.architecture, verifyAlbTargetGroups: o.verifyAlbTargetGroups }),
     new ArcControllerAddon(),
     new RunnerScaleSetAddon({
       githubRepository: o.githubRepository,
