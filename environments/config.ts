@@ -114,7 +114,8 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
  * has its own account (GuardDuty, Security Hub and the GitHub OIDC provider exist once
  * per account), VPC CIDRs do not overlap (so the VPCs can be peered), and a parent zone is
  * either another environment's zone (whose delegation role is then used) or comes with
- * `dns.parentZoneRoleArn`.
+ * `dns.parentZoneRoleArn`; and a database objective below what an environment's own copies
+ * hold is held by the read replicas of a standby loaded with it (`checkDatabaseObjective`).
  */
 export function loadEnvironments(configs: readonly EnvironmentConfig[]): ResolvedEnvironment[] {
   const resolved = configs.map(resolveEnvironment);

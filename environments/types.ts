@@ -572,7 +572,11 @@ export interface DisasterRecoveryConfig {
    * failover to the DR region may lose. Seed 003 "Disaster Recovery": database 5, file storage 60.
    */
   readonly rpoMinutes: {
-    /** Databases: met by `databaseBackups` (at most 30) or by `backup.copyToRegion` alone (at most 1860). */
+    /**
+     * Databases: met by `databaseBackups` (at most 30), by `backup.copyToRegion` alone (at most
+     * 1860), or, down to 4, by the read replicas of the environment standing by for this one
+     * (its `standby.readReplicas`; checked by loadEnvironments, which sees both).
+     */
     readonly database: number;
     /** The buckets of `buckets.purposes`: met only with `buckets.replicationTimeControl` (15). */
     readonly objectStorage: number;
