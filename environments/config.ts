@@ -186,13 +186,22 @@ function standbyOf(env: ResolvedEnvironment, all: readonly ResolvedEnvironment[]
 
 /**
  * A standby and its primary, when both are loaded: the same account and zone, the standby in
- * the primary's DR region (where the primary replicates its data), and the primary's failover
- * records, if any, sending there. A standby loaded without its primary is checked alone.
+ * the primary's DR region (where the primary replicates its data), the primary's failover
+ * records, if any, sending there, and read replicas on their sources' version and storage. A
+ * standby loaded without its primary is checked alone, and then has no read replicas.
  */
 function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnvironment[]): void {
   const primaryName = env.standby?.primary;
   const primary = primaryName && all.find((o) => o.name === primaryName);
-  if (!primary) return;
+  if (!primary) {
+    // A replica's source and its lag threshold are the primary's: nothing to build them from.
+    if (env.standby?.readReplicas) {
+      throw new ConfigError(env.name, [
+        `standby.readReplicas: got ${JSON.stringify(env.standby.readReplicas)}; accepted: none unless its primary "${primaryName}" is loaded with it (each replica's source and lag threshold are the primary's)`,
+      ]);
+    }
+    return;
+  }
   const problems: string[] = [];
   const need = (field: string, got: unknown, expected: unknown, why: string) => {
     if (got !== expected)

@@ -429,6 +429,13 @@ describe("bad input: the standby section", () => {
     expect(errorOf([production, withStandby({ readReplicas: readReplicas as never })])).toContain(message);
   });
 
+  test("read replicas without their primary loaded are refused (their sources and lag threshold are its)", () => {
+    expect(errorOf([productionDr])).toContain(
+      'Invalid configuration for environment "production-dr" (nothing was synthesized):\n  - standby.readReplicas: got {"instanceClass":"db.t4g.medium","multiAz":false,"promoted":false}; ' +
+        "accepted: none unless its primary \"production\" is loaded with it (each replica's source and lag threshold are the primary's)",
+    );
+  });
+
   test('a pilotLight that is not a boolean ("false") is refused', () => {
     expect(errorOf([withStandby({ pilotLight: "false" as never })])).toContain('standby.pilotLight: got "false"; accepted: true or false');
   });
