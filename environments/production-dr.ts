@@ -25,7 +25,9 @@ export const productionDr: EnvironmentConfig = {
   storage: production.storage,
   logRetentionDays: production.logRetentionDays,
   durability: production.durability,
-  availability: production.availability,
+  // Production's, but database changes at once: a failover's scale-up of the promoted replicas
+  // must not wait for Sunday's maintenance window (region-failure.md step 5).
+  availability: { ...production.availability, applyDatabaseChangesImmediately: true },
   workloads: production.workloads,
   // Production's: a pilot light stays far below it; during a failover this environment carries
   // production's spend, and a budget action at 100 % must not stop the failover.

@@ -250,6 +250,8 @@ describe("production-dr in a failover: pilotLight false, read replicas promoted"
         multi_az: production.database.multiAz,
         backup_retention_period: production.database.backupRetentionDays,
         manage_master_user_password: true,
+        // The scale-up happens in the failover's apply, not in the maintenance window.
+        apply_immediately: true,
       });
       // Both force a new instance: a promoted replica keeps its source's.
       expect([i.username, i.db_name]).toEqual([undefined, undefined]);
