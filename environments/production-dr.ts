@@ -53,10 +53,10 @@ export const productionDr: EnvironmentConfig = {
     // What holds production's database objective at 5 minutes (dr.rpoMinutes.database). While
     // following, each replica replays production's writes on a db.t4g.medium (2 vCPUs, 4 GiB,
     // burstable; RDS User Guide, "Hardware specifications for DB instance classes"), single-AZ:
-    // $0.065 an hour against a db.r6g.large's (variables/aws-prices.ts). It lags under a long
-    // burst of writes (its CPU credits or memory run out; the lag alarm pages at 120 s), and a
-    // failover scales it to production's db.r6g.large Multi-AZ in the same apply as the
-    // promotion (region-failure.md step 5: 10-30 minutes per instance, in parallel).
+    // $0.065 an hour, against $0.45 for production's db.r6g.large Multi-AZ (variables/aws-prices.ts).
+    // It lags under a long burst of writes (its CPU credits or memory run out; the lag alarm
+    // pages at 120 s), and a failover scales it to production's db.r6g.large Multi-AZ in the
+    // same apply as the promotion (region-failure.md step 5: estimated 20-45 minutes, in parallel).
     readReplicas: { instanceClass: "db.t4g.medium", multiAz: false, promoted: false },
   },
 };
