@@ -639,3 +639,75 @@ describe("IDatabase: a database imported by name grants like its owner", () => {
     expect(databaseUser("read-model")).toBe("read_model_app");
   });
 });
+
+describe("cross-region read replicas (DatabaseSpec.replica)", () => {
+  const SOURCE = (service: string) => `arn:aws:rds:us-east-1:111111111111:db:authorworks-primary-${service}`;
+  const REPLICA_KEY = "arn:aws:kms:us-west-2:111111111111:key/replica-key";
+  const replicas = (promoted: boolean) => (p: ServiceDatabasesProps) => ({
+    ...p,
+    proxy: { ...p.proxy, enabled: false },
+    instanceTags: { backup: "daily" },
+    databases: p.databases.map((d) => ({ ...d, replica: { sourceArn: SOURCE(d.service), kmsKeyArn: REPLICA_KEY, promoted } })),
+  });
+  const following = synth(FIXTURE, replicas(false));
+  const promoted = synth(FIXTURE, replicas(true));
+
+  test("a following replica names its source by ARN, is encrypted with the key given for its region, in the subnet group and groups given", () => {
+    for (const d of DATABASE_SERVICES) {
+      expect(instance(following, d.name)).toMatchObject({
+        identifier: `authorworks-${FIXTURE.name}-${d.name}`,
+        replicate_source_db: SOURCE(d.name),
+        kms_key_id: REPLICA_KEY,
+        storage_encrypted: true,
+        db_subnet_group_name: SUBNET_GROUP,
+        vpc_security_group_ids: SGS,
+      });
+    }
+  });
+
+  test("it sets nothing the source owns or a replica refuses: no user, database name, password management, backups, final snapshot or backup tag", () => {
+    const i = instance(following, "content");
+    for (const attr of [
+      "username",
+      "db_name",
+      "manage_master_user_password",
+      "master_user_secret_kms_key_id",
+      "final_snapshot_identifier",
+      "restore_to_point_in_time",
+    ]) {
+      expect([attr, i[attr]]).toEqual([attr, undefined]);
+    }
+    expect(i).toMatchObject({ backup_retention_period: 0, skip_final_snapshot: true });
+    expect(i.tags).toEqual({ Name: `authorworks-${FIXTURE.name}-content`, Service: "content" });
+    expect(Object.keys(resourcesOf(following, "aws_db_proxy"))).toEqual([]);
+  });
+
+  test("promoted: no replicate_source_db (the provider promotes), the same key, its own backups, managed password and backup tag; user and database name stay unset (they force a new instance)", () => {
+    const i = instance(promoted, "content");
+    expect(i.replicate_source_db).toBeUndefined();
+    expect(i).toMatchObject({
+      kms_key_id: REPLICA_KEY,
+      backup_retention_period: FIXTURE.database.backupRetentionDays,
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: KEYS.secrets,
+      tags: { backup: "daily" },
+    });
+    expect([i.username, i.db_name]).toEqual([undefined, undefined]);
+    expect(i.skip_final_snapshot).toBe(!FIXTURE.durability.finalSnapshots);
+  });
+
+  test("a database both restored and a replica is refused", () => {
+    expect(() =>
+      synth(FIXTURE, (p) => ({
+        ...p,
+        databases: [
+          {
+            ...p.databases[0],
+            replica: { sourceArn: SOURCE("x"), kmsKeyArn: REPLICA_KEY, promoted: false },
+            restore: { automatedBackupsArn: "arn:aws:rds:us-west-2:111111111111:auto-backup:ab-x", kmsKeyArn: REPLICA_KEY },
+          },
+        ],
+      })),
+    ).toThrow(/restore and replica are exclusive/);
+  });
+});
