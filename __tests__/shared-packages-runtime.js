@@ -39,6 +39,8 @@ function loadTypeScript(file) {
 }
 const { dropTokenTraces } = loadTypeScript(path.join(__dirname, "../environments/token-traces.ts"));
 const { packageFramesUnmapped } = loadTypeScript(path.join(__dirname, "stack-frames.ts"));
+// As in the app (environments/synth-runtime.ts): cdktf's util.isArray warning (Node 22+) is not printed.
+loadTypeScript(path.join(__dirname, "../environments/package-warnings.ts")).silencePackageDeprecations();
 
 /** This realm's Error.prepareStackTrace once token traces are dropped in it; it changes when jest installs source-map-support. */
 let installedFormatter;
