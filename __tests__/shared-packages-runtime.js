@@ -22,6 +22,7 @@
 const { readFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const path = require("node:path");
+const vm = require("node:vm");
 const { transformSync } = require("@swc/core");
 const Runtime = require("jest-runtime").default;
 
@@ -45,6 +46,25 @@ const { packageFramesUnmapped } = loadTypeScript(path.join(__dirname, "stack-fra
 // As in the app (environments/synth-runtime.ts): cdktf's util.isArray warning (Node 22+) is not printed.
 loadTypeScript(path.join(__dirname, "../environments/package-warnings.ts")).silencePackageDeprecations();
 
+/**
+ * V8's code for each module a test file compiled, by file name: the next test file of this
+ * worker that loads the same code (the project's modules, jest's own) gets it with its
+ * vm.Script instead of parsing and compiling again. `script` is the first file's, whose
+ * functions have run (so are compiled) by the time a second file asks; `data` is made then.
+ */
+const compiled = new Map();
+
+/** vm.Script, with the code cache of `compiled` for the module jest compiles (see createScriptFromCode). */
+class CachedScript extends vm.Script {
+  constructor(code, options) {
+    const entry = compiled.get(options.filename);
+    const known = entry?.code === code;
+    if (known) entry.data ??= entry.script.createCachedData();
+    super(code, known ? { ...options, cachedData: entry.data } : options);
+    if (!entry || !known) compiled.set(options.filename, { code, script: this });
+  }
+}
+
 /** This realm's Error.prepareStackTrace once token traces are dropped in it; it changes when jest installs source-map-support. */
 let installedFormatter;
 
@@ -55,6 +75,17 @@ class SharedPackagesRuntime extends Runtime {
     if (tokens) {
       tokens.stringTokenMap.clear();
       tokens.numberTokenMap.clear();
+    }
+  }
+
+  createScriptFromCode(scriptSource, filename) {
+    // jest makes its Script with vm.Script, read from the module at each call.
+    const Script = vm.Script;
+    vm.Script = CachedScript;
+    try {
+      return super.createScriptFromCode(scriptSource, filename);
+    } finally {
+      vm.Script = Script;
     }
   }
 
