@@ -138,8 +138,7 @@ describe("the prebuilt app (scripts/app-bundle.mjs, run by cdktf.json's app)", (
       ...COUNTER_PROJECT,
       { runApp: true },
       { runApp: true },
-      // Other V8 flags: V8 would refuse the cache written without them; it gets its own, and both are kept.
-      { runApp: true, nodeFlags: ["--stack-size=900"] },
+      // Other V8 flags: V8 would refuse the cache written without them; they get their own, and the first is kept.
       { runApp: true, nodeFlags: ["--stack-size=900"] },
       { runApp: true },
       // A package file changed (size, modification time): its bundle is rebuilt, not the app's.
@@ -163,11 +162,10 @@ describe("the prebuilt app (scripts/app-bundle.mjs, run by cdktf.json's app)", (
     ]));
 
   test("run as cdktf.json's app runs it: its packages from the dependencies bundle, one copy each; compiled code from the code caches from the second run, one cache per set of V8 flags", () => {
-    expect(runAppScenario().slice(0, 7)).toEqual([
+    expect(runAppScenario().slice(0, 6)).toEqual([
       { built: true, dependenciesBuilt: true, fromCache: false, output: "1 1 main.dependencies.cjs false" },
       { built: false, dependenciesBuilt: false, fromCache: true, output: "1 1 main.dependencies.cjs false" },
       { built: false, dependenciesBuilt: false, fromCache: false, output: "1 1 main.dependencies.cjs false" },
-      { built: false, dependenciesBuilt: false, fromCache: true, output: "1 1 main.dependencies.cjs false" },
       { built: false, dependenciesBuilt: false, fromCache: true, output: "1 1 main.dependencies.cjs false" },
       { built: false, dependenciesBuilt: true, fromCache: false, output: "10 10 main.dependencies.cjs false" },
       { built: true, dependenciesBuilt: true, fromCache: false, output: "10 20 main.dependencies.cjs false" },
@@ -175,7 +173,7 @@ describe("the prebuilt app (scripts/app-bundle.mjs, run by cdktf.json's app)", (
   });
 
   test("AUTHORWORKS_DEBUG=1 (debug): the packages load from node_modules and stack frames name the .ts sources", () => {
-    expect(runAppScenario()[7]).toEqual({ built: false, output: "10 20 index.js true" });
+    expect(runAppScenario()[6]).toEqual({ built: false, output: "10 20 index.js true" });
   });
 
   test("each checkout has its own cache directory under node_modules/.cache (worktrees may share node_modules), per Node major version", () => {
