@@ -3,6 +3,7 @@
  * while the app's modules load (imports run in order, before main.ts's own statements).
  * AUTHORWORKS_DEBUG=1: an unexpected error prints its full, source-mapped stack (synth is slower).
  */
+import { silencePackageDeprecations } from "./package-warnings";
 import { dropTokenTraces } from "./token-traces";
 
 export const debug = process.env.AUTHORWORKS_DEBUG === "1";
@@ -19,3 +20,5 @@ if (!debug) process.setSourceMapsEnabled(false);
 if (process.env.AUTHORWORKS_TOKEN_TRACES !== "1" && !debug) {
   dropTokenTraces();
 }
+// cdktf's call of the deprecated util.isArray warns on Node 22 and later (./package-warnings.ts).
+silencePackageDeprecations();

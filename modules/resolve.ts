@@ -8,8 +8,14 @@
  * ordering aspect: about half of a synth's CPU time (profile of `node --cpu-prof` on the
  * prebuilt app, 2026-11-30). Here plain data is walked and copied directly, and each value
  * that holds a token, or that cdktf's resolution could change, is handed to cdktf's: the
- * result is the same (__tests__/modules/resolve.test.ts; __tests__/environments/stack-base.test.ts
- * on the app's stacks). A resolution error names the path from that value on, not from the root.
+ * result is the same (__tests__/modules/resolve.test.ts on every kind of token;
+ * __tests__/environments/stack-base.test.ts compares the JSON with cdktf's own toTerraform
+ * on every stack of the app). A resolution error names the path from that value on, not from the root.
+ *
+ * Why not cdktf's API alone: its public entry for resolution, Tokenization.resolve, is the
+ * walk that costs the time, and cdktf 0.21 has no option to skip values without tokens;
+ * TerraformStack.toTerraform calls it on everything. So this module decides only which
+ * values need resolving, and every value that does is resolved by Tokenization.resolve.
  */
 import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";

@@ -7,8 +7,11 @@
 //   provider classes it names), as one file without their inline source maps (two thirds of
 //   their 25 MB). Rebuilt only when that list of imports or one of the package files changes
 //   (size or modification time), so an edit to the app rebuilds in about 0.1 s, not 0.5 s.
-// runBundle runs either through a V8 code cache kept beside it (all Node versions): the
-// functions a synth compiled are loaded, not compiled again.
+// runBundle runs either through a V8 code cache kept beside it: the functions a synth
+// compiled are loaded, not compiled again. Node major versions build into cache directories
+// of their own (the target differs), and a code cache is named after the exact Node and V8
+// versions and the flags it was written with, which V8 requires of a cache it accepts: Node
+// 20, 22 and 24 used in turn in one checkout keep one build and one code cache each.
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import fs from "node:fs";
@@ -19,16 +22,32 @@ import vm from "node:vm";
 
 const require = createRequire(import.meta.url);
 
-/** The cache directory of the project at `root`: one per checkout, as worktrees may share node_modules. */
+/** The major version of the Node running this, which the bundles target. */
+const NODE_MAJOR = process.versions.node.split(".")[0];
+
+/**
+ * The cache directory of the project at `root` for this Node's major version: one per checkout, as worktrees may
+ * share node_modules (`<12 hex digits of the checkout's path hash>-node<major>`).
+ */
 export function cacheDirOf(root) {
   const real = fs.realpathSync(root);
-  return path.join(root, "node_modules", ".cache", "authorworks-app", createHash("sha256").update(real).digest("hex").slice(0, 12));
+  return path.join(root, "node_modules", ".cache", "authorworks-app", `${createHash("sha256").update(real).digest("hex").slice(0, 12)}-node${NODE_MAJOR}`);
 }
+
+/**
+ * What V8 checks before it accepts a code cache: its own version, and the flags of the process
+ * (from the command line and NODE_OPTIONS). A cache written under others is refused (and written
+ * again), so each combination has its own file. 8 hex digits.
+ */
+const RUNTIME_KEY = createHash("sha256")
+  .update(`${process.version}\nv8 ${process.versions.v8}\n${process.execArgv.join(" ")}\n${process.env.NODE_OPTIONS ?? ""}`)
+  .digest("hex")
+  .slice(0, 8);
 
 /** What every fingerprint starts with: a bundle built by another esbuild, for another Node or by another version of this file is built again. */
 function toolchainHash() {
   return createHash("sha256")
-    .update(`esbuild ${require("esbuild/package.json").version}\nnode ${process.versions.node.split(".")[0]}\n`)
+    .update(`esbuild ${require("esbuild/package.json").version}\nnode ${NODE_MAJOR}\n`)
     .update(fs.readFileSync(fileURLToPath(import.meta.url)));
 }
 
@@ -121,7 +140,7 @@ export async function prepareBundle({ root, entry, cacheDir }) {
     packages: "external",
     platform: "node",
     format: "cjs",
-    target: `node${process.versions.node.split(".")[0]}`,
+    target: `node${NODE_MAJOR}`,
     // AUTHORWORKS_DEBUG=1 maps an unexpected error's stack back to the .ts sources; the map
     // is its own file, read only then.
     sourcemap: "linked",
@@ -185,7 +204,7 @@ export async function prepareDependencies({ root, name, packages, cacheDir }) {
     bundle: true,
     platform: "node",
     format: "cjs",
-    target: `node${process.versions.node.split(".")[0]}`,
+    target: `node${NODE_MAJOR}`,
     metafile: true,
     write: false,
     logLevel: "error",
@@ -202,14 +221,14 @@ export async function prepareDependencies({ root, name, packages, cacheDir }) {
 
 /**
  * Runs a CommonJS bundle as Node would, with `requireFn` as its `require`. Its compiled code is
- * cached beside it (`<bundle>.<digest>.code`): loaded when present, written at exit when
- * missing or refused (another V8, other V8 flags). Returns its exports and whether its code
+ * cached beside it (`<bundle>.<digest>.<runtime key>.code`): loaded when present, written at
+ * exit when missing or refused. Returns its exports and whether its code
  * came from the cache.
  */
 export function runBundle(bundle, requireFn = createRequire(bundle)) {
   const source = fs.readFileSync(bundle, "utf8");
   const digest = DIGEST_LINE.exec(source.slice(-100))?.[1];
-  const cacheFile = digest && `${bundle}.${digest.slice(0, 16)}.code`;
+  const cacheFile = digest && `${bundle}.${digest.slice(0, 16)}.${RUNTIME_KEY}.code`;
   let cachedData;
   try {
     cachedData = cacheFile ? fs.readFileSync(cacheFile) : undefined;

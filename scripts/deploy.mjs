@@ -9,6 +9,7 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cdktfCliEnv } from "./cli-env.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [env, ...rest] = process.argv.slice(2);
@@ -54,7 +55,7 @@ for (const stack of stacks) {
   // `<env>-platform` depends on `<env>` (app.ts); it was deployed just before (or, with
   // --platform-only, earlier), so cdktf must not insist on including it again.
   if (stack !== env) args.push("--ignore-missing-stack-dependencies");
-  const r = spawnSync("npx", args, { cwd: root, stdio: "inherit", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  const r = spawnSync("npx", args, { cwd: root, stdio: "inherit", env: cdktfCliEnv(root) });
   if (r.error) {
     console.error(`deploy: could not run cdktf: ${r.error.message}`);
     process.exit(1);

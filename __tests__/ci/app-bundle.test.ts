@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import path, { join } from "node:path";
 
 const ROOT = join(__dirname, "../..");
 const MODULE = join(ROOT, "scripts", "app-bundle.mjs");
@@ -9,14 +9,14 @@ const MODULE = join(ROOT, "scripts", "app-bundle.mjs");
 /**
  * A step: write files under the project root; prepare the bundle of main.ts and run it with
  * node; or run main.ts as scripts/app.mjs does (runApp, in a process of its own: the code
- * cache is written at exit).
+ * cache is written at exit; `nodeFlags` are that process's Node flags).
  */
 type Step =
   | { readonly write: Record<string, string> }
   | { readonly mkdir: string }
   | { readonly prepare: true }
   | { readonly recordExtraInput: string }
-  | { readonly runApp: true; readonly debug?: boolean };
+  | { readonly runApp: true; readonly debug?: boolean; readonly nodeFlags?: readonly string[] };
 
 /**
  * Runs the steps in one process on a scratch project (one esbuild start-up for all) and
@@ -46,7 +46,7 @@ for (const step of ${JSON.stringify(steps)}) {
     const options = JSON.stringify({ root, entry: "main.ts", cacheDir, debug: !!step.debug });
     const app = "const r = await (await import(" + JSON.stringify(${JSON.stringify(MODULE)}) + ")).runApp(" + options + ");" +
       "process.on('exit', () => console.log('@@' + JSON.stringify(r)));";
-    const lines = execFileSync(process.execPath, ["--input-type=module", "-e", app], { encoding: "utf8" }).trim().split("\\n");
+    const lines = execFileSync(process.execPath, [...(step.nodeFlags ?? []), "--input-type=module", "-e", app], { encoding: "utf8" }).trim().split("\\n");
     results.push({ ...JSON.parse(lines.pop().slice(2)), output: lines.join("\\n") });
   }
 }
@@ -138,6 +138,9 @@ describe("the prebuilt app (scripts/app-bundle.mjs, run by cdktf.json's app)", (
       ...COUNTER_PROJECT,
       { runApp: true },
       { runApp: true },
+      // Other V8 flags: V8 would refuse the cache written without them; they get their own, and the first is kept.
+      { runApp: true, nodeFlags: ["--stack-size=900"] },
+      { runApp: true },
       // A package file changed (size, modification time): its bundle is rebuilt, not the app's.
       {
         write: {
@@ -158,9 +161,11 @@ describe("the prebuilt app (scripts/app-bundle.mjs, run by cdktf.json's app)", (
       { runApp: true, debug: true },
     ]));
 
-  test("run as cdktf.json's app runs it: its packages from the dependencies bundle, one copy each; compiled code from the code caches from the second run", () => {
-    expect(runAppScenario().slice(0, 4)).toEqual([
+  test("run as cdktf.json's app runs it: its packages from the dependencies bundle, one copy each; compiled code from the code caches from the second run, one cache per set of V8 flags", () => {
+    expect(runAppScenario().slice(0, 6)).toEqual([
       { built: true, dependenciesBuilt: true, fromCache: false, output: "1 1 main.dependencies.cjs false" },
+      { built: false, dependenciesBuilt: false, fromCache: true, output: "1 1 main.dependencies.cjs false" },
+      { built: false, dependenciesBuilt: false, fromCache: false, output: "1 1 main.dependencies.cjs false" },
       { built: false, dependenciesBuilt: false, fromCache: true, output: "1 1 main.dependencies.cjs false" },
       { built: false, dependenciesBuilt: true, fromCache: false, output: "10 10 main.dependencies.cjs false" },
       { built: true, dependenciesBuilt: true, fromCache: false, output: "10 20 main.dependencies.cjs false" },
@@ -168,10 +173,10 @@ describe("the prebuilt app (scripts/app-bundle.mjs, run by cdktf.json's app)", (
   });
 
   test("AUTHORWORKS_DEBUG=1 (debug): the packages load from node_modules and stack frames name the .ts sources", () => {
-    expect(runAppScenario()[4]).toEqual({ built: false, output: "10 20 index.js true" });
+    expect(runAppScenario()[6]).toEqual({ built: false, output: "10 20 index.js true" });
   });
 
-  test("each checkout has its own cache directory under node_modules/.cache (worktrees may share node_modules)", () => {
+  test("each checkout has its own cache directory under node_modules/.cache (worktrees may share node_modules), per Node major version", () => {
     const r = spawnSync(
       process.execPath,
       [
@@ -182,8 +187,12 @@ describe("the prebuilt app (scripts/app-bundle.mjs, run by cdktf.json's app)", (
       { encoding: "utf8" },
     );
     const [here, other] = JSON.parse(r.stdout);
-    expect(here).toMatch(new RegExp(`^${ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/node_modules/\\.cache/authorworks-app/[0-9a-f]{12}$`));
-    expect(other).toMatch(/^\/node_modules\/\.cache\/authorworks-app\/[0-9a-f]{12}$/);
-    expect(here.slice(-12)).not.toBe(other.slice(-12));
+    expect(here).toMatch(
+      new RegExp(
+        `^${ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/node_modules/\\.cache/authorworks-app/[0-9a-f]{12}-node${process.versions.node.split(".")[0]}$`,
+      ),
+    );
+    expect(other).toMatch(/^\/node_modules\/\.cache\/authorworks-app\/[0-9a-f]{12}-node\d+$/);
+    expect(path.basename(here)).not.toBe(path.basename(other));
   });
 });

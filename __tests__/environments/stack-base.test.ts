@@ -1,33 +1,32 @@
 import { TerraformStack, Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { buildApp } from "../../environments/app";
-import { production } from "../../environments/production";
+import { ENVIRONMENTS } from "../../environments";
 import { AuthorWorksStack } from "../../environments/stack-base";
-import { loadableAlone } from "../helpers";
+
+/** The committed app's stacks, in the order the app makes them. */
+const STACKS = ["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform", "production-dr"];
 
 describe("AuthorWorksStack's prepareStack and toTerraform (resolveTokens instead of cdktf's walk)", () => {
-  // Production: its stacks hold every kind of element the app makes (DR region, proxy, alarms, add-ons).
-  const app = buildApp({ environments: [loadableAlone(production)], processEnv: {}, outdir: Testing.app().outdir });
+  // The committed app, every stack: each environment makes elements of other shapes (durability and availability presets, zone counts, a DR region in production only, a pilot-light standby).
+  const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
   const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
 
   test("every stack of the app is an AuthorWorksStack", () => {
-    expect(stacks.map((s) => s.node.id)).toEqual(["bootstrap", "production", "production-platform"]);
+    expect(stacks.map((s) => s.node.id)).toEqual(STACKS);
     for (const s of stacks) expect(s).toBeInstanceOf(AuthorWorksStack);
   });
 
-  test.each(["bootstrap", "production", "production-platform"])(
-    "%s: prepared as synth prepares it, its JSON is cdktf's own toTerraform's, key for key and in order",
-    (name) => {
-      const stack = stacks.find((s) => s.node.id === name)!;
-      stack.prepareStack();
-      invokeAspects(stack);
-      const ours = JSON.stringify(stack.toTerraform());
-      expect(ours).toBe(JSON.stringify(TerraformStack.prototype.toTerraform.call(stack)));
-      // A real stack: metadata, resources and their references resolved.
-      const json = JSON.parse(ours);
-      expect(json["//"].metadata.stackName).toBe(name);
-      expect(Object.keys(json.resource).length).toBeGreaterThan(3);
-      expect(ours).not.toContain("TfToken[");
-    },
-  );
+  test.each(STACKS)("%s: prepared as synth prepares it, its JSON is cdktf's own toTerraform's, key for key and in order", (name) => {
+    const stack = stacks.find((s) => s.node.id === name)!;
+    stack.prepareStack();
+    invokeAspects(stack);
+    const ours = JSON.stringify(stack.toTerraform());
+    expect(ours).toBe(JSON.stringify(TerraformStack.prototype.toTerraform.call(stack)));
+    // A real stack: metadata, resources and their references resolved.
+    const json = JSON.parse(ours);
+    expect(json["//"].metadata.stackName).toBe(name);
+    expect(Object.keys(json.resource).length).toBeGreaterThan(3);
+    expect(ours).not.toContain("TfToken[");
+  });
 });
