@@ -19,7 +19,8 @@ import { ROUTE53_HEALTH_CHECK } from "../../variables/aws-catalog";
 import { resourceName } from "../../variables/project";
 import type { StackContext } from "../context";
 import { recordLabel } from "../dns";
-import { denyInsecureTransport, policyDocument } from "../iam";
+import { policyDocument } from "../iam";
+import { denyInsecureTransport } from "../s3/defaults";
 import { metricAlarm } from "../monitoring/alarm-resource";
 import type { AlarmSpec } from "../monitoring/alarms";
 

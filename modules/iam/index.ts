@@ -34,18 +34,6 @@ export function statementBlock(s: PolicyStatement): DataAwsIamPolicyDocumentStat
   return { sid: s.sid, effect: s.effect ?? "Allow", actions: s.actions, resources: s.resources, principals: s.principals, condition: s.conditions };
 }
 
-/** Bucket policy statement refusing every request to `bucketArn` and its objects that is not over TLS. */
-export function denyInsecureTransport(bucketArn: string): PolicyStatement {
-  return {
-    sid: "DenyInsecureTransport",
-    effect: "Deny",
-    actions: ["s3:*"],
-    resources: [bucketArn, `${bucketArn}/*`],
-    principals: [{ type: "*", identifiers: ["*"] }],
-    conditions: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-  };
-}
-
 /** An `aws_iam_policy_document` data source; use `.json` where a policy string is needed. */
 export function policyDocument(scope: Construct, id: string, statements: readonly PolicyStatement[]): DataAwsIamPolicyDocument {
   return new DataAwsIamPolicyDocument(scope, id, { statement: statements.map(statementBlock) });
