@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, dependable } from "cdktf";
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import type { StackContext } from "../modules/context";
-import { AwsContext, arnPrefix } from "../modules/iam";
+import { AwsContext } from "../modules/iam";
 import { Backup, BACKUP_TAG } from "../modules/backup";
 import { ContentDelivery, WebAcl, gatewayWebAcl } from "../modules/cdn";
 import { CodeBuildRunner } from "../modules/ci-runner";
@@ -12,10 +12,10 @@ import { DnsFailover, EdgeHealthChecks } from "../modules/failover";
 import { EksCluster } from "../modules/eks";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { DataClass, DataKeys } from "../modules/kms";
-import { Monitoring, replicaLagThresholdSeconds } from "../modules/monitoring";
+import { Monitoring } from "../modules/monitoring";
 import { ContainerRegistry } from "../modules/registry";
 import { Security } from "../modules/security";
-import { ServiceDatabases, databaseIdentifier } from "../modules/rds";
+import { ServiceDatabases } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
 import { Network } from "../modules/vpc";
@@ -27,7 +27,7 @@ import { GITHUB_OIDC_HOST } from "../modules/security/github";
 import { apiHostName, regionalApiHostName } from "../variables/platform";
 import { namePrefix, names } from "../variables/project";
 import { PLATFORM_STACK_SECRET_PATHS } from "../variables/secrets";
-import type { PrimaryOfStandby, ResolvedEnvironment } from "./config";
+import type { ResolvedEnvironment } from "./config";
 import { AuthorWorksStack, environmentAws } from "./stack-base";
 
 /**
@@ -184,32 +184,21 @@ export class EnvironmentStack extends AuthorWorksStack {
         forceDestroy: env.durability.forceDestroy,
         replicatedPurposes: env.dr?.buckets?.purposes,
       });
-    }
-    // A standby's databases are its primary's: read replicas of its instances (`readReplicas`,
-    // also in pilot light), or restored from the backups replicated to this region. Both are
-    // encrypted with the primary's DR database key there.
-    const replicas = standby?.readReplicas;
-    const following = replicas !== undefined && !replicas.promoted;
-    if (runs || replicas) {
+
+      // A standby's databases are its primary's, restored from the backups replicated to this
+      // region (encrypted with the primary's DR database key there).
       const restoreKey = standby ? new DataAwsKmsAlias(this, "restore-key", { name: names.drKmsAlias(standby.primary, "database") }).targetKeyArn : undefined;
-      const primary = env.primary;
-      if (replicas && !primary)
-        throw new Error(`${env.name}: standby.readReplicas needs its primary ${standby?.primary}: resolve environments with loadEnvironments`);
       this.databases = new ServiceDatabases(this, "rds", {
         context: this.context,
         engineVersion: env.database.engineVersion,
-        databases: env.databases.map((d) => {
-          if (d.readReplica && restoreKey && primary) {
-            return { ...d, replica: { sourceArn: primaryDatabaseArn(this.aws, primary, d.service), kmsKeyArn: restoreKey, promoted: d.readReplica.promoted } };
-          }
-          return d.restoreFrom && restoreKey ? { ...d, restore: { automatedBackupsArn: d.restoreFrom, kmsKeyArn: restoreKey } } : d;
-        }),
-        multiAz: following ? replicas.multiAz : env.database.multiAz,
+        databases: env.databases.map((d) =>
+          d.restoreFrom && restoreKey ? { ...d, restore: { automatedBackupsArn: d.restoreFrom, kmsKeyArn: restoreKey } } : d,
+        ),
+        multiAz: env.database.multiAz,
         backupRetentionDays: env.database.backupRetentionDays,
         monitoringIntervalSeconds: env.database.monitoringIntervalSeconds,
         performanceInsightsRetentionDays: env.database.performanceInsightsRetentionDays,
-        // RDS Proxy comes with the services: it targets no read replica, and nothing connects in a pilot light.
-        proxy: runs ? env.database.proxy : { ...env.database.proxy, enabled: false },
+        proxy: env.database.proxy,
         deletionProtection: env.durability.deletionProtection,
         finalSnapshot: env.durability.finalSnapshots,
         applyImmediately: env.availability.applyDatabaseChangesImmediately,
@@ -219,8 +208,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         // AWS Backup selects by this tag (and resource type).
         instanceTags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
       });
-    }
-    if (runs) {
+
       this.cache = new ValkeyCache(this, "cache", {
         context: this.context,
         engineVersion: env.cache.engineVersion,
@@ -232,7 +220,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         securityGroupIds: [this.network.securityGroups.db.id],
       });
 
-      this.security.rotateManagedSecrets(Object.fromEntries(Object.values(this.databases!.instances).map((d) => [d.service, d.masterUserSecretArn])));
+      this.security.rotateManagedSecrets(Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.masterUserSecretArn])));
     }
     // A plan reads back the secret version Terraform manages (the cache auth token), and a
     // plan of the platform stack reads the secrets it takes values from.
@@ -298,11 +286,8 @@ export class EnvironmentStack extends AuthorWorksStack {
             service: d.service,
             identifier: this.databases!.instances[d.service].identifier,
             allocatedStorageGb: d.allocatedStorageGb,
-            ...(following && env.primary ? { replicaOf: databaseIdentifier(namePrefix(env.primary.name), d.service) } : {}),
           }))
         : [],
-      // Paged before a replica is the primary's database objective behind.
-      replicaLagSeconds: following && env.primary?.databaseRpoMinutes ? replicaLagThresholdSeconds(env.primary.databaseRpoMinutes) : undefined,
       cache: this.cache ? { replicationGroupId: this.cache.replicationGroupId, nodes: env.cache.nodes } : undefined,
       clusterName: this.cluster?.clusterName,
       loadBalancerName: names.gatewayLoadBalancer(env.name),
@@ -430,16 +415,11 @@ export class EnvironmentStack extends AuthorWorksStack {
           Object.fromEntries(instances.map((d) => [d.service, d.proxyEndpoint ?? d.address])),
           "PostgreSQL endpoint per service (the RDS Proxy where enabled; IAM authentication)",
         ],
+        database_master_secret_arns: [
+          Object.fromEntries(instances.map((d) => [d.service, d.masterUserSecretArn])),
+          "Secrets Manager secret of each database's master user (managed and rotated by RDS)",
+        ],
       });
-      // A following replica has no master secret of its own (its source's user signs in).
-      if (!following) {
-        this.outputs({
-          database_master_secret_arns: [
-            Object.fromEntries(instances.map((d) => [d.service, d.masterUserSecretArn])),
-            "Secrets Manager secret of each database's master user (managed and rotated by RDS)",
-          ],
-        });
-      }
     }
     if (this.cluster) {
       this.outputs({
@@ -555,11 +535,6 @@ export class EnvironmentStack extends AuthorWorksStack {
       new TerraformOutput(this, name, { value, description });
     }
   }
-}
-
-/** `arn:<partition>:rds:<primary region>:<account>:db:<identifier>`: the primary's instance of `service` (same account), a replica's source. */
-export function primaryDatabaseArn(aws: AwsContext, primary: PrimaryOfStandby, service: string): string {
-  return `${arnPrefix({ ...aws, region: primary.region }, "rds")}:db:${databaseIdentifier(namePrefix(primary.name), service)}`;
 }
 
 /** The data classes whose keys the DR region needs: storage for bucket replicas and images, database for replicated backups, secrets for secret replicas. */

@@ -5,10 +5,8 @@ import { EnvironmentConfig } from "./types";
  * Production's pilot-light standby in its DR region (docs/runbooks/region-failure.md). Same
  * account and public zone as production, same sizes: during a failover it carries
  * production's load. With `standby.pilotLight` true only the network, keys, certificate,
- * alert topics, backup vault, CI roles and a read replica of each production database
- * exist; a failover sets it false and promotes the replicas (`standby.readReplicas.promoted`).
- * Restoring from the replicated backups instead (`standby.restoreFrom`, readReplicas removed)
- * is the fallback for a corruption the replicas copied.
+ * alert topics, backup vault and CI roles exist; a failover sets it false and adds the
+ * databases' restore sources (`standby.restoreFrom`).
  */
 export const productionDr: EnvironmentConfig = {
   name: "production-dr",
@@ -25,9 +23,7 @@ export const productionDr: EnvironmentConfig = {
   storage: production.storage,
   logRetentionDays: production.logRetentionDays,
   durability: production.durability,
-  // Production's, but database changes at once: a failover's scale-up of the promoted replicas
-  // must not wait for Sunday's maintenance window (region-failure.md step 5).
-  availability: { ...production.availability, applyDatabaseChangesImmediately: true },
+  availability: production.availability,
   workloads: production.workloads,
   // Production's: a pilot light stays far below it; during a failover this environment carries
   // production's spend, and a budget action at 100 % must not stop the failover.
@@ -47,16 +43,5 @@ export const productionDr: EnvironmentConfig = {
   budgetAction: production.budgetAction,
   // Tests what this environment's vault holds: nothing in pilot light, production's data while it runs.
   restoreTesting: production.restoreTesting,
-  standby: {
-    primary: "production",
-    pilotLight: true,
-    // What holds production's database objective at 5 minutes (dr.rpoMinutes.database). While
-    // following, each replica replays production's writes on a db.t4g.medium (2 vCPUs, 4 GiB,
-    // burstable; RDS User Guide, "Hardware specifications for DB instance classes"), single-AZ:
-    // $0.065 an hour, against $0.45 for production's db.r6g.large Multi-AZ (variables/aws-prices.ts).
-    // It lags under a long burst of writes (its CPU credits or memory run out; the lag alarm
-    // pages at 120 s), and a failover scales it to production's db.r6g.large Multi-AZ in the
-    // same apply as the promotion (region-failure.md step 5: estimated 20-45 minutes, in parallel).
-    readReplicas: { instanceClass: "db.t4g.medium", multiAz: false, promoted: false },
-  },
+  standby: { primary: "production", pilotLight: true },
 };

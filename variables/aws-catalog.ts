@@ -543,8 +543,6 @@ export const BACKUP_RESTORE_JOB = {
  *   RDS Standard Edition", section "Amazon RDS PITR snapshot replication"). The upper end is
  *   the bound. The lower end is RDS's own log upload: the latest restorable time is "typically
  *   within the last five minutes" (RDS User Guide, "Restoring a DB instance to a specified time").
- * Cross-region read replicas have no entry: AWS states no bound for their lag, which their
- * ReplicaLag alarm watches instead (modules/monitoring `REPLICA_MIN_RPO_MINUTES`).
  */
 export const DR_MECHANISM_RPO_MINUTES = { s3ReplicationTimeControl: 15, rdsBackupReplication: 30 } as const;
 

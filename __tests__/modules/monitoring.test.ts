@@ -1,14 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments/types";
 import { EncryptionKey } from "../../modules/kms";
-import {
-  LoadBalancerAlarms,
-  Monitoring,
-  MonitoringProps,
-  REPLICA_LAG_ALARM,
-  REPLICA_MIN_RPO_MINUTES,
-  replicaLagThresholdSeconds,
-} from "../../modules/monitoring";
+import { LoadBalancerAlarms, Monitoring, MonitoringProps } from "../../modules/monitoring";
 import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { FIXTURE } from "../fixtures/environment";
 import { testContextWithDataKeys } from "../fixtures/context";
@@ -413,38 +406,6 @@ describe("props", () => {
     const a = alarm(json, "rds-content-reader-replica-lag");
     expect(a).toMatchObject({ metric_name: "ReplicaLag", threshold: 30, dimensions: { DBInstanceIdentifier: "c-reader" } });
     expect(a.alarm_actions[0]).toContain("critical_topic");
-  });
-
-  test("a database that is itself a replica gets the lag alarm on its own identifier: every minute, 3 of 3, missing data pages", () => {
-    const json = build(SMALL, {
-      databases: [
-        { service: "content", identifier: "dr-content", allocatedStorageGb: 20, replicaOf: "primary-content" },
-        { service: "user", identifier: "dr-user", allocatedStorageGb: 20 },
-      ],
-      replicaLagSeconds: replicaLagThresholdSeconds(5),
-    });
-    expect(alarm(json, "rds-content-replica-lag")).toMatchObject({
-      metric_name: "ReplicaLag",
-      namespace: "AWS/RDS",
-      statistic: "Maximum",
-      dimensions: { DBInstanceIdentifier: "dr-content" },
-      period: 60,
-      evaluation_periods: 3,
-      datapoints_to_alarm: 3,
-      threshold: 120,
-      comparison_operator: "GreaterThanThreshold",
-      treat_missing_data: "breaching",
-      alarm_description: "[critical] RDS content, read replica of primary-content: replication lag above 120 s for 3 minutes",
-    });
-    expect(alarm(json, "rds-content-replica-lag").alarm_actions[0]).toContain("critical_topic");
-    // Not a replica: no lag alarm.
-    expect(Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm")).filter((a) => a.metric_name === "ReplicaLag")).toHaveLength(1);
-  });
-
-  test("the lag threshold is the objective less the 3-minute window, and none below one minute", () => {
-    expect(REPLICA_LAG_ALARM).toEqual({ periodSeconds: 60, evaluationPeriods: 3 });
-    expect([30, 5, 4, 3, 1].map(replicaLagThresholdSeconds)).toEqual([1620, 120, 60, 0, 0]);
-    expect(REPLICA_MIN_RPO_MINUTES).toBe(4);
   });
 
   test("outside us-east-1 a us-east-1 critical topic receives the CloudFront alarm", () => {

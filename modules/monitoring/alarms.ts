@@ -60,48 +60,6 @@ export interface DatabaseTarget {
   readonly allocatedStorageGb: number;
   /** Read replicas by a stable name (e.g. `reader`) -> instance identifier. @default none */
   readonly replicas?: Readonly<Record<string, string>>;
-  /**
-   * This instance is itself a read replica (of the instance named here, for the alarm's
-   * description): it gets the ReplicaLag alarm on its own identifier. @default none
-   */
-  readonly replicaOf?: string;
-}
-
-/**
- * The ReplicaLag alarm's window: RDS publishes the metric every minute; three consecutive
- * minutes above the threshold page, so one slow minute (a burst of writes) does not.
- */
-export const REPLICA_LAG_ALARM = { periodSeconds: 60, evaluationPeriods: 3 } as const;
-
-/**
- * The ReplicaLag threshold (seconds) that pages before a replica is `rpoMinutes` behind: the
- * objective less the alarm's window (`REPLICA_LAG_ALARM`, 180 s), since a stalled replica's
- * lag grows by one second a second while the window fills. 5 minutes gives 120 s. Below one
- * period (60 s) the alarm cannot tell lag from normal cross-region delay: 0 is returned, and
- * environments/checks/dr.ts refuses such an objective.
- */
-export function replicaLagThresholdSeconds(rpoMinutes: number): number {
-  const t = rpoMinutes * 60 - REPLICA_LAG_ALARM.periodSeconds * REPLICA_LAG_ALARM.evaluationPeriods;
-  return t >= REPLICA_LAG_ALARM.periodSeconds ? t : 0;
-}
-
-/** The smallest objective (minutes) a ReplicaLag alarm can guard: a threshold of one period plus the window (4). */
-export const REPLICA_MIN_RPO_MINUTES = (REPLICA_LAG_ALARM.periodSeconds * (REPLICA_LAG_ALARM.evaluationPeriods + 1)) / 60;
-
-function replicaLagAlarm(id: string, what: string, identifier: string, thresholdSeconds: number): AlarmSpec {
-  const { periodSeconds, evaluationPeriods } = REPLICA_LAG_ALARM;
-  return {
-    id,
-    description: `${what}: replication lag above ${thresholdSeconds} s for ${(periodSeconds * evaluationPeriods) / 60} minutes`,
-    severity: "critical",
-    comparison: "GreaterThanThreshold",
-    threshold: thresholdSeconds,
-    evaluationPeriods,
-    datapointsToAlarm: evaluationPeriods,
-    // No lag reported means the replica is down or not replicating: the recovery point is not kept.
-    treatMissingData: "breaching",
-    metric: { namespace: "AWS/RDS", metricName: "ReplicaLag", dimensions: { DBInstanceIdentifier: identifier }, period: periodSeconds, statistic: "Maximum" },
-  };
 }
 
 /** RDS: CPU, free storage, connections (anomaly band), replica lag per read replica. */
@@ -151,12 +109,18 @@ export function databaseAlarms(db: DatabaseTarget, t: AlertThresholds, replicaLa
       ],
     },
   ];
-  // Replicas of this database in its own environment (none today), and this database as a replica.
+  // Hook: no environment has a read replica; pass its identifiers to get the lag alarm.
   for (const [name, replica] of Object.entries(db.replicas ?? {})) {
-    specs.push(replicaLagAlarm(`rds-${db.service}-${name}-replica-lag`, `RDS ${db.service} replica ${name}`, replica, replicaLagSeconds));
-  }
-  if (db.replicaOf !== undefined) {
-    specs.push(replicaLagAlarm(`rds-${db.service}-replica-lag`, `RDS ${db.service}, read replica of ${db.replicaOf}`, db.identifier, replicaLagSeconds));
+    specs.push({
+      id: `rds-${db.service}-${name}-replica-lag`,
+      description: `RDS ${db.service} replica ${name}: replication lag above ${replicaLagSeconds} s for 10 minutes`,
+      severity: "critical",
+      comparison: "GreaterThanThreshold",
+      threshold: replicaLagSeconds,
+      evaluationPeriods: 2,
+      treatMissingData: "missing",
+      metric: { namespace: "AWS/RDS", metricName: "ReplicaLag", dimensions: { DBInstanceIdentifier: replica }, period: FIVE_MINUTES, statistic: "Maximum" },
+    });
   }
   return specs;
 }

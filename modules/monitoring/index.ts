@@ -26,7 +26,7 @@ import { dashboardBody } from "./dashboard";
 import { AlertTopic, SNS_PUBLISH_KEY_ACTIONS } from "./topic";
 import { BudgetRestriction, BudgetRestrictionProps } from "./budget-restriction";
 
-export { REPLICA_LAG_ALARM, REPLICA_MIN_RPO_MINUTES, cacheNodeIds, replicaLagThresholdSeconds, replicationAlarms } from "./alarms";
+export { cacheNodeIds, replicationAlarms } from "./alarms";
 export { metricAlarm } from "./alarm-resource";
 export { LoadBalancerAlarms } from "./load-balancer";
 export type { LoadBalancerAlarmsProps } from "./load-balancer";
@@ -79,7 +79,7 @@ export interface MonitoringProps {
   readonly distributionId?: string;
   /** Application log groups to create: `/authorworks/<env>/<name>`. @default ["application"] */
   readonly applicationLogGroups?: readonly string[];
-  /** ReplicaLag alarm threshold (seconds), for databases with replicas or that are replicas (`replicaLagThresholdSeconds` of the objective). @default 60 */
+  /** ReplicaLag alarm threshold (seconds), for databases with replicas. @default 60 */
   readonly replicaLagSeconds?: number;
   /** Evictions per 5 minutes above which the cache is too small. @default 0 */
   readonly evictionsThreshold?: number;

@@ -101,32 +101,6 @@ export interface DatabaseSpec {
    * only: a later change never replaces the instance. @default none (a new, empty instance)
    */
   readonly restore?: DatabaseRestore;
-  /**
-   * Create the instance as a cross-region read replica of another region's instance (a
-   * standby's pilot light, docs/runbooks/region-failure.md), or keep an instance that was one
-   * after its promotion. Exclusive with `restore`. @default none (an instance of its own)
-   */
-  readonly replica?: DatabaseReplica;
-}
-
-/**
- * A read replica of an instance in another region. Its master user, database and password are
- * its source's: `username`, `db_name` and `manage_master_user_password` are not set while it
- * follows (the provider refuses them with `replicate_source_db`), and `username` and `db_name`
- * stay unset once promoted (both force a new instance when they change).
- */
-export interface DatabaseReplica {
-  /** The source instance's ARN (`arn:<partition>:rds:<region>:<account>:db:<identifier>`; cross-region replicas name their source by ARN). */
-  readonly sourceArn: string;
-  /** The KMS key (ARN, this region) the replica is encrypted with: an encrypted source's cross-region replica needs one. */
-  readonly kmsKeyArn: string;
-  /**
-   * false: it follows its source (read-only; no backups, no backup tag, no final snapshot: RDS
-   * refuses one for a replica). true: promoted to a standalone instance (`replicate_source_db`
-   * removed, which the provider turns into PromoteReadReplica with `backup_retention_period`),
-   * then managed like any other instance, its master password managed by RDS from then on.
-   */
-  readonly promoted: boolean;
 }
 
 /** Where a database is restored from: another region's instance's automated backups, replicated here. */
@@ -254,11 +228,6 @@ export class PostgresDatabase extends Construct implements IDatabase {
     if (monitoring && !props.monitoringRoleArn) {
       throw new Error(`rds: ${identifier}: monitoringIntervalSeconds is ${props.monitoringIntervalSeconds} but no monitoring role was given`);
     }
-    const { restore, replica } = spec;
-    if (restore && replica) throw new Error(`rds: ${identifier}: restore and replica are exclusive (a restored instance is no replica)`);
-    // A following replica has its source's user, password and backups; a promoted one its own password and backups.
-    const following = replica !== undefined && !replica.promoted;
-    const ownUser = replica === undefined;
     this.instance = new DbInstance(this, "instance", {
       identifier,
       engine: "postgres",
@@ -273,16 +242,15 @@ export class PostgresDatabase extends Construct implements IDatabase {
       maxAllocatedStorage: spec.maxAllocatedStorageGb,
       storageType: "gp3",
       storageEncrypted: true,
-      // A restored instance is encrypted with its backups' key, a replica with the key given for this region.
-      kmsKeyId: replica?.kmsKeyArn ?? restore?.kmsKeyArn ?? keys.database.arn,
-      restoreToPointInTime: restore ? { sourceDbInstanceAutomatedBackupsArn: restore.automatedBackupsArn, useLatestRestorableTime: true } : undefined,
-      replicateSourceDb: following ? replica.sourceArn : undefined,
+      // A restored instance is encrypted with its backups' key.
+      kmsKeyId: spec.restore?.kmsKeyArn ?? keys.database.arn,
+      restoreToPointInTime: spec.restore ? { sourceDbInstanceAutomatedBackupsArn: spec.restore.automatedBackupsArn, useLatestRestorableTime: true } : undefined,
 
-      dbName: ownUser ? props.databaseName : undefined,
-      username: ownUser ? props.masterUsername : undefined,
+      dbName: props.databaseName,
+      username: props.masterUsername,
       // RDS generates, stores and rotates the password in Secrets Manager: it never passes through Terraform.
-      manageMasterUserPassword: following ? undefined : true,
-      masterUserSecretKmsKeyId: following ? undefined : keys.secrets.arn,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: keys.secrets.arn,
       iamDatabaseAuthenticationEnabled: true,
 
       multiAz: props.multiAz,
@@ -292,13 +260,13 @@ export class PostgresDatabase extends Construct implements IDatabase {
       port: POSTGRES_PORT,
       parameterGroupName: this.parameterGroup.name,
 
-      backupRetentionPeriod: following ? 0 : props.backupRetentionDays,
+      backupRetentionPeriod: props.backupRetentionDays,
       backupWindow: props.backupWindow,
       maintenanceWindow: props.maintenanceWindow,
       copyTagsToSnapshot: true,
       deletionProtection: props.deletionProtection,
-      skipFinalSnapshot: following || !props.finalSnapshot,
-      finalSnapshotIdentifier: !following && props.finalSnapshot ? `${identifier}-final` : undefined,
+      skipFinalSnapshot: !props.finalSnapshot,
+      finalSnapshotIdentifier: props.finalSnapshot ? `${identifier}-final` : undefined,
       deleteAutomatedBackups: !props.finalSnapshot,
       applyImmediately: props.applyImmediately,
 
@@ -309,11 +277,10 @@ export class PostgresDatabase extends Construct implements IDatabase {
       performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays,
       enabledCloudwatchLogsExports: [...LOG_EXPORTS],
 
-      // No backup selection tag on a following replica: its data is its source's, backed up there.
-      tags: { ...tags, ...(following ? {} : props.instanceTags) },
+      tags: { ...tags, ...props.instanceTags },
       dependsOn: [this.logGroups.postgresql, this.logGroups.upgrade, ...(props.dependsOn ?? [])],
       // The restore source is a create-time input: its backups expire, and a plan must never replace the data it became.
-      lifecycle: restore ? { ignoreChanges: ["restore_to_point_in_time"] } : undefined,
+      lifecycle: spec.restore ? { ignoreChanges: ["restore_to_point_in_time"] } : undefined,
     });
 
     this.address = this.instance.address;
