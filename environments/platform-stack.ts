@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { DataAwsAcmCertificate } from "@cdktf/provider-aws/lib/data-aws-acm-certificate";
 import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
 import { DataAwsSecurityGroup } from "@cdktf/provider-aws/lib/data-aws-security-group";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
@@ -65,6 +66,8 @@ export class PlatformStack extends AuthorWorksStack {
   public readonly zone: DataAwsRoute53Zone;
   /** The environment's regional WAF web ACL (made by the `<env>` stack); its ARN goes on ALB Ingresses. */
   public readonly regionalWebAcl: DataAwsWafv2WebAcl;
+  /** The environment's certificate for its region's load balancers (`names.regionalCertificate`), made by the `<env>` stack. */
+  public readonly regionalCertificate: DataAwsAcmCertificate;
   /** The `<env>` stack's storage key (the buckets' SSE-KMS key), by its alias. */
   public readonly storageKey: IKey;
   /** The `<env>` stack's logs key (the alert topics'), by its alias. */
@@ -109,6 +112,15 @@ export class PlatformStack extends AuthorWorksStack {
     this.kube = kubernetesProviders(this, { clusterName, region: env.region, auth: options.kubernetesAuth });
     this.zone = new DataAwsRoute53Zone(this, "zone", { name: env.dns.zoneName, privateZone: false });
     this.regionalWebAcl = new DataAwsWafv2WebAcl(this, "regional-web-acl", { name: names.regionalWebAcl(env.name), scope: "REGIONAL" });
+    // Named on the Ingress: with none, the load balancer controller looks up the issued
+    // certificates matching each host and refuses more than one, and in us-east-1 the
+    // CloudFront certificate covers the same names as this one.
+    this.regionalCertificate = new DataAwsAcmCertificate(this, "regional-certificate", {
+      domain: env.dns.zoneName,
+      statuses: ["ISSUED"],
+      tags: { Name: names.regionalCertificate(env.name) },
+      mostRecent: true,
+    });
     this.storageKey = EncryptionKey.fromAliasName(this, "storage-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "storage") });
     this.logsKey = EncryptionKey.fromAliasName(this, "logs-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "logs") });
     // A standby's services read and write its primary's replicas of their buckets (the data is
@@ -248,6 +260,7 @@ export class PlatformStack extends AuthorWorksStack {
         // Either side of a failover pair (the primary's records, modules/failover) publishes its regional name only.
         regionalHost: env.dns.failover || env.standby ? regionalApiHostName(env.dns.zoneName, env.region) : undefined,
         wafAclArn: this.regionalWebAcl.arn,
+        certificateArn: this.regionalCertificate.arn,
         securityGroupIds: [webSecurityGroup.id],
         deletionProtection: env.durability.deletionProtection,
         canaryStickinessSeconds: publicCanary.stickinessSeconds,

@@ -63,6 +63,12 @@ export const names = {
   ecrNamespace: (env: EnvironmentName) => namePrefix(env),
   /** ECR repository of a service: `authorworks-<env>/<service>`. */
   ecrRepository: (env: EnvironmentName, service: string) => `${names.ecrNamespace(env)}/${service}`,
+  /**
+   * `Name` tag of the environment's ACM certificate for its region's load balancers
+   * (modules/dns): `authorworks-<env>-regional`. In us-east-1 the CloudFront certificate
+   * covers the same names, so the platform stack finds this one by its tag.
+   */
+  regionalCertificate: (env: EnvironmentName) => `${namePrefix(env)}-regional`,
   /** Regional WAF web ACL the gateway's load balancer is attached to. */
   regionalWebAcl: (env: EnvironmentName) => `${namePrefix(env)}-regional`,
   /** KMS alias of a data class key (modules/kms). */

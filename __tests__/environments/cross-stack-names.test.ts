@@ -28,6 +28,9 @@ interface LookupRule {
   readonly alsoAgrees?: { readonly what: string; readonly holds: (lookup: Json, resource: Json) => boolean };
 }
 
+/** An attribute by dotted path (`tags.Name`). */
+const at = (o: Json, path: string): unknown => path.split(".").reduce<Json | undefined>((v, k) => v?.[k], o);
+
 const rule = (nameAttribute: string, resourceType: string, resourceNameAttribute = nameAttribute, alsoAgrees?: LookupRule["alsoAgrees"]): LookupRule => ({
   nameAttribute,
   resourceType,
@@ -63,6 +66,12 @@ const LOOKUPS: Readonly<Record<string, LookupRule>> = {
   aws_iam_role: rule("name", "aws_iam_role"),
   aws_ecr_repository: rule("name", "aws_ecr_repository"),
   aws_cloudwatch_log_group: rule("name", "aws_cloudwatch_log_group"),
+  // The load balancers' certificate, by its Name tag: in us-east-1 the CloudFront certificate
+  // (provider aws.global) covers the same domain, so the match must be the stack's own region's.
+  aws_acm_certificate: rule("tags.Name", "aws_acm_certificate", "tags.Name", {
+    what: "domain, and a certificate of the stack's own region (not the us-east-1 CloudFront one)",
+    holds: (l, r) => l.domain === r.domain_name && r.provider === undefined,
+  }),
 };
 
 /** Data source types that look up nothing the `<env>` stack names, and why. */
@@ -162,13 +171,13 @@ function checkLookups(env: Json, platform: Json): Report {
         problems.push(`data.${type}.${id}: a data source type no table knows; add it to LOOKUPS, NOT_LOOKUPS or MADE_HERE`);
         continue;
       }
-      const name = lookup[rule.nameAttribute];
+      const name = at(lookup, rule.nameAttribute);
       if (typeof name !== "string" || name.includes("${")) {
         problems.push(`data.${type}.${id}: ${rule.nameAttribute} is ${JSON.stringify(name)}, not a literal name the other stack can be checked for`);
         continue;
       }
       checked.push({ source: `data.${type}.${id}`, name });
-      const candidates = Object.values(resourcesOf(env, rule.resourceType)).filter((r) => r[rule.resourceNameAttribute] === name);
+      const candidates = Object.values(resourcesOf(env, rule.resourceType)).filter((r) => at(r, rule.resourceNameAttribute) === name);
       if (candidates.length === 0) {
         problems.push(
           `data.${type}.${id} looks up ${rule.nameAttribute} "${name}": the <env> stack has no ${rule.resourceType} with ${rule.resourceNameAttribute} "${name}"`,
@@ -198,7 +207,7 @@ function checkArns(env: Json, platform: Json): Report {
     const names = new Set(texts.flatMap((t) => [...t.matchAll(r.pattern)].map((m) => m[1])));
     for (const name of [...names].sort()) {
       checked.push({ source: r.what, name });
-      const has = (stack: Json) => Object.values(resourcesOf(stack, r.resourceType)).some((x) => x[r.resourceNameAttribute] === name);
+      const has = (stack: Json) => Object.values(resourcesOf(stack, r.resourceType)).some((x) => at(x, r.resourceNameAttribute) === name);
       if (!(has(env) || (r.madeBy === "either" && has(platform)))) {
         problems.push(
           `${r.what} "${name}" in an ARN of the platform stack: no ${r.resourceType} with ${r.resourceNameAttribute} "${name}" in the <env> stack${r.madeBy === "either" ? " or the platform stack" : ""}`,
@@ -321,5 +330,16 @@ describe("the check fails when the stacks disagree", () => {
     expect(checkLookups(env, changed).problems).toEqual([
       `data.aws_lb.gateway_load_balancer: listed as made by the platform stack, but the proof fails (${MADE_HERE["aws_lb.gateway_load_balancer"].reason})`,
     ]);
+  });
+});
+
+describe("the gateway's load balancer names its certificate", () => {
+  // Without the annotation the AWS Load Balancer Controller picks the issued certificates that
+  // match each host itself and refuses more than one: in us-east-1 both of the <env> stack's match.
+  test.each(ENVS)("%s: the Ingress's certificate is the one looked up by the regional certificate's Name tag", (env) => {
+    const platform = realStack(`${env}-platform`);
+    const ingress = resourcesOf(platform, "kubernetes_ingress_v1").workloads_ingress;
+    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe("${data.aws_acm_certificate.regional_certificate.arn}");
+    expect(dataOf(platform, "aws_acm_certificate").regional_certificate).toMatchObject({ statuses: ["ISSUED"], tags: { Name: `authorworks-${env}-regional` } });
   });
 });
