@@ -66,6 +66,15 @@ export function resourcesOf(json: Json, type: string): Record<string, Json> {
   return json.resource?.[type] ?? {};
 }
 
+/** The addresses (`<type>.<id>`) of the resources made through `provider` (e.g. `aws.global`). */
+export function addressesThrough(json: Json, provider: string): string[] {
+  return Object.entries((json.resource ?? {}) as Record<string, Record<string, Json>>).flatMap(([type, rs]) =>
+    Object.entries(rs)
+      .filter(([, r]) => r.provider === provider)
+      .map(([id]) => `${type}.${id}`),
+  );
+}
+
 /** The one resource of `type` with logical id `id`; fails the test if absent. */
 export function resource(json: Json, type: string, id: string): Json {
   const r = resourcesOf(json, type)[id];

@@ -19,6 +19,7 @@ import { ServiceDatabases } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
 import { Network } from "../modules/vpc";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AwsProviders } from "../providers/aws";
 import { configureBackend } from "../providers/backend";
 import type { CloudStateSettings, S3StateSettings } from "../providers/state";
@@ -89,7 +90,9 @@ export class EnvironmentStack extends AuthorWorksStack {
       aws: this.aws,
       namePrefix: prefix,
       deletionWindowDays: env.durability.keyDeletionWindowDays,
-      global: env.region === GLOBAL_REGION ? undefined : { provider: this.providers.global, region: GLOBAL_REGION },
+      // A standby has no edge (its primary's distribution and health checks are global): nothing
+      // of it lives in us-east-1, which its failover may find down.
+      global: env.region === GLOBAL_REGION || env.standby ? undefined : { provider: this.providers.global, region: GLOBAL_REGION },
       dr: this.providers.dr && env.drRegion && env.dr ? { provider: this.providers.dr, region: env.drRegion, dataClasses: drKeyClasses(env.dr) } : undefined,
     });
     const { storage, database, logs, secrets } = this.keys;
@@ -302,7 +305,12 @@ export class EnvironmentStack extends AuthorWorksStack {
     });
 
     // Route 53 publishes health-check metrics in us-east-1: their alarms notify the topic there.
-    const healthAlarm = { topicArn: this.monitoring.globalCriticalTopicArn, provider: this.providers.global };
+    const healthAlarm = (): { topicArn: string; provider: AwsProvider } => {
+      const topicArn = this.monitoring.globalCriticalTopicArn;
+      // Only a standby has none, and it has no health checks: dns.failover needs a drRegion, and checkStandby refuses an edge check.
+      if (!topicArn) throw new Error(`${env.name}: Route 53 health-check alarms need a ${GLOBAL_REGION} critical topic`);
+      return { topicArn, provider: this.providers.global };
+    };
     if (env.dns.failover) {
       const f = env.dns.failover;
       const zone = env.dns.zoneName;
@@ -315,7 +323,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         secondary: { region: f.secondaryRegion, target: regionalApiHostName(zone, f.secondaryRegion) },
         ttlSeconds: f.ttlSeconds,
         healthCheck: f.healthCheck,
-        alarm: healthAlarm,
+        alarm: healthAlarm(),
         // checkDns: secondaryRegion is drRegion, so the aws.dr provider exists.
         gate: { bucketName: names.failoverGate(env.name), provider: this.providers.dr!, region: f.secondaryRegion, forceDestroy: env.durability.forceDestroy },
       });
@@ -327,7 +335,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         hostNames: env.edge.aliases,
         path: env.edge.healthCheckPath,
         bucketName: this.storage.buckets.media.name,
-        alarm: healthAlarm,
+        alarm: healthAlarm(),
       });
     }
 

@@ -11,7 +11,7 @@ import type { EnvironmentConfig, StandbyConfig } from "../../environments/types"
 import { GITHUB_OIDC_HOST } from "../../modules/security/github";
 import { DATABASE_SERVICES, SERVICES } from "../../variables/services";
 import { ConfigError } from "../../variables/validation";
-import { Json, resource, resourcesOf } from "../helpers";
+import { Json, addressesThrough, resource, resourcesOf } from "../helpers";
 import { realStacks } from "../real-app";
 import { synthApp } from "../synth-app";
 
@@ -82,12 +82,14 @@ describe("production-dr, committed: a pilot light in us-west-2", () => {
       Object.values(resourcesOf(dr, "aws_kms_alias"))
         .map((a) => a.name)
         .sort(),
-    ).toEqual(["database", "logs", "logs-global", "secrets", "storage"].map((c) => `alias/authorworks-production-dr-${c}`));
+    ).toEqual(["database", "logs", "secrets", "storage"].map((c) => `alias/authorworks-production-dr-${c}`));
     expect(
       Object.values(resourcesOf(dr, "aws_sns_topic"))
         .map((t) => t.name)
         .sort(),
-    ).toEqual(["chat", "critical", "critical-global", "warning"].map((s) => `authorworks-production-dr-alerts-${s}`));
+    ).toEqual(["chat", "critical", "warning"].map((s) => `authorworks-production-dr-alerts-${s}`));
+    // Nothing in us-east-1 (aws.global), which a failover to this environment may find down.
+    expect(addressesThrough(dr, "aws.global")).toEqual([]);
     expect(resource(dr, "aws_backup_vault", "backup_vault").name).toBe("authorworks-production-dr-backup");
     expect(count(dr, "aws_secretsmanager_secret")).toBeGreaterThan(0);
     expect(count(dr, "aws_iam_openid_connect_provider")).toBe(0);

@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments/types";
 import { EncryptionKey } from "../../modules/kms";
 import { LoadBalancerAlarms, Monitoring, MonitoringProps } from "../../modules/monitoring";
-import { Json, TEST_AWS, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, TEST_AWS, addressesThrough, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { FIXTURE } from "../fixtures/environment";
 import { testContextWithDataKeys } from "../fixtures/context";
 
@@ -418,7 +418,16 @@ describe("props", () => {
     expect(webhooks).toHaveLength(2);
   });
 
-  test("outside us-east-1 without a global key it refuses", () => {
-    expect(() => build(SMALL, { globalAlertsKey: undefined }, { accountId: "123456789012", region: "eu-west-1" })).toThrow(/globalAlertsKey is required/);
+  test("outside us-east-1 without a global key, an alarm on a us-east-1 metric (CloudFront) is refused", () => {
+    expect(() => build(SMALL, { globalAlertsKey: undefined }, { accountId: "123456789012", region: "eu-west-1" })).toThrow(
+      "watches a us-east-1 metric; outside us-east-1 it needs globalAlertsKey",
+    );
+  });
+
+  test("outside us-east-1 without a global key and without us-east-1 metrics (a standby): nothing in us-east-1", () => {
+    const json = build(SMALL, { globalAlertsKey: undefined, distributionId: undefined }, { accountId: "123456789012", region: "eu-west-1" });
+    const topics = Object.values(resourcesOf(json, "aws_sns_topic"));
+    expect(topics.map((t) => t.name).sort()).toEqual(["chat", "critical", "warning"].map((s) => `authorworks-dev-alerts-${s}`));
+    expect(addressesThrough(json, "aws.global")).toEqual([]);
   });
 });

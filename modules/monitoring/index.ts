@@ -59,9 +59,10 @@ export interface MonitoringProps {
   /** Provider aliased to us-east-1, for the CloudFront alarm. */
   readonly globalProvider: AwsProvider;
   /**
-   * Key in us-east-1 for the us-east-1 critical topic. Needed only when `aws.region` is not
-   * us-east-1 (otherwise the CloudFront alarm notifies the regional critical topic).
-   * @default none
+   * Key in us-east-1 for a us-east-1 twin of the critical topic, which alarms on us-east-1
+   * metrics (CloudFront, Route 53 health checks) notify when `aws.region` is not us-east-1.
+   * Ignored in us-east-1, where those alarms notify the critical topic itself.
+   * @default none: no us-east-1 topic, and an alarm on a us-east-1 metric is refused
    */
   readonly globalAlertsKey?: PolicyKey;
   /** RDS instances to watch (none in a pilot light). */
@@ -107,8 +108,11 @@ export class Monitoring extends Construct {
   public readonly chatTopicArn: string;
   /** The critical and warning topics as `ITopic`s, with `grantPublish`. */
   public readonly alertTopics: Readonly<Record<Severity, AlertTopic>>;
-  /** Critical topic the us-east-1 alarms notify (the regional one when the region is us-east-1). */
-  public readonly globalCriticalTopicArn: string;
+  /**
+   * Critical topic the us-east-1 alarms notify: the regional one when the region is us-east-1,
+   * else its us-east-1 twin. @default undefined outside us-east-1 without `globalAlertsKey`
+   */
+  public readonly globalCriticalTopicArn?: string;
   /** By alarm id, e.g. `alarms["rds-content-cpu"]`. */
   public readonly alarms: Readonly<Record<string, CloudwatchMetricAlarm>>;
   public readonly dashboard: CloudwatchDashboard;
@@ -139,11 +143,8 @@ export class Monitoring extends Construct {
 
     if (aws.region === GLOBAL_REGION) {
       this.globalCriticalTopicArn = this.criticalTopicArn;
-    } else {
+    } else if (props.globalAlertsKey) {
       // Alarm actions must be in the alarm's region: a us-east-1 twin of the critical topic.
-      if (!props.globalAlertsKey) {
-        throw new Error(`Monitoring ${id}: region ${aws.region} is not ${GLOBAL_REGION}; globalAlertsKey is required for the us-east-1 critical topic`);
-      }
       props.globalAlertsKey.addPolicyStatements(alertKeyStatement(), publishThroughSnsStatement(aws, props.globalAlertsKey.region));
       const globalTopic = this.topic("critical-global", props, props.globalAlertsKey.arn, props.globalProvider);
       this.globalCriticalTopicArn = globalTopic.arn;
@@ -159,7 +160,13 @@ export class Monitoring extends Construct {
     ];
     const alarms: Record<string, CloudwatchMetricAlarm> = {};
     for (const spec of specs) {
-      const topic = spec.global ? this.globalCriticalTopicArn : topicOf[spec.severity];
+      const globalTopic = this.globalCriticalTopicArn;
+      if (spec.global && !globalTopic) {
+        throw new Error(
+          `Monitoring ${id}: alarm ${spec.id} watches a ${GLOBAL_REGION} metric; outside ${GLOBAL_REGION} it needs globalAlertsKey (a ${GLOBAL_REGION} critical topic)`,
+        );
+      }
+      const topic = spec.global ? globalTopic! : topicOf[spec.severity];
       alarms[spec.id] = metricAlarm(this, spec, resourceName(environment, spec.id), topic, spec.global ? props.globalProvider : undefined);
     }
     this.alarms = alarms;
