@@ -510,7 +510,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         ],
         failover_gate_bucket: [
           f.gate.bucket.bucket,
-          "Bucket (DR region) whose object primary-active lets the PRIMARY answer: delete it to hold traffic on the DR region",
+          "Bucket (DR region) where an object primary-fenced holds traffic on the DR region: write it to fence the PRIMARY, delete it to let the PRIMARY answer",
         ],
       });
     }

@@ -71,7 +71,6 @@ describe("production: what lives in the DR region", () => {
       "aws_s3_bucket_policy.failover_gate_policy",
       "aws_s3_bucket_public_access_block.failover_gate_public_access",
       "aws_s3_bucket_server_side_encryption_configuration.failover_gate_encryption",
-      "aws_s3_object.failover_gate_object",
     ];
     const made = all(prod)
       .filter(([, c]) => c.provider === "aws.dr")

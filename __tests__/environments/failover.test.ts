@@ -61,7 +61,7 @@ describe("production: failover of api.authorworks.io", () => {
     }
   });
 
-  test("the gate: authorworks-production-failover-gate in us-west-2 (aws.dr); the PRIMARY needs its endpoint and the gate's object", () => {
+  test("the gate: authorworks-production-failover-gate in us-west-2 (aws.dr); the PRIMARY needs its endpoint and no fence object", () => {
     expect(resource(stacks.production, "aws_s3_bucket", "failover_gate_bucket")).toMatchObject({
       provider: "aws.dr",
       bucket: "authorworks-production-failover-gate",
@@ -70,7 +70,8 @@ describe("production: failover of api.authorworks.io", () => {
     expect(stacks.production.provider.aws.find((p: Json) => p.alias === "dr").region).toBe("us-west-2");
     expect(checks.failover_gate_health_check).toMatchObject({
       fqdn: "authorworks-production-failover-gate.s3.us-west-2.amazonaws.com",
-      resource_path: "/primary-active",
+      resource_path: "/primary-fenced",
+      invert_healthcheck: true,
     });
     expect(checks.failover_api_primary_gated_health_check).toMatchObject({
       type: "CALCULATED",

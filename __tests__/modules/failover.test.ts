@@ -10,7 +10,7 @@ import {
   EdgeHealthChecks,
   EdgeHealthChecksProps,
   GATE_HEALTH_CHECK,
-  GATE_OBJECT_KEY,
+  FENCE_OBJECT_KEY,
   healthCheckAlarmSpec,
 } from "../../modules/failover";
 import { ROUTE53_HEALTH_CHECK } from "../../variables/aws-catalog";
@@ -105,18 +105,12 @@ describe("DnsFailover", () => {
     });
   });
 
-  test("the gate: a bucket in the SECONDARY's region whose one object anyone may read over TLS, checked every 10 s, one failure enough", () => {
+  test("the gate: a bucket in the SECONDARY's region where anyone may read one key over TLS, and no object of Terraform's in it", () => {
     const bucket = resource(json, "aws_s3_bucket", "failover_gate_bucket");
     expect(bucket).toEqual({ provider: "aws.dr", bucket: "fixture-failover-gate", force_destroy: false, tags: { Name: "fixture-failover-gate" } });
-    expect(resource(json, "aws_s3_object", "failover_gate_object")).toEqual({
-      provider: "aws.dr",
-      bucket: "${aws_s3_bucket.failover_gate_bucket.id}",
-      key: GATE_OBJECT_KEY,
-      content: "ok\n",
-      content_type: "text/plain",
-      cache_control: "no-store, max-age=0",
-    });
-    expect(GATE_OBJECT_KEY).toBe("primary-active");
+    // The fence is an operator's object: an apply must never write it, nor lift it by deleting it.
+    expect(resourcesOf(json, "aws_s3_object")).toEqual({});
+    expect(FENCE_OBJECT_KEY).toBe("primary-fenced");
     // Public reads through a policy only (ACLs blocked), SSE-S3 (anonymous reads cannot use a KMS key).
     expect(resource(json, "aws_s3_bucket_public_access_block", "failover_gate_public_access")).toMatchObject({
       provider: "aws.dr",
@@ -132,10 +126,10 @@ describe("DnsFailover", () => {
     });
     const [read, tls] = statements(json, "failover_gate_policy_document");
     expect(read).toEqual({
-      sid: "RouteFiftyThreeReadsTheGate",
+      sid: "RouteFiftyThreeReadsTheFence",
       effect: "Allow",
       actions: ["s3:GetObject"],
-      resources: ["${aws_s3_bucket.failover_gate_bucket.arn}/primary-active"],
+      resources: ["${aws_s3_bucket.failover_gate_bucket.arn}/primary-fenced"],
       principals: [{ type: "*", identifiers: ["*"] }],
     });
     expect(tls).toMatchObject({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] });
@@ -146,10 +140,12 @@ describe("DnsFailover", () => {
       type: "HTTPS",
       fqdn: "fixture-failover-gate.s3.ca-central-1.amazonaws.com",
       port: 443,
-      resource_path: "/primary-active",
+      resource_path: "/primary-fenced",
       request_interval: GATE_HEALTH_CHECK.intervalSeconds,
       failure_threshold: GATE_HEALTH_CHECK.failureThreshold,
       enable_sni: true,
+      // Healthy while the fence cannot be read: the PRIMARY answers unless the fence exists.
+      invert_healthcheck: true,
       tags: { Name: "authorworks-staging-failover-gate" },
     });
     expect(GATE_HEALTH_CHECK).toEqual({ intervalSeconds: 10, failureThreshold: 1 });

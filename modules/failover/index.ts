@@ -28,11 +28,15 @@ import type { AlarmSpec } from "../monitoring/alarms";
 export const HTTPS_PORT = 443;
 /** Period of the health-check alarms (seconds): Route 53 publishes HealthCheckStatus every minute. */
 export const HEALTH_ALARM_PERIOD_SECONDS = 60;
-/** Key of the gate object: while it exists, the PRIMARY may answer. */
-export const GATE_OBJECT_KEY = "primary-active";
 /**
- * How the gate is checked: every 10 s, one failure enough, so removing the object holds the
- * traffic on the SECONDARY within about 10 s.
+ * Key of the fence object: while it exists, the PRIMARY may not answer. Terraform never
+ * writes it (an operator does, to fence), so no apply can lift a fence.
+ */
+export const FENCE_OBJECT_KEY = "primary-fenced";
+/**
+ * How the gate is checked: every 10 s, one result enough to change its status (Route 53's
+ * failure threshold counts both ways), so writing the fence object holds the traffic on the
+ * SECONDARY within about 10 s, and deleting it lets the PRIMARY answer again as fast.
  */
 export const GATE_HEALTH_CHECK = { intervalSeconds: 10, failureThreshold: 1 } as const;
 
@@ -86,10 +90,11 @@ export interface DnsFailoverProps {
   /** The PRIMARY's health-check alarm (critical). */
   readonly alarm: HealthAlarmTarget;
   /**
-   * The gate, in the SECONDARY's region: a bucket holding one public object
-   * (`GATE_OBJECT_KEY`) that Route 53 checks; the PRIMARY is healthy only while both its
-   * endpoint and the gate are. Deleting the object (S3 in that region: no us-east-1 API)
-   * keeps the traffic on the SECONDARY, also once the primary region answers again.
+   * The gate, in the SECONDARY's region: a bucket where one key (`FENCE_OBJECT_KEY`) may be
+   * read by anyone, and an inverted Route 53 check of it; the PRIMARY is healthy only while
+   * its endpoint is and that object does not exist. Writing the object (S3 in that region:
+   * no us-east-1 API) keeps the traffic on the SECONDARY, also once the primary region
+   * answers again, until it is deleted.
    */
   readonly gate: FailoverGateProps;
 }
@@ -106,8 +111,11 @@ export interface FailoverGateProps {
   readonly forceDestroy?: boolean;
 }
 
-/** An HTTPS health check of `fqdn` (SNI on, the certificate not validated by Route 53). */
-function httpsHealthCheck(scope: Construct, id: string, fqdn: string, settings: HealthCheckSettings, name: string): Route53HealthCheck {
+/**
+ * An HTTPS health check of `fqdn` (SNI on, the certificate not validated by Route 53);
+ * `inverted`: healthy when the request fails.
+ */
+function httpsHealthCheck(scope: Construct, id: string, fqdn: string, settings: HealthCheckSettings, name: string, inverted = false): Route53HealthCheck {
   return new Route53HealthCheck(scope, id, {
     type: "HTTPS",
     fqdn,
@@ -117,6 +125,7 @@ function httpsHealthCheck(scope: Construct, id: string, fqdn: string, settings: 
     failureThreshold: settings.failureThreshold,
     // The load balancer picks the certificate and the Ingress rule by this name.
     enableSni: true,
+    ...(inverted ? { invertHealthcheck: true } : {}),
     tags: { Name: name },
   });
 }
@@ -155,9 +164,9 @@ export function healthCheckAlarmSpec(id: string, healthCheckId: string, what: st
 export class DnsFailover extends Construct {
   /** Health checks of each side's endpoint, by role. */
   public readonly healthChecks: Readonly<Record<FailoverRole, Route53HealthCheck>>;
-  /** The gate's bucket, object and health check. */
-  public readonly gate: { readonly bucket: S3Bucket; readonly object: S3Object; readonly healthCheck: Route53HealthCheck };
-  /** What the PRIMARY record carries: its endpoint's check AND the gate's (CALCULATED, 2 of 2). */
+  /** The gate's bucket and its (inverted) health check of the fence object. */
+  public readonly gate: { readonly bucket: S3Bucket; readonly healthCheck: Route53HealthCheck };
+  /** What the PRIMARY record carries: its endpoint's check AND the gate's, healthy while unfenced (CALCULATED, 2 of 2). */
   public readonly primaryHealthCheck: Route53HealthCheck;
   /** The two records by role. */
   public readonly records: Readonly<Record<FailoverRole, Route53Record>>;
@@ -212,9 +221,13 @@ export class DnsFailover extends Construct {
   }
 
   /**
-   * A bucket in the SECONDARY's region whose one object anyone may read (nothing else is
-   * public: no listing, no other key), SSE-S3 (an anonymous read of an SSE-KMS object is
-   * refused), TLS only; and an HTTPS check of the object through the regional endpoint.
+   * A bucket in the SECONDARY's region where anyone may read one key, the fence object
+   * (nothing else is public: no listing, no other key), SSE-S3 (an anonymous read of an
+   * SSE-KMS object is refused), TLS only; and an inverted HTTPS check of that key through the
+   * regional endpoint. Without the object S3 answers 403 (no s3:ListBucket, so no 404), which
+   * Route 53 counts as a failure and the inversion as healthy; with it, 200, so unhealthy.
+   * Anything else that fails the request (S3 in that region down, the bucket gone) leaves the
+   * gate open: only a fence that exists closes it.
    */
   private buildGate(props: DnsFailoverProps): DnsFailover["gate"] {
     const g = props.gate;
@@ -226,7 +239,7 @@ export class DnsFailover extends Construct {
       bucket: bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, blockedEncryptionTypes: ["SSE-C"] }],
     });
-    // ACLs stay blocked; a bucket policy may grant the public read of the one object below.
+    // ACLs stay blocked; a bucket policy may grant the public read of the one key below.
     const publicAccess = new S3BucketPublicAccessBlock(this, "gate-public-access", {
       provider,
       bucket: bucket.id,
@@ -235,28 +248,21 @@ export class DnsFailover extends Construct {
       blockPublicPolicy: false,
       restrictPublicBuckets: false,
     });
-    const objectArn = `${bucket.arn}/${GATE_OBJECT_KEY}`;
+    const objectArn = `${bucket.arn}/${FENCE_OBJECT_KEY}`;
     const document = policyDocument(this, "gate-policy-document", [
-      { sid: "RouteFiftyThreeReadsTheGate", actions: ["s3:GetObject"], resources: [objectArn], principals: [{ type: "*", identifiers: ["*"] }] },
+      { sid: "RouteFiftyThreeReadsTheFence", actions: ["s3:GetObject"], resources: [objectArn], principals: [{ type: "*", identifiers: ["*"] }] },
       denyInsecureTransport(bucket.arn),
     ]);
     new S3BucketPolicy(this, "gate-policy", { provider, bucket: bucket.id, policy: document.json, dependsOn: [publicAccess] });
-    const object = new S3Object(this, "gate-object", {
-      provider,
-      bucket: bucket.id,
-      key: GATE_OBJECT_KEY,
-      content: "ok\n",
-      contentType: "text/plain",
-      cacheControl: "no-store, max-age=0",
-    });
     const healthCheck = httpsHealthCheck(
       this,
       "gate-health-check",
       `${g.bucketName}.s3.${g.region}.amazonaws.com`,
-      { path: `/${GATE_OBJECT_KEY}`, ...GATE_HEALTH_CHECK },
+      { path: `/${FENCE_OBJECT_KEY}`, ...GATE_HEALTH_CHECK },
       resourceName(props.context.environment, "failover-gate"),
+      true,
     );
-    return { bucket, object, healthCheck };
+    return { bucket, healthCheck };
   }
 }
 
