@@ -12,7 +12,7 @@
 //   it): wall time. Target <= 3 s. On Node 22 and later, also with the CLI's compiled code
 //   cached (NODE_COMPILE_CACHE, as npm run deploy runs it: scripts/cli-env.mjs), after one
 //   run that fills the cache. A first, untimed run checks that the CLI starts on this Node (it
-//   does not on Node 24: see the README's Speed section);
+//   does not on Node 24 when npm install has not compiled its node-pty: see the README's Speed section);
 // - `npm test` (jest, the whole suite), once (--no-test skips it; --test-runs N): wall time. Target <= 15 s;
 // - the same app run the default cdktf template's way (scripts/bench-template.mjs: ts-node
 //   with type-checking, provider classes from the package barrels), once (--template-runs N),
@@ -161,9 +161,9 @@ const cliArgs = () => ["--no-install", "cdktf", "synth", "--output", join(scratc
 // As typed in a shell without NODE_COMPILE_CACHE: every run compiles the CLI's modules.
 const uncachedEnv = { ...env };
 delete uncachedEnv.NODE_COMPILE_CACHE;
-// cdktf-cli 0.21 does not start on every Node version the app runs on (on Node 24 its node-pty
-// has no prebuilt binary): one run says whether it starts here; its error is printed, and the
-// CLI rows say so instead of stopping the bench.
+// cdktf-cli 0.21 does not start where its node-pty has neither a prebuilt binary nor a build of
+// its own (Node 24 when npm install did not compile it): one run says whether it starts here;
+// its error is printed, and the CLI rows say so instead of stopping the bench.
 const cliStarts = cliRuns > 0 && spawnSync("npx", cliArgs(), { cwd: ROOT, env: uncachedEnv, stdio: ["ignore", "ignore", "pipe"] }).status === 0;
 const cliTimes = cliStarts ? timed("cdktf synth", cliRuns, "npx", cliArgs, { envOf: () => uncachedEnv }) : [];
 // Node 22.1 and later: the compile cache (module.enableCompileCache exists from then on).
