@@ -82,7 +82,13 @@ export class EnvironmentStack extends AuthorWorksStack {
     if (env.dns.parentZoneName && !env.parentZone) {
       throw new Error(`${env.name}: dns.parentZoneName ${env.dns.parentZoneName} has no account and role: resolve environments with loadEnvironments`);
     }
-    ({ providers: this.providers, aws: this.aws } = environmentAws(this, env, { dr: true, parentZone: env.parentZone }));
+    ({ providers: this.providers, aws: this.aws } = environmentAws(this, env, {
+      dr: true,
+      // A standby has no edge (its primary's distribution and health checks are global):
+      // nothing of it lives in us-east-1, which its failover may find down.
+      global: !env.standby,
+      parentZone: env.parentZone,
+    }));
 
     // What AWS accepts only in us-east-1 (CloudFront's certificate, WAF and metrics) goes through
     // providers.global. Keys are regional: outside us-east-1 the logs key gets a twin there.
@@ -90,9 +96,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       aws: this.aws,
       namePrefix: prefix,
       deletionWindowDays: env.durability.keyDeletionWindowDays,
-      // A standby has no edge (its primary's distribution and health checks are global): nothing
-      // of it lives in us-east-1, which its failover may find down.
-      global: env.region === GLOBAL_REGION || env.standby ? undefined : { provider: this.providers.global, region: GLOBAL_REGION },
+      global: this.providers.global && env.region !== GLOBAL_REGION ? { provider: this.providers.global, region: GLOBAL_REGION } : undefined,
       dr: this.providers.dr && env.drRegion && env.dr ? { provider: this.providers.dr, region: env.drRegion, dataClasses: drKeyClasses(env.dr) } : undefined,
     });
     const { storage, database, logs, secrets } = this.keys;
@@ -254,7 +258,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         })),
         privateZoneName: env.dns.privateZoneName,
         vpcId: this.network.vpcId,
-        globalProvider: this.providers.global,
+        globalProvider: this.globalProvider(),
         cloudFrontAliases: env.edge.aliases,
         dnssec: env.dns.dnssec,
         dnssecKeyDeletionWindowDays: env.durability.keyDeletionWindowDays,
@@ -264,7 +268,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       if (!this.storage) throw new Error(`${env.name}: an environment of its own always runs (only a standby is a pilot light)`);
       this.cdn = new ContentDelivery(this, "cdn", {
         context: this.context,
-        globalProvider: this.providers.global,
+        globalProvider: this.globalProvider(),
         zoneName: dns.zoneName,
         zoneId: dns.zoneId,
         aliases: env.edge.aliases,
@@ -309,7 +313,7 @@ export class EnvironmentStack extends AuthorWorksStack {
       const topicArn = this.monitoring.globalCriticalTopicArn;
       // Only a standby has none, and it has no health checks: dns.failover needs a drRegion, and checkStandby refuses an edge check.
       if (!topicArn) throw new Error(`${env.name}: Route 53 health-check alarms need a ${GLOBAL_REGION} critical topic`);
-      return { topicArn, provider: this.providers.global };
+      return { topicArn, provider: this.globalProvider() };
     };
     if (env.dns.failover) {
       const f = env.dns.failover;
@@ -517,6 +521,12 @@ export class EnvironmentStack extends AuthorWorksStack {
     if (this.dns instanceof DnsZones && this.dns.dsRecord) {
       this.outputs({ dnssec_ds_record: [this.dns.dsRecord, "DS record to publish at the registrar (DNSSEC)"] });
     }
+  }
+
+  /** The us-east-1 provider, which every environment but a standby has. */
+  private globalProvider(): AwsProvider {
+    if (!this.providers.global) throw new Error(`${this.node.id}: nothing of a standby lives in ${GLOBAL_REGION}, so it has no aws.global provider`);
+    return this.providers.global;
   }
 
   /** What a failover to the DR region starts from (the DR environment finds the same by `names`). */

@@ -90,18 +90,19 @@ function terraformElements(node: IConstruct, into: TerraformElement[] = []): Ter
 
 /**
  * What every stack of one environment starts with: its AWS providers (default tags,
- * account guard; the DR alias only where asked), the random provider, and the account
+ * account guard; the DR and us-east-1 aliases only where asked), the random provider, and the account
  * and region modules build ARNs from.
  */
 export function environmentAws(
   stack: TerraformStack,
   env: EnvironmentConfig,
-  opts: { readonly dr: boolean; readonly parentZone?: ParentZoneAccess },
+  opts: { readonly dr: boolean; readonly global?: boolean; readonly parentZone?: ParentZoneAccess },
 ): { providers: AwsProviders; aws: AwsContext } {
   const providers = awsProviders(stack, {
     environment: env.name,
     region: env.region,
     drRegion: opts.dr ? env.drRegion : undefined,
+    global: opts.global,
     accountId: env.accountId,
     owner: env.owner,
     costCenter: env.costCenter,

@@ -9,6 +9,12 @@ export interface AwsProvidersProps {
   readonly region: string;
   /** Disaster-recovery region: adds the aliased provider `aws.dr`. @default none */
   readonly drRegion?: string;
+  /**
+   * Adds the aliased provider `aws.global` in us-east-1, for a stack that has something
+   * there. A stack without it declares no us-east-1 provider (tflint reports an unused one).
+   * @default false
+   */
+  readonly global?: boolean;
   /** When set, the provider refuses every other account (`allowed_account_ids`). @default no guard */
   readonly accountId?: string;
   readonly owner: string;
@@ -27,9 +33,10 @@ export interface AwsProviders {
   readonly dr?: AwsProvider;
   /**
    * Provider in us-east-1 (alias `global`) for what AWS only accepts there: CloudFront
-   * certificates, CLOUDFRONT-scope WAF, DNSSEC signing keys.
+   * certificates, CLOUDFRONT-scope WAF, DNSSEC signing keys, Route 53 health-check alarms;
+   * undefined unless `global` was asked for.
    */
-  readonly global: AwsProvider;
+  readonly global?: AwsProvider;
   /** Provider in the parent zone's account (alias `parent_zone`), when `parentZone` is set. */
   readonly parentZone?: AwsProvider;
 }
@@ -47,9 +54,9 @@ export interface AwsProviders {
 export const AWS_PROVIDER_VERSION = "6.47.0";
 
 /**
- * The AWS providers of one stack: the default one in the primary region, `aws.global`
- * in us-east-1, `aws.dr` in the DR region where the environment has one, and
- * `aws.parent_zone` in the parent zone's account where it has one. Each carries the
+ * The AWS providers of one stack: the default one in the primary region, `aws.dr` in the
+ * DR region where the environment has one, `aws.global` in us-east-1 where the stack has
+ * something there, and `aws.parent_zone` in the parent zone's account where it has one. Each carries the
  * project's default tags and its account guard.
  */
 export function awsProviders(stack: Construct, props: AwsProvidersProps): AwsProviders {
@@ -61,7 +68,7 @@ export function awsProviders(stack: Construct, props: AwsProvidersProps): AwsPro
   return {
     primary: new AwsProvider(stack, "aws", { region: props.region, ...common }),
     dr: props.drRegion ? new AwsProvider(stack, "aws-dr", { alias: "dr", region: props.drRegion, ...common }) : undefined,
-    global: new AwsProvider(stack, "aws-global", { alias: "global", region: GLOBAL_REGION, ...common }),
+    global: props.global ? new AwsProvider(stack, "aws-global", { alias: "global", region: GLOBAL_REGION, ...common }) : undefined,
     // Route 53 is global: the region only picks the STS and API endpoints.
     parentZone: props.parentZone
       ? new AwsProvider(stack, "aws-parent-zone", {

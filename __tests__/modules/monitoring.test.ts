@@ -420,7 +420,14 @@ describe("props", () => {
 
   test("outside us-east-1 without a global key, an alarm on a us-east-1 metric (CloudFront) is refused", () => {
     expect(() => build(SMALL, { globalAlertsKey: undefined }, { accountId: "123456789012", region: "eu-west-1" })).toThrow(
-      "watches a us-east-1 metric; outside us-east-1 it needs globalAlertsKey",
+      "watches a us-east-1 metric: it needs globalProvider and, outside us-east-1, globalAlertsKey",
+    );
+  });
+
+  test("without a us-east-1 provider, an alarm on a us-east-1 metric is refused, in us-east-1 too; so is a global key", () => {
+    expect(() => build(SMALL, { globalProvider: undefined })).toThrow("alarm cloudfront-5xx-rate watches a us-east-1 metric: it needs globalProvider");
+    expect(() => build(SMALL, { globalProvider: undefined }, { accountId: "123456789012", region: "eu-west-1" })).toThrow(
+      "globalAlertsKey needs globalProvider (the us-east-1 topic is made through it)",
     );
   });
 

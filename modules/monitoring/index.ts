@@ -56,8 +56,11 @@ export interface MonitoringProps {
   readonly observability: ObservabilityConfig;
   /** Monthly cost budget (USD). */
   readonly monthlyBudgetUsd: number;
-  /** Provider aliased to us-east-1, for the CloudFront alarm. */
-  readonly globalProvider: AwsProvider;
+  /**
+   * Provider aliased to us-east-1, for the alarms on us-east-1 metrics and the twin topic.
+   * @default none: an alarm on a us-east-1 metric, or `globalAlertsKey`, is refused
+   */
+  readonly globalProvider?: AwsProvider;
   /**
    * Key in us-east-1 for a us-east-1 twin of the critical topic, which alarms on us-east-1
    * metrics (CloudFront, Route 53 health checks) notify when `aws.region` is not us-east-1.
@@ -144,6 +147,7 @@ export class Monitoring extends Construct {
     if (aws.region === GLOBAL_REGION) {
       this.globalCriticalTopicArn = this.criticalTopicArn;
     } else if (props.globalAlertsKey) {
+      if (!props.globalProvider) throw new Error(`Monitoring ${id}: globalAlertsKey needs globalProvider (the ${GLOBAL_REGION} topic is made through it)`);
       // Alarm actions must be in the alarm's region: a us-east-1 twin of the critical topic.
       props.globalAlertsKey.addPolicyStatements(alertKeyStatement(), publishThroughSnsStatement(aws, props.globalAlertsKey.region));
       const globalTopic = this.topic("critical-global", props, props.globalAlertsKey.arn, props.globalProvider);
@@ -161,9 +165,9 @@ export class Monitoring extends Construct {
     const alarms: Record<string, CloudwatchMetricAlarm> = {};
     for (const spec of specs) {
       const globalTopic = this.globalCriticalTopicArn;
-      if (spec.global && !globalTopic) {
+      if (spec.global && (!globalTopic || !props.globalProvider)) {
         throw new Error(
-          `Monitoring ${id}: alarm ${spec.id} watches a ${GLOBAL_REGION} metric; outside ${GLOBAL_REGION} it needs globalAlertsKey (a ${GLOBAL_REGION} critical topic)`,
+          `Monitoring ${id}: alarm ${spec.id} watches a ${GLOBAL_REGION} metric: it needs globalProvider and, outside ${GLOBAL_REGION}, globalAlertsKey (a ${GLOBAL_REGION} critical topic)`,
         );
       }
       const topic = spec.global ? globalTopic! : topicOf[spec.severity];
