@@ -107,7 +107,7 @@ export interface FailoverGateProps {
   readonly provider: AwsProvider;
   /** That region. */
   readonly region: string;
-  /** Let `terraform destroy` delete the bucket with its object. @default false */
+  /** Let `terraform destroy` delete the bucket with a fence object in it (an operator's: see FENCE_OBJECT_KEY). @default false */
   readonly forceDestroy?: boolean;
 }
 
