@@ -78,6 +78,18 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const refId = (ref: string): string | undefined => /^\$\{[a-z0-9_]+\.([A-Za-z0-9_-]+)\.[a-z_]+\}$/.exec(ref)?.[1];
 const gib = (size: string | undefined): number => (size && /^\d+Gi$/.test(size) ? Number(size.slice(0, -2)) : 0);
 
+/**
+ * The optional features a Route 53 health check is billed for, each per month (Route 53
+ * pricing, "Optional health check features"): HTTPS, string matching, the fast (10 s)
+ * interval, latency measurement. A CALCULATED check has none.
+ */
+export function healthCheckOptionalFeatures(check: Json): number {
+  const type = String(check.type ?? "");
+  return (
+    Number(type.startsWith("HTTPS")) + Number(type.endsWith("_STR_MATCH")) + Number(check.request_interval === 10) + Number(check.measure_latency === true)
+  );
+}
+
 function line(component: string, quantity: string, priced: ReadonlyArray<readonly [Price | undefined, number]>): CostLine {
   const missing = priced.some(([p, q]) => q > 0 && !p);
   const prices = priced.filter(([p, q]) => p && q > 0).map(([p]) => p!);
@@ -198,6 +210,7 @@ export function estimateMonthlyCost(stacks: EnvironmentStacks): CostEstimate {
   const managedSecrets = resources(env, "aws_db_instance").filter((d) => d.manage_master_user_password === true).length;
   // An EventBridge connection keeps its authorization in a Secrets Manager secret of its own.
   const secrets = count(env, "aws_secretsmanager_secret") + managedSecrets + count(platform, "aws_cloudwatch_event_connection");
+  const features = resources(env, "aws_route53_health_check").reduce((sum, c) => sum + healthCheckOptionalFeatures(c), 0);
   const volumes = persistentVolumeGb(platform);
   const cacheGroups = resources(env, "aws_elasticache_replication_group");
 
@@ -226,10 +239,11 @@ export function estimateMonthlyCost(stacks: EnvironmentStacks): CostEstimate {
     line("Secrets Manager secrets", plural(secrets, "secret"), [[PRICES.secret, secrets]]),
     line(
       "Route 53 hosted zones and health checks",
-      `${plural(count(env, "aws_route53_zone"), "zone")}, ${plural(count(env, "aws_route53_health_check"), "check")}`,
+      `${plural(count(env, "aws_route53_zone"), "zone")}, ${plural(count(env, "aws_route53_health_check"), "check")}${features ? `, ${plural(features, "paid option")}` : ""}`,
       [
         [PRICES.hostedZone, count(env, "aws_route53_zone")],
         [PRICES.healthCheck, count(env, "aws_route53_health_check")],
+        [PRICES.healthCheckOptionalFeature, features],
       ],
     ),
   ];
@@ -261,7 +275,8 @@ const PRICE_LABELS: Readonly<Record<PriceId, string>> = {
   kmsKey: "KMS customer managed key",
   secret: "Secrets Manager secret",
   hostedZone: "Route 53 hosted zone",
-  healthCheck: "Route 53 health check",
+  healthCheck: "Route 53 health check of an AWS endpoint (the free first 50 are not counted)",
+  healthCheckOptionalFeature: "Route 53 health check option of an AWS endpoint (HTTPS, string matching, 10 s interval or latency)",
 };
 
 /** A markdown link named after the file (GitHub) or the host. */

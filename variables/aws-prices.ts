@@ -32,6 +32,10 @@ const AWS_TOOLKIT_RATES =
 const AWS_TOOLKIT_CACHE =
   "https://github.com/aws/agent-toolkit-for-aws/blob/02b472450a79c1f00d705f9649717dce6ea55bf3/plugins/aws-startup-advisor/skills/gcp-to-aws/references/shared/pricing-cache.md";
 
+/** api-evangelist/amazon-route53-resolver: the Route 53 pricing page's prices, each "found verbatim in the fetched page text", read 2026-09-20. */
+const ROUTE53_PRICING_TRANSCRIPT =
+  "https://github.com/api-evangelist/amazon-route53-resolver/blob/1c78eb06bd0bfa4611316eca2dd0240ad0bb733e/plans/amazon-route53-resolver-plans-pricing.yml";
+
 const price = (usd: number, unit: PriceUnit, source: string, official: string): Price => ({ usd, unit, source, official });
 
 /** Prices of one unit each. */
@@ -57,6 +61,8 @@ export const PRICES = {
   secret: price(0.4, "month", AWS_TOOLKIT_RATES, "https://aws.amazon.com/secrets-manager/pricing/"),
   hostedZone: price(0.5, "month", AWS_TOOLKIT_RATES, "https://aws.amazon.com/route53/pricing/"),
   healthCheck: price(0.5, "month", AWS_TOOLKIT_CACHE, "https://aws.amazon.com/route53/pricing/"),
+  /** Each optional feature of a health check of an AWS endpoint: HTTPS, string matching, the 10 s interval, latency measurement. */
+  healthCheckOptionalFeature: price(1, "month", ROUTE53_PRICING_TRANSCRIPT, "https://aws.amazon.com/route53/pricing/"),
 } as const satisfies Record<string, Price>;
 export type PriceId = keyof typeof PRICES;
 

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CostEstimate, costTableMarkdown, environmentStackNames, estimateMonthlyCost } from "../../environments/cost-estimate";
+import { CostEstimate, costTableMarkdown, environmentStackNames, estimateMonthlyCost, healthCheckOptionalFeatures } from "../../environments/cost-estimate";
 import { HOURS_PER_MONTH, PRICES } from "../../variables/aws-prices";
 import type { Json } from "../helpers";
 import { realStacks, realSynthRun } from "../real-app";
@@ -54,6 +54,25 @@ describe("no budget alert fires every month by design", () => {
 });
 
 describe("the estimate reads the stacks' actual sizes", () => {
+  test("Route 53: each health check at the basic price plus one per paid option (HTTPS, string matching, 10 s, latency)", () => {
+    expect(healthCheckOptionalFeatures({ type: "HTTPS", request_interval: 10 })).toBe(2);
+    expect(healthCheckOptionalFeatures({ type: "HTTPS", request_interval: 30 })).toBe(1);
+    expect(healthCheckOptionalFeatures({ type: "HTTPS_STR_MATCH", request_interval: 30, measure_latency: true })).toBe(3);
+    expect(healthCheckOptionalFeatures({ type: "HTTP", request_interval: 30 })).toBe(0);
+    expect(healthCheckOptionalFeatures({ type: "CALCULATED" })).toBe(0);
+    // Production: the API's two checks and the gate (HTTPS, 10 s), the gated CALCULATED one, the media check (HTTPS, 30 s).
+    const checks = Object.values(stacks.production.resource.aws_route53_health_check as Record<string, Json>);
+    expect(checks.map(healthCheckOptionalFeatures).sort()).toEqual([0, 1, 2, 2, 2]);
+    expect(lineOf(byName.production, "Route 53 hosted zones and health checks")).toMatchObject({
+      quantity: "2 zones, 5 checks, 7 paid options",
+      monthlyUsd: 2 * PRICES.hostedZone.usd + 5 * PRICES.healthCheck.usd + 7 * PRICES.healthCheckOptionalFeature.usd,
+    });
+    expect(lineOf(byName.dev, "Route 53 hosted zones and health checks")).toMatchObject({
+      quantity: "2 zones, 0 checks",
+      monthlyUsd: 2 * PRICES.hostedZone.usd,
+    });
+  });
+
   test("node groups at their desired size, priced per instance-hour (dev: 2 × t4g.medium, 2 × t4g.large, spot 0)", () => {
     expect(lineOf(byName.dev, "EC2 nodes: system")).toMatchObject({ quantity: "2 × t4g.medium", monthlyUsd: 2 * 0.0336 * HOURS_PER_MONTH });
     expect(lineOf(byName.dev, "EC2 nodes: application")).toMatchObject({ quantity: "2 × t4g.large", monthlyUsd: 2 * 0.0672 * HOURS_PER_MONTH });
