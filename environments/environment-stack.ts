@@ -244,7 +244,9 @@ export class EnvironmentStack extends AuthorWorksStack {
         vpcId: this.network.vpcId,
         forceDestroy: env.durability.forceDestroy,
       });
-      if (runs) this.gatewayWebAcl = gatewayWebAcl(this, { context: this.context, wafRateLimit: env.edge.wafRateLimit, logging: true });
+      if (runs) {
+        this.gatewayWebAcl = gatewayWebAcl(this, { context: this.context, wafRateLimit: env.edge.wafRateLimit, logging: true, hold: env.edge.gatewayHold });
+      }
     } else {
       const dns = new DnsZones(this, "dns", {
         context: this.context,
@@ -275,6 +277,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         certificateArn: dns.cloudFrontCertificateArn,
         priceClass: env.edge.priceClass,
         wafRateLimit: env.edge.wafRateLimit,
+        gatewayHold: env.edge.gatewayHold,
         mediaBucket: this.storage.buckets.media,
         logsBucket: this.storage.buckets.logs,
         wafLogging: { globalKmsKeyArn: globalLogsKey.arn },

@@ -375,6 +375,20 @@ export interface EdgeConfig {
    * @default none
    */
   readonly healthCheckPath?: string;
+  /**
+   * A hold on the gateway's regional web ACL (modules/cdn `gatewayWebAcl`, `WebAclHold`): a rule
+   * before all others that blocks every request with 403, or every request but `allowPath`
+   * (exactly; e.g. `/health`, so that Route 53 keeps seeing the region healthy). Set only
+   * during a fail back (docs/runbooks/region-failure.md): kept here, an apply keeps it.
+   * @default none
+   */
+  readonly gatewayHold?: GatewayHoldConfig;
+}
+
+/** `edge.gatewayHold`: `{}` blocks everything; `{ allowPath: "/health" }` everything but that path. */
+export interface GatewayHoldConfig {
+  /** The one path still answered, exactly (starting with `/`). @default none: everything is blocked */
+  readonly allowPath?: string;
 }
 
 export interface SecurityConfig {

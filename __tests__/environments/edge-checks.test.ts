@@ -148,6 +148,35 @@ describe("checkEdge: WAF rate limit and price class", () => {
   });
 });
 
+describe("checkEdge: gateway hold", () => {
+  test.each([{}, { allowPath: "/health" }])("%p is accepted", (gatewayHold) => {
+    expect(problemsOf(devWith({}, { gatewayHold }))).toEqual([]);
+  });
+
+  test.each([["on"], [{ allow: "/health" }], [null]])("%p is refused with the two shapes", (gatewayHold) => {
+    expect(errorOf(devWith({}, { gatewayHold: gatewayHold as never }))).toContain(
+      "edge.gatewayHold: got " +
+        JSON.stringify(gatewayHold) +
+        '; accepted: {} (block every request) or { allowPath: "/health" } (block every request but that path), or none',
+    );
+  });
+
+  test("allowPath must be a path", () => {
+    expect(errorOf(devWith({}, { gatewayHold: { allowPath: "health" } }))).toContain(
+      'edge.gatewayHold.allowPath: got "health"; accepted: a path starting with /',
+    );
+  });
+
+  test("a pilot light has no gateway to hold", () => {
+    const pilotLight: EnvironmentConfig = { ...devWith({}, { aliases: [], gatewayHold: {} }), standby: { primary: "production", pilotLight: true } };
+    expect(errorOf(pilotLight)).toContain(
+      "edge.gatewayHold: got {}; accepted: none while standby.pilotLight is true: a pilot light has no gateway web ACL to hold",
+    );
+    const running: EnvironmentConfig = { ...pilotLight, standby: { primary: "production", pilotLight: false } };
+    expect(problemsOf(running).filter((p) => p.startsWith("edge.gatewayHold"))).toEqual([]);
+  });
+});
+
 describe("helpers", () => {
   test("isWithinZone works at label boundaries", () => {
     expect(isWithinZone("a.dev.authorworks.io", "dev.authorworks.io")).toBe(true);

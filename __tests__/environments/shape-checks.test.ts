@@ -79,7 +79,7 @@ describe("the shape of an environment file, checked before its values", () => {
 
   test("REQUIRED_SECTIONS lists every object section of a complete environment, except the optional ones", () => {
     // Optional in EnvironmentConfig (environments/types.ts): a file may leave them out.
-    const optional = ["network.subnets", "workloads.overrides", "workloads.overrides.export", "dr", "dns.failover"];
+    const optional = ["network.subnets", "workloads.overrides", "workloads.overrides.export", "dr", "dns.failover", "edge.gatewayHold"];
     const sections: string[] = [];
     const walk = (v: unknown, path: string): void => {
       if (typeof v !== "object" || v === null || Array.isArray(v)) return;

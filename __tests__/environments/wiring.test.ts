@@ -275,7 +275,14 @@ const ROWS: readonly Row[] = [
   ["edge.aliases[1]", "env", "aws_cloudfront_distribution.cdn_distribution.aliases[1]", F.edge.aliases[1]],
   ["edge.aliases[1]", "env", "aws_route53_record.cdn_img_a.name", F.edge.aliases[1]],
   ["edge.wafRateLimit", "env", "aws_wafv2_web_acl.cdn_web_acl_acl.rule[1].statement.rate_based_statement.limit", F.edge.wafRateLimit],
-  ["edge.wafRateLimit", "env", "aws_wafv2_web_acl.cdn_regional_web_acl_acl.rule[1].statement.rate_based_statement.limit", F.edge.wafRateLimit],
+  // The hold comes first in the REGIONAL ACL (priority 0), so the rate limit is its third rule.
+  ["edge.wafRateLimit", "env", "aws_wafv2_web_acl.cdn_regional_web_acl_acl.rule[2].statement.rate_based_statement.limit", F.edge.wafRateLimit],
+  [
+    "edge.gatewayHold.allowPath",
+    "env",
+    "aws_wafv2_web_acl.cdn_regional_web_acl_acl.rule[0].statement.not_statement.statement[0].byte_match_statement.search_string",
+    F.edge.gatewayHold!.allowPath,
+  ],
   ["edge.healthCheckPath", "env", "aws_s3_object.edge_health_canary.key", F.edge.healthCheckPath!.slice(1)],
   ["edge.healthCheckPath", "env", "aws_route53_health_check.edge_health_cdn_health_check.resource_path", F.edge.healthCheckPath],
   // Security.

@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Json, dataOf, resource, resourcesOf, sid, statements, synthWith } from "../helpers";
-import { ContentDelivery, ContentDeliveryProps, MANAGED_RULE_GROUPS, RATE_LIMIT_RULE } from "../../modules/cdn";
+import { ContentDelivery, ContentDeliveryProps, HOLD_RULE, MANAGED_RULE_GROUPS, RATE_LIMIT_RULE } from "../../modules/cdn";
 import { PolicyStatement, policyDocument } from "../../modules/iam";
 import type { AuthorWorksStack } from "../../environments/stack-base";
 import { ObjectStorage } from "../../modules/s3";
@@ -301,6 +301,29 @@ describe("ContentDelivery WAF", () => {
       expect(r.visibility_config.metric_name).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
     }
     expect(new Set(rules.map((r) => r.visibility_config.metric_name)).size).toBe(rules.length);
+  });
+
+  test("a gateway hold: on the REGIONAL ACL only, a blocking rule at priority 0 before all others; everything, or all but one exact path", () => {
+    const rules = (j: Json, id: string): Json[] => resource(j, "aws_wafv2_web_acl", id).rule;
+    const path = { field_to_match: { uri_path: {} }, text_transformation: [{ priority: 0, type: "NONE" }] };
+    const everything = synth(ENV, { gatewayHold: {} });
+    expect(rules(everything, "cdn_regional_web_acl_acl")[0]).toEqual({
+      name: HOLD_RULE,
+      priority: 0,
+      action: { block: {} },
+      // A URI path of 0 bytes or more: every request.
+      statement: { size_constraint_statement: { ...path, comparison_operator: "GE", size: 0 } },
+      visibility_config: { cloudwatch_metrics_enabled: true, sampled_requests_enabled: true, metric_name: "authorworks-staging-regional-Hold" },
+    });
+    expect(rules(everything, "cdn_regional_web_acl_acl").slice(1)).toEqual(rules(json, "cdn_regional_web_acl_acl"));
+    // The distribution's ACL never holds: CloudFront keeps serving media from its other origins.
+    expect(rules(everything, "cdn_web_acl_acl")).toEqual(rules(json, "cdn_web_acl_acl"));
+    const allButHealth = synth(ENV, { gatewayHold: { allowPath: "/fixture-health" } });
+    expect(rules(allButHealth, "cdn_regional_web_acl_acl")[0].statement).toEqual({
+      not_statement: { statement: [{ byte_match_statement: { ...path, positional_constraint: "EXACTLY", search_string: "/fixture-health" } }] },
+    });
+    // None by default.
+    expect(rules(json, "cdn_regional_web_acl_acl").map((r) => r.name)).not.toContain(HOLD_RULE);
   });
 
   test("rate limits per IP at CloudFront, per forwarded viewer IP at the load balancer (behind CloudFront)", () => {

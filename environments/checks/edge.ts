@@ -8,7 +8,7 @@ import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
 import { DOMAIN_DESCRIPTION, DOMAIN_NAME, HEALTH_CHECK_PATH, HEALTH_CHECK_PATH_DESCRIPTION, isWithinZone } from "./dns";
 
-/** Checks `cfg.edge`: price class, aliases inside the zone (none in a standby), the WAF rate limit, the health check's path. */
+/** Checks `cfg.edge`: price class, aliases inside the zone (none in a standby), the WAF rate limit, the gateway hold, the health check's path. */
 export function checkEdge(c: Checker, cfg: EnvironmentConfig): void {
   const dns = cfg.dns;
   const zoneOk = DOMAIN_NAME.test(dns.zoneName ?? "");
@@ -40,6 +40,17 @@ export function checkEdge(c: Checker, cfg: EnvironmentConfig): void {
     seen.add(alias);
   });
   c.intRange("edge.wafRateLimit", edge.wafRateLimit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max, "requests per 5 minutes per IP (AWS WAF's limits)");
+  const hold = edge.gatewayHold;
+  if (hold !== undefined) {
+    if (typeof hold !== "object" || hold === null || Object.keys(hold).some((k) => k !== "allowPath")) {
+      c.fail("edge.gatewayHold", hold, '{} (block every request) or { allowPath: "/health" } (block every request but that path), or none');
+    } else if (hold.allowPath !== undefined) {
+      c.matches("edge.gatewayHold.allowPath", hold.allowPath, HEALTH_CHECK_PATH, HEALTH_CHECK_PATH_DESCRIPTION);
+    }
+    // A pilot light has no gateway and no regional web ACL: a hold there would hold nothing.
+    if (cfg.standby?.pilotLight === true)
+      c.fail("edge.gatewayHold", hold, "none while standby.pilotLight is true: a pilot light has no gateway web ACL to hold");
+  }
   if (edge.healthCheckPath !== undefined) {
     const path = edge.healthCheckPath;
     if (c.matches("edge.healthCheckPath", path, HEALTH_CHECK_PATH, HEALTH_CHECK_PATH_DESCRIPTION) && /^\/+$|\/$/.test(path)) {

@@ -27,7 +27,7 @@ import { PolicyStatement } from "../iam";
 import type { PolicyKey } from "../kms";
 import { CloudFrontPriceClass, GLOBAL_REGION, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
 import { names, resourceName } from "../../variables/project";
-import { WebAcl, WebAclLoggingProps } from "./waf";
+import { WebAcl, WebAclHold, WebAclLoggingProps } from "./waf";
 
 export * from "./waf";
 
@@ -97,6 +97,8 @@ export interface ContentDeliveryProps {
   readonly priceClass: CloudFrontPriceClass;
   /** WAF rate limit: requests per 5 minutes from one IP (`env.edge.wafRateLimit`). */
   readonly wafRateLimit: number;
+  /** A hold on the gateway's REGIONAL ACL (`env.edge.gatewayHold`); the CLOUDFRONT ACL never holds. @default none */
+  readonly gatewayHold?: WebAclHold;
   /** The media bucket (SSE-KMS): default origin, through Origin Access Control. */
   readonly mediaBucket: OriginBucket;
   /** The logs bucket: standard logs v2 land under `<logPrefix>/`. */
@@ -128,9 +130,13 @@ export interface ContentDeliveryProps {
  * rules, counting requests per viewer (`FORWARDED_IP`: API traffic reaches the load balancer
  * from CloudFront's edge servers). With `logging`, request logs in a log group encrypted with
  * `context.keys.logs`, kept `context.logRetentionDays`. A standby, which has no distribution,
- * builds it alone.
+ * builds it alone. With `hold`, a rule before all others blocks what the load balancer serves
+ * (the fail back of docs/runbooks/region-failure.md).
  */
-export function gatewayWebAcl(scope: Construct, props: { readonly context: StackContext; readonly wafRateLimit: number; readonly logging: boolean }): WebAcl {
+export function gatewayWebAcl(
+  scope: Construct,
+  props: { readonly context: StackContext; readonly wafRateLimit: number; readonly logging: boolean; readonly hold?: WebAclHold },
+): WebAcl {
   const { environment: env, keys, logRetentionDays } = props.context;
   return new WebAcl(scope, "regional-web-acl", {
     name: names.regionalWebAcl(env),
@@ -139,6 +145,7 @@ export function gatewayWebAcl(scope: Construct, props: { readonly context: Stack
     rateLimit: props.wafRateLimit,
     rateLimitKey: "FORWARDED_IP",
     logging: props.logging ? { retentionDays: logRetentionDays, kmsKeyArn: keys.logs.arn } : undefined,
+    hold: props.hold,
   });
 }
 
@@ -205,7 +212,12 @@ export class ContentDelivery extends Construct {
     });
     this.webAclArn = this.webAcl.arn;
     this.regionalWebAclName = names.regionalWebAcl(env);
-    this.regionalWebAcl = gatewayWebAcl(this, { context: props.context, wafRateLimit: props.wafRateLimit, logging: Boolean(props.wafLogging) });
+    this.regionalWebAcl = gatewayWebAcl(this, {
+      context: props.context,
+      wafRateLimit: props.wafRateLimit,
+      logging: Boolean(props.wafLogging),
+      hold: props.gatewayHold,
+    });
     this.regionalWebAclArn = this.regionalWebAcl.arn;
 
     // --- Policies.

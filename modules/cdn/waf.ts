@@ -25,6 +25,20 @@ export type ManagedRuleGroup = (typeof MANAGED_RULE_GROUPS)[number];
 /** Name of the rate-based rule. */
 export const RATE_LIMIT_RULE = "RateLimitPerIp";
 
+/** Name of the hold rule (`WebAclProps.hold`), evaluated before every other rule. */
+export const HOLD_RULE = "Hold";
+
+/**
+ * A hold: one rule at priority 0, before every other, that blocks (403) every request, or
+ * every request but those whose path is exactly `allowPath`. Used to keep a load balancer
+ * from serving while it must not (docs/runbooks/region-failure.md, "Fail back"): kept in
+ * the configuration, so that no apply can lift it by accident.
+ */
+export interface WebAclHold {
+  /** The one path still answered (exact match, e.g. the health check's `/health`). @default none: everything is blocked */
+  readonly allowPath?: string;
+}
+
 /**
  * Rules of the common rule set that only count by default. SizeRestrictions_BODY blocks
  * bodies over 8 KB: the API takes manuscripts and chapters as JSON, routinely larger.
@@ -59,6 +73,15 @@ export interface WebAclProps {
   readonly countOnlyCommonRules?: readonly string[];
   /** Full request logs to CloudWatch Logs (`aws-waf-logs-<name>`). @default off (metrics and sampled requests only) */
   readonly logging?: WebAclLoggingProps;
+  /** A hold rule before all others. @default none */
+  readonly hold?: WebAclHold;
+}
+
+/** The hold rule's statement: every request (a URI path of 0 bytes or more), or every request whose path is not `allowPath`. */
+function holdStatement(hold: WebAclHold): Record<string, unknown> {
+  const path = (match: Record<string, unknown>) => ({ field_to_match: { uri_path: {} }, text_transformation: [{ priority: 0, type: "NONE" }], ...match });
+  if (hold.allowPath === undefined) return { size_constraint_statement: path({ comparison_operator: "GE", size: 0 }) };
+  return { not_statement: { statement: [{ byte_match_statement: path({ positional_constraint: "EXACTLY", search_string: hold.allowPath }) }] } };
 }
 
 function visibility(metricName: string) {
@@ -101,6 +124,17 @@ export class WebAcl extends Construct {
       scope: props.scope,
       defaultAction: { allow: {} },
       rule: [
+        ...(props.hold
+          ? [
+              {
+                name: HOLD_RULE,
+                priority: 0,
+                action: { block: {} },
+                statement: holdStatement(props.hold),
+                visibilityConfig: visibility(`${props.name}-${HOLD_RULE}`),
+              },
+            ]
+          : []),
         // Known-bad addresses first: cheapest (25 WCU) and they never count towards the rate limit.
         managed("AWSManagedRulesAmazonIpReputationList", 10),
         {
