@@ -153,6 +153,17 @@ describe("production-dr in a failover: pilotLight false, databases restored", ()
     expect([count(env, "aws_ecr_repository"), count(env, "aws_cloudfront_distribution")]).toEqual([0, 0]);
   });
 
+  test("the fail back's hold reaches the standby's gateway ACL: all but the allowed path blocked, first; none without it", () => {
+    const held = synthApp({ environments: [production, { ...running, edge: { ...running.edge, gatewayHold: { allowPath: "/dr-hold-open" } } }] });
+    const rules = resource(held["production-dr"], "aws_wafv2_web_acl", "regional_web_acl_acl").rule as Json[];
+    expect(rules[0]).toMatchObject({ name: "Hold", priority: 0, action: { block: {} } });
+    expect(rules[0].statement.not_statement.statement[0].byte_match_statement).toMatchObject({
+      positional_constraint: "EXACTLY",
+      search_string: "/dr-hold-open",
+    });
+    expect((resource(env, "aws_wafv2_web_acl", "regional_web_acl_acl").rule as Json[]).map((r) => r.name)).not.toContain("Hold");
+  });
+
   test("each database is restored from its replicated backups at the latest restorable time, keeps their key, and never re-reads the source", () => {
     const dbs = resourcesOf(env, "aws_db_instance");
     expect(Object.keys(dbs)).toHaveLength(DATABASE_SERVICES.length);
