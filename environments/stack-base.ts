@@ -1,4 +1,4 @@
-import { IConstruct, Node } from "constructs";
+import { Construct, IConstruct, Node } from "constructs";
 import { TerraformElement, TerraformOutput, TerraformStack } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
@@ -20,6 +20,11 @@ import type { EnvironmentConfig } from "./types";
  */
 export class AuthorWorksStack extends TerraformStack {
   private readonly pathsById = new Map<string, string>();
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new RequiredVersion(this, "required-version", TERRAFORM_REQUIRED_VERSION);
+  }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(element) ? element.node : element;
@@ -78,6 +83,32 @@ export class AuthorWorksStack extends TerraformStack {
     for (const fragment of elements.map((e) => resolveTokens(this, e.toTerraform()))) deepMerge(tf, fragment);
     deepMerge(tf, rawOverrides);
     return resolveTokens(this, tf) as Record<string, unknown>;
+  }
+}
+
+/**
+ * The Terraform/OpenTofu versions every stack accepts (`terraform.required_version`): 1.11
+ * brought write-only arguments (`password_wo`, `secret_string_wo`: modules/rds master
+ * passwords) after 1.10's ephemeral resources. An older binary stops at init with
+ * "Unsupported Terraform Core version" instead of failing on the first ephemeral block.
+ */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.11.0";
+
+/**
+ * `terraform.required_version` as an element of the stack, so both cdktf's toTerraform and
+ * AuthorWorksStack's merge it like any other fragment (no raw override in the metadata).
+ */
+class RequiredVersion extends TerraformElement {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly constraint: string,
+  ) {
+    super(scope, id);
+  }
+
+  public toTerraform(): Record<string, unknown> {
+    return { terraform: { required_version: this.constraint } };
   }
 }
 

@@ -2,7 +2,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { buildApp } from "../../environments/app";
 import { ENVIRONMENTS } from "../../environments";
-import { AuthorWorksStack } from "../../environments/stack-base";
+import { AuthorWorksStack, TERRAFORM_REQUIRED_VERSION } from "../../environments/stack-base";
 
 /** The committed app's stacks, in the order the app makes them. */
 const STACKS = ["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform", "production-dr"];
@@ -28,5 +28,14 @@ describe("AuthorWorksStack's prepareStack and toTerraform (resolveTokens instead
     expect(json["//"].metadata.stackName).toBe(name);
     expect(Object.keys(json.resource).length).toBeGreaterThan(3);
     expect(ours).not.toContain("TfToken[");
+    // Write-only arguments (RDS master passwords) need Terraform/OpenTofu 1.11; every stack says so once, without a raw override.
+    expect(json.terraform.required_version).toBe(">= 1.11.0");
+    expect(json["//"].metadata.overrides?.stack ?? []).not.toContain("terraform.required_version");
+  });
+
+  test("the version constraint is 1.11 or later and one stack-wide constant", () => {
+    expect(TERRAFORM_REQUIRED_VERSION).toBe(">= 1.11.0");
+    const fresh = new AuthorWorksStack(Testing.app(), "fresh");
+    expect(JSON.parse(Testing.synth(fresh)).terraform.required_version).toBe(TERRAFORM_REQUIRED_VERSION);
   });
 });

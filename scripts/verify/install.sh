@@ -38,7 +38,8 @@ flock 9
 
 need_go() {
   if [[ -z "$GO" ]]; then
-    log "ERROR: Go toolchain not found (need go >= 1.26 on PATH or /usr/local/go/bin/go)"
+    # OpenTofu 1.12.6's go.mod asks for go 1.26.6 (GOTOOLCHAIN=local: no toolchain download).
+    log "ERROR: Go toolchain not found (need go >= 1.26.6 on PATH or /usr/local/go/bin/go)"
     exit 1
   fi
 }
@@ -101,12 +102,51 @@ go_build_in_module() {
   log "built $name in $((end - start))s"
 }
 
+# go_build_module_root NAME MODULE VERSION CMD DEST_FILE [EXTRA_LDFLAGS] -> `go build` CMD
+# inside MODULE@VERSION's own source tree. For modules whose go.mod has replace directives,
+# which `go install MODULE/CMD@VERSION` refuses and a throwaway module would silently drop
+# (OpenTofu replaces hashicorp/hcl/v2 with its fork). -mod=readonly: the module's own
+# go.sum decides every dependency.
+go_build_module_root() {
+  local name="$1" module="$2" ver="$3" cmd="$4" dest="$5" extra="${6:-}"
+  local src="$T/build/$name.src" logf="$T/logs/$name.build.log" start end dir
+  need_go
+  rm -rf "$src"; mkdir -p "$(dirname "$dest")"
+  log "building $name ($module@$ver $cmd, module root) ... log: $logf"
+  start=$(date +%s)
+  if ! dir="$("$GO" mod download -json "$module@$ver" 2>>"$logf" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$dir" ]]; then
+    log "FAILED to download $module@$ver; last lines of $logf:"
+    tail -n 15 "$logf" >&2
+    return 1
+  fi
+  # The module cache is read-only; the build may write (e.g. embedded files' timestamps).
+  cp -r "$dir" "$src" && chmod -R u+w "$src"
+  if ! (cd "$src" && GOFLAGS=-mod=readonly nice -n "$NICE" "$GO" build -trimpath -ldflags "-s -w${extra:+ $extra}" -o "$dest" "$cmd") >>"$logf" 2>&1; then
+    log "FAILED to build $name; last lines of $logf:"
+    tail -n 15 "$logf" >&2
+    rm -rf "$src"
+    return 1
+  fi
+  end=$(date +%s)
+  rm -rf "$src"
+  record_time "$name" "$module@$ver $cmd" "$((end - start))"
+  log "built $name in $((end - start))s"
+}
+
 # ---------------------------------------------------------------- tofu / tflint
 install_bin() { # NAME PKG VERSION [EXTRA_LDFLAGS]
   local name="$1" pkg="$2" ver="$3" extra="${4:-}" spec="$2@$3 trimpath,-s -w${4:+ $4}"
   if stamp_ok "$name" "$spec" "$T/bin/$name"; then return 0; fi
   go_install "$name" "$pkg" "$ver" "$T/bin/$name" "$extra"
   echo "$spec" >"$T/stamps/$name"
+}
+
+install_tofu() {
+  local spec="$TOFU_MODULE@$TOFU_VERSION $TOFU_CMD module-root,trimpath,-s -w $TOFU_LDFLAGS"
+  if stamp_ok tofu "$spec" "$T/bin/tofu"; then return 0; fi
+  : >"$T/logs/tofu.build.log"
+  go_build_module_root tofu "$TOFU_MODULE" "$TOFU_VERSION" "$TOFU_CMD" "$T/bin/tofu" "$TOFU_LDFLAGS"
+  echo "$spec" >"$T/stamps/tofu"
 }
 
 # ------------------------------------------------------------- tflint aws plugin
@@ -229,7 +269,7 @@ WANT_PROVIDERS=" $* "
 is_wanted() { [[ -z "$WANT_PROVIDERS" || "$WANT_PROVIDERS" == *" $1 "* ]]; }
 
 if [[ "$what" == all || "$what" == tools ]]; then
-  install_bin tofu "$TOFU_PKG" "$TOFU_VERSION" "$TOFU_LDFLAGS"
+  install_tofu
   install_bin tflint "$TFLINT_PKG" "$TFLINT_VERSION"
   install_tflint_aws
   install_checkov
@@ -240,7 +280,7 @@ if [[ "$what" == actionlint ]]; then
   exit 0
 fi
 if [[ "$what" == e2e ]]; then
-  install_bin tofu "$TOFU_PKG" "$TOFU_VERSION" "$TOFU_LDFLAGS"
+  install_tofu
   install_moto
 fi
 if [[ "$what" == all || "$what" == providers || "$what" == e2e ]]; then
