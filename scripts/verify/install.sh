@@ -55,27 +55,39 @@ record_time() { # name spec seconds
   printf '%s\t%s\t%s\t%ss\t%s\n' "$(date -u +%FT%TZ)" "$1" "$2" "$3" "$(nproc)cpu" >>"$T/logs/build-times.tsv"
 }
 
+# build_failed NAME LOG_FILE [DIR] -> says NAME failed with the log's last lines, removes DIR; returns 1
+build_failed() {
+  log "FAILED to build $1; last lines of $2:"
+  tail -n 15 "$2" >&2
+  if [[ -n "${3:-}" ]]; then rm -rf "$3"; fi
+  return 1
+}
+
+# build_done NAME SPEC START_EPOCH -> records the build time (logs/build-times.tsv) and says so
+build_done() {
+  local end
+  end=$(date +%s)
+  record_time "$1" "$2" "$((end - $3))"
+  log "built $1 in $((end - $3))s"
+}
+
 # go_install NAME PKG VERSION DEST_FILE [EXTRA_LDFLAGS] -> builds PKG@VERSION, moves the binary to DEST_FILE
 go_install() {
   local name="$1" pkg="$2" ver="$3" dest="$4" extra="${5:-}"
-  local tmp="$T/build/$name.tmp" logf="$T/logs/$name.build.log" start end bin
+  local tmp="$T/build/$name.tmp" logf="$T/logs/$name.build.log" start bin
   need_go
   rm -rf "$tmp"; mkdir -p "$tmp"
   log "building $name ($pkg@$ver) ... log: $logf"
   start=$(date +%s)
   if ! GOBIN="$tmp" nice -n "$NICE" "$GO" install -trimpath -ldflags "-s -w${extra:+ $extra}" "$pkg@$ver" >"$logf" 2>&1; then
-    log "FAILED to build $name; last lines of $logf:"
-    tail -n 15 "$logf" >&2
-    rm -rf "$tmp"
+    build_failed "$name" "$logf" "$tmp"
     return 1
   fi
-  end=$(date +%s)
   bin="$tmp/${pkg##*/}"
   mkdir -p "$(dirname "$dest")"
   mv -f "$bin" "$dest"
   rm -rf "$tmp"
-  record_time "$name" "$pkg@$ver" "$((end - start))"
-  log "built $name in $((end - start))s"
+  build_done "$name" "$pkg@$ver" "$start"
 }
 
 # go_build_in_module NAME PKG VERSION DEST_FILE -> `go build` PKG inside a throwaway module
@@ -84,22 +96,18 @@ go_install() {
 # list (deprecation check), which this proxy answers 403 for tflint-ruleset-aws.
 go_build_in_module() {
   local name="$1" pkg="$2" ver="$3" dest="$4"
-  local tmp="$T/build/$name.mod" logf="$T/logs/$name.build.log" start end
+  local tmp="$T/build/$name.mod" logf="$T/logs/$name.build.log" start
   need_go
   rm -rf "$tmp"; mkdir -p "$tmp" "$(dirname "$dest")"
   printf 'module authorworks.local/%s\n\ngo 1.24\n\nrequire %s %s\n' "$name" "$pkg" "$ver" >"$tmp/go.mod"
   log "building $name ($pkg@$ver, throwaway module) ... log: $logf"
   start=$(date +%s)
   if ! (cd "$tmp" && GOFLAGS=-mod=mod nice -n "$NICE" "$GO" build -trimpath -ldflags "-s -w" -o "$dest" "$pkg") >"$logf" 2>&1; then
-    log "FAILED to build $name; last lines of $logf:"
-    tail -n 15 "$logf" >&2
-    rm -rf "$tmp"
+    build_failed "$name" "$logf" "$tmp"
     return 1
   fi
-  end=$(date +%s)
   rm -rf "$tmp"
-  record_time "$name" "$pkg@$ver" "$((end - start))"
-  log "built $name in $((end - start))s"
+  build_done "$name" "$pkg@$ver" "$start"
 }
 
 # go_build_module_root NAME MODULE VERSION CMD DEST_FILE [EXTRA_LDFLAGS] -> `go build` CMD
@@ -109,28 +117,23 @@ go_build_in_module() {
 # go.sum decides every dependency.
 go_build_module_root() {
   local name="$1" module="$2" ver="$3" cmd="$4" dest="$5" extra="${6:-}"
-  local src="$T/build/$name.src" logf="$T/logs/$name.build.log" start end dir
+  local src="$T/build/$name.src" logf="$T/logs/$name.build.log" start dir
   need_go
   rm -rf "$src"; mkdir -p "$(dirname "$dest")"
   log "building $name ($module@$ver $cmd, module root) ... log: $logf"
   start=$(date +%s)
   if ! dir="$("$GO" mod download -json "$module@$ver" 2>>"$logf" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')" || [[ -z "$dir" ]]; then
-    log "FAILED to download $module@$ver; last lines of $logf:"
-    tail -n 15 "$logf" >&2
+    build_failed "$name (download of $module@$ver)" "$logf"
     return 1
   fi
   # The module cache is read-only; the build may write (e.g. embedded files' timestamps).
   cp -r "$dir" "$src" && chmod -R u+w "$src"
   if ! (cd "$src" && GOFLAGS=-mod=readonly nice -n "$NICE" "$GO" build -trimpath -ldflags "-s -w${extra:+ $extra}" -o "$dest" "$cmd") >>"$logf" 2>&1; then
-    log "FAILED to build $name; last lines of $logf:"
-    tail -n 15 "$logf" >&2
-    rm -rf "$src"
+    build_failed "$name" "$logf" "$src"
     return 1
   fi
-  end=$(date +%s)
   rm -rf "$src"
-  record_time "$name" "$module@$ver $cmd" "$((end - start))"
-  log "built $name in $((end - start))s"
+  build_done "$name" "$module@$ver $cmd" "$start"
 }
 
 # ---------------------------------------------------------------- tofu / tflint
