@@ -207,9 +207,9 @@ export function estimateMonthlyCost(stacks: EnvironmentStacks): CostEstimate {
   const webAcls = resources(env, "aws_wafv2_web_acl");
   const rules = webAcls.reduce((n, acl) => n + (acl.rule?.length ?? 0), 0);
   const alarms = count(env, "aws_cloudwatch_metric_alarm") + count(platform, "aws_cloudwatch_metric_alarm");
-  const managedSecrets = resources(env, "aws_db_instance").filter((d) => d.manage_master_user_password === true).length;
-  // An EventBridge connection keeps its authorization in a Secrets Manager secret of its own.
-  const secrets = count(env, "aws_secretsmanager_secret") + managedSecrets + count(platform, "aws_cloudwatch_event_connection");
+  // The database master secrets are among the env stack's own; an EventBridge connection
+  // keeps its authorization in a Secrets Manager secret of its own.
+  const secrets = count(env, "aws_secretsmanager_secret") + count(platform, "aws_cloudwatch_event_connection");
   const features = resources(env, "aws_route53_health_check").reduce((sum, c) => sum + healthCheckOptionalFeatures(c), 0);
   const volumes = persistentVolumeGb(platform);
   const cacheGroups = resources(env, "aws_elasticache_replication_group");

@@ -20,6 +20,7 @@ export const dev: EnvironmentConfig = {
     performanceInsightsRetentionDays: 7,
     // RDS Proxy bills at least 2 vCPUs per proxy (~$22/month each): four would exceed the dev budget.
     proxy: { enabled: false, maxConnectionsPercent: 90 },
+    masterPasswordVersion: 1,
   },
   cache: { engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1 },
   storage: { bucketPrefix: "authorworks", logExpirationDays: 30 },

@@ -206,6 +206,10 @@ export class EnvironmentStack extends AuthorWorksStack {
         monitoringIntervalSeconds: env.database.monitoringIntervalSeconds,
         performanceInsightsRetentionDays: env.database.performanceInsightsRetentionDays,
         proxy: env.database.proxy,
+        masterPasswordVersion: env.database.masterPasswordVersion,
+        secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
+        // Wherever there is a DR region: the password a cross-region copy of an instance keeps.
+        masterSecretReplica: env.drRegion && this.keys.dr.secrets ? { region: env.drRegion, kmsKeyArn: this.keys.dr.secrets.arn } : undefined,
         deletionProtection: env.durability.deletionProtection,
         finalSnapshot: env.durability.finalSnapshots,
         applyImmediately: env.availability.applyDatabaseChangesImmediately,
@@ -226,13 +230,13 @@ export class EnvironmentStack extends AuthorWorksStack {
         subnetGroupName: this.network.cacheSubnetGroupName,
         securityGroupIds: [this.network.securityGroups.db.id],
       });
-
-      this.security.rotateManagedSecrets(Object.fromEntries(Object.values(this.databases.instances).map((d) => [d.service, d.masterUserSecretArn])));
     }
-    // A plan reads back the secret version Terraform manages (the cache auth token), and a
-    // plan of the platform stack reads the secrets it takes values from.
+    // A plan reads back the secret versions Terraform manages (the cache auth token; the
+    // database master secrets: the provider reads a version with GetSecretValue even when
+    // it wrote it write-only), and a plan of the platform stack reads the secrets it takes values from.
     this.security.allowPlanToReadSecrets([
       ...(this.cache ? [this.cache.authTokenSecretArn] : []),
+      ...Object.values(this.databases?.instances ?? {}).map((d) => d.masterUserSecretArn),
       ...PLATFORM_STACK_SECRET_PATHS.map((p) => this.security.secretArns[p]),
     ]);
 
@@ -432,7 +436,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         ],
         database_master_secret_arns: [
           Object.fromEntries(instances.map((d) => [d.service, d.masterUserSecretArn])),
-          "Secrets Manager secret of each database's master user (managed and rotated by RDS)",
+          "Secrets Manager secret of each database's master user (written by Terraform, write-only; rotated by raising database.masterPasswordVersion)",
         ],
       });
     }
@@ -558,11 +562,11 @@ export class EnvironmentStack extends AuthorWorksStack {
   }
 }
 
-/** The data classes whose keys the DR region needs: storage for bucket replicas and images, database for replicated backups, secrets for secret replicas. */
+/**
+ * The data classes whose keys the DR region needs: storage for bucket replicas and images,
+ * database for replicated backups, secrets for secret replicas (the application secrets of
+ * `dr.secrets` and, always, the database master secrets).
+ */
 export function drKeyClasses(dr: NonNullable<ResolvedEnvironment["dr"]>): DataClass[] {
-  return [
-    ...(dr.buckets || dr.images ? (["storage"] as const) : []),
-    ...(dr.databaseBackups ? (["database"] as const) : []),
-    ...(dr.secrets.length ? (["secrets"] as const) : []),
-  ];
+  return [...(dr.buckets || dr.images ? (["storage"] as const) : []), ...(dr.databaseBackups ? (["database"] as const) : []), "secrets"];
 }

@@ -21,6 +21,7 @@ export const production: EnvironmentConfig = {
     monitoringIntervalSeconds: 15,
     performanceInsightsRetentionDays: 31,
     proxy: { enabled: true, maxConnectionsPercent: 90 },
+    masterPasswordVersion: 1,
   },
   cache: { engineVersion: "8.0", nodeType: "cache.r6g.large", nodes: 3, snapshotRetentionDays: 14 },
   storage: { bucketPrefix: "authorworks", logExpirationDays: 365 },

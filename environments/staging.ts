@@ -19,6 +19,7 @@ export const staging: EnvironmentConfig = {
     monitoringIntervalSeconds: 30,
     performanceInsightsRetentionDays: 7,
     proxy: { enabled: true, maxConnectionsPercent: 90 },
+    masterPasswordVersion: 1,
   },
   cache: { engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 7 },
   storage: { bucketPrefix: "authorworks", logExpirationDays: 90 },

@@ -126,6 +126,13 @@ export interface DatabaseConfig {
   };
   /** Per-service differences from the defaults above, by service name from the catalogue. */
   readonly overrides?: readonly DatabaseOverride[];
+  /**
+   * Version of the master passwords of every service database (a whole number, at least 1).
+   * Terraform writes a new random password to each instance and its secret only when this
+   * changes (write-only arguments): raise it by one and apply to rotate them (modules/rds
+   * README "Master password").
+   */
+  readonly masterPasswordVersion: number;
 }
 
 export interface DatabaseOverride {

@@ -5,8 +5,8 @@
  * is put by an operator (see modules/security/README.md), so no value is ever in code,
  * in the synthesized JSON or in Terraform state.
  *
- * Database master passwords are not here: RDS creates and rotates them itself
- * (`manage_master_user_password`), and modules/security sets their rotation schedule.
+ * Database master passwords are not here: modules/rds makes one secret per instance
+ * (`<identifier>/master`, outside the environment's prefix) and writes it write-only.
  */
 
 /** A secret's path below the prefix: lower-case segments of letters, digits and hyphens separated by `/`. */

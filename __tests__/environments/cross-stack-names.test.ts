@@ -262,7 +262,12 @@ describe.each(ENVS)("%s and its platform stack", (name) => {
     expect(byName).toHaveLength(6);
     const master = remoteKeys("workloads_database_users_secrets");
     expect(master.length).toBe(2 * Object.keys(dataOf(platform, "aws_db_instance")).length);
-    for (const k of master) expect(k).toMatch(/^\$\{data\.aws_db_instance\.database_[a-z]+_instance\.master_user_secret\[0\]\.secret_arn\}$/);
+    for (const k of master) expect(k).toMatch(/^\$\{data\.aws_secretsmanager_secret\.database_[a-z]+_master_secret\.arn\}$/);
+    // Looked up by the names the <env> stack gives its master secrets.
+    const lookedUp = Object.values(dataOf(platform, "aws_secretsmanager_secret")).map((d) => d.name as string);
+    const masters = lookedUp.filter((n) => n.endsWith("/master"));
+    expect(masters).toHaveLength(Object.keys(dataOf(platform, "aws_db_instance")).length);
+    expect(masters.filter((n) => !made.includes(n))).toEqual([]);
   });
 
   test("IAM policy, bucket, cluster and ACL names in the ARNs the platform stack builds are the <env> stack's", () => {

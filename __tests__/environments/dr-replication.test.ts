@@ -3,6 +3,7 @@
  * production replicates its databases' automated backups, content, media and exports,
  * images and secrets to us-west-2, with keys made there; dev and staging replicate nothing.
  */
+import { drKeyClasses } from "../../environments/environment-stack";
 import { production } from "../../environments/production";
 import { DATA_CLASS_SERVICES } from "../../modules/kms";
 import { names } from "../../variables/project";
@@ -354,5 +355,14 @@ describe("production: secrets", () => {
       Object.fromEntries(["storage", "database", "secrets"].map((cls) => [cls, ref("aws_kms_key", `keys_${cls}_dr_key`, "arn")])),
     );
     expect(Object.keys(dataOf(prod, "aws_iam_policy_document")).filter((d) => d.endsWith("_dr_policy"))).toHaveLength(3);
+  });
+});
+
+describe("drKeyClasses", () => {
+  const base = { rpoMinutes: { database: 30, objectStorage: 60 }, images: false, secrets: [] as string[] };
+  test("the secrets DR key whenever there is a DR section (the database master secrets replicate), the others only for what they encrypt", () => {
+    expect(drKeyClasses(base)).toEqual(["secrets"]);
+    expect(drKeyClasses({ ...base, databaseBackups: { retentionDays: 7 } })).toEqual(["database", "secrets"]);
+    expect(drKeyClasses({ ...base, images: true, secrets: ["auth/jwt-signing-key"] })).toEqual(["storage", "secrets"]);
   });
 });

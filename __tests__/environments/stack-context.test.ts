@@ -31,7 +31,6 @@ const KEY_USES: readonly KeyUse[] = [
   ["aws_secretsmanager_secret", "kms_key_id", "secrets", (r) => r.kms_key_id],
   ["aws_db_instance", "kms_key_id", "database", (r) => r.kms_key_id],
   ["aws_db_instance", "performance_insights_kms_key_id", "database", (r) => r.performance_insights_kms_key_id],
-  ["aws_db_instance", "master_user_secret_kms_key_id", "secrets", (r) => r.master_user_secret_kms_key_id],
   ["aws_elasticache_replication_group", "kms_key_id", "database", (r) => r.kms_key_id],
   [
     "aws_s3_bucket_server_side_encryption_configuration",

@@ -214,7 +214,10 @@ describe("data layer per environment", () => {
       });
       expect(d.storage_encrypted).toBe(true);
       expect(d.kms_key_id).toBe("${aws_kms_key.keys_database_key.arn}");
-      expect(d.manage_master_user_password).toBe(true);
+      // The master password: write-only from an ephemeral password, version 1 in every environment.
+      expect(d.manage_master_user_password).toBeUndefined();
+      expect(d.password_wo).toMatch(/^\$\{ephemeral\.random_password\.rds_[a-z]+_master_password\.result\}$/);
+      expect(d.password_wo_version).toBe(1);
       expect(d.db_subnet_group_name).toBe("${aws_db_subnet_group.network_db_subnet_group.name}");
       expect(d.vpc_security_group_ids).toEqual(["${aws_security_group.network_db_security_group.id}"]);
     }
@@ -310,12 +313,19 @@ describe("security layer per environment", () => {
     expect(repos.every((r) => r.image_tag_mutability === "IMMUTABLE")).toBe(true);
   });
 
-  test("RDS-managed master secrets rotate on the configured schedule", () => {
-    const rotations = Object.values(stacks.production.resource.aws_secretsmanager_secret_rotation as Record<string, Json>);
-    expect(rotations).toHaveLength(4);
-    expect(rotations.every((r) => r.rotation_rules.automatically_after_days === 90)).toBe(true);
-    expect(rotations.map((r) => r.secret_id)).toContain("${aws_db_instance.rds_content_instance.master_user_secret[0].secret_arn}");
-  });
+  test.each(["dev", "staging", "production"])(
+    "%s: the master secrets are Terraform's, under the secrets key, with no AWS rotation; production's replicate to its DR region",
+    (env) => {
+      const stack = stacks[env];
+      expect(stack.resource.aws_secretsmanager_secret_rotation).toBeUndefined();
+      const masters = Object.entries(stack.resource.aws_secretsmanager_secret as Record<string, Json>).filter(([id]) => /^rds_[a-z]+_master_secret$/.test(id));
+      expect(masters.map(([, s]) => s.name).sort()).toEqual(["content", "editor", "subscription", "user"].map((s) => `authorworks-${env}-${s}/master`));
+      for (const [, s] of masters) {
+        expect(s.kms_key_id).toBe("${aws_kms_key.keys_secrets_key.arn}");
+        expect(s.replica).toEqual(env === "production" ? [{ region: "us-west-2", kms_key_id: "${aws_kms_key.keys_secrets_dr_key.arn}" }] : undefined);
+      }
+    },
+  );
 });
 
 describe("observability, backup and DR per environment", () => {
@@ -433,17 +443,24 @@ describe("DNS delegation across accounts (dev and staging into production's apex
 });
 
 describe("what a plan reads", () => {
-  test.each(["dev", "staging", "production"])("%s: the plan role may read the secrets the platform stack reads, and the cache token, nothing else", (env) => {
-    const platformReads = [...new Set(Object.values<Json>(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version).map((d) => d.secret_id))].sort();
-    expect(platformReads).toEqual(PLATFORM_STACK_SECRET_PATHS.map((p) => `authorworks-${env}/${p}`).sort());
-    const doc = stacks[env].data.aws_iam_policy_document.security_github_plan_secrets_document.statement.find(
-      (s: Json) => s.sid === "ReadManagedSecretVersions",
-    );
-    const byLogicalId = (path: string) => `\${aws_secretsmanager_secret.security_secrets_${path.replace(/[^a-z0-9]+/g, "_")}.arn}`;
-    expect([...doc.resources].sort()).toEqual(
-      ["${aws_secretsmanager_secret.cache_auth_token_secret.arn}", ...PLATFORM_STACK_SECRET_PATHS.map(byLogicalId)].sort(),
-    );
-  });
+  test.each(["dev", "staging", "production"])(
+    "%s: the plan role may read the secrets the platform stack reads, the cache token and the master secrets (versions Terraform wrote), nothing else",
+    (env) => {
+      const platformReads = [...new Set(Object.values<Json>(stacks[`${env}-platform`].data.aws_secretsmanager_secret_version).map((d) => d.secret_id))].sort();
+      expect(platformReads).toEqual(PLATFORM_STACK_SECRET_PATHS.map((p) => `authorworks-${env}/${p}`).sort());
+      const doc = stacks[env].data.aws_iam_policy_document.security_github_plan_secrets_document.statement.find(
+        (s: Json) => s.sid === "ReadManagedSecretVersions",
+      );
+      const byLogicalId = (path: string) => `\${aws_secretsmanager_secret.security_secrets_${path.replace(/[^a-z0-9]+/g, "_")}.arn}`;
+      expect([...doc.resources].sort()).toEqual(
+        [
+          "${aws_secretsmanager_secret.cache_auth_token_secret.arn}",
+          ...["content", "editor", "subscription", "user"].map((s) => `\${aws_secretsmanager_secret.rds_${s}_master_secret.arn}`),
+          ...PLATFORM_STACK_SECRET_PATHS.map(byLogicalId),
+        ].sort(),
+      );
+    },
+  );
 });
 
 describe("the deploy runner", () => {

@@ -173,8 +173,12 @@ describe("production-dr in a failover: pilotLight false, databases restored", ()
         restore_to_point_in_time: { source_db_instance_automated_backups_arn: source(d.name), use_latest_restorable_time: true },
         kms_key_id: "${data.aws_kms_alias.restore_key.target_key_arn}",
         lifecycle: { ignore_changes: ["restore_to_point_in_time"] },
-        manage_master_user_password: true,
+        // A restored instance keeps its backups' password until the provider's ModifyDBInstance
+        // right after the restore sets this one (the standby's own secret has it).
+        password_wo: `\${ephemeral.random_password.rds_${d.name}_master_password.result}`,
+        password_wo_version: 1,
       });
+      expect(resourcesOf(env, "aws_secretsmanager_secret")[`rds_${d.name}_master_secret`].name).toBe(`authorworks-production-dr-${d.name}/master`);
     }
     // The key production's stack made in us-west-2 for the replicated backups.
     expect(env.data.aws_kms_alias.restore_key).toEqual({ name: "alias/authorworks-production-database-dr" });

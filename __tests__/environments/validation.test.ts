@@ -169,6 +169,16 @@ describe("bad input stops synth with one message naming environment, field and w
       [/database\.backupRetentionDays: got 90; accepted: a whole number from 1 to 35 days/],
     ],
     [
+      "master password version 0",
+      { database: { masterPasswordVersion: 0 } },
+      [/database\.masterPasswordVersion: got 0; accepted: a whole number of at least 1 \(raise it by one to rotate the master passwords\)/],
+    ],
+    [
+      "master password version not whole",
+      { database: { masterPasswordVersion: 2.5 } },
+      [/database\.masterPasswordVersion: got 2\.5; accepted: a whole number of at least 1/],
+    ],
+    [
       "log retention CloudWatch does not accept",
       { logRetentionDays: 45 },
       [/logRetentionDays: got 45; accepted: a retention CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60/],

@@ -31,6 +31,8 @@ function propsFor(env: ResolvedEnvironment, context: StackContext): ServiceDatab
     monitoringIntervalSeconds: db.monitoringIntervalSeconds,
     performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
     proxy: db.proxy,
+    masterPasswordVersion: db.masterPasswordVersion,
+    secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
     deletionProtection: env.durability.deletionProtection,
     finalSnapshot: env.durability.finalSnapshots,
     applyImmediately: env.availability.applyDatabaseChangesImmediately,
@@ -181,27 +183,91 @@ describe("props per instance", () => {
   });
 });
 
+/** Every string leaf of `value` with the key it sits under. */
+function leaves(value: unknown, key = ""): [string, string][] {
+  if (typeof value === "string") return [[key, value]];
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, Array.isArray(value) ? key : k));
+}
+
 describe("credentials and authentication", () => {
-  test("the master password is managed by Secrets Manager under the secrets key; IAM auth is on", () => {
-    const i = instance(fixtureJson, "user");
-    expect(i).toMatchObject({
-      manage_master_user_password: true,
-      master_user_secret_kms_key_id: KEYS.secrets,
-      iam_database_authentication_enabled: true,
-      username: "dbadmin",
+  const PASSWORD = (svc: string) => `ephemeral.random_password.rds_${svc}_master_password.result`;
+
+  test("the instance takes its master password write-only from its own ephemeral password, versioned by the environment; IAM auth is on", () => {
+    for (const s of DATABASE_SERVICES) {
+      const i = instance(fixtureJson, s.name);
+      expect(i).toMatchObject({
+        password_wo: `\${${PASSWORD(s.name)}}`,
+        password_wo_version: 59,
+        iam_database_authentication_enabled: true,
+        username: "dbadmin",
+      });
+      // Not RDS-managed: RDS makes no read replica of an instance whose password it manages.
+      expect(i.manage_master_user_password).toBeUndefined();
+      expect(i.master_user_secret_kms_key_id).toBeUndefined();
+      expect(fixtureJson.ephemeral.random_password[`rds_${s.name}_master_password`]).toEqual({ length: 40, special: false });
+    }
+    expect(DB.masterPasswordVersion).toBe(59);
+  });
+
+  test("the master secret: outside the environment's prefix, secrets key, the durability's recovery window (13 d), no replica unless asked", () => {
+    const secret = resource(fixtureJson, "aws_secretsmanager_secret", "rds_content_master_secret");
+    expect(secret).toMatchObject({
+      name: "authorworks-staging-content/master",
+      kms_key_id: KEYS.secrets,
+      recovery_window_in_days: 13,
+      tags: { Name: "authorworks-staging-content/master", Service: "content" },
     });
+    expect(secret.name.startsWith("authorworks-staging/")).toBe(false);
+    expect(secret.replica).toBeUndefined();
+    expect(Object.keys(resourcesOf(fixtureJson, "aws_secretsmanager_secret"))).toHaveLength(DATABASE_SERVICES.length);
+  });
+
+  test("the secret's value: write-only JSON of the SAME ephemeral password with user, engine, host, port and database, same version as the instance", () => {
+    const version = resource(fixtureJson, "aws_secretsmanager_secret_version", "rds_content_master_secret_value");
+    expect(version).toEqual({
+      secret_id: "${aws_secretsmanager_secret.rds_content_master_secret.id}",
+      secret_string_wo:
+        '${jsonencode({"username" = "dbadmin", "password" = ephemeral.random_password.rds_content_master_password.result, "engine" = "postgres", "host" = aws_db_instance.rds_content_instance.address, "port" = 5432, "dbname" = "content_db"})}',
+      secret_string_wo_version: 59,
+    });
+    expect(version.secret_string_wo).toContain(PASSWORD("content"));
+    expect(instance(fixtureJson, "content").password_wo).toContain(PASSWORD("content"));
+  });
+
+  test("raising masterPasswordVersion moves the instance and the secret together (a rotation); nothing else changes", () => {
+    const bumped = synth({ ...FIXTURE, database: { ...DB, masterPasswordVersion: 60 } });
+    for (const s of DATABASE_SERVICES) {
+      expect(instance(bumped, s.name).password_wo_version).toBe(60);
+      expect(resource(bumped, "aws_secretsmanager_secret_version", `rds_${s.name}_master_secret_value`).secret_string_wo_version).toBe(60);
+    }
+    const strip = (j: Json) => JSON.stringify(j).replace(/"(password_wo_version|secret_string_wo_version)":\d+/g, "");
+    expect(strip(bumped)).toBe(strip(fixtureJson));
+  });
+
+  test("masterSecretReplica: every master secret gets a replica there, encrypted with the given key", () => {
+    const json = synth(FIXTURE, (p) => ({
+      ...p,
+      masterSecretReplica: { region: "us-west-2", kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/dr-secrets" },
+    }));
+    for (const s of DATABASE_SERVICES) {
+      expect(resource(json, "aws_secretsmanager_secret", `rds_${s.name}_master_secret`).replica).toEqual([
+        { region: "us-west-2", kms_key_id: "arn:aws:kms:us-west-2:123456789012:key/dr-secrets" },
+      ]);
+    }
   });
 
   test.each([
     ["with the proxy", fixtureJson],
     ["without the proxy", noProxy],
-  ])("%s: no password attribute anywhere in the JSON", (_, json) => {
+  ])("%s: the password is only ever in write-only arguments; no password value, resource or readable attribute", (_, json) => {
     const text = JSON.stringify(json);
-    const keys = [...text.matchAll(/"([A-Za-z_]*password[A-Za-z_]*)":/gi)].map((m) => m[1]);
-    // The knob that names a password without holding one; any other key (password, password_wo...) fails.
-    expect(new Set(keys)).toEqual(new Set(["manage_master_user_password"]));
-    expect(text).not.toMatch(/"(master_)?password(_wo)?":/);
+    const ephemeralUses = leaves(json.resource).filter(([, v]) => v.includes("ephemeral."));
+    expect(ephemeralUses.length).toBe(2 * DATABASE_SERVICES.length);
+    for (const [key] of ephemeralUses) expect(["password_wo", "secret_string_wo"]).toContain(key);
+    expect(text).not.toMatch(/"(master_)?password":|"secret_string":|"manage_master_user_password":/);
     expect(resourcesOf(json, "random_password")).toEqual({});
+    expect(json.output).toBeUndefined();
   });
 });
 
@@ -402,7 +468,7 @@ describe("outputs and grantConnect", () => {
       port: "${aws_db_instance.rds_content_instance.port}",
       arn: "${aws_db_instance.rds_content_instance.arn}",
       resourceId: "${aws_db_instance.rds_content_instance.resource_id}",
-      masterUserSecretArn: "${aws_db_instance.rds_content_instance.master_user_secret[0].secret_arn}",
+      masterUserSecretArn: "${aws_secretsmanager_secret.rds_content_master_secret.arn}",
       proxyEndpoint: "${aws_db_proxy.rds_content_proxy.endpoint}",
     });
     expect(plain).toEqual({
@@ -546,6 +612,13 @@ describe("input checks", () => {
     ["proxy in one subnet", (p: ServiceDatabasesProps) => ({ ...p, proxy: { ...p.proxy, enabled: true }, subnetIds: ["subnet-0a"] }), /two availability zones/],
     ["duplicate service", (p: ServiceDatabasesProps) => ({ ...p, databases: [p.databases[0], p.databases[0]] }), /listed twice/],
     ["bad master user", (p: ServiceDatabasesProps) => ({ ...p, masterUsername: "Admin-1" }), /masterUsername/],
+    ["password version 0", (p: ServiceDatabasesProps) => ({ ...p, masterPasswordVersion: 0 }), /masterPasswordVersion 0 must be a whole number of at least 1/],
+    ["password version 1.5", (p: ServiceDatabasesProps) => ({ ...p, masterPasswordVersion: 1.5 }), /masterPasswordVersion 1.5/],
+    [
+      "master secret replica in the databases' region",
+      (p: ServiceDatabasesProps) => ({ ...p, masterSecretReplica: { region: "us-east-1", kmsKeyArn: "k" } }),
+      /masterSecretReplica: region us-east-1 is the databases' own region/,
+    ],
   ])("%s is refused", (_, change, message) => {
     expect(() => synth(FIXTURE, change)).toThrow(message);
   });
@@ -618,10 +691,15 @@ describe("IDatabase: a database imported by name grants like its owner", () => {
       imported_user_instance: { db_instance_identifier: "authorworks-staging-user" },
     });
     expect(data.aws_db_proxy).toEqual({ imported_content_proxy: { name: "authorworks-staging-content" } });
+    // The owner's secret by its name (masterSecretName), as the owner named it.
+    expect(data.aws_secretsmanager_secret).toEqual({
+      imported_content_master_secret: { name: "authorworks-staging-content/master" },
+      imported_user_master_secret: { name: "authorworks-staging-user/master" },
+    });
     expect(json.output.hosts.value).toEqual([
       "${data.aws_db_proxy.imported_content_proxy.endpoint}",
       "${data.aws_db_instance.imported_user_instance.address}",
-      "${data.aws_db_instance.imported_content_instance.master_user_secret[0].secret_arn}",
+      "${data.aws_secretsmanager_secret.imported_content_master_secret.arn}",
     ]);
   });
 

@@ -309,8 +309,8 @@ describe("database users: a Job per database, signed in as the master user throu
     ]);
     const [read, decrypt] = statements(json, "workloads_database_users_policy_document");
     expect(read.resources).toEqual([
-      "${data.aws_db_instance.db_ledger_instance.master_user_secret[0].secret_arn}",
-      "${data.aws_db_instance.db_atlas_instance.master_user_secret[0].secret_arn}",
+      "${data.aws_secretsmanager_secret.db_ledger_master_secret.arn}",
+      "${data.aws_secretsmanager_secret.db_atlas_master_secret.arn}",
     ]);
     expect(decrypt).toMatchObject({ actions: ["kms:Decrypt"], resources: [SECRETS_KEY] });
     const store = valuesOf(json, "workloads_database_users_secrets").resources.find((r: Json) => r.kind === "SecretStore");

@@ -67,6 +67,9 @@ export function checkDatabase(c: Checker, cfg: EnvironmentConfig): void {
     c.fail("database.performanceInsightsRetentionDays", db.performanceInsightsRetentionDays, "7, 731, or a multiple of 31 up to 713 (days)");
   }
   c.intRange("database.proxy.maxConnectionsPercent", db.proxy.maxConnectionsPercent, 1, 100, "%");
+  if (!Number.isInteger(db.masterPasswordVersion) || db.masterPasswordVersion < 1) {
+    c.fail("database.masterPasswordVersion", db.masterPasswordVersion, "a whole number of at least 1 (raise it by one to rotate the master passwords)");
+  }
   c.boolean("database.multiAz", db.multiAz);
   c.boolean("database.proxy.enabled", db.proxy.enabled);
 }

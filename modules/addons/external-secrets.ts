@@ -79,7 +79,7 @@ export interface ExternalSecretsProps {
   readonly secretsKeyArn: string;
   /**
    * IAM roles the controller may assume for namespaced SecretStores (`secretStoreManifest`):
-   * secrets outside the environment's prefix, such as the RDS-managed master user secrets.
+   * secrets outside the environment's prefix, such as the database master user secrets.
    * Each role's trust policy must name the controller's role. @default none (no AssumeRole statement)
    */
   readonly assumableRoleArns?: readonly string[];
@@ -206,7 +206,7 @@ export interface SecretStoreSpec {
 
 /**
  * A namespaced SecretStore reading Secrets Manager as `roleArn`, for secrets outside the
- * environment's prefix (RDS names its managed master user secrets `rds!db-...`): the
+ * environment's prefix (the database master secrets, `<identifier>/master`): the
  * controller's own credentials assume the role, so only this namespace reads them.
  */
 export function secretStoreManifest(spec: SecretStoreSpec): object {

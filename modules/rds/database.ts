@@ -1,6 +1,6 @@
 /**
  * One service's PostgreSQL instance with everything that belongs to it: parameter
- * group, log groups, and (optionally) an RDS Proxy in front of it.
+ * group, log groups, master user secret, and (optionally) an RDS Proxy in front of it.
  */
 import { Construct } from "constructs";
 import { Fn, ITerraformDependable } from "cdktf";
@@ -12,9 +12,13 @@ import { DbProxyDefaultTargetGroup } from "@cdktf/provider-aws/lib/db-proxy-defa
 import { DbProxyTarget } from "@cdktf/provider-aws/lib/db-proxy-target";
 import { DataAwsDbInstance } from "@cdktf/provider-aws/lib/data-aws-db-instance";
 import { DataAwsDbProxy } from "@cdktf/provider-aws/lib/data-aws-db-proxy";
+import { DataAwsSecretsmanagerSecret } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { POSTGRES_PORT, SERVICE_PRINCIPALS } from "../../variables/aws-catalog";
+import { EphemeralRandomPassword } from "../../providers/ephemeral";
 import { AwsContext, ServiceRole, arnPrefix, policyDocument } from "../iam";
 import { DbParameter, parameterGroupFamily } from "./parameters";
 import type { ServiceDatabasesProps } from "./index";
@@ -25,6 +29,22 @@ export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
 export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 /** A PostgreSQL role name usable in an rds-db:connect ARN (no wildcards). */
 const DB_USER = /^[a-z_][a-z0-9_]{0,62}$/;
+/**
+ * Characters of a master password: letters and digits only (about 238 bits at 40), so no
+ * client has to escape it in a connection string; RDS for PostgreSQL accepts 8-128
+ * printable characters other than `/`, `"`, `@` and space.
+ */
+export const MASTER_PASSWORD_LENGTH = 40;
+
+/**
+ * Secrets Manager name of a database's master user secret: `<identifier>/master`
+ * (`authorworks-dev-content/master`). Outside `<namePrefix>/*`, the prefix the External
+ * Secrets controller and the application ClusterSecretStore read: only the namespaced store
+ * of modules/workloads `DatabaseUsers` reaches it. Its DR replica has the same name.
+ */
+export function masterSecretName(identifier: string): string {
+  return `${identifier}/master`;
+}
 
 /**
  * A service's PostgreSQL database as its clients see it, whether this stack owns it
@@ -46,9 +66,12 @@ export interface IDatabase {
   readonly clientHost: string;
   /** Port of `clientHost` (PostgreSQL's 5432 for the instance and the proxy alike). */
   readonly clientPort: number;
-  /** Secrets Manager secret RDS manages (and rotates) for the master user (`rds!db-...`, outside the environment's prefix). */
+  /**
+   * Secrets Manager secret of the master user (`masterSecretName`, outside the environment's
+   * prefix): JSON with `username`, `password`, `engine`, `host`, `port`, `dbname`.
+   */
   readonly masterUserSecretArn: string;
-  /** The master user's name (it signs in with its secret, never with IAM tokens). */
+  /** The master user's name (it signs in with its password, never with IAM tokens). */
   readonly masterUsername: string;
   /**
    * The users that sign in with IAM tokens: with a proxy, its role may sign in to the
@@ -121,6 +144,9 @@ export interface PostgresDatabaseProps extends Pick<
   | "monitoringIntervalSeconds"
   | "performanceInsightsRetentionDays"
   | "proxy"
+  | "masterPasswordVersion"
+  | "secretRecoveryWindowDays"
+  | "masterSecretReplica"
   | "deletionProtection"
   | "finalSnapshot"
   | "applyImmediately"
@@ -142,6 +168,14 @@ export interface PostgresDatabaseProps extends Pick<
   readonly masterUsername: string;
   readonly databaseName: string;
   readonly parameters: readonly DbParameter[];
+}
+
+/** Where the master user secrets are replicated (the environment's DR region). */
+export interface MasterSecretReplica {
+  /** Region of the replicas. */
+  readonly region: string;
+  /** Key in `region` that encrypts them (the `secrets` DR key, modules/kms). */
+  readonly kmsKeyArn: string;
 }
 
 /** A service's PostgreSQL instance and its RDS Proxy. */
@@ -175,10 +209,17 @@ export class PostgresDatabase extends Construct implements IDatabase {
   public readonly databaseName: string;
   public readonly masterUsername: string;
   /**
-   * The Secrets Manager secret RDS manages (and rotates) for the master user. For direct
-   * admin connections to `address` (migrations creating users); the proxy does not use it.
+   * ARN of `masterSecret`. For direct admin connections to `address` (the Jobs creating
+   * users); the proxy does not use it.
    */
   public readonly masterUserSecretArn: string;
+  /**
+   * The master user secret (`masterSecretName`), encrypted with `keys.secrets`: JSON with
+   * `username`, `password`, `engine`, `host`, `port`, `dbname`, written write-only.
+   */
+  public readonly masterSecret: SecretsmanagerSecret;
+  /** Its value: `secret_string_wo` from the same ephemeral password as the instance's `password_wo`. */
+  public readonly masterSecretValue: SecretsmanagerSecretVersion;
   /** The proxy, when the environment enables it. */
   public readonly proxy?: DbProxy;
   /** Proxy host name; applications connect here (IAM token, TLS) rather than to `address`. @default undefined when the proxy is disabled */
@@ -224,6 +265,19 @@ export class PostgresDatabase extends Construct implements IDatabase {
       });
     this.logGroups = { postgresql: logGroup("postgresql"), upgrade: logGroup("upgrade") };
 
+    // The master password: made on every plan and apply, in neither the JSON nor the state.
+    // The instance (`password_wo`) and the secret (`secret_string_wo`) receive it only when
+    // their shared version changes, so both always receive the same one.
+    const masterPassword = new EphemeralRandomPassword(this, "master-password", { length: MASTER_PASSWORD_LENGTH, special: false });
+    this.masterSecret = new SecretsmanagerSecret(this, "master-secret", {
+      name: masterSecretName(identifier),
+      description: `${identifier}: PostgreSQL master user (rotated by raising database.masterPasswordVersion)`,
+      kmsKeyId: keys.secrets.arn,
+      recoveryWindowInDays: props.secretRecoveryWindowDays,
+      replica: props.masterSecretReplica ? [{ region: props.masterSecretReplica.region, kmsKeyId: props.masterSecretReplica.kmsKeyArn }] : undefined,
+      tags: { ...tags, Name: masterSecretName(identifier) },
+    });
+
     const monitoring = props.monitoringIntervalSeconds > 0;
     if (monitoring && !props.monitoringRoleArn) {
       throw new Error(`rds: ${identifier}: monitoringIntervalSeconds is ${props.monitoringIntervalSeconds} but no monitoring role was given`);
@@ -248,9 +302,11 @@ export class PostgresDatabase extends Construct implements IDatabase {
 
       dbName: props.databaseName,
       username: props.masterUsername,
-      // RDS generates, stores and rotates the password in Secrets Manager: it never passes through Terraform.
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: keys.secrets.arn,
+      // Not RDS-managed (manage_master_user_password): RDS makes no read replica of an
+      // instance whose master password it manages. Write-only: never in plan or state. A
+      // restored instance gets it by a ModifyDBInstance right after the restore.
+      passwordWo: masterPassword.result,
+      passwordWoVersion: props.masterPasswordVersion,
       iamDatabaseAuthenticationEnabled: true,
 
       multiAz: props.multiAz,
@@ -290,7 +346,20 @@ export class PostgresDatabase extends Construct implements IDatabase {
     this.resourceId = this.instance.resourceId;
     this.databaseName = props.databaseName;
     this.masterUsername = props.masterUsername;
-    this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    this.masterSecretValue = new SecretsmanagerSecretVersion(this, "master-secret-value", {
+      secretId: this.masterSecret.id,
+      // The keys of RDS's own master secrets (username, password) and of its rotation templates.
+      secretStringWo: Fn.jsonencode({
+        username: props.masterUsername,
+        password: masterPassword.result,
+        engine: "postgres",
+        host: this.instance.address,
+        port: POSTGRES_PORT,
+        dbname: props.databaseName,
+      }),
+      secretStringWoVersion: props.masterPasswordVersion,
+    });
+    this.masterUserSecretArn = this.masterSecret.arn;
 
     if (props.proxy.enabled) {
       // End-to-end IAM authentication (default_auth_scheme = IAM_AUTH): clients sign in to the
@@ -415,10 +484,12 @@ function checkIamUser(identifier: string, masterUsername: string, dbUser: string
   if (!DB_USER.test(dbUser)) {
     throw new Error(`rds: ${identifier}: dbUser "${dbUser}" is not a PostgreSQL role name (lower-case letters, digits, _; at most 63; no wildcards)`);
   }
-  // Granting rds_iam to a PostgreSQL role turns its password off, which would break the
-  // RDS-managed (and rotated) master password; applications use their own users.
+  // Granting rds_iam to a PostgreSQL role turns its password off, which would lock out the
+  // master user (its password is in its secret); applications use their own users.
   if (dbUser === masterUsername) {
-    throw new Error(`rds: ${identifier}: "${dbUser}" is the master user; it signs in with its managed secret, directly to the instance, not with IAM tokens`);
+    throw new Error(
+      `rds: ${identifier}: "${dbUser}" is the master user; it signs in with the password in its secret, directly to the instance, not with IAM tokens`,
+    );
   }
 }
 
@@ -459,7 +530,7 @@ class ImportedDatabase extends Construct implements IDatabase {
     this.instance = new DataAwsDbInstance(this, "instance", { dbInstanceIdentifier: attrs.identifier });
     this.address = this.instance.address;
     this.resourceId = this.instance.resourceId;
-    this.masterUserSecretArn = this.instance.masterUserSecret.get(0).secretArn;
+    this.masterUserSecretArn = new DataAwsSecretsmanagerSecret(this, "master-secret", { name: masterSecretName(attrs.identifier) }).arn;
     if (attrs.proxy) this.proxy = new DataAwsDbProxy(this, "proxy", { name: attrs.identifier });
     this.clientHost = this.proxy?.endpoint ?? this.address;
   }

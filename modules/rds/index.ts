@@ -8,14 +8,14 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { AWS_MANAGED_POLICIES, MIN_AVAILABILITY_ZONES, RDS_POSTGRES_MASTER_USERNAME, SERVICE_PRINCIPALS, managedPolicyArn } from "../../variables/aws-catalog";
 import type { StackContext } from "../context";
 import { ServiceRole } from "../iam";
-import { DatabaseSpec, PostgresDatabase } from "./database";
+import { DatabaseSpec, MasterSecretReplica, PostgresDatabase } from "./database";
 import { DbParameter, defaultParameters, mergeParameters } from "./parameters";
 import { checkWindows } from "./windows";
 
 export { DatabaseBackupReplication } from "./backup-replication";
 export type { DatabaseBackupReplicationProps } from "./backup-replication";
-export { CA_CERT_IDENTIFIER, LOG_EXPORTS, PostgresDatabase } from "./database";
-export type { DatabaseAttributes, DatabaseSpec, IDatabase, PostgresDatabaseProps } from "./database";
+export { CA_CERT_IDENTIFIER, LOG_EXPORTS, MASTER_PASSWORD_LENGTH, PostgresDatabase, masterSecretName } from "./database";
+export type { DatabaseAttributes, DatabaseSpec, IDatabase, MasterSecretReplica, PostgresDatabaseProps } from "./database";
 export { defaultParameters, parameterGroupFamily } from "./parameters";
 export type { DbParameter } from "./parameters";
 export { checkWindows } from "./windows";
@@ -29,8 +29,8 @@ export interface ServiceDatabasesProps {
   /**
    * The environment: `namePrefix` (`authorworks-<env>`; instance identifiers are
    * `<namePrefix>-<service>`), `aws` (ARNs: rds-db:connect, managed policies), `keys.database`
-   * (storage, snapshots, Performance Insights), `keys.secrets` (the RDS-managed master user
-   * secrets), `keys.logs` and `logRetentionDays` (database and proxy log groups; days, a CloudWatch value).
+   * (storage, snapshots, Performance Insights), `keys.secrets` (the master user secrets),
+   * `keys.logs` and `logRetentionDays` (database and proxy log groups; days, a CloudWatch value).
    */
   readonly context: StackContext;
   /** PostgreSQL major version, e.g. "17" (parameter group family `postgres17`); minors upgrade automatically. */
@@ -51,6 +51,20 @@ export interface ServiceDatabasesProps {
     /** Share of the instance's max_connections the proxy may open (1-100). */
     readonly maxConnectionsPercent: number;
   };
+  /**
+   * Version of every master password (`database.masterPasswordVersion`, a whole number of
+   * at least 1). Terraform writes a fresh password to each instance (`password_wo_version`)
+   * and its secret (`secret_string_wo_version`) only when this changes: raising it and
+   * applying rotates them all.
+   */
+  readonly masterPasswordVersion: number;
+  /** Recovery window of a deleted master secret (days, 7-30: Secrets Manager DeleteSecret). */
+  readonly secretRecoveryWindowDays: number;
+  /**
+   * A replica of every master secret in another region (the DR region): the password a
+   * cross-region copy of an instance keeps. @default no replica
+   */
+  readonly masterSecretReplica?: MasterSecretReplica;
   /** Deletion protection on every instance: a delete fails until a deploy lifts it. */
   readonly deletionProtection: boolean;
   /**
@@ -72,7 +86,7 @@ export interface ServiceDatabasesProps {
   readonly backupWindow?: string;
   /** Weekly maintenance window, `ddd:hh:mm-ddd:hh:mm` UTC. @default "sun:04:30-sun:05:30" */
   readonly maintenanceWindow?: string;
-  /** Master user name (its password lives only in Secrets Manager). @default "dbadmin" */
+  /** Master user name (its password lives only in its Secrets Manager secret). @default "dbadmin" */
   readonly masterUsername?: string;
   /** Statements slower than this are logged (ms). @default 1000 */
   readonly slowStatementMs?: number;
@@ -167,6 +181,11 @@ function validate(props: ServiceDatabasesProps): void {
   if (!/^\d+(\.\d+)?$/.test(props.engineVersion)) problems.push(`engineVersion "${props.engineVersion}" is not a PostgreSQL version such as "17"`);
   if (props.securityGroupIds.length === 0) problems.push("securityGroupIds is empty (instances would get the VPC default group)");
   if (props.proxy.enabled && props.subnetIds.length < MIN_AVAILABILITY_ZONES) problems.push("the proxy needs subnetIds in at least two availability zones");
+  if (!Number.isInteger(props.masterPasswordVersion) || props.masterPasswordVersion < 1) {
+    problems.push(`masterPasswordVersion ${props.masterPasswordVersion} must be a whole number of at least 1`);
+  }
+  if (props.masterSecretReplica?.region === props.context.aws.region)
+    problems.push(`masterSecretReplica: region ${props.context.aws.region} is the databases' own region`);
   if (props.masterUsername !== undefined && !RDS_POSTGRES_MASTER_USERNAME.test(props.masterUsername)) {
     problems.push(`masterUsername "${props.masterUsername}" must be 1-63 lower-case letters, digits or _, starting with a letter`);
   }

@@ -32,9 +32,10 @@ export interface SecurityProps {
   /** Days between rotations of the secrets AWS rotates (`env.security.secretRotationDays`, 1-1000). */
   readonly secretRotationDays: number;
   /**
-   * RDS-managed master user secrets by service (`databases.instances[svc].masterUserSecretArn`):
-   * their rotation schedule is set to `secretRotationDays`. When the databases are built
-   * after this construct (they need the boundary), call `rotateManagedSecrets` instead.
+   * Secrets an AWS service rotates itself (managed rotation, no Lambda), by a stable name:
+   * their rotation schedule is set to `secretRotationDays`. None at present: the database
+   * master secrets are Terraform's (modules/rds), rotated by `database.masterPasswordVersion`.
+   * When such secrets are built after this construct, call `rotateManagedSecrets` instead.
    * @default none
    */
   readonly databaseSecretArns?: Readonly<Record<string, string>>;
@@ -149,7 +150,7 @@ export class Security extends Construct {
 
   /**
    * Sets the rotation schedule (`secretRotationDays`) of secrets AWS rotates itself, by
-   * a stable name: `security.rotateManagedSecrets({ user: db.masterUserSecretArn, ... })`.
+   * a stable name: `security.rotateManagedSecrets({ <name>: <secret ARN>, ... })`.
    */
   public rotateManagedSecrets(secretArns: Readonly<Record<string, string>>): void {
     for (const [name, arn] of Object.entries(secretArns)) this.rotation.add(name, arn);

@@ -1,7 +1,7 @@
 /**
  * Application secrets (API keys, external-service credentials, signing keys) as empty
  * Secrets Manager secrets, and the rotation schedule of secrets AWS rotates itself
- * (the RDS-managed master user secrets). Each secret is an `ISecret`; another stack
+ * (managed rotation; none at present: the database master secrets are Terraform's, modules/rds). Each secret is an `ISecret`; another stack
  * imports one by name (`ApplicationSecret.fromSecretName`) with the same grant.
  */
 import { Construct } from "constructs";
@@ -247,8 +247,8 @@ export interface ManagedSecretRotationProps {
   readonly rotationDays: number;
   /**
    * Secrets whose owning AWS service rotates them without a Lambda (managed rotation),
-   * by a stable name: the RDS master user secrets by service
-   * (`databases.instances[svc].masterUserSecretArn`). More can be added with `add`.
+   * by a stable name (e.g. RDS-managed master user secrets, `manage_master_user_password`,
+   * which this project does not use: modules/rds). More can be added with `add`.
    * @default none
    */
   readonly secretArns?: Readonly<Record<string, string>>;

@@ -1,7 +1,7 @@
 /**
  * The services' PostgreSQL users, created on the first apply of the platform stack: per
- * database, a Kubernetes Job signs in as the master user (its RDS-managed secret, synced
- * by External Secrets) and makes the service's user with `rds_iam` and ownership of the
+ * database, a Kubernetes Job signs in as the master user (its secret, synced by External
+ * Secrets) and makes the service's user with `rds_iam` and ownership of the
  * service's database. Idempotent: the Job's template carries the script's hash and the
  * instance's resource id, so a changed script or a new instance under the same name
  * replaces the Job, which runs again harmlessly.
@@ -10,8 +10,8 @@
  * master passwords must not sit where the manifests repository can deploy a pod that
  * mounts them, nor where developers may read.
  *
- * The master secrets are `rds!db-...`, outside the environment's prefix the External
- * Secrets controller may read. They are reached through a namespaced SecretStore whose
+ * The master secrets are `<identifier>/master` (modules/rds `masterSecretName`), outside
+ * the environment's prefix the External Secrets controller may read. They are reached through a namespaced SecretStore whose
  * provider assumes a role that reads exactly those secrets: no other namespace, and no
  * ExternalSecret through the application store, can pull a master password.
  */
@@ -34,7 +34,7 @@ import { RDS_CA_BUNDLE_KEY, RDS_CA_MOUNT_PATH } from "./access";
 
 /** UID and GID of the `postgres` user of the official Alpine-based image (its Dockerfile). */
 const POSTGRES_IMAGE_UID = 70;
-/** How often External Secrets re-reads a master secret: RDS rotates it (modules/security `rotateManagedSecrets`). */
+/** How often External Secrets re-reads a master secret: raising `database.masterPasswordVersion` rotates it (modules/rds). */
 const MASTER_SECRET_REFRESH = "1h";
 /**
  * Seconds a Job may run, retries included. The pod starts once External Secrets has
