@@ -449,7 +449,10 @@ async function runStack(stack, synthDir, runDir, ctx) {
       const refused = new Set(
         jsonLines(check.stdout)
           .filter((l) => l.type === "diagnostic" && /cannot be destroyed/i.test(l.diagnostic.summary))
-          .map((l) => baseAddress(l.diagnostic.address ?? (l.diagnostic.detail.match(/Resource (\S+) has lifecycle/) ?? [])[1] ?? "")),
+          // OpenTofu 1.6: "Resource X has lifecycle.prevent_destroy set"; 1.11+: "Resource instance X has prevent_destroy set".
+          .map((l) =>
+            baseAddress(l.diagnostic.address ?? (l.diagnostic.detail.match(/Resource (?:instance )?(\S+) has (?:lifecycle\.)?prevent_destroy/) ?? [])[1] ?? ""),
+          ),
       );
       // Terraform stops at the first refusals: a key whose dependents refuse is never reached.
       if (check.code === 0 || refused.size === 0) r.protectionProblems.push("a destroy plan was not refused although prevent_destroy is set");
