@@ -4,17 +4,23 @@ import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AuthorWorksStack } from "../environments/stack-base";
 import type { AwsContext } from "../modules/iam";
+import { databaseRecovery } from "../environments/checks/dr";
 import type { EnvironmentConfig } from "../environments/types";
 
 export const TEST_AWS: AwsContext = { accountId: "123456789012", region: "us-east-1" };
 
 /**
  * An environment that can be loaded alone: a parent zone owned by an environment that is
- * not loaded becomes an outside zone with a fixture delegation role.
+ * not loaded becomes an outside zone with a fixture delegation role, and a database objective
+ * only its standby's read replicas hold is raised to what its own mechanism holds (the
+ * objective is checked, never synthesized).
  */
 export function loadableAlone<T extends EnvironmentConfig>(cfg: T): T {
-  if (!cfg.dns.parentZoneName) return cfg;
-  return { ...cfg, dns: { ...cfg.dns, parentZoneRoleArn: "arn:aws:iam::999999999999:role/fixture-parent-zone-delegation" } };
+  const own = databaseRecovery(cfg).rpo?.minutes;
+  const dr = cfg.dr && own !== undefined && cfg.dr.rpoMinutes.database < own ? { ...cfg.dr, rpoMinutes: { ...cfg.dr.rpoMinutes, database: own } } : cfg.dr;
+  const alone = dr === cfg.dr ? cfg : { ...cfg, dr };
+  if (!cfg.dns.parentZoneName) return alone;
+  return { ...alone, dns: { ...cfg.dns, parentZoneRoleArn: "arn:aws:iam::999999999999:role/fixture-parent-zone-delegation" } };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

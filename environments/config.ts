@@ -3,13 +3,14 @@
  * in). main.ts calls `loadEnvironments()` before building any stack, so a bad value
  * stops synth with a single ConfigError and nothing is written.
  */
-import { IAM_ROLE_ARN } from "../variables/aws-catalog";
+import { IAM_ROLE_ARN, rdsInstanceMemoryGib } from "../variables/aws-catalog";
 import { overlaps, parseCidr } from "../variables/cidr";
 import { EnvironmentName, names } from "../variables/project";
 import { DATABASE_SERVICES } from "../variables/services";
 import { ConfigError, Checker } from "../variables/validation";
 import { ENVIRONMENT_CHECKS } from "./checks";
 import { networkLayout } from "./checks/network";
+import { checkDatabaseObjective } from "./checks/dr";
 import { checkShape } from "./checks/shape";
 import type { EnvironmentConfig, SubnetLayout } from "./types";
 
@@ -24,6 +25,21 @@ export interface ResolvedDatabase {
    * (`standby.restoreFrom`). @default none (a new, empty database; nothing in a pilot light)
    */
   readonly restoreFrom?: string;
+  /**
+   * This database is a cross-region read replica of the primary's instance of the same service
+   * (`standby.readReplicas`): following it (`instanceClass` is then the replicas') or promoted.
+   * @default none
+   */
+  readonly readReplica?: { readonly promoted: boolean };
+}
+
+/** What a standby's stack needs of its primary (filled by `loadEnvironments`). */
+export interface PrimaryOfStandby {
+  readonly name: EnvironmentName;
+  /** The primary's region: where its instances, the replicas' sources, live. */
+  readonly region: string;
+  /** The primary's `dr.rpoMinutes.database`: the replica lag alarm's threshold derives from it. @default none (no dr section) */
+  readonly databaseRpoMinutes?: number;
 }
 
 /** Where an environment writes its delegation records: the parent zone, its account and the role assumed there. */
@@ -57,6 +73,8 @@ export interface ResolvedEnvironment extends EnvironmentConfig {
   readonly parentZone?: ParentZoneAccess;
   /** Zones of other environments delegated from this one's zone (filled by `loadEnvironments`). @default [] */
   readonly delegatedZones: readonly DelegatedZone[];
+  /** A standby's primary, when loaded with it (filled by `loadEnvironments`). @default none */
+  readonly primary?: PrimaryOfStandby;
 }
 
 function resolveDatabases(cfg: EnvironmentConfig): ResolvedDatabase[] {
@@ -64,12 +82,15 @@ function resolveDatabases(cfg: EnvironmentConfig): ResolvedDatabase[] {
   return DATABASE_SERVICES.map((s) => {
     const o = db.overrides?.find((x) => x.service === s.name);
     const restoreFrom = cfg.standby?.pilotLight === false ? cfg.standby.restoreFrom?.[s.name] : undefined;
+    const replicas = cfg.standby?.readReplicas;
     return {
       service: s.name,
-      instanceClass: o?.instanceClass ?? db.instanceClass,
+      // A following replica has the replicas' class; a promoted one the database's.
+      instanceClass: replicas && !replicas.promoted ? replicas.instanceClass : (o?.instanceClass ?? db.instanceClass),
       allocatedStorageGb: o?.allocatedStorageGb ?? db.allocatedStorageGb,
       maxAllocatedStorageGb: o?.maxAllocatedStorageGb ?? db.maxAllocatedStorageGb,
       ...(restoreFrom ? { restoreFrom } : {}),
+      ...(replicas ? { readReplica: { promoted: replicas.promoted } } : {}),
     };
   });
 }
@@ -93,7 +114,8 @@ export function resolveEnvironment(cfg: EnvironmentConfig): ResolvedEnvironment 
  * has its own account (GuardDuty, Security Hub and the GitHub OIDC provider exist once
  * per account), VPC CIDRs do not overlap (so the VPCs can be peered), and a parent zone is
  * either another environment's zone (whose delegation role is then used) or comes with
- * `dns.parentZoneRoleArn`.
+ * `dns.parentZoneRoleArn`; and a database objective below what an environment's own copies
+ * hold is held by the read replicas of a standby loaded with it (`checkDatabaseObjective`).
  */
 export function loadEnvironments(configs: readonly EnvironmentConfig[]): ResolvedEnvironment[] {
   const resolved = configs.map(resolveEnvironment);
@@ -139,23 +161,47 @@ export function loadEnvironments(configs: readonly EnvironmentConfig[]): Resolve
     }
     return env;
   });
-  return withParents.map((env) => ({
-    ...env,
-    delegatedZones: withParents
-      .filter((child) => child.parentZone?.ownerEnvironment === env.name)
-      .map((child) => ({ zoneName: child.dns.zoneName, environment: child.name, accountId: child.accountId })),
-  }));
+  // What a standby adds to its primary's objectives: its read replicas.
+  for (const env of resolved) {
+    const c = new Checker(env.name);
+    checkDatabaseObjective(c, env, standbyOf(env, resolved));
+    c.done();
+  }
+  return withParents.map((env) => {
+    const primary = withParents.find((p) => p.name === env.standby?.primary);
+    return {
+      ...env,
+      delegatedZones: withParents
+        .filter((child) => child.parentZone?.ownerEnvironment === env.name)
+        .map((child) => ({ zoneName: child.dns.zoneName, environment: child.name, accountId: child.accountId })),
+      ...(primary ? { primary: { name: primary.name, region: primary.region, databaseRpoMinutes: primary.dr?.rpoMinutes.database } } : {}),
+    };
+  });
+}
+
+/** The loaded environment standing by for `env` (`standby.primary` naming it), if any. */
+function standbyOf(env: ResolvedEnvironment, all: readonly ResolvedEnvironment[]): ResolvedEnvironment | undefined {
+  return all.find((o) => o.standby?.primary === env.name);
 }
 
 /**
  * A standby and its primary, when both are loaded: the same account and zone, the standby in
- * the primary's DR region (where the primary replicates its data), and the primary's failover
- * records, if any, sending there. A standby loaded without its primary is checked alone.
+ * the primary's DR region (where the primary replicates its data), the primary's failover
+ * records, if any, sending there, and read replicas on their sources' version and storage. A
+ * standby loaded without its primary is checked alone, and then has no read replicas.
  */
 function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnvironment[]): void {
   const primaryName = env.standby?.primary;
   const primary = primaryName && all.find((o) => o.name === primaryName);
-  if (!primary) return;
+  if (!primary) {
+    // A replica's source and its lag threshold are the primary's: nothing to build them from.
+    if (env.standby?.readReplicas) {
+      throw new ConfigError(env.name, [
+        `standby.readReplicas: got ${JSON.stringify(env.standby.readReplicas)}; accepted: none unless its primary "${primaryName}" is loaded with it (each replica's source and lag threshold are the primary's)`,
+      ]);
+    }
+    return;
+  }
   const problems: string[] = [];
   const need = (field: string, got: unknown, expected: unknown, why: string) => {
     if (got !== expected)
@@ -166,6 +212,25 @@ function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnviro
   need("region", env.region, primary.drRegion, "its drRegion: where the primary replicates its data");
   need("dns.zoneName", env.dns.zoneName, primary.dns.zoneName, "the standby serves the primary's names");
   need("storage.bucketPrefix", env.storage.bucketPrefix, primary.storage.bucketPrefix, "the replicated buckets are named with the primary's prefix");
+  if (env.standby?.readReplicas) {
+    const why = "a read replica runs its source's major version, on its source's storage";
+    need("database.engineVersion", env.database.engineVersion, primary.database.engineVersion, why);
+    for (const d of env.databases) {
+      const p = primary.databases.find((x) => x.service === d.service);
+      need(`database.allocatedStorageGb (${d.service})`, d.allocatedStorageGb, p?.allocatedStorageGb, why);
+      need(`database.maxAllocatedStorageGb (${d.service})`, d.maxAllocatedStorageGb, p?.maxAllocatedStorageGb, why);
+      // A promoted replica serves the primary's clients at once, before any scale-up: with less
+      // memory its default max_connections is lower, and a full connection pool is refused.
+      const memory = rdsInstanceMemoryGib(d.instanceClass);
+      const sourceMemory = p && rdsInstanceMemoryGib(p.instanceClass);
+      if (p && (memory === undefined || sourceMemory === undefined || memory < sourceMemory)) {
+        problems.push(
+          `standby.readReplicas.instanceClass (${d.service}): got "${d.instanceClass}" (${memory ?? "unknown"} GiB); accepted: a class with at least the memory of ` +
+            `${primary.name}'s "${p.instanceClass}" (${sourceMemory ?? "unknown"} GiB): RDS for PostgreSQL's default max_connections follows memory, and a promoted replica takes its source's clients`,
+        );
+      }
+    }
+  }
   const failoverTo = primary.dns.failover?.secondaryRegion;
   if (failoverTo !== undefined && failoverTo !== env.region) {
     problems.push(

@@ -1,6 +1,7 @@
 /**
  * The monthly cost of an environment's fixed resources, read from its synthesized stacks (the
- * `<env>` and `<env>-platform` Terraform JSON): what runs every hour whether used or not,
+ * `<env>` and, where it exists, `<env>-platform` Terraform JSON; a pilot-light standby has
+ * none): what runs every hour whether used or not,
  * priced with variables/aws-prices.ts. Usage-based charges (traffic, requests, logs, storage
  * that grows) are listed, not estimated. README "Cost per environment" is `costTableMarkdown`
  * of the committed stacks (`node scripts/cost-estimate.mjs`), checked by
@@ -12,12 +13,14 @@ import {
   HOURS_PER_MONTH,
   PRICES,
   PRICES_CHECKED_ON,
+  PRICES_REGION,
   Price,
   PriceId,
   RDS_POSTGRES_HOURLY,
   RDS_VCPUS,
   RDS_VCPUS_SOURCE,
 } from "../variables/aws-prices";
+import { BACKUP_TAG } from "../modules/backup/tag";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
@@ -27,8 +30,8 @@ export interface EnvironmentStacks {
   readonly name: string;
   /** The `<env>` stack's cdk.tf.json. */
   readonly env: Json;
-  /** The `<env>-platform` stack's cdk.tf.json. */
-  readonly platform: Json;
+  /** The `<env>-platform` stack's cdk.tf.json. @default none (a pilot light: no cluster, no platform stack) */
+  readonly platform?: Json;
 }
 
 /** One component: its quantity in words, its monthly cost (null: not priced), and the prices used. */
@@ -46,6 +49,8 @@ export interface CostEstimate {
   readonly totalUsd: number;
   /** The budget's `limit_amount`. */
   readonly budgetUsd: number;
+  /** The region of the `<env>` stack's default AWS provider. */
+  readonly region: string;
 }
 
 /** Seed 003's monthly budgets ("Cost Analysis": $80 / $450 / $4,000), for comparison. */
@@ -54,6 +59,7 @@ export const SEED_MONTHLY_BUDGET_USD: Readonly<Record<string, number>> = { dev: 
 /** Charges that depend on use, not on what is deployed: named in the README, never summed. */
 export const USAGE_BASED_CHARGES: readonly string[] = [
   "data processed by the NAT gateways and data transfer out",
+  "data transferred between regions (S3 replication, the read replicas' stream of changes)",
   "ALB capacity units",
   "CloudFront requests and transfer",
   "S3 storage and requests",
@@ -182,25 +188,32 @@ function restoreTestLine(env: Json): CostLine | undefined {
   const rds = resources(env, "aws_backup_restore_testing_selection").find((s) => s.protected_resource_type === "RDS");
   if (!rds) return undefined;
   const hours = rds.validation_window_hours as number;
-  const classes = Object.values<Json>(env.resource?.aws_db_instance ?? {}).map((d) => d.instance_class as string);
+  // AWS Backup selects by tag: a following read replica has none, nothing of it is restored.
+  const classes = Object.values<Json>(env.resource?.aws_db_instance ?? {})
+    .filter((d) => d.tags?.[BACKUP_TAG.key] === BACKUP_TAG.value)
+    .map((d) => d.instance_class as string);
   // Restored instances are single-AZ (AWS Backup's inferred metadata) and kept for the validation window.
   const priced = classes.map((cls) => [RDS_POSTGRES_HOURLY[cls]?.singleAz, hours / HOURS_PER_MONTH] as const);
   return line("Monthly restore test (restored databases, validation window only)", `${classes.length} × ${hours} h`, priced);
 }
 
 /**
- * The environments among synthesized stack names: each `<env>` with an `<env>-platform`
- * beside it, in the project's order (dev, staging, production, then others by name).
+ * The environments among synthesized stacks (by name): each `<env>` stack, the one with the
+ * environment's budget (a pilot-light standby has no `<env>-platform` beside it), in the
+ * project's order (dev, staging, production, then others by name).
  */
-export function environmentStackNames(stacks: readonly string[]): string[] {
+export function environmentStackNames(stacks: Readonly<Record<string, Json>>): string[] {
   const order = Object.keys(SEED_MONTHLY_BUDGET_USD);
   const rank = (n: string) => (order.includes(n) ? order.indexOf(n) : order.length);
-  return stacks.filter((s) => stacks.includes(`${s}-platform`)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return Object.keys(stacks)
+    .filter((s) => count(stacks[s], "aws_budgets_budget") > 0)
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** The fixed monthly cost of one environment, line by line. */
 export function estimateMonthlyCost(stacks: EnvironmentStacks): CostEstimate {
-  const { env, platform } = stacks;
+  const { env } = stacks;
+  const platform = stacks.platform ?? {};
   const publicSubnets = resources(env, "aws_subnet").filter((s) => s.tags?.["kubernetes.io/role/elb"] === "1").length;
   const loadBalancers = Object.keys(platform.data?.aws_lb ?? {}).length;
   const addresses = count(env, "aws_eip") + loadBalancers * publicSubnets;
@@ -255,6 +268,7 @@ export function estimateMonthlyCost(stacks: EnvironmentStacks): CostEstimate {
     lines,
     totalUsd: lines.reduce((sum, l) => sum + (l.monthlyUsd ?? 0), 0),
     budgetUsd: Number(budget?.limit_amount ?? 0),
+    region: ((env.provider?.aws ?? []) as Json[]).find((p) => p.alias === undefined)?.region ?? "",
   };
 }
 
@@ -307,8 +321,10 @@ export function costTableMarkdown(estimates: readonly CostEstimate[]): string {
     return ls.map((l) => `${l.monthlyUsd === null ? "not priced" : usd(l.monthlyUsd)} (${l.quantity})`).join("; ");
   };
   const row = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
+  const elsewhere = estimates.filter((e) => e.region !== PRICES_REGION).map((e) => `${e.name} (${e.region})`);
   const out: string[] = [
-    `Monthly estimate of the fixed resources each environment's stacks create, at AWS on-demand list prices in us-east-1 read on ${PRICES_CHECKED_ON}, ${HOURS_PER_MONTH} hours a month. Generated by \`node scripts/cost-estimate.mjs\` from the synthesized stacks (\`npm run synth\` first); a test keeps this section equal to its output.`,
+    `Monthly estimate of the fixed resources each environment's stacks create, at AWS on-demand list prices in ${PRICES_REGION} read on ${PRICES_CHECKED_ON}, ${HOURS_PER_MONTH} hours a month. Generated by \`node scripts/cost-estimate.mjs\` from the synthesized stacks (\`npm run synth\` first); a test keeps this section equal to its output.` +
+      (elsewhere.length ? ` ${elsewhere.join(", ")}: priced at the same ${PRICES_REGION} rates (no price of its region is sourced).` : ""),
     "",
     row(["component", ...estimates.map((e) => e.name)]),
     row(["---", ...estimates.map(() => "---:")]),

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, dependable } from "cdktf";
 import { DataAwsKmsAlias } from "@cdktf/provider-aws/lib/data-aws-kms-alias";
 import type { StackContext } from "../modules/context";
-import { AwsContext } from "../modules/iam";
+import { AwsContext, arnPrefix } from "../modules/iam";
 import { Backup, BACKUP_TAG } from "../modules/backup";
 import { ContentDelivery, WebAcl, gatewayWebAcl } from "../modules/cdn";
 import { CodeBuildRunner } from "../modules/ci-runner";
@@ -12,10 +12,10 @@ import { DnsFailover, EdgeHealthChecks } from "../modules/failover";
 import { EksCluster } from "../modules/eks";
 import { applyPermissionsBoundary } from "../modules/iam/boundary-aspect";
 import { DataClass, DataKeys } from "../modules/kms";
-import { Monitoring } from "../modules/monitoring";
+import { Monitoring, replicaLagThresholdSeconds } from "../modules/monitoring";
 import { ContainerRegistry } from "../modules/registry";
 import { Security } from "../modules/security";
-import { ServiceDatabases } from "../modules/rds";
+import { ServiceDatabases, databaseIdentifier, masterSecretName } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
 import { Network } from "../modules/vpc";
@@ -28,7 +28,7 @@ import { GITHUB_OIDC_HOST } from "../modules/security/github";
 import { apiHostName, regionalApiHostName } from "../variables/platform";
 import { namePrefix, names } from "../variables/project";
 import { PLATFORM_STACK_SECRET_PATHS } from "../variables/secrets";
-import type { ResolvedEnvironment } from "./config";
+import type { PrimaryOfStandby, ResolvedEnvironment } from "./config";
 import { AuthorWorksStack, environmentAws } from "./stack-base";
 
 /**
@@ -191,21 +191,38 @@ export class EnvironmentStack extends AuthorWorksStack {
         forceDestroy: env.durability.forceDestroy,
         replicatedPurposes: env.dr?.buckets?.purposes,
       });
-
-      // A standby's databases are its primary's, restored from the backups replicated to this
-      // region (encrypted with the primary's DR database key there).
+    }
+    // A standby's databases are its primary's: read replicas of its instances (`readReplicas`,
+    // also in pilot light), or restored from the backups replicated to this region. Both are
+    // encrypted with the primary's DR database key there.
+    const replicas = standby?.readReplicas;
+    const following = replicas !== undefined && !replicas.promoted;
+    if (runs || replicas) {
       const restoreKey = standby ? new DataAwsKmsAlias(this, "restore-key", { name: names.drKmsAlias(standby.primary, "database") }).targetKeyArn : undefined;
+      const primary = env.primary;
+      if (replicas && !primary)
+        throw new Error(`${env.name}: standby.readReplicas needs its primary ${standby?.primary}: resolve environments with loadEnvironments`);
       this.databases = new ServiceDatabases(this, "rds", {
         context: this.context,
         engineVersion: env.database.engineVersion,
-        databases: env.databases.map((d) =>
-          d.restoreFrom && restoreKey ? { ...d, restore: { automatedBackupsArn: d.restoreFrom, kmsKeyArn: restoreKey } } : d,
-        ),
-        multiAz: env.database.multiAz,
+        databases: env.databases.map((d) => {
+          if (d.readReplica && restoreKey && primary) {
+            const replica = {
+              sourceArn: primaryDatabaseArn(this.aws, primary, d.service),
+              kmsKeyArn: restoreKey,
+              masterSecretName: masterSecretName(databaseIdentifier(namePrefix(primary.name), d.service)),
+              promoted: d.readReplica.promoted,
+            };
+            return { ...d, replica };
+          }
+          return d.restoreFrom && restoreKey ? { ...d, restore: { automatedBackupsArn: d.restoreFrom, kmsKeyArn: restoreKey } } : d;
+        }),
+        multiAz: following ? replicas.multiAz : env.database.multiAz,
         backupRetentionDays: env.database.backupRetentionDays,
         monitoringIntervalSeconds: env.database.monitoringIntervalSeconds,
         performanceInsightsRetentionDays: env.database.performanceInsightsRetentionDays,
-        proxy: env.database.proxy,
+        // RDS Proxy comes with the services: it targets no read replica, and nothing connects in a pilot light.
+        proxy: runs ? env.database.proxy : { ...env.database.proxy, enabled: false },
         masterPasswordVersion: env.database.masterPasswordVersion,
         secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
         // Wherever there is a DR region: the password a cross-region copy of an instance keeps.
@@ -219,7 +236,8 @@ export class EnvironmentStack extends AuthorWorksStack {
         // AWS Backup selects by this tag (and resource type).
         instanceTags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
       });
-
+    }
+    if (runs) {
       this.cache = new ValkeyCache(this, "cache", {
         context: this.context,
         engineVersion: env.cache.engineVersion,
@@ -236,7 +254,8 @@ export class EnvironmentStack extends AuthorWorksStack {
     // it wrote it write-only), and a plan of the platform stack reads the secrets it takes values from.
     this.security.allowPlanToReadSecrets([
       ...(this.cache ? [this.cache.authTokenSecretArn] : []),
-      ...Object.values(this.databases?.instances ?? {}).map((d) => d.masterUserSecretArn),
+      // Not a replica's: it has no version here (its source's secret, replicated, is only looked up).
+      ...Object.values(this.databases?.instances ?? {}).flatMap((d) => (d.masterSecretValue ? [d.masterUserSecretArn] : [])),
       ...PLATFORM_STACK_SECRET_PATHS.map((p) => this.security.secretArns[p]),
     ]);
 
@@ -300,8 +319,11 @@ export class EnvironmentStack extends AuthorWorksStack {
             service: d.service,
             identifier: this.databases!.instances[d.service].identifier,
             allocatedStorageGb: d.allocatedStorageGb,
+            ...(following && env.primary ? { replicaOf: databaseIdentifier(namePrefix(env.primary.name), d.service) } : {}),
           }))
         : [],
+      // Paged before a replica is the primary's database objective behind.
+      replicaLagSeconds: following && env.primary?.databaseRpoMinutes ? replicaLagThresholdSeconds(env.primary.databaseRpoMinutes) : undefined,
       cache: this.cache ? { replicationGroupId: this.cache.replicationGroupId, nodes: env.cache.nodes } : undefined,
       clusterName: this.cluster?.clusterName,
       loadBalancerName: names.gatewayLoadBalancer(env.name),
@@ -436,7 +458,9 @@ export class EnvironmentStack extends AuthorWorksStack {
         ],
         database_master_secret_arns: [
           Object.fromEntries(instances.map((d) => [d.service, d.masterUserSecretArn])),
-          "Secrets Manager secret of each database's master user (written by Terraform, write-only; rotated by raising database.masterPasswordVersion)",
+          replicas
+            ? "Secrets Manager secret of each database's master user: its source's, replicated to this region (a read replica has its source's password)"
+            : "Secrets Manager secret of each database's master user (written by Terraform, write-only; rotated by raising database.masterPasswordVersion)",
         ],
       });
     }
@@ -560,6 +584,11 @@ export class EnvironmentStack extends AuthorWorksStack {
       new TerraformOutput(this, name, { value, description });
     }
   }
+}
+
+/** `arn:<partition>:rds:<primary region>:<account>:db:<identifier>`: the primary's instance of `service` (same account), a replica's source. */
+export function primaryDatabaseArn(aws: AwsContext, primary: PrimaryOfStandby, service: string): string {
+  return `${arnPrefix({ ...aws, region: primary.region }, "rds")}:db:${databaseIdentifier(namePrefix(primary.name), service)}`;
 }
 
 /**

@@ -5,8 +5,10 @@ import { EnvironmentConfig } from "./types";
  * Production's pilot-light standby in its DR region (docs/runbooks/region-failure.md). Same
  * account and public zone as production, same sizes: during a failover it carries
  * production's load. With `standby.pilotLight` true only the network, keys, certificate,
- * alert topics, backup vault and CI roles exist; a failover sets it false and adds the
- * databases' restore sources (`standby.restoreFrom`).
+ * alert topics, backup vault, CI roles and a read replica of each production database
+ * exist; a failover sets it false and promotes the replicas (`standby.readReplicas.promoted`).
+ * Restoring from the replicated backups instead (`standby.restoreFrom`, readReplicas removed)
+ * is the fallback for a corruption the replicas copied.
  */
 export const productionDr: EnvironmentConfig = {
   name: "production-dr",
@@ -23,7 +25,9 @@ export const productionDr: EnvironmentConfig = {
   storage: production.storage,
   logRetentionDays: production.logRetentionDays,
   durability: production.durability,
-  availability: production.availability,
+  // Production's, but database changes at once: a failover's scale-up of the promoted replicas
+  // must not wait for Sunday's maintenance window (region-failure.md step 5).
+  availability: { ...production.availability, applyDatabaseChangesImmediately: true },
   workloads: production.workloads,
   // Production's: a pilot light stays far below it; during a failover this environment carries
   // production's spend, and a budget action at 100 % must not stop the failover.
@@ -43,5 +47,13 @@ export const productionDr: EnvironmentConfig = {
   budgetAction: production.budgetAction,
   // Tests what this environment's vault holds: nothing in pilot light, production's data while it runs.
   restoreTesting: production.restoreTesting,
-  standby: { primary: "production", pilotLight: true },
+  standby: {
+    primary: "production",
+    pilotLight: true,
+    // What holds production's database objective at 5 minutes (dr.rpoMinutes.database). Each
+    // replica is production's class, db.r6g.large (16 GiB, so production's default
+    // max_connections once promoted), single-AZ while it follows; a failover adds the second
+    // AZ in the same apply as the promotion (region-failure.md step 5).
+    readReplicas: { instanceClass: "db.r6g.large", multiAz: false, promoted: false },
+  },
 };

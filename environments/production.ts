@@ -97,10 +97,11 @@ export const production: EnvironmentConfig = {
   },
   backup: { retentionDays: 90, copyToRegion: "us-west-2", vaultLock: true, replicateBackupsBucket: true },
   dr: {
-    // Seed 003 asks 5 minutes for the database and 60 for file storage. Replicated automated
-    // backups are at most 30 minutes behind (AWS: 5-30); 5 needs a warm cross-region read
-    // replica per database (modules/dr/README.md). RTC bounds the buckets at 15.
-    rpoMinutes: { database: 30, objectStorage: 60 },
+    // Seed 003 asks 5 minutes for the database and 60 for file storage. The database's 5 is
+    // held by production-dr's cross-region read replicas (standby.readReplicas: their lag
+    // alarm pages 2 minutes past 300 s); the replicated automated backups (at most 30 minutes behind,
+    // AWS: 5-30) stay for point-in-time restores there. RTC bounds the buckets at 15.
+    rpoMinutes: { database: 5, objectStorage: 60 },
     databaseBackups: { retentionDays: 7 },
     buckets: { purposes: ["content", "media", "exports"], replicationTimeControl: true, mediaOriginFailover: true },
     images: true,

@@ -351,8 +351,9 @@ export interface StandbyConfig {
    * Pilot light (true): only what must exist before a failover or takes long to create is
    * applied: the network (VPC, subnets, NAT, gateway endpoints, security and subnet groups),
    * the keys, the regional certificate, the private zone, the alert topics, the backup vault
-   * and the CI roles; no cluster, database, cache, web ACL nor platform stack. false (the
-   * failover, region-failure.md): everything, the databases restored from `restoreFrom`.
+   * and the CI roles, and the read replicas of `readReplicas`; no cluster, cache, web ACL nor
+   * platform stack. false (the failover, region-failure.md): everything, the databases being
+   * the promoted replicas (`readReplicas.promoted`) or restored from `restoreFrom`.
    */
   readonly pilotLight: boolean;
   /**
@@ -360,10 +361,47 @@ export interface StandbyConfig {
    * service (`arn:aws:rds:<region>:<account>:auto-backup:ab-...`, listed by
    * `aws rds describe-db-instance-automated-backups --region <region>`), at its latest
    * restorable time. Required for every database when `pilotLight` is false; read when an
-   * instance is created only (a later change does not replace it).
+   * instance is created only (a later change does not replace it). The fallback when the
+   * read replicas cannot be used (a corruption they copied, a broken replication): refused
+   * together with `readReplicas`, which would have to be removed first (region-failure.md).
    * @default none
    */
   readonly restoreFrom?: Readonly<Record<string, string>>;
+  /**
+   * A cross-region read replica of each of the primary's service databases, in this
+   * environment's region, network and DR database key (`alias/<prefix>-<primary>-database-dr`):
+   * what holds the primary's databases to a few minutes of lag (the primary's
+   * `dr.rpoMinutes.database` below 30 needs it, environments/config.ts). Built in pilot light
+   * too; excludes `restoreFrom`.
+   * @default none (the databases are restored from `restoreFrom` in a failover)
+   */
+  readonly readReplicas?: ReadReplicaConfig;
+}
+
+/**
+ * The standby's read replicas (modules/rds `DatabaseReplica`). While they follow, each has
+ * the sizes below; its storage is its source's (the standby's `database` section is the
+ * primary's, checked by loadEnvironments), its replica lag pages the critical topic
+ * (modules/monitoring `REPLICA_LAG_ALARM`). Once promoted, each takes the sizes of
+ * `database` (the primary's): one apply promotes and scales it (region-failure.md step 4).
+ */
+export interface ReadReplicaConfig {
+  /**
+   * Instance class while following (RDS_POSTGRES_INSTANCE_CLASSES), with at least the memory
+   * of each source's class (checked by loadEnvironments; `rdsInstanceMemoryGib`, variables/aws-catalog.ts):
+   * RDS for PostgreSQL's default `max_connections` follows memory, and a promoted replica takes
+   * its source's clients before any scale-up. A promotion then sets `database.instanceClass`.
+   */
+  readonly instanceClass: string;
+  /** A standby instance in a second AZ while following (billed as a second instance). */
+  readonly multiAz: boolean;
+  /**
+   * false: the replicas follow the primary's instances (read-only). true: promoted to
+   * standalone, writable databases (the failover: `replicate_source_db` removed, which
+   * breaks replication for good), at `database`'s sizes. Must be true when `pilotLight`
+   * is false (the services write, and RDS Proxy targets no read replica).
+   */
+  readonly promoted: boolean;
 }
 
 export interface EdgeConfig {
@@ -576,7 +614,11 @@ export interface DisasterRecoveryConfig {
    * failover to the DR region may lose. Seed 003 "Disaster Recovery": database 5, file storage 60.
    */
   readonly rpoMinutes: {
-    /** Databases: met by `databaseBackups` (at most 30) or by `backup.copyToRegion` alone (at most 1860). */
+    /**
+     * Databases: met by `databaseBackups` (at most 30), by `backup.copyToRegion` alone (at most
+     * 1860), or, down to 4, by the read replicas of the environment standing by for this one
+     * (its `standby.readReplicas`; checked by loadEnvironments, which sees both).
+     */
     readonly database: number;
     /** The buckets of `buckets.purposes`: met only with `buckets.replicationTimeControl` (15). */
     readonly objectStorage: number;

@@ -30,5 +30,8 @@ try {
 }
 const { estimateMonthlyCost, costTableMarkdown, environmentStackNames } = createRequire(import.meta.url)(bundle);
 const read = (stack) => JSON.parse(fs.readFileSync(path.join(stacksDir, stack, "cdk.tf.json"), "utf8"));
-const names = environmentStackNames(fs.readdirSync(stacksDir));
-process.stdout.write(costTableMarkdown(names.map((name) => estimateMonthlyCost({ name, env: read(name), platform: read(`${name}-platform`) }))) + "\n");
+// Every stack directory (anything else there is not a stack).
+const stackNames = fs.readdirSync(stacksDir).filter((name) => fs.existsSync(path.join(stacksDir, name, "cdk.tf.json")));
+const stacks = Object.fromEntries(stackNames.map((name) => [name, read(name)]));
+const names = environmentStackNames(stacks);
+process.stdout.write(costTableMarkdown(names.map((name) => estimateMonthlyCost({ name, env: stacks[name], platform: stacks[`${name}-platform`] }))) + "\n");

@@ -312,6 +312,27 @@ export const RDS_POSTGRES_INSTANCE_CLASSES: ReadonlySet<string> = new Set([
   ...classes("db", ["m6i", "r6i"], INTEL_6I),
 ]);
 
+/** GiB of memory of the burstable sizes (t3, t4g): micro 1 doubling to 2xlarge 32. */
+const BURSTABLE_MEMORY_GIB: Readonly<Record<string, number>> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
+/** GiB of memory per vCPU of the general-purpose (m) and memory-optimized (r) families. */
+const MEMORY_GIB_PER_VCPU: Readonly<Record<string, number>> = { m: 4, r: 8 };
+
+/**
+ * Memory (GiB) of an instance class of `RDS_POSTGRES_INSTANCE_CLASSES` (RDS User Guide,
+ * "Hardware specifications for DB instance classes"): burstable sizes from micro (1) to 2xlarge
+ * (32); m and r sizes have 2 vCPUs at `large`, 4 at `xlarge`, 4N at `Nxlarge`, and 4 (m) or 8
+ * (r) GiB per vCPU. It sets RDS for PostgreSQL's default `max_connections`,
+ * `LEAST({DBInstanceClassMemory/9531392}, 5000)` (RDS User Guide, "Maximum number of database
+ * connections"). undefined for a class outside the catalogue.
+ */
+export function rdsInstanceMemoryGib(instanceClass: string): number | undefined {
+  if (!RDS_POSTGRES_INSTANCE_CLASSES.has(instanceClass)) return undefined;
+  const [, family, size] = instanceClass.split(".");
+  if (family.startsWith("t")) return BURSTABLE_MEMORY_GIB[size];
+  const vcpus = size === "large" ? 2 : 4 * (size === "xlarge" ? 1 : Number(size.replace("xlarge", "")));
+  return vcpus * MEMORY_GIB_PER_VCPU[family[0]];
+}
+
 /**
  * RDS PostgreSQL major versions in standard support (Amazon RDS for PostgreSQL Release
  * Calendar); the parameter group family follows (`postgres<major>`).
@@ -543,6 +564,8 @@ export const BACKUP_RESTORE_JOB = {
  *   RDS Standard Edition", section "Amazon RDS PITR snapshot replication"). The upper end is
  *   the bound. The lower end is RDS's own log upload: the latest restorable time is "typically
  *   within the last five minutes" (RDS User Guide, "Restoring a DB instance to a specified time").
+ * Cross-region read replicas have no entry: AWS states no bound for their lag, which their
+ * ReplicaLag alarm watches instead (modules/monitoring `REPLICA_MIN_RPO_MINUTES`).
  */
 export const DR_MECHANISM_RPO_MINUTES = { s3ReplicationTimeControl: 15, rdsBackupReplication: 30 } as const;
 

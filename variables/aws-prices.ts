@@ -8,6 +8,9 @@
  * shows that line as "not priced" instead of guessing.
  */
 
+/** The region the prices below are for. */
+export const PRICES_REGION = "us-east-1";
+
 /** When the prices below were read. */
 export const PRICES_CHECKED_ON = "2026-11-30";
 

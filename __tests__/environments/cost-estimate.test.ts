@@ -8,13 +8,13 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CostEstimate, costTableMarkdown, environmentStackNames, estimateMonthlyCost, healthCheckOptionalFeatures } from "../../environments/cost-estimate";
-import { HOURS_PER_MONTH, PRICES } from "../../variables/aws-prices";
+import { HOURS_PER_MONTH, PRICES, RDS_POSTGRES_HOURLY } from "../../variables/aws-prices";
 import type { Json } from "../helpers";
 import { realStacks, realSynthRun } from "../real-app";
 
 const ROOT = join(__dirname, "../..");
 const stacks = realStacks();
-const NAMES = ["dev", "staging", "production"] as const;
+const NAMES = ["dev", "staging", "production", "production-dr"] as const;
 const estimates = NAMES.map((name) => estimateMonthlyCost({ name, env: stacks[name], platform: stacks[`${name}-platform`] }));
 const byName = Object.fromEntries(estimates.map((e) => [e.name, e])) as Record<(typeof NAMES)[number], CostEstimate>;
 const lineOf = (e: CostEstimate, component: string) => e.lines.find((l) => l.component === component);
@@ -33,10 +33,23 @@ describe("README: Cost per environment", () => {
     expect(run.stdout).toBe(costTableMarkdown(estimates) + "\n");
   });
 
-  test("environments are the stacks with a platform stack beside them, in the project's order", () => {
-    expect(environmentStackNames(["bootstrap", "production", "production-platform", "dev-platform", "dev", "staging", "staging-platform", "notes"])).toEqual(
-      NAMES,
-    );
+  test("environments are the stacks with a budget (a pilot light has no platform stack), in the project's order", () => {
+    const budget = { resource: { aws_budgets_budget: { b: {} } } };
+    const none = { resource: { aws_s3_bucket: { b: {} } } };
+    expect(
+      environmentStackNames({
+        "production-dr": budget,
+        bootstrap: none,
+        production: budget,
+        "production-platform": none,
+        "dev-platform": none,
+        dev: budget,
+        "a-standby": budget,
+        staging: budget,
+        "staging-platform": none,
+      }),
+    ).toEqual(["dev", "staging", "production", "a-standby", "production-dr"]);
+    expect(environmentStackNames(stacks)).toEqual(NAMES);
   });
 });
 
@@ -47,9 +60,9 @@ describe("no budget alert fires every month by design", () => {
     expect({ name, fixed: Math.round(e.totalUsd), under: e.totalUsd <= 0.8 * e.budgetUsd }).toEqual({ name, fixed: Math.round(e.totalUsd), under: true });
   });
 
-  test("every fixed component of the committed environments is priced, but production's restore test (no sourced single-AZ db.r6g.large price)", () => {
+  test("every fixed component of the committed environments is priced, but production's restore test and production-dr's replicas (no sourced single-AZ db.r6g.large price)", () => {
     const unpriced = estimates.flatMap((e) => e.lines.filter((l) => l.monthlyUsd === null).map((l) => `${e.name}: ${l.component}`));
-    expect(unpriced).toEqual(["production: Monthly restore test (restored databases, validation window only)"]);
+    expect(unpriced).toEqual(["production: Monthly restore test (restored databases, validation window only)", "production-dr: RDS PostgreSQL instances"]);
   });
 });
 
@@ -101,6 +114,24 @@ describe("the estimate reads the stacks' actual sizes", () => {
       quantity: "4 proxies, 8 vCPUs",
       monthlyUsd: 8 * 0.015 * HOURS_PER_MONTH,
     });
+  });
+
+  test("production-dr's pilot light (no platform stack): its NAT gateway, keys, alarms and the read replicas, single-AZ at their own class; priced at us-east-1 rates, said so", () => {
+    const e = byName["production-dr"];
+    expect(stacks["production-dr-platform"]).toBeUndefined();
+    expect(e.region).toBe("us-west-2");
+    // Production's class, single-AZ: no sourced single-AZ db.r6g.large price, so not priced rather than guessed.
+    expect(RDS_POSTGRES_HOURLY["db.r6g.large"].singleAz).toBeUndefined();
+    expect(lineOf(e, "RDS PostgreSQL instances")).toMatchObject({ quantity: "4 × db.r6g.large", monthlyUsd: null });
+    expect(lineOf(e, "RDS storage (gp3, as allocated)")).toMatchObject({ quantity: "400 GB single-AZ", monthlyUsd: 400 * PRICES.rdsGp3SingleAz.usd });
+    expect(lineOf(e, "NAT gateways (hours)")).toMatchObject({ quantity: "1 gateway", monthlyUsd: PRICES.natGateway.usd * HOURS_PER_MONTH });
+    expect(lineOf(e, "Public IPv4 addresses")!.quantity).toBe("1: NAT 1, ALB 0");
+    expect(lineOf(e, "RDS Proxy (per vCPU of its instance)")).toBeUndefined();
+    // The replicas carry no backup tag: the restore test restores nothing of them.
+    expect(lineOf(e, "Monthly restore test (restored databases, validation window only)")).toMatchObject({ quantity: "0 × 4 h", monthlyUsd: 0 });
+    expect(costTableMarkdown(estimates).split("\n")[0]).toContain(
+      "production-dr (us-west-2): priced at the same us-east-1 rates (no price of its region is sourced).",
+    );
   });
 
   test("the total is the sum of the priced lines", () => {

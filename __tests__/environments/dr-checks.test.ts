@@ -3,10 +3,11 @@
  * ConfigError line naming the environment, the field, what it got and what is accepted.
  * Run through resolveEnvironment, as synth does.
  */
-import { resolveEnvironment } from "../../environments/config";
+import { loadEnvironments, resolveEnvironment } from "../../environments/config";
 import { MAX_RPO_MINUTES, REPLICABLE_PURPOSES, databaseRecovery, objectStorageRecovery } from "../../environments/checks/dr";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
+import { productionDr } from "../../environments/production-dr";
 import { staging } from "../../environments/staging";
 import type { DisasterRecoveryConfig, EnvironmentConfig } from "../../environments/types";
 import { DAILY_COPY_RPO_MINUTES } from "../../modules/backup";
@@ -31,6 +32,17 @@ function problemsOf(cfg: EnvironmentConfig): string[] {
   throw new Error("expected a ConfigError");
 }
 
+/** The environment named by the ConfigError of loading `envs`, and its problem lines. */
+function loadErrorOf(envs: readonly EnvironmentConfig[]): [string, string[]] {
+  try {
+    loadEnvironments(envs);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [(e as ConfigError).environment, [...(e as ConfigError).problems]];
+  }
+  throw new Error("expected a ConfigError");
+}
+
 describe("the committed environments", () => {
   test.each([dev, staging, production])("$name passes", (env) => {
     expect(() => resolveEnvironment(env)).not.toThrow();
@@ -43,40 +55,91 @@ describe("the committed environments", () => {
       rpo: { minutes: 30, source: "transaction logs copied asynchronously, 5-30 minutes behind per AWS" },
     });
     expect(objectStorageRecovery(production).rpo?.minutes).toBe(15);
-    expect(DR.rpoMinutes).toEqual({ database: 30, objectStorage: 60 });
+    expect(DR.rpoMinutes).toEqual({ database: 5, objectStorage: 60 });
+  });
+
+  test("production's 5 minutes are held by production-dr's read replicas, whose lag alarm pages above 300 s for 2 minutes", () => {
+    expect(databaseRecovery(production, productionDr)).toEqual({
+      mechanism: "cross-region read replicas (production-dr's standby.readReplicas)",
+      rpo: {
+        minutes: 5,
+        source:
+          "asynchronous, no AWS bound: their ReplicaLag alarm pages once the lag stays above the objective for 2 minutes, " +
+          "never below 300 s, the lag an idle source shows (modules/monitoring REPLICA_LAG_ALARM, REPLICA_IDLE_LAG_SECONDS)",
+      },
+    });
+    expect(() => loadEnvironments([production, productionDr])).not.toThrow();
+    expect(loadEnvironments([production, productionDr])[1].primary).toEqual({ name: "production", region: "us-east-1", databaseRpoMinutes: 5 });
+  });
+});
+
+describe("a database objective only a standby's read replicas hold (a relation of two environments, loadEnvironments)", () => {
+  const REFUSED =
+    "dr.rpoMinutes.database: got 5; accepted: at least 30 minutes, what RDS automated backups replication (dr.databaseBackups) may lose " +
+    "(transaction logs copied asynchronously, 5-30 minutes behind per AWS); dr.databaseBackups bounds it at 30 minutes; down to 5, " +
+    'an environment standing by for production (standby.primary "production") with standby.readReplicas, loaded with it: ' +
+    "a cross-region read replica per database (modules/dr/README.md)";
+  const noReplicas: EnvironmentConfig = { ...productionDr, standby: { primary: "production", pilotLight: true } };
+
+  test("seed 003's 5 minutes with a standby that has no read replicas is refused, naming production's field", () => {
+    expect(loadErrorOf([production, noReplicas])).toEqual(["production", [REFUSED]]);
+  });
+
+  test("the same without any standby loaded", () => {
+    expect(loadErrorOf([production])).toEqual(["production", [REFUSED]]);
+  });
+
+  test("alone, production's file passes its own checks: the relation is decided when both are loaded", () => {
+    expect(() => resolveEnvironment(production)).not.toThrow();
+  });
+
+  test("promoted replicas still count (they held the objective up to the failover that promoted them)", () => {
+    const promoted = { ...productionDr, standby: { ...productionDr.standby!, readReplicas: { ...productionDr.standby!.readReplicas!, promoted: true } } };
+    expect(() => loadEnvironments([production, promoted])).not.toThrow();
+  });
+
+  test("below what any mechanism here holds (4 minutes: an idle source's replica reports up to 5), refused even with the read replicas", () => {
+    expect(problemsOf(prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 4 } }))).toEqual([
+      expect.stringMatching(/^dr\.rpoMinutes\.database: got 4; accepted: at least 30 minutes/),
+    ]);
+    expect(loadErrorOf([prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 4 } }), productionDr])[1]).toEqual([
+      expect.stringMatching(/^dr\.rpoMinutes\.database: got 4; accepted: at least 30 minutes/),
+    ]);
+  });
+
+  test("5 minutes, the least the lag alarm guards without paging on an idle source (a threshold of 300 s), passes with the replicas", () => {
+    expect(() => loadEnvironments([prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 5 } }), productionDr])).not.toThrow();
   });
 });
 
 describe("an objective the configured mechanism cannot meet", () => {
-  test("a database objective below what replicated automated backups may lose (seed 003's 5 minutes)", () => {
-    expect(problemsOf(prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 5 } }))).toEqual([
-      "dr.rpoMinutes.database: got 5; accepted: at least 30 minutes, what RDS automated backups replication (dr.databaseBackups) may lose " +
-        "(transaction logs copied asynchronously, 5-30 minutes behind per AWS); dr.databaseBackups bounds it at 30 minutes; " +
-        "less needs a cross-region read replica per database, which this project does not build (modules/dr/README.md)",
-    ]);
-  });
-
-  test("30 minutes (the bound itself) passes", () => {
-    expect(() => resolveEnvironment(prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 30 } }))).not.toThrow();
+  test("30 minutes (the bound itself) passes, without a standby", () => {
+    expect(() => loadEnvironments([prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 30 } })])).not.toThrow();
   });
 
   test("with the daily AWS Backup copies only, anything below a day and the job windows", () => {
     expect(DAILY_COPY_RPO_MINUTES).toBe(24 * 60 + 60 + 360);
-    const [line, ...rest] = problemsOf(prodWith({ databaseBackups: undefined }));
+    const [, [line, ...rest]] = loadErrorOf([prodWith({ databaseBackups: undefined, rpoMinutes: { ...DR.rpoMinutes, database: 30 } })]);
     expect(rest).toEqual([]);
     expect(line).toMatch(
       /^dr\.rpoMinutes\.database: got 30; accepted: at least 1860 minutes, what AWS Backup's daily copies \(backup\.copyToRegion\) may lose/,
     );
-    expect(() => resolveEnvironment(prodWith({ databaseBackups: undefined, rpoMinutes: { ...DR.rpoMinutes, database: 1860 } }))).not.toThrow();
+    expect(() => loadEnvironments([prodWith({ databaseBackups: undefined, rpoMinutes: { ...DR.rpoMinutes, database: 1860 } })])).not.toThrow();
   });
 
   test("with nothing copying the databases to the DR region, any objective", () => {
-    const cfg = prodWith({ databaseBackups: undefined }, { backup: { ...production.backup, copyToRegion: undefined } });
-    expect(problemsOf(cfg)).toEqual([
+    const cfg = prodWith(
+      { databaseBackups: undefined, rpoMinutes: { ...DR.rpoMinutes, database: 30 } },
+      { backup: { ...production.backup, copyToRegion: undefined } },
+    );
+    expect(loadErrorOf([cfg])[1]).toEqual([
       "dr.rpoMinutes.database: got 30; accepted: an objective only with a bounded mechanism: nothing copied to drRegion " +
         "(neither dr.databaseBackups nor backup.copyToRegion) guarantees no recovery point; dr.databaseBackups bounds it at 30 minutes; " +
-        "less needs a cross-region read replica per database, which this project does not build (modules/dr/README.md)",
+        'down to 5, an environment standing by for production (standby.primary "production") with standby.readReplicas, loaded with it: ' +
+        "a cross-region read replica per database (modules/dr/README.md)",
     ]);
+    // Production-dr's read replicas hold it, whatever production copies itself.
+    expect(() => loadEnvironments([cfg, productionDr])).not.toThrow();
   });
 
   test("a file storage objective below Replication Time Control's 15 minutes", () => {

@@ -137,7 +137,7 @@ describe("an environment in eu-west-1 (dev with only the region changed)", () =>
 
 describe("production in eu-central-1 with its DR region eu-west-1", () => {
   const euProduction: EnvironmentConfig = {
-    ...production,
+    ...loadableAlone(production),
     region: "eu-central-1",
     drRegion: "eu-west-1",
     dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryRegion: "eu-west-1" } },

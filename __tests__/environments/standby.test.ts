@@ -8,10 +8,13 @@ import { loadEnvironments } from "../../environments/config";
 import { production } from "../../environments/production";
 import { productionDr } from "../../environments/production-dr";
 import type { EnvironmentConfig, StandbyConfig } from "../../environments/types";
+import { BACKUP_TAG } from "../../modules/backup";
+import { replicaLagThresholdSeconds } from "../../modules/monitoring";
 import { GITHUB_OIDC_HOST } from "../../modules/security/github";
+import { names } from "../../variables/project";
 import { DATABASE_SERVICES, SERVICES } from "../../variables/services";
 import { ConfigError } from "../../variables/validation";
-import { Json, addressesThrough, resource, resourcesOf } from "../helpers";
+import { Json, addressesThrough, dataOf, loadableAlone, resource, resourcesOf } from "../helpers";
 import { realStacks } from "../real-app";
 import { synthApp } from "../synth-app";
 
@@ -42,7 +45,11 @@ function errorOf(envs: readonly EnvironmentConfig[]): string {
 
 describe("production-dr, committed: a pilot light in us-west-2", () => {
   test("it is production's standby, in production's account, zone and DR region, in pilot light", () => {
-    expect(productionDr.standby).toEqual({ primary: "production", pilotLight: true });
+    expect(productionDr.standby).toEqual({
+      primary: "production",
+      pilotLight: true,
+      readReplicas: { instanceClass: "db.r6g.large", multiAz: false, promoted: false },
+    });
     expect([productionDr.accountId, productionDr.region, productionDr.dns.zoneName]).toEqual([
       production.accountId,
       production.drRegion,
@@ -109,12 +116,11 @@ describe("production-dr, committed: a pilot light in us-west-2", () => {
     expect(resource(dr, "aws_acm_certificate", "dns_regional_certificate_certificate").provider).toBeUndefined();
   });
 
-  test("nothing that runs, stores or serves: no cluster, runner, database, cache, bucket, registry, distribution, web ACL, health check or alarm", () => {
+  test("nothing that runs, stores or serves: no cluster, runner, proxy, cache, bucket, registry, distribution, web ACL or health check", () => {
     for (const type of [
       "aws_eks_cluster",
       "aws_eks_node_group",
       "aws_codebuild_project",
-      "aws_db_instance",
       "aws_db_proxy",
       "aws_elasticache_replication_group",
       "aws_s3_bucket",
@@ -122,11 +128,18 @@ describe("production-dr, committed: a pilot light in us-west-2", () => {
       "aws_cloudfront_distribution",
       "aws_wafv2_web_acl",
       "aws_route53_health_check",
-      "aws_cloudwatch_metric_alarm",
     ]) {
       expect([type, count(dr, type)]).toEqual([type, 0]);
     }
     expect(Object.keys(stacks)).not.toContain("production-dr-platform");
+    // The only alarms are the replicas': CPU, free storage, connections and lag of each.
+    expect(
+      Object.values(resourcesOf(dr, "aws_cloudwatch_metric_alarm"))
+        .map((a) => a.alarm_name)
+        .sort(),
+    ).toEqual(
+      DATABASE_SERVICES.flatMap((d) => ["connections", "cpu", "free-storage", "replica-lag"].map((m) => `authorworks-production-dr-rds-${d.name}-${m}`)).sort(),
+    );
   });
 
   test("its state is its own key; the runbook puts it in a bucket outside us-east-1 (AUTHORWORKS_STATE_* of its GitHub environment)", () => {
@@ -134,9 +147,159 @@ describe("production-dr, committed: a pilot light in us-west-2", () => {
   });
 });
 
+describe("production-dr's read replicas (pilot light): what holds production's 5-minute database objective", () => {
+  const replicas = resourcesOf(dr, "aws_db_instance");
+  const prodDbs = resourcesOf(stacks.production, "aws_db_instance");
+
+  test("one replica per production database, each replicating production's instance of the same service, by an ARN made from the names", () => {
+    expect(Object.keys(replicas).sort()).toEqual(DATABASE_SERVICES.map((d) => `rds_${d.name}_instance`).sort());
+    for (const d of DATABASE_SERVICES) {
+      const source = prodDbs[`rds_${d.name}_instance`];
+      expect(source.identifier).toBe(`authorworks-production-${d.name}`);
+      expect(replicas[`rds_${d.name}_instance`]).toMatchObject({
+        identifier: `authorworks-production-dr-${d.name}`,
+        replicate_source_db: `arn:aws:rds:${production.region}:\${data.aws_caller_identity.current.account_id}:db:${source.identifier}`,
+      });
+      // Production keeps its backups, which a replica needs of its source.
+      expect(source.backup_retention_period).toBeGreaterThan(0);
+    }
+    // Same account: production-dr's caller is production's account.
+    expect(dr.provider.aws[0].allowed_account_ids).toEqual(stacks.production.provider.aws[0].allowed_account_ids);
+  });
+
+  test("encrypted with production's DR database key in us-west-2, in production-dr's database subnet group and security group", () => {
+    const alias = names.drKmsAlias("production", "database");
+    expect(dr.data.aws_kms_alias.restore_key.name).toBe(alias);
+    // The key production's stack makes in us-west-2 (its aws.dr provider).
+    const made = Object.values(resourcesOf(stacks.production, "aws_kms_alias")).find((a) => a.name === alias);
+    expect(made?.provider).toBe("aws.dr");
+    expect(resource(dr, "aws_db_subnet_group", "network_db_subnet_group")).toBeDefined();
+    expect(resource(dr, "aws_security_group", "network_db_security_group")).toBeDefined();
+    for (const r of Object.values(replicas)) {
+      expect(r).toMatchObject({
+        kms_key_id: "${data.aws_kms_alias.restore_key.target_key_arn}",
+        storage_encrypted: true,
+        db_subnet_group_name: "${aws_db_subnet_group.network_db_subnet_group.name}",
+        vpc_security_group_ids: ["${aws_security_group.network_db_security_group.id}"],
+      });
+    }
+  });
+
+  test("sizes: standby.readReplicas' class, single-AZ; production's storage and major version; no proxy, user, password, backups or backup tag", () => {
+    for (const d of DATABASE_SERVICES) {
+      const r = replicas[`rds_${d.name}_instance`];
+      const source = prodDbs[`rds_${d.name}_instance`];
+      expect(r).toMatchObject({ instance_class: source.instance_class, multi_az: false, backup_retention_period: 0, skip_final_snapshot: true });
+      expect([r.allocated_storage, r.max_allocated_storage, r.storage_type, r.engine_version]).toEqual([
+        source.allocated_storage,
+        source.max_allocated_storage,
+        source.storage_type,
+        source.engine_version,
+      ]);
+      expect([r.username, r.db_name, r.password_wo, r.password_wo_version, r.manage_master_user_password]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      expect(r.tags[BACKUP_TAG.key]).toBeUndefined();
+      // Its password is production's: production's master secret, replicated to us-west-2, looked up by name.
+      expect(dataOf(dr, "aws_secretsmanager_secret")[`rds_${d.name}_source_master_secret`]).toEqual({ name: `authorworks-production-${d.name}/master` });
+      expect(resourcesOf(dr, "aws_secretsmanager_secret")[`rds_${d.name}_master_secret`]).toBeUndefined();
+      expect(dr.output.database_master_secret_arns.value[d.name]).toBe(`\${data.aws_secretsmanager_secret.rds_${d.name}_source_master_secret.arn}`);
+    }
+    expect(dr.ephemeral).toBeUndefined();
+    expect(dr.output.database_master_secret_arns.description).toBe(
+      "Secrets Manager secret of each database's master user: its source's, replicated to this region (a read replica has its source's password)",
+    );
+    // No version of it is read at plan (there is none here): the plan role gets no GetSecretValue on production's master secrets.
+    const policies = JSON.stringify([resourcesOf(dr, "aws_iam_policy"), resourcesOf(dr, "aws_iam_role_policy"), dataOf(dr, "aws_iam_policy_document")]);
+    expect(policies).not.toContain("source_master_secret");
+    expect(Object.keys(dr.output.database_endpoints.value).sort()).toEqual(DATABASE_SERVICES.map((d) => d.name).sort());
+  });
+
+  test("a ReplicaLag alarm per replica in us-west-2, paging production-dr's critical topic at production's objective (300 s, an idle source's ceiling) for 2 minutes", () => {
+    expect(dr.provider.aws[0]).toMatchObject({ region: "us-west-2" });
+    expect(dr.provider.aws[0].alias).toBeUndefined();
+    const threshold = replicaLagThresholdSeconds(production.dr!.rpoMinutes.database);
+    expect(threshold).toBe(300);
+    for (const d of DATABASE_SERVICES) {
+      const a = resource(dr, "aws_cloudwatch_metric_alarm", `monitoring_rds_${d.name}_replica_lag`);
+      expect(a).toMatchObject({
+        metric_name: "ReplicaLag",
+        dimensions: { DBInstanceIdentifier: `authorworks-production-dr-${d.name}` },
+        threshold,
+        period: 60,
+        statistic: "Maximum",
+        evaluation_periods: 2,
+        datapoints_to_alarm: 2,
+        alarm_actions: ["${aws_sns_topic.monitoring_critical_topic.arn}"],
+      });
+      expect(a.provider).toBeUndefined();
+    }
+  });
+
+  test("only production-dr has replicas: no other stack replicates a database or alarms on replica lag", () => {
+    for (const [name, json] of Object.entries(stacks).filter(([n]) => n !== "production-dr")) {
+      const dbs = Object.values(resourcesOf(json, "aws_db_instance"));
+      expect([name, dbs.filter((d) => d.replicate_source_db !== undefined).length]).toEqual([name, 0]);
+      const lag = Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm")).filter((a) => a.metric_name === "ReplicaLag");
+      expect([name, lag.length]).toEqual([name, 0]);
+    }
+  });
+});
+
+describe("production-dr in a failover: pilotLight false, read replicas promoted", () => {
+  const promoted = withStandby({ pilotLight: false, readReplicas: { ...productionDr.standby!.readReplicas!, promoted: true } });
+  const env = synthApp({ environments: [production, promoted] })["production-dr"];
+  const dbs = resourcesOf(env, "aws_db_instance");
+
+  test("the same instances (same logical ids) without replicate_source_db: the provider promotes them; same key, production's sizes", () => {
+    expect(Object.keys(dbs).sort()).toEqual(Object.keys(resourcesOf(dr, "aws_db_instance")).sort());
+    for (const d of DATABASE_SERVICES) {
+      const i = dbs[`rds_${d.name}_instance`];
+      expect(i.replicate_source_db).toBeUndefined();
+      expect(i.restore_to_point_in_time).toBeUndefined();
+      expect(i).toMatchObject({
+        identifier: `authorworks-production-dr-${d.name}`,
+        kms_key_id: "${data.aws_kms_alias.restore_key.target_key_arn}",
+        instance_class: production.database.instanceClass,
+        multi_az: production.database.multiAz,
+        backup_retention_period: production.database.backupRetentionDays,
+        // The scale-up happens in the failover's apply, not in the maintenance window.
+        apply_immediately: true,
+      });
+      // Both force a new instance: a promoted replica keeps its source's.
+      expect([i.username, i.db_name]).toEqual([undefined, undefined]);
+      // No password of its own: its source's stays, held by the source's replicated master secret.
+      expect([i.password_wo, i.password_wo_version, i.manage_master_user_password]).toEqual([undefined, undefined, undefined]);
+      // AWS Backup's selection tag: a database of its own from now on.
+      expect(i.tags[BACKUP_TAG.key]).toBe(BACKUP_TAG.value);
+    }
+  });
+
+  test("the proxies come up and the lag alarms go (nothing replicates any more)", () => {
+    expect(Object.keys(resourcesOf(env, "aws_db_proxy"))).toHaveLength(DATABASE_SERVICES.length);
+    expect(Object.values(resourcesOf(env, "aws_cloudwatch_metric_alarm")).filter((a) => a.metric_name === "ReplicaLag")).toEqual([]);
+    expect(env.output.database_master_secret_arns).toBeDefined();
+  });
+
+  test("promoted ahead of the rest (pilot light kept) is accepted: writable databases, no proxy yet", () => {
+    const early = synthApp({ environments: [production, withStandby({ readReplicas: { ...productionDr.standby!.readReplicas!, promoted: true } })] })[
+      "production-dr"
+    ];
+    const i = resource(early, "aws_db_instance", "rds_content_instance");
+    expect(i.replicate_source_db).toBeUndefined();
+    expect(i.instance_class).toBe(production.database.instanceClass);
+    expect(Object.keys(resourcesOf(early, "aws_db_proxy"))).toEqual([]);
+  });
+});
+
 describe("production-dr in a failover: pilotLight false, databases restored", () => {
-  const running = withStandby({ pilotLight: false, restoreFrom: RESTORE_FROM });
-  const app = synthApp({ environments: [production, running] });
+  // The fallback: no replicas, so production's objective is its replicated backups' (30 minutes).
+  const running = withStandby({ pilotLight: false, restoreFrom: RESTORE_FROM, readReplicas: undefined });
+  const app = synthApp({ environments: [loadableAlone(production), running] });
   const env = app["production-dr"];
   const platform = app["production-dr-platform"];
 
@@ -154,7 +317,9 @@ describe("production-dr in a failover: pilotLight false, databases restored", ()
   });
 
   test("the fail back's hold reaches the standby's gateway ACL: all but the allowed path blocked, first; none without it", () => {
-    const held = synthApp({ environments: [production, { ...running, edge: { ...running.edge, gatewayHold: { allowPath: "/dr-hold-open" } } }] });
+    const held = synthApp({
+      environments: [loadableAlone(production), { ...running, edge: { ...running.edge, gatewayHold: { allowPath: "/dr-hold-open" } } }],
+    });
     const rules = resource(held["production-dr"], "aws_wafv2_web_acl", "regional_web_acl_acl").rule as Json[];
     expect(rules[0]).toMatchObject({ name: "Hold", priority: 0, action: { block: {} } });
     expect(rules[0].statement.not_statement.statement[0].byte_match_statement).toMatchObject({
@@ -217,18 +382,18 @@ describe("production-dr in a failover: pilotLight false, databases restored", ()
   });
 
   test("a pilot light has no platform stack in the app; a running standby has one, applied after its AWS stack", () => {
-    const built = buildApp({ environments: [production, running], processEnv: {} });
+    const built = buildApp({ environments: [loadableAlone(production), running], processEnv: {} });
     expect(built.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "production", "production-platform", "production-dr", "production-dr-platform"]);
   });
 });
 
 describe("bad input: the standby section", () => {
   test("a failover without a restore source for every database is refused, naming each one and where to find it", () => {
-    const msg = errorOf([production, withStandby({ pilotLight: false, restoreFrom: { content: source("content") } })]);
+    const msg = errorOf([production, withStandby({ pilotLight: false, restoreFrom: { content: source("content") }, readReplicas: undefined })]);
     expect(msg).toContain('environment "production-dr"');
     for (const d of DATABASE_SERVICES.filter((x) => x.name !== "content")) {
       expect(msg).toContain(
-        `standby.restoreFrom.${d.name}: got nothing; accepted: with standby.pilotLight false the ${d.name} database is restored, not created empty`,
+        `standby.restoreFrom.${d.name}: got nothing; accepted: with standby.pilotLight false and no standby.readReplicas the ${d.name} database is restored, not created empty`,
       );
     }
     expect(msg).toContain("aws rds describe-db-instance-automated-backups --region us-west-2");
@@ -239,7 +404,7 @@ describe("bad input: the standby section", () => {
     ["another account's backup", source("content", "us-west-2", "999999999999"), "a backup in this environment's account (333333333333)"],
     ["a snapshot ARN", "arn:aws:rds:us-west-2:333333333333:snapshot:rds:content-2026", "arn:aws:rds:us-west-2:333333333333:auto-backup:ab-..."],
   ])("a restore source that is %s is refused", (_what, arn, accepted) => {
-    const msg = errorOf([production, withStandby({ pilotLight: false, restoreFrom: { ...RESTORE_FROM, content: arn } })]);
+    const msg = errorOf([production, withStandby({ pilotLight: false, restoreFrom: { ...RESTORE_FROM, content: arn }, readReplicas: undefined })]);
     expect(msg).toContain(`standby.restoreFrom.content: got ${JSON.stringify(arn)}; accepted: ${accepted}`);
   });
 
@@ -255,6 +420,81 @@ describe("bad input: the standby section", () => {
     ["an unknown environment", "qa", "another environment: dev, staging, production"],
   ])("a primary that is %s is refused", (_what, primary, accepted) => {
     expect(errorOf([withStandby({ primary: primary as never })])).toContain(`standby.primary: got "${primary}"; accepted: ${accepted}`);
+  });
+
+  test("a running standby with following (read-only) replicas is refused, naming the field and the fix", () => {
+    expect(errorOf([production, withStandby({ pilotLight: false })])).toContain(
+      "standby.readReplicas.promoted: got false; accepted: true with standby.pilotLight false: the services write to their databases, " +
+        "a read replica is read-only and RDS Proxy targets none (promote them in the same change, docs/runbooks/region-failure.md step 4)",
+    );
+  });
+
+  test.each([true, false])("read replicas and restore sources together are refused (pilotLight %p): one source per database", (pilotLight) => {
+    const msg = errorOf([
+      production,
+      withStandby({ pilotLight, restoreFrom: RESTORE_FROM, readReplicas: { ...productionDr.standby!.readReplicas!, promoted: !pilotLight } }),
+    ]);
+    expect(msg).toContain('environment "production-dr"');
+    expect(msg).toContain(
+      "; accepted: none while standby.readReplicas is set (each database is its read replica); to restore from the replicated backups instead " +
+        "(a corruption the replicas copied, a broken replication), remove standby.readReplicas first (docs/runbooks/region-failure.md)",
+    );
+    expect(msg).toMatch(/standby\.restoreFrom: got \{/);
+  });
+
+  test.each([
+    [
+      "not an object",
+      "yes",
+      'standby.readReplicas: got "yes"; accepted: { instanceClass, multiAz, promoted } (environments/types.ts ReadReplicaConfig), or none',
+    ],
+    [
+      "an unknown instance class",
+      { instanceClass: "db.x9.huge", multiAz: false, promoted: false },
+      'standby.readReplicas.instanceClass: got "db.x9.huge"; accepted: an RDS for PostgreSQL instance class such as db.t4g.medium or db.r6g.large',
+    ],
+    [
+      "a multiAz that is a string",
+      { instanceClass: "db.t4g.medium", multiAz: "no", promoted: false },
+      'standby.readReplicas.multiAz: got "no"; accepted: true or false',
+    ],
+    [
+      "a promoted that is a string",
+      { instanceClass: "db.t4g.medium", multiAz: false, promoted: "true" },
+      'standby.readReplicas.promoted: got "true"; accepted: true or false',
+    ],
+  ])("readReplicas with %s is refused", (_what, readReplicas, message) => {
+    expect(errorOf([production, withStandby({ readReplicas: readReplicas as never })])).toContain(message);
+  });
+
+  test.each([
+    ["a burstable class with less memory (db.t4g.medium, 4 GiB)", "db.t4g.medium", 4],
+    ["a general-purpose class with less memory (db.m7g.large, 8 GiB)", "db.m7g.large", 8],
+  ])(
+    "read replicas on %s than their source's db.r6g.large (16 GiB) are refused, per database: a promoted replica would have a lower max_connections",
+    (_what, instanceClass, gib) => {
+      const msg = errorOf([production, withStandby({ readReplicas: { instanceClass, multiAz: false, promoted: false } })]);
+      for (const d of DATABASE_SERVICES) {
+        expect(msg).toContain(
+          `standby.readReplicas.instanceClass (${d.name}): got "${instanceClass}" (${gib} GiB); accepted: a class with at least the memory of production's "db.r6g.large" (16 GiB): ` +
+            "RDS for PostgreSQL's default max_connections follows memory, and a promoted replica takes its source's clients",
+        );
+      }
+    },
+  );
+
+  test("read replicas on a class with more memory than the source's (db.r6g.xlarge, 32 GiB) are accepted", () => {
+    const json = synthApp({ environments: [production, withStandby({ readReplicas: { instanceClass: "db.r6g.xlarge", multiAz: false, promoted: false } })] })[
+      "production-dr"
+    ];
+    expect(resource(json, "aws_db_instance", "rds_content_instance").instance_class).toBe("db.r6g.xlarge");
+  });
+
+  test("read replicas without their primary loaded are refused (their sources and lag threshold are its)", () => {
+    expect(errorOf([productionDr])).toContain(
+      'Invalid configuration for environment "production-dr" (nothing was synthesized):\n  - standby.readReplicas: got {"instanceClass":"db.r6g.large","multiAz":false,"promoted":false}; ' +
+        "accepted: none unless its primary \"production\" is loaded with it (each replica's source and lag threshold are the primary's)",
+    );
   });
 
   test('a pilotLight that is not a boolean ("false") is refused', () => {
@@ -303,6 +543,14 @@ describe("bad input: a standby and its primary", () => {
     ]);
     expect(msg).toContain('dns.zoneName: got "authorworks.net"; accepted: "authorworks.io" (production\'s)');
     expect(msg).toContain('storage.bucketPrefix: got "aw"; accepted: "authorworks" (production\'s)');
+  });
+
+  test("read replicas on another major version or storage than their sources are refused (a replica runs its source's)", () => {
+    const msg = errorOf([production, { ...productionDr, database: { ...production.database, engineVersion: "16", allocatedStorageGb: 200 } }]);
+    expect(msg).toContain('environment "production-dr"');
+    const why = "a read replica runs its source's major version, on its source's storage";
+    expect(msg).toContain(`database.engineVersion: got "16"; accepted: "17" (production's), ${why}`);
+    for (const d of DATABASE_SERVICES) expect(msg).toContain(`database.allocatedStorageGb (${d.name}): got 200; accepted: 100 (production's), ${why}`);
   });
 
   test("a primary that is a standby itself is refused", () => {

@@ -7,6 +7,7 @@ import { loadEnvironments, resolveEnvironment } from "../../environments/config"
 import { deriveSubnets } from "../../environments/checks/network";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
+import { productionDr } from "../../environments/production-dr";
 import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import { ConfigError } from "../../variables/validation";
@@ -39,11 +40,11 @@ function errorOf(config: EnvironmentConfig | EnvironmentConfig[]): string {
 }
 
 describe("the committed environments", () => {
-  test("all three validate and resolve", () => {
-    const envs = loadEnvironments([dev, staging, production]);
-    expect(envs.map((e) => e.name)).toEqual(["dev", "staging", "production"]);
-    expect(envs.map((e) => e.azIds.length)).toEqual([2, 3, 3]);
-    expect(envs.map((e) => e.network.cidr)).toEqual(["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16"]);
+  test("all four validate and resolve", () => {
+    const envs = loadEnvironments([dev, staging, production, productionDr]);
+    expect(envs.map((e) => e.name)).toEqual(["dev", "staging", "production", "production-dr"]);
+    expect(envs.map((e) => e.azIds.length)).toEqual([2, 3, 3, 3]);
+    expect(envs.map((e) => e.network.cidr)).toEqual(["10.10.0.0/16", "10.20.0.0/16", "10.30.0.0/16", "10.31.0.0/16"]);
   });
 
   test("the derived layout gives pod-sized private subnets and small public/database ones", () => {
@@ -300,7 +301,7 @@ describe("accounts and parent zones across environments", () => {
   const ROLE = "arn:aws:iam::999999999999:role/zone-owner-delegation";
 
   test("the committed files: dev and staging write into production's zone through production's per-environment role", () => {
-    const [d, s, p] = loadEnvironments([dev, staging, production]);
+    const [d, s, p] = loadEnvironments([dev, staging, production, productionDr]);
     expect(d.parentZone).toEqual({
       zoneName: "authorworks.io",
       accountId: production.accountId,
@@ -317,7 +318,7 @@ describe("accounts and parent zones across environments", () => {
   });
 
   test("an account override moves the role ARN with it", () => {
-    const [d] = loadEnvironments([dev, staging, { ...production, accountId: "123123123123" }]);
+    const [d] = loadEnvironments([dev, staging, loadableAlone({ ...production, accountId: "123123123123" })]);
     expect(d.parentZone?.roleArn).toBe("arn:aws:iam::123123123123:role/authorworks-production-dns-delegation-dev");
   });
 

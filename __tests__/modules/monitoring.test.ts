@@ -1,7 +1,15 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { EnvironmentConfig } from "../../environments/types";
 import { EncryptionKey } from "../../modules/kms";
-import { LoadBalancerAlarms, Monitoring, MonitoringProps } from "../../modules/monitoring";
+import {
+  LoadBalancerAlarms,
+  Monitoring,
+  MonitoringProps,
+  REPLICA_IDLE_LAG_SECONDS,
+  REPLICA_LAG_ALARM,
+  REPLICA_MIN_RPO_MINUTES,
+  replicaLagThresholdSeconds,
+} from "../../modules/monitoring";
 import { Json, TEST_AWS, addressesThrough, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { FIXTURE } from "../fixtures/environment";
 import { testContextWithDataKeys } from "../fixtures/context";
@@ -406,6 +414,60 @@ describe("props", () => {
     const a = alarm(json, "rds-content-reader-replica-lag");
     expect(a).toMatchObject({ metric_name: "ReplicaLag", threshold: 30, dimensions: { DBInstanceIdentifier: "c-reader" } });
     expect(a.alarm_actions[0]).toContain("critical_topic");
+  });
+
+  test("a database that is itself a replica gets the lag alarm on its own identifier: every minute, 2 of 2 above the objective, missing data pages", () => {
+    const json = build(SMALL, {
+      databases: [
+        { service: "content", identifier: "dr-content", allocatedStorageGb: 20, replicaOf: "primary-content" },
+        { service: "user", identifier: "dr-user", allocatedStorageGb: 20 },
+      ],
+      replicaLagSeconds: replicaLagThresholdSeconds(5),
+    });
+    expect(alarm(json, "rds-content-replica-lag")).toMatchObject({
+      metric_name: "ReplicaLag",
+      namespace: "AWS/RDS",
+      statistic: "Maximum",
+      dimensions: { DBInstanceIdentifier: "dr-content" },
+      period: 60,
+      evaluation_periods: 2,
+      datapoints_to_alarm: 2,
+      threshold: 300,
+      comparison_operator: "GreaterThanThreshold",
+      treat_missing_data: "breaching",
+      alarm_description: "[critical] RDS content, read replica of primary-content: replication lag above 300 s for 2 minutes",
+    });
+    expect(alarm(json, "rds-content-replica-lag").alarm_actions[0]).toContain("critical_topic");
+    // Not a replica: no lag alarm.
+    expect(Object.values(resourcesOf(json, "aws_cloudwatch_metric_alarm")).filter((a) => a.metric_name === "ReplicaLag")).toHaveLength(1);
+  });
+
+  test("the lag threshold is the objective itself, and none below the 300 s an idle source's replica reports (RDS User Guide)", () => {
+    expect(REPLICA_IDLE_LAG_SECONDS).toBe(300);
+    expect(REPLICA_LAG_ALARM).toEqual({ periodSeconds: 60, evaluationPeriods: 2 });
+    expect([30, 6, 5, 4, 1].map(replicaLagThresholdSeconds)).toEqual([1800, 360, 300, 0, 0]);
+    expect(REPLICA_MIN_RPO_MINUTES).toBe(5);
+  });
+
+  test("an idle source's sawtooth (up to 300 s, back near 0 at each 5-minute WAL switch) never fills the window; a stall does", () => {
+    // Per-minute Maximum of the lag of a replica whose source only switches WAL segments every 300 s.
+    const idle = [...Array(30).keys()].map((m) => Math.min(300, ((m % 5) + 1) * 60));
+    const stalled = [...Array(30).keys()].map((m) => (m + 1) * 60);
+    const pages = (series: number[]) =>
+      series.some(
+        (_, i) =>
+          i + 1 >= REPLICA_LAG_ALARM.evaluationPeriods &&
+          series.slice(i + 1 - REPLICA_LAG_ALARM.evaluationPeriods, i + 1).every((v) => v > replicaLagThresholdSeconds(5)),
+      );
+    expect(pages(idle)).toBe(false);
+    expect(pages(stalled)).toBe(true);
+    // The stall pages at its 7th minute: 2 minutes after its lag passed the 5-minute objective.
+    expect(stalled.findIndex((_, i) => pages(stalled.slice(0, i + 1)))).toBe(6);
+  });
+
+  test("without an objective, a replica's lag threshold defaults to the idle ceiling, never below it", () => {
+    const json = build(SMALL, { databases: [{ service: "content", identifier: "dr-content", allocatedStorageGb: 20, replicaOf: "primary-content" }] });
+    expect(alarm(json, "rds-content-replica-lag").threshold).toBe(REPLICA_IDLE_LAG_SECONDS);
   });
 
   test("outside us-east-1 a us-east-1 critical topic receives the CloudFront alarm", () => {

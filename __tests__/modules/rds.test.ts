@@ -6,7 +6,7 @@ import type { EnvironmentConfig } from "../../environments/types";
 import type { StackContext } from "../../modules/context";
 import { PostgresDatabase, ServiceDatabases, ServiceDatabasesProps, checkWindows, databaseName, databaseUser } from "../../modules/rds";
 import { DATABASE_SERVICES } from "../../variables/services";
-import { Json, resource, resourcesOf, statements, synthWith } from "../helpers";
+import { Json, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { testContextWithDataKeys } from "../fixtures/context";
 import { FIXTURE } from "../fixtures/environment";
 
@@ -715,5 +715,97 @@ describe("IDatabase: a database imported by name grants like its owner", () => {
     expect(databaseUser("content")).toBe("content_app");
     expect(databaseUser("user")).toBe("user_app");
     expect(databaseUser("read-model")).toBe("read_model_app");
+  });
+});
+
+describe("cross-region read replicas (DatabaseSpec.replica)", () => {
+  const SOURCE = (service: string) => `arn:aws:rds:us-east-1:111111111111:db:authorworks-primary-${service}`;
+  const REPLICA_KEY = "arn:aws:kms:us-west-2:111111111111:key/replica-key";
+  const replicas = (promoted: boolean) => (p: ServiceDatabasesProps) => ({
+    ...p,
+    proxy: { ...p.proxy, enabled: false },
+    instanceTags: { backup: "daily" },
+    databases: p.databases.map((d) => ({
+      ...d,
+      replica: { sourceArn: SOURCE(d.service), kmsKeyArn: REPLICA_KEY, masterSecretName: `authorworks-primary-${d.service}/master`, promoted },
+    })),
+  });
+  const following = synth(FIXTURE, replicas(false));
+  const promoted = synth(FIXTURE, replicas(true));
+
+  test("a following replica names its source by ARN, is encrypted with the key given for its region, in the subnet group and groups given", () => {
+    for (const d of DATABASE_SERVICES) {
+      expect(instance(following, d.name)).toMatchObject({
+        identifier: `authorworks-${FIXTURE.name}-${d.name}`,
+        replicate_source_db: SOURCE(d.name),
+        kms_key_id: REPLICA_KEY,
+        storage_encrypted: true,
+        db_subnet_group_name: SUBNET_GROUP,
+        vpc_security_group_ids: SGS,
+      });
+    }
+  });
+
+  test("it sets nothing the source owns or a replica refuses: no user, database name, password management, backups, final snapshot or backup tag", () => {
+    const i = instance(following, "content");
+    for (const attr of [
+      "username",
+      "db_name",
+      "password_wo",
+      "password_wo_version",
+      "manage_master_user_password",
+      "master_user_secret_kms_key_id",
+      "final_snapshot_identifier",
+      "restore_to_point_in_time",
+    ]) {
+      expect([attr, i[attr]]).toEqual([attr, undefined]);
+    }
+    expect(i).toMatchObject({ backup_retention_period: 0, skip_final_snapshot: true });
+    expect(i.tags).toEqual({ Name: `authorworks-${FIXTURE.name}-content`, Service: "content" });
+    expect(Object.keys(resourcesOf(following, "aws_db_proxy"))).toEqual([]);
+  });
+
+  test("a replica, following or promoted, has no master secret nor password of its own: its masterUserSecretArn is its source's secret, replicated to its region, looked up by name", () => {
+    for (const json of [following, promoted]) {
+      expect(resourcesOf(json, "aws_secretsmanager_secret")).toEqual({});
+      expect(resourcesOf(json, "aws_secretsmanager_secret_version")).toEqual({});
+      expect(json.ephemeral).toBeUndefined();
+      for (const d of DATABASE_SERVICES) {
+        expect(dataOf(json, "aws_secretsmanager_secret")[`rds_${d.name}_source_master_secret`]).toEqual({ name: `authorworks-primary-${d.name}/master` });
+      }
+    }
+  });
+
+  test("promoted: no replicate_source_db (the provider promotes), the same key, its own backups and backup tag; user, database name and password stay unset (the first two force a new instance; the password stays the source's)", () => {
+    const i = instance(promoted, "content");
+    expect(i.replicate_source_db).toBeUndefined();
+    expect(i).toMatchObject({
+      kms_key_id: REPLICA_KEY,
+      backup_retention_period: FIXTURE.database.backupRetentionDays,
+      tags: { backup: "daily" },
+    });
+    expect([i.username, i.db_name, i.password_wo, i.password_wo_version, i.manage_master_user_password]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(i.skip_final_snapshot).toBe(!FIXTURE.durability.finalSnapshots);
+  });
+
+  test("a database both restored and a replica is refused", () => {
+    expect(() =>
+      synth(FIXTURE, (p) => ({
+        ...p,
+        databases: [
+          {
+            ...p.databases[0],
+            replica: { sourceArn: SOURCE("x"), kmsKeyArn: REPLICA_KEY, masterSecretName: "authorworks-primary-x/master", promoted: false },
+            restore: { automatedBackupsArn: "arn:aws:rds:us-west-2:111111111111:auto-backup:ab-x", kmsKeyArn: REPLICA_KEY },
+          },
+        ],
+      })),
+    ).toThrow(/restore and replica are exclusive/);
   });
 });

@@ -18,8 +18,10 @@ import {
   ELASTICACHE_NODES,
   ELASTICACHE_SNAPSHOT_RETENTION,
   GLOBAL_REGION,
+  RDS_POSTGRES_INSTANCE_CLASSES,
   SECRETS_MANAGER_ROTATION_DAYS,
   VALKEY_VERSIONS,
+  rdsInstanceMemoryGib,
 } from "../../variables/aws-catalog";
 import { ConfigError } from "../../variables/validation";
 import { Json, loadableAlone, resource, resourcesOf } from "../helpers";
@@ -185,5 +187,28 @@ describe("what AWS keeps in us-east-1 is one region for every consumer", () => {
     const sourceArns = JSON.stringify(json.data.aws_iam_policy_document).match(/arn:aws:logs:[a-z0-9-]+:[^"]*:delivery-source:[^"]+/g);
     expect(sourceArns).not.toBeNull();
     for (const arn of sourceArns!) expect(arn.split(":")[3]).toBe(GLOBAL_REGION);
+  });
+});
+
+describe("rdsInstanceMemoryGib (RDS User Guide, Hardware specifications for DB instance classes)", () => {
+  test.each([
+    ["db.t4g.micro", 1],
+    ["db.t3.small", 2],
+    ["db.t4g.medium", 4],
+    ["db.t4g.2xlarge", 32],
+    ["db.m7g.large", 8],
+    ["db.m6i.xlarge", 16],
+    ["db.r6g.large", 16],
+    ["db.r6g.xlarge", 32],
+    ["db.r7g.16xlarge", 512],
+    ["db.r6i.32xlarge", 1024],
+  ])("%s: %d GiB", (cls, gib) => {
+    expect(rdsInstanceMemoryGib(cls)).toBe(gib);
+  });
+
+  test("every class of the catalogue has a memory; one outside it has none", () => {
+    for (const cls of RDS_POSTGRES_INSTANCE_CLASSES) expect([cls, Number.isInteger(rdsInstanceMemoryGib(cls))]).toEqual([cls, true]);
+    expect(rdsInstanceMemoryGib("db.x9.huge")).toBeUndefined();
+    expect(rdsInstanceMemoryGib("db.r6g.medium")).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@
  * and what is accepted.
  */
 import { DAILY_COPY_RPO_MINUTES } from "../../modules/backup";
+import { REPLICA_IDLE_LAG_SECONDS, REPLICA_LAG_ALARM, REPLICA_MIN_RPO_MINUTES } from "../../modules/monitoring";
 import { DR_MECHANISM_RPO_MINUTES, RDS_REPLICATED_BACKUP_RETENTION } from "../../variables/aws-catalog";
 import { SECRETS } from "../../variables/secrets";
 import { BUCKETS, BucketPurpose } from "../../variables/storage";
@@ -29,8 +30,25 @@ export interface RecoveryMechanism {
   readonly rpo?: { readonly minutes: number; readonly source: string };
 }
 
-/** What copies the databases to `drRegion`: replicated automated backups, else AWS Backup's daily copies, else nothing. */
-export function databaseRecovery(cfg: EnvironmentConfig): RecoveryMechanism {
+/**
+ * What copies the databases to `drRegion`: the read replicas of the environment standing by for
+ * `cfg` (`standby`, when it has `standby.readReplicas`), else replicated automated backups,
+ * else AWS Backup's daily copies, else nothing. Promoted replicas count: they kept the objective
+ * up to the failover that promoted them.
+ */
+export function databaseRecovery(cfg: EnvironmentConfig, standby?: EnvironmentConfig): RecoveryMechanism {
+  if (standby?.standby?.readReplicas) {
+    const { periodSeconds, evaluationPeriods } = REPLICA_LAG_ALARM;
+    return {
+      mechanism: `cross-region read replicas (${standby.name}'s standby.readReplicas)`,
+      rpo: {
+        minutes: REPLICA_MIN_RPO_MINUTES,
+        source:
+          "asynchronous, no AWS bound: their ReplicaLag alarm pages once the lag stays above the objective for " +
+          `${(periodSeconds * evaluationPeriods) / 60} minutes, never below ${REPLICA_IDLE_LAG_SECONDS} s, the lag an idle source shows (modules/monitoring REPLICA_LAG_ALARM, REPLICA_IDLE_LAG_SECONDS)`,
+      },
+    };
+  }
   if (cfg.dr?.databaseBackups) {
     return {
       mechanism: "RDS automated backups replication (dr.databaseBackups)",
@@ -65,6 +83,22 @@ function checkObjective(c: Checker, field: string, target: number, recovery: Rec
   const rpo = recovery.rpo;
   if (rpo === undefined) c.fail(field, target, `an objective only with a bounded mechanism: ${recovery.mechanism} guarantees no recovery point; ${remedy}`);
   else if (target < rpo.minutes) c.fail(field, target, `at least ${rpo.minutes} minutes, what ${recovery.mechanism} may lose (${rpo.source}); ${remedy}`);
+}
+
+/**
+ * `dr.rpoMinutes.database` against the best mechanism of `cfg` and of the environment standing
+ * by for it (`standby`, when loaded with it: environments/config.ts `loadEnvironments`).
+ */
+export function checkDatabaseObjective(c: Checker, cfg: EnvironmentConfig, standby: EnvironmentConfig | undefined): void {
+  if (cfg.dr === undefined) return;
+  checkObjective(
+    c,
+    "dr.rpoMinutes.database",
+    cfg.dr.rpoMinutes.database,
+    databaseRecovery(cfg, standby),
+    `dr.databaseBackups bounds it at ${DR_MECHANISM_RPO_MINUTES.rdsBackupReplication} minutes; down to ${REPLICA_MIN_RPO_MINUTES}, ` +
+      `an environment standing by for ${cfg.name} (standby.primary "${cfg.name}") with standby.readReplicas, loaded with it: a cross-region read replica per database (modules/dr/README.md)`,
+  );
 }
 
 /** Each of `values` from `allowed`, each once. */
@@ -112,13 +146,13 @@ export function checkDr(c: Checker, cfg: EnvironmentConfig): void {
     "a secret path of variables/secrets.ts",
   );
 
-  checkObjective(
-    c,
-    "dr.rpoMinutes.database",
-    dr.rpoMinutes.database,
-    databaseRecovery(cfg),
-    `dr.databaseBackups bounds it at ${DR_MECHANISM_RPO_MINUTES.rdsBackupReplication} minutes; less needs a cross-region read replica per database, which this project does not build (modules/dr/README.md)`,
-  );
+  // Down to what a standby's read replicas guard; between that and this environment's own
+  // mechanism, loadEnvironments decides (checkDatabaseObjective), seeing the standby.
+  const target = dr.rpoMinutes.database;
+  const own = databaseRecovery(cfg).rpo;
+  if (target >= REPLICA_MIN_RPO_MINUTES && (own === undefined || target < own.minutes))
+    c.intRange("dr.rpoMinutes.database", target, 1, MAX_RPO_MINUTES, "minutes");
+  else checkDatabaseObjective(c, cfg, undefined);
   checkObjective(
     c,
     "dr.rpoMinutes.objectStorage",

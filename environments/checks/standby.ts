@@ -4,7 +4,7 @@
  * primary (account, region, zone) is checked by loadEnvironments (environments/config.ts),
  * which sees both. Every problem names the field, what it got and what is accepted.
  */
-import { RDS_AUTOMATED_BACKUPS_ARN } from "../../variables/aws-catalog";
+import { RDS_AUTOMATED_BACKUPS_ARN, RDS_POSTGRES_INSTANCE_CLASSES } from "../../variables/aws-catalog";
 import { ENVIRONMENT_NAMES } from "../../variables/project";
 import { DATABASE_SERVICES } from "../../variables/services";
 import type { Checker } from "../../variables/validation";
@@ -25,7 +25,7 @@ export function checkStandby(c: Checker, cfg: EnvironmentConfig): void {
   const s = cfg.standby;
   if (s === undefined) return;
   if (!isObject(s)) {
-    c.fail("standby", s, "{ primary, pilotLight, restoreFrom? } (environments/types.ts StandbyConfig), or none");
+    c.fail("standby", s, "{ primary, pilotLight, restoreFrom?, readReplicas? } (environments/types.ts StandbyConfig), or none");
     return;
   }
   const primaries = ENVIRONMENT_NAMES.filter((n) => n !== cfg.name);
@@ -58,9 +58,50 @@ export function checkStandby(c: Checker, cfg: EnvironmentConfig): void {
       c.fail(field, arn, `a backup in this environment's region (${cfg.region}): a database restores from a backup in its own region; ${accepted}`);
     else if (m[2] !== cfg.accountId) c.fail(field, arn, `a backup in this environment's account (${cfg.accountId}); ${accepted}`);
   }
+  const replicas = s.readReplicas;
+  if (replicas !== undefined) {
+    checkReadReplicas(c, replicas, s.pilotLight);
+    // One source per database: the replica it is, or the backups it is restored from.
+    if (sources !== undefined) {
+      c.fail(
+        "standby.restoreFrom",
+        sources,
+        "none while standby.readReplicas is set (each database is its read replica); to restore from the replicated backups instead " +
+          "(a corruption the replicas copied, a broken replication), remove standby.readReplicas first (docs/runbooks/region-failure.md)",
+      );
+    }
+    return;
+  }
   if (s.pilotLight === false) {
     for (const service of services.filter((svc) => sources?.[svc] === undefined)) {
-      c.fail(`standby.restoreFrom.${service}`, undefined, `with standby.pilotLight false the ${service} database is restored, not created empty: ${accepted}`);
+      c.fail(
+        `standby.restoreFrom.${service}`,
+        undefined,
+        `with standby.pilotLight false and no standby.readReplicas the ${service} database is restored, not created empty: ${accepted}`,
+      );
     }
+  }
+}
+
+/** `standby.readReplicas`: the class and AZs while following, and whether promoted (which a running standby needs). */
+function checkReadReplicas(c: Checker, r: unknown, pilotLight: unknown): void {
+  if (!isObject(r)) {
+    c.fail("standby.readReplicas", r, "{ instanceClass, multiAz, promoted } (environments/types.ts ReadReplicaConfig), or none");
+    return;
+  }
+  c.oneOf(
+    "standby.readReplicas.instanceClass",
+    r.instanceClass as string,
+    RDS_POSTGRES_INSTANCE_CLASSES,
+    "an RDS for PostgreSQL instance class such as db.t4g.medium or db.r6g.large (see variables/aws-catalog.ts)",
+  );
+  c.boolean("standby.readReplicas.multiAz", r.multiAz);
+  if (c.boolean("standby.readReplicas.promoted", r.promoted) && pilotLight === false && r.promoted === false) {
+    c.fail(
+      "standby.readReplicas.promoted",
+      r.promoted,
+      "true with standby.pilotLight false: the services write to their databases, a read replica is read-only and RDS Proxy targets none " +
+        "(promote them in the same change, docs/runbooks/region-failure.md step 4)",
+    );
   }
 }

@@ -45,11 +45,9 @@ export type { ReplicatedBucket, ReplicationPolicyInputs } from "../s3/replicatio
 /** Vault lock's default minimum retention (days): no recovery point younger than this can be deleted. */
 export const DEFAULT_LOCK_MIN_DAYS = 7;
 
-/**
- * The tag that puts a resource into the plans. Tagging (not listing ARNs) lets new
- * databases join without a change here; the selection also restricts resource types.
- */
-export const BACKUP_TAG = { key: "authorworks:backup", value: "daily" } as const;
+import { BACKUP_TAG } from "./tag";
+
+export { BACKUP_TAG };
 
 /** Daily at 05:00 UTC (off-peak for us-east-1 and us-west-2 users). */
 export const DEFAULT_BACKUP_SCHEDULE = "cron(0 5 ? * * *)";

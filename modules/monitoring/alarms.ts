@@ -60,6 +60,60 @@ export interface DatabaseTarget {
   readonly allocatedStorageGb: number;
   /** Read replicas by a stable name (e.g. `reader`) -> instance identifier. @default none */
   readonly replicas?: Readonly<Record<string, string>>;
+  /**
+   * This instance is itself a read replica (of the instance named here, for the alarm's
+   * description): it gets the ReplicaLag alarm on its own identifier. @default none
+   */
+  readonly replicaOf?: string;
+}
+
+/**
+ * The most ReplicaLag (seconds) an RDS for PostgreSQL replica reports while its source is
+ * healthy but idle: the metric is `now() - pg_last_xact_replay_timestamp()`, so with no user
+ * transactions it climbs until the source switches WAL segments, every 5 minutes by default,
+ * and falls back. RDS User Guide, "Working with read replicas for Amazon RDS for PostgreSQL",
+ * limitations: "If no user transactions are occurring on the source DB instance, the associated
+ * PostgreSQL read replica reports a replication lag of up to five minutes". No data is at risk
+ * meanwhile (there was nothing to copy); a threshold below this pages on every quiet night.
+ */
+export const REPLICA_IDLE_LAG_SECONDS = 300;
+
+/**
+ * The ReplicaLag alarm's window: RDS publishes the metric every minute, and two consecutive
+ * minutes (their Maximum) above the threshold page. An idle source's sawtooth peaks in one
+ * minute (up to `REPLICA_IDLE_LAG_SECONDS`) and the next minute starts again near 0, so it never
+ * fills the window; a stalled replica's lag grows one second a second and does.
+ */
+export const REPLICA_LAG_ALARM = { periodSeconds: 60, evaluationPeriods: 2 } as const;
+
+/**
+ * The ReplicaLag threshold (seconds) for a replica that keeps a `rpoMinutes` objective: the
+ * objective itself, so the alarm pages within the window (`REPLICA_LAG_ALARM`, 2 minutes) of
+ * the replica falling the objective behind. Below `REPLICA_IDLE_LAG_SECONDS` (5 minutes) an
+ * idle source would page: 0 is returned, and environments/checks/dr.ts refuses such an objective.
+ */
+export function replicaLagThresholdSeconds(rpoMinutes: number): number {
+  const t = rpoMinutes * 60;
+  return t >= REPLICA_IDLE_LAG_SECONDS ? t : 0;
+}
+
+/** The smallest objective (minutes) a ReplicaLag alarm can guard without paging on an idle source: `REPLICA_IDLE_LAG_SECONDS` (5). */
+export const REPLICA_MIN_RPO_MINUTES = REPLICA_IDLE_LAG_SECONDS / 60;
+
+function replicaLagAlarm(id: string, what: string, identifier: string, thresholdSeconds: number): AlarmSpec {
+  const { periodSeconds, evaluationPeriods } = REPLICA_LAG_ALARM;
+  return {
+    id,
+    description: `${what}: replication lag above ${thresholdSeconds} s for ${(periodSeconds * evaluationPeriods) / 60} minutes`,
+    severity: "critical",
+    comparison: "GreaterThanThreshold",
+    threshold: thresholdSeconds,
+    evaluationPeriods,
+    datapointsToAlarm: evaluationPeriods,
+    // No lag reported means the replica is down or not replicating: the recovery point is not kept.
+    treatMissingData: "breaching",
+    metric: { namespace: "AWS/RDS", metricName: "ReplicaLag", dimensions: { DBInstanceIdentifier: identifier }, period: periodSeconds, statistic: "Maximum" },
+  };
 }
 
 /** RDS: CPU, free storage, connections (anomaly band), replica lag per read replica. */
@@ -109,18 +163,12 @@ export function databaseAlarms(db: DatabaseTarget, t: AlertThresholds, replicaLa
       ],
     },
   ];
-  // Hook: no environment has a read replica; pass its identifiers to get the lag alarm.
+  // Replicas of this database in its own environment (none today), and this database as a replica.
   for (const [name, replica] of Object.entries(db.replicas ?? {})) {
-    specs.push({
-      id: `rds-${db.service}-${name}-replica-lag`,
-      description: `RDS ${db.service} replica ${name}: replication lag above ${replicaLagSeconds} s for 10 minutes`,
-      severity: "critical",
-      comparison: "GreaterThanThreshold",
-      threshold: replicaLagSeconds,
-      evaluationPeriods: 2,
-      treatMissingData: "missing",
-      metric: { namespace: "AWS/RDS", metricName: "ReplicaLag", dimensions: { DBInstanceIdentifier: replica }, period: FIVE_MINUTES, statistic: "Maximum" },
-    });
+    specs.push(replicaLagAlarm(`rds-${db.service}-${name}-replica-lag`, `RDS ${db.service} replica ${name}`, replica, replicaLagSeconds));
+  }
+  if (db.replicaOf !== undefined) {
+    specs.push(replicaLagAlarm(`rds-${db.service}-replica-lag`, `RDS ${db.service}, read replica of ${db.replicaOf}`, db.identifier, replicaLagSeconds));
   }
   return specs;
 }

@@ -20,13 +20,13 @@ import { AwsContext, PolicyStatement, policyDocument } from "../iam";
 import type { PolicyKey } from "../kms";
 import { GLOBAL_REGION, SERVICE_PRINCIPALS, serviceEndpoint } from "../../variables/aws-catalog";
 import { PROJECT, names, resourceName } from "../../variables/project";
-import { AlarmSpec, DatabaseTarget, Severity, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
+import { AlarmSpec, DatabaseTarget, REPLICA_IDLE_LAG_SECONDS, Severity, cacheAlarms, cloudFrontAlarms, databaseAlarms, nodeAlarms } from "./alarms";
 import { metricAlarm } from "./alarm-resource";
 import { dashboardBody } from "./dashboard";
 import { AlertTopic, SNS_PUBLISH_KEY_ACTIONS } from "./topic";
 import { BudgetRestriction, BudgetRestrictionProps } from "./budget-restriction";
 
-export { cacheNodeIds, replicationAlarms } from "./alarms";
+export { REPLICA_IDLE_LAG_SECONDS, REPLICA_LAG_ALARM, REPLICA_MIN_RPO_MINUTES, cacheNodeIds, replicaLagThresholdSeconds, replicationAlarms } from "./alarms";
 export { metricAlarm } from "./alarm-resource";
 export { LoadBalancerAlarms } from "./load-balancer";
 export type { LoadBalancerAlarmsProps } from "./load-balancer";
@@ -83,7 +83,7 @@ export interface MonitoringProps {
   readonly distributionId?: string;
   /** Application log groups to create: `/authorworks/<env>/<name>`. @default ["application"] */
   readonly applicationLogGroups?: readonly string[];
-  /** ReplicaLag alarm threshold (seconds), for databases with replicas. @default 60 */
+  /** ReplicaLag alarm threshold (seconds), for databases with replicas or that are replicas (`replicaLagThresholdSeconds` of the objective; below `REPLICA_IDLE_LAG_SECONDS` an idle source pages). @default `REPLICA_IDLE_LAG_SECONDS` (300) */
   readonly replicaLagSeconds?: number;
   /** Evictions per 5 minutes above which the cache is too small. @default 0 */
   readonly evictionsThreshold?: number;
@@ -157,7 +157,7 @@ export class Monitoring extends Construct {
     // --- Alarms.
     const topicOf: Record<Severity, string> = { critical: this.criticalTopicArn, warning: this.warningTopicArn };
     const specs: AlarmSpec[] = [
-      ...props.databases.flatMap((db) => databaseAlarms(db, t, props.replicaLagSeconds ?? 60)),
+      ...props.databases.flatMap((db) => databaseAlarms(db, t, props.replicaLagSeconds ?? REPLICA_IDLE_LAG_SECONDS)),
       ...(props.cache ? cacheAlarms(props.cache.replicationGroupId, props.cache.nodes, t, props.evictionsThreshold ?? 0) : []),
       ...(props.distributionId ? cloudFrontAlarms(props.distributionId, t) : []),
       ...(props.clusterName ? nodeAlarms(props.clusterName, t) : []),

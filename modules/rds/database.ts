@@ -124,6 +124,38 @@ export interface DatabaseSpec {
    * only: a later change never replaces the instance. @default none (a new, empty instance)
    */
   readonly restore?: DatabaseRestore;
+  /**
+   * Create the instance as a cross-region read replica of another region's instance (a
+   * standby's pilot light, docs/runbooks/region-failure.md), or keep an instance that was one
+   * after its promotion. Exclusive with `restore`. @default none (an instance of its own)
+   */
+  readonly replica?: DatabaseReplica;
+}
+
+/**
+ * A read replica of an instance in another region. Its master user, database and password are
+ * its source's: `username`, `db_name` and `password_wo` are not set while it follows (the
+ * provider refuses them with `replicate_source_db`), and stay unset once promoted (`username`
+ * and `db_name` force a new instance when they change; the password stays the source's, which
+ * the source's master secret, replicated to this region, holds).
+ */
+export interface DatabaseReplica {
+  /** The source instance's ARN (`arn:<partition>:rds:<region>:<account>:db:<identifier>`; cross-region replicas name their source by ARN). */
+  readonly sourceArn: string;
+  /** The KMS key (ARN, this region) the replica is encrypted with: an encrypted source's cross-region replica needs one. */
+  readonly kmsKeyArn: string;
+  /**
+   * Name of the source's master secret (`masterSecretName` of the source's identifier),
+   * replicated to this region by the source's stack: the replica's `masterUserSecretArn`.
+   */
+  readonly masterSecretName: string;
+  /**
+   * false: it follows its source (read-only; no backups, no backup tag, no final snapshot: RDS
+   * refuses one for a replica). true: promoted to a standalone instance (`replicate_source_db`
+   * removed, which the provider turns into PromoteReadReplica with `backup_retention_period`),
+   * then managed like any other instance; its master password stays the source's.
+   */
+  readonly promoted: boolean;
 }
 
 /** Where a database is restored from: another region's instance's automated backups, replicated here. */
@@ -216,10 +248,11 @@ export class PostgresDatabase extends Construct implements IDatabase {
   /**
    * The master user secret (`masterSecretName`), encrypted with `keys.secrets`: JSON with
    * `username`, `password`, `engine`, `host`, `port`, `dbname`, written write-only.
+   * @default undefined for a replica (its source's secret, replicated here, holds its password)
    */
-  public readonly masterSecret: SecretsmanagerSecret;
+  public readonly masterSecret?: SecretsmanagerSecret;
   /** Its value: `secret_string_wo` from the same ephemeral password as the instance's `password_wo`. */
-  public readonly masterSecretValue: SecretsmanagerSecretVersion;
+  public readonly masterSecretValue?: SecretsmanagerSecretVersion;
   /** The proxy, when the environment enables it. */
   public readonly proxy?: DbProxy;
   /** Proxy host name; applications connect here (IAM token, TLS) rather than to `address`. @default undefined when the proxy is disabled */
@@ -265,23 +298,30 @@ export class PostgresDatabase extends Construct implements IDatabase {
       });
     this.logGroups = { postgresql: logGroup("postgresql"), upgrade: logGroup("upgrade") };
 
-    // The master password: made on every plan and apply, in neither the JSON nor the state.
-    // The instance (`password_wo`) and the secret (`secret_string_wo`) receive it only when
-    // their shared version changes, so both always receive the same one.
-    const masterPassword = new EphemeralRandomPassword(this, "master-password", { length: MASTER_PASSWORD_LENGTH, special: false });
-    this.masterSecret = new SecretsmanagerSecret(this, "master-secret", {
-      name: masterSecretName(identifier),
-      description: `${identifier}: PostgreSQL master user (rotated by raising database.masterPasswordVersion)`,
-      kmsKeyId: keys.secrets.arn,
-      recoveryWindowInDays: props.secretRecoveryWindowDays,
-      replica: props.masterSecretReplica ? [{ region: props.masterSecretReplica.region, kmsKeyId: props.masterSecretReplica.kmsKeyArn }] : undefined,
-      tags: { ...tags, Name: masterSecretName(identifier) },
-    });
-
     const monitoring = props.monitoringIntervalSeconds > 0;
     if (monitoring && !props.monitoringRoleArn) {
       throw new Error(`rds: ${identifier}: monitoringIntervalSeconds is ${props.monitoringIntervalSeconds} but no monitoring role was given`);
     }
+    const { restore, replica } = spec;
+    if (restore && replica) throw new Error(`rds: ${identifier}: restore and replica are exclusive (a restored instance is no replica)`);
+    // A following replica has its source's user, password and backups; a promoted one its own backups.
+    const following = replica !== undefined && !replica.promoted;
+    const ownUser = replica === undefined;
+    // The master password: made on every plan and apply, in neither the JSON nor the state.
+    // The instance (`password_wo`) and the secret (`secret_string_wo`) receive it only when
+    // their shared version changes, so both always receive the same one.
+    const masterPassword = ownUser ? new EphemeralRandomPassword(this, "master-password", { length: MASTER_PASSWORD_LENGTH, special: false }) : undefined;
+    if (ownUser) {
+      this.masterSecret = new SecretsmanagerSecret(this, "master-secret", {
+        name: masterSecretName(identifier),
+        description: `${identifier}: PostgreSQL master user (rotated by raising database.masterPasswordVersion)`,
+        kmsKeyId: keys.secrets.arn,
+        recoveryWindowInDays: props.secretRecoveryWindowDays,
+        replica: props.masterSecretReplica ? [{ region: props.masterSecretReplica.region, kmsKeyId: props.masterSecretReplica.kmsKeyArn }] : undefined,
+        tags: { ...tags, Name: masterSecretName(identifier) },
+      });
+    }
+
     this.instance = new DbInstance(this, "instance", {
       identifier,
       engine: "postgres",
@@ -296,17 +336,19 @@ export class PostgresDatabase extends Construct implements IDatabase {
       maxAllocatedStorage: spec.maxAllocatedStorageGb,
       storageType: "gp3",
       storageEncrypted: true,
-      // A restored instance is encrypted with its backups' key.
-      kmsKeyId: spec.restore?.kmsKeyArn ?? keys.database.arn,
-      restoreToPointInTime: spec.restore ? { sourceDbInstanceAutomatedBackupsArn: spec.restore.automatedBackupsArn, useLatestRestorableTime: true } : undefined,
+      // A restored instance is encrypted with its backups' key, a replica with the key given for this region.
+      kmsKeyId: replica?.kmsKeyArn ?? restore?.kmsKeyArn ?? keys.database.arn,
+      restoreToPointInTime: restore ? { sourceDbInstanceAutomatedBackupsArn: restore.automatedBackupsArn, useLatestRestorableTime: true } : undefined,
+      replicateSourceDb: following ? replica.sourceArn : undefined,
 
-      dbName: props.databaseName,
-      username: props.masterUsername,
+      dbName: ownUser ? props.databaseName : undefined,
+      username: ownUser ? props.masterUsername : undefined,
       // Not RDS-managed (manage_master_user_password): RDS makes no read replica of an
       // instance whose master password it manages. Write-only: never in plan or state. A
-      // restored instance gets it by a ModifyDBInstance right after the restore.
-      passwordWo: masterPassword.result,
-      passwordWoVersion: props.masterPasswordVersion,
+      // restored instance gets it by a ModifyDBInstance right after the restore. A replica
+      // has its source's password, also once promoted (the source's master secret, replicated here).
+      passwordWo: ownUser ? masterPassword!.result : undefined,
+      passwordWoVersion: ownUser ? props.masterPasswordVersion : undefined,
       iamDatabaseAuthenticationEnabled: true,
 
       multiAz: props.multiAz,
@@ -316,13 +358,13 @@ export class PostgresDatabase extends Construct implements IDatabase {
       port: POSTGRES_PORT,
       parameterGroupName: this.parameterGroup.name,
 
-      backupRetentionPeriod: props.backupRetentionDays,
+      backupRetentionPeriod: following ? 0 : props.backupRetentionDays,
       backupWindow: props.backupWindow,
       maintenanceWindow: props.maintenanceWindow,
       copyTagsToSnapshot: true,
       deletionProtection: props.deletionProtection,
-      skipFinalSnapshot: !props.finalSnapshot,
-      finalSnapshotIdentifier: props.finalSnapshot ? `${identifier}-final` : undefined,
+      skipFinalSnapshot: following || !props.finalSnapshot,
+      finalSnapshotIdentifier: !following && props.finalSnapshot ? `${identifier}-final` : undefined,
       deleteAutomatedBackups: !props.finalSnapshot,
       applyImmediately: props.applyImmediately,
 
@@ -333,10 +375,11 @@ export class PostgresDatabase extends Construct implements IDatabase {
       performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays,
       enabledCloudwatchLogsExports: [...LOG_EXPORTS],
 
-      tags: { ...tags, ...props.instanceTags },
+      // No backup selection tag on a following replica: its data is its source's, backed up there.
+      tags: { ...tags, ...(following ? {} : props.instanceTags) },
       dependsOn: [this.logGroups.postgresql, this.logGroups.upgrade, ...(props.dependsOn ?? [])],
       // The restore source is a create-time input: its backups expire, and a plan must never replace the data it became.
-      lifecycle: spec.restore ? { ignoreChanges: ["restore_to_point_in_time"] } : undefined,
+      lifecycle: restore ? { ignoreChanges: ["restore_to_point_in_time"] } : undefined,
     });
 
     this.address = this.instance.address;
@@ -346,20 +389,25 @@ export class PostgresDatabase extends Construct implements IDatabase {
     this.resourceId = this.instance.resourceId;
     this.databaseName = props.databaseName;
     this.masterUsername = props.masterUsername;
-    this.masterSecretValue = new SecretsmanagerSecretVersion(this, "master-secret-value", {
-      secretId: this.masterSecret.id,
-      // The keys of RDS's own master secrets (username, password) and of its rotation templates.
-      secretStringWo: Fn.jsonencode({
-        username: props.masterUsername,
-        password: masterPassword.result,
-        engine: "postgres",
-        host: this.instance.address,
-        port: POSTGRES_PORT,
-        dbname: props.databaseName,
-      }),
-      secretStringWoVersion: props.masterPasswordVersion,
-    });
-    this.masterUserSecretArn = this.masterSecret.arn;
+    if (!this.masterSecret || !masterPassword) {
+      // Looked up by name: the source's stack replicates it here; a plan fails at once without it.
+      this.masterUserSecretArn = new DataAwsSecretsmanagerSecret(this, "source-master-secret", { name: replica!.masterSecretName }).arn;
+    } else {
+      this.masterSecretValue = new SecretsmanagerSecretVersion(this, "master-secret-value", {
+        secretId: this.masterSecret.id,
+        // The keys of RDS's own master secrets (username, password) and of its rotation templates.
+        secretStringWo: Fn.jsonencode({
+          username: props.masterUsername,
+          password: masterPassword.result,
+          engine: "postgres",
+          host: this.instance.address,
+          port: POSTGRES_PORT,
+          dbname: props.databaseName,
+        }),
+        secretStringWoVersion: props.masterPasswordVersion,
+      });
+      this.masterUserSecretArn = this.masterSecret.arn;
+    }
 
     if (props.proxy.enabled) {
       // End-to-end IAM authentication (default_auth_scheme = IAM_AUTH): clients sign in to the

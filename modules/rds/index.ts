@@ -15,7 +15,7 @@ import { checkWindows } from "./windows";
 export { DatabaseBackupReplication } from "./backup-replication";
 export type { DatabaseBackupReplicationProps } from "./backup-replication";
 export { CA_CERT_IDENTIFIER, LOG_EXPORTS, MASTER_PASSWORD_LENGTH, PostgresDatabase, masterSecretName } from "./database";
-export type { DatabaseAttributes, DatabaseSpec, IDatabase, MasterSecretReplica, PostgresDatabaseProps } from "./database";
+export type { DatabaseAttributes, DatabaseReplica, DatabaseSpec, IDatabase, MasterSecretReplica, PostgresDatabaseProps } from "./database";
 export { defaultParameters, parameterGroupFamily } from "./parameters";
 export type { DbParameter } from "./parameters";
 export { checkWindows } from "./windows";
