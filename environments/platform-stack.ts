@@ -10,7 +10,7 @@ import { chatWebhookSecretName, observabilityAddons, observabilityOptions } from
 import { AddonContext, PlatformAddons, SYSTEM_PLACEMENT, standardAddons } from "../modules/addons";
 import { APPLICATION_SECRET_STORE, EXTERNAL_SECRETS_ADDON, externalSecretsReady } from "../modules/addons/external-secrets";
 import { addonRoleName } from "../modules/addons/types";
-import { DEFAULT_MASTER_USERNAME, PostgresDatabase, databaseIdentifier, databaseName, databaseUser } from "../modules/rds";
+import { DEFAULT_MASTER_USERNAME, PostgresDatabase, databaseIdentifier, databaseName, databaseUser, masterSecretName } from "../modules/rds";
 import { authTokenSecretName } from "../modules/redis";
 import { orderAfterAdmissionWebhooks } from "../modules/addons/admission";
 import { CHART_ADMISSION } from "../modules/addons/admission-catalog";
@@ -233,6 +233,8 @@ export class PlatformStack extends AuthorWorksStack {
           masterUsername: DEFAULT_MASTER_USERNAME,
           proxy: env.database.proxy.enabled,
           iamUsers: [databaseUser(d.service)],
+          // A standby's promoted replica signs in with its source's password, in the source's replicated secret.
+          masterSecretName: d.readReplica && env.standby ? masterSecretName(databaseIdentifier(namePrefix(env.standby.primary), d.service)) : undefined,
         }),
       ]),
     );
@@ -253,6 +255,10 @@ export class PlatformStack extends AuthorWorksStack {
         storeName: APPLICATION_SECRET_STORE,
         controllerRoleArn: iamRoleArn(this.aws, addonRoleName(this.addonContext, EXTERNAL_SECRETS_ADDON)),
         kmsKeyArn: secretsKey.arn,
+        masterSecretsKmsKeyArn:
+          primary && env.databases.some((d) => d.readReplica)
+            ? EncryptionKey.fromAliasName(this, "replica-secrets-key", { aws: this.aws, aliasName: names.drKmsAlias(primary, "secrets") }).arn
+            : undefined,
         dependsOn: externalSecretsReady(this.addons),
       },
       ingress: {

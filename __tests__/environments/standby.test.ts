@@ -14,7 +14,7 @@ import { GITHUB_OIDC_HOST } from "../../modules/security/github";
 import { names } from "../../variables/project";
 import { DATABASE_SERVICES, SERVICES } from "../../variables/services";
 import { ConfigError } from "../../variables/validation";
-import { Json, addressesThrough, dataOf, loadableAlone, resource, resourcesOf } from "../helpers";
+import { Json, addressesThrough, dataOf, loadableAlone, resource, resourcesOf, statements } from "../helpers";
 import { realStacks } from "../real-app";
 import { synthApp } from "../synth-app";
 
@@ -279,6 +279,18 @@ describe("production-dr in a failover: pilotLight false, read replicas promoted"
     }
   });
 
+  test("its platform stack's database user Jobs read production's master secrets, replicated to us-west-2 (a promoted replica keeps its source's password)", () => {
+    const platform = synthApp({ environments: [production, promoted] })["production-dr-platform"];
+    for (const d of DATABASE_SERVICES) {
+      expect(dataOf(platform, "aws_secretsmanager_secret")[`database_${d.name}_master_secret`]).toEqual({ name: `authorworks-production-${d.name}/master` });
+    }
+    // They are encrypted with production's secrets DR key there: the Jobs' role decrypts with that one.
+    expect(dataOf(platform, "aws_kms_alias").replica_secrets_key).toEqual({ name: "alias/authorworks-production-secrets-dr" });
+    expect(statements(platform, "workloads_database_users_policy_document").find((x) => x.sid === "DecryptThroughSecretsManager")?.resources).toEqual([
+      "${data.aws_kms_alias.replica_secrets_key.target_key_arn}",
+    ]);
+  });
+
   test("the proxies come up and the lag alarms go (nothing replicates any more)", () => {
     expect(Object.keys(resourcesOf(env, "aws_db_proxy"))).toHaveLength(DATABASE_SERVICES.length);
     expect(Object.values(resourcesOf(env, "aws_cloudwatch_metric_alarm")).filter((a) => a.metric_name === "ReplicaLag")).toEqual([]);
@@ -347,6 +359,13 @@ describe("production-dr in a failover: pilotLight false, databases restored", ()
     }
     // The key production's stack made in us-west-2 for the replicated backups.
     expect(env.data.aws_kms_alias.restore_key).toEqual({ name: "alias/authorworks-production-database-dr" });
+  });
+
+  test("its platform stack's database user Jobs read production-dr's own master secrets (the restored instances' passwords)", () => {
+    for (const d of DATABASE_SERVICES) {
+      expect(dataOf(platform, "aws_secretsmanager_secret")[`database_${d.name}_master_secret`]).toEqual({ name: `authorworks-production-dr-${d.name}/master` });
+    }
+    expect(dataOf(platform, "aws_kms_alias").replica_secrets_key).toBeUndefined();
   });
 
   test("its platform stack: the services' buckets are production's replicas, the images production's replicated repositories", () => {

@@ -101,6 +101,12 @@ export interface DatabaseAttributes {
   readonly proxy: boolean;
   /** The owner's `iamUsers` (the users its proxy role may sign in as). @default none */
   readonly iamUsers?: readonly string[];
+  /**
+   * Name of the master user secret, looked up in this region: a read replica's (promoted or
+   * not) is its source's, replicated here (`DatabaseReplica.masterSecretName`).
+   * @default `masterSecretName(identifier)`
+   */
+  readonly masterSecretName?: string;
 }
 
 /** Sizes of one service database (`ResolvedDatabase` from environments/config.ts fits). */
@@ -578,7 +584,9 @@ class ImportedDatabase extends Construct implements IDatabase {
     this.instance = new DataAwsDbInstance(this, "instance", { dbInstanceIdentifier: attrs.identifier });
     this.address = this.instance.address;
     this.resourceId = this.instance.resourceId;
-    this.masterUserSecretArn = new DataAwsSecretsmanagerSecret(this, "master-secret", { name: masterSecretName(attrs.identifier) }).arn;
+    this.masterUserSecretArn = new DataAwsSecretsmanagerSecret(this, "master-secret", {
+      name: attrs.masterSecretName ?? masterSecretName(attrs.identifier),
+    }).arn;
     if (attrs.proxy) this.proxy = new DataAwsDbProxy(this, "proxy", { name: attrs.identifier });
     this.clientHost = this.proxy?.endpoint ?? this.address;
   }

@@ -122,8 +122,14 @@ export interface WorkloadSecretsProps {
   readonly refreshInterval?: string;
   /** The External Secrets controller's Pod Identity role ARN: it alone may assume the role reading the database master secrets. */
   readonly controllerRoleArn: string;
-  /** The secrets KMS key (the RDS master secrets are encrypted with it). */
+  /** The secrets KMS key (the RDS master secrets are encrypted with it, unless `masterSecretsKmsKeyArn`). */
   readonly kmsKeyArn: string;
+  /**
+   * The KMS key of the RDS master secrets when not `kmsKeyArn`: a standby's promoted read
+   * replicas keep their source's password, in the source's master secrets replicated to this
+   * region with the primary's `secrets` DR key. @default `kmsKeyArn`
+   */
+  readonly masterSecretsKmsKeyArn?: string;
   /** What the ExternalSecrets and the SecretStore wait for: the External Secrets release and its ClusterSecretStore. */
   readonly dependsOn: readonly ITerraformDependable[];
   /** The secrets catalogue. @default SECRETS (variables/secrets.ts) */
@@ -328,7 +334,7 @@ export class ServiceWorkloads extends Construct {
         namespace: props.databaseAdminNamespace ?? SYSTEM_NAMESPACE,
         databases,
         externalSecretsRoleArn: props.secrets.controllerRoleArn,
-        secretsKeyArn: props.secrets.kmsKeyArn,
+        secretsKeyArn: props.secrets.masterSecretsKmsKeyArn ?? props.secrets.kmsKeyArn,
         caBundle: rdsCaBundle(props.aws.region),
         dependsOn: props.secrets.dependsOn,
       });
