@@ -11,6 +11,15 @@
 /** The region the prices below are for. */
 export const PRICES_REGION = "us-east-1";
 
+/**
+ * What is known of another region's rates, by region: the estimate prices every environment at
+ * PRICES_REGION's rates and says this next to an environment elsewhere.
+ */
+export const OTHER_REGION_RATES: Readonly<Record<string, string>> = {
+  "us-west-2":
+    "the AWS Price List of 2026-10-06 gives it the same RDS for PostgreSQL, EC2 and NAT gateway rates as us-east-1 (John-Almos/CommitCost snapshot.json, `PRICE_LIST_SNAPSHOT` in variables/aws-prices.ts); its other rates are not sourced",
+};
+
 /** When the prices below were read. */
 export const PRICES_CHECKED_ON = "2026-11-30";
 
@@ -34,6 +43,12 @@ const AWS_TOOLKIT_RATES =
 /** aws/agent-toolkit-for-aws `pricing-cache.md`: "sourced from AWS Price List API", last updated 2026-09-03, us-east-1. */
 const AWS_TOOLKIT_CACHE =
   "https://github.com/aws/agent-toolkit-for-aws/blob/02b472450a79c1f00d705f9649717dce6ea55bf3/plugins/aws-startup-advisor/skills/gcp-to-aws/references/shared/pricing-cache.md";
+
+/**
+ * John-Almos/CommitCost `snapshot.json`: "AWS Price List bulk API, public on-demand offer files",
+ * generated 2026-10-06 (RDS and EC2 offers of that day), us-east-1 and us-west-2 among others.
+ */
+const PRICE_LIST_SNAPSHOT = "https://github.com/John-Almos/CommitCost/blob/61194272cb257d525471c035591a280e3e6dd9ea/engine/src/cost/aws/snapshot.json";
 
 /** api-evangelist/amazon-route53-resolver: the Route 53 pricing page's prices, each "found verbatim in the fetched page text", read 2026-09-20. */
 const ROUTE53_PRICING_TRANSCRIPT =
@@ -89,7 +104,10 @@ export const RDS_POSTGRES_HOURLY: Readonly<Record<string, { readonly singleAz?: 
     singleAz: price(0.065, "hour", "https://infratally.com/articles/aws-rds-pricing-explained-2026.html", RDS),
     multiAz: price(0.129, "hour", AWS_TOOLKIT_RATES, RDS),
   },
-  "db.r6g.large": { multiAz: price(0.45, "hour", AWS_TOOLKIT_RATES, RDS) },
+  "db.r6g.large": {
+    singleAz: price(0.225, "hour", PRICE_LIST_SNAPSHOT, RDS),
+    multiAz: price(0.45, "hour", AWS_TOOLKIT_RATES, RDS),
+  },
 };
 
 /** Where RDS_VCPUS come from: RDS User Guide, "Hardware specifications for DB instance classes". */

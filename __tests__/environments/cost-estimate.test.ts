@@ -60,9 +60,9 @@ describe("no budget alert fires every month by design", () => {
     expect({ name, fixed: Math.round(e.totalUsd), under: e.totalUsd <= 0.8 * e.budgetUsd }).toEqual({ name, fixed: Math.round(e.totalUsd), under: true });
   });
 
-  test("every fixed component of the committed environments is priced, but production's restore test and production-dr's replicas (no sourced single-AZ db.r6g.large price)", () => {
+  test("every fixed component of the committed environments is priced", () => {
     const unpriced = estimates.flatMap((e) => e.lines.filter((l) => l.monthlyUsd === null).map((l) => `${e.name}: ${l.component}`));
-    expect(unpriced).toEqual(["production: Monthly restore test (restored databases, validation window only)", "production-dr: RDS PostgreSQL instances"]);
+    expect(unpriced).toEqual([]);
   });
 });
 
@@ -116,22 +116,25 @@ describe("the estimate reads the stacks' actual sizes", () => {
     });
   });
 
-  test("production-dr's pilot light (no platform stack): its NAT gateway, keys, alarms and the read replicas, single-AZ at their own class; priced at us-east-1 rates, said so", () => {
+  test("production-dr's pilot light (no platform stack): its NAT gateway, keys, alarms and the read replicas, single-AZ at their own class; priced at us-east-1 rates, said so with what is known of us-west-2's", () => {
     const e = byName["production-dr"];
     expect(stacks["production-dr-platform"]).toBeUndefined();
     expect(e.region).toBe("us-west-2");
-    // Production's class, single-AZ: no sourced single-AZ db.r6g.large price, so not priced rather than guessed.
-    expect(RDS_POSTGRES_HOURLY["db.r6g.large"].singleAz).toBeUndefined();
-    expect(lineOf(e, "RDS PostgreSQL instances")).toMatchObject({ quantity: "4 × db.r6g.large", monthlyUsd: null });
+    // Production's class, single-AZ: billed as one instance each, not at the Multi-AZ rate.
+    expect(RDS_POSTGRES_HOURLY["db.r6g.large"].singleAz!.usd).toBe(0.225);
+    expect(lineOf(e, "RDS PostgreSQL instances")).toMatchObject({ quantity: "4 × db.r6g.large", monthlyUsd: 4 * 0.225 * HOURS_PER_MONTH });
     expect(lineOf(e, "RDS storage (gp3, as allocated)")).toMatchObject({ quantity: "400 GB single-AZ", monthlyUsd: 400 * PRICES.rdsGp3SingleAz.usd });
     expect(lineOf(e, "NAT gateways (hours)")).toMatchObject({ quantity: "1 gateway", monthlyUsd: PRICES.natGateway.usd * HOURS_PER_MONTH });
     expect(lineOf(e, "Public IPv4 addresses")!.quantity).toBe("1: NAT 1, ALB 0");
     expect(lineOf(e, "RDS Proxy (per vCPU of its instance)")).toBeUndefined();
     // The replicas carry no backup tag: the restore test restores nothing of them.
     expect(lineOf(e, "Monthly restore test (restored databases, validation window only)")).toMatchObject({ quantity: "0 × 4 h", monthlyUsd: 0 });
-    expect(costTableMarkdown(estimates).split("\n")[0]).toContain(
-      "production-dr (us-west-2): priced at the same us-east-1 rates (no price of its region is sourced).",
-    );
+    const header = costTableMarkdown(estimates).split("\n")[0];
+    expect(header).toContain("production-dr (us-west-2): priced at the same us-east-1 rates (the AWS Price List of 2026-10-06 gives it the same");
+    // A region of which nothing is known says so.
+    const elsewhere = costTableMarkdown(estimates.map((x) => (x.name === "production-dr" ? { ...x, region: "eu-west-1" } : x))).split("\n")[0];
+    expect(elsewhere).toContain("production-dr (eu-west-1): priced at the same us-east-1 rates (no price of its region is sourced).");
+    expect(header.match(/priced at the same/g)).toHaveLength(1);
   });
 
   test("the total is the sum of the priced lines", () => {
