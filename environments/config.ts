@@ -212,6 +212,15 @@ function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnviro
   need("region", env.region, primary.drRegion, "its drRegion: where the primary replicates its data");
   need("dns.zoneName", env.dns.zoneName, primary.dns.zoneName, "the standby serves the primary's names");
   need("storage.bucketPrefix", env.storage.bucketPrefix, primary.storage.bucketPrefix, "the replicated buckets are named with the primary's prefix");
+  // Both are encrypted with the primary's DR database key, which the primary makes with its replicated backups.
+  for (const field of ["readReplicas", "restoreFrom"] as const) {
+    if (env.standby?.[field] !== undefined && !primary.dr?.databaseBackups) {
+      problems.push(
+        `standby.${field}: got ${JSON.stringify(env.standby[field])}; accepted: none unless ${primary.name} sets dr.databaseBackups ` +
+          `(its DR database key, ${names.drKmsAlias(primary.name, "database")} in ${env.region}, encrypts the standby's databases)`,
+      );
+    }
+  }
   if (env.standby?.readReplicas) {
     const why = "a read replica runs its source's major version, on its source's storage";
     need("database.engineVersion", env.database.engineVersion, primary.database.engineVersion, why);

@@ -372,7 +372,8 @@ export interface StandbyConfig {
    * environment's region, network and DR database key (`alias/<prefix>-<primary>-database-dr`):
    * what holds the primary's databases to a few minutes of lag (the primary's
    * `dr.rpoMinutes.database` below 30 needs it, environments/config.ts). Built in pilot light
-   * too; excludes `restoreFrom`.
+   * too; excludes `restoreFrom`. Both need the primary's `dr.databaseBackups`, with which the
+   * primary makes the DR database key that encrypts them (checked by loadEnvironments).
    * @default none (the databases are restored from `restoreFrom` in a failover)
    */
   readonly readReplicas?: ReadReplicaConfig;
@@ -616,7 +617,7 @@ export interface DisasterRecoveryConfig {
   readonly rpoMinutes: {
     /**
      * Databases: met by `databaseBackups` (at most 30), by `backup.copyToRegion` alone (at most
-     * 1860), or, down to 4, by the read replicas of the environment standing by for this one
+     * 1860), or, down to 5 (`REPLICA_MIN_RPO_MINUTES`), by the read replicas of the environment standing by for this one
      * (its `standby.readReplicas`; checked by loadEnvironments, which sees both).
      */
     readonly database: number;

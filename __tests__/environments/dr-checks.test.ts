@@ -12,6 +12,7 @@ import { staging } from "../../environments/staging";
 import type { DisasterRecoveryConfig, EnvironmentConfig } from "../../environments/types";
 import { DAILY_COPY_RPO_MINUTES } from "../../modules/backup";
 import { ConfigError } from "../../variables/validation";
+import { DATABASE_SERVICES } from "../../variables/services";
 
 const DR = production.dr!;
 
@@ -138,8 +139,28 @@ describe("an objective the configured mechanism cannot meet", () => {
         'down to 5, an environment standing by for production (standby.primary "production") with standby.readReplicas, loaded with it: ' +
         "a cross-region read replica per database (modules/dr/README.md)",
     ]);
-    // Production-dr's read replicas hold it, whatever production copies itself.
-    expect(() => loadEnvironments([cfg, productionDr])).not.toThrow();
+    // Production-dr's read replicas would hold it, but they are encrypted with the DR database
+    // key that production makes only with its replicated backups: refused, naming the standby.
+    const [name, problems] = loadErrorOf([cfg, productionDr]);
+    expect(name).toBe("production-dr");
+    expect(problems).toEqual([
+      `standby.readReplicas: got ${JSON.stringify(productionDr.standby!.readReplicas)}; accepted: none unless production sets dr.databaseBackups ` +
+        "(its DR database key, alias/authorworks-production-database-dr in us-west-2, encrypts the standby's databases)",
+    ]);
+    // The same for a restore from backups the primary does not replicate.
+    const restoreFrom = Object.fromEntries(
+      DATABASE_SERVICES.map((d) => [d.name, `arn:aws:rds:us-west-2:${production.accountId}:auto-backup:ab-${d.name}0123456789`]),
+    );
+    const restoring = { ...productionDr, standby: { ...productionDr.standby!, pilotLight: false, readReplicas: undefined, restoreFrom } };
+    expect(loadErrorOf([cfg, restoring])).toEqual([
+      "production-dr",
+      [
+        `standby.restoreFrom: got ${JSON.stringify(restoreFrom)}; accepted: none unless production sets dr.databaseBackups ` +
+          "(its DR database key, alias/authorworks-production-database-dr in us-west-2, encrypts the standby's databases)",
+      ],
+    ]);
+    // With its backups replicated, the replicas are accepted.
+    expect(() => loadEnvironments([prodWith({ rpoMinutes: { ...DR.rpoMinutes, database: 5 } }), productionDr])).not.toThrow();
   });
 
   test("a file storage objective below Replication Time Control's 15 minutes", () => {
