@@ -794,6 +794,20 @@ describe("cross-region read replicas (DatabaseSpec.replica)", () => {
     expect(i.skip_final_snapshot).toBe(!FIXTURE.durability.finalSnapshots);
   });
 
+  test("replicas, following or promoted, and restored instances wait 100 minutes to create or update (seeding, promotion, replay); an instance of its own keeps the provider's defaults", () => {
+    const restored = synth(FIXTURE, (p) => ({
+      ...p,
+      databases: p.databases.map((d) => ({
+        ...d,
+        restore: { automatedBackupsArn: `arn:aws:rds:us-west-2:111111111111:auto-backup:ab-${d.service}`, kmsKeyArn: REPLICA_KEY },
+      })),
+    }));
+    for (const json of [following, promoted, restored]) {
+      for (const d of DATABASE_SERVICES) expect(instance(json, d.name).timeouts).toEqual({ create: "100m", update: "100m" });
+    }
+    expect(instance(synth(FIXTURE), "content").timeouts).toBeUndefined();
+  });
+
   test("a database both restored and a replica is refused", () => {
     expect(() =>
       synth(FIXTURE, (p) => ({

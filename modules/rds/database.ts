@@ -27,6 +27,15 @@ import type { ServiceDatabasesProps } from "./index";
 export const CA_CERT_IDENTIFIER = "rds-ca-rsa2048-g1";
 /** Log types RDS for PostgreSQL exports to CloudWatch Logs. */
 export const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+/**
+ * Create and update timeout of a replica or restored instance: seeding a cross-region replica
+ * or replaying a restore takes longer than the provider's defaults (create 50 min, update 80 min,
+ * terraform-provider-aws `internal/service/rds/instance.go`), after which the instance is left
+ * tainted. 100 minutes stays inside the deploy job's 120 (.github/workflows/deploy-environment.yml)
+ * and the apply role's 7200 s session, leaving 20 for init, plan and what comes before it: a job
+ * killed mid-apply would not even record the instance in the state.
+ */
+export const LONG_OPERATION_TIMEOUT = "100m";
 /** A PostgreSQL role name usable in an rds-db:connect ARN (no wildcards). */
 const DB_USER = /^[a-z_][a-z0-9_]{0,62}$/;
 /**
@@ -386,6 +395,8 @@ export class PostgresDatabase extends Construct implements IDatabase {
       dependsOn: [this.logGroups.postgresql, this.logGroups.upgrade, ...(props.dependsOn ?? [])],
       // The restore source is a create-time input: its backups expire, and a plan must never replace the data it became.
       lifecycle: restore ? { ignoreChanges: ["restore_to_point_in_time"] } : undefined,
+      // Seeding a replica, promoting it and replaying a restore outlast the provider's defaults.
+      timeouts: replica || restore ? { create: LONG_OPERATION_TIMEOUT, update: LONG_OPERATION_TIMEOUT } : undefined,
     });
 
     this.address = this.instance.address;
