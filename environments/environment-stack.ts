@@ -319,7 +319,9 @@ export class EnvironmentStack extends AuthorWorksStack {
             service: d.service,
             identifier: this.databases!.instances[d.service].identifier,
             allocatedStorageGb: d.allocatedStorageGb,
-            ...(following && env.primary ? { replicaOf: databaseIdentifier(namePrefix(env.primary.name), d.service) } : {}),
+            ...(following && env.primary
+              ? { replicaOf: databaseIdentifier(namePrefix(env.primary.name), d.service), replicaInstance: this.databases!.instances[d.service].instance }
+              : {}),
           }))
         : [],
       // Paged before a replica is the primary's database objective behind.

@@ -38,5 +38,6 @@ export function metricAlarm(scope: Construct, spec: AlarmSpec, name: string, top
     alarmActions: [topicArn],
     okActions: [topicArn],
     tags: { Name: name, Severity: spec.severity },
+    dependsOn: spec.dependsOn ? [...spec.dependsOn] : undefined,
   });
 }

@@ -3,6 +3,7 @@
  * metric math), threshold and severity. `metricAlarm` turns a spec into an
  * `aws_cloudwatch_metric_alarm`; the dashboard shows the same metrics.
  */
+import type { ITerraformDependable } from "cdktf";
 import type { AlertThresholds } from "../../environments/types";
 
 /** Alert severities, each with its own topic: `critical` pages, `warning` waits for working hours. */
@@ -49,6 +50,8 @@ export interface AlarmSpec {
   readonly queries?: readonly QuerySpec[];
   /** Create in us-east-1 through the global provider (CloudFront). */
   readonly global?: boolean;
+  /** What must exist before the alarm is created (a replica for its lag alarm). @default none */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 const GIB = 1024 ** 3;
@@ -65,6 +68,13 @@ export interface DatabaseTarget {
    * description): it gets the ReplicaLag alarm on its own identifier. @default none
    */
   readonly replicaOf?: string;
+  /**
+   * The replica instance (with `replicaOf`): its lag alarm is created after it. Seeding a
+   * cross-region replica takes 30-90 min at 100 GiB with no ReplicaLag reported, which the
+   * alarm counts as breaching: created beside it, it would page through the whole creation.
+   * @default none (created whenever Terraform gets to it)
+   */
+  readonly replicaInstance?: ITerraformDependable;
 }
 
 /**
@@ -100,7 +110,7 @@ export function replicaLagThresholdSeconds(rpoMinutes: number): number {
 /** The smallest objective (minutes) a ReplicaLag alarm can guard without paging on an idle source: `REPLICA_IDLE_LAG_SECONDS` (5). */
 export const REPLICA_MIN_RPO_MINUTES = REPLICA_IDLE_LAG_SECONDS / 60;
 
-function replicaLagAlarm(id: string, what: string, identifier: string, thresholdSeconds: number): AlarmSpec {
+function replicaLagAlarm(id: string, what: string, identifier: string, thresholdSeconds: number, instance?: ITerraformDependable): AlarmSpec {
   const { periodSeconds, evaluationPeriods } = REPLICA_LAG_ALARM;
   return {
     id,
@@ -113,6 +123,7 @@ function replicaLagAlarm(id: string, what: string, identifier: string, threshold
     // No lag reported means the replica is down or not replicating: the recovery point is not kept.
     treatMissingData: "breaching",
     metric: { namespace: "AWS/RDS", metricName: "ReplicaLag", dimensions: { DBInstanceIdentifier: identifier }, period: periodSeconds, statistic: "Maximum" },
+    ...(instance ? { dependsOn: [instance] } : {}),
   };
 }
 
@@ -168,7 +179,15 @@ export function databaseAlarms(db: DatabaseTarget, t: AlertThresholds, replicaLa
     specs.push(replicaLagAlarm(`rds-${db.service}-${name}-replica-lag`, `RDS ${db.service} replica ${name}`, replica, replicaLagSeconds));
   }
   if (db.replicaOf !== undefined) {
-    specs.push(replicaLagAlarm(`rds-${db.service}-replica-lag`, `RDS ${db.service}, read replica of ${db.replicaOf}`, db.identifier, replicaLagSeconds));
+    specs.push(
+      replicaLagAlarm(
+        `rds-${db.service}-replica-lag`,
+        `RDS ${db.service}, read replica of ${db.replicaOf}`,
+        db.identifier,
+        replicaLagSeconds,
+        db.replicaInstance,
+      ),
+    );
   }
   return specs;
 }
