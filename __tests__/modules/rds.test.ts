@@ -223,13 +223,15 @@ describe("credentials and authentication", () => {
     expect(Object.keys(resourcesOf(fixtureJson, "aws_secretsmanager_secret"))).toHaveLength(DATABASE_SERVICES.length);
   });
 
-  test("the secret's value: write-only JSON of the SAME ephemeral password with user, engine, host, port and database, same version as the instance", () => {
+  test("the secret's value: write-only JSON of the SAME ephemeral password with user, engine, host, port and database, same version as the instance, replaced with it", () => {
     const version = resource(fixtureJson, "aws_secretsmanager_secret_version", "rds_content_master_secret_value");
     expect(version).toEqual({
       secret_id: "${aws_secretsmanager_secret.rds_content_master_secret.id}",
       secret_string_wo:
         '${jsonencode({"username" = "dbadmin", "password" = ephemeral.random_password.rds_content_master_password.result, "engine" = "postgres", "host" = aws_db_instance.rds_content_instance.address, "port" = 5432, "dbname" = "content_db"})}',
       secret_string_wo_version: 59,
+      // Replaced with the instance (same apply, same ephemeral password), not on its in-place updates.
+      lifecycle: { replace_triggered_by: ["aws_db_instance.rds_content_instance.id"] },
     });
     expect(version.secret_string_wo).toContain(PASSWORD("content"));
     expect(instance(fixtureJson, "content").password_wo).toContain(PASSWORD("content"));

@@ -422,6 +422,10 @@ export class PostgresDatabase extends Construct implements IDatabase {
           dbname: props.databaseName,
         }),
         secretStringWoVersion: props.masterPasswordVersion,
+        // A replaced instance is created with this apply's ephemeral password whatever the
+        // version: the secret takes the same one in the same apply, or it keeps the old one.
+        // Its id, not the instance: an in-place update (a class, a window) must not replace it.
+        lifecycle: { replaceTriggeredBy: [`${this.instance.terraformResourceType}.${this.instance.friendlyUniqueId}.id`] },
       });
       this.masterUserSecretArn = this.masterSecret.arn;
     }
