@@ -5,6 +5,7 @@ import { testContext } from "../fixtures/context";
 import { ServiceRole } from "../../modules/iam";
 import {
   BOUNDARY_REQUIRED_ACTIONS,
+  SECRET_ROTATION_ACTIONS,
   GLOBAL_ACTIONS,
   PLAN_READ_ACTIONS,
   SECURITY_TAMPERING_ACTIONS,
@@ -564,9 +565,11 @@ describe("permissions boundary", () => {
     });
   });
 
-  test("fits the 6,144-character limit of a managed policy", () => {
+  test("fits the 6,144-character limit of a managed policy, with secret rotation allowed", () => {
     // What IAM counts: the policy JSON without whitespace. Tokens are short here, as in real ARNs.
-    const stmts = statements(json, doc).map((s) => ({
+    const largest = synth({}, (s) => s.allowSecretRotation());
+    expect(sid(largest, doc, "AllowSecretRotation")).toBeDefined();
+    const stmts = statements(largest, doc).map((s) => ({
       Sid: s.sid,
       Effect: s.effect,
       Action: s.actions,
@@ -589,6 +592,43 @@ describe("permissions boundary", () => {
     });
     expect(j.output.boundary.value).toBe("${aws_iam_policy.security_boundary_policy.arn}");
     expect(resource(j, "aws_iam_role", "bounded_role").permissions_boundary).toBe("${aws_iam_policy.security_boundary_policy.arn}");
+  });
+});
+
+describe("permissions boundary: secret rotation (modules/rds MasterSecretRotation)", () => {
+  const doc = "security_boundary_document";
+  const sids = (j: Json) => statements(j, doc).map((st: Json) => st.sid);
+
+  test("not allowed until asked: bounded roles read secrets, never write them", () => {
+    const json = synth();
+    expect(sids(json)).not.toContain("AllowSecretRotation");
+    expect(allActions(json, doc).filter((a) => a.startsWith("secretsmanager:"))).toEqual(["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+  });
+
+  test("allowSecretRotation: Put/UpdateSecretVersionStage on <namePrefix>-* secrets only, GetRandomPassword, before the denies; idempotent", () => {
+    const json = synth({}, (s) => {
+      s.allowSecretRotation();
+      s.allowSecretRotation();
+    });
+    expect(sid(json, doc, "AllowSecretRotation")).toEqual({
+      sid: "AllowSecretRotation",
+      effect: "Allow",
+      actions: [...SECRET_ROTATION_ACTIONS],
+      resources: ["arn:aws:secretsmanager:*:123456789012:secret:authorworks-staging-*"],
+    });
+    expect(SECRET_ROTATION_ACTIONS).toEqual(["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]);
+    expect(sid(json, doc, "AllowRandomPasswords")).toEqual({
+      sid: "AllowRandomPasswords",
+      effect: "Allow",
+      actions: ["secretsmanager:GetRandomPassword"],
+      resources: ["*"],
+    });
+    const order = sids(json);
+    expect(order.filter((x: string) => x === "AllowSecretRotation")).toHaveLength(1);
+    expect(order.indexOf("AllowRandomPasswords")).toBeLessThan(order.indexOf("DenyRoleChangesWithoutBoundary"));
+    // Everything else as without it.
+    const without = synth();
+    expect(statements(json, doc).filter((st: Json) => !["AllowSecretRotation", "AllowRandomPasswords"].includes(st.sid))).toEqual(statements(without, doc));
   });
 });
 

@@ -5,7 +5,8 @@
 import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import type { AwsContext } from "../iam";
-import { Statement, document, iamArn } from "./policy";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { Statement, document, iamArn, statementBlocks } from "./policy";
 
 /**
  * What the platform's roles may use at all (their own policies narrow it): the data
@@ -105,6 +106,12 @@ export const BOUNDARY_REQUIRED_ACTIONS: readonly string[] = [
 /** What a bounded role may do with a restriction policy (`restrictionPolicyNames`): put it on a role, take it off. */
 export const RESTRICTION_ACTIONS: readonly string[] = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"];
 
+/**
+ * What a secret rotation function does besides reading (`allowSecretRotation`): write the new
+ * version and move its staging labels (Secrets Manager User Guide, "Permissions for rotation").
+ */
+export const SECRET_ROTATION_ACTIONS: readonly string[] = ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"];
+
 /** Changing the boundary policy itself. */
 export const BOUNDARY_EDIT_ACTIONS: readonly string[] = [
   "iam:CreatePolicyVersion",
@@ -199,6 +206,9 @@ export class PermissionsBoundary extends Construct {
   /** ARN of the policy (a reference: roles that use it wait for it). */
   public readonly arn: string;
   public readonly name: string;
+  private readonly props: PermissionsBoundaryProps;
+  private readonly statements: Statement[];
+  private readonly document: DataAwsIamPolicyDocument;
 
   constructor(scope: Construct, id: string, props: PermissionsBoundaryProps) {
     super(scope, id);
@@ -207,6 +217,7 @@ export class PermissionsBoundary extends Construct {
     const self = iamArn(props.aws.partition, props.aws.accountId, `policy/${this.name}`);
     const projectRoles = iamArn(props.aws.partition, props.aws.accountId, `role/${props.namePrefix}-*`);
     const restrictions = (props.restrictionPolicyNames ?? []).map((name) => iamArn(props.aws.partition, props.aws.accountId, `policy/${name}`));
+    this.props = props;
     const statements: Statement[] = [
       { sid: "AllowPlatformServices", actions: props.allowedActions ?? PLATFORM_ACTIONS, resources: ["*"] },
       { sid: "AllowWorkloadIam", actions: BOUNDED_IAM_ACTIONS, resources: ["*"] },
@@ -245,7 +256,9 @@ export class PermissionsBoundary extends Construct {
       },
       { sid: "DenySecurityTampering", effect: "Deny", actions: SECURITY_TAMPERING_ACTIONS, resources: ["*"] },
     ];
+    this.statements = statements;
     const doc = document(this, "document", statements);
+    this.document = doc;
     this.policy = new IamPolicy(this, "policy", {
       name: this.name,
       description: `${props.namePrefix}: permissions boundary of every role the project creates`,
@@ -253,5 +266,30 @@ export class PermissionsBoundary extends Construct {
       tags: { Name: this.name },
     });
     this.arn = this.policy.arn;
+  }
+
+  /**
+   * Lets bounded roles rotate the secrets named `<namePrefix>-*` (the database master secrets,
+   * modules/rds `MasterSecretRotation`): `SECRET_ROTATION_ACTIONS` on those secrets and
+   * `secretsmanager:GetRandomPassword` (no resource). Reading them is in `PLATFORM_ACTIONS`.
+   * Idempotent; the statements go before the denies.
+   */
+  public allowSecretRotation(): void {
+    if (this.statements.some((s) => s.sid === "AllowSecretRotation")) return;
+    const { aws, namePrefix } = this.props;
+    const added: Statement[] = [
+      {
+        sid: "AllowSecretRotation",
+        actions: SECRET_ROTATION_ACTIONS,
+        resources: [`arn:${aws.partition ?? "aws"}:secretsmanager:*:${aws.accountId}:secret:${namePrefix}-*`],
+      },
+      { sid: "AllowRandomPasswords", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
+    ];
+    this.statements.splice(
+      this.statements.findIndex((s) => s.effect === "Deny"),
+      0,
+      ...added,
+    );
+    this.document.putStatement(statementBlocks(this.statements));
   }
 }

@@ -156,6 +156,11 @@ export class Security extends Construct {
     for (const [name, arn] of Object.entries(secretArns)) this.rotation.add(name, arn);
   }
 
+  /** Lets bounded roles rotate the environment's `<namePrefix>-*` secrets (`PermissionsBoundary.allowSecretRotation`). */
+  public allowSecretRotation(): void {
+    this.boundary.allowSecretRotation();
+  }
+
   /** Lets the plan role read secrets whose version Terraform manages (see `GithubDeployRoles.allowPlanToReadSecrets`). */
   public allowPlanToReadSecrets(secretArns: readonly string[]): void {
     this.github.allowPlanToReadSecrets(secretArns);

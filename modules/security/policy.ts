@@ -4,7 +4,7 @@
  * `aws_iam_policy_document` with both.
  */
 import { Construct } from "constructs";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { Condition, PolicyStatement, Principal } from "../iam";
 
 /** A `PolicyStatement` that may use `NotAction` / `NotResource` instead of `Action` / `Resource`. */
@@ -21,18 +21,21 @@ export interface Statement {
 
 /** An `aws_iam_policy_document` data source from `Statement`s; use `.json`. */
 export function document(scope: Construct, id: string, statements: readonly (Statement | PolicyStatement)[]): DataAwsIamPolicyDocument {
-  return new DataAwsIamPolicyDocument(scope, id, {
-    statement: statements.map((s: Statement) => ({
-      sid: s.sid,
-      effect: s.effect ?? "Allow",
-      actions: s.actions ? [...s.actions] : undefined,
-      notActions: s.notActions ? [...s.notActions] : undefined,
-      resources: s.resources ? [...s.resources] : undefined,
-      notResources: s.notResources ? [...s.notResources] : undefined,
-      principals: s.principals?.map((p) => ({ type: p.type, identifiers: [...p.identifiers] })),
-      condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
-    })),
-  });
+  return new DataAwsIamPolicyDocument(scope, id, { statement: statementBlocks(statements) });
+}
+
+/** `Statement`s as the `statement` blocks of `aws_iam_policy_document` (for `putStatement` on a document). */
+export function statementBlocks(statements: readonly (Statement | PolicyStatement)[]): DataAwsIamPolicyDocumentStatement[] {
+  return statements.map((s: Statement) => ({
+    sid: s.sid,
+    effect: s.effect ?? "Allow",
+    actions: s.actions ? [...s.actions] : undefined,
+    notActions: s.notActions ? [...s.notActions] : undefined,
+    resources: s.resources ? [...s.resources] : undefined,
+    notResources: s.notResources ? [...s.notResources] : undefined,
+    principals: s.principals?.map((p) => ({ type: p.type, identifiers: [...p.identifiers] })),
+    condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
+  }));
 }
 
 // Grant ids and slugs are shared with the other modules' grants (modules/iam/grant.ts).
