@@ -15,7 +15,7 @@ import { DataClass, DataKeys } from "../modules/kms";
 import { Monitoring, replicaLagThresholdSeconds } from "../modules/monitoring";
 import { ContainerRegistry } from "../modules/registry";
 import { Security } from "../modules/security";
-import { ServiceDatabases, databaseIdentifier, masterSecretName } from "../modules/rds";
+import { MasterSecretRotation, ServiceDatabases, databaseIdentifier, masterSecretName } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
 import { Network } from "../modules/vpc";
@@ -58,6 +58,8 @@ export class EnvironmentStack extends AuthorWorksStack {
   /** Buckets, databases and cache: none in a pilot light. */
   public readonly storage?: ObjectStorage;
   public readonly databases?: ServiceDatabases;
+  /** The rotation of the databases' own master secrets; none where there are none (a standby's read replicas). */
+  public readonly masterSecretRotation?: MasterSecretRotation;
   public readonly cache?: ValkeyCache;
   /** The zones and certificates; in a standby, its primary's zone looked up and its own certificate. */
   public readonly dns: DnsZones | StandbyDns;
@@ -196,6 +198,7 @@ export class EnvironmentStack extends AuthorWorksStack {
     // also in pilot light), or restored from the backups replicated to this region. Both are
     // encrypted with the primary's DR database key there.
     const replicas = standby?.readReplicas;
+    const masterSecretReplica = env.drRegion && this.keys.dr.secrets ? { region: env.drRegion, kmsKeyArn: this.keys.dr.secrets.arn } : undefined;
     const following = replicas !== undefined && !replicas.promoted;
     if (runs || replicas) {
       const restoreKey = standby ? new DataAwsKmsAlias(this, "restore-key", { name: names.drKmsAlias(standby.primary, "database") }).targetKeyArn : undefined;
@@ -226,7 +229,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         masterPasswordVersion: env.database.masterPasswordVersion,
         secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
         // Wherever there is a DR region: the password a cross-region copy of an instance keeps.
-        masterSecretReplica: env.drRegion && this.keys.dr.secrets ? { region: env.drRegion, kmsKeyArn: this.keys.dr.secrets.arn } : undefined,
+        masterSecretReplica,
         deletionProtection: env.durability.deletionProtection,
         finalSnapshot: env.durability.finalSnapshots,
         applyImmediately: env.availability.applyDatabaseChangesImmediately,
@@ -236,6 +239,20 @@ export class EnvironmentStack extends AuthorWorksStack {
         // AWS Backup selects by this tag (and resource type).
         instanceTags: { [BACKUP_TAG.key]: BACKUP_TAG.value },
       });
+    }
+    // Every database with a master secret of its own (a replica has its source's): rotated every secretRotationDays.
+    const ownSecrets = Object.values(this.databases?.instances ?? {}).filter((d) => d.masterSecret);
+    if (ownSecrets.length) {
+      this.masterSecretRotation = new MasterSecretRotation(this, "rds-rotation", {
+        context: this.context,
+        databases: ownSecrets,
+        rotationDays: env.security.secretRotationDays,
+        vpcId: this.network.vpcId,
+        subnetIds: this.network.privateSubnetIds,
+        databaseSecurityGroupId: this.network.securityGroups.db.id,
+        replica: masterSecretReplica,
+      });
+      this.security.allowSecretRotation();
     }
     if (runs) {
       this.cache = new ValkeyCache(this, "cache", {
@@ -462,7 +479,7 @@ export class EnvironmentStack extends AuthorWorksStack {
           Object.fromEntries(instances.map((d) => [d.service, d.masterUserSecretArn])),
           replicas
             ? "Secrets Manager secret of each database's master user: its source's, replicated to this region (a read replica has its source's password)"
-            : "Secrets Manager secret of each database's master user (written by Terraform, write-only; rotated by raising database.masterPasswordVersion)",
+            : "Secrets Manager secret of each database's master user (written by Terraform, write-only; rotated every security.secretRotationDays days and by raising database.masterPasswordVersion)",
         ],
       });
     }

@@ -451,7 +451,11 @@ export interface SecurityConfig {
    * branch (README "First deploy"); the workflows deploy from it.
    */
   readonly deployBranch: string;
-  /** Rotation period of credentials AWS can rotate (days). */
+  /**
+   * Days between rotations (1-1000, Secrets Manager's `AutomaticallyAfterDays`): the automatic
+   * rotation of the database master secrets (modules/rds `MasterSecretRotation`) and the period
+   * of the operator rotations (modules/security README "Rotation"). Seed 003: 90.
+   */
   readonly secretRotationDays: number;
 }
 

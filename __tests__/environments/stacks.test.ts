@@ -313,11 +313,29 @@ describe("security layer per environment", () => {
     expect(repos.every((r) => r.image_tag_mutability === "IMMUTABLE")).toBe(true);
   });
 
+  test("production-dr (read replicas of production's databases) has no master secret of its own, so no rotation and no function", () => {
+    const dr = stacks["production-dr"].resource;
+    expect([dr.aws_secretsmanager_secret_rotation, dr.aws_lambda_function, dr.aws_secretsmanager_secret_version]).toEqual([undefined, undefined, undefined]);
+    expect(Object.keys(stacks["production-dr"].data.aws_secretsmanager_secret ?? {}).filter((k) => k.endsWith("_source_master_secret"))).toHaveLength(4);
+  });
+
   test.each(["dev", "staging", "production"])(
-    "%s: the master secrets are Terraform's, under the secrets key, with no AWS rotation; production's replicate to its DR region",
+    "%s: the master secrets are Terraform's, under the secrets key, rotated every 90 days by the environment's own function; production's replicate to its DR region",
     (env) => {
       const stack = stacks[env];
-      expect(stack.resource.aws_secretsmanager_secret_rotation).toBeUndefined();
+      // Seed 003: database_credentials rotate every 90 days.
+      const rotations = Object.values(stack.resource.aws_secretsmanager_secret_rotation as Record<string, Json>);
+      expect(rotations.map((r) => r.secret_id).sort()).toEqual(
+        ["content", "editor", "subscription", "user"].map((s) => `\${aws_secretsmanager_secret.rds_${s}_master_secret.id}`),
+      );
+      for (const r of rotations) {
+        expect(r).toMatchObject({
+          rotation_rules: { automatically_after_days: 90 },
+          rotate_immediately: false,
+          rotation_lambda_arn: "${aws_lambda_function.rds_rotation_function.arn}",
+        });
+      }
+      expect(stack.resource.aws_lambda_function.rds_rotation_function.function_name).toBe(`authorworks-${env}-master-secret-rotation`);
       const masters = Object.entries(stack.resource.aws_secretsmanager_secret as Record<string, Json>).filter(([id]) => /^rds_[a-z]+_master_secret$/.test(id));
       expect(masters.map(([, s]) => s.name).sort()).toEqual(["content", "editor", "subscription", "user"].map((s) => `authorworks-${env}-${s}/master`));
       for (const [, s] of masters) {
@@ -522,7 +540,11 @@ describe("plan role: a read for every AWS service the stacks manage", () => {
   test.each(["dev", "staging", "dev-platform", "staging-platform", "production", "production-platform"])("%s", (stack) => {
     const json = stacks[stack];
     const types = Object.keys(json.resource).filter((t) => t.startsWith("aws_"));
-    const readable = new Set(PLAN_READ_ACTIONS.map((a) => a.split(":")[0]));
+    // Plus what the plan role gets where the stack has a Lambda function (its own inline policy).
+    const functions = json.data?.aws_iam_policy_document?.security_github_plan_functions_document;
+    const extra: string[] = functions ? functions.statement.flatMap((st: Json) => st.actions) : [];
+    expect(functions !== undefined).toBe(json.resource.aws_lambda_function !== undefined);
+    const readable = new Set([...PLAN_READ_ACTIONS, ...extra].map((a) => a.split(":")[0]));
     expect(types.map(serviceOf).filter((s) => !readable.has(s))).toEqual([]);
   });
 

@@ -99,6 +99,18 @@ const ROWS: readonly Row[] = [
   ],
   ["database.proxy.enabled", "env", "count:aws_db_proxy", 4],
   [
+    "security.secretRotationDays",
+    "env",
+    "aws_secretsmanager_secret_rotation.rds_rotation_content_rotation.rotation_rules.automatically_after_days",
+    F.security.secretRotationDays,
+  ],
+  [
+    "security.secretRotationDays",
+    "env",
+    "aws_secretsmanager_secret_rotation.rds_rotation_user_rotation.rotation_rules.automatically_after_days",
+    F.security.secretRotationDays,
+  ],
+  [
     "database.proxy.maxConnectionsPercent",
     "env",
     "aws_db_proxy_default_target_group.rds_content_proxy_target_group.connection_pool_config.max_connections_percent",
@@ -492,9 +504,6 @@ const NOT_WIRED_DIRECTLY: readonly string[] = [
   "workloads.autoscaling.minReplicas",
   "dr.rpoMinutes.database",
   "dr.rpoMinutes.objectStorage",
-  // Validated, but no secret is rotated by AWS itself: the database master secrets are
-  // Terraform's (modules/rds), so no aws_secretsmanager_secret_rotation is left.
-  "security.secretRotationDays",
 ];
 
 describe("wiring of the synthetic environment", () => {

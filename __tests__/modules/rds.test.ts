@@ -1,13 +1,13 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { resolveEnvironment, ResolvedEnvironment } from "../../environments/config";
+import { resolveEnvironment } from "../../environments/config";
 import type { EnvironmentConfig } from "../../environments/types";
-import type { StackContext } from "../../modules/context";
 import { PostgresDatabase, ServiceDatabases, ServiceDatabasesProps, checkWindows, databaseName, databaseUser } from "../../modules/rds";
 import { DATABASE_SERVICES } from "../../variables/services";
 import { Json, dataOf, resource, resourcesOf, statements, synthWith } from "../helpers";
 import { testContextWithDataKeys } from "../fixtures/context";
+import { DATABASE_NETWORK, databasesPropsFor } from "../fixtures/databases";
 import { FIXTURE } from "../fixtures/environment";
 
 const KEYS = {
@@ -15,33 +15,7 @@ const KEYS = {
   secrets: "${aws_kms_key.keys_secrets_key.arn}",
   logs: "${aws_kms_key.keys_logs_key.arn}",
 };
-const SUBNET_GROUP = "authorworks-test-database";
-const SGS = ["sg-0database"];
-const SUBNETS = ["subnet-0a", "subnet-0b", "subnet-0c"];
-
-/** Props exactly as the environment stack builds them from a resolved environment. */
-function propsFor(env: ResolvedEnvironment, context: StackContext): ServiceDatabasesProps {
-  const db = env.database;
-  return {
-    context,
-    engineVersion: db.engineVersion,
-    databases: env.databases,
-    multiAz: db.multiAz,
-    backupRetentionDays: db.backupRetentionDays,
-    monitoringIntervalSeconds: db.monitoringIntervalSeconds,
-    performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
-    proxy: db.proxy,
-    masterPasswordVersion: db.masterPasswordVersion,
-    secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
-    deletionProtection: env.durability.deletionProtection,
-    finalSnapshot: env.durability.finalSnapshots,
-    applyImmediately: env.availability.applyDatabaseChangesImmediately,
-    dbSubnetGroupName: SUBNET_GROUP,
-    securityGroupIds: SGS,
-    subnetIds: SUBNETS,
-  };
-}
-
+const { dbSubnetGroupName: SUBNET_GROUP, securityGroupIds: SGS, subnetIds: SUBNETS } = DATABASE_NETWORK;
 /** Synthesizes the module for `cfg`; `change` adjusts the props, `extra` adds consumers (grants). */
 function synth(
   cfg: EnvironmentConfig,
@@ -51,7 +25,7 @@ function synth(
   const env = resolveEnvironment(cfg);
   return synthWith((stack) => {
     const context = testContextWithDataKeys(stack, { environment: env.name, namePrefix: `authorworks-${env.name}`, logRetentionDays: env.logRetentionDays });
-    const rds = new ServiceDatabases(stack, "rds", change(propsFor(env, context)));
+    const rds = new ServiceDatabases(stack, "rds", change(databasesPropsFor(env, context)));
     extra?.(rds, stack);
   });
 }
@@ -230,8 +204,14 @@ describe("credentials and authentication", () => {
       secret_string_wo:
         '${jsonencode({"username" = "dbadmin", "password" = ephemeral.random_password.rds_content_master_password.result, "engine" = "postgres", "host" = aws_db_instance.rds_content_instance.address, "port" = 5432, "dbname" = "content_db"})}',
       secret_string_wo_version: 59,
-      // Replaced with the instance (same apply, same ephemeral password), not on its in-place updates.
-      lifecycle: { replace_triggered_by: ["aws_db_instance.rds_content_instance.id"] },
+      // Our label keeps it from being deleted once rotations have moved AWSCURRENT and AWSPREVIOUS on.
+      version_stages: ["AWSCURRENT", "TERRAFORM"],
+      lifecycle: {
+        // Replaced with the instance (same apply, same ephemeral password), not on its in-place updates.
+        replace_triggered_by: ["aws_db_instance.rds_content_instance.id"],
+        // A rotation's AWSCURRENT is never moved back to it.
+        ignore_changes: ["version_stages"],
+      },
     });
     expect(version.secret_string_wo).toContain(PASSWORD("content"));
     expect(instance(fixtureJson, "content").password_wo).toContain(PASSWORD("content"));

@@ -5,6 +5,7 @@ import { testContext } from "../fixtures/context";
 import { ServiceRole } from "../../modules/iam";
 import {
   BOUNDARY_REQUIRED_ACTIONS,
+  PLAN_FUNCTION_READ_ACTIONS,
   SECRET_ROTATION_ACTIONS,
   GLOBAL_ACTIONS,
   PLAN_READ_ACTIONS,
@@ -629,6 +630,33 @@ describe("permissions boundary: secret rotation (modules/rds MasterSecretRotatio
     // Everything else as without it.
     const without = synth();
     expect(statements(json, doc).filter((st: Json) => !["AllowSecretRotation", "AllowRandomPasswords"].includes(st.sid))).toEqual(statements(without, doc));
+  });
+
+  test("and the plan role reads the environment's functions (<namePrefix>-*) and their permissions, in a policy of its own", () => {
+    expect(resourcesOf(synth(), "aws_iam_role_policy").security_github_plan_functions).toBeUndefined();
+    const json = synth({}, (s) => {
+      s.allowSecretRotation();
+      s.allowSecretRotation();
+    });
+    expect(statements(json, "security_github_plan_functions_document")).toEqual([
+      {
+        sid: "ReadProjectFunctions",
+        effect: "Allow",
+        actions: [...PLAN_FUNCTION_READ_ACTIONS],
+        resources: ["arn:aws:lambda:us-east-1:123456789012:function:authorworks-staging-*"],
+      },
+    ]);
+    expect(PLAN_FUNCTION_READ_ACTIONS).toEqual([
+      "lambda:GetFunction",
+      "lambda:GetFunctionCodeSigningConfig",
+      "lambda:ListVersionsByFunction",
+      "lambda:GetPolicy",
+    ]);
+    expect(resource(json, "aws_iam_role_policy", "security_github_plan_functions")).toEqual({
+      name: "authorworks-staging-github-plan-functions",
+      role: "${aws_iam_role.security_github_plan_role.id}",
+      policy: "${data.aws_iam_policy_document.security_github_plan_functions_document.json}",
+    });
   });
 });
 

@@ -160,9 +160,10 @@ describe("validation and modules draw the line at the same AWS limit", () => {
     const disk = resource(json, "aws_launch_template", "eks_application_launch_template").block_device_mappings[0].ebs;
     expect(disk).toMatchObject({ volume_size: EKS_LIMITS.maxRootVolumeGb, volume_type: "gp3" });
 
-    // No secret is rotated by AWS itself (the database master secrets are Terraform's, modules/rds):
-    // the limit is checked (the module test above) but reaches no resource.
-    expect(resourcesOf(json, "aws_secretsmanager_secret_rotation")).toEqual({});
+    // The database master secrets' rotation (modules/rds MasterSecretRotation), one per secret.
+    const rotations = Object.values(resourcesOf(json, "aws_secretsmanager_secret_rotation"));
+    expect(rotations).toHaveLength(4);
+    for (const r of rotations) expect(r.rotation_rules).toEqual({ automatically_after_days: SECRETS_MANAGER_ROTATION_DAYS.max });
 
     // The daily rule keeps what was asked; the continuous (PITR) rule stops at AWS Backup's own maximum.
     expect(resource(json, "aws_backup_plan", "backup_daily_plan").rule[0].lifecycle.delete_after).toBe(BACKUP_RETENTION.max);

@@ -44,6 +44,13 @@ const DB_USER = /^[a-z_][a-z0-9_]{0,62}$/;
  * printable characters other than `/`, `"`, `@` and space.
  */
 export const MASTER_PASSWORD_LENGTH = 40;
+/** The staging label of a secret's current version (Secrets Manager User Guide, "Secret versions"). */
+export const CURRENT_STAGE = "AWSCURRENT";
+/**
+ * A staging label of ours on the master secret version Terraform writes: it keeps that version
+ * from being deprecated (unlabelled) and deleted after rotations (README "Master password").
+ */
+export const TERRAFORM_STAGE = "TERRAFORM";
 
 /**
  * Secrets Manager name of a database's master user secret: `<identifier>/master`
@@ -329,7 +336,7 @@ export class PostgresDatabase extends Construct implements IDatabase {
     if (ownUser) {
       this.masterSecret = new SecretsmanagerSecret(this, "master-secret", {
         name: masterSecretName(identifier),
-        description: `${identifier}: PostgreSQL master user (rotated by raising database.masterPasswordVersion)`,
+        description: `${identifier}: PostgreSQL master user`,
         kmsKeyId: keys.secrets.arn,
         recoveryWindowInDays: props.secretRecoveryWindowDays,
         replica: props.masterSecretReplica ? [{ region: props.masterSecretReplica.region, kmsKeyId: props.masterSecretReplica.kmsKeyArn }] : undefined,
@@ -422,10 +429,18 @@ export class PostgresDatabase extends Construct implements IDatabase {
           dbname: props.databaseName,
         }),
         secretStringWoVersion: props.masterPasswordVersion,
-        // A replaced instance is created with this apply's ephemeral password whatever the
-        // version: the secret takes the same one in the same apply, or it keeps the old one.
-        // Its id, not the instance: an in-place update (a class, a window) must not replace it.
-        lifecycle: { replaceTriggeredBy: [`${this.instance.terraformResourceType}.${this.instance.friendlyUniqueId}.id`] },
+        // TERRAFORM_STAGE keeps this version labelled once rotations (rotation.ts) have moved
+        // AWSCURRENT and AWSPREVIOUS on: Secrets Manager deletes unlabelled versions, and the
+        // provider would then create this one again, with a password the instance never got.
+        versionStages: [CURRENT_STAGE, TERRAFORM_STAGE],
+        lifecycle: {
+          // A replaced instance is created with this apply's ephemeral password whatever the
+          // version: the secret takes the same one in the same apply, or it keeps the old one.
+          // Its id, not the instance: an in-place update (a class, a window) must not replace it.
+          replaceTriggeredBy: [`${this.instance.terraformResourceType}.${this.instance.friendlyUniqueId}.id`],
+          // A rotation moves AWSCURRENT to its own version: putting it back would restore a password the instance no longer has.
+          ignoreChanges: ["version_stages"],
+        },
       });
       this.masterUserSecretArn = this.masterSecret.arn;
     }

@@ -14,9 +14,11 @@ import { checkWindows } from "./windows";
 
 export { DatabaseBackupReplication } from "./backup-replication";
 export type { DatabaseBackupReplicationProps } from "./backup-replication";
-export { CA_CERT_IDENTIFIER, LOG_EXPORTS, MASTER_PASSWORD_LENGTH, PostgresDatabase, masterSecretName } from "./database";
+export { CA_CERT_IDENTIFIER, CURRENT_STAGE, LOG_EXPORTS, MASTER_PASSWORD_LENGTH, PostgresDatabase, TERRAFORM_STAGE, masterSecretName } from "./database";
 export type { DatabaseAttributes, DatabaseReplica, DatabaseSpec, IDatabase, MasterSecretReplica, PostgresDatabaseProps } from "./database";
 export { defaultParameters, parameterGroupFamily } from "./parameters";
+export { MasterSecretRotation, ROTATION_MEMORY_MB, ROTATION_TIMEOUT_SECONDS } from "./rotation";
+export type { MasterSecretRotationProps, RotationReplicaKey } from "./rotation";
 export type { DbParameter } from "./parameters";
 export { checkWindows } from "./windows";
 

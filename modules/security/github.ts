@@ -145,6 +145,17 @@ export const PLAN_READ_ACTIONS: readonly string[] = [
   "codeconnections:ListTagsForResource",
 ];
 
+/**
+ * What a plan reads of a Lambda function and its invoke permissions (terraform-provider-aws
+ * `aws_lambda_function` and `aws_lambda_permission` reads): `allowPlanToReadFunctions`.
+ */
+export const PLAN_FUNCTION_READ_ACTIONS: readonly string[] = [
+  "lambda:GetFunction",
+  "lambda:GetFunctionCodeSigningConfig",
+  "lambda:ListVersionsByFunction",
+  "lambda:GetPolicy",
+];
+
 /** IAM changes of the project's roles that cannot carry an `iam:PermissionsBoundary` condition. */
 const ROLE_MAINTENANCE_ACTIONS = [
   "iam:DeleteRole",
@@ -391,6 +402,25 @@ export class GithubDeployRoles extends Construct {
       },
     ]);
     new IamRolePolicy(this, "plan-secrets", { name: `${this.props.namePrefix}-github-plan-secrets`, role: this.planRole.id, policy: doc.json });
+  }
+
+  /**
+   * Lets the plan role read the environment's Lambda functions (`<namePrefix>-*`: the master
+   * secret rotation of modules/rds) and their invoke permissions, `PLAN_FUNCTION_READ_ACTIONS`;
+   * GetFunction's code link reaches only a bundle of this repository. Its own inline policy
+   * (`<namePrefix>-github-plan-functions`), made once, only where a stack has a function.
+   */
+  public allowPlanToReadFunctions(): void {
+    if (this.node.tryFindChild("plan-functions")) return;
+    const { aws, namePrefix } = this.props;
+    const doc = document(this, "plan-functions-document", [
+      {
+        sid: "ReadProjectFunctions",
+        actions: PLAN_FUNCTION_READ_ACTIONS,
+        resources: [`arn:${aws.partition ?? "aws"}:lambda:${aws.region}:${aws.accountId}:function:${namePrefix}-*`],
+      },
+    ]);
+    new IamRolePolicy(this, "plan-functions", { name: `${namePrefix}-github-plan-functions`, role: this.planRole.id, policy: doc.json });
   }
 }
 

@@ -34,7 +34,7 @@ export interface SecurityProps {
   /**
    * Secrets an AWS service rotates itself (managed rotation, no Lambda), by a stable name:
    * their rotation schedule is set to `secretRotationDays`. None at present: the database
-   * master secrets are Terraform's (modules/rds), rotated by `database.masterPasswordVersion`.
+   * master secrets are Terraform's, rotated by a function of ours (modules/rds `MasterSecretRotation`).
    * When such secrets are built after this construct, call `rotateManagedSecrets` instead.
    * @default none
    */
@@ -156,9 +156,14 @@ export class Security extends Construct {
     for (const [name, arn] of Object.entries(secretArns)) this.rotation.add(name, arn);
   }
 
-  /** Lets bounded roles rotate the environment's `<namePrefix>-*` secrets (`PermissionsBoundary.allowSecretRotation`). */
+  /**
+   * For a secret rotation function of the environment (modules/rds `MasterSecretRotation`):
+   * bounded roles may rotate its `<namePrefix>-*` secrets (`PermissionsBoundary.allowSecretRotation`)
+   * and the plan role may read its functions (`GithubDeployRoles.allowPlanToReadFunctions`).
+   */
   public allowSecretRotation(): void {
     this.boundary.allowSecretRotation();
+    this.github.allowPlanToReadFunctions();
   }
 
   /** Lets the plan role read secrets whose version Terraform manages (see `GithubDeployRoles.allowPlanToReadSecrets`). */

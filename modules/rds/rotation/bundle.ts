@@ -30,15 +30,17 @@ export interface RotationBundle {
   readonly codeBytes: number;
 }
 
-let built: RotationBundle | undefined;
+/** Built packages by project root. */
+const built = new Map<string, RotationBundle>();
 
 /**
- * Builds the package once per process (every stack gets the same). The app runs from the
+ * Builds the package once per process and root (every stack gets the same). The app runs from the
  * project root (cdktf.json's directory), where node_modules and the sources are.
  * @throws when esbuild fails (a missing `pg`: it is a dependency in package.json)
  */
 export function rotationBundle(root: string = process.cwd()): RotationBundle {
-  if (built) return built;
+  const known = built.get(root);
+  if (known) return known;
   const esbuild = path.join(root, "node_modules", "esbuild", "bin", "esbuild");
   const code = execFileSync(
     esbuild,
@@ -73,8 +75,9 @@ export function rotationBundle(root: string = process.cwd()): RotationBundle {
     fs.writeFileSync(partial, zip);
     fs.renameSync(partial, zipPath);
   }
-  built = { zipPath, sha256Base64: sha256.toString("base64"), sha256Hex, codeBytes: code.length };
-  return built;
+  const bundle = { zipPath, sha256Base64: sha256.toString("base64"), sha256Hex, codeBytes: code.length };
+  built.set(root, bundle);
+  return bundle;
 }
 
 /**
