@@ -42,28 +42,7 @@ export function rotationBundle(root: string = process.cwd()): RotationBundle {
   const known = built.get(root);
   if (known) return known;
   const esbuild = path.join(root, "node_modules", "esbuild", "bin", "esbuild");
-  const code = execFileSync(
-    esbuild,
-    [
-      path.join("modules", "rds", "rotation", "lambda.ts"),
-      "--bundle",
-      "--platform=node",
-      "--target=node22",
-      "--format=cjs",
-      // The runtime's SDK; pg's optional native and Cloudflare bindings are never loaded on Lambda.
-      "--external:@aws-sdk/*",
-      "--external:pg-native",
-      "--external:pg-cloudflare",
-      // Module paths as node_modules spells them, not where a symlinked node_modules points: the same bytes in every checkout.
-      "--preserve-symlinks",
-      "--minify-whitespace",
-      "--minify-syntax",
-      "--legal-comments=eof",
-      "--charset=utf8",
-      "--log-level=error",
-    ],
-    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
-  );
+  const code = bundleEntry(root, esbuild);
   const zip = storedZip("index.js", code);
   const sha256 = createHash("sha256").update(zip).digest();
   const sha256Hex = sha256.toString("hex");
@@ -78,6 +57,37 @@ export function rotationBundle(root: string = process.cwd()): RotationBundle {
   const bundle = { zipPath, sha256Base64: sha256.toString("base64"), sha256Hex, codeBytes: code.length };
   built.set(root, bundle);
   return bundle;
+}
+
+/** `index.js`: the entry and what it imports, one CommonJS file. */
+function bundleEntry(root: string, esbuild: string): Buffer {
+  try {
+    return execFileSync(
+      esbuild,
+      [
+        path.join("modules", "rds", "rotation", "lambda.ts"),
+        "--bundle",
+        "--platform=node",
+        "--target=node22",
+        "--format=cjs",
+        // The runtime's SDK; pg's optional native and Cloudflare bindings are never loaded on Lambda.
+        "--external:@aws-sdk/*",
+        "--external:pg-native",
+        "--external:pg-cloudflare",
+        // Module paths as node_modules spells them, not where a symlinked node_modules points: the same bytes in every checkout.
+        "--preserve-symlinks",
+        "--minify-whitespace",
+        "--minify-syntax",
+        "--legal-comments=eof",
+        "--charset=utf8",
+        "--log-level=error",
+      ],
+      { cwd: root, maxBuffer: 64 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] },
+    );
+  } catch (e) {
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? "").trim();
+    throw new Error(`rds: bundling the master secret rotation function failed (pg is a dependency in package.json: npm ci): ${stderr || (e as Error).message}`);
+  }
 }
 
 /**
