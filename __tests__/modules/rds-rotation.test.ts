@@ -178,7 +178,7 @@ describe("its role: least privilege", () => {
 });
 
 describe("the function", () => {
-  test("Node.js 22 on arm64 in the private subnets, its own group, concurrency one per secret, its log group, after its permissions", () => {
+  test("Node.js 22 on arm64 in the private subnets, its own group, no reserved concurrency, its log group, after its permissions", () => {
     const fn = resource(json, "aws_lambda_function", "rds_rotation_function");
     const bundle = rotationBundle();
     expect(fn).toEqual({
@@ -192,7 +192,6 @@ describe("the function", () => {
       source_code_hash: bundle.sha256Base64,
       timeout: 60,
       memory_size: 256,
-      reserved_concurrent_executions: SERVICES.length,
       vpc_config: { subnet_ids: PRIVATE, security_group_ids: ["${aws_security_group.rds_rotation_security_group.id}"] },
       logging_config: { log_format: "Text", log_group: "${aws_cloudwatch_log_group.rds_rotation_logs.name}" },
       tags: { Name: FN },

@@ -185,8 +185,8 @@ export class MasterSecretRotation extends Construct {
       sourceCodeHash: bundle.sha256Base64,
       timeout: ROTATION_TIMEOUT_SECONDS,
       memorySize: ROTATION_MEMORY_MB,
-      // One per secret: Secrets Manager may rotate them all on the same day.
-      reservedConcurrentExecutions: databases.length,
+      // No reserved concurrency: a few invocations every secretRotationDays need none, and
+      // reserving any fails in an account whose concurrency quota is 10 (Lambda keeps 10 unreserved).
       vpcConfig: { subnetIds: [...props.subnetIds], securityGroupIds: [this.securityGroup.id] },
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
       tags,
