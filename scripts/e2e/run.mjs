@@ -318,6 +318,10 @@ async function runStack(stack, synthDir, runDir, ctx) {
   const fail = (where, address, text) => r.failed.push({ phase: where, address, error: text.slice(0, 600) });
 
   const original = JSON.parse(fs.readFileSync(path.join(synthDir, stack, "cdk.tf.json"), "utf8"));
+  // Files the stack reads by relative path (a Lambda function's package): named by their
+  // content's hash in the JSON, so the inputs key covers them.
+  const assets = path.join(synthDir, stack, "assets");
+  if (fs.existsSync(assets)) fs.cpSync(assets, path.join(dir, "assets"), { recursive: true });
   const prepared = prepareStack(withLocalBackend(original), GAPS);
   r.addresses = addressesOf(original);
   r.protections = prepared.protections;
