@@ -7,6 +7,7 @@ import { IAM_ROLE_ARN, rdsInstanceMemoryGib } from "../variables/aws-catalog";
 import { overlaps, parseCidr } from "../variables/cidr";
 import { EnvironmentName, names } from "../variables/project";
 import { DATABASE_SERVICES } from "../variables/services";
+import { PLATFORM_OWNER, PLATFORM_STACK_SECRET_PATHS, SECRETS } from "../variables/secrets";
 import { ConfigError, Checker } from "../variables/validation";
 import { ENVIRONMENT_CHECKS } from "./checks";
 import { networkLayout } from "./checks/network";
@@ -179,6 +180,14 @@ export function loadEnvironments(configs: readonly EnvironmentConfig[]): Resolve
   });
 }
 
+/**
+ * The application secrets a standby reads with `standby.applicationSecrets` "primary": every
+ * path a service owns or reads, and those the platform stack reads with data sources.
+ */
+export const STANDBY_READ_SECRET_PATHS: readonly string[] = SECRETS.filter((d) => d.owner !== PLATFORM_OWNER || PLATFORM_STACK_SECRET_PATHS.includes(d.path)).map(
+  (d) => d.path,
+);
+
 /** The loaded environment standing by for `env` (`standby.primary` naming it), if any. */
 function standbyOf(env: ResolvedEnvironment, all: readonly ResolvedEnvironment[]): ResolvedEnvironment | undefined {
   return all.find((o) => o.standby?.primary === env.name);
@@ -198,6 +207,11 @@ function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnviro
     if (env.standby?.readReplicas) {
       throw new ConfigError(env.name, [
         `standby.readReplicas: got ${JSON.stringify(env.standby.readReplicas)}; accepted: none unless its primary "${primaryName}" is loaded with it (each replica's source and lag threshold are the primary's)`,
+      ]);
+    }
+    if (env.standby?.applicationSecrets === "primary") {
+      throw new ConfigError(env.name, [
+        `standby.applicationSecrets: got "primary"; accepted: "own" (or none) unless its primary "${primaryName}" is loaded with it (its dr.secrets must replicate what is read)`,
       ]);
     }
     return;
@@ -239,6 +253,31 @@ function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnviro
         );
       }
     }
+  }
+  if (env.standby?.applicationSecrets === "primary") {
+    const replicated = primary.dr?.secrets ?? [];
+    const missing = STANDBY_READ_SECRET_PATHS.filter((p) => !replicated.includes(p));
+    if (missing.length) {
+      problems.push(
+        `standby.applicationSecrets: got "primary" but ${primary.name}'s dr.secrets does not replicate ${missing.join(", ")}; accepted: "own", or every path the services and ` +
+          `the platform stack read in ${primary.name}'s dr.secrets (${STANDBY_READ_SECRET_PATHS.join(", ")}): only replicated secrets exist in ${env.region}`,
+      );
+    }
+  }
+  // A warm standby's health check passes, and its failure leaves the PRIMARY without a failover
+  // target: it must warn. A pilot light's fails by design: an alarm on it would never clear.
+  const failover = primary.dns.failover;
+  const warm = env.standby?.pilotLight === false && env.standby.readReplicas?.promoted === false;
+  if (failover && warm && failover.secondaryAlarm !== true) {
+    throw new ConfigError(primary.name, [
+      `dns.failover.secondaryAlarm: got ${JSON.stringify(failover.secondaryAlarm ?? null)}; accepted: true while ${env.name} is a warm standby ` +
+        "(standby.pilotLight false, standby.readReplicas.promoted false): its health check passes, and its failure leaves no failover target",
+    ]);
+  }
+  if (failover && env.standby?.pilotLight === true && failover.secondaryAlarm === true) {
+    throw new ConfigError(primary.name, [
+      `dns.failover.secondaryAlarm: got true; accepted: false (or none) while ${env.name} is a pilot light (standby.pilotLight true): its health check fails by design, the alarm would never clear`,
+    ]);
   }
   const failoverTo = primary.dns.failover?.secondaryRegion;
   if (failoverTo !== undefined && failoverTo !== env.region) {

@@ -15,6 +15,7 @@ import { DataClass, DataKeys } from "../modules/kms";
 import { Monitoring, replicaLagThresholdSeconds } from "../modules/monitoring";
 import { ContainerRegistry } from "../modules/registry";
 import { Security } from "../modules/security";
+import { secretNameArn } from "../modules/security/secrets";
 import { MasterSecretRotation, ServiceDatabases, databaseIdentifier, masterSecretName } from "../modules/rds";
 import { ValkeyCache } from "../modules/redis";
 import { ObjectStorage } from "../modules/s3";
@@ -224,7 +225,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         backupRetentionDays: env.database.backupRetentionDays,
         monitoringIntervalSeconds: env.database.monitoringIntervalSeconds,
         performanceInsightsRetentionDays: env.database.performanceInsightsRetentionDays,
-        // RDS Proxy comes with the services: it targets no read replica, and nothing connects in a pilot light.
+        // Nothing connects in a pilot light. A warm standby has it off in its file (checkStandby: RDS Proxy targets no read replica).
         proxy: runs ? env.database.proxy : { ...env.database.proxy, enabled: false },
         masterPasswordVersion: env.database.masterPasswordVersion,
         secretRecoveryWindowDays: env.durability.secretRecoveryWindowDays,
@@ -266,6 +267,7 @@ export class EnvironmentStack extends AuthorWorksStack {
         securityGroupIds: [this.network.securityGroups.db.id],
       });
     }
+    const primarySecrets = standby?.applicationSecrets === "primary" ? standby.primary : undefined;
     // A plan reads back the secret versions Terraform manages (the cache auth token; the
     // database master secrets: the provider reads a version with GetSecretValue even when
     // it wrote it write-only), and a plan of the platform stack reads the secrets it takes values from.
@@ -273,8 +275,16 @@ export class EnvironmentStack extends AuthorWorksStack {
       ...(this.cache ? [this.cache.authTokenSecretArn] : []),
       // Not a replica's: it has no version here (its source's secret, replicated, is only looked up).
       ...Object.values(this.databases?.instances ?? {}).flatMap((d) => (d.masterSecretValue ? [d.masterUserSecretArn] : [])),
-      ...PLATFORM_STACK_SECRET_PATHS.map((p) => this.security.secretArns[p]),
+      ...(primarySecrets ? [] : PLATFORM_STACK_SECRET_PATHS.map((p) => this.security.secretArns[p])),
     ]);
+    // A standby reading its primary's application secrets: their replicas here, under the primary's DR key.
+    if (primarySecrets) {
+      const key = new DataAwsKmsAlias(this, "primary-secrets-key", { name: names.drKmsAlias(primarySecrets, "secrets") });
+      this.security.allowPlanToReadSecrets(
+        PLATFORM_STACK_SECRET_PATHS.map((p) => secretNameArn(this.aws, names.secret(primarySecrets, p))),
+        key.targetKeyArn,
+      );
+    }
 
     if (standby) {
       this.dns = new StandbyDns(this, "dns", {
@@ -376,6 +386,8 @@ export class EnvironmentStack extends AuthorWorksStack {
         ttlSeconds: f.ttlSeconds,
         healthCheck: f.healthCheck,
         alarm: healthAlarm(),
+        // checkFailover: only in us-east-1, where the warning topic is next to Route 53's metrics.
+        secondaryAlarm: f.secondaryAlarm ? { topicArn: this.monitoring.warningTopicArn, provider: this.globalProvider() } : undefined,
         // checkDns: secondaryRegion is drRegion, so the aws.dr provider exists.
         gate: { bucketName: names.failoverGate(env.name), provider: this.providers.dr!, region: f.secondaryRegion, forceDestroy: env.durability.forceDestroy },
       });

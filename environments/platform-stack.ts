@@ -31,6 +31,7 @@ import { CHARTS, CLUSTER_AUTOSCALER_IMAGE_TAGS } from "../variables/charts";
 import { instanceArchitecture } from "../variables/aws-catalog";
 import { APPLICATION_NAMESPACE, MONITORING_NAMESPACE, SYSTEM_NAMESPACE, apiHostName, regionalApiHostName } from "../variables/platform";
 import { EnvironmentName, namePrefix, names } from "../variables/project";
+import { PLATFORM_OWNER, SECRETS } from "../variables/secrets";
 import { SERVICES } from "../variables/services";
 import { BUCKETS, BucketPurpose } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
@@ -183,6 +184,15 @@ export class PlatformStack extends AuthorWorksStack {
 
     // The `<env>` stack's key of the Secrets Manager secrets (External Secrets Operator decrypts through it).
     const secretsKey = EncryptionKey.fromAliasName(this, "secrets-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "secrets") });
+    // Whose application secrets are read (`standby.applicationSecrets`): a standby's primary's
+    // are its replicas in this region, under the primary's secrets DR key, as are the master
+    // secrets of its read replicas (a replica has its source's password).
+    const secretsOf = env.standby?.applicationSecrets === "primary" ? env.standby.primary : env.name;
+    const replicaSecretsKey =
+      primary && (secretsOf === primary || env.databases.some((d) => d.readReplica))
+        ? EncryptionKey.fromAliasName(this, "replica-secrets-key", { aws: this.aws, aliasName: names.drKmsAlias(primary, "secrets") })
+        : undefined;
+    const databaseUserJobs = env.workloads.databaseUserJobs ?? true;
     this.addons = new PlatformAddons(this, "addons", {
       context: this.addonContext,
       existingNamespaces: {
@@ -196,8 +206,15 @@ export class PlatformStack extends AuthorWorksStack {
           clusterAutoscalerImageTag: autoscalerTag,
           ingressNginx: env.platform.ingressNginx,
           volumeReclaimPolicy: env.durability.volumeReclaimPolicy,
-          // The database user Jobs' SecretStore assumes the master-secret role (modules/workloads DatabaseUsers).
-          externalSecrets: { secretsKeyArn: secretsKey.arn, assumableRoleArns: [iamRoleArn(this.aws, names.databaseMasterSecretsRole(env.name))] },
+          externalSecrets: {
+            secretsKeyArn: secretsKey.arn,
+            // The database user Jobs' SecretStore assumes the master-secret role (modules/workloads DatabaseUsers).
+            assumableRoleArns: databaseUserJobs ? [iamRoleArn(this.aws, names.databaseMasterSecretsRole(env.name))] : undefined,
+            primarySecrets:
+              secretsOf !== env.name && replicaSecretsKey
+                ? { names: SECRETS.filter((d) => d.owner !== PLATFORM_OWNER).map((d) => names.secret(secretsOf, d.path)), kmsKeyArn: replicaSecretsKey.arn }
+                : undefined,
+          },
           // deliveryAddons below installs Argo Rollouts.
           reloader: { argoRollouts: true },
         }),
@@ -209,11 +226,12 @@ export class PlatformStack extends AuthorWorksStack {
           githubRepository: env.security.githubRepository,
           // The runners' own GitHub App (variables/secrets.ts), not the content service's.
           githubAppSecretPath: "ci/github-runners-app",
+          githubAppSecretPrefix: secretsOf !== env.name ? namePrefix(secretsOf) : undefined,
           // The Rollouts controller runs on the system nodes: their architecture picks its plugin binary.
           architecture: instanceArchitecture(env.kubernetes.nodeGroups.system.instanceTypes[0]),
           verifyAlbTargetGroups: publicCanary.verifyTargetGroups,
         }),
-        ...observabilityAddons(observabilityOptions(env, { logsBucket: this.buckets.logs })),
+        ...observabilityAddons(observabilityOptions(env, { logsBucket: this.buckets.logs, secretsOf })),
       ],
     });
 
@@ -250,17 +268,16 @@ export class PlatformStack extends AuthorWorksStack {
       databases,
       databaseAdminNamespace: this.tenancy.namespaceName(SYSTEM_NAMESPACE),
       secrets: {
-        namePrefix: prefix,
+        namePrefix: namePrefix(secretsOf),
+        // The cache is this environment's own, and so is its token.
         cacheSecretName: authTokenSecretName(prefix),
         storeName: APPLICATION_SECRET_STORE,
         controllerRoleArn: iamRoleArn(this.aws, addonRoleName(this.addonContext, EXTERNAL_SECRETS_ADDON)),
         kmsKeyArn: secretsKey.arn,
-        masterSecretsKmsKeyArn:
-          primary && env.databases.some((d) => d.readReplica)
-            ? EncryptionKey.fromAliasName(this, "replica-secrets-key", { aws: this.aws, aliasName: names.drKmsAlias(primary, "secrets") }).arn
-            : undefined,
+        masterSecretsKmsKeyArn: env.databases.some((d) => d.readReplica) ? replicaSecretsKey?.arn : undefined,
         dependsOn: externalSecretsReady(this.addons),
       },
+      databaseUserJobs,
       ingress: {
         host: apiHostName(env.dns.zoneName),
         // Either side of a failover pair (the primary's records, modules/failover) publishes its regional name only.
@@ -296,7 +313,7 @@ export class PlatformStack extends AuthorWorksStack {
       environment: env.name,
       aws: this.aws,
       topicArn: chatTopic.arn,
-      webhookSecretId: chatWebhookSecretName(env.name),
+      webhookSecretId: chatWebhookSecretName(secretsOf),
     });
 
     // Whatever creates an object an admission webhook intercepts (a Service, a pod, an

@@ -2,13 +2,17 @@ import { production } from "./production";
 import { EnvironmentConfig } from "./types";
 
 /**
- * Production's pilot-light standby in its DR region (docs/runbooks/region-failure.md). Same
- * account and public zone as production, same sizes: during a failover it carries
- * production's load. With `standby.pilotLight` true only the network, keys, certificate,
- * alert topics, backup vault, CI roles and a read replica of each production database
- * exist; a failover sets it false and promotes the replicas (`standby.readReplicas.promoted`).
- * Restoring from the replicated backups instead (`standby.restoreFrom`, readReplicas removed)
- * is the fallback for a corruption the replicas copied.
+ * Production's warm standby in its DR region (docs/runbooks/region-failure.md). Same account
+ * and public zone as production. It runs all the time, scaled down: the cluster, the cache, the
+ * regional web ACL and its platform stack (production-dr-platform), the services reading a
+ * read replica of each production database (read-only: RDS Proxy and the database user Jobs
+ * off, the application secrets production's replicated ones). Route 53's failover records
+ * (production's stack) send api.<zone> here on their own when production's health check
+ * fails, so reads come back within about 2 minutes; a failover then promotes the replicas
+ * (`standby.readReplicas.promoted`, writes) and scales up to production's sizes (the values
+ * marked "Warm" below; the runbook's diff). Restoring from the replicated backups instead
+ * (`standby.restoreFrom`, readReplicas removed) is the fallback for a corruption the replicas
+ * copied.
  */
 export const productionDr: EnvironmentConfig = {
   name: "production-dr",
@@ -17,22 +21,46 @@ export const productionDr: EnvironmentConfig = {
   region: "us-west-2",
   owner: "platform",
   costCenter: "authorworks-production",
-  // One NAT gateway: nothing runs behind it until a failover, when one shared NAT is an
-  // accepted single-AZ dependency for the weeks of the outage.
+  // One NAT gateway: an accepted single-AZ dependency for the standby and for the weeks of an
+  // outage (a second AZ's NAT is a change of this value).
   network: { cidr: "10.31.0.0/16", azCount: 3, natGateways: "single" },
-  database: production.database,
-  cache: production.cache,
+  // Warm: the services read the replicas directly (RDS Proxy targets no read replica). A
+  // failover promotes them and keeps direct connections: the proxy would be a second change.
+  database: { ...production.database, proxy: { ...production.database.proxy, enabled: false } },
+  // Warm: one node of production's type. Failover: production's 3 (nodes are added in place, no type change).
+  cache: { ...production.cache, nodes: 1 },
   storage: production.storage,
   logRetentionDays: production.logRetentionDays,
   durability: production.durability,
   // Production's, but database changes at once: a failover's scale-up of the promoted replicas
-  // must not wait for Sunday's maintenance window (region-failure.md step 5).
+  // must not wait for Sunday's maintenance window (region-failure.md).
   availability: { ...production.availability, applyDatabaseChangesImmediately: true },
-  workloads: production.workloads,
-  // Production's: a pilot light stays far below it; during a failover this environment carries
+  workloads: {
+    ...production.workloads,
+    // Warm: one pod per service, two gateways (the SECONDARY's health check goes through them,
+    // and one pod's restart would fail it), HPA floor 1. Failover: production's (2, 5, 2).
+    defaults: { ...production.workloads.defaults, replicas: 1 },
+    overrides: { gateway: { ...production.workloads.overrides?.gateway, replicas: 2 } },
+    autoscaling: { ...production.workloads.autoscaling, minReplicas: 1 },
+    // The users are production's, replicated with the data; a read replica refuses CREATE ROLE.
+    // Stays false after a promotion: the promoted databases keep them.
+    databaseUserJobs: false,
+  },
+  // Production's: the warm standby stays below it; during a failover this environment carries
   // production's spend, and a budget action at 100 % must not stop the failover.
   monthlyBudgetUsd: production.monthlyBudgetUsd,
-  kubernetes: production.kubernetes,
+  kubernetes: {
+    ...production.kubernetes,
+    nodeGroups: {
+      // Production's (highAvailability needs 3 nodes for its quorum add-ons; the same placement at a failover).
+      system: production.kubernetes.nodeGroups.system,
+      // Warm: one application node, production's type and ceiling; no spot. Failover: the Cluster
+      // Autoscaler adds nodes up to maxSize as the HPAs scale up; minSize stays 1 (desiredSize is
+      // ignored after creation, and a minSize above it fails: terraform-provider-aws#18310).
+      application: { ...production.kubernetes.nodeGroups.application, minSize: 1, desiredSize: 1 },
+      spot: { ...production.kubernetes.nodeGroups.spot, minSize: 0, desiredSize: 0 },
+    },
+  },
   platform: production.platform,
   // Production's zone (looked up, never created here); production signs it.
   dns: { zoneName: production.dns.zoneName, privateZoneName: "production-dr.authorworks.internal", dnssec: false },
@@ -40,20 +68,25 @@ export const productionDr: EnvironmentConfig = {
   edge: { priceClass: production.edge.priceClass, aliases: [], wafRateLimit: production.edge.wafRateLimit },
   security: production.security,
   observability: production.observability,
-  delivery: production.delivery,
-  // Its own vault, for the recovery points taken while it runs; nothing is copied further.
+  // Warm: no idle CI runners (the scale set starts them on demand). Failover: production's 2.
+  delivery: { ...production.delivery, runners: { ...production.delivery.runners, minRunners: 0 } },
+  // Its own vault, for the recovery points taken here; nothing is copied further.
   backup: { retentionDays: production.backup.retentionDays, vaultLock: production.backup.vaultLock, replicateBackupsBucket: false },
   // Production's approvers: at 100 % a person decides, so a failover's spend is never cut automatically.
   budgetAction: production.budgetAction,
-  // Tests what this environment's vault holds: nothing in pilot light, production's data while it runs.
+  // Tests what this environment's vault holds.
   restoreTesting: production.restoreTesting,
   standby: {
     primary: "production",
-    pilotLight: true,
-    // What holds production's database objective at 5 minutes (dr.rpoMinutes.database). Each
-    // replica is production's class, db.r6g.large (16 GiB, so production's default
-    // max_connections once promoted), single-AZ while it follows; a failover adds the second
-    // AZ in the same apply as the promotion (region-failure.md step 5).
+    pilotLight: false,
+    // Production's 7 application secrets, replicated here by production's dr.secrets: the
+    // services sign and verify tokens with production's keys, and nothing is put before a failover.
+    applicationSecrets: "primary",
+    // What holds production's database objective at 5 minutes (dr.rpoMinutes.database), and
+    // what the services read while warm. Each replica is production's class, db.r6g.large
+    // (16 GiB, so production's default max_connections once promoted), single-AZ while it
+    // follows; a failover promotes them (promoted: true) and adds the second AZ (multiAz: true)
+    // in the same apply (region-failure.md).
     readReplicas: { instanceClass: "db.r6g.large", multiAz: false, promoted: false },
   },
 };

@@ -69,8 +69,14 @@ export const production: EnvironmentConfig = {
     dnssec: true,
     // api.authorworks.io: PRIMARY api-us-east-1, SECONDARY api-us-west-2 (production-dr). Fast checks
     // (10 s, billed extra): unhealthy after 3 x 10 s, then resolvers keep the old answer up to the
-    // 60 s TTL (region-failure.md).
-    failover: { secondaryRegion: "us-west-2", ttlSeconds: 60, healthCheck: { path: "/health", intervalSeconds: 10, failureThreshold: 3 } },
+    // 60 s TTL (region-failure.md). production-dr runs warm, so its check passes: a failure warns
+    // (secondaryAlarm), as it leaves no failover target.
+    failover: {
+      secondaryRegion: "us-west-2",
+      ttlSeconds: 60,
+      healthCheck: { path: "/health", intervalSeconds: 10, failureThreshold: 3 },
+      secondaryAlarm: true,
+    },
   },
   edge: {
     priceClass: "PriceClass_All",

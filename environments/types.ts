@@ -120,6 +120,7 @@ export interface DatabaseConfig {
   readonly performanceInsightsRetentionDays: number;
   /** RDS Proxy connection pooling (the spec's PgBouncer). */
   readonly proxy: {
+    /** false in a warm standby (checked): RDS Proxy targets no read replica. */
     readonly enabled: boolean;
     /** Share of the database's max_connections the proxy may open (1-100). */
     readonly maxConnectionsPercent: number;
@@ -190,6 +191,15 @@ export interface WorkloadConfig {
   readonly limitRange: ContainerLimitRange;
   /** The HPA of every service (modules/workloads/autoscaler.ts). */
   readonly autoscaling: AutoscalingConfig;
+  /**
+   * The Kubernetes Jobs that create each service's PostgreSQL user as the master user
+   * (modules/workloads `DatabaseUsers`); the services wait for them. false: none, for a standby
+   * whose databases are its primary's read replicas (`standby.readReplicas`): PostgreSQL roles
+   * replicate with the data, so the users exist, and a replica refuses `CREATE ROLE`.
+   * Accepted: true; false only with `standby.readReplicas` (environments/checks/workloads.ts).
+   * @default true
+   */
+  readonly databaseUserJobs?: boolean;
 }
 
 /**
@@ -339,6 +349,16 @@ export interface DnsFailoverConfig {
   readonly ttlSeconds: number;
   /** How Route 53 checks each region's API through its regional name and load balancer. */
   readonly healthCheck: EndpointHealthCheckConfig;
+  /**
+   * A warning alarm when the SECONDARY's health check fails for 5 minutes (modules/failover
+   * `SECONDARY_ALARM`): with a running (warm) standby that check passes, and its failure leaves
+   * the PRIMARY without a failover target. Accepted: true or false; true is required while
+   * this environment's standby is warm (`standby.pilotLight` false, `readReplicas.promoted`
+   * false) and refused while it is a pilot light (its check fails by design), both checked by
+   * loadEnvironments, which sees both; true only in us-east-1 (Route 53's metrics and the
+   * warning topic must share a region, environments/checks/dns.ts). @default false
+   */
+  readonly secondaryAlarm?: boolean;
 }
 
 export interface StandbyConfig {
@@ -352,10 +372,22 @@ export interface StandbyConfig {
    * applied: the network (VPC, subnets, NAT, gateway endpoints, security and subnet groups),
    * the keys, the regional certificate, the private zone, the alert topics, the backup vault
    * and the CI roles, and the read replicas of `readReplicas`; no cluster, cache, web ACL nor
-   * platform stack. false (the failover, region-failure.md): everything, the databases being
-   * the promoted replicas (`readReplicas.promoted`) or restored from `restoreFrom`.
+   * platform stack. false: everything. With `readReplicas` not promoted that is a warm standby
+   * (the services run and read the replicas; nothing writes: environments/checks/standby.ts
+   * names what must be off); promoted, or restored from `restoreFrom`, the databases are writable.
    */
   readonly pilotLight: boolean;
+  /**
+   * Whose application secrets (variables/secrets.ts) the platform stack reads: "own"
+   * (`authorworks-<this environment>/<path>`, values put by operators here) or "primary"
+   * (`authorworks-<primary>/<path>`: the primary's replicas in this region, modules/security
+   * `secretReplica`, decrypted with the primary's `secrets` DR key), so a standby signs tokens
+   * with its primary's key and needs nothing put before a failover. "primary" needs every path
+   * the services and the platform stack read in the primary's `dr.secrets` (checked by
+   * loadEnvironments) and is required of a warm standby. The cache's token is always this
+   * environment's own (its own cache). Accepted: "own", "primary". @default "own"
+   */
+  readonly applicationSecrets?: "own" | "primary";
   /**
    * The primary's replicated automated backup each service database is restored from, by
    * service (`arn:aws:rds:<region>:<account>:auto-backup:ab-...`, listed by
@@ -399,8 +431,10 @@ export interface ReadReplicaConfig {
   /**
    * false: the replicas follow the primary's instances (read-only). true: promoted to
    * standalone, writable databases (the failover: `replicate_source_db` removed, which
-   * breaks replication for good), at `database`'s sizes. Must be true when `pilotLight`
-   * is false (the services write, and RDS Proxy targets no read replica).
+   * breaks replication for good), at `database`'s sizes. false with `pilotLight` false is a
+   * warm standby: accepted only with RDS Proxy off (`database.proxy.enabled`: it targets no
+   * read replica), no database user Jobs (`workloads.databaseUserJobs`) and the primary's
+   * application secrets (`applicationSecrets`), environments/checks/standby.ts.
    */
   readonly promoted: boolean;
 }

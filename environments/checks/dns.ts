@@ -2,7 +2,7 @@
  * Validation of the `dns` section of an environment file (modules/dns). Called through
  * ENVIRONMENT_CHECKS; every problem names the field, what it got and what is accepted.
  */
-import { IAM_ROLE_ARN, REGIONS, ROUTE53_HEALTH_CHECK, ROUTE53_TTL_SECONDS } from "../../variables/aws-catalog";
+import { GLOBAL_REGION, IAM_ROLE_ARN, REGIONS, ROUTE53_HEALTH_CHECK, ROUTE53_TTL_SECONDS } from "../../variables/aws-catalog";
 import type { Checker } from "../../variables/validation";
 import type { EndpointHealthCheckConfig, EnvironmentConfig } from "../types";
 
@@ -74,6 +74,13 @@ function checkFailover(c: Checker, cfg: EnvironmentConfig): void {
     ROUTE53_TTL_SECONDS.failoverRecommendedMax,
     "seconds (Route 53 recommends 60 or less for records with health checks: resolvers keep the old answer that long after a switch)",
   );
+  if (f.secondaryAlarm !== undefined && c.boolean("dns.failover.secondaryAlarm", f.secondaryAlarm) && f.secondaryAlarm && cfg.region !== GLOBAL_REGION) {
+    c.fail(
+      "dns.failover.secondaryAlarm",
+      f.secondaryAlarm,
+      `false (or none) outside ${GLOBAL_REGION} (region is ${cfg.region}): Route 53 publishes health-check metrics in ${GLOBAL_REGION} only, and the alarm notifies this environment's warning topic, which must be in the alarm's region`,
+    );
+  }
   checkHealthCheck(
     c,
     "dns.failover.healthCheck",

@@ -1,6 +1,7 @@
 /**
- * Validation of the `standby` section of an environment file: the environment a pilot-light
- * standby takes over from, and what it restores from when it runs. What relates it to its
+ * Validation of the `standby` section of an environment file: the environment a standby takes
+ * over from, what it restores from when it runs, and what a warm standby (running on replicas
+ * that still follow) turns off because nothing may write. What relates it to its
  * primary (account, region, zone) is checked by loadEnvironments (environments/config.ts),
  * which sees both. Every problem names the field, what it got and what is accepted.
  */
@@ -9,6 +10,9 @@ import { ENVIRONMENT_NAMES } from "../../variables/project";
 import { DATABASE_SERVICES } from "../../variables/services";
 import type { Checker } from "../../variables/validation";
 import type { EnvironmentConfig } from "../types";
+
+/** What `standby.applicationSecrets` accepts (environments/types.ts StandbyConfig). */
+export const APPLICATION_SECRETS_SOURCES = ["own", "primary"] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -25,12 +29,20 @@ export function checkStandby(c: Checker, cfg: EnvironmentConfig): void {
   const s = cfg.standby;
   if (s === undefined) return;
   if (!isObject(s)) {
-    c.fail("standby", s, "{ primary, pilotLight, restoreFrom?, readReplicas? } (environments/types.ts StandbyConfig), or none");
+    c.fail("standby", s, "{ primary, pilotLight, applicationSecrets?, restoreFrom?, readReplicas? } (environments/types.ts StandbyConfig), or none");
     return;
   }
   const primaries = ENVIRONMENT_NAMES.filter((n) => n !== cfg.name);
   c.oneOf("standby.primary", s.primary, primaries, `another environment: ${primaries.join(", ")}`);
   c.boolean("standby.pilotLight", s.pilotLight);
+  if (s.applicationSecrets !== undefined) {
+    c.oneOf(
+      "standby.applicationSecrets",
+      s.applicationSecrets,
+      APPLICATION_SECRETS_SOURCES,
+      `${APPLICATION_SECRETS_SOURCES.map((v) => JSON.stringify(v)).join(" or ")} (environments/types.ts StandbyConfig), or none ("own")`,
+    );
+  }
   // A standby is the DR side: nothing of it is copied further, and the zone is its primary's.
   if (cfg.drRegion !== undefined) c.fail("drRegion", cfg.drRegion, "none in a standby: it is its primary's DR region, nothing of it is replicated further");
   if (cfg.dr !== undefined) c.fail("dr", cfg.dr, "none in a standby: it holds its primary's replicas, and nothing of it is replicated further");
@@ -60,7 +72,8 @@ export function checkStandby(c: Checker, cfg: EnvironmentConfig): void {
   }
   const replicas = s.readReplicas;
   if (replicas !== undefined) {
-    checkReadReplicas(c, replicas, s.pilotLight);
+    checkReadReplicas(c, replicas);
+    if (isObject(replicas) && s.pilotLight === false && replicas.promoted === false) checkWarmStandby(c, cfg);
     // One source per database: the replica it is, or the backups it is restored from.
     if (sources !== undefined) {
       c.fail(
@@ -83,8 +96,8 @@ export function checkStandby(c: Checker, cfg: EnvironmentConfig): void {
   }
 }
 
-/** `standby.readReplicas`: the class and AZs while following, and whether promoted (which a running standby needs). */
-function checkReadReplicas(c: Checker, r: unknown, pilotLight: unknown): void {
+/** `standby.readReplicas`: the class and AZs while following, and whether promoted. */
+function checkReadReplicas(c: Checker, r: unknown): void {
   if (!isObject(r)) {
     c.fail("standby.readReplicas", r, "{ instanceClass, multiAz, promoted } (environments/types.ts ReadReplicaConfig), or none");
     return;
@@ -96,12 +109,41 @@ function checkReadReplicas(c: Checker, r: unknown, pilotLight: unknown): void {
     "an RDS for PostgreSQL instance class such as db.t4g.medium or db.r6g.large (see variables/aws-catalog.ts)",
   );
   c.boolean("standby.readReplicas.multiAz", r.multiAz);
-  if (c.boolean("standby.readReplicas.promoted", r.promoted) && pilotLight === false && r.promoted === false) {
+  c.boolean("standby.readReplicas.promoted", r.promoted);
+}
+
+/** Why each warm-standby field must be off, for the messages. */
+const WARM = "with standby.pilotLight false and standby.readReplicas.promoted false (a warm standby: the services read the replicas, nothing writes)";
+
+/**
+ * A running standby on replicas that still follow (a warm standby): what needs a writable
+ * database is off, each by a field of the file, not inferred by a module. RDS Proxy targets
+ * no read replica (RDS User Guide, "Limitations for RDS Proxy":
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-proxy.html); the database user
+ * Jobs run CREATE ROLE, which a replica refuses, and the users are there anyway (roles
+ * replicate with the data); the application secrets are the primary's replicas in this
+ * region, the only ones with values before a failover.
+ */
+function checkWarmStandby(c: Checker, cfg: EnvironmentConfig): void {
+  if (cfg.database.proxy?.enabled !== false) {
     c.fail(
-      "standby.readReplicas.promoted",
-      r.promoted,
-      "true with standby.pilotLight false: the services write to their databases, a read replica is read-only and RDS Proxy targets none " +
-        "(promote them in the same change, docs/runbooks/region-failure.md step 4)",
+      "database.proxy.enabled",
+      cfg.database.proxy?.enabled,
+      `false ${WARM}: RDS Proxy targets no read replica (RDS User Guide, Amazon RDS Proxy, limitations); or promote the replicas (docs/runbooks/region-failure.md)`,
+    );
+  }
+  if (cfg.workloads.databaseUserJobs !== false) {
+    c.fail(
+      "workloads.databaseUserJobs",
+      cfg.workloads.databaseUserJobs,
+      `false ${WARM}: a read replica refuses CREATE ROLE, and the users are there already (PostgreSQL roles replicate with the data)`,
+    );
+  }
+  if (cfg.standby?.applicationSecrets !== "primary") {
+    c.fail(
+      "standby.applicationSecrets",
+      cfg.standby?.applicationSecrets,
+      `"primary" ${WARM}: the services run before any failover, and only the primary's replicated secrets have values then`,
     );
   }
 }

@@ -275,6 +275,13 @@ export function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
   c.intRange("workloads.autoscaling.requestsPerSecond", a.requestsPerSecond, 1, 1_000_000, "requests per second per pod");
   checkScalingPolicy(c, "workloads.autoscaling.scaleUp", a.scaleUp);
   checkScalingPolicy(c, "workloads.autoscaling.scaleDown", a.scaleDown);
+  if (w.databaseUserJobs !== undefined && c.boolean("workloads.databaseUserJobs", w.databaseUserJobs) && !w.databaseUserJobs && !cfg.standby?.readReplicas) {
+    c.fail(
+      "workloads.databaseUserJobs",
+      w.databaseUserJobs,
+      "true (or none) unless standby.readReplicas is set: without the Jobs nothing creates the services' PostgreSQL users; only a standby's read replicas have them already, replicated from the primary",
+    );
+  }
   checkPlatformWorkloads(c, cfg);
   checkServiceCatalogue(c, cfg);
 }

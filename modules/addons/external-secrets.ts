@@ -9,7 +9,7 @@ import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import type { PolicyStatement } from "../iam";
-import { SECRET_READ_ACTIONS } from "../security/secrets";
+import { SECRET_READ_ACTIONS, secretNameArn } from "../security/secrets";
 import { serviceEndpoint } from "../../variables/aws-catalog";
 import { CHARTS } from "../../variables/charts";
 import { APPLICATION_NAMESPACES, SYSTEM_NAMESPACE } from "../../variables/platform";
@@ -83,6 +83,13 @@ export interface ExternalSecretsProps {
    * Each role's trust policy must name the controller's role. @default none (no AssumeRole statement)
    */
   readonly assumableRoleArns?: readonly string[];
+  /**
+   * Secrets outside the environment's prefix the controller reads through the application
+   * store: a standby's primary's secrets replicated to this region (`StandbyConfig.applicationSecrets`
+   * "primary"), by full name, and the key they are encrypted with there (the primary's
+   * `secrets` DR key). Only these names and only that key. @default none
+   */
+  readonly primarySecrets?: { readonly names: readonly string[]; readonly kmsKeyArn: string };
 }
 
 /** `arn:<partition>:secretsmanager:<region>:<account>:secret:<namePrefix>/*`: every secret of the environment. */
@@ -116,6 +123,25 @@ export function externalSecretsStatements(ctx: AddonContext, props: ExternalSecr
       ],
     },
     ...(roles.length ? [{ sid: "AssumeSecretStoreRoles", actions: ["sts:AssumeRole", "sts:TagSession"], resources: roles }] : []),
+    ...primarySecretStatements(ctx, props.primarySecrets),
+  ];
+}
+
+/** Read and decrypt exactly the primary's replicated secrets of `primarySecrets`, through Secrets Manager. */
+function primarySecretStatements(ctx: AddonContext, primary: ExternalSecretsProps["primarySecrets"]): PolicyStatement[] {
+  if (!primary?.names.length) return [];
+  const arns = [...new Set(primary.names)].map((n) => secretNameArn(ctx.aws, n));
+  return [
+    { sid: "ReadPrimarySecretReplicas", actions: [...SECRET_READ_ACTIONS], resources: arns },
+    {
+      sid: "DecryptPrimarySecretReplicasThroughSecretsManager",
+      actions: ["kms:Decrypt"],
+      resources: [primary.kmsKeyArn],
+      conditions: [
+        { test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("secretsmanager", ctx.aws.region)] },
+        { test: "StringLike", variable: "kms:EncryptionContext:SecretARN", values: arns },
+      ],
+    },
   ];
 }
 
@@ -264,7 +290,9 @@ export class ExternalSecretsAddon extends HelmAddon<ExternalSecretsValues> {
   public readonly chart = CHARTS.externalSecrets;
   public readonly role: HelmAddonRole = {
     serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-    description: (ctx) => `External Secrets Operator of ${ctx.clusterName}: reads ${ctx.namePrefix}/* secrets`,
+    description: (ctx) =>
+      `External Secrets Operator of ${ctx.clusterName}: reads ${ctx.namePrefix}/* secrets` +
+      (this.props.primarySecrets?.names.length ? ` and ${this.props.primarySecrets.names.length} replicated secrets of its primary` : ""),
     statements: (ctx) => externalSecretsStatements(ctx, this.props),
   };
 

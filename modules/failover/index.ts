@@ -40,6 +40,13 @@ export const FENCE_OBJECT_KEY = "primary-fenced";
  */
 export const GATE_HEALTH_CHECK = { intervalSeconds: 10, failureThreshold: 1 } as const;
 
+/**
+ * Minutes the SECONDARY's check must fail before its warning alarm fires: a warm standby's
+ * rollout or node replacement may fail it for a minute or two (one pod per service), which
+ * is no loss of the failover target worth a message.
+ */
+export const SECONDARY_ALARM_MINUTES = 5;
+
 /** Route 53's two failover roles, in the order of a record set's answers. */
 export const FAILOVER_ROLES = ["PRIMARY", "SECONDARY"] as const;
 export type FailoverRole = (typeof FAILOVER_ROLES)[number];
@@ -89,6 +96,13 @@ export interface DnsFailoverProps {
   readonly healthCheck: HealthCheckSettings;
   /** The PRIMARY's health-check alarm (critical). */
   readonly alarm: HealthAlarmTarget;
+  /**
+   * A warning alarm on the SECONDARY's health check (`SECONDARY_ALARM_MINUTES` failing),
+   * for a standby that runs (warm): its check passes, and its failure leaves the PRIMARY
+   * without a failover target. `topicArn` is the warning topic, in us-east-1 like `alarm`'s.
+   * @default none (a pilot light's check fails by design)
+   */
+  readonly secondaryAlarm?: HealthAlarmTarget;
   /**
    * The gate, in the SECONDARY's region: a bucket where one key (`FENCE_OBJECT_KEY`) may be
    * read by anyone, and an inverted Route 53 check of it; the PRIMARY is healthy only while
@@ -172,6 +186,8 @@ export class DnsFailover extends Construct {
   public readonly records: Readonly<Record<FailoverRole, Route53Record>>;
   /** The PRIMARY's health-check alarm. */
   public readonly alarm: CloudwatchMetricAlarm;
+  /** The SECONDARY's health-check alarm (warning), with `secondaryAlarm`. */
+  public readonly secondaryAlarm?: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: DnsFailoverProps) {
     super(scope, id);
@@ -218,6 +234,12 @@ export class DnsFailover extends Construct {
     // The SECONDARY's check fails while the standby is a pilot light: only the PRIMARY pages.
     const spec = healthCheckAlarmSpec(`${label}-primary-health`, checks.PRIMARY.id, `${props.primary.target}${props.healthCheck.path}`);
     this.alarm = metricAlarm(this, spec, resourceName(props.context.environment, spec.id), props.alarm.topicArn, props.alarm.provider);
+    // A warm standby's does not: its failure is a lost failover target, not an outage (a warning, not a page).
+    if (props.secondaryAlarm) {
+      const base = healthCheckAlarmSpec(`${label}-secondary-health`, checks.SECONDARY.id, `${props.secondary.target}${props.healthCheck.path} (the failover target)`);
+      const secondary: AlarmSpec = { ...base, severity: "warning", evaluationPeriods: SECONDARY_ALARM_MINUTES };
+      this.secondaryAlarm = metricAlarm(this, secondary, resourceName(props.context.environment, secondary.id), props.secondaryAlarm.topicArn, props.secondaryAlarm.provider);
+    }
   }
 
   /**

@@ -254,6 +254,7 @@ export class GithubDeployRoles extends Construct {
 
   private readonly props: GithubDeployRolesProps;
   private readonly planSecretArns: string[] = [];
+  private readonly planSecretKeyArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: GithubDeployRolesProps) {
     super(scope, id);
@@ -378,15 +379,17 @@ export class GithubDeployRoles extends Construct {
   }
 
   /**
-   * Lets the plan role read the value of these secrets (encrypted with `secretsKeyArn`):
-   * only those whose version Terraform manages, which a refresh reads back (the cache
-   * AUTH token). One inline policy collects every call, so the order of construction
-   * does not matter.
+   * Lets the plan role read the value of these secrets, encrypted with `keyArn`: only those
+   * whose version Terraform manages, which a refresh reads back (the cache AUTH token), or
+   * which a data source reads. One inline policy collects every call, so the order of
+   * construction does not matter.
+   * @param keyArn @default `secretsKeyArn` (the environment's secrets key)
    */
-  public allowPlanToReadSecrets(secretArns: readonly string[]): void {
+  public allowPlanToReadSecrets(secretArns: readonly string[], keyArn: string = this.props.secretsKeyArn): void {
     if (secretArns.length === 0) return;
     const first = this.planSecretArns.length === 0;
     this.planSecretArns.push(...secretArns.filter((a) => !this.planSecretArns.includes(a)));
+    if (!this.planSecretKeyArns.includes(keyArn)) this.planSecretKeyArns.push(keyArn);
     if (!first) return;
     const doc = document(this, "plan-secrets-document", [
       {
@@ -397,7 +400,7 @@ export class GithubDeployRoles extends Construct {
       {
         sid: "DecryptManagedSecretVersions",
         actions: ["kms:Decrypt"],
-        resources: [this.props.secretsKeyArn],
+        resources: Lazy.listValue({ produce: () => this.planSecretKeyArns }) as unknown as string[],
         conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [serviceEndpoint("secretsmanager", this.props.aws.region)] }],
       },
     ]);

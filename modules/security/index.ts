@@ -166,9 +166,9 @@ export class Security extends Construct {
     this.github.allowPlanToReadFunctions();
   }
 
-  /** Lets the plan role read secrets whose version Terraform manages (see `GithubDeployRoles.allowPlanToReadSecrets`). */
-  public allowPlanToReadSecrets(secretArns: readonly string[]): void {
-    this.github.allowPlanToReadSecrets(secretArns);
+  /** Lets the plan role read secrets a plan reads, encrypted with `keyArn` (see `GithubDeployRoles.allowPlanToReadSecrets`). @default the environment's secrets key */
+  public allowPlanToReadSecrets(secretArns: readonly string[], keyArn?: string): void {
+    this.github.allowPlanToReadSecrets(secretArns, keyArn);
   }
 
   /** Inline policy on `role`: read one application secret (see `ApplicationSecrets.grantRead`). */

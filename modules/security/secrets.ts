@@ -10,7 +10,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
-import type { AwsContext, PolicyStatement } from "../iam";
+import { AwsContext, PolicyStatement, arnPrefix } from "../iam";
 import { inlineGrant } from "../iam/grant";
 import { IKey, keyServiceUseStatement } from "../kms";
 import { SECRETS_MANAGER_ROTATION_DAYS } from "../../variables/aws-catalog";
@@ -22,6 +22,16 @@ export { SECRET_PATH } from "../../variables/secrets";
 
 /** What reading one secret takes (DescribeSecret lets SDK caches check the version). */
 export const SECRET_READ_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"];
+
+/**
+ * The ARN pattern of a secret by its name, in `aws`'s region and account: Secrets Manager ends
+ * every secret's ARN with a hyphen and 6 random characters, which `-??????` matches and
+ * nothing longer, so no other secret whose name starts the same (Secrets Manager User Guide,
+ * "Permissions policy examples": wildcards in secret ARNs).
+ */
+export function secretNameArn(aws: AwsContext, name: string): string {
+  return `${arnPrefix(aws, "secretsmanager")}:secret:${name}-??????`;
+}
 
 /** A Secrets Manager secret wherever it was made, with its read grant. */
 export interface ISecret {

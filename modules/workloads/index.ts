@@ -112,9 +112,12 @@ export interface PublicIngressProps {
 
 /** Secrets Manager values in the pods, through External Secrets Operator (modules/addons/external-secrets). */
 export interface WorkloadSecretsProps {
-  /** `authorworks-<env>`: the catalogue's secrets are `<namePrefix>/<path>`. */
+  /**
+   * The catalogue's secrets are `<namePrefix>/<path>`: `authorworks-<env>`, or a standby's
+   * primary's (`authorworks-<primary>`, its replicas in this region).
+   */
   readonly namePrefix: string;
-  /** The cache's secret (modules/redis `authTokenSecretName`). */
+  /** The cache's secret (modules/redis `authTokenSecretName`); the one name allowed outside `namePrefix`. */
   readonly cacheSecretName: string;
   /** The ClusterSecretStore of the environment's secrets (`APPLICATION_SECRET_STORE`). */
   readonly storeName: string;
@@ -176,9 +179,16 @@ export interface ServiceWorkloadsProps {
   /**
    * Secrets in the pods: per service an ExternalSecret with what it owns or reads
    * (`serviceSecretMappings`), mounted at `SECRETS_MOUNT_PATH`; and the database user
-   * Jobs. @default none: no ExternalSecrets and no database user Jobs
+   * Jobs (`databaseUserJobs`). @default none: no ExternalSecrets and no database user Jobs
    */
   readonly secrets?: WorkloadSecretsProps;
+  /**
+   * With `secrets` and databases: the Jobs creating the services' PostgreSQL users
+   * (`DatabaseUsers`), which the services wait for. false: none, and the services do not
+   * wait: the users exist already (a standby's read replicas, whose roles replicate from the
+   * primary). @default true
+   */
+  readonly databaseUserJobs?: boolean;
   /** The public load balancer. */
   readonly ingress: PublicIngressProps;
   /** Terraform waits until each Deployment has rolled out. @default true */
@@ -327,7 +337,7 @@ export class ServiceWorkloads extends Construct {
         data: { [RDS_CA_BUNDLE_KEY]: rdsCaBundle(props.aws.region) },
       });
     }
-    if (props.secrets && databases.length) {
+    if (props.secrets && databases.length && props.databaseUserJobs !== false) {
       this.databaseUsers = new DatabaseUsers(this, "database-users", {
         environment: props.environment,
         aws: props.aws,
@@ -712,7 +722,7 @@ function secretMappingsOf(def: ServiceDefinition, props: ServiceWorkloadsProps):
   if (!secrets) return [];
   const mappings = serviceSecretMappings(def, secrets.definitions ?? SECRETS, secrets);
   for (const m of mappings) {
-    if (!m.remoteKey.startsWith(`${secrets.namePrefix}/`)) {
+    if (m.remoteKey !== secrets.cacheSecretName && !m.remoteKey.startsWith(`${secrets.namePrefix}/`)) {
       throw new Error(
         `${props.environment}: service "${def.name}": secret "${m.remoteKey}" is outside the environment's prefix; accepted: names under "${secrets.namePrefix}/"`,
       );

@@ -105,8 +105,10 @@ export interface RunnerScaleSetProps {
   readonly minRunners: number;
   /** Concurrent jobs at most. */
   readonly maxRunners: number;
-  /** Secrets Manager path below `<namePrefix>/` of the GitHub App credentials. @default DEFAULT_GITHUB_APP_SECRET_PATH */
+  /** Secrets Manager path below `<githubAppSecretPrefix>/` of the GitHub App credentials. @default DEFAULT_GITHUB_APP_SECRET_PATH */
   readonly githubAppSecretPath?: string;
+  /** Prefix of that secret: a standby reading its primary's replicas passes `authorworks-<primary>`. @default the context's `namePrefix` */
+  readonly githubAppSecretPrefix?: string;
   /** Size of each job's work volume (container mode kubernetes). @default "20Gi" */
   readonly workVolumeSize?: string;
 }
@@ -202,7 +204,7 @@ export class RunnerScaleSetAddon extends HelmAddon<RunnerScaleSetValues> {
   protected beforeRelease(scope: Construct, ctx: AddonContext, after: readonly ITerraformDependable[]): ITerraformDependable[] {
     const ns = this.namespace;
     const credentials = new DataAwsSecretsmanagerSecretVersion(scope, "github-app-credentials", {
-      secretId: `${ctx.namePrefix}/${this.props.githubAppSecretPath ?? DEFAULT_GITHUB_APP_SECRET_PATH}`,
+      secretId: `${this.props.githubAppSecretPrefix ?? ctx.namePrefix}/${this.props.githubAppSecretPath ?? DEFAULT_GITHUB_APP_SECRET_PATH}`,
     });
     const json = Fn.jsondecode(credentials.secretString);
     // The keys the chart reads for GitHub App authentication.

@@ -27,6 +27,8 @@ export interface DeliveryAddonsOptions {
   readonly githubRepository: string;
   /** Secrets Manager path below `<namePrefix>/` of the runners' GitHub App. @default "github/app-credentials" */
   readonly githubAppSecretPath?: string;
+  /** Prefix of that secret (`RunnerScaleSetProps.githubAppSecretPrefix`). @default the environment's `namePrefix` */
+  readonly githubAppSecretPrefix?: string;
   /** Kubernetes groups mapped to Argo CD roles. @default ACCESS_GROUPS */
   readonly groups?: AccessGroups;
   /** Prometheus the canary analysis queries. @default PROMETHEUS_URL */
@@ -48,6 +50,7 @@ export function deliveryAddons(o: DeliveryAddonsOptions): PlatformAddon[] {
       minRunners: o.runners.minRunners,
       maxRunners: o.runners.maxRunners,
       githubAppSecretPath: o.githubAppSecretPath,
+      githubAppSecretPrefix: o.githubAppSecretPrefix,
     }),
   ];
 }

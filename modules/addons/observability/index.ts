@@ -61,6 +61,8 @@ export function chatWebhookSecretName(env: ResolvedEnvironment["name"]): string 
 export interface ObservabilityReferences {
   /** The logs bucket, e.g. `StorageBucket.fromBucketAttributes(..., { bucketName: names.bucket(prefix, "logs", env), purpose: "logs" })`. */
   readonly logsBucket: IBucket;
+  /** Whose chat webhook secret is read: a standby reading its primary's replicated secrets passes the primary. @default the environment */
+  readonly secretsOf?: ResolvedEnvironment["name"];
 }
 
 /** The options from the environment and the `<env>` stack's resources they use. */
@@ -70,7 +72,7 @@ export function observabilityOptions(env: ResolvedEnvironment, refs: Observabili
     prometheusRetentionDays: o.prometheusRetentionDays,
     prometheusStorageGb: o.prometheusStorageGb,
     thresholds: o.thresholds,
-    chatWebhookSecretId: chatWebhookSecretName(env.name),
+    chatWebhookSecretId: chatWebhookSecretName(refs.secretsOf ?? env.name),
     pagingWebhookUrl: o.pagingWebhookUrl,
     logsBucket: refs.logsBucket,
     lokiRetentionDays: o.lokiRetentionDays,
