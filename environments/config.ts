@@ -184,9 +184,9 @@ export function loadEnvironments(configs: readonly EnvironmentConfig[]): Resolve
  * The application secrets a standby reads with `standby.applicationSecrets` "primary": every
  * path a service owns or reads, and those the platform stack reads with data sources.
  */
-export const STANDBY_READ_SECRET_PATHS: readonly string[] = SECRETS.filter((d) => d.owner !== PLATFORM_OWNER || PLATFORM_STACK_SECRET_PATHS.includes(d.path)).map(
-  (d) => d.path,
-);
+export const STANDBY_READ_SECRET_PATHS: readonly string[] = SECRETS.filter(
+  (d) => d.owner !== PLATFORM_OWNER || PLATFORM_STACK_SECRET_PATHS.includes(d.path),
+).map((d) => d.path);
 
 /** The loaded environment standing by for `env` (`standby.primary` naming it), if any. */
 function standbyOf(env: ResolvedEnvironment, all: readonly ResolvedEnvironment[]): ResolvedEnvironment | undefined {

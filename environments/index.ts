@@ -9,7 +9,8 @@ export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, staging, product
 
 /**
  * Whether the app builds an environment's platform stack: not for a pilot light, which has
- * no cluster to run it on (environments/app.ts, scripts/deploy.mjs).
+ * no cluster to run it on (environments/app.ts, scripts/deploy.mjs); a warm standby
+ * (production-dr) has one.
  */
 export function hasPlatformStack(env: EnvironmentConfig): boolean {
   return !env.standby?.pilotLight;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Deploys one environment in order: the AWS layer `<env>`, then what runs inside its
 // cluster, `<env>-platform` (its providers need the cluster the first one creates), which a
-// pilot-light standby does not have (environments/index.ts hasPlatformStack).
+// pilot-light standby does not have (environments/index.ts hasPlatformStack; production-dr
+// runs warm and has one).
 // Two sequential `cdktf deploy` runs, so the platform never starts after a failed or
 // declined AWS deploy, each with its own plan and approval prompt.
 //

@@ -236,9 +236,19 @@ export class DnsFailover extends Construct {
     this.alarm = metricAlarm(this, spec, resourceName(props.context.environment, spec.id), props.alarm.topicArn, props.alarm.provider);
     // A warm standby's does not: its failure is a lost failover target, not an outage (a warning, not a page).
     if (props.secondaryAlarm) {
-      const base = healthCheckAlarmSpec(`${label}-secondary-health`, checks.SECONDARY.id, `${props.secondary.target}${props.healthCheck.path} (the failover target)`);
+      const base = healthCheckAlarmSpec(
+        `${label}-secondary-health`,
+        checks.SECONDARY.id,
+        `${props.secondary.target}${props.healthCheck.path} (the failover target)`,
+      );
       const secondary: AlarmSpec = { ...base, severity: "warning", evaluationPeriods: SECONDARY_ALARM_MINUTES };
-      this.secondaryAlarm = metricAlarm(this, secondary, resourceName(props.context.environment, secondary.id), props.secondaryAlarm.topicArn, props.secondaryAlarm.provider);
+      this.secondaryAlarm = metricAlarm(
+        this,
+        secondary,
+        resourceName(props.context.environment, secondary.id),
+        props.secondaryAlarm.topicArn,
+        props.secondaryAlarm.provider,
+      );
     }
   }
 
