@@ -268,7 +268,8 @@ export class PlatformStack extends AuthorWorksStack {
       databases,
       databaseAdminNamespace: this.tenancy.namespaceName(SYSTEM_NAMESPACE),
       secrets: {
-        namePrefix: namePrefix(secretsOf),
+        namePrefix: prefix,
+        catalogPrefix: secretsOf !== env.name ? namePrefix(secretsOf) : undefined,
         // The cache is this environment's own, and so is its token.
         cacheSecretName: authTokenSecretName(prefix),
         storeName: APPLICATION_SECRET_STORE,

@@ -194,9 +194,10 @@ export interface WorkloadConfig {
   /**
    * The Kubernetes Jobs that create each service's PostgreSQL user as the master user
    * (modules/workloads `DatabaseUsers`); the services wait for them. false: none, for a standby
-   * whose databases are its primary's read replicas (`standby.readReplicas`): PostgreSQL roles
-   * replicate with the data, so the users exist, and a replica refuses `CREATE ROLE`.
-   * Accepted: true; false only with `standby.readReplicas` (environments/checks/workloads.ts).
+   * whose databases are its primary's (`standby.readReplicas`, or `standby.restoreFrom`):
+   * PostgreSQL roles are in the data, so the users exist, and a read replica refuses
+   * `CREATE ROLE`. Accepted: true; false only with `standby.readReplicas` or
+   * `standby.restoreFrom` (environments/checks/workloads.ts); a warm standby needs false.
    * @default true
    */
   readonly databaseUserJobs?: boolean;

@@ -1,6 +1,8 @@
 /** scripts/ci/aws-role.mjs and npm run deploy: the account a CI job or a deploy signs into, never a placeholder. */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { ENVIRONMENTS, hasPlatformStack } from "../../environments";
+import { productionDr } from "../../environments/production-dr";
 
 const root = join(__dirname, "../..");
 function run(script: string, args: string[], env: Record<string, string> = {}) {
@@ -60,9 +62,14 @@ test("npm run deploy refuses a placeholder account before running cdktf", () => 
   expect(r.err).not.toContain("cdktf deploy");
 }, 30_000);
 
-test("npm run deploy -- production-dr --platform-only refuses before running cdktf: a pilot light has no platform stack", () => {
-  const r = run("scripts/deploy.mjs", ["production-dr", "--platform-only", "--auto-approve"], REAL);
-  expect(r.code).toBe(2);
-  expect(r.err).toMatch(/^deploy: production-dr is a pilot light \(standby\.pilotLight\): it has no platform stack; set standby\.pilotLight false to run it/);
-  expect(r.err).not.toContain("cdktf deploy");
+test("npm run deploy -- production-dr --platform-only passes the pilot-light refusal (production-dr runs warm: it has a platform stack); hasPlatformStack is false for a pilot light only", () => {
+  expect(hasPlatformStack(productionDr)).toBe(true);
+  expect(hasPlatformStack({ ...productionDr, standby: { ...productionDr.standby!, pilotLight: true } })).toBe(false);
+  expect(ENVIRONMENTS.filter((e) => !hasPlatformStack(e)).map((e) => e.name)).toEqual([]);
+  // With no cdktf on PATH the script gets as far as running it: the refusal is not what stops it.
+  const r = run("scripts/deploy.mjs", ["production-dr", "--platform-only", "--auto-approve"], { ...REAL, PATH: "/nonexistent" });
+  expect(r.err).not.toContain("is a pilot light");
+  expect(r.err).toContain("=== cdktf deploy production-dr-platform ===");
+  expect(r.err).toContain("deploy: could not run cdktf: spawnSync npx ENOENT");
+  expect(r.code).toBe(1);
 }, 30_000);

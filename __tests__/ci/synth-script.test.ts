@@ -15,7 +15,17 @@ describe("npm run synth (scripts/synth.mjs, the app without the CLI)", () => {
     expect(run.status).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     // production-dr is a pilot light: its platform stack comes with a failover.
-    const stacks = ["bootstrap", "dev", "dev-platform", "production", "production-dr", "production-platform", "staging", "staging-platform"];
+    const stacks = [
+      "bootstrap",
+      "dev",
+      "dev-platform",
+      "production",
+      "production-dr",
+      "production-dr-platform",
+      "production-platform",
+      "staging",
+      "staging-platform",
+    ];
     // Directories of stacks the app no longer makes go (as the CLI); other files stay.
     expect(readdirSync(join(out, "stacks")).sort()).toEqual([...stacks, "notes.txt"].sort());
     expect(Object.keys(manifest.stacks).sort()).toEqual(stacks);

@@ -6,6 +6,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ENVIRONMENT_NAMES, names } from "../../variables/project";
+import { ENVIRONMENTS, hasPlatformStack } from "../../environments";
 
 const dir = join(__dirname, "../../.github/workflows");
 const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
@@ -65,10 +66,13 @@ test("the platform job runs only when the synth made <env>-platform (a pilot lig
   expect(t).toMatch(/platform:\n\s+name: \$\{\{ inputs.environment \}\}-platform\n\s+needs: aws\n\s+if: needs.aws.outputs.platform == 'true'\n/);
 });
 
-test("pull requests diff every environment's AWS stack and every platform stack but production-dr's (a pilot light), each with its own state variables", () => {
+test("pull requests diff every environment's AWS and platform stack (production-dr runs warm: it has one), each with its own state variables", () => {
   const t = text("pull-request.yml");
   expect(t).toContain("environment: [dev, staging, production, production-dr]");
-  expect(t).toMatch(/exclude:\n\s+- \{ environment: production-dr, layer: platform \}\n/);
+  expect(t).toMatch(/\n\s+layer: \[aws, platform\]\n/);
+  // Every environment of the app has a platform stack: no layer is left out.
+  expect(t).not.toContain("exclude:");
+  expect(ENVIRONMENTS.every(hasPlatformStack)).toBe(true);
   for (const env of ENVIRONMENT_NAMES) expect(t).toContain(`- { environment: ${env}, key: ${env.toUpperCase().replace(/-/g, "_")} }`);
 });
 

@@ -33,7 +33,7 @@ describe("README: Cost per environment", () => {
     expect(run.stdout).toBe(costTableMarkdown(estimates) + "\n");
   });
 
-  test("environments are the stacks with a budget (a pilot light has no platform stack), in the project's order", () => {
+  test("environments are the stacks with a budget (not the platform stacks), in the project's order", () => {
     const budget = { resource: { aws_budgets_budget: { b: {} } } };
     const none = { resource: { aws_s3_bucket: { b: {} } } };
     expect(
@@ -116,17 +116,24 @@ describe("the estimate reads the stacks' actual sizes", () => {
     });
   });
 
-  test("production-dr's pilot light (no platform stack): its NAT gateway, keys, alarms and the read replicas, single-AZ at their own class; priced at us-east-1 rates, said so with what is known of us-west-2's", () => {
+  test("production-dr warm (with its platform stack): scaled-down nodes and cache, its NAT gateway and load balancer, the read replicas single-AZ at their own class; priced at us-east-1 rates, said so with what is known of us-west-2's", () => {
     const e = byName["production-dr"];
-    expect(stacks["production-dr-platform"]).toBeUndefined();
+    expect(stacks["production-dr-platform"]).toBeDefined();
     expect(e.region).toBe("us-west-2");
     // Production's class, single-AZ: billed as one instance each, not at the Multi-AZ rate.
     expect(RDS_POSTGRES_HOURLY["db.r6g.large"].singleAz!.usd).toBe(0.225);
     expect(lineOf(e, "RDS PostgreSQL instances")).toMatchObject({ quantity: "4 × db.r6g.large", monthlyUsd: 4 * 0.225 * HOURS_PER_MONTH });
     expect(lineOf(e, "RDS storage (gp3, as allocated)")).toMatchObject({ quantity: "400 GB single-AZ", monthlyUsd: 400 * PRICES.rdsGp3SingleAz.usd });
     expect(lineOf(e, "NAT gateways (hours)")).toMatchObject({ quantity: "1 gateway", monthlyUsd: PRICES.natGateway.usd * HOURS_PER_MONTH });
-    expect(lineOf(e, "Public IPv4 addresses")!.quantity).toBe("1: NAT 1, ALB 0");
+    expect(lineOf(e, "Public IPv4 addresses")!.quantity).toBe("4: NAT 1, ALB 3");
     expect(lineOf(e, "RDS Proxy (per vCPU of its instance)")).toBeUndefined();
+    // Warm sizes: one application node, no spot, production's system nodes, one cache node.
+    expect(lineOf(e, "EC2 nodes: application")).toMatchObject({ quantity: "1 × m7g.xlarge", monthlyUsd: 0.1632 * HOURS_PER_MONTH });
+    expect(lineOf(e, "EC2 nodes: spot (Spot, priced on-demand: an upper bound)")).toMatchObject({ quantity: "0 × m7g.large", monthlyUsd: 0 });
+    expect(lineOf(e, "EC2 nodes: system")!.quantity).toBe(lineOf(byName.production, "EC2 nodes: system")!.quantity);
+    expect(lineOf(e, "ElastiCache nodes (Redis OSS rate: Valkey is up to 20 % lower)")!.quantity).toBe("1 × cache.r6g.large");
+    // Production and its warm standby together, against the seed's $4,000 (README "Against the budgets").
+    expect(byName.production.totalUsd + e.totalUsd).toBeCloseTo(4414.3, 1);
     // The replicas carry no backup tag: the restore test restores nothing of them.
     expect(lineOf(e, "Monthly restore test (restored databases, validation window only)")).toMatchObject({ quantity: "0 × 4 h", monthlyUsd: 0 });
     const header = costTableMarkdown(estimates).split("\n")[0];

@@ -80,10 +80,15 @@ describe("a database objective only a standby's read replicas hold (a relation o
     "(transaction logs copied asynchronously, 5-30 minutes behind per AWS); dr.databaseBackups bounds it at 30 minutes; down to 5, " +
     'an environment standing by for production (standby.primary "production") with standby.readReplicas, loaded with it: ' +
     "a cross-region read replica per database (modules/dr/README.md)";
-  const noReplicas: EnvironmentConfig = { ...productionDr, standby: { primary: "production", pilotLight: true } };
+  // A pilot light without replicas: production's SECONDARY alarm off with it, and the database user Jobs back (nothing else creates the users).
+  const noReplicas: EnvironmentConfig = { ...productionDr, workloads: production.workloads, standby: { primary: "production", pilotLight: true } };
+  const productionOfPilotLight: EnvironmentConfig = {
+    ...production,
+    dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryAlarm: false } },
+  };
 
   test("seed 003's 5 minutes with a standby that has no read replicas is refused, naming production's field", () => {
-    expect(loadErrorOf([production, noReplicas])).toEqual(["production", [REFUSED]]);
+    expect(loadErrorOf([productionOfPilotLight, noReplicas])).toEqual(["production", [REFUSED]]);
   });
 
   test("the same without any standby loaded", () => {

@@ -5,8 +5,10 @@
  * regional name. dev and staging have none of it and publish api.<zone> themselves.
  */
 import { production } from "../../environments/production";
-import { Json, resource } from "../helpers";
+import { Json, loadableAlone, resource, resourcesOf } from "../helpers";
 import { realStacks } from "../real-app";
+import { synthApp } from "../synth-app";
+import { SECONDARY_ALARM_MINUTES } from "../../modules/failover";
 
 const stacks = realStacks();
 const res = (stack: string, type: string): Record<string, Json> => stacks[stack].resource[type] ?? {};
@@ -94,7 +96,7 @@ describe("production: failover of api.authorworks.io", () => {
     ]);
   });
 
-  test("the PRIMARY's and the media checks page the critical topic from us-east-1; the SECONDARY's does not (it fails while the standby is a pilot light)", () => {
+  test("the PRIMARY's and the media checks page the critical topic from us-east-1; the SECONDARY's warns after 5 minutes (a warm standby's check passes: its failure leaves no failover target)", () => {
     const alarms = Object.values(res("production", "aws_cloudwatch_metric_alarm")).filter((a) => a.namespace === "AWS/Route53");
     expect(alarms.map((a) => [a.alarm_name, a.dimensions.HealthCheckId, a.provider, a.alarm_actions]).sort()).toEqual([
       [
@@ -104,6 +106,12 @@ describe("production: failover of api.authorworks.io", () => {
         ["${aws_sns_topic.monitoring_critical_topic.arn}"],
       ],
       [
+        "authorworks-production-api-secondary-health",
+        "${aws_route53_health_check.failover_api_secondary_health_check.id}",
+        "aws.global",
+        ["${aws_sns_topic.monitoring_warning_topic.arn}"],
+      ],
+      [
         "authorworks-production-edge-media-health",
         "${aws_route53_health_check.edge_health_media_health_check.id}",
         "aws.global",
@@ -111,6 +119,21 @@ describe("production: failover of api.authorworks.io", () => {
       ],
     ]);
     expect(stacks.production.provider.aws.find((p: Json) => p.alias === "global").region).toBe("us-east-1");
+    const secondary = resource(stacks.production, "aws_cloudwatch_metric_alarm", "failover_api_secondary_health");
+    expect(secondary).toMatchObject({
+      metric_name: "HealthCheckStatus",
+      comparison_operator: "LessThanThreshold",
+      threshold: 1,
+      period: 60,
+      statistic: "Minimum",
+      evaluation_periods: SECONDARY_ALARM_MINUTES,
+      treat_missing_data: "breaching",
+      ok_actions: ["${aws_sns_topic.monitoring_warning_topic.arn}"],
+      tags: { Name: "authorworks-production-api-secondary-health", Severity: "warning" },
+    });
+    expect(SECONDARY_ALARM_MINUTES).toBe(5);
+    // The warning topic is production's own, in us-east-1 like the alarm.
+    expect(resource(stacks.production, "aws_sns_topic", "monitoring_warning_topic").provider).toBeUndefined();
   });
 
   test("the values come from the environment file", () => {
@@ -118,7 +141,25 @@ describe("production: failover of api.authorworks.io", () => {
       secondaryRegion: "us-west-2",
       ttlSeconds: 60,
       healthCheck: { path: "/health", intervalSeconds: 10, failureThreshold: 3 },
+      secondaryAlarm: true,
     });
+  });
+
+  test("without secondaryAlarm there is no SECONDARY alarm (a pilot light's check fails by design)", () => {
+    const off = { ...loadableAlone(production), dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryAlarm: false } } };
+    const json = synthApp({ environments: [off] }).production;
+    expect(Object.keys(resourcesOf(json, "aws_cloudwatch_metric_alarm")).filter((id) => id.startsWith("failover_"))).toEqual(["failover_api_primary_health"]);
+  });
+
+  test("secondaryAlarm outside us-east-1 is refused (Route 53's metrics and the warning topic must share us-east-1), and a non-boolean too", () => {
+    const eu = { ...loadableAlone(production), region: "eu-central-1", drRegion: "eu-west-1", backup: { ...production.backup, copyToRegion: "eu-west-1" } };
+    const euFailover = { ...eu, dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryRegion: "eu-west-1" } } };
+    expect(() => synthApp({ environments: [euFailover] })).toThrow(
+      "dns.failover.secondaryAlarm: got true; accepted: false (or none) outside us-east-1 (region is eu-central-1): Route 53 publishes health-check metrics in us-east-1 only",
+    );
+    const bad = { ...loadableAlone(production), dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryAlarm: "yes" as never } } };
+    expect(() => synthApp({ environments: [bad] })).toThrow('environment "production"');
+    expect(() => synthApp({ environments: [bad] })).toThrow('dns.failover.secondaryAlarm: got "yes"; accepted: true or false');
   });
 });
 

@@ -35,8 +35,9 @@ test("the allow-list holds only fields whose accepted values the real environmen
       expect({ path, values: realValues }).toEqual({ path, values: new Set([undefined, true]) });
       continue;
     }
-    // name: every accepted value, all used; the others: two values, both used.
+    // name: every accepted value, all used; the others: two values, both used (minReplicas: both below the fixture's replicas).
     expect({ path, size: realValues.size }).toEqual({ path, size: path === "name" ? ENVIRONMENT_NAMES.length : 2 });
+    if (path === "workloads.autoscaling.minReplicas") expect([...realValues].every((v) => (v as number) < FIXTURE.workloads.defaults.replicas)).toBe(true);
   }
 });
 

@@ -140,7 +140,8 @@ describe("production in eu-central-1 with its DR region eu-west-1", () => {
     ...loadableAlone(production),
     region: "eu-central-1",
     drRegion: "eu-west-1",
-    dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryRegion: "eu-west-1" } },
+    // No SECONDARY warning alarm outside us-east-1 (checkFailover): the warning topic is regional.
+    dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryRegion: "eu-west-1", secondaryAlarm: false } },
     backup: { ...production.backup, copyToRegion: "eu-west-1" },
   };
   const json = synthApp({ environments: [euProduction] }).production;

@@ -5,10 +5,20 @@ import { ENVIRONMENTS } from "../../environments";
 import { AuthorWorksStack, TERRAFORM_REQUIRED_VERSION } from "../../environments/stack-base";
 
 /** The committed app's stacks, in the order the app makes them. */
-const STACKS = ["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform", "production-dr"];
+const STACKS = [
+  "bootstrap",
+  "dev",
+  "dev-platform",
+  "staging",
+  "staging-platform",
+  "production",
+  "production-platform",
+  "production-dr",
+  "production-dr-platform",
+];
 
 describe("AuthorWorksStack's prepareStack and toTerraform (resolveTokens instead of cdktf's walk)", () => {
-  // The committed app, every stack: each environment makes elements of other shapes (durability and availability presets, zone counts, a DR region in production only, a pilot-light standby).
+  // The committed app, every stack: each environment makes elements of other shapes (durability and availability presets, zone counts, a DR region in production only, a warm standby).
   const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
   const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
 

@@ -16,13 +16,23 @@ describe("the app", () => {
   // Built, not synthesized: what it holds and in which order.
   const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
 
-  test("has exactly the bootstrap stack and, per environment, its AWS stack and its platform stack; production-dr, a pilot light, no platform stack", () => {
-    const order = ["bootstrap", "dev", "dev-platform", "staging", "staging-platform", "production", "production-platform", "production-dr"];
+  test("has exactly the bootstrap stack and, per environment, its AWS stack and its platform stack (production-dr runs warm: it has one)", () => {
+    const order = [
+      "bootstrap",
+      "dev",
+      "dev-platform",
+      "staging",
+      "staging-platform",
+      "production",
+      "production-platform",
+      "production-dr",
+      "production-dr-platform",
+    ];
     expect(app.node.children.map((c) => c.node.id)).toEqual(order);
     expect(Object.keys(stacks)).toEqual([...order].sort());
   });
 
-  test.each(["dev", "staging", "production"])("%s-platform is applied after %s", (env) => {
+  test.each(["dev", "staging", "production", "production-dr"])("%s-platform is applied after %s", (env) => {
     const platform = app.node.findChild(`${env}-platform`) as TerraformStack;
     expect(platform.dependencies.map((d) => d.node.id)).toEqual([env]);
   });

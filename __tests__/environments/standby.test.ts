@@ -1,7 +1,8 @@
 /**
- * production-dr, production's standby in us-west-2: what the committed pilot light holds
- * and leaves out, what a failover (`pilotLight` false, `restoreFrom`) adds, and the bad input
- * of the `standby` section and of a standby with its primary.
+ * production-dr, production's standby in us-west-2: what the committed warm standby runs
+ * (scaled down, on read replicas that still follow, nothing writing), what a failover
+ * (replicas promoted, or `restoreFrom`) changes, what a pilot light leaves out, and the bad
+ * input of the `standby` section and of a standby with its primary.
  */
 import { buildApp } from "../../environments/app";
 import { loadEnvironments } from "../../environments/config";
@@ -12,6 +13,7 @@ import { BACKUP_TAG } from "../../modules/backup";
 import { replicaLagThresholdSeconds } from "../../modules/monitoring";
 import { GITHUB_OIDC_HOST } from "../../modules/security/github";
 import { names } from "../../variables/project";
+import { PLATFORM_OWNER, PLATFORM_STACK_SECRET_PATHS, SECRETS } from "../../variables/secrets";
 import { DATABASE_SERVICES, SERVICES } from "../../variables/services";
 import { ConfigError } from "../../variables/validation";
 import { Json, addressesThrough, dataOf, loadableAlone, resource, resourcesOf, statements } from "../helpers";
@@ -32,6 +34,14 @@ const withStandby = (standby: Partial<StandbyConfig>, over: Partial<EnvironmentC
   standby: { ...productionDr.standby!, ...standby },
 });
 
+/** production without the SECONDARY's warning alarm: what a pilot-light production-dr needs of it (loadEnvironments). */
+const productionOfPilotLight: EnvironmentConfig = {
+  ...production,
+  dns: { ...production.dns, failover: { ...production.dns.failover!, secondaryAlarm: false } },
+};
+/** production-dr as a pilot light: only what must exist ahead, with the replicas. */
+const pilotLight = withStandby({ pilotLight: true });
+
 /** The ConfigError message of loading `envs`. */
 function errorOf(envs: readonly EnvironmentConfig[]): string {
   try {
@@ -43,13 +53,16 @@ function errorOf(envs: readonly EnvironmentConfig[]): string {
   throw new Error("expected a ConfigError");
 }
 
-describe("production-dr, committed: a pilot light in us-west-2", () => {
-  test("it is production's standby, in production's account, zone and DR region, in pilot light", () => {
+describe("production-dr, committed: a warm standby in us-west-2", () => {
+  test("it is production's standby, in production's account, zone and DR region, running on following replicas with production's secrets", () => {
     expect(productionDr.standby).toEqual({
       primary: "production",
-      pilotLight: true,
+      pilotLight: false,
+      applicationSecrets: "primary",
       readReplicas: { instanceClass: "db.r6g.large", multiAz: false, promoted: false },
     });
+    // What needs a writable database is off, each by its own field.
+    expect([productionDr.database.proxy.enabled, productionDr.workloads.databaseUserJobs]).toEqual([false, false]);
     expect([productionDr.accountId, productionDr.region, productionDr.dns.zoneName]).toEqual([
       production.accountId,
       production.drRegion,
@@ -74,6 +87,8 @@ describe("production-dr, committed: a pilot light in us-west-2", () => {
       ["com.amazonaws.us-west-2.s3", "Gateway"],
     ]);
     expect(Object.keys(resourcesOf(dr, "aws_security_group")).sort()).toEqual([
+      // The deploy runner's: CI reaches the standby's private cluster endpoint from the VPC.
+      "deploy_runner_security_group",
       "network_app_security_group",
       "network_db_security_group",
       "network_web_security_group",
@@ -87,7 +102,7 @@ describe("production-dr, committed: a pilot light in us-west-2", () => {
       Object.values(resourcesOf(dr, "aws_kms_alias"))
         .map((a) => a.name)
         .sort(),
-    ).toEqual(["database", "logs", "secrets", "storage"].map((c) => `alias/authorworks-production-dr-${c}`));
+    ).toEqual(["database", "eks-secrets", "logs", "secrets", "storage"].map((c) => `alias/authorworks-production-dr-${c}`));
     expect(
       Object.values(resourcesOf(dr, "aws_sns_topic"))
         .map((t) => t.name)
@@ -116,30 +131,35 @@ describe("production-dr, committed: a pilot light in us-west-2", () => {
     expect(resource(dr, "aws_acm_certificate", "dns_regional_certificate_certificate").provider).toBeUndefined();
   });
 
-  test("nothing that runs, stores or serves: no cluster, runner, proxy, cache, bucket, registry, distribution, web ACL or health check", () => {
-    for (const type of [
-      "aws_eks_cluster",
-      "aws_eks_node_group",
-      "aws_codebuild_project",
-      "aws_db_proxy",
-      "aws_elasticache_replication_group",
-      "aws_s3_bucket",
-      "aws_ecr_repository",
-      "aws_cloudfront_distribution",
-      "aws_wafv2_web_acl",
-      "aws_route53_health_check",
-    ]) {
+  test("it runs scaled down: production's instance types, one application node, no spot, the system nodes, one cache node, its runner and web ACL", () => {
+    const groups = resourcesOf(dr, "aws_eks_node_group");
+    const prodGroups = resourcesOf(stacks.production, "aws_eks_node_group");
+    const sizes = (g: Json) => [g.scaling_config.min_size, g.scaling_config.desired_size, g.scaling_config.max_size];
+    expect(sizes(groups.eks_application_node_group)).toEqual([1, 1, production.kubernetes.nodeGroups.application.maxSize]);
+    expect(sizes(groups.eks_spot_node_group)).toEqual([0, 0, production.kubernetes.nodeGroups.spot.maxSize]);
+    expect(sizes(groups.eks_system_node_group)).toEqual(sizes(prodGroups.eks_system_node_group));
+    for (const g of ["application", "spot", "system"]) {
+      // A failover changes counts only; desired sizes are the Cluster Autoscaler's after creation.
+      expect(groups[`eks_${g}_node_group`].instance_types).toEqual(prodGroups[`eks_${g}_node_group`].instance_types);
+      expect(groups[`eks_${g}_node_group`].lifecycle.ignore_changes).toEqual(["scaling_config[0].desired_size"]);
+    }
+    const cache = resource(dr, "aws_elasticache_replication_group", "cache_replication_group");
+    expect([cache.num_cache_clusters, cache.node_type]).toEqual([1, production.cache.nodeType]);
+    expect(resource(stacks.production, "aws_elasticache_replication_group", "cache_replication_group").num_cache_clusters).toBe(3);
+    expect(resource(dr, "aws_eks_cluster", "eks_cluster").name).toBe("authorworks-production-dr");
+    expect(count(dr, "aws_codebuild_project")).toBe(1);
+    expect(resource(dr, "aws_wafv2_web_acl", "regional_web_acl_acl")).toMatchObject({ name: "authorworks-production-dr-regional", scope: "REGIONAL" });
+    expect(Object.keys(stacks)).toContain("production-dr-platform");
+  });
+
+  test("nothing that writes or is global: no RDS Proxy, registry, distribution or health check of its own", () => {
+    for (const type of ["aws_db_proxy", "aws_ecr_repository", "aws_cloudfront_distribution", "aws_route53_health_check"]) {
       expect([type, count(dr, type)]).toEqual([type, 0]);
     }
-    expect(Object.keys(stacks)).not.toContain("production-dr-platform");
-    // The only alarms are the replicas': CPU, free storage, connections and lag of each.
-    expect(
-      Object.values(resourcesOf(dr, "aws_cloudwatch_metric_alarm"))
-        .map((a) => a.alarm_name)
-        .sort(),
-    ).toEqual(
-      DATABASE_SERVICES.flatMap((d) => ["connections", "cpu", "free-storage", "replica-lag"].map((m) => `authorworks-production-dr-rds-${d.name}-${m}`)).sort(),
-    );
+    // The services connect to each replica directly.
+    for (const d of DATABASE_SERVICES) {
+      expect(dr.output.database_endpoints.value[d.name]).toBe(`\${aws_db_instance.rds_${d.name}_instance.address}`);
+    }
   });
 
   test("its state is its own key; the runbook puts it in a bucket outside us-east-1 (AUTHORWORKS_STATE_* of its GitHub environment)", () => {
@@ -253,6 +273,95 @@ describe("production-dr's read replicas (pilot light): what holds production's 5
   });
 });
 
+describe("production-dr-platform, warm: the services read the replicas, nothing writes, production's secrets", () => {
+  const platform = stacks["production-dr-platform"];
+  const secretPaths = SECRETS.filter((d) => d.owner !== PLATFORM_OWNER).map((d) => d.path);
+  const arnOf = (name: string) => `arn:aws:secretsmanager:us-west-2:\${data.aws_caller_identity.current.account_id}:secret:${name}-??????`;
+
+  test("no database user Jobs, no master-secret role or store; no Deployment waits for a Job", () => {
+    expect(resourcesOf(platform, "kubernetes_job_v1")).toEqual({});
+    expect(Object.keys(resourcesOf(platform, "aws_iam_role")).filter((id) => id.includes("database_users"))).toEqual([]);
+    // The databases' master secrets are still looked up by name (metadata, no value): production's, which exist here.
+    expect(
+      Object.values(dataOf(platform, "aws_secretsmanager_secret"))
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(DATABASE_SERVICES.map((d) => `authorworks-production-${d.name}/master`).sort());
+    for (const s of SERVICES) {
+      const deps: string[] = resource(platform, "kubernetes_deployment_v1", `workloads_${s.name}_deployment`).depends_on ?? [];
+      expect([s.name, deps.filter((d) => d.startsWith("kubernetes_job_v1."))]).toEqual([s.name, []]);
+    }
+    // External Secrets assumes no role: the master-secret store is not there.
+    expect(statements(platform, "addons_external_secrets_pod_identity_policy_document").map((x) => x.sid)).not.toContain("AssumeSecretStoreRoles");
+  });
+
+  test("each service connects to its read replica directly (PGHOST the instance's address, IAM authentication on); no RDS Proxy", () => {
+    for (const d of DATABASE_SERVICES) {
+      expect(dataOf(platform, "aws_db_instance")[`database_${d.name}_instance`].db_instance_identifier).toBe(`authorworks-production-dr-${d.name}`);
+      const settings = Object.values(resourcesOf(platform, "kubernetes_config_map_v1")).find(
+        (c) => c.metadata.name === `${SERVICES.find((x) => x.name === d.name)!.workload}-database`,
+      );
+      expect(settings?.data.PGHOST).toBe(`\${data.aws_db_instance.database_${d.name}_instance.address}`);
+      expect(resource(dr, "aws_db_instance", `rds_${d.name}_instance`).iam_database_authentication_enabled).toBe(true);
+    }
+    expect(dataOf(platform, "aws_db_proxy")).toEqual({});
+  });
+
+  test("the services' ExternalSecrets read production's replicated secrets; the cache token is production-dr's own", () => {
+    const manifests = JSON.parse(resource(platform, "helm_release", "workloads_external_secrets").values[0]).resources as Json[];
+    const keys = new Set(manifests.flatMap((m) => m.spec.data.map((x: Json) => x.remoteRef.key as string)));
+    expect([...keys].sort()).toEqual([...secretPaths.map((p) => `authorworks-production/${p}`), "authorworks-production-dr/cache/auth-token"].sort());
+  });
+
+  test("External Secrets' role reads exactly those 5 replicas and decrypts them only with production's secrets DR key, through Secrets Manager", () => {
+    const st = statements(platform, "addons_external_secrets_pod_identity_policy_document");
+    const arns = secretPaths.map((p) => arnOf(`authorworks-production/${p}`));
+    expect(st.find((x) => x.sid === "ReadPrimarySecretReplicas")).toMatchObject({
+      actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      resources: arns,
+    });
+    const decrypt = st.find((x) => x.sid === "DecryptPrimarySecretReplicasThroughSecretsManager")!;
+    expect(decrypt.resources).toEqual(["${data.aws_kms_alias.replica_secrets_key.target_key_arn}"]);
+    expect(decrypt.condition).toEqual([
+      { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.us-west-2.amazonaws.com"] },
+      { test: "StringLike", variable: "kms:EncryptionContext:SecretARN", values: arns },
+    ]);
+    expect(dataOf(platform, "aws_kms_alias").replica_secrets_key).toEqual({ name: "alias/authorworks-production-secrets-dr" });
+    // Its own prefix still (the cache token), with its own key.
+    expect(st.find((x) => x.sid === "ReadEnvironmentSecrets")?.resources).toEqual([
+      "arn:aws:secretsmanager:us-west-2:${data.aws_caller_identity.current.account_id}:secret:authorworks-production-dr/*",
+    ]);
+  });
+
+  test("the secrets read at plan are production's replicas, and production-dr's plan role may read exactly those two with production's secrets DR key", () => {
+    expect(
+      Object.values(dataOf(platform, "aws_secretsmanager_secret_version"))
+        .map((v) => v.secret_id)
+        .sort(),
+    ).toEqual(["alerting/chat-webhook-url", "alerting/chat-webhook-url", "ci/github-runners-app"].map((p) => `authorworks-production/${p}`));
+    const plan = statements(dr, "security_github_plan_secrets_document");
+    expect(plan[0].resources).toEqual([
+      "${aws_secretsmanager_secret.cache_auth_token_secret.arn}",
+      ...PLATFORM_STACK_SECRET_PATHS.map((p) => arnOf(`authorworks-production/${p}`)),
+    ]);
+    expect(plan[1].resources).toEqual(["${aws_kms_key.keys_secrets_key.arn}", "${data.aws_kms_alias.primary_secrets_key.target_key_arn}"]);
+    expect(dr.data.aws_kms_alias.primary_secrets_key).toEqual({ name: "alias/authorworks-production-secrets-dr" });
+  });
+
+  test("sizes while warm: one pod per service, two gateways, HPA floor 1 with production's ceiling; no idle runner", () => {
+    for (const s of SERVICES) {
+      const hpa = resource(platform, "kubernetes_horizontal_pod_autoscaler_v2", `workloads_${s.name}_autoscaler`);
+      expect([s.name, hpa.spec.min_replicas, hpa.spec.max_replicas]).toEqual([
+        s.name,
+        s.name === "gateway" ? 2 : 1,
+        production.workloads.autoscaling.maxReplicas,
+      ]);
+    }
+    const runners = JSON.parse(resource(platform, "helm_release", "addons_arc_runners_release").values[0]);
+    expect([runners.minRunners, runners.maxRunners]).toEqual([0, production.delivery.runners.maxRunners]);
+  });
+});
+
 describe("production-dr in a failover: pilotLight false, read replicas promoted", () => {
   const promoted = withStandby({ pilotLight: false, readReplicas: { ...productionDr.standby!.readReplicas!, promoted: true } });
   const env = synthApp({ environments: [production, promoted] })["production-dr"];
@@ -282,8 +391,12 @@ describe("production-dr in a failover: pilotLight false, read replicas promoted"
     }
   });
 
-  test("its platform stack's database user Jobs read production's master secrets, replicated to us-west-2 (a promoted replica keeps its source's password)", () => {
-    const platform = synthApp({ environments: [production, promoted] })["production-dr-platform"];
+  test("its platform stack's database user Jobs, if turned on, read production's master secrets, replicated to us-west-2 (a promoted replica keeps its source's password)", () => {
+    const withJobs = { ...promoted, workloads: { ...promoted.workloads, databaseUserJobs: true } };
+    const platform = synthApp({ environments: [production, withJobs] })["production-dr-platform"];
+    expect(Object.keys(resourcesOf(platform, "kubernetes_job_v1")).sort()).toEqual(
+      DATABASE_SERVICES.map((d) => `workloads_database_users_${d.name}_job`).sort(),
+    );
     for (const d of DATABASE_SERVICES) {
       expect(dataOf(platform, "aws_secretsmanager_secret")[`database_${d.name}_master_secret`]).toEqual({ name: `authorworks-production-${d.name}/master` });
     }
@@ -294,16 +407,27 @@ describe("production-dr in a failover: pilotLight false, read replicas promoted"
     ]);
   });
 
-  test("the proxies come up and the lag alarms go (nothing replicates any more)", () => {
-    expect(Object.keys(resourcesOf(env, "aws_db_proxy"))).toHaveLength(DATABASE_SERVICES.length);
+  test("the lag alarms go (nothing replicates any more); no proxy: the services keep their direct connections (database.proxy.enabled stays false)", () => {
+    expect(Object.keys(resourcesOf(env, "aws_db_proxy"))).toEqual([]);
     expect(Object.values(resourcesOf(env, "aws_cloudwatch_metric_alarm")).filter((a) => a.metric_name === "ReplicaLag")).toEqual([]);
     expect(env.output.database_master_secret_arns).toBeDefined();
+    const platform = synthApp({ environments: [production, promoted] })["production-dr-platform"];
+    expect(resource(platform, "kubernetes_config_map_v1", "workloads_content_connection_settings").data.PGHOST).toBe(
+      "${data.aws_db_instance.database_content_instance.address}",
+    );
+    // The users came with the data: still no Jobs.
+    expect(resourcesOf(platform, "kubernetes_job_v1")).toEqual({});
+  });
+
+  test("with production's proxy turned on in the same change, the proxies come up", () => {
+    const proxied = { ...promoted, database: { ...promoted.database, proxy: production.database.proxy } };
+    expect(Object.keys(resourcesOf(synthApp({ environments: [production, proxied] })["production-dr"], "aws_db_proxy"))).toHaveLength(DATABASE_SERVICES.length);
   });
 
   test("promoted ahead of the rest (pilot light kept) is accepted: writable databases, no proxy yet", () => {
-    const early = synthApp({ environments: [production, withStandby({ readReplicas: { ...productionDr.standby!.readReplicas!, promoted: true } })] })[
-      "production-dr"
-    ];
+    const early = synthApp({
+      environments: [productionOfPilotLight, withStandby({ pilotLight: true, readReplicas: { ...productionDr.standby!.readReplicas!, promoted: true } })],
+    })["production-dr"];
     const i = resource(early, "aws_db_instance", "rds_content_instance");
     expect(i.replicate_source_db).toBeUndefined();
     expect(i.instance_class).toBe(production.database.instanceClass);
@@ -364,11 +488,17 @@ describe("production-dr in a failover: pilotLight false, databases restored", ()
     expect(env.data.aws_kms_alias.restore_key).toEqual({ name: "alias/authorworks-production-database-dr" });
   });
 
-  test("its platform stack's database user Jobs read production-dr's own master secrets (the restored instances' passwords)", () => {
+  test("its platform stack's database user Jobs, if turned on, read production-dr's own master secrets (the restored instances' passwords)", () => {
+    const platform = synthApp({
+      environments: [loadableAlone(production), { ...running, workloads: { ...running.workloads, databaseUserJobs: true } }],
+    })["production-dr-platform"];
     for (const d of DATABASE_SERVICES) {
       expect(dataOf(platform, "aws_secretsmanager_secret")[`database_${d.name}_master_secret`]).toEqual({ name: `authorworks-production-dr-${d.name}/master` });
     }
-    expect(dataOf(platform, "aws_kms_alias").replica_secrets_key).toBeUndefined();
+    // Decrypted with production-dr's own secrets key (production's DR key is the application secrets' only).
+    expect(statements(platform, "workloads_database_users_policy_document").find((x) => x.sid === "DecryptThroughSecretsManager")?.resources).toEqual([
+      "${data.aws_kms_alias.secrets_key.target_key_arn}",
+    ]);
   });
 
   test("its platform stack: the services' buckets are production's replicas, the images production's replicated repositories", () => {
@@ -406,6 +536,8 @@ describe("production-dr in a failover: pilotLight false, databases restored", ()
   test("a pilot light has no platform stack in the app; a running standby has one, applied after its AWS stack", () => {
     const built = buildApp({ environments: [loadableAlone(production), running], processEnv: {} });
     expect(built.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "production", "production-platform", "production-dr", "production-dr-platform"]);
+    const pilot = buildApp({ environments: [productionOfPilotLight, pilotLight], processEnv: {} });
+    expect(pilot.node.children.map((c) => c.node.id)).toEqual(["bootstrap", "production", "production-platform", "production-dr"]);
   });
 });
 
@@ -444,10 +576,63 @@ describe("bad input: the standby section", () => {
     expect(errorOf([withStandby({ primary: primary as never })])).toContain(`standby.primary: got "${primary}"; accepted: ${accepted}`);
   });
 
-  test("a running standby with following (read-only) replicas is refused, naming the field and the fix", () => {
-    expect(errorOf([production, withStandby({ pilotLight: false })])).toContain(
-      "standby.readReplicas.promoted: got false; accepted: true with standby.pilotLight false: the services write to their databases, " +
-        "a read replica is read-only and RDS Proxy targets none (promote them in the same change, docs/runbooks/region-failure.md step 4)",
+  const WARM = "with standby.pilotLight false and standby.readReplicas.promoted false (a warm standby: the services read the replicas, nothing writes)";
+  test("a warm standby with RDS Proxy on is refused, naming the field and why (RDS Proxy targets no read replica)", () => {
+    const msg = errorOf([production, { ...productionDr, database: production.database }]);
+    expect(msg).toContain('environment "production-dr"');
+    expect(msg).toContain(
+      `database.proxy.enabled: got true; accepted: false ${WARM}: RDS Proxy targets no read replica (RDS User Guide, Amazon RDS Proxy, limitations); ` +
+        "or promote the replicas (docs/runbooks/region-failure.md)",
+    );
+  });
+
+  test.each([true, undefined])("a warm standby with the database user Jobs on (%p) is refused: a replica refuses CREATE ROLE", (jobs) => {
+    const msg = errorOf([production, { ...productionDr, workloads: { ...productionDr.workloads, databaseUserJobs: jobs } }]);
+    expect(msg).toContain('environment "production-dr"');
+    expect(msg).toContain(
+      `workloads.databaseUserJobs: got ${jobs === undefined ? "nothing" : "true"}; accepted: false ${WARM}: a read replica refuses CREATE ROLE, ` +
+        "and the users are there already (PostgreSQL roles replicate with the data)",
+    );
+  });
+
+  test.each(["own", undefined])("a warm standby with application secrets %p (its own, empty ones) is refused", (secrets) => {
+    const msg = errorOf([production, withStandby({ applicationSecrets: secrets as never })]);
+    expect(msg).toContain(
+      `standby.applicationSecrets: got ${secrets === undefined ? "nothing" : '"own"'}; accepted: "primary" ${WARM}: the services run before any failover, ` +
+        "and only the primary's replicated secrets have values then",
+    );
+  });
+
+  test("the three together name each field once; a pilot light or promoted replicas need none of them", () => {
+    const all = {
+      ...productionDr,
+      database: production.database,
+      workloads: production.workloads,
+      standby: { ...productionDr.standby!, applicationSecrets: "own" as const },
+    };
+    const msg = errorOf([production, all]);
+    for (const field of ["database.proxy.enabled", "workloads.databaseUserJobs", "standby.applicationSecrets"])
+      expect(msg.split(`- ${field}:`)).toHaveLength(2);
+    const promotedAll = { ...all, standby: { ...all.standby, readReplicas: { ...productionDr.standby!.readReplicas!, promoted: true } } };
+    expect(() => loadEnvironments([production, promotedAll])).not.toThrow();
+    expect(() => loadEnvironments([productionOfPilotLight, { ...all, standby: { ...all.standby, pilotLight: true } }])).not.toThrow();
+  });
+
+  test('standby.applicationSecrets that is not "own" or "primary" is refused', () => {
+    expect(errorOf([production, withStandby({ applicationSecrets: "production" as never })])).toContain(
+      'standby.applicationSecrets: got "production"; accepted: "own" or "primary" (environments/types.ts StandbyConfig), or none ("own")',
+    );
+  });
+
+  test("workloads.databaseUserJobs false outside a standby with its primary's databases is refused (nothing would create the users)", () => {
+    const msg = errorOf([loadableAlone({ ...production, workloads: { ...production.workloads, databaseUserJobs: false } })]);
+    expect(msg).toContain('environment "production"');
+    expect(msg).toContain(
+      "workloads.databaseUserJobs: got false; accepted: true (or none) unless standby.readReplicas or standby.restoreFrom is set: " +
+        "without the Jobs nothing creates the services' PostgreSQL users",
+    );
+    expect(errorOf([loadableAlone({ ...production, workloads: { ...production.workloads, databaseUserJobs: "no" as never } })])).toContain(
+      'workloads.databaseUserJobs: got "no"; accepted: true or false',
     );
   });
 
@@ -523,6 +708,12 @@ describe("bad input: the standby section", () => {
     expect(errorOf([withStandby({ pilotLight: "false" as never })])).toContain('standby.pilotLight: got "false"; accepted: true or false');
   });
 
+  test('application secrets "primary" without the primary loaded are refused (its dr.secrets must replicate them)', () => {
+    expect(errorOf([{ ...withStandby({ pilotLight: true, readReplicas: undefined }), workloads: production.workloads }])).toContain(
+      'standby.applicationSecrets: got "primary"; accepted: "own" (or none) unless its primary "production" is loaded with it',
+    );
+  });
+
   test("a standby with its own DR region, a parent zone, DNSSEC, CloudFront aliases or an edge health check is refused", () => {
     const msg = errorOf([
       {
@@ -546,6 +737,29 @@ describe("bad input: the standby section", () => {
 });
 
 describe("bad input: a standby and its primary", () => {
+  test('application secrets "primary" need every path read in the primary\'s dr.secrets, naming the missing ones', () => {
+    const fewer = {
+      ...production,
+      dr: { ...production.dr!, secrets: production.dr!.secrets.filter((p) => !["auth/jwt-signing-key", "ci/github-runners-app"].includes(p)) },
+    };
+    const msg = errorOf([fewer, productionDr]);
+    expect(msg).toContain('environment "production-dr"');
+    expect(msg).toContain(
+      'standby.applicationSecrets: got "primary" but production\'s dr.secrets does not replicate auth/jwt-signing-key, ci/github-runners-app; accepted: "own", or every path',
+    );
+    expect(msg).toContain("only replicated secrets exist in us-west-2");
+  });
+
+  test("production's SECONDARY alarm is required while production-dr is warm, and refused while it is a pilot light", () => {
+    expect(errorOf([productionOfPilotLight, productionDr])).toContain(
+      'Invalid configuration for environment "production" (nothing was synthesized):\n  - dns.failover.secondaryAlarm: got false; accepted: true while production-dr is a warm standby ' +
+        "(standby.pilotLight false, standby.readReplicas.promoted false): its health check passes, and its failure leaves no failover target",
+    );
+    expect(errorOf([production, pilotLight])).toContain(
+      "dns.failover.secondaryAlarm: got true; accepted: false (or none) while production-dr is a pilot light (standby.pilotLight true): its health check fails by design, the alarm would never clear",
+    );
+  });
+
   test("another account than its primary's is refused (the replicated data is in the primary's)", () => {
     expect(errorOf([production, { ...productionDr, accountId: "444444444444" }])).toContain(
       'accountId: got "444444444444"; accepted: "333333333333" (production\'s), the replicated backups, buckets, keys and secrets are in the primary\'s account',
@@ -568,7 +782,7 @@ describe("bad input: a standby and its primary", () => {
   });
 
   test("read replicas on another major version or storage than their sources are refused (a replica runs its source's)", () => {
-    const msg = errorOf([production, { ...productionDr, database: { ...production.database, engineVersion: "16", allocatedStorageGb: 200 } }]);
+    const msg = errorOf([production, { ...productionDr, database: { ...productionDr.database, engineVersion: "16", allocatedStorageGb: 200 } }]);
     expect(msg).toContain('environment "production-dr"');
     const why = "a read replica runs its source's major version, on its source's storage";
     expect(msg).toContain(`database.engineVersion: got "16"; accepted: "17" (production's), ${why}`);
@@ -598,6 +812,7 @@ describe("bad input: a standby and its primary", () => {
         {
           ...productionDr,
           standby: undefined,
+          workloads: production.workloads,
           dns: { ...productionDr.dns, zoneName: "dr.authorworks.io" },
           edge: { ...production.edge, aliases: ["media.dr.authorworks.io"] },
         },

@@ -162,6 +162,30 @@ describe("External Secrets Operator: its Pod Identity role", () => {
     expect(docs.filter((s) => s.actions.includes("sts:TagSession"))).toHaveLength(1);
     expect(statements(eso({ assumableRoleArns: [] }), DOC)).toHaveLength(2);
   });
+
+  test("primarySecrets: read exactly those names (ARN -??????, each once) and decrypt them only with the given key, through Secrets Manager", () => {
+    const PRIMARY_KEY = "arn:aws:kms:eu-central-1:210987654321:key/primary-secrets-dr";
+    const names = ["authorworks-primary/payments/key", "authorworks-primary/auth/jwt", "authorworks-primary/payments/key"];
+    const with2 = eso({ primarySecrets: { names, kmsKeyArn: PRIMARY_KEY } });
+    const arns = ["payments/key", "auth/jwt"].map((p) => `arn:aws:secretsmanager:eu-central-1:210987654321:secret:authorworks-primary/${p}-??????`);
+    const docs = statements(with2, DOC);
+    expect(docs.slice(2)).toEqual([
+      { sid: "ReadPrimarySecretReplicas", effect: "Allow", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: arns },
+      {
+        sid: "DecryptPrimarySecretReplicasThroughSecretsManager",
+        effect: "Allow",
+        actions: ["kms:Decrypt"],
+        resources: [PRIMARY_KEY],
+        condition: [
+          { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-central-1.amazonaws.com"] },
+          { test: "StringLike", variable: "kms:EncryptionContext:SecretARN", values: arns },
+        ],
+      },
+    ]);
+    // The environment's own prefix and key stay as they are.
+    expect(docs.slice(0, 2)).toEqual(statements(json, DOC));
+    expect(statements(eso({ primarySecrets: { names: [], kmsKeyArn: PRIMARY_KEY } }), DOC)).toHaveLength(2);
+  });
 });
 
 describe("External Secrets Operator: the application ClusterSecretStore", () => {

@@ -203,6 +203,25 @@ describe("secrets in the pods: one ExternalSecret per service with exactly its c
     expect(deployment(plain, "quiet").lifecycle.ignore_changes).toEqual(["spec[0].replicas"]);
   });
 
+  test("catalogPrefix: the catalogue's secrets are a primary's replicas, the cache's stays the environment's own", () => {
+    const primary = synth(() => ({
+      secrets: {
+        namePrefix: PREFIX,
+        catalogPrefix: "authorworks-production",
+        cacheSecretName: `${PREFIX}/cache/auth-token`,
+        storeName: "app-store",
+        controllerRoleArn: ESO_ROLE,
+        kmsKeyArn: SECRETS_KEY,
+        dependsOn: [],
+        definitions: SECRETS,
+      },
+    }));
+    const keys = externalSecrets(primary)
+      .find((e) => e.metadata.name === "aw-ledger")!
+      .spec.data.map((d: Json) => d.remoteRef.key);
+    expect([...new Set(keys)]).toEqual(["authorworks-production/ledger/keys", `${PREFIX}/cache/auth-token`]);
+  });
+
   test("a secret outside the environment's prefix stops synth, naming the environment and the service", () => {
     expect(() =>
       synth(() => ({
@@ -327,5 +346,15 @@ describe("database users: a Job per database, signed in as the master user throu
       ]),
     );
     expect(deps).not.toContain("kubernetes_job_v1.workloads_database_users_atlas_job");
+  });
+
+  test("databaseUserJobs false: no Job, SecretStore or master-secret role, and the pods wait for their grant and ExternalSecret only", () => {
+    const off = synth(() => ({ databaseUserJobs: false }));
+    expect(resourcesOf(off, "kubernetes_job_v1")).toEqual({});
+    expect(Object.keys(resourcesOf(off, "aws_iam_role")).filter((id) => id.includes("database_users"))).toEqual([]);
+    expect(off.output.jobs.value).toEqual([]);
+    const deps = deployment(off, "ledger").depends_on as string[];
+    expect(deps.filter((d) => d.startsWith("kubernetes_job_v1."))).toEqual([]);
+    expect(deps).toEqual(expect.arrayContaining(["aws_iam_role_policy.db_ledger_connect_ledger", "helm_release.workloads_external_secrets"]));
   });
 });

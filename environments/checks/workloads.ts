@@ -275,11 +275,14 @@ export function checkWorkloads(c: Checker, cfg: EnvironmentConfig): void {
   c.intRange("workloads.autoscaling.requestsPerSecond", a.requestsPerSecond, 1, 1_000_000, "requests per second per pod");
   checkScalingPolicy(c, "workloads.autoscaling.scaleUp", a.scaleUp);
   checkScalingPolicy(c, "workloads.autoscaling.scaleDown", a.scaleDown);
-  if (w.databaseUserJobs !== undefined && c.boolean("workloads.databaseUserJobs", w.databaseUserJobs) && !w.databaseUserJobs && !cfg.standby?.readReplicas) {
+  // A standby's databases are its primary's (read replicas, or restored from its backups): the users come with the data.
+  const primaryData = cfg.standby?.readReplicas !== undefined || cfg.standby?.restoreFrom !== undefined;
+  if (w.databaseUserJobs !== undefined && c.boolean("workloads.databaseUserJobs", w.databaseUserJobs) && !w.databaseUserJobs && !primaryData) {
     c.fail(
       "workloads.databaseUserJobs",
       w.databaseUserJobs,
-      "true (or none) unless standby.readReplicas is set: without the Jobs nothing creates the services' PostgreSQL users; only a standby's read replicas have them already, replicated from the primary",
+      "true (or none) unless standby.readReplicas or standby.restoreFrom is set: without the Jobs nothing creates the services' PostgreSQL users; " +
+        "only a standby's databases, its primary's replicas or restored backups, have them already",
     );
   }
   checkPlatformWorkloads(c, cfg);

@@ -112,12 +112,15 @@ export interface PublicIngressProps {
 
 /** Secrets Manager values in the pods, through External Secrets Operator (modules/addons/external-secrets). */
 export interface WorkloadSecretsProps {
-  /**
-   * The catalogue's secrets are `<namePrefix>/<path>`: `authorworks-<env>`, or a standby's
-   * primary's (`authorworks-<primary>`, its replicas in this region).
-   */
+  /** `authorworks-<env>`: the environment's own secrets (the cache's) are `<namePrefix>/...`. */
   readonly namePrefix: string;
-  /** The cache's secret (modules/redis `authTokenSecretName`); the one name allowed outside `namePrefix`. */
+  /**
+   * The catalogue's secrets are `<catalogPrefix>/<path>`: a standby reading its primary's
+   * replicas in this region (`standby.applicationSecrets` "primary") passes `authorworks-<primary>`.
+   * @default namePrefix
+   */
+  readonly catalogPrefix?: string;
+  /** The cache's secret (modules/redis `authTokenSecretName`), under `namePrefix`. */
   readonly cacheSecretName: string;
   /** The ClusterSecretStore of the environment's secrets (`APPLICATION_SECRET_STORE`). */
   readonly storeName: string;
@@ -720,11 +723,14 @@ function databaseOf(def: ServiceDefinition, props: ServiceWorkloadsProps): IData
 function secretMappingsOf(def: ServiceDefinition, props: ServiceWorkloadsProps): SecretMapping[] {
   const secrets = props.secrets;
   if (!secrets) return [];
-  const mappings = serviceSecretMappings(def, secrets.definitions ?? SECRETS, secrets);
+  const catalogPrefix = secrets.catalogPrefix ?? secrets.namePrefix;
+  const mappings = serviceSecretMappings(def, secrets.definitions ?? SECRETS, { namePrefix: catalogPrefix, cacheSecretName: secrets.cacheSecretName });
   for (const m of mappings) {
-    if (m.remoteKey !== secrets.cacheSecretName && !m.remoteKey.startsWith(`${secrets.namePrefix}/`)) {
+    // The cache is the environment's own; the catalogue's secrets may be a primary's replicas.
+    const prefix = m.remoteKey === secrets.cacheSecretName ? secrets.namePrefix : catalogPrefix;
+    if (!m.remoteKey.startsWith(`${prefix}/`)) {
       throw new Error(
-        `${props.environment}: service "${def.name}": secret "${m.remoteKey}" is outside the environment's prefix; accepted: names under "${secrets.namePrefix}/"`,
+        `${props.environment}: service "${def.name}": secret "${m.remoteKey}" is outside the environment's prefix; accepted: names under "${prefix}/"`,
       );
     }
   }
