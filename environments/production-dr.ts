@@ -85,8 +85,8 @@ export const productionDr: EnvironmentConfig = {
     // What holds production's database objective at 5 minutes (dr.rpoMinutes.database), and
     // what the services read while warm. Each replica is production's class, db.r6g.large
     // (16 GiB, so production's default max_connections once promoted), single-AZ while it
-    // follows; a failover promotes them (promoted: true) and adds the second AZ (multiAz: true)
-    // in the same apply (region-failure.md).
+    // follows; a failover promotes them (by the CLI, then promoted: true here), and the
+    // reconciling apply gives them database's Multi-AZ and backups (region-failure.md steps 4, 6).
     readReplicas: { instanceClass: "db.r6g.large", multiAz: false, promoted: false },
   },
 };

@@ -417,7 +417,8 @@ export interface StandbyConfig {
  * the sizes below; its storage is its source's (the standby's `database` section is the
  * primary's, checked by loadEnvironments), its replica lag pages the critical topic
  * (modules/monitoring `REPLICA_LAG_ALARM`). Once promoted, each takes the sizes of
- * `database` (the primary's): one apply promotes and scales it (region-failure.md step 4).
+ * `database` (the primary's): promoted by `aws rds promote-read-replica` or by the apply that
+ * sets `promoted`, which also scales it (region-failure.md steps 4 and 6).
  */
 export interface ReadReplicaConfig {
   /**
