@@ -3,19 +3,9 @@ import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { buildApp } from "../../environments/app";
 import { ENVIRONMENTS } from "../../environments";
 import { AuthorWorksStack, TERRAFORM_REQUIRED_VERSION } from "../../environments/stack-base";
+import { COMMITTED_STACKS } from "../real-app";
 
-/** The committed app's stacks, in the order the app makes them. */
-const STACKS = [
-  "bootstrap",
-  "dev",
-  "dev-platform",
-  "staging",
-  "staging-platform",
-  "production",
-  "production-platform",
-  "production-dr",
-  "production-dr-platform",
-];
+const STACKS = COMMITTED_STACKS;
 
 describe("AuthorWorksStack's prepareStack and toTerraform (resolveTokens instead of cdktf's walk)", () => {
   // The committed app, every stack: each environment makes elements of other shapes (durability and availability presets, zone counts, a DR region in production only, a warm standby).

@@ -5,7 +5,7 @@ import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import { Json, loadableAlone } from "../helpers";
-import { realStacks } from "../real-app";
+import { COMMITTED_STACKS, realStacks } from "../real-app";
 import { synthApp } from "../synth-app";
 import { PLATFORM_STACK_SECRET_PATHS } from "../../variables/secrets";
 import { PLAN_READ_ACTIONS } from "../../modules/security/github";
@@ -17,17 +17,7 @@ describe("the app", () => {
   const app = buildApp({ environments: ENVIRONMENTS, processEnv: {}, outdir: Testing.app().outdir });
 
   test("has exactly the bootstrap stack and, per environment, its AWS stack and its platform stack (production-dr runs warm: it has one)", () => {
-    const order = [
-      "bootstrap",
-      "dev",
-      "dev-platform",
-      "staging",
-      "staging-platform",
-      "production",
-      "production-platform",
-      "production-dr",
-      "production-dr-platform",
-    ];
+    const order = COMMITTED_STACKS;
     expect(app.node.children.map((c) => c.node.id)).toEqual(order);
     expect(Object.keys(stacks)).toEqual([...order].sort());
   });

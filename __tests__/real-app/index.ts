@@ -14,6 +14,19 @@ import { join } from "node:path";
 import type { Json } from "../helpers";
 
 /** The variable global-setup.ts sets to this run's directory. */
+/** The committed app's stacks, in the order the app makes them (each environment, then its platform layer). */
+export const COMMITTED_STACKS: readonly string[] = [
+  "bootstrap",
+  "dev",
+  "dev-platform",
+  "staging",
+  "staging-platform",
+  "production",
+  "production-platform",
+  "production-dr",
+  "production-dr-platform",
+];
+
 export const RUN_DIR_VARIABLE = "AUTHORWORKS_JEST_RUN_DIR";
 
 /** How long the synth may take, in ms (it takes 1-2 s; more on a loaded machine). */
