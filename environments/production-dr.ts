@@ -68,8 +68,16 @@ export const productionDr: EnvironmentConfig = {
   edge: { priceClass: production.edge.priceClass, aliases: [], wafRateLimit: production.edge.wafRateLimit },
   security: production.security,
   observability: production.observability,
-  // Warm: no idle CI runners (the scale set starts them on demand). Failover: production's 2.
-  delivery: { ...production.delivery, runners: { ...production.delivery.runners, minRunners: 0 } },
+  delivery: {
+    ...production.delivery,
+    // Warm: no idle CI runners (the scale set starts them on demand). Failover: production's 2.
+    runners: { ...production.delivery.runners, minRunners: 0 },
+    // Warm: a release replaces the old version at once, with no canary analysis. Only Route 53's
+    // checks reach the standby, so the analysis would find no requests, stay inconclusive and
+    // hold the release at 10 %: the standby would serve old code at a failover. Failover:
+    // production's canary (users' requests measure it again).
+    canarySteps: [{ setWeight: 100 }],
+  },
   // Its own vault, for the recovery points taken here; nothing is copied further.
   backup: { retentionDays: production.backup.retentionDays, vaultLock: production.backup.vaultLock, replicateBackupsBucket: false },
   // Production's approvers: at 100 % a person decides, so a failover's spend is never cut automatically.

@@ -537,7 +537,10 @@ export interface DeliveryConfig {
   readonly runners: { readonly minRunners: number; readonly maxRunners: number };
   /**
    * Canary steps of every service's Rollout: `setWeight` percentages of requests (strictly
-   * increasing, the last 100) and pauses. @default DEFAULT_CANARY_STEPS (seed 003: 10 %, 10 min, 50 %, 30 min, 100 %)
+   * increasing, the last 100) and pauses. `[{ setWeight: 100 }]`: no canary and no analysis
+   * (a warm standby, which only Route 53's checks reach: the analysis would find no requests,
+   * stay inconclusive and hold every release at its first weight).
+   * @default DEFAULT_CANARY_STEPS (seed 003: 10 %, 10 min, 50 %, 30 min, 100 %)
    */
   readonly canarySteps?: readonly CanaryStep[];
   /**

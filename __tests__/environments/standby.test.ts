@@ -9,6 +9,7 @@ import { loadEnvironments } from "../../environments/config";
 import { production } from "../../environments/production";
 import { productionDr } from "../../environments/production-dr";
 import type { EnvironmentConfig, StandbyConfig } from "../../environments/types";
+import { DEFAULT_CANARY_STEPS } from "../../modules/addons/delivery/argo-rollouts";
 import { BACKUP_TAG } from "../../modules/backup";
 import { replicaLagThresholdSeconds } from "../../modules/monitoring";
 import { GITHUB_OIDC_HOST } from "../../modules/security/github";
@@ -359,6 +360,20 @@ describe("production-dr-platform, warm: the services read the replicas, nothing 
     }
     const runners = JSON.parse(resource(platform, "helm_release", "addons_arc_runners_release").values[0]);
     expect([runners.minRunners, runners.maxRunners]).toEqual([0, production.delivery.runners.maxRunners]);
+  });
+
+  test("releases are not held by a canary analysis no user traffic could measure: one step to 100 %, no analysis; production keeps its canary", () => {
+    const rolloutsOf = (json: Json): Json[] => JSON.parse(resource(json, "helm_release", "workloads_rollouts").values[0]).resources;
+    const drRollouts = rolloutsOf(platform);
+    expect(drRollouts.map((r) => r.metadata.name).sort()).toEqual(SERVICES.map((s) => s.workload).sort());
+    for (const r of drRollouts) {
+      expect(r.spec.strategy.canary.steps).toEqual([{ setWeight: 100 }]);
+      expect(r.spec.strategy.canary).not.toHaveProperty("analysis");
+    }
+    for (const r of rolloutsOf(stacks["production-platform"])) {
+      expect(r.spec.strategy.canary.steps).toEqual(DEFAULT_CANARY_STEPS);
+      expect(r.spec.strategy.canary.analysis.startingStep).toBe(1);
+    }
   });
 });
 

@@ -320,6 +320,14 @@ describe("Argo Rollouts", () => {
     expect(DEFAULT_CANARY_STEPS).toBe(s.canary.steps);
   });
 
+  test("steps that end before the analysis starts (one step to 100 %) get no analysis; two steps get it from the second", () => {
+    const single = defaultCanaryStrategy({ service: "gateway", namespace: "authorworks", steps: [{ setWeight: 100 }] });
+    expect(single.canary.steps).toEqual([{ setWeight: 100 }]);
+    expect(single.canary).not.toHaveProperty("analysis");
+    const two = defaultCanaryStrategy({ service: "gateway", namespace: "authorworks", steps: [{ setWeight: 50 }, { setWeight: 100 }] });
+    expect(two.canary.analysis?.startingStep).toBe(1);
+  });
+
   test("ClusterAnalysisTemplate fails on error rate > 5 % and p99 > 1000 ms, from kube-prometheus-stack", () => {
     const t = rawResource(fixtureJson, "addons_argo_rollouts_analysis_templates", "ClusterAnalysisTemplate");
     expect(t.metadata.name).toBe(ANALYSIS_TEMPLATE);

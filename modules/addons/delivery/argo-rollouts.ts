@@ -157,8 +157,12 @@ export interface CanaryStrategy {
     readonly maxSurge: number;
     readonly maxUnavailable: number;
     readonly steps: readonly CanaryStep[];
-    /** Background analysis: runs from `startingStep` until the rollout completes; a failure aborts it. */
-    readonly analysis: {
+    /**
+     * Background analysis: runs from `startingStep` until the rollout completes; a failure
+     * aborts it. Absent when the steps end before `startingStep` (a single `setWeight: 100`):
+     * there is no canary phase to measure.
+     */
+    readonly analysis?: {
       readonly templates: readonly { readonly templateName: string; readonly clusterScope: boolean }[];
       readonly startingStep: number;
       readonly args: readonly AnalysisArg[];
@@ -208,14 +212,20 @@ export function canaryStepProblems(steps: readonly CanaryStep[]): { field: strin
   return problems;
 }
 
+/** Step index the background analysis starts at: the first step after the first weight. */
+const ANALYSIS_STARTING_STEP = 1;
+
 /**
  * The default canary strategy of a service: seed 003's steps with the health analysis
  * running in the background from the first step (10 % traffic) on, measuring the new
  * version's pods only. One extra pod at most (the namespace quota leaves room for one
- * per service), none unavailable.
+ * per service), none unavailable. Steps that are a single `setWeight: 100` (a standby
+ * without user traffic, whose analysis would find no requests and stay inconclusive) get
+ * no analysis: the new version replaces the old one at once.
  */
 export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
   const routing = target.trafficRouting;
+  const steps = target.steps ?? DEFAULT_CANARY_STEPS;
   return {
     canary: {
       ...(routing
@@ -230,16 +240,20 @@ export function defaultCanaryStrategy(target: CanaryTarget): CanaryStrategy {
         : {}),
       maxSurge: 1,
       maxUnavailable: 0,
-      steps: target.steps ?? DEFAULT_CANARY_STEPS,
-      analysis: {
-        templates: [{ templateName: ANALYSIS_TEMPLATE, clusterScope: true }],
-        startingStep: 1,
-        args: [
-          { name: "service", value: target.service },
-          { name: "namespace", value: target.namespace },
-          { name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } },
-        ],
-      },
+      steps,
+      ...(steps.length > ANALYSIS_STARTING_STEP
+        ? {
+            analysis: {
+              templates: [{ templateName: ANALYSIS_TEMPLATE, clusterScope: true }],
+              startingStep: ANALYSIS_STARTING_STEP,
+              args: [
+                { name: "service", value: target.service },
+                { name: "namespace", value: target.namespace },
+                { name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } },
+              ],
+            },
+          }
+        : {}),
     },
   };
 }
