@@ -124,8 +124,9 @@ export class PlatformStack extends AuthorWorksStack {
     });
     this.storageKey = EncryptionKey.fromAliasName(this, "storage-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "storage") });
     this.logsKey = EncryptionKey.fromAliasName(this, "logs-key", { aws: this.aws, aliasName: names.kmsAlias(env.name, "logs") });
-    // A standby's services read and write its primary's replicas of their buckets (the data is
-    // there), encrypted with the primary's DR storage key; its own buckets hold the rest (logs).
+    // A standby's services use its primary's replicas of their buckets (the data is there;
+    // read-only while the databases follow, `bucketAccess` below), encrypted with the
+    // primary's DR storage key; its own buckets hold the rest (logs).
     const primary = env.standby?.primary;
     const replicaKey = primary
       ? EncryptionKey.fromAliasName(this, "replica-storage-key", { aws: this.aws, aliasName: names.drKmsAlias(primary, "storage") })
@@ -265,6 +266,10 @@ export class PlatformStack extends AuthorWorksStack {
       namespace: this.tenancy.namespaceName(APPLICATION_NAMESPACE),
       sizing: env.workloads,
       buckets: this.buckets,
+      // A standby whose databases follow its primary's (standby.readReplicas.promoted false)
+      // serves reads only: its buckets are the primary's one-way replicas, and an upload there
+      // during a blip of the primary would never reach the primary. Read-write once promoted.
+      bucketAccess: env.standby?.readReplicas?.promoted === false ? "read" : "read-write",
       databases,
       databaseAdminNamespace: this.tenancy.namespaceName(SYSTEM_NAMESPACE),
       secrets: {

@@ -436,7 +436,9 @@ export interface ReadReplicaConfig {
    * breaks replication for good), at `database`'s sizes. false with `pilotLight` false is a
    * warm standby: accepted only with RDS Proxy off (`database.proxy.enabled`: it targets no
    * read replica), no database user Jobs (`workloads.databaseUserJobs`) and the primary's
-   * application secrets (`applicationSecrets`), environments/checks/standby.ts.
+   * application secrets (`applicationSecrets`), environments/checks/standby.ts. It also sets
+   * the services' access to the primary's bucket replicas: read-only while false (replication
+   * is one-way: an upload there would never reach the primary), read-write once true.
    */
   readonly promoted: boolean;
 }

@@ -43,6 +43,15 @@ const productionOfPilotLight: EnvironmentConfig = {
 /** production-dr as a pilot light: only what must exist ahead, with the replicas. */
 const pilotLight = withStandby({ pilotLight: true });
 
+/** Each service's S3 grant in a platform stack: `<service> <bucket> <policy name>`, sorted. */
+const bucketGrantsOf = (json: Json): string[] =>
+  Object.entries(resourcesOf(json, "aws_iam_role_policy"))
+    .filter(([, p]) => String(p.name).startsWith("s3-"))
+    .map(([id, p]) => `${/_grant_workloads_([a-z]+)_pod_identity_role_/.exec(id)?.[1]} ${p.name}`)
+    .sort();
+/** The grants every service with buckets has, in `mode`. */
+const expectedBucketGrants = (mode: string): string[] => SERVICES.flatMap((s) => s.buckets.map((b) => `${s.name} s3-${b}-${mode}`)).sort();
+
 /** The ConfigError message of loading `envs`. */
 function errorOf(envs: readonly EnvironmentConfig[]): string {
   try {
@@ -362,6 +371,22 @@ describe("production-dr-platform, warm: the services read the replicas, nothing 
     expect([runners.minRunners, runners.maxRunners]).toEqual([0, production.delivery.runners.maxRunners]);
   });
 
+  test("the services only read production's bucket replicas while the databases follow: replication is one-way, an upload here would never reach production", () => {
+    const grants = bucketGrantsOf(platform);
+    expect(grants).toEqual(expectedBucketGrants("read"));
+    expect(grants.length).toBeGreaterThanOrEqual(4);
+    // The services' grants only (Loki, for one, writes production-dr's own logs bucket).
+    const actions = Object.entries(dataOf(platform, "aws_iam_policy_document"))
+      .filter(([id]) => /^(content|media|exports)_bucket_grant_workloads_/.test(id))
+      .map(([, d]) => d)
+      .flatMap((d) => (d.statement as Json[]).flatMap((st) => st.actions as string[]));
+    expect(actions).toContain("s3:GetObject");
+    expect(actions).not.toContain("s3:PutObject");
+    expect(actions).not.toContain("kms:GenerateDataKey");
+    // production's own services read and write their buckets.
+    expect(bucketGrantsOf(stacks["production-platform"])).toEqual(expectedBucketGrants("read-write"));
+  });
+
   test("releases are not held by a canary analysis no user traffic could measure: one step to 100 %, no analysis; production keeps its canary", () => {
     const rolloutsOf = (json: Json): Json[] => JSON.parse(resource(json, "helm_release", "workloads_rollouts").values[0]).resources;
     const drRollouts = rolloutsOf(platform);
@@ -420,6 +445,11 @@ describe("production-dr in a failover: pilotLight false, read replicas promoted"
     expect(statements(platform, "workloads_database_users_policy_document").find((x) => x.sid === "DecryptThroughSecretsManager")?.resources).toEqual([
       "${data.aws_kms_alias.replica_secrets_key.target_key_arn}",
     ]);
+  });
+
+  test("its platform stack's services read and write production's bucket replicas once the databases are promoted (writes go to us-west-2 until the fail back)", () => {
+    const platform = synthApp({ environments: [production, promoted] })["production-dr-platform"];
+    expect(bucketGrantsOf(platform)).toEqual(expectedBucketGrants("read-write"));
   });
 
   test("the lag alarms go (nothing replicates any more); no proxy: the services keep their direct connections (database.proxy.enabled stays false)", () => {

@@ -18,7 +18,7 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { AwsContext } from "../iam";
 import { PodIdentityRole } from "../iam/pod-identity";
-import type { IBucket } from "../s3";
+import type { BucketAccessMode, IBucket } from "../s3";
 import {
   ALB_USE_ANNOTATION_PORT,
   CanaryStep,
@@ -162,9 +162,16 @@ export interface ServiceWorkloadsProps {
   readonly sizing: WorkloadSizing;
   /**
    * The buckets by purpose, owned here or imported (`StorageBucket.fromBucketAttributes`);
-   * every bucket a service lists must be here. Each service gets `grantReadWrite` on its own.
+   * every bucket a service lists must be here. Each service gets `bucketAccess` on its own.
    */
   readonly buckets: Readonly<Record<string, IBucket>>;
+  /**
+   * What each service may do in its buckets: `"read-write"`, or `"read"` (list and get only),
+   * for a standby whose databases still follow its primary's: the buckets are the primary's
+   * one-way replicas, and an object written there would never reach the primary.
+   * @default "read-write"
+   */
+  readonly bucketAccess?: BucketAccessMode;
   /**
    * The database of every service that `ownsDatabase`, by service name (owned here, or
    * `PostgresDatabase.fromDatabaseAttributes`). Each such service signs in as
@@ -455,7 +462,11 @@ export class ServiceWorkloads extends Construct {
           ].join(", ")}`,
         })
       : undefined;
-    const bucketGrants = role ? def.buckets.map((purpose) => bucketOf(def, purpose, props).grantReadWrite(role.role)) : [];
+    const bucketGrants = role
+      ? def.buckets.map((purpose) =>
+          props.bucketAccess === "read" ? bucketOf(def, purpose, props).grantRead(role.role) : bucketOf(def, purpose, props).grantReadWrite(role.role),
+        )
+      : [];
     const databaseGrant = database && role ? database.grantConnect(role.role, databaseUser(def.name), `connect-${def.name}`) : undefined;
     const connectionSettings = database
       ? new ConfigMapV1(scope, "connection-settings", {
