@@ -46,9 +46,12 @@ export const productionDr: EnvironmentConfig = {
     // Stays false after a promotion: the promoted databases keep them.
     databaseUserJobs: false,
   },
-  // Production's: the warm standby stays below it; during a failover this environment carries
-  // production's spend, and a budget action at 100 % must not stop the failover.
-  monthlyBudgetUsd: production.monthlyBudgetUsd,
+  // Warm: $1,800, above the standby's fixed $1,355.32 (75 %, under the 80 % e-mail) and far
+  // below production's, so a standby scaled up by accident (nodes, cache, runners left at a
+  // failover's sizes) is caught. Failover: production's $4,000 (the runbook's diff), as it
+  // carries production's spend; the budget action stays MANUAL (budgetAction below), so a
+  // failover's spend is never cut automatically.
+  monthlyBudgetUsd: 1800,
   kubernetes: {
     ...production.kubernetes,
     nodeGroups: {

@@ -162,6 +162,12 @@ describe("production-dr, committed: a warm standby in us-west-2", () => {
     expect(Object.keys(stacks)).toContain("production-dr-platform");
   });
 
+  test("its budget is the warm standby's, $1,800, below production's, so a standby left scaled up alerts; its action at 100 % waits for an approver", () => {
+    expect(resource(dr, "aws_budgets_budget", "monitoring_budget").limit_amount).toBe("1800");
+    expect(Number(resource(stacks.production, "aws_budgets_budget", "monitoring_budget").limit_amount)).toBeGreaterThan(1800);
+    expect(resource(dr, "aws_budgets_budget_action", "monitoring_budget_action_action").approval_model).toBe("MANUAL");
+  });
+
   test("nothing that writes or is global: no RDS Proxy, registry, distribution or health check of its own", () => {
     for (const type of ["aws_db_proxy", "aws_ecr_repository", "aws_cloudfront_distribution", "aws_route53_health_check"]) {
       expect([type, count(dr, type)]).toEqual([type, 0]);
