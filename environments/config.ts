@@ -269,15 +269,15 @@ function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnviro
   const failover = primary.dns.failover;
   const warm = env.standby?.pilotLight === false && env.standby.readReplicas?.promoted === false;
   if (failover && warm && failover.secondaryAlarm !== true) {
-    throw new ConfigError(primary.name, [
-      `dns.failover.secondaryAlarm: got ${JSON.stringify(failover.secondaryAlarm ?? null)}; accepted: true while ${env.name} is a warm standby ` +
+    problems.push(
+      `${primary.name}'s dns.failover.secondaryAlarm: got ${JSON.stringify(failover.secondaryAlarm ?? null)}; accepted: true while ${env.name} is a warm standby ` +
         "(standby.pilotLight false, standby.readReplicas.promoted false): its health check passes, and its failure leaves no failover target",
-    ]);
+    );
   }
   if (failover && env.standby?.pilotLight === true && failover.secondaryAlarm === true) {
-    throw new ConfigError(primary.name, [
-      `dns.failover.secondaryAlarm: got true; accepted: false (or none) while ${env.name} is a pilot light (standby.pilotLight true): its health check fails by design, the alarm would never clear`,
-    ]);
+    problems.push(
+      `${primary.name}'s dns.failover.secondaryAlarm: got true; accepted: false (or none) while ${env.name} is a pilot light (standby.pilotLight true): its health check fails by design, the alarm would never clear`,
+    );
   }
   const failoverTo = primary.dns.failover?.secondaryRegion;
   if (failoverTo !== undefined && failoverTo !== env.region) {

@@ -223,6 +223,8 @@ export class PlatformStack extends AuthorWorksStack {
           manifestsRepoUrl: env.delivery.manifestsRepoUrl,
           manifestsRevision: env.delivery.manifestsRevision,
           autoSync: env.delivery.autoSync,
+          // A standby on read replicas: no migration Job or CronJob from the manifests (they would write).
+          denyJobs: env.standby?.readReplicas?.promoted === false,
           runners: env.delivery.runners,
           githubRepository: env.security.githubRepository,
           // The runners' own GitHub App (variables/secrets.ts), not the content service's.

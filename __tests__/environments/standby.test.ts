@@ -17,7 +17,7 @@ import { names } from "../../variables/project";
 import { PLATFORM_OWNER, PLATFORM_STACK_SECRET_PATHS, SECRETS } from "../../variables/secrets";
 import { DATABASE_SERVICES, SERVICES } from "../../variables/services";
 import { ConfigError } from "../../variables/validation";
-import { Json, addressesThrough, dataOf, loadableAlone, resource, resourcesOf, statements } from "../helpers";
+import { Json, addressesThrough, dataOf, loadableAlone, rawResource, resource, resourcesOf, statements } from "../helpers";
 import { realStacks } from "../real-app";
 import { synthApp } from "../synth-app";
 
@@ -391,6 +391,18 @@ describe("production-dr-platform, warm: the services read the replicas, nothing 
     expect(actions).not.toContain("kms:GenerateDataKey");
     // production's own services read and write their buckets.
     expect(bucketGrantsOf(stacks["production-platform"])).toEqual(expectedBucketGrants("read-write"));
+  });
+
+  test("Argo CD may not sync Jobs or CronJobs while the databases follow (a migration would write); production's and a promoted standby's may", () => {
+    const denied = (json: Json): string[] =>
+      (rawResource(json, "addons_argo_cd_applications", "AppProject").spec.namespaceResourceBlacklist as Json[])
+        .filter((k) => k.group === "batch")
+        .map((k) => k.kind)
+        .sort();
+    expect(denied(platform)).toEqual(["CronJob", "Job"]);
+    expect(denied(stacks["production-platform"])).toEqual([]);
+    const promoted = withStandby({ readReplicas: { ...productionDr.standby!.readReplicas!, promoted: true } });
+    expect(denied(synthApp({ environments: [production, promoted] })["production-dr-platform"])).toEqual([]);
   });
 
   test("releases are not held by a canary analysis no user traffic could measure: one step to 100 %, no analysis; production keeps its canary", () => {
@@ -803,12 +815,22 @@ describe("bad input: a standby and its primary", () => {
 
   test("production's SECONDARY alarm is required while production-dr is warm, and refused while it is a pilot light", () => {
     expect(errorOf([productionOfPilotLight, productionDr])).toContain(
-      'Invalid configuration for environment "production" (nothing was synthesized):\n  - dns.failover.secondaryAlarm: got false; accepted: true while production-dr is a warm standby ' +
+      'Invalid configuration for environment "production-dr" (nothing was synthesized):\n  - production\'s dns.failover.secondaryAlarm: got false; accepted: true while production-dr is a warm standby ' +
         "(standby.pilotLight false, standby.readReplicas.promoted false): its health check passes, and its failure leaves no failover target",
     );
     expect(errorOf([production, pilotLight])).toContain(
-      "dns.failover.secondaryAlarm: got true; accepted: false (or none) while production-dr is a pilot light (standby.pilotLight true): its health check fails by design, the alarm would never clear",
+      "  - production's dns.failover.secondaryAlarm: got true; accepted: false (or none) while production-dr is a pilot light (standby.pilotLight true): its health check fails by design, the alarm would never clear",
     );
+  });
+
+  test("the SECONDARY alarm's problem is listed with the standby's others in one message", () => {
+    const msg = errorOf([productionOfPilotLight, { ...productionDr, accountId: "444444444444" }]);
+    expect(
+      msg
+        .split("\n")
+        .filter((l) => l.startsWith("  - "))
+        .map((l) => l.slice(4, l.indexOf(":"))),
+    ).toEqual(["accountId", "production's dns.failover.secondaryAlarm"]);
   });
 
   test("another account than its primary's is refused (the replicated data is in the primary's)", () => {

@@ -61,6 +61,12 @@ export const TERRAFORM_OWNED_KINDS: readonly { group: string; kind: string }[] =
  */
 export const DENIED_KINDS: readonly { group: string; kind: string }[] = [{ group: "external-secrets.io", kind: "SecretStore" }];
 
+/** Kinds denied as well while the environment's databases are read-only (`ArgoCdProps.denyJobs`): the manifests' writers. */
+export const READ_ONLY_DENIED_KINDS: readonly { group: string; kind: string }[] = [
+  { group: "batch", kind: "Job" },
+  { group: "batch", kind: "CronJob" },
+];
+
 /**
  * Kinds both create in the application namespaces, each its own objects by name: the
  * manifests repository needs ConfigMaps (configuration), and modules/workloads makes a few
@@ -93,6 +99,12 @@ export interface ArgoCdProps {
   readonly groups?: AccessGroups;
   /** Namespaces the project may deploy to. @default APPLICATION_NAMESPACES */
   readonly destinationNamespaces?: readonly string[];
+  /**
+   * Deny Jobs and CronJobs (`READ_ONLY_DENIED_KINDS`) too: for a standby whose databases are
+   * read replicas, where a migration or a scheduled writer would only fail, or write to the
+   * primary's bucket replicas. @default false
+   */
+  readonly denyJobs?: boolean;
 }
 
 interface ComponentValues {
@@ -150,7 +162,10 @@ export function appProject(env: EnvironmentName, props: ArgoCdProps): object {
       destinations: (props.destinationNamespaces ?? APPLICATION_NAMESPACES).map((namespace) => ({ server: IN_CLUSTER, namespace })),
       // No cluster-scoped kind: namespaces, CRDs and cluster RBAC are Terraform's.
       clusterResourceWhitelist: [],
-      namespaceResourceBlacklist: [...TERRAFORM_OWNED_KINDS, ...DENIED_KINDS].map((k) => ({ group: k.group, kind: k.kind })),
+      namespaceResourceBlacklist: [...TERRAFORM_OWNED_KINDS, ...DENIED_KINDS, ...(props.denyJobs ? READ_ONLY_DENIED_KINDS : [])].map((k) => ({
+        group: k.group,
+        kind: k.kind,
+      })),
       orphanedResources: { warn: true },
     },
   };

@@ -21,6 +21,8 @@ export interface DeliveryAddonsOptions {
   readonly manifestsRevision: string;
   /** Automated sync with self-heal and prune (`env.delivery.autoSync`). */
   readonly autoSync: boolean;
+  /** Argo CD denies Jobs and CronJobs (`ArgoCdProps.denyJobs`). @default false */
+  readonly denyJobs?: boolean;
   /** Runner scale set bounds (`env.delivery.runners`). */
   readonly runners: { readonly minRunners: number; readonly maxRunners: number };
   /** `owner/name` (`env.security.githubRepository`): runners register for the owner. */
@@ -42,7 +44,13 @@ export interface DeliveryAddonsOptions {
 /** Argo CD, Argo Rollouts, the runner controller and the environment's runner scale set. */
 export function deliveryAddons(o: DeliveryAddonsOptions): PlatformAddon[] {
   return [
-    new ArgoCdAddon({ manifestsRepoUrl: o.manifestsRepoUrl, manifestsRevision: o.manifestsRevision, autoSync: o.autoSync, groups: o.groups }),
+    new ArgoCdAddon({
+      manifestsRepoUrl: o.manifestsRepoUrl,
+      manifestsRevision: o.manifestsRevision,
+      autoSync: o.autoSync,
+      groups: o.groups,
+      denyJobs: o.denyJobs,
+    }),
     new ArgoRolloutsAddon({ prometheusUrl: o.prometheusUrl, architecture: o.architecture, verifyAlbTargetGroups: o.verifyAlbTargetGroups }),
     new ArcControllerAddon(),
     new RunnerScaleSetAddon({
