@@ -349,6 +349,32 @@ describe("production-dr-platform, warm: the services read the replicas, nothing 
     ]);
   });
 
+  test("production's secrets DR key lets the account's roles decrypt through Secrets Manager in us-west-2 (what External Secrets and the plan role rely on)", () => {
+    expect(dataOf(stacks.production, "aws_kms_alias")).not.toHaveProperty("keys_secrets_dr_alias");
+    expect(resource(stacks.production, "aws_kms_alias", "keys_secrets_dr_alias")).toMatchObject({
+      name: "alias/authorworks-production-secrets-dr",
+      target_key_id: "${aws_kms_key.keys_secrets_dr_key.key_id}",
+    });
+    // The key is made in us-west-2 (production's DR provider) under that policy.
+    expect(resource(stacks.production, "aws_kms_key", "keys_secrets_dr_key")).toMatchObject({
+      provider: "aws.dr",
+      policy: "${data.aws_iam_policy_document.keys_secrets_dr_policy.json}",
+    });
+    const use = statements(stacks.production, "keys_secrets_dr_policy").find((x) => (x.actions as string[]).includes("kms:Decrypt"));
+    expect(use).toMatchObject({
+      effect: "Allow",
+      principals: [{ type: "AWS", identifiers: ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"] }],
+      resources: ["*"],
+    });
+    expect(use!.condition).toEqual(
+      expect.arrayContaining([
+        { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.us-west-2.amazonaws.com"] },
+        { test: "StringEquals", variable: "kms:CallerAccount", values: ["${data.aws_caller_identity.current.account_id}"] },
+      ]),
+    );
+    expect(use!.condition).toHaveLength(2);
+  });
+
   test("the secrets read at plan are production's replicas, and production-dr's plan role may read exactly those two with production's secrets DR key", () => {
     expect(
       Object.values(dataOf(platform, "aws_secretsmanager_secret_version"))
