@@ -13,7 +13,7 @@ import { ENVIRONMENT_CHECKS } from "./checks";
 import { networkLayout } from "./checks/network";
 import { checkDatabaseObjective } from "./checks/dr";
 import { checkShape } from "./checks/shape";
-import type { EnvironmentConfig, SubnetLayout } from "./types";
+import { type EnvironmentConfig, type SubnetLayout, isWarmStandby } from "./types";
 
 /** One service database with the environment's defaults and overrides applied. */
 export interface ResolvedDatabase {
@@ -267,7 +267,7 @@ function checkStandbyPair(env: ResolvedEnvironment, all: readonly ResolvedEnviro
   // A warm standby's health check passes, and its failure leaves the PRIMARY without a failover
   // target: it must warn. A pilot light's fails by design: an alarm on it would never clear.
   const failover = primary.dns.failover;
-  const warm = env.standby?.pilotLight === false && env.standby.readReplicas?.promoted === false;
+  const warm = isWarmStandby(env.standby);
   if (failover && warm && failover.secondaryAlarm !== true) {
     problems.push(
       `${primary.name}'s dns.failover.secondaryAlarm: got ${JSON.stringify(failover.secondaryAlarm ?? null)}; accepted: true while ${env.name} is a warm standby ` +

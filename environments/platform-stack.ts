@@ -35,7 +35,7 @@ import { PLATFORM_OWNER, SECRETS } from "../variables/secrets";
 import { SERVICES } from "../variables/services";
 import { BUCKETS, BucketPurpose } from "../variables/storage";
 import type { ResolvedEnvironment } from "./config";
-import type { PublicCanaryConfig } from "./types";
+import { type PublicCanaryConfig, isWarmStandby } from "./types";
 import { AuthorWorksStack, environmentAws } from "./stack-base";
 
 /** Bucket purposes the services use (variables/services.ts): what a standby reads from its primary's replicas. */
@@ -194,6 +194,8 @@ export class PlatformStack extends AuthorWorksStack {
         ? EncryptionKey.fromAliasName(this, "replica-secrets-key", { aws: this.aws, aliasName: names.drKmsAlias(primary, "secrets") })
         : undefined;
     const databaseUserJobs = env.workloads.databaseUserJobs ?? true;
+    // Running on replicas that still follow: nothing may write (environments/types.ts isWarmStandby).
+    const warm = isWarmStandby(env.standby);
     this.addons = new PlatformAddons(this, "addons", {
       context: this.addonContext,
       existingNamespaces: {
@@ -224,7 +226,7 @@ export class PlatformStack extends AuthorWorksStack {
           manifestsRevision: env.delivery.manifestsRevision,
           autoSync: env.delivery.autoSync,
           // A standby on read replicas: no migration Job or CronJob from the manifests (they would write).
-          denyJobs: env.standby?.readReplicas?.promoted === false,
+          denyJobs: warm,
           runners: env.delivery.runners,
           githubRepository: env.security.githubRepository,
           // The runners' own GitHub App (variables/secrets.ts), not the content service's.
@@ -271,7 +273,7 @@ export class PlatformStack extends AuthorWorksStack {
       // A standby whose databases follow its primary's (standby.readReplicas.promoted false)
       // serves reads only: its buckets are the primary's one-way replicas, and an upload there
       // during a blip of the primary would never reach the primary. Read-write once promoted.
-      bucketAccess: env.standby?.readReplicas?.promoted === false ? "read" : "read-write",
+      bucketAccess: warm ? "read" : "read-write",
       databases,
       databaseAdminNamespace: this.tenancy.namespaceName(SYSTEM_NAMESPACE),
       secrets: {

@@ -362,6 +362,14 @@ export interface DnsFailoverConfig {
   readonly secondaryAlarm?: boolean;
 }
 
+/**
+ * A warm standby: running (`pilotLight` false) on read replicas that still follow
+ * (`readReplicas.promoted` false), so nothing of it may write (checks/standby.ts).
+ */
+export function isWarmStandby(standby: StandbyConfig | undefined): boolean {
+  return standby?.pilotLight === false && standby.readReplicas?.promoted === false;
+}
+
 export interface StandbyConfig {
   /**
    * The environment this one takes over from. Same account and zone; this environment's

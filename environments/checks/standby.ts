@@ -9,7 +9,7 @@ import { RDS_AUTOMATED_BACKUPS_ARN, RDS_POSTGRES_INSTANCE_CLASSES } from "../../
 import { ENVIRONMENT_NAMES } from "../../variables/project";
 import { DATABASE_SERVICES } from "../../variables/services";
 import type { Checker } from "../../variables/validation";
-import type { EnvironmentConfig } from "../types";
+import { type EnvironmentConfig, isWarmStandby } from "../types";
 
 /** What `standby.applicationSecrets` accepts (environments/types.ts StandbyConfig). */
 export const APPLICATION_SECRETS_SOURCES = ["own", "primary"] as const;
@@ -73,7 +73,7 @@ export function checkStandby(c: Checker, cfg: EnvironmentConfig): void {
   const replicas = s.readReplicas;
   if (replicas !== undefined) {
     checkReadReplicas(c, replicas);
-    if (isObject(replicas) && s.pilotLight === false && replicas.promoted === false) checkWarmStandby(c, cfg);
+    if (isObject(replicas) && isWarmStandby(s)) checkWarmStandby(c, cfg);
     // One source per database: the replica it is, or the backups it is restored from.
     if (sources !== undefined) {
       c.fail(
