@@ -97,33 +97,25 @@ function bundleEntry(root: string, esbuild: string): Buffer {
  */
 export function storedZip(name: string, data: Buffer): Buffer {
   const fileName = Buffer.from(name, "utf8");
-  const crc = crc32(data);
-  const dosTime = 0;
-  const dosDate = (0 << 9) | (1 << 5) | 1;
+  // The fields the local header (at 4) and the central directory entry (at 6) share, in the same order.
+  const entry = (header: Buffer, at: number): void => {
+    header.writeUInt16LE(20, at); // version needed: 2.0
+    header.writeUInt16LE(0x0800, at + 2); // UTF-8 name
+    header.writeUInt16LE(0, at + 4); // stored
+    header.writeUInt16LE(0, at + 6); // DOS time 00:00
+    header.writeUInt16LE((0 << 9) | (1 << 5) | 1, at + 8); // DOS date 1980-01-01
+    header.writeUInt32LE(crc32(data), at + 10);
+    header.writeUInt32LE(data.length, at + 14); // compressed size
+    header.writeUInt32LE(data.length, at + 18); // uncompressed size
+    header.writeUInt16LE(fileName.length, at + 22);
+  };
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4); // version needed: 2.0
-  local.writeUInt16LE(0x0800, 6); // UTF-8 name
-  local.writeUInt16LE(0, 8); // stored
-  local.writeUInt16LE(dosTime, 10);
-  local.writeUInt16LE(dosDate, 12);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(fileName.length, 26);
-  local.writeUInt16LE(0, 28);
+  entry(local, 4);
   const central = Buffer.alloc(46);
   central.writeUInt32LE(0x02014b50, 0);
   central.writeUInt16LE((3 << 8) | 20, 4); // made by: Unix, 2.0 (the mode below is read)
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(0x0800, 8);
-  central.writeUInt16LE(0, 10);
-  central.writeUInt16LE(dosTime, 12);
-  central.writeUInt16LE(dosDate, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(fileName.length, 28);
+  entry(central, 6);
   central.writeUInt32LE(((0o100644 << 16) >>> 0) as number, 38); // regular file, rw-r--r--
   central.writeUInt32LE(0, 42); // offset of the local header
   const centralOffset = local.length + fileName.length + data.length;
